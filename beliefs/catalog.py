@@ -1,0 +1,192 @@
+"""The signal catalog: what each observable kind of signal says, and grading weights.
+
+The catalog is a TOML file (DESIGN.md, "Files in detail"); the bundled one is
+package data (``beliefs/data/catalog.toml``). :func:`load_catalog` validates it
+and reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from beliefs.errors import Problem
+from beliefs.tomlfile import read_toml, validation_problems
+from models.spec import CREDIBILITY, RELIABILITY
+
+DEFAULT_RELIABILITY = {"A": 1.0, "B": 0.85, "C": 0.7, "D": 0.5, "E": 0.3, "F": 0.5}
+DEFAULT_CREDIBILITY = {"1": 1.0, "2": 0.85, "3": 0.7, "4": 0.5, "5": 0.3, "6": 0.5}
+RELIABILITY_MEANING = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY_MEANING = {
+    "1": "confirmed by other sources",
+    "2": "probably true",
+    "3": "possibly true",
+    "4": "doubtful",
+    "5": "improbable",
+    "6": "truth cannot be judged",
+}
+
+Weight = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BetaPrior(Strict):
+    """A Beta(alpha, beta) distribution."""
+
+    alpha: Positive
+    beta: Positive
+
+    @property
+    def mean(self) -> float:
+        return self.alpha / (self.alpha + self.beta)
+
+
+class Grading(Strict):
+    """Admiralty weights: q = reliability[letter] * credibility[digit]."""
+
+    reliability: dict[str, Weight] = Field(default_factory=lambda: dict(DEFAULT_RELIABILITY))
+    credibility: dict[str, Weight] = Field(default_factory=lambda: dict(DEFAULT_CREDIBILITY))
+
+    @field_validator("reliability")
+    @classmethod
+    def _reliability_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = sorted(set(v) - set(RELIABILITY))
+        if bad:
+            raise ValueError(f"unknown reliability letter(s) {bad}; valid: A-F")
+        return {**DEFAULT_RELIABILITY, **v}
+
+    @field_validator("credibility", mode="before")
+    @classmethod
+    def _credibility_keys(cls, v: object) -> object:
+        if isinstance(v, dict):
+            v = {str(k): w for k, w in v.items()}
+            bad = sorted(set(v) - set(CREDIBILITY))
+            if bad:
+                raise ValueError(f"unknown credibility digit(s) {bad}; valid: 1-6")
+            return {**DEFAULT_CREDIBILITY, **v}
+        return v
+
+    def weight(self, grade: str) -> float:
+        """The weight q of an Admiralty grade such as "B2"."""
+        return self.reliability[grade[0]] * self.credibility[grade[1]]
+
+
+class AdversaryKind(Strict):
+    """A kind of adversary behaviour with uncertain likelihoods under each type."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    about: Literal["adversary"]
+    military: bool
+    given_expansionist: BetaPrior
+    given_status_quo: BetaPrior
+    rationale: str = Field(min_length=1)
+
+
+class AllyKind(Strict):
+    """A kind of ally behaviour: evidence on its reliability or recklessness."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    about: Literal["ally"]
+    axis: Literal["reliability", "recklessness"]
+    direction: Literal[1, -1]
+    delta: Annotated[float, Field(gt=0.0, le=1.0)]
+    rationale: str = Field(min_length=1)
+
+
+Kind = Annotated[AdversaryKind | AllyKind, Field(discriminator="about")]
+
+
+class Catalog(Strict):
+    """A validated signal catalog."""
+
+    kinds: list[Kind] = Field(min_length=1)
+    grading: Grading = Field(default_factory=Grading)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Catalog:
+        seen: set[str] = set()
+        dupes = [k.id for k in self.kinds if k.id in seen or seen.add(k.id)]  # type: ignore[func-returns-value]
+        if dupes:
+            raise ValueError(f"duplicate kind id(s): {sorted(set(dupes))}")
+        return self
+
+    @cached_property
+    def adversary(self) -> list[AdversaryKind]:
+        return [k for k in self.kinds if isinstance(k, AdversaryKind)]
+
+    @cached_property
+    def ally(self) -> list[AllyKind]:
+        return [k for k in self.kinds if isinstance(k, AllyKind)]
+
+    @cached_property
+    def by_id(self) -> dict[str, AdversaryKind | AllyKind]:
+        return {k.id: k for k in self.kinds}
+
+    @cached_property
+    def digest(self) -> str:
+        """A short hash of the catalog's content (for provenance)."""
+        return hashlib.sha256(self.model_dump_json(exclude={"source"}).encode()).hexdigest()[:12]
+
+
+def bundled_catalog_path() -> Path:
+    return Path(str(resources.files("beliefs") / "data" / "catalog.toml"))
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Load and validate a catalog; the bundled one when ``path`` is None.
+
+    Raises :class:`beliefs.errors.InputError` listing every problem.
+    """
+    path = Path(path) if path is not None else bundled_catalog_path()
+    raw = read_toml(path)
+    return validate_catalog(raw, str(path))
+
+
+def validate_catalog(raw: dict[str, object], file: str) -> Catalog:
+    from beliefs.errors import InputError
+
+    kinds = raw.get("kinds")
+    if not isinstance(kinds, list) or not kinds:
+        raise InputError([Problem(file, "[[kinds]]", "", "the catalog has no [[kinds]] entries")])
+    problems = validation_problems(Catalog, {**raw, "source": file}, file, entry_name=_kind_entry(kinds))
+    if problems:
+        raise InputError(problems)
+    return Catalog.model_validate({**raw, "source": file})
+
+
+def _kind_entry(kinds: list[object]):  # type: ignore[no-untyped-def]
+    def name(loc: tuple[object, ...]) -> tuple[str, tuple[object, ...]]:
+        if len(loc) >= 2 and loc[0] == "kinds" and isinstance(loc[1], int):
+            i = loc[1]
+            kid = kinds[i].get("id") if i < len(kinds) and isinstance(kinds[i], dict) else None
+            rest = loc[2:]
+            if rest and rest[0] in ("adversary", "ally"):  # discriminated-union tag
+                rest = rest[1:]
+            return (f"kind '{kid}'" if kid else f"kinds[{i}]"), rest
+        return "", loc
+
+    return name
+
+
+def q_of(catalog: Catalog, grade: str) -> float:
+    """Shortcut for ``catalog.grading.weight(grade)``."""
+    return catalog.grading.weight(grade)

@@ -1,0 +1,40 @@
+"""Errors a user can act on: every problem names the file, the entry and the field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file."""
+
+    file: str
+    entry: str  # e.g. "signals[3]", "kind 'arms_buildup'", "[scenario]", "" for the whole file
+    field: str  # e.g. "grade"; "" when the problem is the entry as a whole
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (self.entry, self.field) if part)
+        return f"{self.file}: {where}: {self.message}" if where else f"{self.file}: {self.message}"
+
+
+class BeliefsError(Exception):
+    """Base class of the errors `beliefs` reports to its users (exit code 2)."""
+
+
+class InputError(BeliefsError):
+    """One or more problems in an input file, all reported together."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        files = sorted({p.file for p in self.problems})
+        head = f"{len(self.problems)} problem(s) in {', '.join(files)}:"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+class NotFoundError(BeliefsError):
+    """A named thing (timeline, case, kind) does not exist."""

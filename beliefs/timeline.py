@@ -1,0 +1,223 @@
+"""Crisis timelines: a scenario, a dated signal log and (for history) an outcome.
+
+A timeline is a TOML file (DESIGN.md, "Files in detail"). ``TIMELINE`` on the
+command line is a path or the short name of a bundled timeline (``july-1914``).
+:func:`load_timeline` validates the file *and* its signals against the
+catalog, and reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+
+from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
+from beliefs.errors import InputError, NotFoundError, Problem
+from beliefs.tomlfile import read_toml, validation_problems
+
+#: More signals than this in one timeline is refused (a "huge timeline").
+MAX_SIGNALS = 2000
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+OpenUnit = Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Grade = Annotated[str, Field(pattern=r"^[A-F][1-6]$")]
+
+
+class Scenario(Strict):
+    """The analyst's situation: who, which environment, which priors."""
+
+    title: str = Field(min_length=1)
+    perspective: str = Field(min_length=1)
+    ally: str = Field(min_length=1)
+    adversary: str = Field(min_length=1)
+    polarity: Literal["multipolar", "bipolar"]
+    offense_advantage: Unit
+    distinguishability: Unit
+    prior_expansionist: OpenUnit
+    ally_reliability: BetaPrior
+    ally_recklessness: BetaPrior
+    catalog: str | None = None
+
+
+class Payoffs(Strict):
+    """Overrides of the default payoffs (DESIGN.md, "Decision"); any subset."""
+
+    firm_vs_status_quo: Finite | None = None
+    conciliate_vs_status_quo: Finite | None = None
+    firm_vs_expansionist: Finite | None = None
+    conciliate_vs_expansionist: Finite | None = None
+    abandonment_cost: NonNegative | None = None
+    entrapment_cost: NonNegative | None = None
+
+
+class Signal(Strict):
+    """One observed, source-graded signal."""
+
+    date: dt.date
+    kind: str = Field(min_length=1)
+    actor: str = ""
+    grade: Grade
+    note: str = ""
+    source: str | None = None
+    retracted: bool = False
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_only(cls, v: Any) -> Any:
+        if isinstance(v, dt.datetime):
+            raise ValueError("must be a date such as 1914-07-23, not a date-time")
+        if isinstance(v, int | float):
+            raise ValueError("must be a date such as 1914-07-23")
+        return v
+
+
+class Outcome(Strict):
+    """What the perspective state actually did (bundled history)."""
+
+    adversary_posture: Literal["firm", "conciliate", "mixed"]
+    ally_posture: Literal["support", "restrain", "mixed"]
+    summary: str = ""
+
+
+class Timeline(Strict):
+    """A validated timeline, with the catalog its signals refer to."""
+
+    scenario: Scenario
+    payoffs: Payoffs = Field(default_factory=Payoffs)
+    signals: list[Signal] = Field(default_factory=list, max_length=MAX_SIGNALS)
+    outcome: Outcome | None = None
+    source: str = ""
+    name: str = ""
+
+    @property
+    def active_signals(self) -> list[Signal]:
+        """Signals that have not been retracted."""
+        return [s for s in self.signals if not s.retracted]
+
+    def with_signals(self, signals: list[Signal]) -> Timeline:
+        return self.model_copy(update={"signals": list(signals)})
+
+
+def timelines_dir() -> Path:
+    return Path(str(resources.files("beliefs") / "data" / "timelines"))
+
+
+def bundled_timelines() -> dict[str, Path]:
+    """Short name -> path of every bundled timeline."""
+    return {p.stem: p for p in sorted(timelines_dir().glob("*.toml"))}
+
+
+def resolve_timeline(name_or_path: str | Path) -> tuple[Path, bool]:
+    """The file a TIMELINE argument means, and whether it is bundled."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path, False
+    bundled = bundled_timelines()
+    if str(name_or_path) in bundled:
+        return bundled[str(name_or_path)], True
+    hint = difflib.get_close_matches(str(name_or_path), list(bundled), n=3)
+    raise NotFoundError(
+        f"no timeline file or bundled timeline called '{name_or_path}'"
+        + (f"; did you mean {', '.join(hint)}?" if hint else "")
+        + f" (bundled: {', '.join(bundled)})"
+    )
+
+
+def _signal_namer(signals: Any):  # type: ignore[no-untyped-def]
+    def name(loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+        if loc and loc[0] == "signals" and len(loc) >= 2 and isinstance(loc[1], int):
+            return f"signals[{loc[1]}]", loc[2:]
+        if loc and loc[0] in ("scenario", "payoffs", "outcome"):
+            return f"[{loc[0]}]", loc[1:]
+        return "", loc
+
+    return name
+
+
+def load_timeline(
+    name_or_path: str | Path, catalog: Catalog | None = None, *, strict: bool | None = None
+) -> tuple[Timeline, Catalog]:
+    """Load, validate and cross-check a timeline; return it with its catalog.
+
+    ``strict`` (default: true for bundled timelines) also requires a ``source``
+    on every signal. Raises :class:`InputError` listing every problem.
+    """
+    path, bundled = resolve_timeline(name_or_path)
+    raw = read_toml(path)
+    timeline, catalog = validate_timeline(
+        raw, str(path), base=path.parent, catalog=catalog, strict=bundled if strict is None else strict
+    )
+    return timeline.model_copy(update={"name": path.stem if bundled else str(path)}), catalog
+
+
+def validate_timeline(
+    raw: dict[str, Any],
+    file: str,
+    *,
+    base: Path | None = None,
+    catalog: Catalog | None = None,
+    strict: bool = False,
+) -> tuple[Timeline, Catalog]:
+    """Validate a parsed timeline and cross-check it with its catalog."""
+    problems: list[Problem] = []
+    if "scenario" not in raw:
+        problems.append(Problem(file, "[scenario]", "", "missing: every timeline needs a [scenario] table"))
+    signals = raw.get("signals", [])
+    if isinstance(signals, list) and len(signals) > MAX_SIGNALS:
+        raise InputError(
+            [Problem(file, "[[signals]]", "", f"{len(signals):,} signals; the limit is {MAX_SIGNALS:,}")]
+        )
+    problems += validation_problems(Timeline, {**raw, "source": file}, file, _signal_namer(signals))
+    if catalog is None:
+        catalog, catalog_problems = _catalog_for(raw, file, base)
+        problems += catalog_problems
+    if catalog is not None and isinstance(signals, list):
+        problems += _cross_check(signals, catalog, file, strict)
+    if problems:
+        raise InputError(problems)
+    assert catalog is not None
+    return Timeline.model_validate({**raw, "source": file}), catalog
+
+
+def _catalog_for(raw: dict[str, Any], file: str, base: Path | None) -> tuple[Catalog | None, list[Problem]]:
+    scenario = raw.get("scenario")
+    ref = scenario.get("catalog") if isinstance(scenario, dict) else None
+    if not isinstance(ref, str):
+        return load_catalog(), []
+    path = (base or Path(".")) / ref
+    if not path.exists():
+        return None, [Problem(file, "[scenario]", "catalog", f"catalog file '{path}' does not exist")]
+    return load_catalog(path), []
+
+
+def _cross_check(signals: list[Any], catalog: Catalog, file: str, strict: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    previous: dt.date | None = None
+    for i, sig in enumerate(signals):
+        if not isinstance(sig, dict):
+            continue
+        entry = f"signals[{i}]"
+        kind = sig.get("kind")
+        if isinstance(kind, str) and kind not in catalog.by_id:
+            close = difflib.get_close_matches(kind, list(catalog.by_id), n=3)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            problems.append(
+                Problem(file, entry, "kind", f"unknown kind '{kind}'; {hint}(`beliefs catalog` lists all {len(catalog.kinds)})")
+            )
+        date = sig.get("date")
+        if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
+            if previous is not None and date < previous:
+                problems.append(
+                    Problem(file, entry, "date", f"{date} comes before the previous signal's {previous}: signals must be in date order")
+                )
+            previous = date
+        if strict and not sig.get("source"):
+            problems.append(Problem(file, entry, "source", "bundled timelines need a source on every signal"))
+    return problems

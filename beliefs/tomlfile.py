@@ -1,0 +1,97 @@
+"""Reading user TOML safely and turning validation failures into named problems."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from beliefs.errors import InputError, Problem
+
+#: Files larger than this are refused before parsing (a "huge timeline").
+MAX_FILE_BYTES = 5_000_000
+
+EntryNamer = Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into an :class:`InputError`."""
+    file = str(path)
+    if not path.exists():
+        raise InputError([Problem(file, "", "", "no such file")])
+    if path.is_dir():
+        raise InputError([Problem(file, "", "", "is a directory, not a TOML file")])
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError([Problem(file, "", "", "the file is empty")])
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            [Problem(file, "", "", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        )
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError([Problem(file, "", "", "this is a binary file, not TOML text")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem(file, "", "", f"not UTF-8 text (byte {exc.start}): is this a TOML file?")]
+        ) from None
+    if not text.strip():
+        raise InputError([Problem(file, "", "", "the file is empty")])
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([Problem(file, "", "", f"malformed TOML: {exc}")]) from None
+
+
+def _default_namer(loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    return "", loc
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"])
+    ctx = err.get("ctx") or {}
+    if err["type"] == "literal_error" and "expected" in ctx:
+        msg = f"must be one of {ctx['expected']}"
+    elif err["type"] == "missing":
+        msg = "is required"
+    elif err["type"] == "extra_forbidden":
+        msg = "unknown key (check the spelling; see DESIGN.md 'Files in detail')"
+    elif msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    value = err.get("input")
+    if err["type"] not in ("missing", "extra_forbidden") and not isinstance(value, dict | list):
+        msg += f" (got {value!r})"
+    return msg
+
+
+def validation_problems(
+    model: type[BaseModel],
+    raw: dict[str, Any],
+    file: str,
+    entry_name: EntryNamer = _default_namer,
+) -> list[Problem]:
+    """Validate ``raw`` against ``model``; the problems found, named (empty if valid)."""
+    try:
+        model.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            entry, rest = entry_name(tuple(err["loc"]))
+            problems.append(Problem(file, entry, _field_path(rest), _message(err)))
+        return problems
+    return []

@@ -1,0 +1,99 @@
+r"""The PyMC belief model of the security dilemma (DESIGN.md, "The model").
+
+Adversary type :math:`T \in \{sq, exp\}` with prior :math:`P(exp) = p_0`.
+For each adversary kind *k*
+
+.. math::
+
+    e_k \sim \mathrm{Beta}(a^e_k, b^e_k), \quad s_k \sim \mathrm{Beta}(a^s_k, b^s_k),
+    \quad s'_k = s_k + \gamma\,\mathbb{1}[\text{military}_k]\,(e_k - s_k),
+
+and a report of grade weight *q* has likelihood
+:math:`L_{exp} = q e_k + (1-q) m_k`, :math:`L_{sq} = q s'_k + (1-q) m_k` with
+:math:`m_k = (e_k + s'_k)/2`. The type is marginalised out:
+
+.. math::
+
+    \log p(\text{data}\mid\theta) = \operatorname{logaddexp}
+        (\log p_0 + \tau l_{exp}, \log(1-p_0) + \tau l_{sq}),
+
+where :math:`l_T` sums the log-likelihoods of the reports and :math:`\tau`
+(``likelihood_power``, 1 by default) tempers them for sensitivity analysis.
+``p_expansionist`` = :math:`\sigma(\operatorname{logit} p_0 + \tau(l_{exp} - l_{sq}))`
+is kept per draw (its posterior mean is the Rao-Blackwellised
+:math:`P(exp \mid \text{data})`).
+
+Ally reliability *r* and recklessness *c* have Beta priors; a report on axis
+*x* with direction *d*, diagnosticity :math:`\delta` and grade weight *q* is a
+Bernoulli observation with probability :math:`1/2 + d\,q\,\delta\,(x - 1/2)`.
+
+Every number is ``pm.Data``: see :mod:`models.spec`.
+
+Example
+-------
+>>> from models.fixtures import toy_inputs          # doctest: +SKIP
+>>> model = build_model(toy_inputs())                # doctest: +SKIP
+>>> sorted(model.named_vars)[:3]                     # doctest: +SKIP
+['adversary_counts', 'alpha_e', 'alpha_s']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from models.spec import ModelInputs
+
+if TYPE_CHECKING:
+    import pymc as pm
+
+#: Names of the free random variables, in a fixed order.
+FREE_VARS = ("e", "s", "r", "c")
+
+
+def build_model(inputs: ModelInputs) -> pm.Model:
+    """Build the marginalised belief model for ``inputs`` (its shape fixes the graph)."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    data = inputs.data()
+    shape = inputs.shape
+    coords = {
+        "adversary_kind": list(range(shape.n_adversary)),
+        "ally_kind": list(range(shape.n_ally)),
+        "grade": list(range(shape.n_grades)),
+    }
+    with pm.Model(coords=coords) as model:
+        d = {name: pm.Data(name, value) for name, value in data.items()}
+
+        e = pm.Beta("e", alpha=d["alpha_e"], beta=d["beta_e"], dims="adversary_kind")
+        s = pm.Beta("s", alpha=d["alpha_s"], beta=d["beta_s"], dims="adversary_kind")
+        r = pm.Beta("r", alpha=d["reliability_prior"][0], beta=d["reliability_prior"][1])
+        c = pm.Beta("c", alpha=d["recklessness_prior"][0], beta=d["recklessness_prior"][1])
+
+        tau = d["likelihood_power"]
+        p0 = d["p0"]
+        q = d["q"][None, :]
+
+        # Adversary reports, marginalising the type.
+        s_eff = s + d["gamma"] * d["military"] * (e - s)
+        mid = 0.5 * (e + s_eff)
+        like_exp = q * e[:, None] + (1.0 - q) * mid[:, None]
+        like_sq = q * s_eff[:, None] + (1.0 - q) * mid[:, None]
+        counts = d["adversary_counts"]
+        l_exp = tau * pt.sum(counts * pt.log(like_exp))
+        l_sq = tau * pt.sum(counts * pt.log(like_sq))
+        pm.Potential(
+            "adversary_loglik",
+            pm.math.logaddexp(pt.log(p0) + l_exp, pt.log1p(-p0) + l_sq),
+        )
+        pm.Deterministic(
+            "p_expansionist", pm.math.sigmoid(pm.math.logit(p0) + l_exp - l_sq)
+        )
+
+        # Ally reports: Bernoulli trials on reliability or recklessness.
+        axis = d["ally_axis"]
+        x = (1.0 - axis) * r + axis * c
+        slope = d["ally_direction"] * d["ally_delta"]
+        p_obs = 0.5 + q * (slope * (x - 0.5))[:, None]
+        pm.Potential("ally_loglik", tau * pt.sum(d["ally_counts"] * pt.log(p_obs)))
+    return model
