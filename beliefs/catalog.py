@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from beliefs.errors import Problem
 from beliefs.tomlfile import read_toml, validation_problems
-from models.spec import CREDIBILITY, RELIABILITY
+RELIABILITY = "ABCDEF"
+CREDIBILITY = "123456"
 
 DEFAULT_RELIABILITY = {"A": 1.0, "B": 0.85, "C": 0.7, "D": 0.5, "E": 0.3, "F": 0.5}
 DEFAULT_CREDIBILITY = {"1": 1.0, "2": 0.85, "3": 0.7, "4": 0.5, "5": 0.3, "6": 0.5}

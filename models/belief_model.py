@@ -27,14 +27,16 @@ Ally reliability *r* and recklessness *c* have Beta priors; a report on axis
 *x* with direction *d*, diagnosticity :math:`\delta` and grade weight *q* is a
 Bernoulli observation with probability :math:`1/2 + d\,q\,\delta\,(x - 1/2)`.
 
-Every number is ``pm.Data``: see :mod:`models.spec`.
+The catalog's numbers are constants of the graph; every other number is
+``pm.Data`` (see :mod:`models.spec`), so one compiled model serves a catalog.
 
 Example
 -------
->>> from models.fixtures import toy_inputs          # doctest: +SKIP
->>> model = build_model(toy_inputs())                # doctest: +SKIP
->>> sorted(model.named_vars)[:3]                     # doctest: +SKIP
-['adversary_counts', 'alpha_e', 'alpha_s']
+>>> from beliefs.encode import encode                       # doctest: +SKIP
+>>> from beliefs.timeline import load_timeline              # doctest: +SKIP
+>>> model = build_model(encode(*load_timeline("july-1914")))  # doctest: +SKIP
+>>> sorted(model.free_RVs, key=str)                         # doctest: +SKIP
+[c, e, r, s]
 """
 
 from __future__ import annotations
@@ -51,49 +53,38 @@ FREE_VARS = ("e", "s", "r", "c")
 
 
 def build_model(inputs: ModelInputs) -> pm.Model:
-    """Build the marginalised belief model for ``inputs`` (its shape fixes the graph)."""
+    """Build the marginalised belief model; ``inputs.catalog`` fixes the graph."""
     import pymc as pm
     import pytensor.tensor as pt
 
-    data = inputs.data()
-    shape = inputs.shape
-    coords = {
-        "adversary_kind": list(range(shape.n_adversary)),
-        "ally_kind": list(range(shape.n_ally)),
-        "grade": list(range(shape.n_grades)),
-    }
+    cat = inputs.catalog
+    coords = {"adversary_kind": list(range(cat.n_adversary))}
     with pm.Model(coords=coords) as model:
-        d = {name: pm.Data(name, value) for name, value in data.items()}
+        d = {name: pm.Data(name, value) for name, value in inputs.data().items()}
 
-        e = pm.Beta("e", alpha=d["alpha_e"], beta=d["beta_e"], dims="adversary_kind")
-        s = pm.Beta("s", alpha=d["alpha_s"], beta=d["beta_s"], dims="adversary_kind")
+        e = pm.Beta("e", alpha=cat.alpha_e, beta=cat.beta_e, dims="adversary_kind")
+        s = pm.Beta("s", alpha=cat.alpha_s, beta=cat.beta_s, dims="adversary_kind")
         r = pm.Beta("r", alpha=d["reliability_prior"][0], beta=d["reliability_prior"][1])
         c = pm.Beta("c", alpha=d["recklessness_prior"][0], beta=d["recklessness_prior"][1])
 
         tau = d["likelihood_power"]
         p0 = d["p0"]
-        q = d["q"][None, :]
 
         # Adversary reports, marginalising the type.
-        s_eff = s + d["gamma"] * d["military"] * (e - s)
+        s_eff = s + d["gamma"] * cat.military * (e - s)
         mid = 0.5 * (e + s_eff)
-        like_exp = q * e[:, None] + (1.0 - q) * mid[:, None]
-        like_sq = q * s_eff[:, None] + (1.0 - q) * mid[:, None]
-        counts = d["adversary_counts"]
-        l_exp = tau * pt.sum(counts * pt.log(like_exp))
-        l_sq = tau * pt.sum(counts * pt.log(like_sq))
+        k, q = d["adversary_kind"], d["adversary_q"]
+        l_exp = tau * pt.sum(pt.log(q * e[k] + (1.0 - q) * mid[k]))
+        l_sq = tau * pt.sum(pt.log(q * s_eff[k] + (1.0 - q) * mid[k]))
         pm.Potential(
             "adversary_loglik",
             pm.math.logaddexp(pt.log(p0) + l_exp, pt.log1p(-p0) + l_sq),
         )
-        pm.Deterministic(
-            "p_expansionist", pm.math.sigmoid(pm.math.logit(p0) + l_exp - l_sq)
-        )
+        pm.Deterministic("p_expansionist", pm.math.sigmoid(pm.math.logit(p0) + l_exp - l_sq))
 
-        # Ally reports: Bernoulli trials on reliability or recklessness.
-        axis = d["ally_axis"]
-        x = (1.0 - axis) * r + axis * c
-        slope = d["ally_direction"] * d["ally_delta"]
-        p_obs = 0.5 + q * (slope * (x - 0.5))[:, None]
-        pm.Potential("ally_loglik", tau * pt.sum(d["ally_counts"] * pt.log(p_obs)))
+        # Ally reports: Bernoulli trials on reliability (axis 0) or recklessness (axis 1).
+        x = (1.0 - cat.ally_axis) * r + cat.ally_axis * c
+        slope = pt.as_tensor_variable(cat.ally_direction * cat.ally_delta)
+        j, qa = d["ally_kind"], d["ally_q"]
+        pm.Potential("ally_loglik", tau * pt.sum(pt.log(0.5 + qa * slope[j] * (x[j] - 0.5))))
     return model

@@ -1,57 +1,47 @@
 """Plain-array inputs of the belief model.
 
 `models` knows nothing of files, catalogs or UIs: the domain layer (`beliefs`)
-encodes a scenario, a catalog and a signal log into these two value objects.
+encodes a scenario, a catalog and a signal log into these value objects.
 
-* :class:`ModelShape` fixes the graph: how many adversary kinds, how many ally
-  kinds, how many grade classes. One compiled model serves every input of the
-  same shape.
-* :class:`ModelInputs` holds everything else (catalog Beta parameters, the Jervis
-  blur, grade weights, priors, the signal counts). All of it enters the model as
+* :class:`CatalogArrays` -- the catalog's numbers (Beta parameters of each
+  adversary kind, axis/direction/diagnosticity of each ally kind). They are
+  compiled into the graph as constants: one compiled model per catalog.
+* :class:`ModelInputs` -- everything else: the signals (kind index and grade
+  weight ``q`` of each report), the prior ``p0``, the Jervis blur ``gamma``,
+  the ally priors and the likelihood power. All of it enters the model as
   ``pm.Data``, so a new or retracted signal, another prior or another
   offense-defense environment changes data, never the graph.
-
-Signals are aggregated into counts per (kind, grade class): the likelihood of a
-signal depends on it only through its kind and its grade weight ``q``, so the
-counts are sufficient statistics and the data have a fixed shape whatever the
-number of signals.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
+from dataclasses import replace as _replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
-
-#: Reliability letters and credibility digits of the Admiralty (NATO) system.
-RELIABILITY = "ABCDEF"
-CREDIBILITY = "123456"
-#: Every grade, in a fixed order: "A1", "A2", ..., "F6" (36 classes).
-GRADES: tuple[str, ...] = tuple(r + c for r in RELIABILITY for c in CREDIBILITY)
-N_GRADES = len(GRADES)
+IntArray = NDArray[np.int64]
 
 
-@dataclass(frozen=True)
-class ModelShape:
-    """The part of the inputs that fixes the compiled graph."""
-
-    n_adversary: int
-    n_ally: int
-    n_grades: int = N_GRADES
+def _digest(obj: Any) -> str:
+    h = hashlib.sha256()
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        h.update(f.name.encode())
+        if isinstance(value, CatalogArrays):
+            h.update(value.digest().encode())
+        else:
+            h.update(np.ascontiguousarray(np.asarray(value, dtype=float)).tobytes())
+    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True, eq=False)
-class ModelInputs:
-    """Every number the model needs, as plain arrays.
-
-    Adversary arrays have length ``n_adversary``; ally arrays ``n_ally``;
-    ``q`` has one weight per grade class; count matrices are
-    ``(n_kinds, n_grades)``.
-    """
+class CatalogArrays:
+    """The catalog's numbers, one entry per kind (compiled in as constants)."""
 
     alpha_e: FloatArray
     beta_e: FloatArray
@@ -61,34 +51,42 @@ class ModelInputs:
     ally_axis: FloatArray  # 0.0 reliability, 1.0 recklessness
     ally_direction: FloatArray  # +1 / -1
     ally_delta: FloatArray  # (0, 1]
-    q: FloatArray  # grade weight per grade class
-    adversary_counts: FloatArray
-    ally_counts: FloatArray
+
+    @property
+    def n_adversary(self) -> int:
+        return len(self.alpha_e)
+
+    @property
+    def n_ally(self) -> int:
+        return len(self.ally_axis)
+
+    def digest(self) -> str:
+        """A content hash: equal digests compile to the same model."""
+        return _digest(self)
+
+
+@dataclass(frozen=True, eq=False)
+class ModelInputs:
+    """The data of one posterior: the signals and the scenario's numbers."""
+
+    catalog: CatalogArrays
+    adversary_kind: IntArray  # index into the catalog's adversary kinds, one per report
+    adversary_q: FloatArray  # grade weight of each adversary report
+    ally_kind: IntArray  # index into the catalog's ally kinds, one per report
+    ally_q: FloatArray
     p0: float
     gamma: float
     reliability_prior: tuple[float, float]
     recklessness_prior: tuple[float, float]
     likelihood_power: float = 1.0
-    names: tuple[str, ...] = field(default=())
 
-    @property
-    def shape(self) -> ModelShape:
-        return ModelShape(len(self.alpha_e), len(self.ally_axis), len(self.q))
-
-    def data(self) -> dict[str, FloatArray]:
-        """The values of every ``pm.Data`` container of the model, by name."""
+    def data(self) -> dict[str, NDArray[Any]]:
+        """The value of every ``pm.Data`` container of the model, by name."""
         return {
-            "alpha_e": self.alpha_e,
-            "beta_e": self.beta_e,
-            "alpha_s": self.alpha_s,
-            "beta_s": self.beta_s,
-            "military": self.military,
-            "ally_axis": self.ally_axis,
-            "ally_direction": self.ally_direction,
-            "ally_delta": self.ally_delta,
-            "q": self.q,
-            "adversary_counts": self.adversary_counts,
-            "ally_counts": self.ally_counts,
+            "adversary_kind": np.asarray(self.adversary_kind, dtype=np.int64),
+            "adversary_q": np.asarray(self.adversary_q, dtype=float),
+            "ally_kind": np.asarray(self.ally_kind, dtype=np.int64),
+            "ally_q": np.asarray(self.ally_q, dtype=float),
             "p0": np.asarray(self.p0, dtype=float),
             "gamma": np.asarray(self.gamma, dtype=float),
             "reliability_prior": np.asarray(self.reliability_prior, dtype=float),
@@ -96,20 +94,17 @@ class ModelInputs:
             "likelihood_power": np.asarray(self.likelihood_power, dtype=float),
         }
 
-    def digest(self) -> str:
-        """A short content hash of every input (for provenance and caching)."""
-        h = hashlib.sha256()
-        for f in fields(self):
-            value = getattr(self, f.name)
-            h.update(f.name.encode())
-            h.update(repr(np.asarray(value, dtype=object).tolist()).encode())
-        return h.hexdigest()[:16]
+    @property
+    def n_signals(self) -> int:
+        return len(self.adversary_kind) + len(self.ally_kind)
 
-    def replace(self, **changes: object) -> ModelInputs:
+    def digest(self) -> str:
+        """A short content hash of every input (provenance and caching)."""
+        return _digest(self)
+
+    def replace(self, **changes: Any) -> ModelInputs:
         """A copy with some fields changed."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return ModelInputs(**values)  # type: ignore[arg-type]
+        return _replace(self, **changes)
 
 
 def blur(offense_advantage: float, distinguishability: float) -> float:

@@ -1,0 +1,146 @@
+"""One assessment: the posterior after a signal log, and the decision it supports.
+
+This is the seam every front end uses (CLI, replay, TUI, case store,
+sensitivity). The engine is passed in so that a long-lived process compiles
+the model once and re-samples with new data.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from beliefs.catalog import Catalog
+from beliefs.decision import Decision, decide, hdi
+from beliefs.encode import catalog_arrays, encode_signals
+from beliefs.payoffs import PayoffTable, resolve_payoffs
+from beliefs.timeline import Signal, Timeline
+from beliefs.watch import evsi_by_kind
+from models.engine import Engine, SamplerSettings
+from models.posterior import Posterior
+from models.spec import ModelInputs
+
+#: How many kinds "what to watch" lists.
+WATCH_TOP = 5
+#: The version of the model and decision contract, stored with every assessment.
+MODEL_VERSION = "1"
+
+_ENGINES: dict[SamplerSettings, Engine] = {}
+
+
+def shared_engine(settings: SamplerSettings | None = None) -> Engine:
+    """The process-wide engine for ``settings`` (compiled models are reused)."""
+    settings = settings or SamplerSettings()
+    if settings not in _ENGINES:
+        _ENGINES[settings] = Engine(settings)
+    return _ENGINES[settings]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Posterior summaries, the decision and the diagnostics after some signals."""
+
+    title: str
+    n_signals: int
+    posterior: Posterior
+    decision: Decision
+    payoffs: PayoffTable
+    inputs: ModelInputs
+    seconds: float
+
+    @property
+    def reliable(self) -> bool:
+        return self.posterior.diagnostics.reliable
+
+    def summary(self, name: str) -> dict[str, Any]:
+        """Mean, 90% HDI and MCSE of ``p_expansionist``, ``r`` or ``c``."""
+        x = self.posterior.flat(name)
+        lo, hi = hdi(x)
+        return {
+            "mean": round(float(x.mean()), 4),
+            "hdi_90": [round(lo, 4), round(hi, 4)],
+            "mcse": round(self.posterior.diagnostics.mcse[name], 5),
+        }
+
+    def posterior_json(self) -> dict[str, Any]:
+        return {
+            "p_expansionist": self.summary("p_expansionist"),
+            "ally_reliability": self.summary("r"),
+            "ally_recklessness": self.summary("c"),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        diag = self.posterior.diagnostics.to_json()
+        diag["seconds"] = round(self.seconds, 3)
+        return {
+            "scenario": {"title": self.title, "n_signals": self.n_signals},
+            "posterior": self.posterior_json(),
+            "recommendation": self.decision.to_json(),
+            "diagnostics": diag,
+        }
+
+
+def assess_signals(
+    timeline: Timeline,
+    catalog: Catalog,
+    signals: list[Signal],
+    *,
+    seed: int = 0,
+    engine: Engine | None = None,
+    payoffs: PayoffTable | None = None,
+) -> Assessment:
+    """Assess ``timeline``'s scenario after ``signals`` (retracted ones are ignored)."""
+    start = time.perf_counter()
+    engine = engine or shared_engine()
+    inputs = encode_signals(timeline.scenario, signals, catalog, _arrays(catalog))
+    posterior = engine.sample(inputs, seed=seed)
+    return decide_posterior(timeline, catalog, signals, posterior, inputs, payoffs, start)
+
+
+def decide_posterior(
+    timeline: Timeline,
+    catalog: Catalog,
+    signals: list[Signal],
+    posterior: Posterior,
+    inputs: ModelInputs,
+    payoffs: PayoffTable | None = None,
+    start: float | None = None,
+) -> Assessment:
+    """The decision layer on given posterior draws."""
+    start = time.perf_counter() if start is None else start
+    pay = payoffs or resolve_payoffs(timeline.scenario, timeline.payoffs)
+    p, r, c = posterior.flat("p_expansionist"), posterior.flat("r"), posterior.flat("c")
+    watch = evsi_by_kind(catalog, p, r, c, posterior.flat("e"), posterior.flat("s"), inputs.gamma, pay)
+    decision = decide(p, r, c, pay, watch=tuple(watch[:WATCH_TOP]))
+    return Assessment(
+        title=timeline.scenario.title,
+        n_signals=sum(not s.retracted for s in signals),
+        posterior=posterior,
+        decision=decision,
+        payoffs=pay,
+        inputs=inputs,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def assess(
+    timeline: Timeline,
+    catalog: Catalog,
+    *,
+    seed: int = 0,
+    engine: Engine | None = None,
+    upto: int | None = None,
+) -> Assessment:
+    """Assess a timeline after all its signals (or the first ``upto``)."""
+    signals = timeline.signals if upto is None else timeline.signals[:upto]
+    return assess_signals(timeline, catalog, list(signals), seed=seed, engine=engine)
+
+
+_ARRAYS: dict[str, Any] = {}
+
+
+def _arrays(catalog: Catalog) -> Any:
+    if catalog.digest not in _ARRAYS:
+        _ARRAYS[catalog.digest] = catalog_arrays(catalog)
+    return _ARRAYS[catalog.digest]

@@ -1,0 +1,171 @@
+"""Decision analysis over posterior draws: Snyder's four composite options.
+
+For each draw ``i`` and option ``(a, b)``::
+
+    U_i(a, b) = p_i U_adv[a, exp] + (1 - p_i) U_adv[a, sq]
+                - A (1 - r_i) wA[a, b] - E c_i wE[a, b]
+
+with ``p_i = P(expansionist | theta_i, data)``. Reported: expected utility
+(mean, 90% HDI), P(best), risks, the recommendation, the break-even
+P(expansionist), EVPI, and EVSI per catalog kind (:mod:`beliefs.watch`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from beliefs.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
+
+Array = NDArray[np.float64]
+
+
+def hdi(x: Array, prob: float = 0.9) -> tuple[float, float]:
+    """Highest-density interval of 1-D draws (ArviZ)."""
+    import arviz as az
+
+    lo, hi = az.hdi(np.asarray(x, dtype=float), hdi_prob=prob)
+    return float(lo), float(hi)
+
+
+def adversary_terms(pay: PayoffTable) -> tuple[Array, Array]:
+    """U_adv vs expansionist and vs status quo, per option (length 4)."""
+    exp = np.array([pay.adversary(a, "expansionist") for a, _ in OPTIONS])
+    sq = np.array([pay.adversary(a, "status_quo") for a, _ in OPTIONS])
+    return exp, sq
+
+
+def ally_terms(r: Array, c: Array, pay: PayoffTable) -> Array:
+    """Per-draw alliance costs -A(1-r)wA - E c wE, shape (n, 4)."""
+    w_a = np.array([W_ABANDON[n] for n in OPTION_NAMES])
+    w_e = np.array([W_ENTRAP[n] for n in OPTION_NAMES])
+    return -pay.abandonment_cost * (1.0 - r)[:, None] * w_a - pay.entrapment_cost * c[:, None] * w_e
+
+
+def utilities(p: Array, r: Array, c: Array, pay: PayoffTable) -> Array:
+    """Per-draw utility of each option, shape (n, 4), in OPTION_NAMES order."""
+    u_exp, u_sq = adversary_terms(pay)
+    return p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally_terms(r, c, pay)
+
+
+def break_even(p_mean_ally: Array, pay: PayoffTable) -> float | None:
+    """P(expansionist) at which the best firm option ties the best conciliatory one.
+
+    ``p_mean_ally`` holds the posterior-mean alliance term of each option.
+    None when the two never tie within [0, 1].
+    """
+    u_exp, u_sq = adversary_terms(pay)
+    firm = [i for i, (a, _) in enumerate(OPTIONS) if a == "firm"]
+    conc = [i for i, (a, _) in enumerate(OPTIONS) if a == "conciliate"]
+    f = firm[int(np.argmax(p_mean_ally[firm]))]
+    k = conc[int(np.argmax(p_mean_ally[conc]))]
+    # EU_f(p) - EU_k(p) = p * slope + intercept
+    slope = (u_exp[f] - u_sq[f]) - (u_exp[k] - u_sq[k])
+    intercept = (u_sq[f] - u_sq[k]) + (p_mean_ally[f] - p_mean_ally[k])
+    if slope == 0:
+        return None
+    p_star = -intercept / slope
+    return float(p_star) if 0.0 <= p_star <= 1.0 else None
+
+
+def evpi(p: Array, r: Array, c: Array, pay: PayoffTable) -> tuple[float, float]:
+    """Expected value of perfect information: on (type, r, c), and on the type alone."""
+    u_exp, u_sq = adversary_terms(pay)
+    ally = ally_terms(r, c, pay)
+    baseline = float(np.max(np.mean(utilities(p, r, c, pay), axis=0)))
+    best_if_known = p * np.max(u_exp + ally, axis=1) + (1.0 - p) * np.max(u_sq + ally, axis=1)
+    full = float(np.mean(best_if_known)) - baseline
+    p_bar = float(np.mean(p))
+    eu_if_exp = u_exp + (p @ ally) / max(np.sum(p), 1e-300)
+    eu_if_sq = u_sq + ((1.0 - p) @ ally) / max(np.sum(1.0 - p), 1e-300)
+    on_type = p_bar * float(np.max(eu_if_exp)) + (1.0 - p_bar) * float(np.max(eu_if_sq)) - baseline
+    return max(full, 0.0), max(on_type, 0.0)
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """One composite option's expected utility, chance of being best, and risks."""
+
+    option: str
+    adversary: str
+    ally: str
+    eu_mean: float
+    eu_hdi: tuple[float, float]
+    p_best: float
+    risks: dict[str, float]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "option": self.option,
+            "adversary": self.adversary,
+            "ally": self.ally,
+            "expected_utility": {"mean": round(self.eu_mean, 4), "hdi_90": [round(v, 4) for v in self.eu_hdi]},
+            "p_best": round(self.p_best, 4),
+            "risks": {k: round(v, 4) for k, v in self.risks.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The recommendation and everything that qualifies it."""
+
+    options: tuple[OptionResult, ...]
+    best: str
+    p_best: float
+    break_even_p_expansionist: float | None
+    evpi: float
+    evpi_type: float
+    margin: float
+    watch: tuple[dict[str, Any], ...] = field(default=())
+
+    def option(self, name: str) -> OptionResult:
+        return next(o for o in self.options if o.option == name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "best": self.best,
+            "p_best": round(self.p_best, 4),
+            "options": [o.to_json() for o in self.options],
+            "break_even_p_expansionist": (
+                None if self.break_even_p_expansionist is None else round(self.break_even_p_expansionist, 4)
+            ),
+            "evpi": round(self.evpi, 4),
+            "evpi_type": round(self.evpi_type, 4),
+            "margin": round(self.margin, 4),
+            "watch": [{**w, "evsi": round(w["evsi"], 4)} for w in self.watch],
+        }
+
+
+def decide(p: Array, r: Array, c: Array, pay: PayoffTable, watch: tuple[dict[str, Any], ...] = ()) -> Decision:
+    """Decision analysis over flat posterior draws ``p`` (P(exp|theta)), ``r`` and ``c``."""
+    u = utilities(p, r, c, pay)
+    eu = u.mean(axis=0)
+    winners = np.argmax(u, axis=1)
+    p_best = np.bincount(winners, minlength=len(OPTIONS)) / len(winners)
+    p_exp = float(np.mean(p))
+    options = []
+    for i, (a, b) in enumerate(OPTIONS):
+        name = OPTION_NAMES[i]
+        risks = {
+            "spiral": 1.0 - p_exp if a == "firm" else 0.0,
+            "exploitation": p_exp if a == "conciliate" else 0.0,
+            "abandonment": float(np.mean(1.0 - r)) * W_ABANDON[name],
+            "entrapment": float(np.mean(c)) * W_ENTRAP[name],
+        }
+        options.append(OptionResult(name, a, b, float(eu[i]), hdi(u[:, i]), float(p_best[i]), risks))
+    order = np.argsort(-eu)
+    best = int(order[0])
+    full, on_type = evpi(p, r, c, pay)
+    return Decision(
+        options=tuple(options),
+        best=OPTION_NAMES[best],
+        p_best=float(p_best[best]),
+        break_even_p_expansionist=break_even(ally_terms(r, c, pay).mean(axis=0), pay),
+        evpi=full,
+        evpi_type=on_type,
+        margin=float(eu[order[0]] - eu[order[1]]),
+        watch=watch,
+    )

@@ -1,0 +1,65 @@
+"""Encode a timeline and its catalog into the plain arrays of :mod:`models.spec`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.timeline import Scenario, Signal, Timeline
+from models.spec import CatalogArrays, ModelInputs, blur
+
+
+def catalog_arrays(catalog: Catalog) -> CatalogArrays:
+    """The catalog's numbers, in the catalog's order of adversary and ally kinds."""
+    adv, ally = catalog.adversary, catalog.ally
+    return CatalogArrays(
+        alpha_e=np.array([k.given_expansionist.alpha for k in adv]),
+        beta_e=np.array([k.given_expansionist.beta for k in adv]),
+        alpha_s=np.array([k.given_status_quo.alpha for k in adv]),
+        beta_s=np.array([k.given_status_quo.beta for k in adv]),
+        military=np.array([float(k.military) for k in adv]),
+        ally_axis=np.array([0.0 if k.axis == "reliability" else 1.0 for k in ally]),
+        ally_direction=np.array([float(k.direction) for k in ally]),
+        ally_delta=np.array([k.delta for k in ally]),
+    )
+
+
+def encode_signals(
+    scenario: Scenario,
+    signals: Sequence[Signal],
+    catalog: Catalog,
+    arrays: CatalogArrays | None = None,
+) -> ModelInputs:
+    """Model inputs for ``scenario`` after the non-retracted ``signals``."""
+    adv_index = {k.id: i for i, k in enumerate(catalog.adversary)}
+    ally_index = {k.id: i for i, k in enumerate(catalog.ally)}
+    adv_k, adv_q, ally_k, ally_q = [], [], [], []
+    for sig in signals:
+        if sig.retracted:
+            continue
+        q = catalog.grading.weight(sig.grade)
+        if isinstance(catalog.by_id[sig.kind], AdversaryKind):
+            adv_k.append(adv_index[sig.kind])
+            adv_q.append(q)
+        else:
+            ally_k.append(ally_index[sig.kind])
+            ally_q.append(q)
+    return ModelInputs(
+        catalog=arrays if arrays is not None else catalog_arrays(catalog),
+        adversary_kind=np.array(adv_k, dtype=np.int64),
+        adversary_q=np.array(adv_q, dtype=float),
+        ally_kind=np.array(ally_k, dtype=np.int64),
+        ally_q=np.array(ally_q, dtype=float),
+        p0=scenario.prior_expansionist,
+        gamma=blur(scenario.offense_advantage, scenario.distinguishability),
+        reliability_prior=(scenario.ally_reliability.alpha, scenario.ally_reliability.beta),
+        recklessness_prior=(scenario.ally_recklessness.alpha, scenario.ally_recklessness.beta),
+    )
+
+
+def encode(timeline: Timeline, catalog: Catalog, upto: int | None = None) -> ModelInputs:
+    """Model inputs after the first ``upto`` signals of ``timeline`` (all by default)."""
+    signals = timeline.signals if upto is None else timeline.signals[:upto]
+    return encode_signals(timeline.scenario, signals, catalog)

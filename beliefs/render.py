@@ -1,0 +1,121 @@
+"""Readable terminal renderings (rich) of assessments, catalogs and timelines."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from beliefs.assess import Assessment
+from beliefs.catalog import AdversaryKind, Catalog
+
+PRETTY = {
+    "firm+support": "firm + support",
+    "firm+restrain": "firm + restrain",
+    "conciliate+support": "conciliate + support",
+    "conciliate+restrain": "conciliate + restrain",
+}
+
+
+def fmt_interval(lo: float, hi: float, digits: int = 2) -> str:
+    return f"[{lo:.{digits}f}, {hi:.{digits}f}]"
+
+
+def diagnostics_line(a: Assessment) -> Text:
+    d = a.posterior.diagnostics
+    text = Text(
+        f"{d.sampler} {d.chains}x{d.draws}  R-hat {d.r_hat_max:.3f}  ESS {d.ess_bulk_min:.0f}  "
+        f"{d.divergences} divergences  {a.seconds:.2f} s  seed {d.seed}  "
+    )
+    if d.reliable:
+        text.append("reliable", style="green")
+    else:
+        text.append("UNRELIABLE: " + "; ".join(d.problems), style="bold red")
+    return text
+
+
+def assessment_view(a: Assessment) -> Group:
+    """The `beliefs assess` table: posterior, recommendation, risks, watch list, diagnostics."""
+    post = Table(title="Posterior", title_justify="left", show_edge=False)
+    post.add_column("quantity")
+    post.add_column("mean", justify="right")
+    post.add_column("90% HDI", justify="right")
+    post.add_column("MCSE", justify="right")
+    for label, name in (
+        ("P(adversary expansionist)", "p_expansionist"),
+        ("ally reliability", "r"),
+        ("ally recklessness", "c"),
+    ):
+        s = a.summary(name)
+        post.add_row(label, f"{s['mean']:.3f}", fmt_interval(*s["hdi_90"]), f"{s['mcse']:.4f}")
+
+    dec = a.decision
+    opts = Table(title="Options (expected utility over posterior draws)", title_justify="left", show_edge=False)
+    for col, just in (
+        ("option", "left"),
+        ("EU", "right"),
+        ("90% HDI", "right"),
+        ("P(best)", "right"),
+        ("spiral", "right"),
+        ("exploit.", "right"),
+        ("abandon.", "right"),
+        ("entrap.", "right"),
+    ):
+        opts.add_column(col, justify=just)  # type: ignore[arg-type]
+    for o in sorted(dec.options, key=lambda o: -o.eu_mean):
+        star = "★ " if o.option == dec.best else "  "
+        style = "bold" if o.option == dec.best else ""
+        r = o.risks
+        opts.add_row(
+            star + PRETTY[o.option],
+            f"{o.eu_mean:+.2f}",
+            fmt_interval(*o.eu_hdi),
+            f"{o.p_best:.2f}",
+            f"{r['spiral']:.2f}",
+            f"{r['exploitation']:.2f}",
+            f"{r['abandonment']:.2f}",
+            f"{r['entrapment']:.2f}",
+            style=style,
+        )
+    be = dec.break_even_p_expansionist
+    rec = Text()
+    rec.append("Recommendation: ", style="bold")
+    rec.append(PRETTY[dec.best], style="bold cyan")
+    rec.append(f"   P(best) {dec.p_best:.2f}   margin {dec.margin:+.2f} EU\n")
+    rec.append(
+        f"break-even P(expansionist) {'none in [0, 1]' if be is None else f'{be:.2f}'}   "
+        f"EVPI {dec.evpi:.3f} (on the type alone {dec.evpi_type:.3f})"
+    )
+    if not a.reliable:
+        rec.append("\nThe sampler reports trouble: treat these numbers as unreliable.", style="bold red")
+
+    watch = Table(title="What to watch (EVSI of one A1 report)", title_justify="left", show_edge=False)
+    watch.add_column("kind")
+    watch.add_column("about")
+    watch.add_column("EVSI", justify="right")
+    for w in dec.watch:
+        watch.add_row(f"{w['label']} ({w['kind']})", w["about"], f"{w['evsi']:.3f}")
+
+    head = Text(f"{a.title}  ({a.n_signals} signals)", style="bold")
+    return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
+
+
+def catalog_view(catalog: Catalog) -> Table:
+    table = Table(title=f"Signal catalog ({catalog.source})", title_justify="left")
+    for col in ("id", "about", "military", "P(seen|exp)", "P(seen|sq)", "axis/dir/delta", "label"):
+        table.add_column(col)
+    for k in catalog.kinds:
+        if isinstance(k, AdversaryKind):
+            table.add_row(
+                k.id,
+                "adversary",
+                "yes" if k.military else "",
+                f"{k.given_expansionist.mean:.2f}",
+                f"{k.given_status_quo.mean:.2f}",
+                "",
+                k.label,
+            )
+        else:
+            table.add_row(k.id, "ally", "", "", "", f"{k.axis} {k.direction:+d} {k.delta:.2f}", k.label)
+    return table

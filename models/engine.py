@@ -1,0 +1,206 @@
+"""The inference engine: compile once per catalog, re-sample with new data.
+
+Two samplers, selectable by name:
+
+``nutpie``
+    The model is compiled once (numba, ~15 s here) and every later posterior
+    swaps the data in with ``CompiledModel.with_data`` and re-samples
+    (~0.2 s). Right for long-lived processes: the TUI, replays, sweeps.
+``pymc``
+    ``pm.sample`` with PyTensor's C backend, whose compilation is cached on
+    disk across processes. Right for one-shot commands on a warm machine.
+
+Either way the graph is built once per catalog; new signals only change
+``pm.Data``. :attr:`Engine.compile_count` counts graph compilations (tests
+assert on it).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from models.diagnostics import summarise
+from models.posterior import Diagnostics, Posterior, judge
+from models.spec import ModelInputs
+
+Sampler = Literal["nutpie", "pymc"]
+SAMPLERS: tuple[str, ...] = ("nutpie", "pymc")
+
+
+@dataclass(frozen=True)
+class SamplerSettings:
+    """How to sample: which sampler, how many chains, draws and tuning steps."""
+
+    sampler: Sampler = "nutpie"
+    chains: int = 4
+    draws: int = 1000
+    tune: int = 300
+
+    def __post_init__(self) -> None:
+        if self.sampler not in SAMPLERS:
+            raise ValueError(f"unknown sampler {self.sampler!r}; choose one of {', '.join(SAMPLERS)}")
+        if self.chains < 1 or self.draws < 10 or self.tune < 0:
+            raise ValueError("chains >= 1, draws >= 10 and tune >= 0 are required")
+
+
+def quiet_pytensor() -> None:
+    """Silence PyTensor's BLAS advice and PyMC's chatty loggers (not errors)."""
+    warnings.filterwarnings("ignore", message=".*BLAS.*")
+    warnings.filterwarnings("ignore", message=".*Using NumPy C-API based implementation.*")
+    for name in ("pymc", "pymc.sampling.mcmc", "pytensor", "nutpie"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+class Engine:
+    """Compile the belief model once per catalog and sample it for new data.
+
+    Thread-safe: one sample runs at a time per engine.
+    """
+
+    def __init__(self, settings: SamplerSettings | None = None):
+        self.settings = settings or SamplerSettings()
+        self.compile_count = 0
+        self._lock = threading.RLock()
+        self._models: dict[str, Any] = {}  # catalog digest -> pm.Model
+        self._compiled: dict[str, Any] = {}  # catalog digest -> nutpie CompiledModel
+
+    def is_ready(self, inputs: ModelInputs) -> bool:
+        """Whether the model for ``inputs``' catalog is already compiled."""
+        key = inputs.catalog.digest()
+        return key in (self._compiled if self.settings.sampler == "nutpie" else self._models)
+
+    def prepare(self, inputs: ModelInputs) -> None:
+        """Build (and for nutpie, compile) the model for ``inputs``' catalog."""
+        with self._lock:
+            self._model_for(inputs)
+            if self.settings.sampler == "nutpie":
+                self._nutpie_for(inputs)
+
+    def sample(self, inputs: ModelInputs, seed: int = 0) -> Posterior:
+        """Posterior draws of the model for ``inputs``, with diagnostics."""
+        with self._lock:
+            start = time.perf_counter()
+            if self.settings.sampler == "nutpie":
+                draws, divergences = self._sample_nutpie(inputs, seed)
+            else:
+                draws, divergences = self._sample_pymc(inputs, seed)
+            return self._posterior(draws, divergences, seed, time.perf_counter() - start)
+
+    # -- building ---------------------------------------------------------------
+
+    def _model_for(self, inputs: ModelInputs) -> Any:
+        key = inputs.catalog.digest()
+        if key not in self._models:
+            quiet_pytensor()
+            from models.belief_model import build_model
+
+            self._models[key] = build_model(inputs)
+            if self.settings.sampler == "pymc":
+                self.compile_count += 1
+        return self._models[key]
+
+    def _nutpie_for(self, inputs: ModelInputs) -> Any:
+        key = inputs.catalog.digest()
+        if key not in self._compiled:
+            import nutpie
+
+            self._compiled[key] = nutpie.compile_pymc_model(
+                self._model_for(inputs), var_names=["e", "s", "r", "c", "p_expansionist"]
+            )
+            self.compile_count += 1
+        return self._compiled[key]
+
+    # -- sampling ---------------------------------------------------------------
+
+    def _sample_nutpie(self, inputs: ModelInputs, seed: int) -> tuple[dict[str, Any], int]:
+        import nutpie
+
+        compiled = self._nutpie_for(inputs).with_data(**inputs.data())
+        st = self.settings
+        raw = nutpie.sample(
+            compiled,
+            draws=st.draws,
+            tune=st.tune,
+            chains=st.chains,
+            seed=seed,
+            progress_bar=False,
+            save_warmup=False,
+            return_raw_trace=True,
+        )
+        draw_batches, stat_batches = raw.get_arrow_trace()
+        out: dict[str, list[Any]] = {n: [] for n in ("p_expansionist", "r", "c", "e", "s")}
+        divergences = 0
+        for draws_b, stats_b in zip(draw_batches, stat_batches, strict=True):
+            keep = ~np.asarray(stats_b.column("tuning").to_numpy(), dtype=bool)
+            divergences += int(np.asarray(stats_b.column("diverging").to_numpy(), dtype=bool)[keep].sum())
+            for name in out:
+                col = _column(draws_b, name)
+                out[name].append(col[keep][-st.draws :])
+        return {n: np.stack(v) for n, v in out.items()}, divergences
+
+    def _sample_pymc(self, inputs: ModelInputs, seed: int) -> tuple[dict[str, Any], int]:
+        import pymc as pm
+
+        model = self._model_for(inputs)
+        st = self.settings
+        with model:
+            pm.set_data(inputs.data())
+            idata = pm.sample(
+                draws=st.draws,
+                tune=st.tune,
+                chains=st.chains,
+                cores=min(st.chains, 2),
+                random_seed=seed,
+                progressbar=False,
+                compute_convergence_checks=False,
+            )
+        post = idata.posterior
+        draws = {n: np.asarray(post[n].values) for n in ("p_expansionist", "r", "c", "e", "s")}
+        return draws, int(idata.sample_stats["diverging"].values.sum())
+
+    def _posterior(self, draws: dict[str, Any], divergences: int, seed: int, seconds: float) -> Posterior:
+        st = self.settings
+        r_hat, ess, mcse = summarise(
+            {n: draws[n] for n in ("e", "s", "r", "c", "p_expansionist")},
+            mcse_of=("p_expansionist", "r", "c"),
+        )
+        diag = Diagnostics(
+            sampler=st.sampler,
+            chains=st.chains,
+            draws=st.draws,
+            tune=st.tune,
+            seed=seed,
+            r_hat_max=r_hat,
+            ess_bulk_min=ess,
+            divergences=divergences,
+            mcse=mcse,
+            seconds=seconds,
+            problems=judge(r_hat, ess, divergences),
+        )
+        return Posterior(
+            p_expansionist=draws["p_expansionist"],
+            r=draws["r"],
+            c=draws["c"],
+            e=draws["e"],
+            s=draws["s"],
+            diagnostics=diag,
+        )
+
+
+def _column(batch: Any, name: str) -> np.ndarray:
+    """A column of a nutpie arrow batch as a numpy array ((n,) or (n, k))."""
+    col = batch.column(name)
+    try:
+        return np.asarray(col.to_numpy())
+    except Exception:  # list-typed column: (n, k)
+        import pyarrow as pa
+
+        arr = pa.array(col)
+        return np.asarray(arr.values.to_numpy(zero_copy_only=False)).reshape(len(arr), -1)
