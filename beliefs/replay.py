@@ -1,0 +1,244 @@
+"""Replay a crisis timeline step by step: the posterior and the recommendation after every signal.
+
+Step 0 is the prior (no signal); step ``i`` is the assessment after the first
+``i`` signals of the file. Every step is sampled with the same seed by the
+same engine, so the model is compiled once for the whole replay (a new
+signal changes the data, not the graph) and the last step equals
+:func:`beliefs.assess.assess_signals` on all signals with that seed.
+
+A retracted signal keeps its step (so step ``i`` always means "after the
+first ``i`` entries of the file"), but it changes nothing: its step reuses the
+assessment of the step before.
+
+>>> from beliefs.timeline import load_timeline
+>>> tl, cat = load_timeline("july-1914")
+>>> rep = replay(tl, cat, seed=0)          # doctest: +SKIP
+>>> rep.final.decision.best, [s.index for s in rep.flips]   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from beliefs.assess import Assessment, assess_signals, shared_engine
+from beliefs.catalog import Catalog
+from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
+from beliefs.timeline import Signal, Timeline
+from models.engine import Engine
+
+#: ``progress(done, total)`` is called after every step (``total`` = steps incl. the prior).
+ProgressFn = Callable[[int, int], None]
+
+#: Column order of :meth:`Replay.to_csv`.
+CSV_COLUMNS: tuple[str, ...] = (
+    "index",
+    "date",
+    "kind",
+    "actor",
+    "grade",
+    "retracted",
+    "p_expansionist",
+    "p_expansionist_lo",
+    "p_expansionist_hi",
+    "ally_reliability",
+    "ally_reliability_lo",
+    "ally_reliability_hi",
+    "ally_recklessness",
+    "ally_recklessness_lo",
+    "ally_recklessness_hi",
+    "best",
+    "p_best",
+    "margin",
+    "break_even_p_expansionist",
+    "evpi",
+    *(f"eu_{name}" for name in OPTION_NAMES),
+    "flip",
+    "reliable",
+    "r_hat_max",
+    "ess_bulk_min",
+    "divergences",
+)
+
+
+def signal_json(sig: Signal) -> dict[str, Any]:
+    """A signal as plain JSON (date as ISO text)."""
+    return {
+        "date": sig.date.isoformat(),
+        "kind": sig.kind,
+        "actor": sig.actor,
+        "grade": sig.grade,
+        "note": sig.note,
+        "source": sig.source,
+        "retracted": sig.retracted,
+    }
+
+
+@dataclass(frozen=True)
+class Step:
+    """The state of belief after the first ``index`` signals (``index`` 0 = the prior)."""
+
+    index: int
+    signal: Signal | None
+    assessment: Assessment
+    flip: bool
+
+    @property
+    def date(self) -> dt.date | None:
+        """The signal's date; None for the prior."""
+        return None if self.signal is None else self.signal.date
+
+    @property
+    def best(self) -> str:
+        return self.assessment.decision.best
+
+    @property
+    def reliable(self) -> bool:
+        return self.assessment.reliable
+
+    def to_json(self) -> dict[str, Any]:
+        a = self.assessment
+        diag = a.posterior.diagnostics.to_json()
+        return {
+            "index": self.index,
+            "date": None if self.date is None else self.date.isoformat(),
+            "signal": None if self.signal is None else signal_json(self.signal),
+            "posterior": a.posterior_json(),
+            "recommendation": a.decision.to_json(),
+            "flip": self.flip,
+            "reliable": a.reliable,
+            "diagnostics": diag,
+        }
+
+    def csv_row(self) -> dict[str, Any]:
+        a = self.assessment
+        dec = a.decision
+        post = a.posterior_json()
+        sig = self.signal
+        d = a.posterior.diagnostics
+        row: dict[str, Any] = {
+            "index": self.index,
+            "date": "" if sig is None else sig.date.isoformat(),
+            "kind": "" if sig is None else sig.kind,
+            "actor": "" if sig is None else sig.actor,
+            "grade": "" if sig is None else sig.grade,
+            "retracted": "" if sig is None else str(sig.retracted).lower(),
+            "best": dec.best,
+            "p_best": round(dec.p_best, 4),
+            "margin": round(dec.margin, 4),
+            "break_even_p_expansionist": (
+                "" if dec.break_even_p_expansionist is None else round(dec.break_even_p_expansionist, 4)
+            ),
+            "evpi": round(dec.evpi, 4),
+            "flip": str(self.flip).lower(),
+            "reliable": str(a.reliable).lower(),
+            "r_hat_max": round(d.r_hat_max, 4),
+            "ess_bulk_min": round(d.ess_bulk_min),
+            "divergences": d.divergences,
+        }
+        for key, summ in post.items():
+            row[key] = summ["mean"]
+            row[f"{key}_lo"], row[f"{key}_hi"] = summ["hdi_90"]
+        for o in dec.options:
+            row[f"eu_{o.option}"] = round(o.eu_mean, 4)
+        return row
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Every step of a replayed timeline."""
+
+    timeline: Timeline
+    steps: tuple[Step, ...]
+    seed: int
+    seconds: float
+
+    @property
+    def final(self) -> Assessment:
+        """The assessment after all signals."""
+        return self.steps[-1].assessment
+
+    @property
+    def flips(self) -> list[Step]:
+        """The steps where the recommendation changed."""
+        return [s for s in self.steps if s.flip]
+
+    @property
+    def reliable(self) -> bool:
+        """Whether the sampler was trustworthy at every step."""
+        return all(s.reliable for s in self.steps)
+
+    @property
+    def unreliable_steps(self) -> list[int]:
+        return [s.index for s in self.steps if not s.reliable]
+
+    def scenario_json(self) -> dict[str, Any]:
+        tl = self.timeline
+        sc = tl.scenario
+        outcome = None if tl.outcome is None else tl.outcome.model_dump(mode="json")
+        return {
+            "name": tl.name,
+            "title": sc.title,
+            "perspective": sc.perspective,
+            "adversary": sc.adversary,
+            "ally": sc.ally,
+            "polarity": sc.polarity,
+            "n_signals": len(tl.signals),
+            "payoffs": resolve_payoffs(sc, tl.payoffs).to_json(),
+            "outcome": outcome,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """DESIGN.md's ``replay --json`` object: ``{"scenario": ..., "steps": [...]}`` (+ a summary)."""
+        return {
+            "scenario": self.scenario_json(),
+            "steps": [s.to_json() for s in self.steps],
+            "flips": [s.index for s in self.flips],
+            "reliable": self.reliable,
+            "unreliable_steps": self.unreliable_steps,
+            "seed": self.seed,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def to_csv(self) -> str:
+        """One row per step (header first), columns :data:`CSV_COLUMNS`."""
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for s in self.steps:
+            writer.writerow(s.csv_row())
+        return buf.getvalue()
+
+
+def replay(
+    timeline: Timeline,
+    catalog: Catalog,
+    *,
+    seed: int = 0,
+    engine: Engine | None = None,
+    progress: ProgressFn | None = None,
+) -> Replay:
+    """Assess ``timeline`` after 0, 1, ..., n of its signals with one engine and one seed."""
+    start = time.perf_counter()
+    engine = engine or shared_engine()
+    signals = list(timeline.signals)
+    total = len(signals) + 1
+    steps: list[Step] = []
+    previous: Assessment | None = None
+    for i in range(total):
+        sig = signals[i - 1] if i else None
+        if previous is not None and sig is not None and sig.retracted:
+            current = previous  # a retracted signal changes nothing
+        else:
+            current = assess_signals(timeline, catalog, signals[:i], seed=seed, engine=engine)
+        flip = previous is not None and current.decision.best != previous.decision.best
+        steps.append(Step(index=i, signal=sig, assessment=current, flip=flip))
+        previous = current
+        if progress is not None:
+            progress(i + 1, total)
+    return Replay(timeline=timeline, steps=tuple(steps), seed=seed, seconds=time.perf_counter() - start)
