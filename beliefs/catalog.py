@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from beliefs.errors import Problem
 from beliefs.tomlfile import read_toml, validation_problems
+
 RELIABILITY = "ABCDEF"
 CREDIBILITY = "123456"
 
@@ -178,7 +179,8 @@ def _kind_entry(kinds: list[object]):  # type: ignore[no-untyped-def]
     def name(loc: tuple[object, ...]) -> tuple[str, tuple[object, ...]]:
         if len(loc) >= 2 and loc[0] == "kinds" and isinstance(loc[1], int):
             i = loc[1]
-            kid = kinds[i].get("id") if i < len(kinds) and isinstance(kinds[i], dict) else None
+            entry = kinds[i] if i < len(kinds) else None
+            kid = entry.get("id") if isinstance(entry, dict) else None
             rest = loc[2:]
             if rest and rest[0] in ("adversary", "ally"):  # discriminated-union tag
                 rest = rest[1:]

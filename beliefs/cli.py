@@ -8,7 +8,7 @@ inside commands, never at start-up.
 from __future__ import annotations
 
 from importlib.metadata import entry_points
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -110,7 +110,7 @@ def timelines(json_out: JsonOpt = False) -> None:
 
     from beliefs.timeline import bundled_timelines, load_timeline
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in bundled_timelines():
         tl, _ = load_timeline(name)
         s = tl.scenario

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from beliefs.errors import BeliefsError
 
@@ -48,7 +49,7 @@ def guarded(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except BeliefsError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
@@ -56,7 +57,7 @@ def guarded(fn: F) -> F:
             if os.environ.get("BELIEFS_DEBUG"):
                 traceback.print_exc()
             err_console.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+                f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
                 "(set BELIEFS_DEBUG=1 for the traceback)",
                 highlight=False,
             )

@@ -71,6 +71,10 @@ def _message(err: Any) -> str:
         msg = "is required"
     elif err["type"] == "extra_forbidden":
         msg = "unknown key (check the spelling; see DESIGN.md 'Files in detail')"
+    elif err["type"] == "string_pattern_mismatch" and ctx.get("pattern") == r"^[A-F][1-6]$":
+        msg = "must be an Admiralty grade: source reliability A-F then information credibility 1-6, e.g. B2"
+    elif err["type"].startswith("date_"):
+        msg = "must be a date such as 1914-07-23 (a TOML date, or a string in that form)"
     elif msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     value = err.get("input")

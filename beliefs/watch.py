@@ -57,11 +57,11 @@ def evsi_by_kind(
         after_unseen = p * (1.0 - ek) / (1.0 - seen)
         value = _value(seen, after_seen, after_unseen, r, c, pay) - baseline
         out.append({"kind": kind.id, "label": kind.label, "about": "adversary", "evsi": max(value, 0.0)})
-    for kind in catalog.ally:
-        x = r if kind.axis == "reliability" else c
-        seen = 0.5 + kind.direction * kind.delta * (x - 0.5)
+    for ally in catalog.ally:
+        x = r if ally.axis == "reliability" else c
+        seen = 0.5 + ally.direction * ally.delta * (x - 0.5)
         value = _value(seen, p, p, r, c, pay) - baseline
-        out.append({"kind": kind.id, "label": kind.label, "about": "ally", "evsi": max(value, 0.0)})
+        out.append({"kind": ally.id, "label": ally.label, "about": "ally", "evsi": max(value, 0.0)})
     out.sort(key=lambda w: -w["evsi"])
     return out
 

@@ -23,14 +23,17 @@ def summarise(variables: dict[str, FloatArray], mcse_of: tuple[str, ...]) -> tup
     import xarray as xr
 
     stacked = _stack(variables)
+    # A constant column (P(exp|theta) = p0 with no adversary signals, or when
+    # the blur makes every signal uninformative) has no R-hat or ESS: skip it.
+    stacked = stacked[:, :, np.ptp(stacked, axis=(0, 1)) > 0]
     ds = xr.Dataset({"x": (("chain", "draw", "v"), stacked)})
-    # Constant columns (a kind pinned at 0/1 cannot happen with Beta priors) would give NaN.
     rhat = az.rhat(ds, method="rank")["x"].values
     ess = az.ess(ds, method="bulk")["x"].values
-    mcse_ds = xr.Dataset({n: (("chain", "draw"), variables[n]) for n in mcse_of})
+    varying = [n for n in mcse_of if np.ptp(variables[n]) > 0]
+    mcse_ds = xr.Dataset({n: (("chain", "draw"), variables[n]) for n in varying})
     mcse = az.mcse(mcse_ds, method="mean")
     return (
-        float(np.nanmax(rhat)) if np.isfinite(rhat).any() else float("nan"),
-        float(np.nanmin(ess)) if np.isfinite(ess).any() else float("nan"),
-        {n: float(mcse[n].values) for n in mcse_of},
+        float(np.max(rhat)) if rhat.size else float("nan"),
+        float(np.min(ess)) if ess.size else float("nan"),
+        {n: float(mcse[n].values) if n in varying else 0.0 for n in mcse_of},
     )
