@@ -1,0 +1,349 @@
+"""The analyst's terminal UI: the App, its actions, and the sampling workers.
+
+The UI thread only renders and dispatches. Compiling and sampling run in a
+thread worker (``group="sample"``, exclusive: a new signal supersedes a
+running update) that imports ``beliefs.assess`` (and so PyMC/nutpie/ArviZ)
+lazily and posts typed messages back (:mod:`tui.messages`). Results are
+cached by exact signal prefix and seed in :class:`tui.session.Session`, so the
+numbers shown are ``assess_signals(timeline, catalog, signals[:step], seed=seed)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.timer import Timer
+from textual.worker import get_current_worker
+
+from beliefs.timeline import Signal
+from tui import compute
+from tui.cases import CaseLink
+from tui.commands import BeliefsCommands
+from tui.messages import EngineBusy, SamplingDone, StepReady, WhatIfReady
+from tui.screens.add_signal import AddSignalScreen
+from tui.screens.dialogs import PromptScreen, RetractScreen
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen, outcome_summary
+from tui.screens.sensitivity import SensitivityScreen, tornado_markup
+from tui.session import Session, last_date
+
+if TYPE_CHECKING:
+    from models.engine import Engine
+
+COMPILING = "compiling model… (first update only, ~20-30 s)"
+UPDATING = "updating…"
+
+
+class BeliefsApp(App[None]):
+    """Enter signals, watch beliefs and the recommendation move, replay a crisis."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/app.tcss", "styles/dialogs.tcss"]
+    TITLE = "beliefs"
+    COMMANDS = App.COMMANDS | {BeliefsCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "quit", show=False)]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        cases: CaseLink | None = None,
+        engine: Engine | None = None,
+        show_seconds: bool = True,
+        play_interval: float = 1.2,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.cases = cases or CaseLink()
+        self.engine = engine
+        self.show_seconds = show_seconds
+        self.play_interval = play_interval
+        self.busy: str | None = None
+        self.generation = 0
+        self.error: str | None = None
+        self._player: Timer | None = None
+        self._announce = False
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        await self.push_screen(MainScreen())
+        self.main.show_log(self.session)
+        self.redraw()
+        self.update_posterior()
+
+    @property
+    def main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    @property
+    def playing(self) -> bool:
+        return self._player is not None
+
+    def redraw(self) -> None:
+        self.main.show_results(self.session, self.busy, self.playing, seconds=self.show_seconds)
+
+    # -- sampling -------------------------------------------------------------------
+
+    def update_posterior(self) -> None:
+        """Compute every step that has no result yet (current step first) in a worker."""
+        jobs = self.session.missing_steps()
+        if not jobs:
+            self.busy = None
+            self.redraw()
+            return
+        self.generation += 1
+        if self.session.key() not in self.session.cache:
+            self.busy = UPDATING
+        self.redraw()
+        s = self.session
+        work_list = [(i, s.key(i), s.prefix(i)) for i in jobs]
+        self._sample(self.generation, s.timeline, s.catalog, s.seed, work_list)
+
+    @work(thread=True, exclusive=True, group="sample", exit_on_error=False)
+    def _sample(self, generation: int, timeline, catalog, seed, work_list) -> None:  # type: ignore[no-untyped-def]
+        worker = get_current_worker()
+        try:
+            engine = self.engine or compute.default_engine()
+            if compute.needs_compile(engine, timeline, catalog):
+                self.post_message(EngineBusy(COMPILING))
+                compute.prepare(engine, timeline, catalog)
+                self.post_message(EngineBusy(UPDATING))
+            for step, key, signals in work_list:
+                if worker.is_cancelled:
+                    return
+                result = compute.assess_step(engine, timeline, catalog, signals, seed)
+                self.post_message(StepReady(key, step, result, generation))
+            self.post_message(SamplingDone(generation))
+        except Exception as exc:  # shown in the status line, never a crash
+            self.post_message(SamplingDone(generation, f"{type(exc).__name__}: {exc}"))
+
+    def on_engine_busy(self, message: EngineBusy) -> None:
+        if self.session.key() not in self.session.cache:
+            self.busy = message.what
+            self.redraw()
+
+    def on_step_ready(self, message: StepReady) -> None:
+        s = self.session
+        s.cache[message.key] = message.result
+        if message.key == s.key():
+            self.busy = None
+            if s.case is not None and s.step == s.n and message.generation == self.generation:
+                self._record(message.result)
+            self._announce_flip()
+        elif message.key == s.key(s.step - 1):
+            self._announce_flip()
+        self.redraw()
+
+    def on_sampling_done(self, message: SamplingDone) -> None:
+        if message.error is not None:
+            self.busy = None
+            self.error = message.error
+            self.notify(f"sampling failed: {message.error}", severity="error", timeout=10)
+            self.redraw()
+
+    def _record(self, result: object) -> None:
+        try:
+            self.cases.record(self.session, getattr(result, "assessment", None))
+        except Exception as exc:
+            self.notify(f"could not store the assessment: {exc}", severity="warning")
+
+    # -- replay -----------------------------------------------------------------------
+
+    def _announce_flip(self) -> None:
+        s = self.session
+        if not self._announce or s.result() is None or (s.step > 0 and s.result(s.step - 1) is None):
+            return
+        self._announce = False
+        flip = s.flip_at(s.step)
+        if flip is not None:
+            date = s.signals[s.step - 1].date
+            self.notify(
+                f"step {s.step} ({date}): the recommendation flips from {flip[0]} to {flip[1]}",
+                title="Flip",
+                severity="warning",
+            )
+        outcome = outcome_summary(s)
+        if outcome is not None:
+            self.notify(outcome, title="What happened", timeout=12)
+
+    def action_step(self, delta: int) -> None:
+        self.action_go(self.session.step + delta)
+
+    def action_go(self, step: int) -> None:
+        s = self.session
+        before = s.step
+        if s.go(step) == before:
+            if self.playing and s.step == s.n:
+                self.action_play()
+            return
+        self._announce = True
+        self.main.show_log(s)
+        self.update_posterior()
+        self._announce_flip()
+
+    def action_play(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+            self._player = None
+        else:
+            if self.session.step >= self.session.n:
+                self.action_go(0)
+            self._player = self.set_interval(self.play_interval, self._tick)
+        self.redraw()
+
+    def _tick(self) -> None:
+        s = self.session
+        if s.step >= s.n:
+            self.action_play()
+            return
+        if s.result() is None:
+            return  # wait for the current step before moving on
+        self.action_step(1)
+        if s.step >= s.n:
+            self.action_play()
+
+    # -- editing ------------------------------------------------------------------------
+
+    def action_add_signal(self) -> None:
+        s = self.session
+        self.push_screen(AddSignalScreen(s.catalog, s.timeline.scenario, last_date(s)), self._added)
+
+    def _added(self, signal: Signal | None) -> None:
+        if signal is None:
+            return
+        try:
+            self.cases.add(self.session, signal)  # committed before any sampling
+        except Exception as exc:
+            self.notify(f"the signal was not added: {exc}", severity="error", timeout=10)
+            return
+        self._announce = True
+        self.main.show_log(self.session)
+        self.main.query_one("#signals").move_cursor(row=self.session.n - 1)  # type: ignore[attr-defined]
+        self.notify(f"added {signal.kind} ({signal.grade}) on {signal.date}")
+        self.update_posterior()
+
+    def action_retract(self) -> None:
+        s = self.session
+        index = self.main.query_one("#signals").selected_index  # type: ignore[attr-defined]
+        if index is None:
+            self.notify("no signal to retract", severity="warning")
+            return
+        if s.signals[index].retracted:
+            self.notify(f"signal #{index + 1} is already retracted", severity="warning")
+            return
+
+        def done(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                self.cases.retract(s, index, reason)
+            except Exception as exc:
+                self.notify(f"the signal was not retracted: {exc}", severity="error", timeout=10)
+                return
+            self._announce = True
+            self.main.show_log(s)
+            self.notify(f"retracted signal #{index + 1} ({s.signals[index].kind})")
+            self.update_posterior()
+
+        self.push_screen(RetractScreen(index, s.signals[index]), done)
+
+    # -- other screens -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_sensitivity(self) -> None:
+        self.push_screen(SensitivityScreen(self.session))
+
+    def whatif(self, prior: float) -> None:
+        s = self.session
+        self._whatif(compute.with_prior(s.timeline, prior), s.catalog, s.prefix(), s.seed, prior)
+
+    @work(thread=True, exclusive=True, group="whatif", exit_on_error=False)
+    def _whatif(self, timeline, catalog, signals, seed, prior) -> None:  # type: ignore[no-untyped-def]
+        try:
+            engine = self.engine or compute.default_engine()
+            self.post_message(
+                WhatIfReady(prior, compute.assess_step(engine, timeline, catalog, signals, seed))
+            )
+        except Exception as exc:
+            self.call_from_thread(self.notify, f"what-if failed: {exc}", severity="error")
+
+    def on_what_if_ready(self, message: WhatIfReady) -> None:
+        if isinstance(self.screen, SensitivityScreen):
+            self.screen.show_whatif(message.prior, message.result)
+
+    def action_tornado(self) -> None:
+        if not compute.has_tornado():
+            if isinstance(self.screen, SensitivityScreen):
+                self.screen.show_tornado(
+                    "[$text-muted]the tornado needs beliefs.sensitivity (quick_sensitivity), not installed here[/]"
+                )
+            return
+        s = self.session
+        self._tornado(s.timeline, s.catalog, s.prefix(), s.seed)
+
+    @work(thread=True, exclusive=True, group="tornado", exit_on_error=False)
+    def _tornado(self, timeline, catalog, signals, seed) -> None:  # type: ignore[no-untyped-def]
+        try:
+            engine = self.engine or compute.default_engine()
+            rows = compute.tornado(engine, timeline, catalog, signals, seed)
+            markup = tornado_markup(rows)
+        except Exception as exc:
+            markup = f"[b $error]tornado failed: {type(exc).__name__}: {exc}[/]"
+        self.call_from_thread(self._show_tornado, markup)
+
+    def _show_tornado(self, markup: str) -> None:
+        if isinstance(self.screen, SensitivityScreen):
+            self.screen.show_tornado(markup)
+
+    def action_export(self) -> None:
+        s = self.session
+        default = f"./{s.case or s.timeline.name or 'timeline'}-export.toml"
+
+        def done(path: str | None) -> None:
+            if not path:
+                return
+            if Path(path).expanduser().exists():
+                self.notify(f"{path} exists already: choose another file name", severity="error")
+                return
+            try:
+                written = self.cases.export(s, path)
+            except Exception as exc:
+                self.notify(f"export failed: {exc}", severity="error", timeout=10)
+                return
+            self.notify(f"exported {s.n} signals to {written}")
+
+        self.push_screen(PromptScreen("Export to TOML", "File to write:", default, ok="Export"), done)
+
+    def action_save_case(self) -> None:
+        s = self.session
+        if s.case is not None:
+            self.notify(f"already saved: every change goes to case '{s.case}' in {self.cases.db}")
+            return
+
+        def done(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                self.cases.save_as(s, name)
+            except Exception as exc:
+                self.notify(f"not saved: {exc}", severity="error", timeout=10)
+                return
+            self.notify(f"saved as case '{name}' in {self.cases.db}; changes now go there")
+            self.redraw()
+
+        self.push_screen(
+            PromptScreen(
+                "Save as a case",
+                f"Case name (stored in {self.cases.db}):",
+                s.timeline.name or "",
+                ok="Save",
+                required="name: letters, digits, '_', '.', '-'",
+            ),
+            done,
+        )

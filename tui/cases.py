@@ -1,0 +1,122 @@
+"""The TUI's link to the case store (:mod:`beliefs.store`) and to TOML export.
+
+Every change to a case is committed to SQLite *before* the posterior is
+recomputed (the store commits before ``add_signal`` returns), so a crash
+never loses entered work. A timeline opened without a case can be saved as
+one. The store is opened per operation and closed again, so another process
+(``beliefs signal add``) can write between two TUI edits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from beliefs.store import CaseStore
+from beliefs.timeline import Signal, Timeline, load_timeline
+from tui.session import Session
+
+
+def _db(db: str | Path | None) -> Path:
+    if db is not None:
+        return Path(db)
+    from beliefs.cli_app import default_db
+
+    return default_db()
+
+
+class CaseLink:
+    """Read and write cases in one database file."""
+
+    def __init__(self, db: str | Path | None = None) -> None:
+        self.db = _db(db)
+
+    def _store(self) -> CaseStore:
+        self.db.parent.mkdir(parents=True, exist_ok=True)
+        return CaseStore(self.db)
+
+    def open(self, name: str, *, seed: int = 0) -> Session:
+        """A session on the stored case ``name`` (all its signals, retracted ones flagged)."""
+        with self._store() as store:
+            case = store.load_case(name)
+        session = Session.from_timeline(case.timeline, case.catalog, seed=seed)
+        session.case = name
+        session.signal_ids = list(case.signal_ids)
+        return session
+
+    def names(self) -> list[str]:
+        if not self.db.exists():
+            return []
+        with self._store() as store:
+            return [c.name for c in store.list_cases()]
+
+    def add(self, session: Session, signal: Signal) -> None:
+        """Commit ``signal`` to the session's case (if it has one), then add it to the session."""
+        signal_id = None
+        if session.case is not None:
+            with self._store() as store:
+                signal_id = store.add_signal(session.case, signal, entered_by="tui")
+        session.add(signal, signal_id)
+
+    def retract(self, session: Session, index: int, reason: str) -> None:
+        """Commit the retraction of signal ``index`` (if in a case), then flag it in the session."""
+        if session.case is not None:
+            with self._store() as store:
+                store.retract_signal(session.case, session.signal_ids[index], reason, retracted_by="tui")
+        session.retract(index)
+
+    def save_as(self, session: Session, name: str) -> None:
+        """Store the session's timeline and signals as a new case ``name`` and follow it."""
+        with self._store() as store:
+            store.create_case(name, session.timeline_now(), session.catalog, entered_by="tui")
+            case = store.load_case(name)
+        session.case = name
+        session.signal_ids = list(case.signal_ids)
+
+    def record(self, session: Session, assessment: Any) -> None:
+        """Store the assessment of the whole (current) log in the case's history."""
+        if session.case is None:
+            return
+        active = [sid for sid, s in zip(session.signal_ids, session.signals, strict=True) if not s.retracted]
+        with self._store() as store:
+            store.record_assessment(session.case, assessment, signal_ids=active)
+
+    def export(self, session: Session, path: str | Path) -> Path:
+        """Write the case (or timeline) as timeline TOML to ``path``, all or nothing; check it reads back."""
+        from beliefs.store_toml import write_atomic
+
+        path = Path(path).expanduser()
+        if session.case is not None:
+            with self._store() as store:
+                text = store.export_toml(session.case)
+        else:
+            text = timeline_toml(session.timeline_now())
+        write_atomic(path, text)
+        load_timeline(path)  # raises InputError if what we wrote would not load
+        return path
+
+
+def timeline_toml(timeline: Timeline) -> str:
+    """A timeline as TOML that :func:`beliefs.timeline.load_timeline` reads back."""
+    import tomli_w
+
+    scenario = timeline.scenario.model_dump(mode="json", exclude_none=True)
+    scenario.pop("catalog", None)
+    doc: dict[str, Any] = {"scenario": scenario}
+    payoffs = timeline.payoffs.model_dump(mode="json", exclude_none=True)
+    if payoffs:
+        doc["payoffs"] = payoffs
+    rows = []
+    for sig in sorted(timeline.signals, key=lambda s: s.date):
+        row: dict[str, Any] = {"date": sig.date, "kind": sig.kind, "actor": sig.actor, "grade": sig.grade}
+        row["note"] = sig.note
+        if sig.source is not None:
+            row["source"] = sig.source
+        if sig.retracted:
+            row["retracted"] = True
+        rows.append(row)
+    doc["signals"] = rows
+    if timeline.outcome is not None:
+        doc["outcome"] = timeline.outcome.model_dump(mode="json")
+    head = f"# Exported from the beliefs TUI ({timeline.source or timeline.name or 'timeline'}).\n"
+    return head + tomli_w.dumps(doc)

@@ -1,0 +1,57 @@
+"""``beliefs tui``: registered through the ``beliefs.commands`` entry point.
+
+``beliefs`` never imports :mod:`tui`; this module adds the command to the
+Typer app when ``beliefs.cli`` loads the entry-point group. Everything heavy
+(Textual, the app) is imported inside the command.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from beliefs.cli_app import DB_HELP, SEED_HELP, guarded
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``tui`` command to ``app``."""
+
+    @app.command()
+    @guarded
+    def tui(
+        timeline: Annotated[
+            str | None, typer.Argument(help="Timeline file or bundled name (july-1914) to open and replay.")
+        ] = None,
+        case: Annotated[
+            str | None, typer.Option("--case", help="Open a stored case (changes are saved to it).")
+        ] = None,
+        db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+        seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    ) -> None:
+        """The analyst's terminal UI: enter signals, watch beliefs and the recommendation move, replay."""
+        from beliefs.errors import BeliefsError
+        from tui.cases import CaseLink
+
+        cases = CaseLink(db)
+        if timeline is not None and case is not None:
+            raise BeliefsError("give a TIMELINE or --case NAME, not both")
+        if case is not None:
+            session = cases.open(case, seed=seed)
+        else:
+            from beliefs.timeline import bundled_timelines, load_timeline
+            from tui.session import Session
+
+            if timeline is None:
+                names = cases.names()
+                raise BeliefsError(
+                    "give a TIMELINE (a file or one of: "
+                    + ", ".join(bundled_timelines())
+                    + ") or --case NAME"
+                    + (f" (cases in {cases.db}: {', '.join(names)})" if names else "")
+                )
+            tl, catalog = load_timeline(timeline)
+            session = Session.from_timeline(tl, catalog, seed=seed)
+        from tui.app import BeliefsApp
+
+        BeliefsApp(session, cases=cases).run()

@@ -1,0 +1,79 @@
+"""The TUI's bridge to the computation in ``beliefs``: called from thread workers only.
+
+Every heavy import (``beliefs.assess`` and, through the engine, PyMC, nutpie
+and ArviZ) happens inside these functions, never at module import, so the
+first screen paints before any of it is loaded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from beliefs.catalog import Catalog
+from beliefs.timeline import Signal, Timeline
+from tui.session import StepResult
+
+if TYPE_CHECKING:
+    from models.engine import Engine
+
+
+def default_engine() -> Engine:
+    """The process-wide nutpie engine (compiled once, re-sampled per update)."""
+    from beliefs.assess import shared_engine
+
+    return shared_engine()
+
+
+def needs_compile(engine: Engine, timeline: Timeline, catalog: Catalog) -> bool:
+    """Whether the next sample will first compile the model (~15-30 s)."""
+    from beliefs.encode import encode_signals
+
+    return not engine.is_ready(encode_signals(timeline.scenario, [], catalog))
+
+
+def prepare(engine: Engine, timeline: Timeline, catalog: Catalog) -> None:
+    """Compile the model for ``catalog`` (no-op when it is compiled already)."""
+    from beliefs.encode import encode_signals
+
+    engine.prepare(encode_signals(timeline.scenario, [], catalog))
+
+
+def with_prior(timeline: Timeline, prior: float) -> Timeline:
+    """``timeline`` with another prior P(expansionist) (a what-if)."""
+    scenario = timeline.scenario.model_copy(update={"prior_expansionist": prior})
+    return timeline.model_copy(update={"scenario": scenario})
+
+
+def assess_step(
+    engine: Engine, timeline: Timeline, catalog: Catalog, signals: list[Signal], seed: int
+) -> StepResult:
+    """``assess_signals`` on exactly these signals, summarised for display."""
+    from beliefs.assess import assess_signals
+
+    a = assess_signals(timeline, catalog, signals, seed=seed, engine=engine)
+    return StepResult(
+        assessment=a,
+        posterior=a.posterior_json(),
+        recommendation=a.decision.to_json(),
+        diagnostics=a.posterior.diagnostics.to_json(),
+    )
+
+
+def has_tornado() -> bool:
+    """Whether the sensitivity module (and its ``quick_sensitivity``) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("beliefs.sensitivity") is not None
+
+
+def tornado(
+    engine: Engine, timeline: Timeline, catalog: Catalog, signals: list[Signal], seed: int
+) -> list[dict[str, Any]]:
+    """Tornado rows {"name", "low", "high"} from ``beliefs.sensitivity.quick_sensitivity``."""
+    import beliefs.sensitivity as sens
+
+    quick = getattr(sens, "quick_sensitivity", None)
+    if quick is None:
+        raise RuntimeError("beliefs.sensitivity has no quick_sensitivity yet")
+    result = quick(timeline.with_signals(signals), catalog, seed=seed, engine=engine)
+    return [dict(r) for r in getattr(result, "tornado", result)]

@@ -1,0 +1,1 @@
+"""The TUI's screens: main, add-signal, retract/prompt dialogs, help, sensitivity."""

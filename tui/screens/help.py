@@ -1,0 +1,65 @@
+"""The help screen: every key, what the panels mean."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+KEYS = (
+    ("a", "add a signal (form: kind, Admiralty grade, date, actor, note, source)"),
+    ("x", "retract the selected signal (it stays in the log, struck through)"),
+    ("↑ ↓", "select a signal in the log"),
+    ("enter", "replay up to the selected signal"),
+    ("n  →", "replay: next step"),
+    ("p  ←", "replay: previous step"),
+    ("space", "replay: play / pause"),
+    ("s", "sensitivity: break-even P(expansionist), what-if prior"),
+    ("e", "export the case or timeline to a TOML file"),
+    ("ctrl+s", "save this timeline as a case in the database"),
+    ("ctrl+p", "command palette: every action by name"),
+    ("?", "this help"),
+    ("q", "quit"),
+)
+
+HELP = (
+    "# beliefs — keys\n\n| key | action |\n|---|---|\n"
+    + "\n".join(f"| `{k}` | {v} |" for k, v in KEYS)
+    + """
+
+## What the panels show
+
+- **Beliefs**: posterior mean of P(adversary expansionist), ally reliability and
+  ally recklessness; the bar is the 90% highest-density interval on [0, 1]; the
+  change is from the step before (the last signal's effect).
+- **Recommendation**: the four postures (firm/conciliate toward the adversary ×
+  support/restrain the ally) with expected utility, P(best) and their risks
+  (spiral, exploitation, abandonment, entrapment); ★ marks the recommendation.
+  Break-even is the P(expansionist) at which the best firm and best conciliatory
+  options tie; EVPI is what perfect information would be worth.
+- **What to watch**: the signal kinds whose next report would change the
+  decision most (expected value of sample information).
+- **Status line**: sampler diagnostics; it turns into a warning when R-hat,
+  ESS or divergences say the numbers cannot be trusted.
+
+Press `escape` or `?` to close.
+"""
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """All keys and a glossary."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog", classes="help") as box:
+            box.border_title = "Help"
+            yield Markdown(HELP)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

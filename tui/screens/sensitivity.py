@@ -1,0 +1,132 @@
+"""The sensitivity screen: break-even P(expansionist) and a what-if for the prior.
+
+The what-if re-runs ``assess_signals`` with another prior P(expansionist) in a
+thread worker (the compiled model is reused: the prior is data). When the
+sensitivity module provides a tornado (``quick_sensitivity``), it is shown too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.session import Session, StepResult
+from tui.widgets.panels import SHORT, Panel
+
+
+def break_even_markup(session: Session, now: StepResult | None) -> str:
+    if now is None:
+        return "[$text-muted]waiting for the posterior…[/]"
+    rec = now.recommendation
+    be = rec["break_even_p_expansionist"]
+    p = now.p_expansionist
+    lines = [
+        f"P(expansionist) now       [b]{p:.3f}[/]   (prior {session.prior:.3f})",
+        f"recommended               [b $success]{escape(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}",
+    ]
+    if be is None:
+        lines.append(
+            "break-even P(expansionist) [b]none in [0, 1][/]: the firm/conciliate choice does not flip"
+        )
+    else:
+        side = "firm" if p > be else "conciliate"
+        lines.append(
+            f"break-even P(expansionist) [b]{be:.3f}[/]   the belief is {abs(p - be):.3f} "
+            f"{'above' if p > be else 'below'} it: {side} is favoured"
+        )
+    lines.append(
+        f"EVPI {rec['evpi']:.3f}  (on the type alone {rec['evpi_type']:.3f})   margin {rec['margin']:.3f}"
+    )
+    return "\n".join(lines)
+
+
+def whatif_markup(prior: float, base: StepResult | None, alt: StepResult) -> str:
+    rec = alt.recommendation
+    line = (
+        f"with prior {prior:.3f}:  P(expansionist) [b]{alt.p_expansionist:.3f}[/]"
+        f"   recommended [b $success]{escape(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
+    )
+    if base is not None:
+        same = base.best == alt.best
+        line += "\n" + (
+            "[$success]same recommendation as the actual prior[/]"
+            if same
+            else f"[b $warning]the recommendation changes[/] (actual prior: {escape(SHORT[base.best])})"
+        )
+    if not alt.reliable:
+        line += "\n[b $error]⚠ unreliable sample: " + escape("; ".join(alt.diagnostics["problems"])) + "[/]"
+    return line
+
+
+def tornado_markup(rows: list[dict[str, Any]]) -> str:
+    """Rows of {"name", "low", "high"} (change in a quantity), longest bar first."""
+    if not rows:
+        return "[$text-muted]no tornado results[/]"
+    span = max(max(abs(r["low"]), abs(r["high"])) for r in rows) or 1.0
+    lines = []
+    for r in rows:
+        lo = round(12 * abs(min(r["low"], r["high"], 0.0)) / span)
+        hi = round(12 * max(r["low"], r["high"], 0.0) / span)
+        bar = " " * (12 - lo) + "[$error]" + "█" * lo + "[/]│[$success]" + "█" * hi + "[/]" + " " * (12 - hi)
+        lines.append(f"{escape(str(r['name']))[:24]:<24} {r['low']:+.3f} {bar} {r['high']:+.3f}")
+    return "\n".join(lines)
+
+
+class SensitivityScreen(ModalScreen[None]):
+    """Break-even, what-if prior, and (when available) the tornado."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "close")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="wide") as box:
+            box.border_title = "Sensitivity"
+            yield Panel(break_even_markup(self.session, self.session.result()), id="break-even")
+            with Horizontal(classes="form-row"):
+                yield Label("what if the prior P(expansionist) were", classes="wide-label")
+                yield Input(f"{self.session.prior:.2f}", id="prior", restrict=r"[0-9.]*")
+                yield Button("Recompute", id="recompute", variant="primary")
+            yield Panel("[$text-muted]enter a prior in (0, 1) and press enter[/]", id="whatif")
+            tornado = Panel("[$text-muted]computing the tornado…[/]", id="tornado")
+            tornado.border_title = "Tornado"
+            yield tornado
+            yield Static("[$text-muted]esc closes[/]")
+
+    def on_mount(self) -> None:
+        self.query_one("#prior", Input).focus()
+        self.app.run_action("tornado")
+
+    @on(Input.Submitted, "#prior")
+    @on(Button.Pressed, "#recompute")
+    def _recompute(self) -> None:
+        text = self.query_one("#prior", Input).value.strip()
+        out = self.query_one("#whatif", Panel)
+        try:
+            prior = float(text)
+        except ValueError:
+            out.set_markup(f"[b $error]⚠ prior: {escape(text)!s} is not a number[/]")
+            return
+        if not 0.0 < prior < 1.0:
+            out.set_markup("[b $error]⚠ prior: must be strictly between 0 and 1[/]")
+            return
+        out.set_markup(f"[b reverse $warning] ⟳ updating… [/] prior {prior:.3f}")
+        self.app.whatif(prior)  # type: ignore[attr-defined]
+
+    def show_whatif(self, prior: float, result: StepResult) -> None:
+        self.query_one("#whatif", Panel).set_markup(whatif_markup(prior, self.session.result(), result))
+
+    def show_tornado(self, markup: str) -> None:
+        self.query_one("#tornado", Panel).set_markup(markup)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,144 @@
+"""What the TUI is looking at: a scenario, its signal log, the replay step, the results so far.
+
+This module is framework-free (no Textual) and cheap to import: it never
+imports PyMC, nutpie or ArviZ. Posterior computation happens in
+:mod:`tui.compute`, called from a thread worker; the results come back as
+:class:`StepResult` objects and are cached here by the exact signal prefix
+and seed, so that stepping a replay back and forth never re-samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from beliefs.catalog import Catalog
+from beliefs.timeline import Signal, Timeline
+
+if TYPE_CHECKING:
+    from beliefs.assess import Assessment
+
+#: A cache key: the seed, the prior P(expansionist) and the signal prefix.
+Key = tuple[int, float, tuple[Signal, ...]]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One assessment with everything the panels show, computed off the UI thread."""
+
+    assessment: Assessment
+    posterior: dict[str, Any]  # Assessment.posterior_json()
+    recommendation: dict[str, Any]  # Decision.to_json()
+    diagnostics: dict[str, Any]  # Diagnostics.to_json()
+
+    @property
+    def p_expansionist(self) -> float:
+        return float(self.posterior["p_expansionist"]["mean"])
+
+    @property
+    def reliability(self) -> float:
+        return float(self.posterior["ally_reliability"]["mean"])
+
+    @property
+    def best(self) -> str:
+        return str(self.recommendation["best"])
+
+    @property
+    def reliable(self) -> bool:
+        return bool(self.diagnostics["reliable"])
+
+
+@dataclass
+class Session:
+    """The scenario, its signals (retracted ones kept and flagged) and the replay position.
+
+    ``step`` is how many signals (from the start of the log) the view includes:
+    0 is the prior, ``len(signals)`` is everything.
+    """
+
+    timeline: Timeline
+    catalog: Catalog
+    signals: list[Signal]
+    seed: int = 0
+    step: int = 0
+    case: str | None = None
+    signal_ids: list[int] = field(default_factory=list)
+    cache: dict[Key, StepResult] = field(default_factory=dict)
+
+    @classmethod
+    def from_timeline(cls, timeline: Timeline, catalog: Catalog, *, seed: int = 0) -> Session:
+        return cls(timeline, catalog, list(timeline.signals), seed=seed, step=len(timeline.signals))
+
+    # -- views ----------------------------------------------------------------
+
+    @property
+    def n(self) -> int:
+        return len(self.signals)
+
+    @property
+    def title(self) -> str:
+        return self.timeline.scenario.title
+
+    @property
+    def prior(self) -> float:
+        return float(self.timeline.scenario.prior_expansionist)
+
+    def prefix(self, step: int | None = None) -> list[Signal]:
+        return list(self.signals[: self.step if step is None else step])
+
+    def key(self, step: int | None = None, prior: float | None = None) -> Key:
+        return (self.seed, self.prior if prior is None else prior, tuple(self.prefix(step)))
+
+    def result(self, step: int | None = None) -> StepResult | None:
+        return self.cache.get(self.key(step))
+
+    def missing_steps(self) -> list[int]:
+        """Steps without a result: the current one first, then the one before, then the rest."""
+        order = [self.step, self.step - 1, *range(self.n, -1, -1)]
+        out: list[int] = []
+        for i in order:
+            if 0 <= i <= self.n and i not in out and self.key(i) not in self.cache:
+                out.append(i)
+        return out
+
+    def trajectory(self) -> list[tuple[int, float, float]]:
+        """(step, P(expansionist), ally reliability) for every step computed so far."""
+        out = []
+        for i in range(self.n + 1):
+            r = self.cache.get(self.key(i))
+            if r is not None:
+                out.append((i, r.p_expansionist, r.reliability))
+        return out
+
+    def flip_at(self, step: int) -> tuple[str, str] | None:
+        """(before, after) if the recommendation changed between ``step - 1`` and ``step``."""
+        if step < 1:
+            return None
+        before, after = self.result(step - 1), self.result(step)
+        if before is None or after is None or before.best == after.best:
+            return None
+        return before.best, after.best
+
+    def timeline_now(self) -> Timeline:
+        """The timeline with the current signal log (retracted signals kept, flagged)."""
+        return self.timeline.with_signals(self.signals)
+
+    # -- changes --------------------------------------------------------------
+
+    def add(self, signal: Signal, signal_id: int | None = None) -> None:
+        self.signals.append(signal)
+        if signal_id is not None:
+            self.signal_ids.append(signal_id)
+        self.step = self.n
+
+    def retract(self, index: int) -> None:
+        self.signals[index] = self.signals[index].model_copy(update={"retracted": True})
+        self.step = self.n
+
+    def go(self, step: int) -> int:
+        self.step = max(0, min(self.n, step))
+        return self.step
+
+
+def last_date(session: Session) -> str:
+    return str(session.signals[-1].date) if session.signals else ""

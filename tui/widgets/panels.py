@@ -1,0 +1,172 @@
+"""The main screen's text panels: beliefs, recommendation, what to watch, status, title bar.
+
+Each panel is a :class:`Static` with a ``show(...)`` method that turns plain
+results (:class:`tui.session.StepResult`) into Textual markup. Colours are
+theme variables (``$success``, ``$warning``...), so dark and light themes both
+read well. ``plain`` keeps the last text without markup (tests read it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+from textual.markup import escape
+from textual.widgets import Static
+
+from tui.session import StepResult
+
+SHORT = {
+    "firm+support": "firm + support",
+    "firm+restrain": "firm + restrain",
+    "conciliate+support": "conc + support",
+    "conciliate+restrain": "conc + restrain",
+}
+QUANTITIES = (
+    ("P(expansionist)", "p_expansionist"),
+    ("ally reliability", "ally_reliability"),
+    ("ally recklessness", "ally_recklessness"),
+)
+
+
+def interval_bar(mean: float, lo: float, hi: float, width: int = 30) -> str:
+    """A [0, 1] axis with the 90% interval drawn heavy and the mean as a dot (markup)."""
+    cells = []
+    mean_cell = min(width - 1, max(0, int(mean * width)))
+    for i in range(width):
+        x = (i + 0.5) / width
+        if i == mean_cell:
+            cells.append("[b $accent]●[/]")
+        elif lo - 0.5 / width <= x <= hi + 0.5 / width:
+            cells.append("[$accent]━[/]")
+        else:
+            cells.append("[$text-muted]─[/]")
+    return "".join(cells)
+
+
+def delta_markup(now: float, before: float | None) -> str:
+    if before is None:
+        return "[$text-muted]   —  [/]"
+    d = now - before
+    if abs(d) < 0.0005:
+        return "[$text-muted] ±0.000[/]"
+    return f"[b]{d:+.3f}[/]"
+
+
+class Panel(Static):
+    """A Static that remembers its plain text."""
+
+    plain: str = ""
+
+    def set_markup(self, markup: str) -> None:
+        self.plain = Content.from_markup(markup).plain
+        self.update(Content.from_markup(markup))
+
+
+class BeliefsPanel(Panel):
+    """P(expansionist), ally reliability and recklessness: mean, 90% interval bar, change."""
+
+    def show(self, now: StepResult | None, before: StepResult | None) -> None:
+        if now is None:
+            self.set_markup("[$text-muted]waiting for the posterior…[/]")
+            return
+        lines = []
+        for label, key in QUANTITIES:
+            s = now.posterior[key]
+            lo, hi = s["hdi_90"]
+            prev = None if before is None else float(before.posterior[key]["mean"])
+            lines.append(f"[b]{label:<18}[/] [b $accent]{s['mean']:.3f}[/]  {delta_markup(s['mean'], prev)}")
+            lines.append(f"  90% {lo:.2f} {interval_bar(s['mean'], lo, hi)} {hi:.2f}")
+        self.set_markup("\n".join(lines))
+
+
+class RecommendationPanel(Panel):
+    """The four options: EU, P(best), risks; the recommendation; break-even, EVPI, outcome."""
+
+    def show(self, now: StepResult | None, outcome: str | None = None) -> None:
+        if now is None:
+            self.set_markup("[$text-muted]waiting for the posterior…[/]")
+            return
+        rec = now.recommendation
+        lines = ["[$text-muted]  option            EU   P(best) spiral explt aband entrp[/]"]
+        for o in sorted(rec["options"], key=lambda o: -o["expected_utility"]["mean"]):
+            r = o["risks"]
+            best = o["option"] == rec["best"]
+            row = (
+                f"{'★' if best else ' '} {SHORT[o['option']]:<15} {o['expected_utility']['mean']:>6.2f}"
+                f"   {o['p_best']:.2f}   {r['spiral']:.2f}  {r['exploitation']:.2f}"
+                f"  {r['abandonment']:.2f}  {r['entrapment']:.2f}"
+            )
+            lines.append(f"[b $success]{row}[/]" if best else row)
+        be = rec["break_even_p_expansionist"]
+        be_text = "none in [0, 1]" if be is None else f"{be:.3f}"
+        lines.append("")
+        lines.append(
+            f"recommended [b $success]{escape(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
+            f"  margin {rec['margin']:.2f}"
+        )
+        lines.append(f"break-even P(exp) {escape(be_text)}   EVPI {rec['evpi']:.3f}")
+        if outcome:
+            lines.append(f"[b $warning]history:[/] {escape(outcome)}")
+        self.set_markup("\n".join(lines))
+
+
+class WatchList(Panel):
+    """The catalog kinds whose next report would most change the decision (EVSI)."""
+
+    def show(self, now: StepResult | None) -> None:
+        if now is None:
+            self.set_markup("[$text-muted]…[/]")
+            return
+        watch: list[dict[str, Any]] = now.recommendation["watch"]
+        if not watch:
+            self.set_markup("[$text-muted]no signal would change the decision[/]")
+            return
+        lines = [
+            f"{escape(w['kind']):<29} [$text-muted]{w['about']:<9}[/] EVSI [b]{w['evsi']:.3f}[/]"
+            for w in watch
+        ]
+        self.set_markup("\n".join(lines))
+
+
+class StatusLine(Panel):
+    """The sampler's diagnostics; a warning when the result is unreliable; the busy state."""
+
+    def show(self, now: StepResult | None, busy: str | None, *, seconds: bool = True) -> None:
+        parts = []
+        if busy:
+            parts.append(f"[b reverse $warning] ⟳ {escape(busy)} [/] ")
+        self.set_class(now is not None and not now.reliable, "-unreliable")
+        if now is not None:
+            d = now.diagnostics
+            text = (
+                f"{d['sampler']} {d['chains']}×{d['draws']}  R-hat {d['r_hat_max']:.3f}"
+                f"  ESS {d['ess_bulk_min']:.0f}  {d['divergences']} divergences"
+            )
+            if seconds:
+                text += f"  {d['seconds']:.2f} s"
+            text += f"  seed {now.assessment.posterior.diagnostics.seed}  "
+            parts.append(escape(text))
+            if now.reliable:
+                parts.append("[$success]✓ reliable[/]")
+            else:
+                parts.append("[b]⚠ UNRELIABLE: " + escape("; ".join(d["problems"])) + "[/]")
+        elif not busy:
+            parts.append("[$text-muted]no posterior yet[/]")
+        self.set_markup("".join(parts))
+
+
+class TitleBar(Panel):
+    """Title and case (left of the top bar)."""
+
+    def show(self, title: str, case: str | None, playing: bool) -> None:
+        extra = f"  [$text-muted]case[/] [b]{escape(case)}[/]" if case else ""
+        play = "  [b $warning]▶ playing[/]" if playing else ""
+        self.set_markup(f"[b]beliefs[/] — {escape(title)}{extra}{play}")
+
+
+class StepBar(Panel):
+    """Replay step and date (right of the top bar)."""
+
+    def show(self, step: int, n: int, date: str) -> None:
+        self.set_markup(f"step [b]{step}/{n}[/]  " + (escape(date) if date else "[$text-muted]prior[/]"))

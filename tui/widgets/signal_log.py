@@ -1,0 +1,53 @@
+"""The signal log: a DataTable of every signal, retracted ones struck through.
+
+Rows after the replay step are dimmed (not yet "seen"); the row of the
+current step carries a ▸ marker. The table cursor selects a signal for
+retraction and is independent of the replay step.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from beliefs.timeline import Signal
+
+#: (label, width) of each column; the note takes what is left and scrolls.
+COLUMNS = (("", 1), ("#", 2), ("date", 10), ("kind", 18), ("gr", 2), ("actor", 10), ("note", 60))
+
+
+class SignalLog(DataTable[Text]):
+    """Date, kind, grade, actor and note of every signal."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = False
+        for label, width in COLUMNS:
+            self.add_column(label, width=width, key=label or "marker")
+
+    def show(self, signals: list[Signal], step: int) -> None:
+        """Redraw all rows, keeping the cursor where it was."""
+        row = self.cursor_row
+        self.clear()
+        for i, sig in enumerate(signals):
+            style = ""
+            if sig.retracted:
+                style = "strike dim"
+            elif i >= step:
+                style = "dim"
+            marker = "▸" if i == step - 1 else ""
+            cells = (str(i + 1), str(sig.date), sig.kind, sig.grade, sig.actor, sig.note)
+            self.add_row(
+                Text(marker, style="bold"),
+                *(Text(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells),
+                key=str(i),
+            )
+        if signals:
+            self.move_cursor(row=min(max(row, 0), len(signals) - 1), animate=False)
+
+    @property
+    def selected_index(self) -> int | None:
+        """The signal index under the cursor, if any."""
+        if self.row_count == 0:
+            return None
+        return self.cursor_row
