@@ -1,0 +1,251 @@
+"""The replay figure (matplotlib, Agg backend): belief trajectories and the recommendation over time.
+
+Three panels share the step axis (one slot per step, labelled with dates, since
+crisis signals bunch in a few days and then pause for months):
+
+1. P(expansionist), ally reliability and ally recklessness, posterior means
+   with 90% HDI bands; each line has its own marker and dash pattern and the
+   break-even P(expansionist) is drawn as a dotted step line.
+2. The recommended option as a band, one colour *and* one hatch per option
+   (readable in black and white), with P(best) written in each run of steps
+   and the flips marked.
+3. The signals: one tick per step, labelled with the kind and actor; the
+   historical choice from ``[outcome]`` is written beside the final step.
+
+Statistics come from :class:`beliefs.replay.Replay`; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from beliefs.payoffs import OPTION_NAMES
+from beliefs.replay import Replay
+
+#: Figure size (inches) and resolution: the PNG is WIDTH*DPI x HEIGHT*DPI pixels.
+WIDTH, HEIGHT, DPI = 12.0, 9.0, 100
+
+#: Width in pixels of the plotting area (figure width x the subplots' horizontal extent).
+AXES_PX = WIDTH * DPI * (0.86 - 0.06)
+#: Colour (Okabe-Ito, colour-blind safe) and hatch of each option.
+OPTION_STYLE: dict[str, tuple[str, str]] = {
+    "firm+support": ("#D55E00", "//"),
+    "firm+restrain": ("#E69F00", "xx"),
+    "conciliate+support": ("#0072B2", ".."),
+    "conciliate+restrain": ("#56B4E9", "oo"),
+}
+#: (label, summary key, colour, marker, dash) of each belief trajectory.
+LINES: tuple[tuple[str, str, str, str, Any], ...] = (
+    ("P(expansionist)", "p_expansionist", "#000000", "o", "-"),
+    ("ally reliability", "ally_reliability", "#009E73", "s", (0, (5, 2))),
+    ("ally recklessness", "ally_recklessness", "#CC79A7", "^", (0, (1, 1.5))),
+)
+
+
+def pixel_size() -> tuple[int, int]:
+    """(width, height) in pixels of the PNG :func:`save_replay_plot` writes."""
+    return round(WIDTH * DPI), round(HEIGHT * DPI)
+
+
+def save_replay_plot(rep: Replay, path: str | Path) -> Path:
+    """Draw ``rep`` to a PNG at ``path`` (written to a temporary file, then renamed)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    fig = draw_replay(rep)
+    try:
+        fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.parent)
+        os.close(fd)
+        try:
+            fig.savefig(tmp, dpi=DPI, format="png")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    finally:
+        plt.close(fig)
+    return path
+
+
+def draw_replay(rep: Replay) -> Any:
+    """The figure (a matplotlib ``Figure``) for ``rep``."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    steps = rep.steps
+    n = len(steps)
+    xs = list(range(n))
+    fig = plt.figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
+    grid = fig.add_gridspec(3, 1, height_ratios=[4.2, 0.9, 2.9], hspace=0.08)
+    ax = fig.add_subplot(grid[0])
+    band = fig.add_subplot(grid[1], sharex=ax)
+    sig_ax = fig.add_subplot(grid[2], sharex=ax)
+
+    tl = rep.timeline
+    title = tl.scenario.title
+    if not rep.reliable:
+        title += f"   [SAMPLER TROUBLE at step(s) {', '.join(map(str, rep.unreliable_steps))}]"
+    fig.suptitle(title, fontsize=14, fontweight="bold", x=0.06, ha="left", y=0.975)
+    fig.text(
+        0.06,
+        0.935,
+        f"{tl.scenario.perspective} vs {tl.scenario.adversary}, ally {tl.scenario.ally} "
+        f"({tl.scenario.polarity}); posterior means with 90% HDI bands; seed {rep.seed}",
+        fontsize=9.5,
+        color="#444444",
+    )
+
+    # -- panel 1: beliefs -------------------------------------------------------
+    posts = [s.assessment.posterior_json() for s in steps]
+    for label, key, colour, marker, dash in LINES:
+        mean = [p[key]["mean"] for p in posts]
+        lo = [p[key]["hdi_90"][0] for p in posts]
+        hi = [p[key]["hdi_90"][1] for p in posts]
+        ax.fill_between(xs, lo, hi, color=colour, alpha=0.12, linewidth=0)
+        for edge in (lo, hi):
+            ax.plot(xs, edge, color=colour, linestyle=dash, linewidth=0.7, alpha=0.6)
+        ax.plot(xs, mean, color=colour, marker=marker, linestyle=dash, linewidth=2, markersize=5, label=label)
+    be = [s.assessment.decision.break_even_p_expansionist for s in steps]
+    be_x = [x for x, v in zip(xs, be, strict=True) if v is not None]
+    if be_x:
+        ax.step(
+            be_x,
+            [v for v in be if v is not None],
+            where="mid",
+            color="#777777",
+            linestyle=":",
+            linewidth=1.5,
+            label="break-even P(exp)\n(firm = conciliate)",
+        )
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("probability / propensity")
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    for k, s in enumerate(rep.flips, start=1):
+        for a in (ax, band, sig_ax):
+            a.axvline(s.index - 0.5, color="#333333", linestyle=(0, (4, 3)), linewidth=1)
+        ax.text(
+            s.index - 0.5,
+            0.03,
+            f"flip {k} → {s.best}",
+            rotation=90,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "#ffffe0", "ec": "#333333", "lw": 0.6},
+        )
+    for s in steps:
+        if not s.reliable:
+            ax.annotate("!", xy=(s.index, 0.98), color="red", fontsize=14, fontweight="bold", ha="center")
+    ax.tick_params(labelbottom=False)
+
+    # -- panel 2: the recommendation band -------------------------------------
+    runs = _runs([s.best for s in steps])
+    for best, start, stop in runs:
+        colour, hatch = OPTION_STYLE[best]
+        band.axvspan(start - 0.5, stop - 0.5, facecolor=colour, alpha=0.55, hatch=hatch, edgecolor="#222222", lw=0)
+        p_best = [steps[i].assessment.decision.p_best for i in range(start, stop)]
+        text = f"{best}\nP(best) {min(p_best):.2f}" + (f"–{max(p_best):.2f}" if stop - start > 1 else "")
+        if (stop - start) * AXES_PX / n >= 95:
+            band.text(
+                (start + stop - 1) / 2,
+                0.5,
+                text,
+                ha="center",
+                va="center",
+                fontsize=8,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
+    band.set_ylim(0, 1)
+    band.set_yticks([])
+    band.set_ylabel("best", rotation=0, ha="right", va="center")
+    band.tick_params(labelbottom=False)
+    used = [o for o in OPTION_NAMES if any(r[0] == o for r in runs)]
+    band.legend(
+        handles=[
+            Patch(facecolor=OPTION_STYLE[o][0], alpha=0.55, hatch=OPTION_STYLE[o][1], edgecolor="#222222", label=o)
+            for o in used
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.05),
+        fontsize=8,
+        frameon=False,
+    )
+
+    # -- panel 3: signals and the historical choice ---------------------------
+    _draw_signals(sig_ax, rep)
+    labels = ["prior"] + [s.date.strftime("%Y-%m-%d") if s.date else "" for s in steps[1:]]
+    sig_ax.set_xticks(xs)
+    sig_ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=8)
+    sig_ax.set_xlim(-0.6, n - 0.4)
+    fig.subplots_adjust(left=0.06, right=0.86, top=0.89, bottom=0.11)
+    return fig
+
+
+def _draw_signals(ax: Any, rep: Replay) -> None:
+    """One tick per signal with a rotated label; the historical choice beside the last step."""
+    steps = rep.steps
+    ax.set_ylim(0, 1)
+    ax.set_yticks([])
+    for spine in ("top", "right", "left"):
+        ax.spines[spine].set_visible(False)
+    ax.set_ylabel("signals", rotation=0, ha="right", va="center")
+    fontsize = 8 if len(steps) <= 25 else 6
+    for s in steps[1:]:
+        assert s.signal is not None
+        sig = s.signal
+        ax.plot([s.index, s.index], [0.0, 0.07], color="#333333", linewidth=1)
+        label = f"{sig.kind.removeprefix('ally_')} · {sig.actor}"
+        if len(label) > 34:
+            label = label[:33] + "…"
+        label += f" ({sig.grade})"
+        ax.text(
+            s.index,
+            0.09,
+            label,
+            rotation=90,
+            ha="center",
+            va="bottom",
+            fontsize=fontsize,
+            color="#888888" if sig.retracted else "#111111",
+            style="italic" if sig.kind.startswith("ally_") else "normal",
+        )
+    outcome = rep.timeline.outcome
+    final = rep.final.decision
+    text = f"model at the end:\n{final.best}\nP(best) {final.p_best:.2f}"
+    if outcome is not None:
+        text += (
+            f"\n\nhistorical choice:\n{outcome.adversary_posture} toward\nthe adversary,\n"
+            f"{outcome.ally_posture} toward\nthe ally"
+        )
+    ax.annotate(
+        text,
+        xy=(len(steps) - 1, 0.05),
+        xycoords="data",
+        xytext=(1.01, 0.98),
+        textcoords="axes fraction",
+        ha="left",
+        va="top",
+        fontsize=8.5,
+        bbox={"boxstyle": "round,pad=0.4", "fc": "#f3f3f3", "ec": "#333333", "lw": 0.8},
+        arrowprops={"arrowstyle": "->", "color": "#333333", "lw": 0.8},
+        annotation_clip=False,
+    )
+    ax.text(1.01, 0.02, "italic: ally signal\n(Admiralty grade\nin brackets)", transform=ax.transAxes, fontsize=7.5, color="#555555")
+
+
+def _runs(values: list[str]) -> list[tuple[str, int, int]]:
+    """Maximal runs of equal values: (value, start, stop)."""
+    runs: list[tuple[str, int, int]] = []
+    for i, v in enumerate(values):
+        if runs and runs[-1][0] == v:
+            runs[-1] = (v, runs[-1][1], i + 1)
+        else:
+            runs.append((v, i, i + 1))
+    return runs
