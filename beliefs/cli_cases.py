@@ -120,14 +120,21 @@ def _show(case: Case) -> None:
         highlight=False,
     )
     table = Table(title="Signal log (entry order)", title_justify="left")
-    for col in ("id", "date", "kind", "actor", "grade", "note", "entered"):
-        table.add_column(col)
+    for col in ("id", "date", "kind", "actor", "grade", "status", "entered", "note"):
+        table.add_column(col, no_wrap=col in ("id", "date", "kind", "grade", "status"))
     for e in case.log:
         sig = e.signal
-        style = "strike dim" if sig.retracted else ""
-        note = sig.note + (f"  [RETRACTED: {e.retraction_reason}]" if sig.retracted else "")
-        table.add_row(str(e.id), str(sig.date), sig.kind, sig.actor, sig.grade, note, e.entered_at[:19], style=style)
+        table.add_row(
+            str(e.id), str(sig.date), sig.kind, sig.actor, sig.grade,
+            "[red]RETRACTED[/]" if sig.retracted else "active", e.entered_at[:10], sig.note,
+            style="dim" if sig.retracted else "",
+        )  # fmt: skip
     console.print(table)
+    for e in case.log:
+        if e.signal.retracted:
+            console.print(
+                f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}", highlight=False
+            )
     latest = case.latest_assessment
     if latest is None:
         console.print(f"not assessed yet: `beliefs assess --case {case.name}`", highlight=False)
