@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
@@ -15,6 +16,12 @@ PRETTY = {
     "firm+restrain": "firm + restrain",
     "conciliate+support": "conciliate + support",
     "conciliate+restrain": "conciliate + restrain",
+}
+SHORT = {
+    "firm+support": "firm+support",
+    "firm+restrain": "firm+restrain",
+    "conciliate+support": "concil+support",
+    "conciliate+restrain": "concil+restrain",
 }
 
 
@@ -51,26 +58,32 @@ def assessment_view(a: Assessment) -> Group:
         post.add_row(label, f"{s['mean']:.3f}", fmt_interval(*s["hdi_90"]), f"{s['mcse']:.4f}")
 
     dec = a.decision
-    opts = Table(title="Options (expected utility over posterior draws)", title_justify="left", show_edge=False)
-    for col, just in (
-        ("option", "left"),
-        ("EU", "right"),
-        ("90% HDI", "right"),
-        ("P(best)", "right"),
-        ("spiral", "right"),
-        ("exploit.", "right"),
-        ("abandon.", "right"),
-        ("entrap.", "right"),
+    opts = Table(
+        title="Options (expected utility over posterior draws; risks are probabilities)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0),
+        pad_edge=False,
+    )
+    for col, just, width in (
+        ("option", "left", 17),
+        ("EU", "right", 5),
+        ("90% HDI", "right", 12),
+        ("P(best)", "right", 7),
+        ("spiral", "right", 6),
+        ("exploit", "right", 7),
+        ("abandon", "right", 7),
+        ("entrap", "right", 6),
     ):
-        opts.add_column(col, justify=just)  # type: ignore[arg-type]
+        opts.add_column(col, justify=just, no_wrap=True, width=width)  # type: ignore[arg-type]
     for o in sorted(dec.options, key=lambda o: -o.eu_mean):
         star = "★ " if o.option == dec.best else "  "
         style = "bold" if o.option == dec.best else ""
         r = o.risks
         opts.add_row(
-            star + PRETTY[o.option],
+            star + SHORT[o.option],
             f"{o.eu_mean:+.2f}",
-            fmt_interval(*o.eu_hdi),
+            fmt_interval(*o.eu_hdi, digits=1),
             f"{o.p_best:.2f}",
             f"{r['spiral']:.2f}",
             f"{r['exploitation']:.2f}",
@@ -90,12 +103,19 @@ def assessment_view(a: Assessment) -> Group:
     if not a.reliable:
         rec.append("\nThe sampler reports trouble: treat these numbers as unreliable.", style="bold red")
 
-    watch = Table(title="What to watch (EVSI of one A1 report)", title_justify="left", show_edge=False)
-    watch.add_column("kind")
-    watch.add_column("about")
-    watch.add_column("EVSI", justify="right")
+    watch = Table(
+        title="What to watch (EVSI of one A1 report)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0),
+        pad_edge=False,
+        expand=True,
+    )
+    watch.add_column("kind", overflow="ellipsis", no_wrap=True, ratio=1)
+    watch.add_column("about", width=9, no_wrap=True)
+    watch.add_column("EVSI", justify="right", width=6, no_wrap=True)
     for w in dec.watch:
-        watch.add_row(f"{w['label']} ({w['kind']})", w["about"], f"{w['evsi']:.3f}")
+        watch.add_row(f"{w['kind']}: {w['label']}", w["about"], f"{w['evsi']:.3f}")
 
     head = Text(f"{a.title}  ({a.n_signals} signals)", style="bold")
     return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
