@@ -83,7 +83,9 @@ def cases_list(db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json"
 
 @cases_app.command("show")
 @guarded
-def cases_show(name: NameArg, db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+def cases_show(
+    name: NameArg, db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False
+) -> None:
     """The scenario, every signal (with its retracted flag) and the latest assessment."""
     with _store(db) as store:
         case = store.load_case(name)
@@ -103,7 +105,11 @@ def case_json(case: Case) -> dict[str, Any]:
         "updated_at": case.updated_at,
         "scenario": tl.scenario.model_dump(mode="json", exclude={"catalog"}),
         "payoffs": tl.payoffs.model_dump(mode="json", exclude_none=True),
-        "catalog": {"digest": case.catalog.digest, "source": case.catalog.source, "kinds": len(case.catalog.kinds)},
+        "catalog": {
+            "digest": case.catalog.digest,
+            "source": case.catalog.source,
+            "kinds": len(case.catalog.kinds),
+        },
         "signals": [e.to_json() for e in case.log],
         "latest_assessment": case.latest_assessment,
     }
@@ -133,7 +139,8 @@ def _show(case: Case) -> None:
     for e in case.log:
         if e.signal.retracted:
             console.print(
-                f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}", highlight=False
+                f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}",
+                highlight=False,
             )
     latest = case.latest_assessment
     if latest is None:
@@ -156,7 +163,9 @@ def _show(case: Case) -> None:
 @guarded
 def cases_export(
     name: NameArg,
-    out: Annotated[Path | None, typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.")
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Write the case as a timeline TOML (retracted signals kept, flagged)."""
@@ -174,7 +183,9 @@ def cases_export(
     if catalog_file is not None:
         write_atomic(out.parent / catalog_file, catalog_to_toml(case.catalog))
     write_atomic(out, text)
-    err_console.print(f"wrote {out}" + (f" and {out.parent / catalog_file}" if catalog_file else ""), highlight=False)
+    err_console.print(
+        f"wrote {out}" + (f" and {out.parent / catalog_file}" if catalog_file else ""), highlight=False
+    )
 
 
 @cases_app.command("import")

@@ -21,20 +21,29 @@ by SQLite; a writer waits at most ``busy_timeout`` seconds and then gets a
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from beliefs.catalog import Catalog, bundled_catalog_path, load_catalog
+from beliefs.catalog import Catalog
 from beliefs.errors import BeliefsError, NotFoundError
+from beliefs.store_records import (
+    ASSESSMENT_SELECT,
+    NAME_RE,
+    Case,
+    CaseSummary,
+    LoggedSignal,
+    assessment_dict,
+    check_kind,
+    is_bundled_catalog,
+    now,
+    validate_name,
+)
 from beliefs.store_schema import check_file, check_identity, migrate
 from beliefs.timeline import MAX_SIGNALS, Signal, Timeline
 
@@ -42,75 +51,20 @@ if TYPE_CHECKING:
     from beliefs.assess import Assessment
     from models.engine import SamplerSettings
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 #: Seconds a write waits for another process's write before giving up.
 BUSY_TIMEOUT = 10.0
 
-
-def validate_name(name: str) -> str:
-    """A case name: 1-64 letters, digits, '_', '.', '-', starting with a letter or digit."""
-    if not NAME_RE.match(name):
-        raise BeliefsError(
-            f"bad case name {name!r}: use 1-64 letters, digits, '_', '.' or '-', "
-            "starting with a letter or digit"
-        )
-    return name
-
-
-def now() -> str:
-    """The current UTC time, ISO 8601 with microseconds."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    """One line of ``cases list``."""
-
-    name: str
-    title: str
-    n_signals: int  # active (not retracted)
-    n_retracted: int
-    created_at: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class LoggedSignal:
-    """A signal as the log holds it: who entered it, when, and its retraction."""
-
-    id: int
-    signal: Signal
-    entered_at: str
-    entered_by: str
-    origin: str
-    retraction_reason: str | None = None
-    retracted_at: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            **self.signal.model_dump(mode="json"),
-            "entered_at": self.entered_at,
-            "entered_by": self.entered_by,
-            "origin": self.origin,
-            "retraction_reason": self.retraction_reason,
-            "retracted_at": self.retracted_at,
-        }
-
-
-@dataclass(frozen=True)
-class Case:
-    """A stored case: its timeline (retracted signals flagged), catalog and log."""
-
-    name: str
-    timeline: Timeline
-    catalog: Catalog
-    signal_ids: list[int]  # parallel to timeline.signals
-    latest_assessment: dict[str, Any] | None
-    log: list[LoggedSignal]
-    origin: str
-    created_at: str
-    updated_at: str
+__all__ = [
+    "BUSY_TIMEOUT",
+    "NAME_RE",
+    "Case",
+    "CaseStore",
+    "CaseSummary",
+    "LoggedSignal",
+    "check_kind",
+    "is_bundled_catalog",
+    "validate_name",
+]  # fmt: skip
 
 
 class CaseStore:
@@ -167,8 +121,7 @@ class CaseStore:
             raise BeliefsError(f"{self.path}: case database error: {msg}") from None
         except sqlite3.DatabaseError as exc:
             raise BeliefsError(
-                f"{self.path}: the case database is damaged or not a database ({exc}); "
-                "it was left untouched"
+                f"{self.path}: the case database is damaged or not a database ({exc}); it was left untouched"
             ) from None
 
     @contextlib.contextmanager
@@ -231,7 +184,9 @@ class CaseStore:
         origin = origin or timeline.source or timeline.name
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM cases WHERE name = ?", (name,)).fetchone():
-                raise BeliefsError(f"a case called '{name}' already exists in {self.path}; choose another name")
+                raise BeliefsError(
+                    f"a case called '{name}' already exists in {self.path}; choose another name"
+                )
             at = now()
             cur = conn.execute(
                 "INSERT INTO cases (name, scenario_json, catalog_json, catalog_digest, origin, created_at, updated_at)"
@@ -281,9 +236,7 @@ class CaseStore:
                 (case_id,),
             ).fetchall()
             latest = conn.execute(
-                "SELECT id, at, n_signals, signal_ids_json, summary_json, model_version, catalog_digest,"
-                " inputs_digest, settings_json, seed, diagnostics_json, reliable"
-                " FROM assessments WHERE case_id = ? ORDER BY id DESC LIMIT 1",
+                ASSESSMENT_SELECT + " WHERE case_id = ? ORDER BY id DESC LIMIT 1",
                 (case_id,),
             ).fetchone()
         try:
@@ -292,7 +245,12 @@ class CaseStore:
                 LoggedSignal(
                     id=r[0],
                     signal=Signal(
-                        date=r[1], kind=r[2], actor=r[3], grade=r[4], note=r[5], source=r[6],
+                        date=r[1],
+                        kind=r[2],
+                        actor=r[3],
+                        grade=r[4],
+                        note=r[5],
+                        source=r[6],
                         retracted=r[10] is not None,
                     ),
                     entered_at=r[7],
@@ -316,7 +274,7 @@ class CaseStore:
             timeline=timeline,
             catalog=catalog,
             signal_ids=[e.id for e in log],
-            latest_assessment=_assessment_dict(latest) if latest else None,
+            latest_assessment=assessment_dict(latest) if latest else None,
             log=log,
             origin=origin,
             created_at=created,
@@ -348,7 +306,9 @@ class CaseStore:
             case_id = self._case_row(conn, name)[0]
             row = conn.execute("SELECT case_id FROM signals WHERE id = ?", (signal_id,)).fetchone()
             if row is None or row[0] != case_id:
-                raise NotFoundError(f"case '{name}' has no signal with id {signal_id} (`beliefs cases show {name}`)")
+                raise NotFoundError(
+                    f"case '{name}' has no signal with id {signal_id} (`beliefs cases show {name}`)"
+                )
             if conn.execute("SELECT 1 FROM retractions WHERE signal_id = ?", (signal_id,)).fetchone():
                 raise BeliefsError(f"signal {signal_id} of case '{name}' is already retracted")
             at = now()
@@ -373,7 +333,12 @@ class CaseStore:
 
         diag = assessment.posterior.diagnostics
         settings_json = (
-            {"sampler": settings.sampler, "chains": settings.chains, "draws": settings.draws, "tune": settings.tune}
+            {
+                "sampler": settings.sampler,
+                "chains": settings.chains,
+                "draws": settings.draws,
+                "tune": settings.tune,
+            }
             if settings is not None
             else {"sampler": diag.sampler, "chains": diag.chains, "draws": diag.draws, "tune": diag.tune}
         )
@@ -386,11 +351,18 @@ class CaseStore:
                 " catalog_digest, inputs_digest, settings_json, seed, diagnostics_json, reliable)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    case_id, at, assessment.n_signals,
+                    case_id,
+                    at,
+                    assessment.n_signals,
                     None if signal_ids is None else json.dumps(signal_ids),
-                    json.dumps(assessment.to_json()), MODEL_VERSION, digest,
-                    assessment.inputs.digest(), json.dumps(settings_json), diag.seed,
-                    json.dumps(diag_json), int(assessment.reliable),
+                    json.dumps(assessment.to_json()),
+                    MODEL_VERSION,
+                    digest,
+                    assessment.inputs.digest(),
+                    json.dumps(settings_json),
+                    diag.seed,
+                    json.dumps(diag_json),
+                    int(assessment.reliable),
                 ),
             )
             conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
@@ -402,12 +374,10 @@ class CaseStore:
         with self._read() as conn:
             case_id = self._case_row(conn, name)[0]
             rows = conn.execute(
-                "SELECT id, at, n_signals, signal_ids_json, summary_json, model_version, catalog_digest,"
-                " inputs_digest, settings_json, seed, diagnostics_json, reliable"
-                " FROM assessments WHERE case_id = ? ORDER BY id",
+                ASSESSMENT_SELECT + " WHERE case_id = ? ORDER BY id",
                 (case_id,),
             ).fetchall()
-        return [_assessment_dict(r) for r in rows]
+        return [assessment_dict(r) for r in rows]
 
     # -- checks -----------------------------------------------------------------
 
@@ -437,48 +407,14 @@ class CaseStore:
         return name
 
 
-def check_kind(signal: Signal, catalog: Catalog) -> None:
-    """Refuse a signal whose kind is not in the case's catalog."""
-    if signal.kind not in catalog.by_id:
-        import difflib
-
-        close = difflib.get_close_matches(signal.kind, list(catalog.by_id), n=3)
-        raise BeliefsError(
-            f"unknown kind '{signal.kind}'"
-            + (f"; did you mean {', '.join(close)}?" if close else "")
-            + f" (`beliefs catalog` lists all {len(catalog.kinds)})"
-        )
-
-
-def is_bundled_catalog(catalog: Catalog) -> bool:
-    """Whether ``catalog`` has the bundled catalog's content."""
-    return catalog.digest == load_catalog(bundled_catalog_path()).digest
-
-
 def _insert_signal(
     conn: sqlite3.Connection, case_id: Any, sig: Signal, at: str, entered_by: str, origin: str
 ) -> int:
     cur = conn.execute(
         "INSERT INTO signals (case_id, date, kind, actor, grade, note, source, entered_at, entered_by, origin)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (case_id, sig.date.isoformat(), sig.kind, sig.actor, sig.grade, sig.note, sig.source, at, entered_by, origin),
-    )
+        (case_id, sig.date.isoformat(), sig.kind, sig.actor, sig.grade, sig.note, sig.source,
+         at, entered_by, origin),
+    )  # fmt: skip
     assert cur.lastrowid is not None
     return cur.lastrowid
-
-
-def _assessment_dict(row: Any) -> dict[str, Any]:
-    return {
-        "id": row[0],
-        "at": row[1],
-        "n_signals": row[2],
-        "signal_ids": None if row[3] is None else json.loads(row[3]),
-        "summary": json.loads(row[4]),
-        "model_version": row[5],
-        "catalog_digest": row[6],
-        "inputs_digest": row[7],
-        "settings": json.loads(row[8]),
-        "seed": row[9],
-        "diagnostics": json.loads(row[10]),
-        "reliable": bool(row[11]),
-    }

@@ -35,7 +35,9 @@ def case_for_assess(
         case = store.load_case(name)
     finally:
         store.close()
-    active_ids = [sid for sid, s in zip(case.signal_ids, case.timeline.signals, strict=True) if not s.retracted]
+    active_ids = [
+        sid for sid, s in zip(case.signal_ids, case.timeline.signals, strict=True) if not s.retracted
+    ]
 
     def record(assessment: Assessment) -> int:
         with open_store(db) as st:

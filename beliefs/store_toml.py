@@ -52,7 +52,13 @@ def case_to_toml(case: Case, catalog_file: str | None = None) -> str:
 
 
 def _signal_table(sig: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"date": sig.date, "kind": sig.kind, "actor": sig.actor, "grade": sig.grade, "note": sig.note}
+    out: dict[str, Any] = {
+        "date": sig.date,
+        "kind": sig.kind,
+        "actor": sig.actor,
+        "grade": sig.grade,
+        "note": sig.note,
+    }
     if sig.source is not None:
         out["source"] = sig.source
     if sig.retracted:

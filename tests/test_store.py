@@ -84,7 +84,10 @@ def test_round_trip_timeline_case_export_import(engine, july, db, tmp_path):
     assert a.decision.best == b.decision.best
     # ... and the original timeline plus the same signal gives the same inputs.
     direct = tl.with_signals([*tl.signals, _sig(5, note="entered later")])
-    assert assess_signals(direct, catalog, direct.signals, seed=11, engine=engine).inputs.digest() == a.inputs.digest()
+    assert (
+        assess_signals(direct, catalog, direct.signals, seed=11, engine=engine).inputs.digest()
+        == a.inputs.digest()
+    )
 
 
 def test_export_of_out_of_order_entry_is_a_valid_timeline(july, db, tmp_path):

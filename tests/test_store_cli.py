@@ -152,13 +152,27 @@ def test_a_case_with_its_own_catalog_exports_the_catalog_next_to_it(tmp_path):
         "given_expansionist = { alpha = 5.0, beta = 5.0 }\ngiven_status_quo = { alpha = 4.0, beta = 6.0 }\n"
         'rationale = "test kind"\n'
     )
-    (tmp_path / "my.toml").write_text(bundled_catalog_path().read_text(encoding="utf-8") + extra, encoding="utf-8")
+    (tmp_path / "my.toml").write_text(
+        bundled_catalog_path().read_text(encoding="utf-8") + extra, encoding="utf-8"
+    )
     timeline = bundled_timelines()["cuba-1962"].read_text(encoding="utf-8")
     timeline = timeline.replace("[scenario]\n", '[scenario]\ncatalog = "my.toml"\n', 1)
     (tmp_path / "cuba.toml").write_text(timeline, encoding="utf-8")
     db = tmp_path / "c.db"
     assert run("cases", "new", "cuba", "--from", str(tmp_path / "cuba.toml"), "--db", str(db)).exit_code == 0
-    added = run("signal", "add", "cuba", "--kind", "probe_flight", "--grade", "C3", "--date", "1962-10-30", "--db", str(db))
+    added = run(
+        "signal",
+        "add",
+        "cuba",
+        "--kind",
+        "probe_flight",
+        "--grade",
+        "C3",
+        "--date",
+        "1962-10-30",
+        "--db",
+        str(db),
+    )
     assert added.exit_code == 0, added.output
 
     to_stdout = run("cases", "export", "cuba", "--db", str(db))
@@ -180,7 +194,18 @@ def test_a_case_with_its_own_catalog_exports_the_catalog_next_to_it(tmp_path):
 def test_assess_case_records_the_assessment(engine, db):
     n = len(load_timeline("july-1914")[0].signals)
     run("signal", "retract", "july", "1", "--reason", "test", "--db", str(db))
-    result = run("assess", "--case", "july", "--sampler", engine.settings.sampler, "--seed", "4", "--json", "--db", str(db))
+    result = run(
+        "assess",
+        "--case",
+        "july",
+        "--sampler",
+        engine.settings.sampler,
+        "--seed",
+        "4",
+        "--json",
+        "--db",
+        str(db),
+    )
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
     assert printed["scenario"]["n_signals"] == n - 1
