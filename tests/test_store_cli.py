@@ -226,3 +226,29 @@ def test_foreign_db_file_is_refused_untouched(tmp_path):
         assert result.exit_code == 2
         assert "not a SQLite database" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_an_unreliable_assessment_is_flagged_in_show(engine, db):
+    import dataclasses
+
+    from beliefs.assess import assess_signals
+    from beliefs.store_service import case_for_assess
+
+    timeline, catalog, signals, record = case_for_assess("july", str(db))
+    good = assess_signals(timeline, catalog, signals, seed=2, engine=engine)
+    diag = dataclasses.replace(good.posterior.diagnostics, problems=("R-hat 1.200 > 1.01",))
+    bad = dataclasses.replace(good, posterior=dataclasses.replace(good.posterior, diagnostics=diag))
+    record(bad)
+    text = run("cases", "show", "july", "--db", str(db)).stdout
+    assert "UNRELIABLE" in text and "R-hat 1.200" in text
+    latest = json.loads(run("cases", "show", "july", "--db", str(db), "--json").stdout)["latest_assessment"]
+    assert latest["reliable"] is False
+    assert latest["summary"]["diagnostics"]["problems"] == ["R-hat 1.200 > 1.01"]
+
+
+def test_import_needs_a_name_when_the_file_name_is_not_one(db, tmp_path):
+    odd = tmp_path / "my case (v2).toml"
+    odd.write_text(bundled_timelines()["munich-1938"].read_text(encoding="utf-8"), encoding="utf-8")
+    refused = run("cases", "import", str(odd), "--db", str(db))
+    assert refused.exit_code == 2 and "--name" in refused.stderr
+    assert run("cases", "import", str(odd), "--name", "munich", "--db", str(db)).exit_code == 0
