@@ -104,7 +104,7 @@ class SensitivityScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#prior", Input).focus()
-        self.app.run_action("tornado")
+        self.app.call_later(self.app.run_action, "tornado")
 
     @on(Input.Submitted, "#prior")
     @on(Button.Pressed, "#recompute")

@@ -58,6 +58,10 @@ class Panel(Static):
 
     plain: str = ""
 
+    def __init__(self, markup: str = "", *, id: str | None = None) -> None:
+        super().__init__(Content.from_markup(markup), id=id)
+        self.plain = Content.from_markup(markup).plain
+
     def set_markup(self, markup: str) -> None:
         self.plain = Content.from_markup(markup).plain
         self.update(Content.from_markup(markup))

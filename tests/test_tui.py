@@ -1,0 +1,377 @@
+"""Pilot tests of the TUI: every workflow, and the numbers shown against ``assess_signals``.
+
+The app gets the session's compiled engine injected, so no test compiles a
+second model. Timelines are cut to a few signals to keep the re-samples few.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from beliefs.assess import assess_signals
+from beliefs.store import CaseStore
+from beliefs.timeline import Signal, load_timeline
+from tui.app import BeliefsApp
+from tui.cases import CaseLink
+from tui.compute import with_prior
+from tui.screens.add_signal import AddSignalScreen
+from tui.screens.dialogs import PromptScreen, RetractScreen
+from tui.screens.help import HelpScreen
+from tui.screens.sensitivity import SensitivityScreen
+from tui.session import Session
+from tui.widgets.panels import BeliefsPanel, RecommendationPanel, StatusLine, StepBar, WatchList
+from tui.widgets.signal_log import SignalLog
+from tui.widgets.trajectory import TrajectoryPlot
+
+SIZE = (120, 36)
+N = 4  # signals of july-1914 used
+
+
+@pytest.fixture
+def short(july):
+    tl, catalog = july
+    return tl.with_signals(tl.signals[:N]), catalog
+
+
+def make_app(short, engine, tmp_path, **kw) -> BeliefsApp:
+    tl, catalog = short
+    return BeliefsApp(
+        Session.from_timeline(tl, catalog), cases=CaseLink(tmp_path / "cases.db"), engine=engine, **kw
+    )
+
+
+def sync(fn):
+    """Run an async test with asyncio (no pytest async plug-in needed)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+async def settle(pilot) -> None:
+    """Wait until the workers are done and their messages handled."""
+    for _ in range(200):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        app = pilot.app
+        if not app.workers._workers and not app.session.missing_steps():
+            await pilot.pause()
+            return
+    raise AssertionError("the workers did not settle")
+
+
+def shown(app: BeliefsApp, widget: type) -> str:
+    return app.main.query_one(widget).plain
+
+
+def assert_shows(app: BeliefsApp, expected) -> None:
+    """The panels show exactly ``expected``'s numbers (an Assessment, as ``beliefs assess --json``)."""
+    beliefs = shown(app, BeliefsPanel)
+    out = expected.to_json()
+    for key in ("p_expansionist", "ally_reliability", "ally_recklessness"):
+        mean = out["posterior"][key]["mean"]
+        lo, hi = out["posterior"][key]["hdi_90"]
+        assert f"{mean:.3f}" in beliefs, (key, beliefs)
+        assert f"90% {lo:.2f}" in beliefs and f"{hi:.2f}" in beliefs, (key, beliefs)
+    rec = shown(app, RecommendationPanel)
+    dec = out["recommendation"]
+    best = next(o for o in dec["options"] if o["option"] == dec["best"])
+    best_line = next(line for line in rec.splitlines() if line.startswith("★"))
+    assert best["option"].replace("conciliate", "conc").replace("+", " + ") in best_line
+    assert f"{best['expected_utility']['mean']:.2f}" in best_line
+    assert f"{dec['p_best']:.2f}" in best_line
+    assert f"{best['risks']['entrapment']:.2f}" in best_line
+    assert f"EVPI {dec['evpi']:.3f}" in rec
+    be = dec["break_even_p_expansionist"]
+    assert (f"break-even P(exp) {be:.3f}" if be is not None else "none in [0, 1]") in rec
+    top = shown(app, WatchList).splitlines()[0]
+    assert dec["watch"][0]["kind"] in top and f"EVSI {dec['watch'][0]['evsi']:.3f}" in top
+
+
+@sync
+async def test_start_shows_assess_numbers_and_deltas(short, engine, tmp_path):
+    tl, catalog = short
+    app = make_app(short, engine, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        expected = assess_signals(tl, catalog, tl.signals, seed=0, engine=engine)
+        assert_shows(app, expected)
+        before = assess_signals(tl, catalog, tl.signals[: N - 1], seed=0, engine=engine)
+        change = expected.summary("p_expansionist")["mean"] - before.summary("p_expansionist")["mean"]
+        assert expected.summary("p_expansionist") != before.summary("p_expansionist")
+        first = shown(app, BeliefsPanel).splitlines()[0]
+        assert (f"{change:+.3f}" if abs(change) >= 0.0005 else "±0.000") in first
+        assert shown(app, StepBar).startswith(f"step {N}/{N}")
+        status = shown(app, StatusLine)
+        assert "R-hat" in status and "✓ reliable" in status and "seed 0" in status
+        assert not app.main.query_one(StatusLine).has_class("-unreliable")
+        plot = app.main.query_one(TrajectoryPlot)
+        assert [p[0] for p in plot.points] == list(range(N + 1))
+        assert plot.points[-1][1] == pytest.approx(expected.summary("p_expansionist")["mean"])
+        assert app.main.query_one(SignalLog).row_count == N
+
+
+@sync
+async def test_add_signal_through_the_form(short, engine, tmp_path):
+    tl, catalog = short
+    app = make_app(short, engine, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, AddSignalScreen)
+        assert form.query_one("#date").value == str(tl.signals[-1].date)
+        await pilot.press(*"mobiliz")
+        await pilot.pause()
+        assert form.kind_id == "mobilization"
+        assert "Fearon" in str(form.query_one("#kind-info").render())
+        # a bad date is refused in the form, and nothing typed is lost
+        form.query_one("#date").value = "1914-13-01"
+        form.query_one("#note").value = "general mobilization"
+        form.query_one("#actor").value = "Germany"
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert app.screen is form
+        assert "date" in str(form.query_one("#form-error").render())
+        assert form.query_one("#note").value == "general mobilization"
+        form.query_one("#date").value = "1914-08-01"
+        await pilot.pause(0.3)  # a button ignores a second press while it shows the first
+        await pilot.click("#ok")
+        await settle(pilot)
+        assert not isinstance(app.screen, AddSignalScreen)
+        new = Signal(
+            date=dt.date(1914, 8, 1),
+            kind="mobilization",
+            grade="B2",
+            actor="Germany",
+            note="general mobilization",
+        )
+        assert app.session.signals[-1] == new
+        assert shown(app, StepBar).startswith(f"step {N + 1}/{N + 1}")
+        assert_shows(app, assess_signals(tl, catalog, [*tl.signals, new], seed=0, engine=engine))
+
+
+@sync
+async def test_retract_the_selected_signal(short, engine, tmp_path):
+    tl, catalog = short
+    app = make_app(short, engine, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        log = app.main.query_one(SignalLog)
+        log.move_cursor(row=1)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, RetractScreen)
+        await pilot.press("enter")  # no reason: refused
+        await pilot.pause()
+        assert isinstance(app.screen, RetractScreen)
+        await pilot.press(*"misread telegram", "enter")
+        await settle(pilot)
+        assert app.session.signals[1].retracted
+        assert "strike" in str(log.get_row_at(1)[2].style)
+        flagged = [s.model_copy(update={"retracted": i == 1}) for i, s in enumerate(tl.signals)]
+        expected = assess_signals(tl, catalog, flagged, seed=0, engine=engine)
+        assert_shows(app, expected)
+        # a retracted signal no longer counts: the same as leaving it out
+        without = assess_signals(
+            tl, catalog, [s for i, s in enumerate(tl.signals) if i != 1], seed=0, engine=engine
+        )
+        assert expected.posterior_json() == without.posterior_json()
+
+
+@sync
+async def test_replay_steps_play_and_outcome(july, engine, tmp_path):
+    tl, catalog = july
+    cut = tl.with_signals(tl.signals[:3])
+    app = BeliefsApp(
+        Session.from_timeline(cut, catalog),
+        cases=CaseLink(tmp_path / "c.db"),
+        engine=engine,
+        play_interval=0.05,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert shown(app, StepBar).startswith("step 2/3")
+        assert_shows(app, assess_signals(cut, catalog, cut.signals[:2], seed=0, engine=engine))
+        await pilot.press("left", "left")
+        await settle(pilot)
+        assert shown(app, StepBar) == "step 0/3  prior"
+        prior = assess_signals(cut, catalog, [], seed=0, engine=engine)
+        assert_shows(app, prior)
+        assert prior.summary("p_expansionist")["mean"] == pytest.approx(
+            cut.scenario.prior_expansionist, abs=0.02
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert shown(app, StepBar).startswith("step 1/3")
+        # rows after the step are dimmed, the current one marked
+        log = app.main.query_one(SignalLog)
+        assert str(log.get_row_at(0)[0]) == "▸"
+        assert "dim" in str(log.get_row_at(2)[2].style)
+        await pilot.press("space")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not app.playing:
+                break
+        assert not app.playing and app.session.step == 3
+        await settle(pilot)
+        assert "history:" in shown(app, RecommendationPanel)
+        messages = [n.message for n in app._notifications]
+        assert any("firm toward the adversary" in m for m in messages)
+        flips = [i for i in range(1, 4) if app.session.flip_at(i)]
+        for i in flips:
+            assert any(f"step {i} " in m and "flips" in m for m in messages)
+
+
+@sync
+async def test_help_sensitivity_palette_and_quit(short, engine, tmp_path):
+    tl, catalog = short
+    app = make_app(short, engine, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SensitivityScreen)
+        now = app.session.result().assessment
+        be = now.decision.break_even_p_expansionist
+        text = screen.query_one("#break-even").plain
+        assert (f"break-even P(expansionist) {be:.3f}" if be is not None else "none in [0, 1]") in text
+        screen.query_one("#prior").value = "0.2"
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        alt = assess_signals(with_prior(tl, 0.2), catalog, tl.signals, seed=0, engine=engine)
+        whatif = screen.query_one("#whatif").plain
+        assert f"with prior 0.200:  P(expansionist) {alt.summary('p_expansionist')['mean']:.3f}" in whatif
+        screen.query_one("#prior").value = "1.5"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "strictly between 0 and 1" in screen.query_one("#whatif").plain
+        await pilot.press("escape")
+        await pilot.pause()
+        # the command palette offers the same actions
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"help")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+@sync
+async def test_unreliable_diagnostics_turn_the_status_line_into_a_warning(short, engine, tmp_path):
+    app = make_app(short, engine, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        key = app.session.key()
+        good = app.session.cache[key]
+        bad_diag = {**good.diagnostics, "reliable": False, "problems": ["R-hat 1.052 > 1.01"]}
+        app.session.cache[key] = type(good)(good.assessment, good.posterior, good.recommendation, bad_diag)
+        app.redraw()
+        await pilot.pause()
+        status = app.main.query_one(StatusLine)
+        assert status.has_class("-unreliable")
+        assert "UNRELIABLE: R-hat 1.052 > 1.01" in status.plain
+
+
+@sync
+async def test_case_store_commits_before_sampling_and_save_as(short, engine, tmp_path):
+    tl, catalog = short
+    db = tmp_path / "cases.db"
+    with CaseStore(db) as store:
+        store.create_case("july", tl, catalog)
+    link = CaseLink(db)
+    app = BeliefsApp(link.open("july"), cases=link, engine=engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "case july" in app.main.query_one("#title").plain
+        new = Signal(date=dt.date(1914, 7, 30), kind="accepts_mediation", grade="B3", actor="Germany")
+        app._added(new)
+        with CaseStore(db) as store:  # on disk before the update finished
+            case = store.load_case("july")
+        assert case.timeline.signals[-1] == new and case.log[-1].entered_by == "tui"
+        await settle(pilot)
+        app.main.query_one(SignalLog).move_cursor(row=0)
+        await pilot.press("x", *"duplicate", "enter")
+        await settle(pilot)
+        with CaseStore(db) as store:
+            case = store.load_case("july")
+            history = store.assessments("july")
+        assert case.timeline.signals[0].retracted and case.log[0].retraction_reason == "duplicate"
+        expected = assess_signals(tl, catalog, case.timeline.signals, seed=0, engine=engine)
+        assert_shows(app, expected)
+        assert history and history[-1]["n_signals"] == expected.n_signals
+
+    # a timeline opened without a case can be saved as one (ctrl+s)
+    app = make_app(short, engine, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        app.screen.query_one("#answer").value = "mine"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.case == "mine"
+    with CaseStore(db) as store:
+        assert store.load_case("mine").timeline.signals == tl.signals
+
+
+@sync
+async def test_export_writes_a_timeline_that_loads(short, engine, tmp_path):
+    tl, _ = short
+    app = make_app(short, engine, tmp_path)
+    out = tmp_path / "out.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.query_one(SignalLog).move_cursor(row=2)
+        await pilot.press("x", *"dup", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#answer").value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+    back, _ = load_timeline(out)
+    assert back.signals == app.session.signals
+    assert back.signals[2].retracted and back.scenario == tl.scenario
+
+
+def test_importing_the_tui_does_not_import_pymc():
+    code = (
+        "import sys, tui.app, tui.cli\n"
+        "heavy = [m for m in ('pymc', 'nutpie', 'arviz', 'pytensor', 'numba') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert out.stdout.strip() == ""
