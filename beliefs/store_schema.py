@@ -141,6 +141,9 @@ def migrate(conn: sqlite3.Connection, path: Path, upto: int = SCHEMA_VERSION) ->
     another process migrating at the same time: the version is re-read under the
     write lock. Returns the version reached.
     """
+    current = check_identity(conn, path)
+    if current >= upto:  # the usual case: no write lock needed
+        return current
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:

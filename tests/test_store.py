@@ -356,8 +356,11 @@ def test_busy_database_gives_a_clear_error_after_a_bounded_wait(july, db):
         with pytest.raises(BeliefsError, match="busy/locked"):
             store.add_signal("c", _sig(5))
         assert time.monotonic() - start < 5
-        # Readers still see a consistent state while the writer holds the lock.
+        # Readers still see a consistent state while the writer holds the lock,
+        # and a second window can open the (already migrated) database.
         assert len(store.load_case("c").timeline.signals) == len(tl.signals)
+        with CaseStore(db, busy_timeout=0.3) as second:
+            assert [c.name for c in second.list_cases()] == ["c"]
     finally:
         other.execute("ROLLBACK")
         other.close()
