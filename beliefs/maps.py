@@ -34,6 +34,8 @@ def axis_values(name: str, n: int = GRID) -> list[float]:
     if name in ("offense_advantage", "distinguishability"):
         return [round(float(v), 6) for v in np.linspace(0.0, 1.0, n)]
     lo, hi = PROBABILITY_BOUNDS
+    if n == 11:  # round numbers: 0.05, 0.1, ..., 0.9, 0.95
+        return [lo, *(round(0.1 * i, 6) for i in range(1, 10)), hi]
     return [round(float(v), 6) for v in np.linspace(lo, hi, n)]
 
 

@@ -291,9 +291,14 @@ def run_sensitivity(
         warnings.insert(
             0, "baseline sampler trouble: " + "; ".join(assessment.posterior.diagnostics.problems)
         )
-    unreliable = sum(not r.reliable for r in point_results)
-    if unreliable:
-        warnings.append(f"{unreliable} evaluation(s) unreliable (sampler trouble or high k-hat)")
+    bad = [r for r in point_results if not r.reliable]
+    unreliable = len(bad)
+    if bad:
+        shown = "; ".join(
+            ", ".join(f"{k}={v:.3g}" for k, v in r.point.items()) + f" ({r.path}, k-hat {r.khat or 0:.2f})"
+            for r in bad[:5]
+        )
+        warnings.append(f"{unreliable} evaluation(s) unreliable (sampler trouble or high k-hat): {shown}")
     return {
         "scenario": {"title": timeline.scenario.title, "n_signals": assessment.n_signals},
         "baseline": {

@@ -155,7 +155,7 @@ def assumptions(timeline: Timeline, payoffs: PayoffTable | None = None) -> list[
     out.append(
         Assumption(
             "likelihood_strength",
-            "likelihood strength (tempering)",
+            "likelihood strength (tau)",
             "likelihood",
             1.0,
             0.5,
@@ -166,7 +166,7 @@ def assumptions(timeline: Timeline, payoffs: PayoffTable | None = None) -> list[
     out.append(
         Assumption(
             "grading_exponent",
-            "grading weights q -> q^k",
+            "grade weights q -> q^k",
             "likelihood",
             1.0,
             0.5,

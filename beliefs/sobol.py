@@ -20,7 +20,7 @@ import numpy as np
 from beliefs.sensitivity_params import Assumption, Point
 
 #: Base sample size N (a power of two): N * (D + 2) evaluations.
-BASE_N = 32
+BASE_N = 64
 
 
 def sobol_points(

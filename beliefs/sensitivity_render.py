@@ -1,0 +1,170 @@
+"""Readable terminal rendering of a sensitivity analysis (rich).
+
+It answers first the analyst's question -- *what would have to be different
+for the recommendation to change?* -- from the break-even values, then shows
+the tornado, the maps in brief, the theory lenses, the power-scaling
+diagnosis, the Sobol indices and the run's provenance and warnings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+
+def _f(x: float) -> str:
+    return f"{x:.3g}"
+
+
+def what_would_change(result: dict[str, Any]) -> list[str]:
+    """One sentence per break-even value, nearest to the baseline first."""
+    best = result["baseline"]["recommendation"]
+    lines: list[tuple[float, str]] = []
+    for b in result["break_even"]:
+        lo, hi = b["range"]
+        width = (hi - lo) or 1.0
+        for v in b["values"]:
+            if v["below"] == best:
+                cond, to = f">= {_f(v['value'])}", v["above"]
+            else:
+                cond, to = f"<= {_f(v['value'])}", v["below"]
+            distance = abs(v["value"] - b["baseline"]) / width
+            lines.append((distance, f"{b['label']} {cond} (now {_f(b['baseline'])}) -> {to}"))
+    lines.sort()
+    return [s for _, s in lines]
+
+
+def _headline(result: dict[str, Any]) -> Text:
+    base = result["baseline"]
+    t = Text()
+    t.append(f"{result['scenario']['title']}\n", style="bold")
+    t.append("Recommendation: ")
+    t.append(base["recommendation"], style="bold green")
+    runner = sorted(base["expected_utility"].items(), key=lambda kv: -kv[1])[1][0]
+    t.append(f"  P(best) {base['p_best']:.2f}, margin {base['margin']:.3f} EU over {runner}")
+    t.append(f"  P(expansionist) {base['p_expansionist']:.2f}\n")
+    return t
+
+
+def _change_block(result: dict[str, Any]) -> Text:
+    t = Text("What would have to be different for the recommendation to change?\n", style="bold underline")
+    changes = what_would_change(result)
+    if not changes:
+        t.append("  Nothing within the documented ranges, one assumption at a time.\n")
+    for line in changes:
+        t.append(f"  * {line}\n")
+    inert = [e["label"] for e in result["tornado"] if e["swing"] < 1e-6]
+    if inert:
+        t.append("  No effect at all over its range: " + ", ".join(inert) + "\n", style="dim")
+    return t
+
+
+def _tornado_table(result: dict[str, Any]) -> Table:
+    tab = Table(
+        title="Tornado: margin of the recommendation at each end of the range",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+    )
+    tab.add_column("assumption", no_wrap=True)
+    tab.add_column("now", justify="right", no_wrap=True)
+    tab.add_column("range", justify="right", no_wrap=True)
+    tab.add_column("margin", justify="right", no_wrap=True)
+    tab.add_column("swing", justify="right", no_wrap=True)
+    tab.add_column("", no_wrap=True)
+    for e in result["tornado"]:
+        tab.add_row(
+            e["label"],
+            _f(e["baseline"]),
+            f"{_f(e['low'])}..{_f(e['high'])}",
+            f"{e['margin_low']:+.3f}..{e['margin_high']:+.3f}",
+            f"{e['swing']:.3f}",
+            Text("FLIPS", style="bold red") if e["flips"] else "",
+        )
+    return tab
+
+
+def _maps_text(result: dict[str, Any]) -> Text:
+    t = Text("Maps (recommended option, share of grid cells)\n", style="bold")
+    for grid in result["maps"].values():
+        counts = Counter(b for row in grid["best"] for b in row)
+        n = sum(counts.values())
+        parts = ", ".join(f"{o} {c / n:.0%}" for o, c in counts.most_common())
+        t.append(f"  {grid['x']['name']} x {grid['y']['name']}: {parts}\n")
+    return t
+
+
+def _lens_table(result: dict[str, Any]) -> Group:
+    tab = Table(title="Theory lenses", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for col in ("lens", "recommendation", "P(best)", "P(exp)"):
+        tab.add_column(col, no_wrap=True)
+    notes = Text(style="dim")
+    for lens in result["lenses"]:
+        tab.add_row(lens["lens"], lens["best"], f"{lens['p_best']:.2f}", f"{lens['p_expansionist']:.2f}")
+        over = ", ".join(f"{k}={_f(v)}" for k, v in lens["overrides"].items())
+        notes.append(f"  {lens['lens']}: {over}\n")
+    return Group(tab, notes)
+
+
+def _psens_table(result: dict[str, Any]) -> Table:
+    ps = result["prior_sensitivity"]
+    tab = Table(
+        title=f"Power-scaling sensitivity (threshold {ps['threshold']})",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for col in ("parameter", "prior", "likelihood", "diagnosis"):
+        tab.add_column(col)
+    for p in ps["parameters"]:
+        style = "yellow" if p["diagnosis"] != "none" else ""
+        tab.add_row(
+            p["label"], f"{p['prior']:.3f}", f"{p['likelihood']:.3f}", Text(p["diagnosis"], style=style)
+        )
+    return tab
+
+
+def _sobol_table(result: dict[str, Any]) -> Table:
+    s = result["sobol"]
+    tab = Table(
+        title=f"Sobol indices of the margin ({s['evaluations']} evaluations, inputs independent)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for col in ("assumption", "first order S1", "total ST"):
+        tab.add_column(col)
+    for d in s["indices"][:6]:
+        tab.add_row(
+            d["assumption"], f"{d['S1']:.2f} +/- {d['S1_conf']:.2f}", f"{d['ST']:.2f} +/- {d['ST_conf']:.2f}"
+        )
+    return tab
+
+
+def _meta(result: dict[str, Any]) -> Text:
+    m = result["meta"]
+    t = Text(
+        f"{m['evaluations']} evaluations: {m['reuses']} reused draws, {m['reweightings']} reweighted (PSIS), "
+        f"{m['resamples']} re-sampled; {m['executor']}; {m['seconds']:.1f} s; seed {m['seed']}\n",
+        style="dim",
+    )
+    for w in m["warnings"]:
+        t.append(f"warning: {w}\n", style="bold yellow")
+    return t
+
+
+def sensitivity_view(result: dict[str, Any]) -> RenderableType:
+    """The whole analysis as a rich renderable."""
+    return Group(
+        _headline(result),
+        _change_block(result),
+        _tornado_table(result),
+        _maps_text(result),
+        _lens_table(result),
+        _psens_table(result),
+        _sobol_table(result),
+        _meta(result),
+    )
