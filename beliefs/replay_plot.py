@@ -1,15 +1,16 @@
 """The replay figure (matplotlib, Agg backend): belief trajectories and the recommendation over time.
 
-Three panels share the step axis (one slot per step, labelled with dates, since
+Four panels share the step axis (one slot per step, labelled with dates, since
 crisis signals bunch in a few days and then pause for months):
 
-1. P(expansionist), ally reliability and ally recklessness, posterior means
-   with 90% HDI bands; each line has its own marker and dash pattern and the
-   break-even P(expansionist) is drawn as a dotted step line.
-2. The recommended option as a band, one colour *and* one hatch per option
-   (readable in black and white), with P(best) written in each run of steps
-   and the flips marked.
-3. The signals: one tick per step, labelled with the kind and actor; the
+1. P(expansionist), posterior mean with its 90% HDI band, and the break-even
+   P(expansionist) as a dotted step line; flips are numbered above it.
+2. Ally reliability and recklessness, means with 90% HDI bands; each line has
+   its own marker and dash pattern.
+3. The recommended option as a band, one colour *and* one hatch per option
+   (readable in black and white), with P(best) written in each run of steps;
+   dashed vertical lines mark the flips through every panel.
+4. The signals: one tick per step, labelled with kind, actor and grade; the
    historical choice from ``[outcome]`` is written beside the final step.
 
 Statistics come from :class:`beliefs.replay.Replay`; nothing is computed here.
@@ -26,10 +27,10 @@ from beliefs.payoffs import OPTION_NAMES
 from beliefs.replay import Replay
 
 #: Figure size (inches) and resolution: the PNG is WIDTH*DPI x HEIGHT*DPI pixels.
-WIDTH, HEIGHT, DPI = 12.0, 9.0, 100
+WIDTH, HEIGHT, DPI = 12.0, 10.0, 100
 
 #: Width in pixels of the plotting area (figure width x the subplots' horizontal extent).
-AXES_PX = WIDTH * DPI * (0.86 - 0.06)
+AXES_PX = WIDTH * DPI * (0.86 - 0.07)
 #: Colour (Okabe-Ito, colour-blind safe) and hatch of each option.
 OPTION_STYLE: dict[str, tuple[str, str]] = {
     "firm+support": ("#D55E00", "//"),
@@ -82,35 +83,37 @@ def draw_replay(rep: Replay) -> Any:
     n = len(steps)
     xs = list(range(n))
     fig = plt.figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
-    grid = fig.add_gridspec(3, 1, height_ratios=[4.2, 0.9, 2.9], hspace=0.08)
+    grid = fig.add_gridspec(4, 1, height_ratios=[3.0, 2.0, 0.8, 2.7], hspace=0.1)
     ax = fig.add_subplot(grid[0])
-    band = fig.add_subplot(grid[1], sharex=ax)
-    sig_ax = fig.add_subplot(grid[2], sharex=ax)
+    ally_ax = fig.add_subplot(grid[1], sharex=ax)
+    band = fig.add_subplot(grid[2], sharex=ax)
+    sig_ax = fig.add_subplot(grid[3], sharex=ax)
 
     tl = rep.timeline
     title = tl.scenario.title
     if not rep.reliable:
         title += f"   [SAMPLER TROUBLE at step(s) {', '.join(map(str, rep.unreliable_steps))}]"
-    fig.suptitle(title, fontsize=14, fontweight="bold", x=0.06, ha="left", y=0.975)
+    fig.suptitle(title, fontsize=14, fontweight="bold", x=0.06, ha="left", y=0.978)
     fig.text(
         0.06,
-        0.935,
+        0.946,
         f"{tl.scenario.perspective} vs {tl.scenario.adversary}, ally {tl.scenario.ally} "
         f"({tl.scenario.polarity}); posterior means with 90% HDI bands; seed {rep.seed}",
         fontsize=9.5,
         color="#444444",
     )
 
-    # -- panel 1: beliefs -------------------------------------------------------
+    # -- panels 1 and 2: beliefs about the adversary, then about the ally ------
     posts = [s.assessment.posterior_json() for s in steps]
     for label, key, colour, marker, dash in LINES:
+        target = ax if key == "p_expansionist" else ally_ax
         mean = [p[key]["mean"] for p in posts]
         lo = [p[key]["hdi_90"][0] for p in posts]
         hi = [p[key]["hdi_90"][1] for p in posts]
-        ax.fill_between(xs, lo, hi, color=colour, alpha=0.12, linewidth=0)
+        target.fill_between(xs, lo, hi, color=colour, alpha=0.14, linewidth=0)
         for edge in (lo, hi):
-            ax.plot(xs, edge, color=colour, linestyle=dash, linewidth=0.7, alpha=0.6)
-        ax.plot(xs, mean, color=colour, marker=marker, linestyle=dash, linewidth=2, markersize=5, label=label)
+            target.plot(xs, edge, color=colour, linestyle=dash, linewidth=0.7, alpha=0.7)
+        target.plot(xs, mean, color=colour, marker=marker, linestyle=dash, linewidth=2, markersize=5, label=label)
     be = [s.assessment.decision.break_even_p_expansionist for s in steps]
     be_x = [x for x, v in zip(xs, be, strict=True) if v is not None]
     if be_x:
@@ -120,30 +123,33 @@ def draw_replay(rep: Replay) -> Any:
             where="mid",
             color="#777777",
             linestyle=":",
-            linewidth=1.5,
-            label="break-even P(exp)\n(firm = conciliate)",
+            linewidth=1.8,
+            label="break-even P(exp):\nbest firm option ties\nbest conciliatory one",
         )
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("probability / propensity")
-    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    for target, ylabel in ((ax, "P(adversary\nexpansionist)"), (ally_ax, "ally")):
+        target.set_ylim(-0.02, 1.02)
+        target.set_ylabel(ylabel)
+        target.grid(axis="y", color="#dddddd", linewidth=0.8)
+        target.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+        target.tick_params(labelbottom=False)
     for k, s in enumerate(rep.flips, start=1):
-        for a in (ax, band, sig_ax):
+        for a in (ax, ally_ax, band, sig_ax):
             a.axvline(s.index - 0.5, color="#333333", linestyle=(0, (4, 3)), linewidth=1)
-        ax.text(
-            s.index - 0.5,
-            0.03,
-            f"flip {k} → {s.best}",
-            rotation=90,
+        ax.annotate(
+            f"flip {k}",
+            xy=(s.index - 0.5, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 3 + 11 * ((k - 1) % 2)),
+            textcoords="offset points",
             ha="center",
             va="bottom",
-            fontsize=8,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "#ffffe0", "ec": "#333333", "lw": 0.6},
+            fontsize=7.5,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "#ffffe0", "ec": "#333333", "lw": 0.6},
+            annotation_clip=False,
         )
     for s in steps:
         if not s.reliable:
-            ax.annotate("!", xy=(s.index, 0.98), color="red", fontsize=14, fontweight="bold", ha="center")
-    ax.tick_params(labelbottom=False)
+            ax.annotate("!", xy=(s.index, 0.9), color="red", fontsize=14, fontweight="bold", ha="center")
 
     # -- panel 2: the recommendation band -------------------------------------
     runs = _runs([s.best for s in steps])
@@ -184,7 +190,7 @@ def draw_replay(rep: Replay) -> Any:
     sig_ax.set_xticks(xs)
     sig_ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=8)
     sig_ax.set_xlim(-0.6, n - 0.4)
-    fig.subplots_adjust(left=0.06, right=0.86, top=0.89, bottom=0.11)
+    fig.subplots_adjust(left=0.07, right=0.86, top=0.895, bottom=0.1)
     return fig
 
 

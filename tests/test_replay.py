@@ -254,7 +254,7 @@ def test_png_is_written_with_the_expected_size(replays, tmp_path):
     out = save_replay_plot(replays["munich-1938"], tmp_path / "munich.png")
     assert out.stat().st_size > 20_000
     height, width = mpimg.imread(out).shape[:2]
-    assert (width, height) == pixel_size() == (1200, 900)
+    assert (width, height) == pixel_size() == (1200, 1000)
     assert [p.name for p in tmp_path.iterdir()] == ["munich.png"]  # no temporary left behind
 
 
