@@ -225,6 +225,7 @@ def replay_view(rep: Replay) -> Group:
             f"\n{UNRELIABLE_MARK} sampler trouble at step(s) {', '.join(map(str, rep.unreliable_steps))}",
             style="bold red",
         )
-    footer = Text(f"{rep.seconds:.1f} s for {len(rep.steps)} steps; last step: ")
+    n = len(rep.steps)
+    footer = Text(f"{rep.seconds:.1f} s for {n} step{'' if n == 1 else 's'}; last step: ")
     footer.append_text(diagnostics_line(final))
     return Group(table, Text(""), end, Text(""), footer)
