@@ -121,8 +121,14 @@ class Engine:
 
     def _sample_nutpie(self, inputs: ModelInputs, seed: int) -> tuple[dict[str, Any], int]:
         import nutpie
+        import pymc as pm
 
         compiled = self._nutpie_for(inputs).with_data(**inputs.data())
+        # nutpie's initial-point function reads the PyMC model's own data containers,
+        # which ``with_data`` leaves alone: set them too, so that the draws depend on
+        # (inputs, seed) only -- not on which inputs the model happened to be compiled with.
+        with self._model_for(inputs):
+            pm.set_data(inputs.data())
         st = self.settings
         raw = nutpie.sample(
             compiled,
