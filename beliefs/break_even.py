@@ -41,18 +41,15 @@ def find_break_even(spec: Assumption, evaluate: Callable[[dict[str, float]], Eva
             cache[x] = evaluate({spec.name: float(x)})
         return cache[x]
 
-    xs = np.linspace(spec.low, spec.high, SCAN)
+    xs = [float(x) for x in np.linspace(spec.low, spec.high, SCAN)]
+    # A margin of exactly zero is a tie, not a change: only sign changes between
+    # scan points with a non-zero margin bracket a break-even value.
+    signed = [(x, at(x)) for x in xs]
+    signed = [(x, r) for x, r in signed if r.margin != 0.0]
     values: list[dict[str, Any]] = []
-    for a, b in itertools.pairwise(xs):
-        ra, rb = at(float(a)), at(float(b))
-        if ra.margin == 0.0 and a == xs[0]:
-            values.append(_crossing(float(a), ra, rb))
-        if ra.margin * rb.margin < 0 or (rb.margin == 0.0 and ra.margin != 0.0):
-            root = (
-                float(brentq(lambda x: at(x).margin, float(a), float(b), xtol=XTOL))
-                if rb.margin
-                else float(b)
-            )
+    for (a, ra), (b, rb) in itertools.pairwise(signed):
+        if ra.margin * rb.margin < 0:
+            root = float(brentq(lambda x: at(x).margin, a, b, xtol=XTOL))
             values.append(_crossing(root, ra, rb))
     return _entry(spec, values, calls, [r.path for r in cache.values()])
 

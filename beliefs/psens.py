@@ -22,6 +22,7 @@ alpha = 1/(1+delta) and 1+delta is reported and a warning given when it is
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -96,11 +97,25 @@ def inference_data(draws: Draws, inputs: ModelInputs) -> Any:
 def _khat(component: np.ndarray) -> float:
     import arviz as az
 
+    if np.ptp(component) == 0.0:
+        return 0.0  # uniform weights: exact
     ks = []
     for alpha in (1.0 / (1.0 + DELTA), 1.0 + DELTA):
         _, k = az.psislw((alpha - 1.0) * component)
         ks.append(float(k))
     return max(ks)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    """ArviZ returns NaN (0/0) for a quantity that is constant over the draws: it cannot move, so 0."""
+    return np.where(np.isfinite(values), values, 0.0)
+
+
+def _total(group: Any, n: int) -> np.ndarray:
+    """The sum over variables and observations of a log-density group, per draw."""
+    return np.concatenate([np.asarray(v).reshape(n, -1) for v in group.data_vars.values()], axis=1).sum(
+        axis=1
+    )
 
 
 def diagnosis(prior: float, likelihood: float) -> str:
@@ -116,7 +131,23 @@ def prior_sensitivity(draws: Draws, inputs: ModelInputs) -> dict[str, Any]:
     import arviz as az
 
     idata = inference_data(draws, inputs)
-    sens = {comp: az.psens(idata, component=comp, delta=DELTA) for comp in ("prior", "likelihood")}
+    n = draws.p.shape[0]
+    totals = {
+        "prior": _total(idata.log_prior, n),
+        "likelihood": _total(idata.log_likelihood, n),
+    }
+    sens: dict[str, dict[str, np.ndarray]] = {}
+    for comp, total in totals.items():
+        if np.ptp(total) == 0.0:
+            # A constant component (e.g. no signals): power-scaling it changes nothing.
+            sens[comp] = {
+                name: np.zeros(np.asarray(idata.posterior[name]).shape[2:]) for name in idata.posterior
+            }
+        else:
+            with warnings.catch_warnings():  # 0/0 for constant quantities, handled by _finite
+                warnings.simplefilter("ignore", RuntimeWarning)
+                result = az.psens(idata, component=comp, delta=DELTA)
+            sens[comp] = {name: _finite(np.asarray(v)) for name, v in result.items()}
     params: list[dict[str, Any]] = []
     for name, label in REPORTED.items():
         ps, ls = float(sens["prior"][name]), float(sens["likelihood"][name])
@@ -142,16 +173,11 @@ def prior_sensitivity(draws: Draws, inputs: ModelInputs) -> dict[str, Any]:
                 "diagnosis": diagnosis(float(ps_all[k]), float(ls_all[k])),
             }
         )
-    stacked_prior = np.concatenate(
-        [np.asarray(v).reshape(draws.p.shape[0], -1) for v in idata.log_prior.data_vars.values()], axis=1
-    ).sum(axis=1)
-    stacked_lik = np.concatenate(
-        [np.asarray(v).reshape(draws.p.shape[0], -1) for v in idata.log_likelihood.data_vars.values()], axis=1
-    ).sum(axis=1)
+    stacked_prior, stacked_lik = totals["prior"], totals["likelihood"]
     khat = {"prior": round(_khat(stacked_prior), 3), "likelihood": round(_khat(stacked_lik), 3)}
-    warnings = [
+    alerts = [
         f"Pareto k-hat {v:.2f} >= {KHAT_WARN} when power-scaling the {c}: sensitivities unreliable"
         for c, v in khat.items()
         if v >= KHAT_WARN
     ]
-    return {"parameters": params, "khat": khat, "warnings": warnings, "threshold": THRESHOLD, "delta": DELTA}
+    return {"parameters": params, "khat": khat, "warnings": alerts, "threshold": THRESHOLD, "delta": DELTA}
