@@ -26,7 +26,7 @@ from tui.screens.dialogs import PromptScreen, RetractScreen
 from tui.screens.help import HelpScreen
 from tui.screens.sensitivity import SensitivityScreen
 from tui.session import Session
-from tui.widgets.panels import BeliefsPanel, RecommendationPanel, StatusLine, StepBar, WatchList
+from tui.widgets.panels import BeliefsPanel, RecommendationPanel, StatusLine, StepBar, WatchList, short_label
 from tui.widgets.signal_log import SignalLog
 from tui.widgets.trajectory import TrajectoryPlot
 
@@ -94,7 +94,7 @@ def assert_shows(app: BeliefsApp, expected) -> None:
     be = dec["break_even_p_expansionist"]
     assert (f"break-even P(exp) {be:.3f}" if be is not None else "none in [0, 1]") in rec
     top = shown(app, WatchList).splitlines()[0]
-    assert dec["watch"][0]["kind"] in top and f"EVSI {dec['watch'][0]['evsi']:.3f}" in top
+    assert short_label(dec["watch"][0]["label"]) in top and f"EVSI {dec['watch'][0]['evsi']:.3f}" in top
 
 
 @sync

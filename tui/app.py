@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.markup import escape
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -66,12 +67,15 @@ class BeliefsApp(App[None]):
         self.error: str | None = None
         self._player: Timer | None = None
         self._announce = False
+        self._announce_outcome = False
 
     # -- lifecycle ----------------------------------------------------------------
 
     async def on_mount(self) -> None:
         await self.push_screen(MainScreen())
         self.main.show_log(self.session)
+        if self.session.step > 0:
+            self.main.query_one("#signals").move_cursor(row=self.session.step - 1, animate=False)  # type: ignore[attr-defined]
         self.redraw()
         self.update_posterior()
 
@@ -129,8 +133,13 @@ class BeliefsApp(App[None]):
     def on_step_ready(self, message: StepReady) -> None:
         s = self.session
         s.cache[message.key] = message.result
+        if any(s.flip_at(i) for i in (message.step, message.step + 1) if 0 < i <= s.n):
+            self.main.show_log(s)  # a new ⇄ marker
         if message.key == s.key():
             self.busy = None
+            if isinstance(self.screen, SensitivityScreen):
+                self.screen.refresh_base()
+                self.action_tornado()
             if s.case is not None and s.step == s.n and message.generation == self.generation:
                 self._record(message.result)
             self._announce_flip()
@@ -166,7 +175,8 @@ class BeliefsApp(App[None]):
                 title="Flip",
                 severity="warning",
             )
-        outcome = outcome_summary(s)
+        outcome = outcome_summary(s) if self._announce_outcome else None
+        self._announce_outcome = False
         if outcome is not None:
             self.notify(outcome, title="What happened", timeout=12)
 
@@ -180,8 +190,10 @@ class BeliefsApp(App[None]):
             if self.playing and s.step == s.n:
                 self.action_play()
             return
-        self._announce = True
+        self._announce = self._announce_outcome = True
         self.main.show_log(s)
+        if s.step > 0:
+            self.main.query_one("#signals").move_cursor(row=s.step - 1, animate=False)  # type: ignore[attr-defined]
         self.update_posterior()
         self._announce_flip()
 
@@ -278,23 +290,26 @@ class BeliefsApp(App[None]):
             self.screen.show_whatif(message.prior, message.result)
 
     def action_tornado(self) -> None:
-        if not compute.has_tornado():
-            if isinstance(self.screen, SensitivityScreen):
-                self.screen.show_tornado(
-                    "[$text-muted]the tornado needs beliefs.sensitivity (quick_sensitivity), not installed here[/]"
-                )
-            return
         s = self.session
-        self._tornado(s.timeline, s.catalog, s.prefix(), s.seed)
+        now = s.result()
+        if not isinstance(self.screen, SensitivityScreen):
+            return
+        if not compute.has_tornado():
+            self.screen.show_tornado(
+                "[$text-muted]the tornado needs beliefs.sensitivity, not installed here[/]"
+            )
+            return
+        if now is None:
+            self.screen.show_tornado("[$text-muted]waiting for the posterior…[/]")
+            return
+        self._tornado(now.assessment, s.timeline.with_signals(s.prefix()), s.catalog)
 
     @work(thread=True, exclusive=True, group="tornado", exit_on_error=False)
-    def _tornado(self, timeline, catalog, signals, seed) -> None:  # type: ignore[no-untyped-def]
+    def _tornado(self, assessment, timeline, catalog) -> None:  # type: ignore[no-untyped-def]
         try:
-            engine = self.engine or compute.default_engine()
-            rows = compute.tornado(engine, timeline, catalog, signals, seed)
-            markup = tornado_markup(rows)
+            markup = tornado_markup(compute.tornado(assessment, timeline, catalog))
         except Exception as exc:
-            markup = f"[b $error]tornado failed: {type(exc).__name__}: {exc}[/]"
+            markup = f"[b $error]tornado failed: {escape(type(exc).__name__)}: {escape(str(exc))}[/]"
         self.call_from_thread(self._show_tornado, markup)
 
     def _show_tornado(self, markup: str) -> None:
@@ -316,7 +331,7 @@ class BeliefsApp(App[None]):
             except Exception as exc:
                 self.notify(f"export failed: {exc}", severity="error", timeout=10)
                 return
-            self.notify(f"exported {s.n} signals to {written}")
+            self.notify(f"exported {s.n} signals to {written.resolve()}")
 
         self.push_screen(PromptScreen("Export to TOML", "File to write:", default, ok="Export"), done)
 

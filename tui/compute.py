@@ -14,6 +14,7 @@ from beliefs.timeline import Signal, Timeline
 from tui.session import StepResult
 
 if TYPE_CHECKING:
+    from beliefs.assess import Assessment
     from models.engine import Engine
 
 
@@ -60,20 +61,21 @@ def assess_step(
 
 
 def has_tornado() -> bool:
-    """Whether the sensitivity module (and its ``quick_sensitivity``) is installed."""
+    """Whether the sensitivity module (with ``quick_sensitivity``) is installed."""
     import importlib.util
 
     return importlib.util.find_spec("beliefs.sensitivity") is not None
 
 
-def tornado(
-    engine: Engine, timeline: Timeline, catalog: Catalog, signals: list[Signal], seed: int
-) -> list[dict[str, Any]]:
-    """Tornado rows {"name", "low", "high"} from ``beliefs.sensitivity.quick_sensitivity``."""
-    import beliefs.sensitivity as sens
+def tornado(assessment: Assessment, timeline: Timeline, catalog: Catalog) -> dict[str, Any]:
+    """``beliefs.sensitivity.quick_sensitivity`` on the assessment's draws, plus its sentences.
 
-    quick = getattr(sens, "quick_sensitivity", None)
-    if quick is None:
-        raise RuntimeError("beliefs.sensitivity has no quick_sensitivity yet")
-    result = quick(timeline.with_signals(signals), catalog, seed=seed, engine=engine)
-    return [dict(r) for r in getattr(result, "tornado", result)]
+    Adds ``"sentences"``: what would change the recommendation, nearest first.
+    """
+    from beliefs.sensitivity import quick_sensitivity
+    from beliefs.sensitivity_render import what_would_change
+
+    result = quick_sensitivity(assessment, timeline, catalog)
+    # what_would_change reads the full analysis' baseline, which names the best option "recommendation"
+    base = {**result["baseline"], "recommendation": result["baseline"]["best"]}
+    return {**result, "sentences": what_would_change({**result, "baseline": base})}

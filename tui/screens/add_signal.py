@@ -85,7 +85,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 yield Label("date", classes="field-label")
                 yield Input(self.default_date, placeholder="YYYY-MM-DD", id="date")
                 yield Label("actor", classes="field-label")
-                yield Input(placeholder=self.scenario.adversary, id="actor")
+                yield Input(placeholder=f"who (e.g. {self.scenario.adversary})", id="actor")
             with Horizontal(classes="form-row"):
                 yield Label("note", classes="field-label")
                 yield Input(placeholder="what was observed", id="note")
@@ -111,7 +111,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         for kid in ids:
             kind = self.catalog.by_id[kid]
             tag = "adv" if isinstance(kind, AdversaryKind) else "ally"
-            options.add_option(Option(f"{kind.label}  [dim]{kid} · {tag}[/]", id=kid))
+            options.add_option(Option(f"{kind.label} [dim]· {tag}[/]", id=kid))
         if ids:
             options.highlighted = 0
         self._show_kind(ids[0] if ids else None)

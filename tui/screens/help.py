@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 KEYS = (
     ("a", "add a signal (form: kind, Admiralty grade, date, actor, note, source)"),
@@ -26,13 +26,14 @@ KEYS = (
     ("q", "quit"),
 )
 
-HELP = (
-    "# beliefs — keys\n\n| key | action |\n|---|---|\n"
-    + "\n".join(f"| `{k}` | {v} |" for k, v in KEYS)
-    + """
+KEYS_MARKUP = "[b]Keys[/]\n" + "\n".join(f"  [b $accent]{k:<8}[/] {v}" for k, v in KEYS)
 
+HELP = """\
 ## What the panels show
 
+- **Signals**: ▸ marks the replay step (rows after it are dimmed: not yet
+  seen); ⇄ marks a signal after which the recommendation flipped; ✗ and strike-through
+  mark retracted signals, which no longer count.
 - **Beliefs**: posterior mean of P(adversary expansionist), ally reliability and
   ally recklessness; the bar is the 90% highest-density interval on [0, 1]; the
   change is from the step before (the last signal's effect).
@@ -48,7 +49,6 @@ HELP = (
 
 Press `escape` or `?` to close.
 """
-)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -59,6 +59,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes="help") as box:
             box.border_title = "Help"
+            yield Static(KEYS_MARKUP, id="keys")
             yield Markdown(HELP)
 
     def action_close(self) -> None:

@@ -96,7 +96,8 @@ class MainScreen(Screen[None]):
         self.query_one(SignalLog).focus()
 
     def show_log(self, session: Session) -> None:
-        self.query_one(SignalLog).show(session.signals, session.step)
+        flips = frozenset(i for i in range(1, session.n + 1) if session.flip_at(i))
+        self.query_one(SignalLog).show(session.signals, session.step, flips)
 
     def show_results(
         self, session: Session, busy: str | None, playing: bool, *, seconds: bool = True

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
@@ -65,17 +65,38 @@ def whatif_markup(prior: float, base: StepResult | None, alt: StepResult) -> str
     return line
 
 
-def tornado_markup(rows: list[dict[str, Any]]) -> str:
-    """Rows of {"name", "low", "high"} (change in a quantity), longest bar first."""
-    if not rows:
-        return "[$text-muted]no tornado results[/]"
-    span = max(max(abs(r["low"]), abs(r["high"])) for r in rows) or 1.0
-    lines = []
-    for r in rows:
-        lo = round(12 * abs(min(r["low"], r["high"], 0.0)) / span)
-        hi = round(12 * max(r["low"], r["high"], 0.0) / span)
-        bar = " " * (12 - lo) + "[$error]" + "█" * lo + "[/]│[$success]" + "█" * hi + "[/]" + " " * (12 - hi)
-        lines.append(f"{escape(str(r['name']))[:24]:<24} {r['low']:+.3f} {bar} {r['high']:+.3f}")
+def tornado_markup(result: dict[str, Any], top: int = 8) -> str:
+    """``quick_sensitivity``'s answer: what would change the recommendation, then the tornado.
+
+    Each bar shows how the decision margin (EU of the recommendation minus the
+    best alternative) moves when one assumption goes to the low / high end of
+    its range; ⇄ marks assumptions whose range contains a break-even value.
+    """
+    lines = ["[b]what would change the recommendation[/] [$text-muted](nearest first)[/]"]
+    sentences = result.get("sentences") or []
+    lines += [f"  {escape(s)}" for s in sentences[:3]] or ["  [$success]nothing in the documented ranges[/]"]
+    entries = result["tornado"][:top]
+    base = float(result["baseline"]["margin"])
+    span = max((max(abs(e["margin_low"] - base), abs(e["margin_high"] - base)) for e in entries), default=0.0)
+    lines.append(f"[$text-muted]{'assumption':<32}{'low':>7} {'margin change':^27}{'high':<7}[/]")
+    for e in entries:
+        d_low, d_high = e["margin_low"] - base, e["margin_high"] - base
+        left, right = min(d_low, d_high, 0.0), max(d_low, d_high, 0.0)
+        nl = 0 if span == 0 else round(12 * abs(left) / span)
+        nr = 0 if span == 0 else round(12 * right / span)
+        bar = " " * (12 - nl) + "[$error]" + "█" * nl + "[/]│[$success]" + "█" * nr + "[/]" + " " * (12 - nr)
+        flag = " [b $warning]⇄[/]" if e["flips"] else ""
+        warn = "" if e["reliable"] else " [$warning]k̂[/]"
+        lines.append(
+            f"{escape(str(e['label']))[:31]:<32}{e['low']:>7.3g} {bar} {e['high']:<7.3g}{flag}{warn}"
+        )
+    if not result.get("reliable", True):
+        lines.append(
+            "[b $warning]⚠ some points rest on poor reweighting (k̂ ≥ 0.7): run `beliefs sensitivity`[/]"
+        )
+    lines.append(
+        "[$text-muted]red: margin shrinks (toward a flip) · green: grows · ⇄ a break-even lies in the range[/]"
+    )
     return "\n".join(lines)
 
 
@@ -89,7 +110,7 @@ class SensitivityScreen(ModalScreen[None]):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="wide") as box:
+        with VerticalScroll(id="dialog", classes="wide") as box:
             box.border_title = "Sensitivity"
             yield Panel(break_even_markup(self.session, self.session.result()), id="break-even")
             with Horizontal(classes="form-row"):
@@ -121,6 +142,10 @@ class SensitivityScreen(ModalScreen[None]):
             return
         out.set_markup(f"[b reverse $warning] ⟳ updating… [/] prior {prior:.3f}")
         self.app.whatif(prior)  # type: ignore[attr-defined]
+
+    def refresh_base(self) -> None:
+        """Redraw the break-even block (the posterior arrived or changed)."""
+        self.query_one("#break-even", Panel).set_markup(break_even_markup(self.session, self.session.result()))
 
     def show_whatif(self, prior: float, result: StepResult) -> None:
         self.query_one("#whatif", Panel).set_markup(whatif_markup(prior, self.session.result(), result))

@@ -53,6 +53,10 @@ def delta_markup(now: float, before: float | None) -> str:
     return f"[b]{d:+.3f}[/]"
 
 
+def short_label(label: str, width: int = 36) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
 class Panel(Static):
     """A Static that remembers its plain text."""
 
@@ -127,7 +131,7 @@ class WatchList(Panel):
             self.set_markup("[$text-muted]no signal would change the decision[/]")
             return
         lines = [
-            f"{escape(w['kind']):<29} [$text-muted]{w['about']:<9}[/] EVSI [b]{w['evsi']:.3f}[/]"
+            f"{escape(short_label(w['label'])):<38}[$text-muted]{w['about']:<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
             for w in watch
         ]
         self.set_markup("\n".join(lines))

@@ -25,8 +25,8 @@ class SignalLog(DataTable[Text]):
         for label, width in COLUMNS:
             self.add_column(label, width=width, key=label or "marker")
 
-    def show(self, signals: list[Signal], step: int) -> None:
-        """Redraw all rows, keeping the cursor where it was."""
+    def show(self, signals: list[Signal], step: int, flips: frozenset[int] = frozenset()) -> None:
+        """Redraw all rows, keeping the cursor where it was; ⇄ marks signals that flipped the recommendation."""
         row = self.cursor_row
         self.clear()
         for i, sig in enumerate(signals):
@@ -35,7 +35,7 @@ class SignalLog(DataTable[Text]):
                 style = "strike dim"
             elif i >= step:
                 style = "dim"
-            marker = "▸" if i == step - 1 else ""
+            marker = "▸" if i == step - 1 else "✗" if sig.retracted else "⇄" if i + 1 in flips else ""
             cells = (str(i + 1), str(sig.date), sig.kind, sig.grade, sig.actor, sig.note)
             self.add_row(
                 Text(marker, style="bold"),

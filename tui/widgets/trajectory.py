@@ -24,10 +24,15 @@ class TrajectoryPlot(PlotextPlot):
         plt.yticks([0.0, 0.5, 1.0])
         ticks = list(range(0, n + 1, max(1, (n + 1) // 8)))
         plt.xticks(ticks)
-        if points:
+        seen = [p for p in points if p[0] <= step]
+        if len(seen) < len(points):  # the replay's future, in grey
             xs = [p[0] for p in points]
-            plt.plot(xs, [p[1] for p in points], marker="braille", color="red")
-            plt.plot(xs, [p[2] for p in points], marker="braille", color="cyan")
+            plt.plot(xs, [p[1] for p in points], marker="braille", color="gray")
+            plt.plot(xs, [p[2] for p in points], marker="braille", color="gray")
+        if seen:
+            xs = [p[0] for p in seen]
+            plt.plot(xs, [p[1] for p in seen], marker="braille", color="red")
+            plt.plot(xs, [p[2] for p in seen], marker="braille", color="cyan")
         plt.vline(step, color="gray")
         plt.xlabel("step")
         self.refresh()
