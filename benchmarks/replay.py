@@ -103,7 +103,9 @@ def main() -> None:
     engine.prepare(encode_signals(tl.scenario, [], catalog))
     print(f"nutpie compile (once per process): {time.perf_counter() - t0:.1f} s")
 
+    cpu0 = time.process_time()
     rep = replay(tl, catalog, seed=args.seed, engine=engine)
+    cpu = time.process_time() - cpu0
     n_steps = len(rep.steps)
     sample_s = [s.assessment.posterior.diagnostics.seconds for s in rep.steps]
     step_s = [s.assessment.seconds for s in rep.steps]
@@ -119,9 +121,19 @@ def main() -> None:
         f"{statistics.median(a - b for a, b in zip(step_s, sample_s, strict=True)):.3f} s), "
         f"max {max(step_s):.3f} s; compilations during the replay: {engine.compile_count - 1}"
     )
+    print(
+        f"  CPU time of the replay, all threads: {cpu:.1f} s ({cpu / n_steps:.3f} s per step); "
+        f"wall time / CPU time = {rep.seconds / cpu:.2f} (1.0 = one core's worth, 0.5 = both cores busy for us)"
+    )
+    print(
+        f"  sampling per step, median of steps 0-9: {statistics.median(sample_s[:10]):.3f} s, "
+        f"of the last 10 steps: {statistics.median(sample_s[-10:]):.3f} s (more signals, more work per gradient)"
+    )
     print(f"  flips: {[s.index for s in rep.flips]}; reliable at every step: {rep.reliable}")
 
     k = min(args.naive_steps, n_steps)
+    if k < 1:
+        return
     naive = Engine(SamplerSettings(sampler="pymc"))
     naive_s = []
     for i in range(k):
@@ -141,6 +153,8 @@ def main() -> None:
         f"the first); a naive {n_steps}-step replay would take "
         f"~{naive_s[0] + naive_per * (n_steps - 1):.0f} s"
     )
+    if hasattr(os, "getloadavg"):
+        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows every figure)")
 
 
 if __name__ == "__main__":
