@@ -39,9 +39,13 @@ SHORT = {
 @guarded
 def replay(
     timeline: Annotated[str, typer.Argument(help="Timeline file or bundled name (july-1914).")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")
+    ] = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV, one row per step.")] = False,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Also draw the trajectories to FILE.png.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Also draw the trajectories to FILE.png.")
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
@@ -101,7 +105,9 @@ def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -
 
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0; the
     # diagnostics treat that as converged and numpy's warning is noise here.
-    warnings.filterwarnings("ignore", message="invalid value encountered in scalar divide", category=RuntimeWarning)
+    warnings.filterwarnings(
+        "ignore", message="invalid value encountered in scalar divide", category=RuntimeWarning
+    )
     engine = shared_engine(settings)
     inputs = encode_signals(tl.scenario, [], catalog)
     show = err_console.is_terminal
@@ -122,7 +128,11 @@ def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -
     ) as bar:
         task = bar.add_task(tl.name or tl.scenario.title, total=len(tl.signals) + 1)
         return run_replay(
-            tl, catalog, seed=seed, engine=engine, progress=lambda done, total: bar.update(task, completed=done)
+            tl,
+            catalog,
+            seed=seed,
+            engine=engine,
+            progress=lambda done, total: bar.update(task, completed=done),
         )
 
 
@@ -200,7 +210,9 @@ def replay_view(rep: Replay) -> Group:
     if tl.outcome is not None:
         o = tl.outcome
         end.append("[outcome] ", style="bold magenta")
-        end.append(f"historical choice: {o.adversary_posture} toward the adversary, {o.ally_posture} toward the ally")
+        end.append(
+            f"historical choice: {o.adversary_posture} toward the adversary, {o.ally_posture} toward the ally"
+        )
         rec_adv, rec_ally = final.decision.best.split("+")
         agree = [
             ("adversary", o.adversary_posture, rec_adv),

@@ -113,7 +113,9 @@ def draw_replay(rep: Replay) -> Any:
         target.fill_between(xs, lo, hi, color=colour, alpha=0.14, linewidth=0)
         for edge in (lo, hi):
             target.plot(xs, edge, color=colour, linestyle=dash, linewidth=0.7, alpha=0.7)
-        target.plot(xs, mean, color=colour, marker=marker, linestyle=dash, linewidth=2, markersize=5, label=label)
+        target.plot(
+            xs, mean, color=colour, marker=marker, linestyle=dash, linewidth=2, markersize=5, label=label
+        )
     be = [s.assessment.decision.break_even_p_expansionist for s in steps]
     be_x = [x for x, v in zip(xs, be, strict=True) if v is not None]
     if be_x:
@@ -155,7 +157,9 @@ def draw_replay(rep: Replay) -> Any:
     runs = _runs([s.best for s in steps])
     for best, start, stop in runs:
         colour, hatch = OPTION_STYLE[best]
-        band.axvspan(start - 0.5, stop - 0.5, facecolor=colour, alpha=0.55, hatch=hatch, edgecolor="#222222", lw=0)
+        band.axvspan(
+            start - 0.5, stop - 0.5, facecolor=colour, alpha=0.55, hatch=hatch, edgecolor="#222222", lw=0
+        )
         p_best = [steps[i].assessment.decision.p_best for i in range(start, stop)]
         text = f"{best}\nP(best) {min(p_best):.2f}" + (f"–{max(p_best):.2f}" if stop - start > 1 else "")
         if (stop - start) * AXES_PX / n >= 95:
@@ -175,7 +179,13 @@ def draw_replay(rep: Replay) -> Any:
     used = [o for o in OPTION_NAMES if any(r[0] == o for r in runs)]
     band.legend(
         handles=[
-            Patch(facecolor=OPTION_STYLE[o][0], alpha=0.55, hatch=OPTION_STYLE[o][1], edgecolor="#222222", label=o)
+            Patch(
+                facecolor=OPTION_STYLE[o][0],
+                alpha=0.55,
+                hatch=OPTION_STYLE[o][1],
+                edgecolor="#222222",
+                label=o,
+            )
             for o in used
         ],
         loc="upper left",
@@ -243,7 +253,14 @@ def _draw_signals(ax: Any, rep: Replay) -> None:
         arrowprops={"arrowstyle": "->", "color": "#333333", "lw": 0.8},
         annotation_clip=False,
     )
-    ax.text(1.01, 0.02, "italic: ally signal\n(Admiralty grade\nin brackets)", transform=ax.transAxes, fontsize=7.5, color="#555555")
+    ax.text(
+        1.01,
+        0.02,
+        "italic: ally signal\n(Admiralty grade\nin brackets)",
+        transform=ax.transAxes,
+        fontsize=7.5,
+        color="#555555",
+    )
 
 
 def _runs(values: list[str]) -> list[tuple[str, int, int]]:

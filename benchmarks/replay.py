@@ -154,7 +154,9 @@ def main() -> None:
         f"~{naive_s[0] + naive_per * (n_steps - 1):.0f} s"
     )
     if hasattr(os, "getloadavg"):
-        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows every figure)")
+        print(
+            f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows every figure)"
+        )
 
 
 if __name__ == "__main__":

@@ -127,7 +127,9 @@ def test_final_step_equals_beliefs_assess_json(replays):
     from beliefs.cli import _load_command_modules, app
 
     _load_command_modules()
-    res = CliRunner().invoke(app, ["assess", "munich-1938", "--json", "--sampler", "nutpie", "--seed", str(SEED)])
+    res = CliRunner().invoke(
+        app, ["assess", "munich-1938", "--json", "--sampler", "nutpie", "--seed", str(SEED)]
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     last = replays["munich-1938"].to_json()["steps"][-1]
@@ -193,7 +195,10 @@ def test_flip_where_the_exact_posterior_crosses_the_closed_form_break_even(tmp_p
     # firm+restrain ties conc+restrain where
     #   p*1 + (1-p)*(-1) - 0.875 = p*(-4) + (1-p)*2 - 0.75   <=>   p* = 3.125 / 8.
     p_star = 3.125 / 8
-    exact = [reference_from_toml(path, CATALOG_PATH, upto=k)["p_expansionist"] for k in range(len(FLIP_SIGNALS) + 1)]
+    exact = [
+        reference_from_toml(path, CATALOG_PATH, upto=k)["p_expansionist"]
+        for k in range(len(FLIP_SIGNALS) + 1)
+    ]
     crossing = next(k for k, p in enumerate(exact) if p > p_star)
     assert crossing == 3 and exact[2] < p_star - 0.1 and exact[3] > p_star + 0.1  # the construction is sharp
 
@@ -222,7 +227,16 @@ def test_json_contract(replays):
     assert second["date"] == second["signal"]["date"] == rep.timeline.signals[0].date.isoformat()
     assert second["signal"]["kind"] == rep.timeline.signals[0].kind
     for i, step in enumerate(obj["steps"]):
-        assert {"index", "date", "signal", "posterior", "recommendation", "flip", "reliable", "diagnostics"} <= set(step)
+        assert {
+            "index",
+            "date",
+            "signal",
+            "posterior",
+            "recommendation",
+            "flip",
+            "reliable",
+            "diagnostics",
+        } <= set(step)
         assert step["index"] == i
         assert set(step["posterior"]) == {"p_expansionist", "ally_reliability", "ally_recklessness"}
         for summ in step["posterior"].values():
