@@ -154,6 +154,11 @@ class DaskExecutor:
         return list(self.client.gather(futures))
 
     def close(self) -> None:
+        import logging
+
+        # Closing a LocalCluster whose workers hold numba threads makes the nanny
+        # log a "still alive ... killing" warning: expected, and not the user's concern.
+        logging.getLogger("distributed.nanny").setLevel(logging.ERROR)
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
