@@ -14,11 +14,10 @@ timeline's value.
     P(expansionist) (0.7), offense advantage 0.7, distinguishability 0.2; the
     cost of conciliating an expansionist (exploitation) is high (-5).
 ``signals_dominant`` (Kydd 2005; Fearon 1997)
-    The record speaks for itself: an even prior (0.5), ally priors with their
-    baseline means but as weak as possible (their concentration is not a
-    sensitivity input, so the lens only moves the adversary prior and trusts
-    sources more: grading exponent 0.5) and the signals' likelihood at full
-    strength plus half (likelihood_strength 1.5).
+    Let the record speak: an even prior on the type (0.5), sources trusted
+    more (grade weights ``q -> q**0.5``) and every signal's log-likelihood
+    weighted 1.5 (``likelihood_strength``), so the evidence outweighs
+    whatever the priors say.
 """
 
 from __future__ import annotations

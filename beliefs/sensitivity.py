@@ -300,7 +300,8 @@ def run_sensitivity(
     unreliable = len(bad)
     if bad:
         shown = "; ".join(
-            ", ".join(f"{k}={v:.3g}" for k, v in r.point.items()) + f" ({r.path}, k-hat {r.khat or 0:.2f})"
+            ", ".join(f"{k}={v:.3g}" for k, v in r.point.items())
+            + (f" (re-sampled: {', '.join(r.problems)})" if r.problems else f" (k-hat {r.khat or 0:.2f})")
             for r in bad[:5]
         )
         warnings.append(f"{unreliable} evaluation(s) unreliable (sampler trouble or high k-hat): {shown}")

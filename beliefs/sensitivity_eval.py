@@ -43,7 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -184,6 +184,7 @@ class EvalResult:
     path: str  # reuse | reweight | resample
     khat: float | None
     reliable: bool
+    problems: tuple[str, ...] = ()  # the re-sample's sampler diagnostics, if any
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -196,6 +197,7 @@ class EvalResult:
             "path": self.path,
             "khat": None if self.khat is None else round(self.khat, 3),
             "reliable": self.reliable,
+            "problems": list(self.problems),
         }
 
 
@@ -324,4 +326,5 @@ class Evaluator:
         post = engine.sample(inputs, seed=point_seed(self.seed, point))
         p, r, c = post.flat("p_expansionist"), post.flat("r"), post.flat("c")
         f, g = self._parts(p, r, c, pay)
-        return self._result(point, f, g, None, None, p, "resample", khat, post.diagnostics.reliable)
+        res = self._result(point, f, g, None, None, p, "resample", khat, post.diagnostics.reliable)
+        return replace(res, problems=tuple(post.diagnostics.problems))
