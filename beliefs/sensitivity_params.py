@@ -24,6 +24,11 @@ likelihood_strength       tempering power ``tau`` of every     0.5 .. 2
                           signal log-likelihood
 grading_exponent          every grade weight ``q -> q**k``     0.5 (trust sources more) .. 2 (less)
 ========================  ===================================  ====================================
+
+Two more names are accepted in points but are not tornado entries:
+``abandonment_cost_scale`` and ``entrapment_cost_scale`` multiply the costs
+*after* the environment (and any explicit cost) has set them; the Sobol
+analysis uses them (:mod:`beliefs.sobol`).
 """
 
 from __future__ import annotations
@@ -177,7 +182,12 @@ def assumptions(timeline: Timeline, payoffs: PayoffTable | None = None) -> list[
     return out
 
 
+#: Multipliers of the alliance costs *after* the environment has set them (used by the Sobol
+#: analysis, where explicit costs would otherwise cut offense advantage's effect through them).
+COST_SCALES = ("abandonment_cost_scale", "entrapment_cost_scale")
+
 ASSUMPTION_NAMES: tuple[str, ...] = (
+    *COST_SCALES,
     *PAYOFF_NAMES,
     "prior_expansionist",
     "ally_reliability_mean",
@@ -188,7 +198,7 @@ ASSUMPTION_NAMES: tuple[str, ...] = (
     "grading_exponent",
 )
 #: Assumptions that leave the model's data and priors alone (posterior draws are reused as they are).
-PAYOFF_ONLY = frozenset(PAYOFF_NAMES)
+PAYOFF_ONLY = frozenset(PAYOFF_NAMES + COST_SCALES)
 
 
 def check_point(point: Point) -> None:
@@ -231,6 +241,9 @@ def apply_point(
     given = {k: float(point[k]) for k in PAYOFF_NAMES if k in point}
     if given:
         pay = pay.replace(**given)
+    for scale, cost in zip(COST_SCALES, COSTS, strict=True):
+        if scale in point:
+            pay = pay.replace(**{cost: float(getattr(pay, cost)) * float(point[scale])})
     k = float(point.get("grading_exponent", 1.0))
     inputs = base.replace(
         p0=float(p0),

@@ -70,11 +70,13 @@ def _tornado_table(result: dict[str, Any]) -> Table:
         box=box.SIMPLE_HEAD,
         title_justify="left",
         pad_edge=False,
+        padding=(0, 1),
     )
-    tab.add_column("assumption", no_wrap=True)
+    tab.add_column("assumption", overflow="fold", max_width=28)
     tab.add_column("now", justify="right", no_wrap=True)
     tab.add_column("range", justify="right", no_wrap=True)
-    tab.add_column("margin", justify="right", no_wrap=True)
+    tab.add_column("at low", justify="right", no_wrap=True)
+    tab.add_column("at high", justify="right", no_wrap=True)
     tab.add_column("swing", justify="right", no_wrap=True)
     tab.add_column("", no_wrap=True)
     for e in result["tornado"]:
@@ -82,8 +84,9 @@ def _tornado_table(result: dict[str, Any]) -> Table:
             e["label"],
             _f(e["baseline"]),
             f"{_f(e['low'])}..{_f(e['high'])}",
-            f"{e['margin_low']:+.3f}..{e['margin_high']:+.3f}",
-            f"{e['swing']:.3f}",
+            f"{e['margin_low']:+.2f}",
+            f"{e['margin_high']:+.2f}",
+            f"{e['swing']:.2f}",
             Text("FLIPS", style="bold red") if e["flips"] else "",
         )
     return tab

@@ -1,26 +1,37 @@
 """Global sensitivity of the decision margin: Sobol indices with SALib.
 
 Every assumption of :mod:`beliefs.sensitivity_params` is treated as an
-*independent* uniform input over its documented range (the joint effects of,
-say, offense advantage on both ``gamma`` and the alliance costs are inside
-one input, so they are not double counted). The sample is Saltelli's scheme
-via ``SALib.sample.sobol`` (``N * (D + 2)`` points, second order off) and the
-first-order (S1) and total-order (ST) indices of the margin come from
-``SALib.analyze.sobol``, both seeded. Points whose k-hat is too high are
-re-sampled like any other evaluation, so the indices are of the same margin
-the tornado shows.
+*independent* uniform input over its documented range, with one exception
+that keeps the inputs independent in meaning: the abandonment and entrapment
+costs enter as multipliers (0.5x..1.5x, ``*_cost_scale``) of the costs the
+point's own offense advantage implies (multipolar, unless the timeline fixes
+them), so offense advantage acts through both ``gamma`` and the costs, as in
+the tornado. The sample is Saltelli's scheme via ``SALib.sample.sobol``
+(``N * (D + 2)`` points, second order off) and the first-order (S1) and
+total-order (ST) indices of the margin come from ``SALib.analyze.sobol``,
+both seeded. Points whose k-hat is too high are re-sampled like any other
+evaluation, so the indices are of the same margin the tornado shows.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from beliefs.sensitivity_params import Assumption, Point
+from beliefs.sensitivity_params import COST_FACTORS, COSTS, Assumption, Point
 
 #: Base sample size N (a power of two): N * (D + 2) evaluations.
 BASE_N = 64
+
+
+def _as_scale(a: Assumption) -> Assumption:
+    """Alliance costs enter as multipliers of the costs the point's environment implies."""
+    if a.name not in COSTS:
+        return a
+    lo, hi = COST_FACTORS
+    return replace(a, name=f"{a.name}_scale", label=f"{a.label} (x)", baseline=1.0, low=lo, high=hi)
 
 
 def sobol_points(
@@ -29,7 +40,7 @@ def sobol_points(
     """The SALib problem and its Saltelli sample as points (assumptions with an empty range are left out)."""
     from SALib.sample import sobol as sobol_sample
 
-    live = [a for a in specs if a.high > a.low]
+    live = [_as_scale(a) for a in specs if a.high > a.low]
     names = [a.name for a in live]
     problem: dict[str, Any] = {
         "num_vars": len(live),

@@ -229,6 +229,8 @@ def test_point_inputs_follow_the_design(july):
     assert inputs.gamma == 0.0
     # multipolar: A = 3 (0.5 + oa), E = 3 (1.5 - oa)
     assert (pay.abandonment_cost, pay.entrapment_cost) == (1.5, 4.5)
+    _, pay, _ = apply_point(tl, base, {"offense_advantage": 0.0, "abandonment_cost_scale": 2.0})
+    assert (pay.abandonment_cost, pay.entrapment_cost) == (3.0, 4.5)  # scales the environment's cost
     _, _, inputs = apply_point(tl, base, {"ally_reliability_mean": 0.5, "grading_exponent": 2.0})
     assert inputs.reliability_prior == (3.0, 3.0)  # concentration 6 kept
     np.testing.assert_allclose(inputs.adversary_q, np.asarray(base.adversary_q) ** 2)
