@@ -7,20 +7,24 @@ second model. Timelines are cut to a few signals to keep the re-samples few.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from beliefs.assess import assess_signals
+from beliefs.sensitivity import quick_sensitivity
 from beliefs.store import CaseStore
 from beliefs.timeline import Signal, load_timeline
 from tui.app import BeliefsApp
 from tui.cases import CaseLink
-from tui.compute import with_prior
+from tui.compute import Cancelled, call_cancellable, with_prior
 from tui.screens.add_signal import AddSignalScreen
 from tui.screens.dialogs import PromptScreen, RetractScreen
 from tui.screens.help import HelpScreen
@@ -60,7 +64,8 @@ def sync(fn):
 async def settle(pilot) -> None:
     """Wait until the workers are done and their messages handled."""
     for _ in range(200):
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a superseded update
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         app = pilot.app
         if not app.workers._workers and not app.session.missing_steps():
@@ -254,6 +259,21 @@ async def test_help_sensitivity_palette_and_quit(short, engine, tmp_path):
         be = now.decision.break_even_p_expansionist
         text = screen.query_one("#break-even").plain
         assert (f"break-even P(expansionist) {be:.3f}" if be is not None else "none in [0, 1]") in text
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        quick = quick_sensitivity(now, tl, catalog)
+        tornado = screen.query_one("#tornado").plain
+        top = quick["tornado"][0]
+        assert (
+            top["label"][:31]
+            in tornado.splitlines()[
+                tornado.splitlines().index(
+                    next(line for line in tornado.splitlines() if line.startswith("assumption"))
+                )
+                + 1
+            ]
+        )
+        assert f"{top['low']:.3g}" in tornado and f"{top['high']:.3g}" in tornado
         screen.query_one("#prior").value = "0.2"
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
@@ -375,3 +395,30 @@ def test_importing_the_tui_does_not_import_pymc():
         cwd=Path(__file__).resolve().parents[1],
     )
     assert out.stdout.strip() == ""
+
+
+@sync
+async def test_a_new_signal_supersedes_a_running_update(short, engine, tmp_path):
+    tl, catalog = short
+    app = make_app(short, engine, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = Signal(date=dt.date(1914, 7, 28), kind="mobilization", grade="A1", actor="Russia")
+        second = Signal(date=dt.date(1914, 7, 29), kind="accepts_mediation", grade="B2", actor="Germany")
+        app._added(first)
+        app._added(second)  # while the first update is still running
+        await settle(pilot)
+        assert app.session.signals[-2:] == [first, second]
+        assert_shows(app, assess_signals(tl, catalog, [*tl.signals, first, second], seed=0, engine=engine))
+        assert app.busy is None
+
+
+def test_call_cancellable_gives_up_waiting_but_passes_results_and_errors():
+    release = threading.Event()
+    with pytest.raises(Cancelled):
+        call_cancellable(lambda: release.wait(30), cancelled=lambda: True, poll=0.01)
+    assert not release.is_set()  # the work was still running when the caller gave up
+    release.set()
+    assert call_cancellable(lambda: 42, cancelled=lambda: False) == 42
+    with pytest.raises(ZeroDivisionError):
+        call_cancellable(lambda: 1 / 0, cancelled=lambda: False)

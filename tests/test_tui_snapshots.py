@@ -7,7 +7,10 @@ deliberate change, and look at the new SVGs before committing them.
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from tui.app import BeliefsApp
 from tui.cases import CaseLink
@@ -24,7 +27,8 @@ def make_app(july, engine, tmp_path, n: int = 6) -> BeliefsApp:
 
 async def settle(pilot) -> None:
     for _ in range(200):
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a superseded update
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         if not pilot.app.workers._workers and not pilot.app.session.missing_steps():
             await pilot.pause()

@@ -110,18 +110,24 @@ class BeliefsApp(App[None]):
     @work(thread=True, exclusive=True, group="sample", exit_on_error=False)
     def _sample(self, generation: int, timeline, catalog, seed, work_list) -> None:  # type: ignore[no-untyped-def]
         worker = get_current_worker()
+
+        def wait(fn):  # type: ignore[no-untyped-def]
+            return compute.call_cancellable(fn, lambda: worker.is_cancelled)
+
         try:
             engine = self.engine or compute.default_engine()
             if compute.needs_compile(engine, timeline, catalog):
                 self.post_message(EngineBusy(COMPILING))
-                compute.prepare(engine, timeline, catalog)
+                wait(lambda: compute.prepare(engine, timeline, catalog))
                 self.post_message(EngineBusy(UPDATING))
             for step, key, signals in work_list:
                 if worker.is_cancelled:
                     return
-                result = compute.assess_step(engine, timeline, catalog, signals, seed)
+                result = wait(lambda s=signals: compute.assess_step(engine, timeline, catalog, s, seed))
                 self.post_message(StepReady(key, step, result, generation))
             self.post_message(SamplingDone(generation))
+        except compute.Cancelled:
+            return
         except Exception as exc:  # shown in the status line, never a crash
             self.post_message(SamplingDone(generation, f"{type(exc).__name__}: {exc}"))
 

@@ -7,7 +7,9 @@ first screen paints before any of it is loaded.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from beliefs.catalog import Catalog
 from beliefs.timeline import Signal, Timeline
@@ -16,6 +18,40 @@ from tui.session import StepResult
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
     from models.engine import Engine
+
+
+T = TypeVar("T")
+
+
+class Cancelled(Exception):
+    """The caller stopped waiting (a newer request superseded it, or the app is quitting)."""
+
+
+def call_cancellable(fn: Callable[[], T], cancelled: Callable[[], bool], poll: float = 0.05) -> T:
+    """Run ``fn`` in a daemon thread and wait for it, giving up when ``cancelled()`` turns true.
+
+    A compile or a sample cannot be interrupted; this lets the waiting worker
+    return at once (so quitting never waits for a 20 s compile) while the
+    daemon thread finishes, or dies with the process.
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True, name="beliefs-compute").start()
+    while not done.wait(poll):
+        if cancelled():
+            raise Cancelled
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
 
 
 def default_engine() -> Engine:
