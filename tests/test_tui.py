@@ -28,6 +28,7 @@ from tui.compute import Cancelled, call_cancellable, with_prior
 from tui.screens.add_signal import AddSignalScreen
 from tui.screens.dialogs import PromptScreen, RetractScreen
 from tui.screens.help import HelpScreen
+from tui.screens.open import OpenScreen
 from tui.screens.sensitivity import SensitivityScreen
 from tui.session import Session
 from tui.widgets.panels import BeliefsPanel, RecommendationPanel, StatusLine, StepBar, WatchList, short_label
@@ -422,3 +423,39 @@ def test_call_cancellable_gives_up_waiting_but_passes_results_and_errors():
     assert call_cancellable(lambda: 42, cancelled=lambda: False) == 42
     with pytest.raises(ZeroDivisionError):
         call_cancellable(lambda: 1 / 0, cancelled=lambda: False)
+
+
+@sync
+async def test_open_screen_without_arguments_opens_a_stored_case(short, engine, tmp_path):
+    tl, catalog = short
+    db = tmp_path / "cases.db"
+    with CaseStore(db) as store:
+        store.create_case("mine", tl, catalog)
+    app = BeliefsApp(None, cases=CaseLink(db), engine=engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OpenScreen)
+        options = screen.query_one("#choices")
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "case:mine" in ids and "timeline:july-1914" in ids
+        options.highlighted = ids.index("case:mine")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.case == "mine" and app.session.signals == tl.signals
+        assert_shows(app, assess_signals(tl, catalog, tl.signals, seed=0, engine=engine))
+
+
+def test_tui_command_is_registered_and_refuses_bad_arguments(tmp_path):
+    from typer.testing import CliRunner
+
+    from beliefs.cli import _load_command_modules, app
+
+    _load_command_modules()
+    runner = CliRunner()
+    res = runner.invoke(app, ["tui", "no-such-crisis"])
+    assert res.exit_code == 2 and "no timeline file or bundled timeline" in res.output
+    res = runner.invoke(app, ["tui", "july-1914", "--case", "x", "--db", str(tmp_path / "c.db")])
+    assert res.exit_code == 2 and "not both" in res.output
+    res = runner.invoke(app, ["tui", "--case", "absent", "--db", str(tmp_path / "c.db")])
+    assert res.exit_code == 2 and "absent" in res.output

@@ -29,6 +29,7 @@ from tui.screens.add_signal import AddSignalScreen
 from tui.screens.dialogs import PromptScreen, RetractScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen, outcome_summary
+from tui.screens.open import OpenScreen
 from tui.screens.sensitivity import SensitivityScreen, tornado_markup
 from tui.session import Session, last_date
 
@@ -49,19 +50,23 @@ class BeliefsApp(App[None]):
 
     def __init__(
         self,
-        session: Session,
+        session: Session | None,
         *,
         cases: CaseLink | None = None,
         engine: Engine | None = None,
         show_seconds: bool = True,
         play_interval: float = 1.2,
+        seed: int = 0,
     ) -> None:
         super().__init__()
-        self.session = session
+        #: None: start on the open screen (``beliefs tui`` without arguments)
+        self._pick = session is None
+        self.session: Session = session  # type: ignore[assignment]
         self.cases = cases or CaseLink()
         self.engine = engine
         self.show_seconds = show_seconds
         self.play_interval = play_interval
+        self.seed = seed  # for a session opened from the open screen
         self.busy: str | None = None
         self.generation = 0
         self.error: str | None = None
@@ -72,6 +77,19 @@ class BeliefsApp(App[None]):
     # -- lifecycle ----------------------------------------------------------------
 
     async def on_mount(self) -> None:
+        if self._pick:
+            self.push_screen(OpenScreen(self.cases, self.seed), self._opened)
+        else:
+            await self._start()
+
+    def _opened(self, session: Session | None) -> None:
+        if session is None:
+            self.exit()
+            return
+        self.session = session
+        self.call_later(self._start)
+
+    async def _start(self) -> None:
         await self.push_screen(MainScreen())
         self.main.show_log(self.session)
         if self.session.step > 0:
@@ -88,6 +106,8 @@ class BeliefsApp(App[None]):
         return self._player is not None
 
     def redraw(self) -> None:
+        if self.session is None:
+            return
         self.main.show_results(self.session, self.busy, self.playing, seconds=self.show_seconds)
 
     # -- sampling -------------------------------------------------------------------

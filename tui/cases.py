@@ -45,10 +45,14 @@ class CaseLink:
         return session
 
     def names(self) -> list[str]:
+        return [c.name for c in self.summaries()]
+
+    def summaries(self) -> list[Any]:
+        """The stored cases (``CaseSummary``: name, title, n_signals...); none if there is no database."""
         if not self.db.exists():
             return []
         with self._store() as store:
-            return [c.name for c in store.list_cases()]
+            return list(store.list_cases())
 
     def add(self, session: Session, signal: Signal) -> None:
         """Commit ``signal`` to the session's case (if it has one), then add it to the session."""

@@ -36,22 +36,15 @@ def register(app: typer.Typer) -> None:
         cases = CaseLink(db)
         if timeline is not None and case is not None:
             raise BeliefsError("give a TIMELINE or --case NAME, not both")
+        session = None  # no TIMELINE and no case: the open screen
         if case is not None:
             session = cases.open(case, seed=seed)
-        else:
-            from beliefs.timeline import bundled_timelines, load_timeline
+        elif timeline is not None:
+            from beliefs.timeline import load_timeline
             from tui.session import Session
 
-            if timeline is None:
-                names = cases.names()
-                raise BeliefsError(
-                    "give a TIMELINE (a file or one of: "
-                    + ", ".join(bundled_timelines())
-                    + ") or --case NAME"
-                    + (f" (cases in {cases.db}: {', '.join(names)})" if names else "")
-                )
             tl, catalog = load_timeline(timeline)
             session = Session.from_timeline(tl, catalog, seed=seed)
         from tui.app import BeliefsApp
 
-        BeliefsApp(session, cases=cases).run()
+        BeliefsApp(session, cases=cases, seed=seed).run()

@@ -145,7 +145,9 @@ class SensitivityScreen(ModalScreen[None]):
 
     def refresh_base(self) -> None:
         """Redraw the break-even block (the posterior arrived or changed)."""
-        self.query_one("#break-even", Panel).set_markup(break_even_markup(self.session, self.session.result()))
+        self.query_one("#break-even", Panel).set_markup(
+            break_even_markup(self.session, self.session.result())
+        )
 
     def show_whatif(self, prior: float, result: StepResult) -> None:
         self.query_one("#whatif", Panel).set_markup(whatif_markup(prior, self.session.result(), result))
