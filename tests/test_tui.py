@@ -459,3 +459,25 @@ def test_tui_command_is_registered_and_refuses_bad_arguments(tmp_path):
     assert res.exit_code == 2 and "not both" in res.output
     res = runner.invoke(app, ["tui", "--case", "absent", "--db", str(tmp_path / "c.db")])
     assert res.exit_code == 2 and "absent" in res.output
+
+
+class BrokenEngine:
+    """An engine whose sampler fails: the UI must say so, not crash."""
+
+    def is_ready(self, inputs) -> bool:
+        return True
+
+    def sample(self, inputs, seed=0):
+        raise RuntimeError("the sampler broke")
+
+
+@sync
+async def test_a_failing_sampler_is_shown_in_the_status_line(short, tmp_path):
+    app = make_app(short, BrokenEngine(), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        status = app.main.query_one(StatusLine)
+        assert "sampling failed: RuntimeError: the sampler broke" in status.plain
+        assert status.has_class("-unreliable")
+        assert "no posterior: sampling failed" in shown(app, BeliefsPanel)

@@ -108,7 +108,9 @@ class BeliefsApp(App[None]):
     def redraw(self) -> None:
         if self.session is None:
             return
-        self.main.show_results(self.session, self.busy, self.playing, seconds=self.show_seconds)
+        self.main.show_results(
+            self.session, self.busy, self.playing, seconds=self.show_seconds, error=self.error
+        )
 
     # -- sampling -------------------------------------------------------------------
 
@@ -159,6 +161,7 @@ class BeliefsApp(App[None]):
     def on_step_ready(self, message: StepReady) -> None:
         s = self.session
         s.cache[message.key] = message.result
+        self.error = None
         if any(s.flip_at(i) for i in (message.step, message.step + 1) if 0 < i <= s.n):
             self.main.show_log(s)  # a new ⇄ marker
         if message.key == s.key():

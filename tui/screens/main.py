@@ -100,17 +100,23 @@ class MainScreen(Screen[None]):
         self.query_one(SignalLog).show(session.signals, session.step, flips)
 
     def show_results(
-        self, session: Session, busy: str | None, playing: bool, *, seconds: bool = True
+        self,
+        session: Session,
+        busy: str | None,
+        playing: bool,
+        *,
+        seconds: bool = True,
+        error: str | None = None,
     ) -> None:
         now: StepResult | None = session.result()
         before = session.result(session.step - 1) if session.step > 0 else None
         date = str(session.signals[session.step - 1].date) if session.step > 0 else ""
         self.query_one(TitleBar).show(session.title, session.case, playing)
         self.query_one(StepBar).show(session.step, session.n, date)
-        self.query_one(BeliefsPanel).show(now, before)
+        self.query_one(BeliefsPanel).show(now, before, error)
         self.query_one(RecommendationPanel).show(now, outcome_text(session))
         self.query_one(WatchList).show(now)
-        self.query_one(StatusLine).show(now, busy, seconds=seconds)
+        self.query_one(StatusLine).show(now, busy, seconds=seconds, error=error)
         self.query_one(TrajectoryPlot).show(session.trajectory(), session.step, session.n)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

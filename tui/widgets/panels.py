@@ -74,9 +74,13 @@ class Panel(Static):
 class BeliefsPanel(Panel):
     """P(expansionist), ally reliability and recklessness: mean, 90% interval bar, change."""
 
-    def show(self, now: StepResult | None, before: StepResult | None) -> None:
+    def show(self, now: StepResult | None, before: StepResult | None, error: str | None = None) -> None:
         if now is None:
-            self.set_markup("[$text-muted]waiting for the posterior…[/]")
+            self.set_markup(
+                "[b $error]no posterior: sampling failed (see the status line)[/]"
+                if error
+                else "[$text-muted]waiting for the posterior…[/]"
+            )
             return
         lines = []
         for label, key in QUANTITIES:
@@ -140,11 +144,15 @@ class WatchList(Panel):
 class StatusLine(Panel):
     """The sampler's diagnostics; a warning when the result is unreliable; the busy state."""
 
-    def show(self, now: StepResult | None, busy: str | None, *, seconds: bool = True) -> None:
+    def show(
+        self, now: StepResult | None, busy: str | None, *, seconds: bool = True, error: str | None = None
+    ) -> None:
         parts = []
+        if error:
+            parts.append(f"[b reverse $error] ⚠ sampling failed: {escape(error)} [/] ")
         if busy:
             parts.append(f"[b reverse $warning] ⟳ {escape(busy)} [/] ")
-        self.set_class(now is not None and not now.reliable, "-unreliable")
+        self.set_class(bool(error) or (now is not None and not now.reliable), "-unreliable")
         if now is not None:
             d = now.diagnostics
             text = (
@@ -159,7 +167,7 @@ class StatusLine(Panel):
                 parts.append("[$success]✓ reliable[/]")
             else:
                 parts.append("[b]⚠ UNRELIABLE: " + escape("; ".join(d["problems"])) + "[/]")
-        elif not busy:
+        elif not busy and not error:
             parts.append("[$text-muted]no posterior yet[/]")
         self.set_markup("".join(parts))
 

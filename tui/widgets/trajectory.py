@@ -22,8 +22,8 @@ class TrajectoryPlot(PlotextPlot):
         plt.ylim(0.0, 1.0)
         plt.xlim(0, max(n, 1))
         plt.yticks([0.0, 0.5, 1.0])
-        ticks = list(range(0, n + 1, max(1, (n + 1) // 8)))
-        plt.xticks(ticks)
+        ticks = [float(t) for t in range(0, n + 1, max(1, (n + 1) // 8))]
+        plt.xticks(ticks, [str(int(t)) for t in ticks])
         seen = [p for p in points if p[0] <= step]
         if len(seen) < len(points):  # the replay's future, in grey
             xs = [p[0] for p in points]
