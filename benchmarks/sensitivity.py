@@ -11,11 +11,14 @@ on 2 cores).
    every assumption's documented range at once (all 13 moved together: the
    hardest case for draw reuse), swept in-process, in tasks of 25 points.
 3. The same sweep on ``LocalCluster(n_workers=2, threads_per_worker=1,
-   processes=True)``: once cold (cluster start + each worker's compile, if it
-   has to re-sample) and once warm; the JSON of the results is compared with
-   the in-process one (they must be identical).
+   processes=True)``, twice (first use, then again); the JSON of the results
+   is compared with the in-process one (they must be identical). A second
+   sweep moves the priors over 0.05..0.95, far outside their documented
+   ranges, where many points need re-sampling (and each worker compiles the
+   model once, on first use).
 4. The naive way, in the same run: ``--naive`` points re-sampled with the
    compiled model, timed, and extrapolated to re-sampling every point.
+5. ``quick_sensitivity`` (the TUI's tornado + break-even without re-sampling), timed.
 """
 
 from __future__ import annotations
@@ -123,6 +126,19 @@ def main() -> None:
             figures[title] = (local, warm, points)
     finally:
         ex.close()
+
+    from beliefs.sensitivity import quick_sensitivity
+
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        quick = quick_sensitivity(baseline, tl, catalog)
+        times.append(time.perf_counter() - t0)
+    n_quick = sum(b["evaluations"] for b in quick["break_even"]) + 2 * len(quick["tornado"])
+    print(
+        f"quick_sensitivity (tornado + break-even, no re-sampling): median {sorted(times)[2] * 1000:.0f} ms "
+        f"for {n_quick} evaluations"
+    )
 
     engine = shared_engine(settings)
     points = sweeps["wide priors (p0 and ally means over 0.05..0.95)"]
