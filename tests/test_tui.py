@@ -165,6 +165,7 @@ async def test_add_signal_through_the_form(short, engine, tmp_path):
         assert app.session.signals[-1] == new
         assert shown(app, StepBar).startswith(f"step {N + 1}/{N + 1}")
         assert_shows(app, assess_signals(tl, catalog, [*tl.signals, new], seed=0, engine=engine))
+        assert "history:" not in shown(app, RecommendationPanel)  # no longer the historical record
 
 
 @sync

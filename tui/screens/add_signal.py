@@ -69,14 +69,14 @@ class AddSignalScreen(ModalScreen[Signal | None]):
             with Horizontal(classes="form-row"):
                 yield Label("reliability", classes="field-label")
                 yield Select(
-                    [(f"{k}  {v}", k) for k, v in RELIABILITY_MEANING.items()],
+                    [(f"{k} {v}", k) for k, v in RELIABILITY_MEANING.items()],
                     value="B",
                     allow_blank=False,
                     id="reliability",
                 )
                 yield Label("credibility", classes="field-label")
                 yield Select(
-                    [(f"{k}  {v}", k) for k, v in CREDIBILITY_MEANING.items()],
+                    [(f"{k} {v}", k) for k, v in CREDIBILITY_MEANING.items()],
                     value="2",
                     allow_blank=False,
                     id="credibility",

@@ -30,8 +30,8 @@ from tui.widgets.trajectory import TrajectoryPlot
 def outcome_text(session: Session) -> str | None:
     """What the decision-makers did (bundled history), shown at the last step."""
     out = session.timeline.outcome
-    if out is None or session.step != session.n:
-        return None
+    if out is None or session.prefix() != list(session.timeline.signals):
+        return None  # only the historical record, not a log with added or retracted signals
     return (
         f"{session.timeline.scenario.perspective} was {out.adversary_posture} toward the adversary, "
         f"{out.ally_posture} toward the ally"
