@@ -50,6 +50,8 @@ Context = dict[str, Any]
 # -- the worker side ---------------------------------------------------------------
 
 _EVALUATORS: dict[str, Evaluator] = {}
+#: How many analyses' evaluators (each holding its baseline draws) a process keeps.
+KEEP_EVALUATORS = 4
 
 
 def make_context(
@@ -80,6 +82,8 @@ def evaluator_for(ctx: Context) -> Evaluator:
     """This process's evaluator for ``ctx`` (built once per process)."""
     key = ctx["key"]
     if key not in _EVALUATORS:
+        while len(_EVALUATORS) >= KEEP_EVALUATORS:  # a long-lived process keeps only the latest few
+            _EVALUATORS.pop(next(iter(_EVALUATORS)))
         tl = Timeline.model_validate(ctx["timeline"])
         catalog = Catalog.model_validate(ctx["catalog"])
         base = encode_signals(tl.scenario, tl.signals, catalog)
@@ -134,7 +138,14 @@ class DaskExecutor:
 
         self._cluster = None
         if scheduler is not None:
-            self.client = Client(scheduler)
+            from beliefs.errors import BeliefsError
+
+            try:
+                self.client = Client(scheduler, timeout="15s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise BeliefsError(
+                    f"--scheduler {scheduler}: cannot connect to a Dask scheduler ({exc})"
+                ) from None
             self.name = f"dask scheduler {scheduler}"
         else:
             n = int(workers or 2)
@@ -243,22 +254,22 @@ def run_sensitivity(
 
     start = time.perf_counter()
     settings = settings or SamplerSettings()
-    assessment = assess(timeline, catalog, seed=seed, engine=shared_engine(settings))
-    ctx = make_context(timeline, catalog, assessment, seed, settings)
-    ev = evaluator_for(ctx)
-    baseline = ev.evaluate({})
-    specs = assumptions(timeline, assessment.payoffs)
-    problem, s_points = sobol_points(specs, sobol_n, seed)
-    parts: dict[str, list[Task]] = {
-        "tornado": [{"kind": "points", "points": tornado_points(specs)}],
-        "break_even": [{"kind": "break_even", "assumption": a.__dict__} for a in specs],
-        **{f"map:{plane}": _chunks(map_points(plane, grid)) for plane in PLANES},
-        "sobol": _chunks(s_points),
-        "lenses": [{"kind": "points", "points": [p for _, p in LENSES.values()]}],
-    }
-    tasks = [t for ts in parts.values() for t in ts]
-    sweep_start = time.perf_counter()
+    # The executor first: a scheduler that cannot be reached fails before any work.
     with executor_for(workers, scheduler) as ex:
+        assessment = assess(timeline, catalog, seed=seed, engine=shared_engine(settings))
+        ctx = make_context(timeline, catalog, assessment, seed, settings)
+        baseline = evaluator_for(ctx).evaluate({})
+        specs = assumptions(timeline, assessment.payoffs)
+        problem, s_points = sobol_points(specs, sobol_n, seed)
+        parts: dict[str, list[Task]] = {
+            "tornado": [{"kind": "points", "points": tornado_points(specs)}],
+            "break_even": [{"kind": "break_even", "assumption": a.__dict__} for a in specs],
+            **{f"map:{plane}": _chunks(map_points(plane, grid)) for plane in PLANES},
+            "sobol": _chunks(s_points),
+            "lenses": [{"kind": "points", "points": [p for _, p in LENSES.values()]}],
+        }
+        tasks = [t for ts in parts.values() for t in ts]
+        sweep_start = time.perf_counter()
         raw = run_sweep(ctx, tasks, ex, progress)
         executor_name = ex.name
     sweep_seconds = time.perf_counter() - sweep_start
