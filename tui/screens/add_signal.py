@@ -58,7 +58,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         self.kind_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog") as dialog:
+        with VerticalScroll(id="dialog") as dialog:
             dialog.border_title = "Add a signal"
             with Horizontal(id="kind-row"):
                 with Vertical(id="kind-picker"):
