@@ -6,101 +6,46 @@ second model. Timelines are cut to a few signals to keep the re-samples few.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
-import functools
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from beliefs.assess import assess_signals
 from beliefs.sensitivity import quick_sensitivity
-from beliefs.store import CaseStore
-from beliefs.timeline import Signal, load_timeline
+from beliefs.timeline import Signal
 from tui.app import BeliefsApp
 from tui.cases import CaseLink
 from tui.compute import Cancelled, call_cancellable, with_prior
 from tui.screens.add_signal import AddSignalScreen
-from tui.screens.dialogs import PromptScreen, RetractScreen
+from tui.screens.dialogs import RetractScreen
 from tui.screens.help import HelpScreen
-from tui.screens.open import OpenScreen
 from tui.screens.sensitivity import SensitivityScreen
 from tui.session import Session
-from tui.widgets.panels import BeliefsPanel, RecommendationPanel, StatusLine, StepBar, WatchList, short_label
+from tui.widgets.panels import BeliefsPanel, RecommendationPanel, StatusLine, StepBar
 from tui.widgets.signal_log import SignalLog
 from tui.widgets.trajectory import TrajectoryPlot
 
-SIZE = (120, 36)
-N = 4  # signals of july-1914 used
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tui_helpers import (
+    SIZE,
+    N,
+    assert_shows,
+    make_app,
+    settle,
+    short_timeline,
+    shown,
+    sync,
+)
 
 
 @pytest.fixture
 def short(july):
-    tl, catalog = july
-    return tl.with_signals(tl.signals[:N]), catalog
-
-
-def make_app(short, engine, tmp_path, **kw) -> BeliefsApp:
-    tl, catalog = short
-    return BeliefsApp(
-        Session.from_timeline(tl, catalog), cases=CaseLink(tmp_path / "cases.db"), engine=engine, **kw
-    )
-
-
-def sync(fn):
-    """Run an async test with asyncio (no pytest async plug-in needed)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
-
-
-async def settle(pilot) -> None:
-    """Wait until the workers are done and their messages handled."""
-    for _ in range(200):
-        with contextlib.suppress(WorkerCancelled):  # a superseded update
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        app = pilot.app
-        if not app.workers._workers and not app.session.missing_steps():
-            await pilot.pause()
-            return
-    raise AssertionError("the workers did not settle")
-
-
-def shown(app: BeliefsApp, widget: type) -> str:
-    return app.main.query_one(widget).plain
-
-
-def assert_shows(app: BeliefsApp, expected) -> None:
-    """The panels show exactly ``expected``'s numbers (an Assessment, as ``beliefs assess --json``)."""
-    beliefs = shown(app, BeliefsPanel)
-    out = expected.to_json()
-    for key in ("p_expansionist", "ally_reliability", "ally_recklessness"):
-        mean = out["posterior"][key]["mean"]
-        lo, hi = out["posterior"][key]["hdi_90"]
-        assert f"{mean:.3f}" in beliefs, (key, beliefs)
-        assert f"90% {lo:.2f}" in beliefs and f"{hi:.2f}" in beliefs, (key, beliefs)
-    rec = shown(app, RecommendationPanel)
-    dec = out["recommendation"]
-    best = next(o for o in dec["options"] if o["option"] == dec["best"])
-    best_line = next(line for line in rec.splitlines() if line.startswith("★"))
-    assert best["option"].replace("conciliate", "conc").replace("+", " + ") in best_line
-    assert f"{best['expected_utility']['mean']:.2f}" in best_line
-    assert f"{dec['p_best']:.2f}" in best_line
-    assert f"{best['risks']['entrapment']:.2f}" in best_line
-    assert f"EVPI {dec['evpi']:.3f}" in rec
-    be = dec["break_even_p_expansionist"]
-    assert (f"break-even P(exp) {be:.3f}" if be is not None else "none in [0, 1]") in rec
-    top = shown(app, WatchList).splitlines()[0]
-    assert short_label(dec["watch"][0]["label"]) in top and f"EVSI {dec['watch'][0]['evsi']:.3f}" in top
+    return short_timeline(july)
 
 
 @sync
@@ -320,69 +265,6 @@ async def test_unreliable_diagnostics_turn_the_status_line_into_a_warning(short,
         assert "UNRELIABLE: R-hat 1.052 > 1.01" in status.plain
 
 
-@sync
-async def test_case_store_commits_before_sampling_and_save_as(short, engine, tmp_path):
-    tl, catalog = short
-    db = tmp_path / "cases.db"
-    with CaseStore(db) as store:
-        store.create_case("july", tl, catalog)
-    link = CaseLink(db)
-    app = BeliefsApp(link.open("july"), cases=link, engine=engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert "case july" in app.main.query_one("#title").plain
-        new = Signal(date=dt.date(1914, 7, 30), kind="accepts_mediation", grade="B3", actor="Germany")
-        app._added(new)
-        with CaseStore(db) as store:  # on disk before the update finished
-            case = store.load_case("july")
-        assert case.timeline.signals[-1] == new and case.log[-1].entered_by == "tui"
-        await settle(pilot)
-        app.main.query_one(SignalLog).move_cursor(row=0)
-        await pilot.press("x", *"duplicate", "enter")
-        await settle(pilot)
-        with CaseStore(db) as store:
-            case = store.load_case("july")
-            history = store.assessments("july")
-        assert case.timeline.signals[0].retracted and case.log[0].retraction_reason == "duplicate"
-        expected = assess_signals(tl, catalog, case.timeline.signals, seed=0, engine=engine)
-        assert_shows(app, expected)
-        assert history and history[-1]["n_signals"] == expected.n_signals
-
-    # a timeline opened without a case can be saved as one (ctrl+s)
-    app = make_app(short, engine, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, PromptScreen)
-        app.screen.query_one("#answer").value = "mine"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.session.case == "mine"
-    with CaseStore(db) as store:
-        assert store.load_case("mine").timeline.signals == tl.signals
-
-
-@sync
-async def test_export_writes_a_timeline_that_loads(short, engine, tmp_path):
-    tl, _ = short
-    app = make_app(short, engine, tmp_path)
-    out = tmp_path / "out.toml"
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.main.query_one(SignalLog).move_cursor(row=2)
-        await pilot.press("x", *"dup", "enter")
-        await settle(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        app.screen.query_one("#answer").value = str(out)
-        await pilot.press("enter")
-        await pilot.pause()
-    back, _ = load_timeline(out)
-    assert back.signals == app.session.signals
-    assert back.signals[2].retracted and back.scenario == tl.scenario
-
-
 def test_importing_the_tui_does_not_import_pymc():
     code = (
         "import sys, tui.app, tui.cli\n"
@@ -424,42 +306,6 @@ def test_call_cancellable_gives_up_waiting_but_passes_results_and_errors():
     assert call_cancellable(lambda: 42, cancelled=lambda: False) == 42
     with pytest.raises(ZeroDivisionError):
         call_cancellable(lambda: 1 / 0, cancelled=lambda: False)
-
-
-@sync
-async def test_open_screen_without_arguments_opens_a_stored_case(short, engine, tmp_path):
-    tl, catalog = short
-    db = tmp_path / "cases.db"
-    with CaseStore(db) as store:
-        store.create_case("mine", tl, catalog)
-    app = BeliefsApp(None, cases=CaseLink(db), engine=engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, OpenScreen)
-        options = screen.query_one("#choices")
-        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        assert "case:mine" in ids and "timeline:july-1914" in ids
-        options.highlighted = ids.index("case:mine")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.session.case == "mine" and app.session.signals == tl.signals
-        assert_shows(app, assess_signals(tl, catalog, tl.signals, seed=0, engine=engine))
-
-
-def test_tui_command_is_registered_and_refuses_bad_arguments(tmp_path):
-    from typer.testing import CliRunner
-
-    from beliefs.cli import _load_command_modules, app
-
-    _load_command_modules()
-    runner = CliRunner()
-    res = runner.invoke(app, ["tui", "no-such-crisis"])
-    assert res.exit_code == 2 and "no timeline file or bundled timeline" in res.output
-    res = runner.invoke(app, ["tui", "july-1914", "--case", "x", "--db", str(tmp_path / "c.db")])
-    assert res.exit_code == 2 and "not both" in res.output
-    res = runner.invoke(app, ["tui", "--case", "absent", "--db", str(tmp_path / "c.db")])
-    assert res.exit_code == 2 and "absent" in res.output
 
 
 class BrokenEngine:

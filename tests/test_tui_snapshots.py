@@ -7,14 +7,18 @@ deliberate change, and look at the new SVGs before committing them.
 
 from __future__ import annotations
 
-import contextlib
+import sys
+from pathlib import Path
 
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
 from tui.app import BeliefsApp
 from tui.cases import CaseLink
 from tui.session import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tui_helpers import settle
 
 SIZE = (120, 36)
 
@@ -23,17 +27,6 @@ def make_app(july, engine, tmp_path, n: int = 6) -> BeliefsApp:
     tl, catalog = july
     session = Session.from_timeline(tl.with_signals(tl.signals[:n]), catalog, seed=0)
     return BeliefsApp(session, cases=CaseLink(tmp_path / "cases.db"), engine=engine, show_seconds=False)
-
-
-async def settle(pilot) -> None:
-    for _ in range(200):
-        with contextlib.suppress(WorkerCancelled):  # a superseded update
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not pilot.app.workers._workers and not pilot.app.session.missing_steps():
-            await pilot.pause()
-            return
-    raise AssertionError("the workers did not settle")
 
 
 def test_main_screen(snap_compare, july, engine, tmp_path):
