@@ -122,8 +122,7 @@ class BeliefsApp(App[None]):
             self.redraw()
             return
         self.generation += 1
-        if self.session.key() not in self.session.cache:
-            self.busy = UPDATING
+        self.busy = UPDATING if self.session.key() not in self.session.cache else None
         self.redraw()
         s = self.session
         work_list = [(i, s.key(i), s.prefix(i)) for i in jobs]
@@ -306,11 +305,16 @@ class BeliefsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="whatif", exit_on_error=False)
     def _whatif(self, timeline, catalog, signals, seed, prior) -> None:  # type: ignore[no-untyped-def]
+        worker = get_current_worker()
         try:
             engine = self.engine or compute.default_engine()
-            self.post_message(
-                WhatIfReady(prior, compute.assess_step(engine, timeline, catalog, signals, seed))
+            result = compute.call_cancellable(
+                lambda: compute.assess_step(engine, timeline, catalog, signals, seed),
+                lambda: worker.is_cancelled,
             )
+            self.post_message(WhatIfReady(prior, result))
+        except compute.Cancelled:
+            return
         except Exception as exc:
             self.call_from_thread(self.notify, f"what-if failed: {exc}", severity="error")
 
