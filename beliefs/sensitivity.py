@@ -372,7 +372,7 @@ def quick_sensitivity(assessment: Assessment, timeline: Timeline, catalog: Catal
     break_evens = [find_break_even(a, ev.evaluate) for a in specs]
     mark_flips(tornado, break_evens)
     return {
-        "baseline": baseline.to_json(),
+        "baseline": {**baseline.to_json(), "recommendation": baseline.best},
         "tornado": tornado,
         "break_even": break_evens,
         "reliable": assessment.reliable and all(t["reliable"] for t in tornado),
