@@ -43,28 +43,29 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Literal, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 from scipy.special import betaln, expit, logsumexp, roots_jacobi, roots_legendre
 
 __all__ = [
-    "AdvKind",
-    "AllyKind",
-    "DEFAULT_RELIABILITY_WEIGHTS",
     "DEFAULT_CREDIBILITY_WEIGHTS",
     "DEFAULT_NODES",
-    "grade_weight",
-    "gamma_of",
-    "log_kind_evidence",
-    "exact_p_expansionist",
-    "exact_ally_moments",
+    "DEFAULT_RELIABILITY_WEIGHTS",
+    "AdvKind",
+    "AllyKind",
     "exact_ally_mean",
+    "exact_ally_moments",
     "exact_ally_posterior_mean",
+    "exact_p_expansionist",
+    "gamma_of",
+    "grade_weight",
     "load_reference_inputs",
+    "log_kind_evidence",
     "reference_from_toml",
 ]
 
@@ -220,7 +221,7 @@ def log_kind_evidence(
     log_sq = np.zeros_like(log_exp)
     # Group identical q's: prod_i L(q_i) = prod_distinct L(q)^count.
     uq, counts = np.unique(qs, return_counts=True)
-    for q, cnt in zip(uq, counts):
+    for q, cnt in zip(uq, counts, strict=False):
         l_exp = q * e + (1.0 - q) * m
         l_sq = q * sp + (1.0 - q) * m
         log_exp = log_exp + cnt * np.log(l_exp)

@@ -14,7 +14,7 @@ from scipy.special import betaln
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reference import (  # noqa: E402
+from reference import (
     AdvKind,
     exact_ally_mean,
     exact_ally_moments,
@@ -400,7 +400,7 @@ def test_toml_upto_counts_file_entries(files):
 
 
 def test_toml_unknown_kind_is_an_error(files, tmp_path):
-    tl, cat = files
+    _tl, cat = files
     bad = tmp_path / "bad.toml"
     bad.write_text(TIMELINE.replace('kind = "ultimatum"', 'kind = "nonesuch"'))
     with pytest.raises(ValueError, match="nonesuch"):
