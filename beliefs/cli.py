@@ -128,9 +128,9 @@ def timelines(json_out: JsonOpt = False) -> None:
     if json_out:
         print_json(rows)
         return
-    table = Table(title="Bundled timelines", title_justify="left")
+    table = Table(title="Bundled timelines", title_justify="left", box=None, padding=(0, 1))
     for col in ("name", "title", "polarity", "signals", "from", "to"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col != "title", ratio=1 if col == "title" else None)
     for r in rows:
         table.add_row(r["name"], r["title"], r["polarity"], str(r["n_signals"]), r["first"] or "", r["last"] or "")
     console.print(table)

@@ -14,22 +14,12 @@ Run by hand: ``python benchmarks/update_latency.py [--updates 20] [--naive 5]``.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+from machine_info import machine
 
 
 def warm_and_naive(n_updates: int, n_naive: int) -> None:
