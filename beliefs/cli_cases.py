@@ -116,6 +116,7 @@ def case_json(case: Case) -> dict[str, Any]:
 
 
 def _show(case: Case) -> None:
+    from rich import box
     from rich.table import Table
 
     s = case.timeline.scenario
@@ -125,14 +126,20 @@ def _show(case: Case) -> None:
         f"prior P(expansionist) = {s.prior_expansionist}",
         highlight=False,
     )
-    table = Table(title="Signal log (entry order)", title_justify="left")
-    for col in ("id", "date", "kind", "actor", "grade", "status", "entered", "note"):
-        table.add_column(col, no_wrap=col in ("id", "date", "kind", "grade", "status"))
+    table = Table(
+        title="Signal log (entry order)", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False
+    )
+    widths = {"id": 3, "date": 10, "kind": 18, "actor": 10, "grade": 5, "status": 9}
+    for col in ("id", "date", "kind", "actor", "grade", "status", "note"):
+        width = widths.get(col)
+        table.add_column(col, no_wrap=True, overflow="ellipsis", width=width)
+    room = max(12, console.width - sum(widths.values()) - len(widths) - 1)
     for e in case.log:
         sig = e.signal
         table.add_row(
             str(e.id), str(sig.date), sig.kind, sig.actor, sig.grade,
-            "[red]RETRACTED[/]" if sig.retracted else "active", e.entered_at[:10], sig.note,
+            "[red]RETRACTED[/]" if sig.retracted else "active",
+            sig.note if len(sig.note) <= room else sig.note[: room - 1] + "…",
             style="dim" if sig.retracted else "",
         )  # fmt: skip
     console.print(table)
