@@ -99,7 +99,7 @@ def catalog(
     else:
         from beliefs.render import catalog_view
 
-        console.print(catalog_view(cat))
+        console.print(catalog_view(cat, console.width))
 
 
 @app.command()

@@ -121,21 +121,28 @@ def assessment_view(a: Assessment) -> Group:
     return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
 
 
-def catalog_view(catalog: Catalog) -> Table:
-    table = Table(title=f"Signal catalog ({catalog.source})", title_justify="left")
-    for col in ("id", "about", "military", "P(seen|exp)", "P(seen|sq)", "axis/dir/delta", "label"):
-        table.add_column(col)
+def catalog_view(catalog: Catalog, width: int = 80) -> Table:
+    """The catalog as a table: prior means of P(seen | type), or the ally effect, per kind."""
+    table = Table(
+        title=f"Signal catalog ({catalog.source})",
+        title_justify="left",
+        box=None,
+        padding=(0, 1, 0, 0),
+        caption="E(e), E(s): prior means of P(seen | expansionist), P(seen | status quo); "
+        "LR = E(e)/E(s); mil: blurred by the security dilemma; ally: axis, direction, delta",
+        caption_justify="left",
+    )
+    widths = {"id": 28, "mil": 3, "E(e)": 4, "E(s)": 4, "LR": 4, "ally": 12}
+    for col, w in widths.items():
+        table.add_column(col, no_wrap=True, width=w, justify="right" if col in ("E(e)", "E(s)", "LR") else "left")
+    table.add_column("label", no_wrap=True, overflow="ellipsis")
+    room = max(10, width - sum(widths.values()) - len(widths) - 1)
     for k in catalog.kinds:
+        label = k.label if len(k.label) <= room else k.label[: room - 1] + "…"
         if isinstance(k, AdversaryKind):
-            table.add_row(
-                k.id,
-                "adversary",
-                "yes" if k.military else "",
-                f"{k.given_expansionist.mean:.2f}",
-                f"{k.given_status_quo.mean:.2f}",
-                "",
-                k.label,
-            )
+            e, q = k.given_expansionist.mean, k.given_status_quo.mean
+            table.add_row(k.id, "yes" if k.military else "", f"{e:.2f}", f"{q:.2f}", f"{e / q:.1f}", "", label)
         else:
-            table.add_row(k.id, "ally", "", "", "", f"{k.axis} {k.direction:+d} {k.delta:.2f}", k.label)
+            effect = f"{'rel' if k.axis == 'reliability' else 'reck'} {k.direction:+d} {k.delta:.2f}"
+            table.add_row(k.id, "", "", "", "", effect, label)
     return table
