@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from beliefs.errors import Problem
+from beliefs.errors import InputError, Problem
 from beliefs.tomlfile import read_toml, validation_problems
 
 RELIABILITY = "ABCDEF"
@@ -164,8 +164,6 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 def validate_catalog(raw: dict[str, object], file: str) -> Catalog:
-    from beliefs.errors import InputError
-
     kinds = raw.get("kinds")
     if not isinstance(kinds, list) or not kinds:
         raise InputError([Problem(file, "[[kinds]]", "", "the catalog has no [[kinds]] entries")])
@@ -188,8 +186,3 @@ def _kind_entry(kinds: list[object]):  # type: ignore[no-untyped-def]
         return "", loc
 
     return name
-
-
-def q_of(catalog: Catalog, grade: str) -> float:
-    """Shortcut for ``catalog.grading.weight(grade)``."""
-    return catalog.grading.weight(grade)

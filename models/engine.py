@@ -201,12 +201,10 @@ class Engine:
 
 
 def _column(batch: Any, name: str) -> np.ndarray:
-    """A column of a nutpie arrow batch as a numpy array ((n,) or (n, k))."""
-    col = batch.column(name)
-    try:
-        return np.asarray(col.to_numpy())
-    except Exception:  # list-typed column: (n, k)
-        import pyarrow as pa
+    """A column of a nutpie arrow batch as a numpy array: (n,) for scalars, (n, k) for vectors."""
+    import pyarrow as pa
 
-        arr = pa.array(col)
+    arr = pa.array(batch.column(name))
+    if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
         return np.asarray(arr.values.to_numpy(zero_copy_only=False)).reshape(len(arr), -1)
+    return np.asarray(arr.to_numpy(zero_copy_only=False))
