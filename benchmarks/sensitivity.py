@@ -45,8 +45,8 @@ def main() -> None:
     from scipy.stats import qmc
 
     from beliefs.assess import assess, shared_engine
-    from beliefs.sensitivity import DaskExecutor, InProcess, _chunks, make_context, run_sweep
-    from beliefs.sensitivity_params import apply_point, assumptions
+    from beliefs.sensitivity.analysis import DaskExecutor, InProcess, _chunks, make_context, run_sweep
+    from beliefs.sensitivity.assumptions import apply_point, assumptions
     from beliefs.timeline import load_timeline
     from models.engine import SamplerSettings
 
@@ -110,7 +110,7 @@ def main() -> None:
     finally:
         ex.close()
 
-    from beliefs.sensitivity import quick_sensitivity
+    from beliefs.sensitivity.analysis import quick_sensitivity
 
     times = []
     for _ in range(5):

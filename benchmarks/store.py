@@ -23,12 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from beliefs.store import CaseStore
+from beliefs.cases.store import CaseStore
 from beliefs.timeline import MAX_SIGNALS, Signal, load_timeline
 
 WRITER = """
 import datetime as dt, sys
-from beliefs.store import CaseStore
+from beliefs.cases.store import CaseStore
 from beliefs.timeline import Signal
 store = CaseStore(sys.argv[1])
 for i in range(int(sys.argv[2])):

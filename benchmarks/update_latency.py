@@ -62,7 +62,7 @@ def warm_and_naive(n_updates: int, n_naive: int) -> None:
 
 
 def one_shot(sampler: str) -> None:
-    cmd = [sys.executable, "-m", "beliefs.cli", "assess", "july-1914", "--sampler", sampler, "--json"]
+    cmd = [sys.executable, "-m", "beliefs.cli.main", "assess", "july-1914", "--sampler", sampler, "--json"]
     for run in ("first", "second"):
         t = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True)

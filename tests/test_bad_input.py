@@ -30,7 +30,7 @@ def signal(date: str = "1914-07-23", kind: str = "ultimatum", grade: str = "B2")
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "beliefs.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "beliefs.cli.main", *args], capture_output=True, text=True, timeout=120
     )
 
 

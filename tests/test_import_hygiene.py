@@ -1,19 +1,139 @@
-"""The domain is reachable without the UI: `beliefs` and `models` never load textual."""
+"""The architecture holds: imports flow ``tui -> beliefs -> models``, without cycles.
+
+The import graph is read from the source (every ``import`` statement, at module
+level or inside a function, type-checking imports included), so a lazy import
+that closes a cycle fails as surely as a top-level one.
+"""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("beliefs", "models", "tui")
 
 SCRIPT = """
 import importlib, pkgutil, sys
 import beliefs, models
 for pkg in (beliefs, models):
     for mod in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+        if mod.name.endswith("__main__"):
+            continue
         importlib.import_module(mod.name)
 bad = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual.") or m == "tui" or m.startswith("tui."))
 print(",".join(bad))
 """
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def project_modules() -> dict[str, Path]:
+    return {module_name(p): p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")}
+
+
+def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
+    """The project modules that ``name`` imports (most specific module named)."""
+    found: set[str] = set()
+    is_pkg = path.name == "__init__.py"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = name.split(".") if is_pkg else name.split(".")[:-1]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    mods = project_modules()
+    known = set(mods)
+    graph = {}
+    for name, path in mods.items():
+        edges = imports_of(name, path, known)
+        # `from pkg import submodule` also names `pkg`: keep only the submodule.
+        graph[name] = {t for t in edges if not any(o.startswith(t + ".") for o in edges)}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_the_import_graph_is_read_from_every_module() -> None:
+    graph = import_graph()
+    assert "beliefs.cases.store" in graph and "models.engine" in graph and "tui.app" in graph
+    assert "beliefs.cases.schema" in graph["beliefs.cases.store"]
+
+
+def test_no_import_cycles() -> None:
+    cycle = find_cycle(import_graph())
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_a_cycle_would_be_found() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+@pytest.mark.parametrize(
+    ("layer", "forbidden"),
+    [("models", ("beliefs", "tui")), ("beliefs", ("tui",))],
+)
+def test_imports_flow_tui_beliefs_models(layer: str, forbidden: tuple[str, ...]) -> None:
+    bad = sorted(
+        f"{src} -> {dst}"
+        for src, dsts in import_graph().items()
+        if src.split(".")[0] == layer
+        for dst in dsts
+        if dst.split(".")[0] in forbidden
+    )
+    assert bad == []
+
+
+def test_beliefs_has_capability_packages_not_prefixed_modules() -> None:
+    top = {p.stem for p in (ROOT / "beliefs").glob("*.py")}
+    assert not [m for m in top if m.startswith(("store", "sensitivity", "cli_"))]
+    for pkg in ("cases", "sensitivity", "cli", "render"):
+        init = ROOT / "beliefs" / pkg / "__init__.py"
+        assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), f"{init} needs a docstring"
 
 
 def test_beliefs_and_models_never_import_textual_or_tui() -> None:
@@ -24,7 +144,7 @@ def test_beliefs_and_models_never_import_textual_or_tui() -> None:
 
 def test_cli_startup_does_not_import_pymc() -> None:
     """`beliefs --help` and `beliefs validate` stay fast: PyMC is imported only to sample."""
-    code = "import sys; from beliefs import cli; cli._load_command_modules(); print('pymc' in sys.modules)"
+    code = "import sys; from beliefs.cli import main; main._load_command_modules(); print('pymc' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"

@@ -10,17 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from reference import reference_from_toml
+from typer.testing import CliRunner
 
 from beliefs.assess import assess_signals
 from beliefs.catalog import load_catalog
@@ -124,7 +120,7 @@ def test_final_step_equals_assess_on_the_same_file_and_seed(replays, engine, nam
 
 def test_final_step_equals_beliefs_assess_json(replays):
     """The `beliefs assess --json` command (same process, same sampler and seed) agrees with the replay."""
-    from beliefs.cli import _load_command_modules, app
+    from beliefs.cli.main import _load_command_modules, app
 
     _load_command_modules()
     res = CliRunner().invoke(
@@ -263,7 +259,7 @@ def test_csv_has_one_row_per_step(replays):
 def test_png_is_written_with_the_expected_size(replays, tmp_path):
     import matplotlib.image as mpimg
 
-    from beliefs.replay_plot import pixel_size, save_replay_plot
+    from beliefs.render.replay_plot import pixel_size, save_replay_plot
 
     out = save_replay_plot(replays["munich-1938"], tmp_path / "munich.png")
     assert out.stat().st_size > 20_000
@@ -281,7 +277,7 @@ def _unreliable(step: Step) -> Step:
 def test_sampler_trouble_shows_in_every_output(replays, tmp_path):
     from rich.console import Console
 
-    from beliefs.cli_replay import replay_view
+    from beliefs.cli.replay import replay_view
 
     rep = replays["morocco-1905"]
     steps = list(rep.steps)
@@ -344,7 +340,7 @@ summary = "Stood firm."
 
 @pytest.fixture()
 def cli():
-    from beliefs.cli import _load_command_modules, app
+    from beliefs.cli.main import _load_command_modules, app
 
     _load_command_modules()
     return lambda *args: CliRunner().invoke(app, list(args))

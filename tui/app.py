@@ -329,7 +329,7 @@ class BeliefsApp(App[None]):
             return
         if not compute.has_tornado():
             self.screen.show_tornado(
-                "[$text-muted]the tornado needs beliefs.sensitivity, not installed here[/]"
+                "[$text-muted]the tornado needs beliefs.sensitivity.analysis, not installed here[/]"
             )
             return
         if now is None:

@@ -1,4 +1,4 @@
-"""The TUI's link to the case store (:mod:`beliefs.store`) and to TOML export.
+"""The TUI's link to the case store (:mod:`beliefs.cases.store`) and to TOML export.
 
 Every change to a case is committed to SQLite *before* the posterior is
 recomputed (the store commits before ``add_signal`` returns), so a crash
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from beliefs.store import CaseStore
+from beliefs.cases.store import CaseStore
 from beliefs.timeline import Signal, Timeline, load_timeline
 from tui.session import Session
 
@@ -20,7 +20,7 @@ from tui.session import Session
 def _db(db: str | Path | None) -> Path:
     if db is not None:
         return Path(db)
-    from beliefs.cli_app import default_db
+    from beliefs.cli.app import default_db
 
     return default_db()
 
@@ -87,7 +87,7 @@ class CaseLink:
 
     def export(self, session: Session, path: str | Path) -> Path:
         """Write the case (or timeline) as timeline TOML to ``path``, all or nothing; check it reads back."""
-        from beliefs.store_toml import write_atomic
+        from beliefs.cases.toml_io import write_atomic
 
         path = Path(path).expanduser()
         if session.case is not None:

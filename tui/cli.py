@@ -1,7 +1,7 @@
 """``beliefs tui``: registered through the ``beliefs.commands`` entry point.
 
 ``beliefs`` never imports :mod:`tui`; this module adds the command to the
-Typer app when ``beliefs.cli`` loads the entry-point group. Everything heavy
+Typer app when ``beliefs.cli.main`` loads the entry-point group. Everything heavy
 (Textual, the app) is imported inside the command.
 """
 
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli_app import DB_HELP, SEED_HELP, guarded
+from beliefs.cli.app import DB_HELP, SEED_HELP, guarded
 
 
 def register(app: typer.Typer) -> None:

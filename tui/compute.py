@@ -100,16 +100,16 @@ def has_tornado() -> bool:
     """Whether the sensitivity module (with ``quick_sensitivity``) is installed."""
     import importlib.util
 
-    return importlib.util.find_spec("beliefs.sensitivity") is not None
+    return importlib.util.find_spec("beliefs.sensitivity.analysis") is not None
 
 
 def tornado(assessment: Assessment, timeline: Timeline, catalog: Catalog) -> dict[str, Any]:
-    """``beliefs.sensitivity.quick_sensitivity`` on the assessment's draws, plus its sentences.
+    """``beliefs.sensitivity.analysis.quick_sensitivity`` on the assessment's draws, plus its sentences.
 
     Adds ``"sentences"``: what would change the recommendation, nearest first.
     """
-    from beliefs.sensitivity import quick_sensitivity
-    from beliefs.sensitivity_render import what_would_change
+    from beliefs.render.sensitivity_tables import what_would_change
+    from beliefs.sensitivity.analysis import quick_sensitivity
 
     result = quick_sensitivity(assessment, timeline, catalog)
     # what_would_change reads the full analysis' baseline, which names the best option "recommendation"

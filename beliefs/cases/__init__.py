@@ -1,0 +1,6 @@
+"""The case store: a durable, append-only log of signals per case (SQLite).
+
+Holds the schema and its migrations, the record types, the store itself, the
+services the CLI and TUI call, and TOML import/export. May import the core
+modules of :mod:`beliefs` and :mod:`models`; never the CLI, rendering or the TUI.
+"""

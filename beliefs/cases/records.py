@@ -1,0 +1,127 @@
+"""What the case store hands out: cases, their summaries and logged signals.
+
+Plain frozen dataclasses built by :class:`beliefs.cases.store.CaseStore`, plus the
+checks applied before anything is written (case names, signal kinds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from beliefs.catalog import Catalog, bundled_catalog_path, load_catalog
+from beliefs.errors import BeliefsError
+from beliefs.timeline import Signal, Timeline
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def validate_name(name: str) -> str:
+    """A case name: 1-64 letters, digits, '_', '.', '-', starting with a letter or digit."""
+    if not NAME_RE.match(name):
+        raise BeliefsError(
+            f"bad case name {name!r}: use 1-64 letters, digits, '_', '.' or '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601 with microseconds."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One line of ``cases list``."""
+
+    name: str
+    title: str
+    n_signals: int  # active (not retracted)
+    n_retracted: int
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class LoggedSignal:
+    """A signal as the log holds it: who entered it, when, and its retraction."""
+
+    id: int
+    signal: Signal
+    entered_at: str
+    entered_by: str
+    origin: str
+    retraction_reason: str | None = None
+    retracted_at: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            **self.signal.model_dump(mode="json"),
+            "entered_at": self.entered_at,
+            "entered_by": self.entered_by,
+            "origin": self.origin,
+            "retraction_reason": self.retraction_reason,
+            "retracted_at": self.retracted_at,
+        }
+
+
+@dataclass(frozen=True)
+class Case:
+    """A stored case: its timeline (retracted signals flagged), catalog and log."""
+
+    name: str
+    timeline: Timeline
+    catalog: Catalog
+    signal_ids: list[int]  # parallel to timeline.signals
+    latest_assessment: dict[str, Any] | None
+    log: list[LoggedSignal]
+    origin: str
+    created_at: str
+    updated_at: str
+
+
+def check_kind(signal: Signal, catalog: Catalog) -> None:
+    """Refuse a signal whose kind is not in the case's catalog."""
+    if signal.kind not in catalog.by_id:
+        import difflib
+
+        close = difflib.get_close_matches(signal.kind, list(catalog.by_id), n=3)
+        raise BeliefsError(
+            f"unknown kind '{signal.kind}'"
+            + (f"; did you mean {', '.join(close)}?" if close else "")
+            + f" (`beliefs catalog` lists all {len(catalog.kinds)})"
+        )
+
+
+#: The columns :func:`assessment_dict` reads, in order.
+ASSESSMENT_SELECT = (
+    "SELECT id, at, n_signals, signal_ids_json, summary_json, model_version, catalog_digest,"
+    " inputs_digest, settings_json, seed, diagnostics_json, reliable FROM assessments"
+)
+
+
+def is_bundled_catalog(catalog: Catalog) -> bool:
+    """Whether ``catalog`` has the bundled catalog's content."""
+    return catalog.digest == load_catalog(bundled_catalog_path()).digest
+
+
+def assessment_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row[0],
+        "at": row[1],
+        "n_signals": row[2],
+        "signal_ids": None if row[3] is None else json.loads(row[3]),
+        "summary": json.loads(row[4]),
+        "model_version": row[5],
+        "catalog_digest": row[6],
+        "inputs_digest": row[7],
+        "settings": json.loads(row[8]),
+        "seed": row[9],
+        "diagnostics": json.loads(row[10]),
+        "reliable": bool(row[11]),
+    }

@@ -1,0 +1,46 @@
+"""Assessing a stored case: what ``beliefs assess --case NAME`` (and the TUI) call.
+
+:func:`case_for_assess` loads a case and returns, with its timeline, catalog
+and signals, a callback that stores the finished assessment in the case's
+history, with the ids of the signals it used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from beliefs.cases.store import CaseStore
+from beliefs.catalog import Catalog
+from beliefs.timeline import Signal, Timeline
+
+if TYPE_CHECKING:
+    from beliefs.assess import Assessment
+
+
+def open_store(db: str | Path | None) -> CaseStore:
+    """The case store at ``db`` (default: ``$XDG_DATA_HOME/beliefs/cases.db``)."""
+    from beliefs.cli.app import default_db
+
+    return CaseStore(default_db() if db is None else db)
+
+
+def case_for_assess(
+    name: str, db: str | Path | None
+) -> tuple[Timeline, Catalog, list[Signal], Callable[[Assessment], int]]:
+    """The case's timeline, catalog, signals (retracted ones flagged) and a recorder."""
+    store = open_store(db)
+    try:
+        case = store.load_case(name)
+    finally:
+        store.close()
+    active_ids = [
+        sid for sid, s in zip(case.signal_ids, case.timeline.signals, strict=True) if not s.retracted
+    ]
+
+    def record(assessment: Assessment) -> int:
+        with open_store(db) as st:
+            return st.record_assessment(name, assessment, signal_ids=active_ids)
+
+    return case.timeline, case.catalog, list(case.timeline.signals), record

@@ -1,0 +1,420 @@
+"""The case store: an analyst's working cases in one SQLite file.
+
+A case is a scenario (from a timeline), a snapshot of its signal catalog and
+an append-only signal log. Retracting a signal is an event in its own table;
+nothing in the log is ever updated or deleted (triggers enforce it, see
+:mod:`beliefs.cases.schema`). Every assessment is stored with the model
+version, catalog digest, inputs digest, sampler settings, seed and diagnostics
+so that it can be traced and reproduced.
+
+Durability: every write is its own ``BEGIN IMMEDIATE`` transaction, committed
+(``synchronous=FULL``, WAL) before the method returns, so a signal is on disk
+before any computation starts. Writers from several processes are serialised
+by SQLite; a writer waits at most ``busy_timeout`` seconds and then gets a
+:class:`BeliefsError` saying the database is busy.
+
+>>> store = CaseStore(tmp_path / "cases.db")                # doctest: +SKIP
+>>> store.create_case("july", *load_timeline("july-1914"))  # doctest: +SKIP
+>>> store.add_signal("july", Signal(date=..., kind="ultimatum", grade="B2"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from beliefs.cases.records import (
+    ASSESSMENT_SELECT,
+    NAME_RE,
+    Case,
+    CaseSummary,
+    LoggedSignal,
+    assessment_dict,
+    check_kind,
+    is_bundled_catalog,
+    now,
+    validate_name,
+)
+from beliefs.cases.schema import check_file, check_identity, migrate
+from beliefs.catalog import Catalog
+from beliefs.errors import BeliefsError, NotFoundError
+from beliefs.timeline import MAX_SIGNALS, Signal, Timeline
+
+if TYPE_CHECKING:
+    from beliefs.assess import Assessment
+    from models.engine import SamplerSettings
+
+#: Seconds a write waits for another process's write before giving up.
+BUSY_TIMEOUT = 10.0
+
+__all__ = [
+    "BUSY_TIMEOUT",
+    "NAME_RE",
+    "Case",
+    "CaseStore",
+    "CaseSummary",
+    "LoggedSignal",
+    "check_kind",
+    "is_bundled_catalog",
+    "validate_name",
+]  # fmt: skip
+
+
+class CaseStore:
+    """One case database file. Thread-safe; several processes may share the file."""
+
+    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT):
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self._lock = threading.RLock()
+        check_file(self.path)
+        if not self.path.exists():
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise BeliefsError(f"{self.path}: cannot create the folder: {exc.strerror}") from None
+        with self._errors():
+            self._conn = sqlite3.connect(
+                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            try:
+                # Identity before any write: refuse foreign or newer files untouched.
+                check_identity(self._conn, self.path)
+                self._conn.execute("PRAGMA foreign_keys = ON")
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = FULL")
+                migrate(self._conn, self.path)
+            except BaseException:
+                self._conn.close()
+                raise
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> CaseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            msg = str(exc)
+            if "locked" in msg or "busy" in msg:
+                raise BeliefsError(
+                    f"{self.path}: the case database is busy/locked by another process "
+                    f"(waited {self.busy_timeout:g} s); try again"
+                ) from None
+            raise BeliefsError(f"{self.path}: case database error: {msg}") from None
+        except sqlite3.DatabaseError as exc:
+            raise BeliefsError(
+                f"{self.path}: the case database is damaged or not a database ({exc}); it was left untouched"
+            ) from None
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, committed (and on disk) when the block ends."""
+        with self._lock, self._errors():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several SELECTs."""
+        with self._lock, self._errors():
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                self._conn.execute("COMMIT")
+
+    def _case_row(self, conn: sqlite3.Connection, name: str) -> tuple[Any, ...]:
+        row = conn.execute(
+            "SELECT id, scenario_json, catalog_json, catalog_digest, origin, created_at, updated_at "
+            "FROM cases WHERE name = ?",
+            (name,),
+        ).fetchone()
+        if row is None:
+            names = [r[0] for r in conn.execute("SELECT name FROM cases ORDER BY name")]
+            import difflib
+
+            hint = difflib.get_close_matches(name, names, n=3)
+            raise NotFoundError(
+                f"no case called '{name}' in {self.path}"
+                + (f"; did you mean {', '.join(hint)}?" if hint else "")
+                + ("" if names else " (the database has no cases yet: `beliefs cases new`)")
+            )
+        return tuple(row)
+
+    # -- cases ------------------------------------------------------------------
+
+    def create_case(
+        self, name: str, timeline: Timeline, catalog: Catalog, *, entered_by: str = "cli", origin: str = ""
+    ) -> None:
+        """A new case from a timeline; its signals (retracted ones too) start the log."""
+        validate_name(name)
+        for sig in timeline.signals:
+            check_kind(sig, catalog)
+        scenario = timeline.scenario.model_copy(update={"catalog": None})
+        scenario_json = json.dumps(
+            {
+                "scenario": scenario.model_dump(mode="json"),
+                "payoffs": timeline.payoffs.model_dump(mode="json", exclude_none=True),
+                "outcome": timeline.outcome.model_dump(mode="json") if timeline.outcome else None,
+            }
+        )
+        origin = origin or timeline.source or timeline.name
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM cases WHERE name = ?", (name,)).fetchone():
+                raise BeliefsError(
+                    f"a case called '{name}' already exists in {self.path}; choose another name"
+                )
+            at = now()
+            cur = conn.execute(
+                "INSERT INTO cases (name, scenario_json, catalog_json, catalog_digest, origin, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (name, scenario_json, catalog.model_dump_json(), catalog.digest, origin, at, at),
+            )
+            case_id = cur.lastrowid
+            for sig in timeline.signals:
+                sid = _insert_signal(conn, case_id, sig, at, entered_by, origin)
+                if sig.retracted:
+                    conn.execute(
+                        "INSERT INTO retractions (signal_id, reason, at, retracted_by) VALUES (?, ?, ?, ?)",
+                        (sid, f"retracted in {origin}", at, entered_by),
+                    )
+
+    def list_cases(self) -> list[CaseSummary]:
+        """Every case, by name."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT c.name, c.scenario_json, c.created_at, c.updated_at,"
+                " (SELECT count(*) FROM signals s WHERE s.case_id = c.id),"
+                " (SELECT count(*) FROM signals s JOIN retractions r ON r.signal_id = s.id"
+                "  WHERE s.case_id = c.id)"
+                " FROM cases c ORDER BY c.name"
+            ).fetchall()
+        return [
+            CaseSummary(
+                name=r[0],
+                title=json.loads(r[1])["scenario"]["title"],
+                n_signals=r[4] - r[5],
+                n_retracted=r[5],
+                created_at=r[2],
+                updated_at=r[3],
+            )
+            for r in rows
+        ]
+
+    def load_case(self, name: str) -> Case:
+        """The case, its whole signal log in entry order, and its latest assessment."""
+        with self._read() as conn:
+            case_id, scen, cat, digest, origin, created, updated = self._case_row(conn, name)
+            rows = conn.execute(
+                "SELECT s.id, s.date, s.kind, s.actor, s.grade, s.note, s.source, s.entered_at,"
+                " s.entered_by, s.origin, r.reason, r.at"
+                " FROM signals s LEFT JOIN retractions r ON r.signal_id = s.id"
+                " WHERE s.case_id = ? ORDER BY s.id",
+                (case_id,),
+            ).fetchall()
+            latest = conn.execute(
+                ASSESSMENT_SELECT + " WHERE case_id = ? ORDER BY id DESC LIMIT 1",
+                (case_id,),
+            ).fetchone()
+        try:
+            catalog = Catalog.model_validate_json(cat)
+            log = [
+                LoggedSignal(
+                    id=r[0],
+                    signal=Signal(
+                        date=r[1],
+                        kind=r[2],
+                        actor=r[3],
+                        grade=r[4],
+                        note=r[5],
+                        source=r[6],
+                        retracted=r[10] is not None,
+                    ),
+                    entered_at=r[7],
+                    entered_by=r[8],
+                    origin=r[9],
+                    retraction_reason=r[10],
+                    retracted_at=r[11],
+                )
+                for r in rows
+            ]
+            parts = json.loads(scen)
+            timeline = Timeline.model_validate(
+                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name}
+            )
+        except (ValidationError, ValueError, KeyError) as exc:
+            raise BeliefsError(f"{self.path}: case '{name}' is damaged: {exc}") from None
+        if catalog.digest != digest:
+            raise BeliefsError(f"{self.path}: case '{name}': the catalog snapshot does not match its digest")
+        return Case(
+            name=name,
+            timeline=timeline,
+            catalog=catalog,
+            signal_ids=[e.id for e in log],
+            latest_assessment=assessment_dict(latest) if latest else None,
+            log=log,
+            origin=origin,
+            created_at=created,
+            updated_at=updated,
+        )
+
+    # -- the signal log ---------------------------------------------------------
+
+    def add_signal(self, name: str, signal: Signal, entered_by: str = "cli", origin: str = "") -> int:
+        """Append a signal to the case's log; committed to disk when this returns its id."""
+        if signal.retracted:
+            raise BeliefsError("a new signal cannot be retracted already: add it, then retract it")
+        with self._write() as conn:
+            case_id, _, cat, *_ = self._case_row(conn, name)
+            check_kind(signal, Catalog.model_validate_json(cat))
+            n = conn.execute("SELECT count(*) FROM signals WHERE case_id = ?", (case_id,)).fetchone()[0]
+            if n >= MAX_SIGNALS:
+                raise BeliefsError(f"case '{name}' has {n:,} signals; the limit is {MAX_SIGNALS:,}")
+            at = now()
+            sid = _insert_signal(conn, case_id, signal, at, entered_by, origin)
+            conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
+        return sid
+
+    def retract_signal(self, name: str, signal_id: int, reason: str, retracted_by: str = "cli") -> None:
+        """Record that a signal is withdrawn; it stays in the log, flagged."""
+        if not reason.strip():
+            raise BeliefsError("a retraction needs a reason (--reason)")
+        with self._write() as conn:
+            case_id = self._case_row(conn, name)[0]
+            row = conn.execute("SELECT case_id FROM signals WHERE id = ?", (signal_id,)).fetchone()
+            if row is None or row[0] != case_id:
+                raise NotFoundError(
+                    f"case '{name}' has no signal with id {signal_id} (`beliefs cases show {name}`)"
+                )
+            if conn.execute("SELECT 1 FROM retractions WHERE signal_id = ?", (signal_id,)).fetchone():
+                raise BeliefsError(f"signal {signal_id} of case '{name}' is already retracted")
+            at = now()
+            conn.execute(
+                "INSERT INTO retractions (signal_id, reason, at, retracted_by) VALUES (?, ?, ?, ?)",
+                (signal_id, reason.strip(), at, retracted_by),
+            )
+            conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
+
+    # -- assessments ------------------------------------------------------------
+
+    def record_assessment(
+        self,
+        name: str,
+        assessment: Assessment,
+        settings: SamplerSettings | None = None,
+        *,
+        signal_ids: list[int] | None = None,
+    ) -> int:
+        """Store an assessment of the case with everything needed to reproduce it."""
+        from beliefs.assess import MODEL_VERSION
+
+        diag = assessment.posterior.diagnostics
+        settings_json = (
+            {
+                "sampler": settings.sampler,
+                "chains": settings.chains,
+                "draws": settings.draws,
+                "tune": settings.tune,
+            }
+            if settings is not None
+            else {"sampler": diag.sampler, "chains": diag.chains, "draws": diag.draws, "tune": diag.tune}
+        )
+        diag_json = {**diag.to_json(), "tune": diag.tune, "seed": diag.seed, "mcse": diag.mcse}
+        with self._write() as conn:
+            case_id, _, _, digest, *_ = self._case_row(conn, name)
+            at = now()
+            cur = conn.execute(
+                "INSERT INTO assessments (case_id, at, n_signals, signal_ids_json, summary_json, model_version,"
+                " catalog_digest, inputs_digest, settings_json, seed, diagnostics_json, reliable)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    case_id,
+                    at,
+                    assessment.n_signals,
+                    None if signal_ids is None else json.dumps(signal_ids),
+                    json.dumps(assessment.to_json()),
+                    MODEL_VERSION,
+                    digest,
+                    assessment.inputs.digest(),
+                    json.dumps(settings_json),
+                    diag.seed,
+                    json.dumps(diag_json),
+                    int(assessment.reliable),
+                ),
+            )
+            conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def assessments(self, name: str) -> list[dict[str, Any]]:
+        """Every stored assessment of the case, oldest first."""
+        with self._read() as conn:
+            case_id = self._case_row(conn, name)[0]
+            rows = conn.execute(
+                ASSESSMENT_SELECT + " WHERE case_id = ? ORDER BY id",
+                (case_id,),
+            ).fetchall()
+        return [assessment_dict(r) for r in rows]
+
+    # -- checks -----------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        """``PRAGMA integrity_check``: "ok" when the file is sound."""
+        with self._lock, self._errors():
+            return "; ".join(r[0] for r in self._conn.execute("PRAGMA integrity_check"))
+
+    # -- TOML -------------------------------------------------------------------
+
+    def export_toml(self, name: str, catalog_file: str | None = None) -> str:
+        """The case as a timeline TOML (see :mod:`beliefs.cases.toml_io`)."""
+        from beliefs.cases.toml_io import case_to_toml
+
+        return case_to_toml(self.load_case(name), catalog_file)
+
+    def import_toml(self, path: Path | str, name: str | None = None, *, entered_by: str = "import") -> str:
+        """A new case from a timeline file (or bundled name); returns the case name."""
+        from beliefs.timeline import load_timeline
+
+        timeline, catalog = load_timeline(path, strict=False)
+        if name is None:
+            name = Path(str(path)).stem
+            if not NAME_RE.match(name):
+                raise BeliefsError(f"the file name {name!r} is not a valid case name; give --name NAME")
+        self.create_case(name, timeline, catalog, entered_by=entered_by, origin=str(path))
+        return name
+
+
+def _insert_signal(
+    conn: sqlite3.Connection, case_id: Any, sig: Signal, at: str, entered_by: str, origin: str
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO signals (case_id, date, kind, actor, grade, note, source, entered_at, entered_by, origin)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (case_id, sig.date.isoformat(), sig.kind, sig.actor, sig.grade, sig.note, sig.source,
+         at, entered_by, origin),
+    )  # fmt: skip
+    assert cur.lastrowid is not None
+    return cur.lastrowid

@@ -1,0 +1,93 @@
+"""Writing a stored case back out as a timeline TOML (and its catalog, if its own).
+
+The export is a timeline file that ``beliefs assess`` and ``beliefs cases
+import`` accept: the scenario, payoff overrides, outcome, and every signal of
+the log, retracted ones kept with ``retracted = true``. Signals are written in
+date order (timeline files require it); signals with the same date keep their
+entry order. A case whose catalog is not the bundled one needs the catalog
+written next to the timeline: ``scenario.catalog`` then names that file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import tomli_w
+
+from beliefs.errors import BeliefsError
+
+if TYPE_CHECKING:
+    from beliefs.cases.records import Case
+    from beliefs.catalog import Catalog
+
+
+def case_to_toml(case: Case, catalog_file: str | None = None) -> str:
+    """The timeline TOML text of ``case``; ``catalog_file`` is where its own catalog goes."""
+    from beliefs.cases.records import is_bundled_catalog
+
+    tl = case.timeline
+    scenario = tl.scenario.model_dump(mode="json", exclude_none=True)
+    scenario.pop("catalog", None)
+    if not is_bundled_catalog(case.catalog):
+        if catalog_file is None:
+            raise BeliefsError(
+                f"case '{case.name}' uses its own signal catalog (not the bundled one); "
+                "export with -o FILE so the catalog can be written next to it"
+            )
+        scenario["catalog"] = catalog_file
+    doc: dict[str, Any] = {"scenario": scenario}
+    payoffs = tl.payoffs.model_dump(mode="json", exclude_none=True)
+    if payoffs:
+        doc["payoffs"] = payoffs
+    ordered = sorted(tl.signals, key=lambda s: s.date)  # stable: same-day signals keep entry order
+    doc["signals"] = [_signal_table(s) for s in ordered]
+    if tl.outcome is not None:
+        doc["outcome"] = tl.outcome.model_dump(mode="json")
+    head = f"# Exported from beliefs case '{case.name}' (origin: {case.origin or 'unknown'}).\n"
+    return head + tomli_w.dumps(doc)
+
+
+def _signal_table(sig: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "date": sig.date,
+        "kind": sig.kind,
+        "actor": sig.actor,
+        "grade": sig.grade,
+        "note": sig.note,
+    }
+    if sig.source is not None:
+        out["source"] = sig.source
+    if sig.retracted:
+        out["retracted"] = True
+    return out
+
+
+def catalog_to_toml(catalog: Catalog) -> str:
+    """A catalog TOML that :func:`beliefs.catalog.load_catalog` reads back to the same digest."""
+    data = catalog.model_dump(mode="json", exclude={"source"})
+    return "# Signal catalog exported by beliefs.\n" + tomli_w.dumps(data)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: all or nothing."""
+    path = Path(path)
+    if path.is_dir():
+        raise BeliefsError(f"{path}: is a directory")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BeliefsError(f"{path}: the folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

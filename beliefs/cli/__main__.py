@@ -1,0 +1,5 @@
+"""``python -m beliefs.cli``."""
+
+from beliefs.cli.main import main
+
+main()

@@ -1,0 +1,264 @@
+"""``beliefs cases ...`` and ``beliefs signal ...``: working cases in the case store.
+
+Every command takes ``--db PATH`` (default ``$XDG_DATA_HOME/beliefs/cases.db``).
+Bad input (missing case, unknown kind, bad grade or date) is reported with
+exit 2 and nothing is written. ``signal add`` commits the signal and prints
+its id; ``beliefs assess --case NAME`` computes and stores the assessment.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from beliefs.cli.app import DB_HELP, app, console, err_console, guarded, print_json
+
+if TYPE_CHECKING:
+    from beliefs.cases.store import Case, CaseStore
+
+cases_app = typer.Typer(help="Stored cases: a scenario and its append-only signal log.", no_args_is_help=True)
+signal_app = typer.Typer(help="Add signals to a stored case, or retract them.", no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
+app.add_typer(signal_app, name="signal")
+
+DbOpt = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
+NameArg = Annotated[str, typer.Argument(help="The case name.")]
+
+
+def _store(db: str | None) -> CaseStore:
+    from beliefs.cases.service import open_store
+
+    return open_store(db)
+
+
+def _who() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@cases_app.command("new")
+@guarded
+def cases_new(
+    name: NameArg,
+    source: Annotated[str, typer.Option("--from", help="Timeline file or bundled name (july-1914).")],
+    db: DbOpt = None,
+) -> None:
+    """Create a case from a timeline (its signals start the log)."""
+    from beliefs.cases.store import validate_name
+    from beliefs.timeline import load_timeline
+
+    validate_name(name)
+    timeline, catalog = load_timeline(source, strict=False)
+    with _store(db) as store:
+        store.create_case(name, timeline, catalog, entered_by=_who(), origin=source)
+    console.print(f"created case [bold]{name}[/] with {len(timeline.signals)} signal(s)", highlight=False)
+
+
+@cases_app.command("list")
+@guarded
+def cases_list(db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the stored cases."""
+    with _store(db) as store:
+        rows = store.list_cases()
+    if json_out:
+        print_json([r.__dict__ for r in rows])
+        return
+    if not rows:
+        console.print("no cases yet: `beliefs cases new NAME --from TIMELINE`")
+        return
+    from rich.table import Table
+
+    table = Table(title="Cases", title_justify="left")
+    for col in ("name", "title", "signals", "retracted", "updated"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.name, r.title, str(r.n_signals), str(r.n_retracted), r.updated_at[:19])
+    console.print(table)
+
+
+@cases_app.command("show")
+@guarded
+def cases_show(
+    name: NameArg, db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """The scenario, every signal (with its retracted flag) and the latest assessment."""
+    with _store(db) as store:
+        case = store.load_case(name)
+    if json_out:
+        print_json(case_json(case))
+    else:
+        _show(case)
+
+
+def case_json(case: Case) -> dict[str, Any]:
+    """The ``cases show --json`` object."""
+    tl = case.timeline
+    return {
+        "name": case.name,
+        "origin": case.origin,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "scenario": tl.scenario.model_dump(mode="json", exclude={"catalog"}),
+        "payoffs": tl.payoffs.model_dump(mode="json", exclude_none=True),
+        "catalog": {
+            "digest": case.catalog.digest,
+            "source": case.catalog.source,
+            "kinds": len(case.catalog.kinds),
+        },
+        "signals": [e.to_json() for e in case.log],
+        "latest_assessment": case.latest_assessment,
+    }
+
+
+def _show(case: Case) -> None:
+    from rich import box
+    from rich.table import Table
+
+    s = case.timeline.scenario
+    console.print(
+        f"[bold]{case.name}[/]: {s.title}\n"
+        f"{s.perspective} facing {s.adversary}, ally {s.ally}; {s.polarity}, "
+        f"prior P(expansionist) = {s.prior_expansionist}",
+        highlight=False,
+    )
+    table = Table(
+        title="Signal log (entry order)", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False
+    )
+    widths = {"id": 3, "date": 10, "kind": 18, "actor": 10, "grade": 5, "status": 9}
+    for col in ("id", "date", "kind", "actor", "grade", "status", "note"):
+        width = widths.get(col)
+        table.add_column(col, no_wrap=True, overflow="ellipsis", width=width)
+    room = max(12, console.width - sum(widths.values()) - len(widths) - 1)
+    for e in case.log:
+        sig = e.signal
+        table.add_row(
+            str(e.id), str(sig.date), sig.kind, sig.actor, sig.grade,
+            "[red]RETRACTED[/]" if sig.retracted else "active",
+            sig.note if len(sig.note) <= room else sig.note[: room - 1] + "…",
+            style="dim" if sig.retracted else "",
+        )  # fmt: skip
+    console.print(table)
+    for e in case.log:
+        if e.signal.retracted:
+            console.print(
+                f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}",
+                highlight=False,
+            )
+    latest = case.latest_assessment
+    if latest is None:
+        console.print(f"not assessed yet: `beliefs assess --case {case.name}`", highlight=False)
+        return
+    post = latest["summary"]["posterior"]["p_expansionist"]
+    rec = latest["summary"]["recommendation"]
+    console.print(
+        f"latest assessment ({latest['at'][:19]}, {latest['n_signals']} signals, seed {latest['seed']}, "
+        f"model v{latest['model_version']}): P(expansionist) = {post['mean']:.3f} "
+        f"(90% HDI {post['hdi_90'][0]:.3f}-{post['hdi_90'][1]:.3f}); best: {rec.get('best')}",
+        highlight=False,
+    )
+    if not latest["reliable"]:
+        problems = "; ".join(latest["diagnostics"].get("problems", []))
+        console.print(f"[bold red]UNRELIABLE sampler run:[/] {problems}", highlight=False)
+
+
+@cases_app.command("export")
+@guarded
+def cases_export(
+    name: NameArg,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Write the case as a timeline TOML (retracted signals kept, flagged)."""
+    from beliefs.cases.records import is_bundled_catalog
+    from beliefs.cases.toml_io import catalog_to_toml, write_atomic
+
+    with _store(db) as store:
+        case = store.load_case(name)
+        own_catalog = not is_bundled_catalog(case.catalog)
+        catalog_file = f"{out.stem}.catalog.toml" if (out is not None and own_catalog) else None
+        text = store.export_toml(name, catalog_file)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    if catalog_file is not None:
+        write_atomic(out.parent / catalog_file, catalog_to_toml(case.catalog))
+    write_atomic(out, text)
+    err_console.print(
+        f"wrote {out}" + (f" and {out.parent / catalog_file}" if catalog_file else ""), highlight=False
+    )
+
+
+@cases_app.command("import")
+@guarded
+def cases_import(
+    file: Annotated[str, typer.Argument(help="A timeline TOML (e.g. from `cases export`).")],
+    name: Annotated[str | None, typer.Option("--name", help="Case name (default: the file name).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Create a case from a timeline file."""
+    with _store(db) as store:
+        made = store.import_toml(file, name, entered_by=_who())
+        n = len(store.load_case(made).timeline.signals)
+    console.print(f"imported case [bold]{made}[/] with {n} signal(s)", highlight=False)
+
+
+@signal_app.command("add")
+@guarded
+def signal_add(
+    name: NameArg,
+    kind: Annotated[str, typer.Option("--kind", help="A kind id of the case's catalog (`beliefs catalog`).")],
+    grade: Annotated[str, typer.Option("--grade", help="Admiralty grade: A-F then 1-6, e.g. B2.")],
+    date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD.")],
+    actor: Annotated[str, typer.Option("--actor")] = "",
+    note: Annotated[str, typer.Option("--note")] = "",
+    source: Annotated[str | None, typer.Option("--source")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Append a signal to a case; prints its id once it is committed."""
+    signal = make_signal(date=date, kind=kind, grade=grade, actor=actor, note=note, source=source)
+    with _store(db) as store:
+        sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
+    typer.echo(sid)
+
+
+def make_signal(**fields: Any) -> Any:
+    """A validated :class:`Signal` from command-line strings, or a clear error."""
+    import datetime as dt
+
+    from pydantic import ValidationError
+
+    from beliefs.errors import BeliefsError
+    from beliefs.timeline import Signal
+
+    try:
+        fields["date"] = dt.date.fromisoformat(fields["date"])
+    except ValueError:
+        raise BeliefsError(f"--date: bad date {fields['date']!r}; use YYYY-MM-DD, e.g. 1914-07-23") from None
+    try:
+        return Signal(**fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
+        raise BeliefsError(f"--{field}: {err['msg']} (got {err.get('input')!r}){hint}") from None
+
+
+@signal_app.command("retract")
+@guarded
+def signal_retract(
+    name: NameArg,
+    signal_id: Annotated[int, typer.Argument(help="The signal's id (`beliefs cases show NAME`).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is withdrawn (kept in the log).")],
+    db: DbOpt = None,
+) -> None:
+    """Withdraw a signal: it stays in the log, flagged, and no longer counts."""
+    with _store(db) as store:
+        store.retract_signal(name, signal_id, reason, retracted_by=_who())
+    console.print(f"retracted signal {signal_id} of case {name}", highlight=False)

@@ -1,0 +1,160 @@
+"""The `beliefs` command line (DESIGN.md, "CLI contract").
+
+This module holds the core commands (assess, validate, catalog, timelines)
+and imports the modules that add the others. Heavy imports (PyMC) happen
+inside commands, never at start-up.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import Annotated, Any
+
+import typer
+
+from beliefs.cli.app import SEED_HELP, app, console, guarded, print_json
+from models.engine import SAMPLERS, SamplerSettings
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")]
+SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP)]
+SamplerOpt = Annotated[
+    str,
+    typer.Option("--sampler", help=f"Sampler: {' or '.join(SAMPLERS)} (see README for when each is faster)."),
+]
+
+
+def settings_for(sampler: str) -> SamplerSettings:
+    from beliefs.errors import BeliefsError
+
+    try:
+        return SamplerSettings(sampler=sampler)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise BeliefsError(str(exc)) from None
+
+
+@app.command()
+@guarded
+def assess(
+    timeline: Annotated[str | None, typer.Argument(help="Timeline file or bundled name (july-1914).")] = None,
+    case: Annotated[str | None, typer.Option("--case", help="Assess a stored case instead.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Case database.")] = None,
+    json_out: JsonOpt = False,
+    seed: SeedOpt = 0,
+    sampler: SamplerOpt = "pymc",
+) -> None:
+    """Posterior and recommendation after all signals."""
+    from beliefs.assess import assess_signals, shared_engine
+    from beliefs.errors import BeliefsError
+    from beliefs.timeline import load_timeline
+
+    if (timeline is None) == (case is None):
+        raise BeliefsError("give a TIMELINE or --case NAME (one of them)")
+    if case is not None:
+        from beliefs.cases.service import case_for_assess
+
+        tl, catalog, signals, record = case_for_assess(case, db)
+    else:
+        assert timeline is not None
+        tl, catalog = load_timeline(timeline)
+        signals, record = list(tl.signals), None
+    result = assess_signals(tl, catalog, signals, seed=seed, engine=shared_engine(settings_for(sampler)))
+    if record is not None:
+        record(result)
+    if json_out:
+        print_json(result.to_json())
+    else:
+        from beliefs.render.tables import assessment_view
+
+        console.print(assessment_view(result))
+
+
+@app.command()
+@guarded
+def validate(
+    timeline: Annotated[str, typer.Argument(help="Timeline file or bundled name.")],
+) -> None:
+    """Exit 0 if the timeline (and its catalog) is valid, else list every problem."""
+    from beliefs.timeline import load_timeline
+
+    tl, catalog = load_timeline(timeline)
+    console.print(
+        f"[green]valid[/]: {tl.scenario.title} -- {len(tl.signals)} signals, "
+        f"catalog {catalog.source} ({len(catalog.kinds)} kinds)",
+        highlight=False,
+    )
+
+
+@app.command()
+@guarded
+def catalog(
+    json_out: JsonOpt = False,
+    path: Annotated[str | None, typer.Option("--path", help="A catalog file (default: bundled).")] = None,
+) -> None:
+    """List the signal kinds of the catalog."""
+    from beliefs.catalog import load_catalog
+
+    cat = load_catalog(path)
+    if json_out:
+        print_json(cat.model_dump(mode="json"))
+    else:
+        from beliefs.render.tables import catalog_view
+
+        console.print(catalog_view(cat, console.width))
+
+
+@app.command()
+@guarded
+def timelines(json_out: JsonOpt = False) -> None:
+    """List the bundled crisis timelines."""
+    from rich.table import Table
+
+    from beliefs.timeline import bundled_timelines, load_timeline
+
+    rows: list[dict[str, Any]] = []
+    for name in bundled_timelines():
+        tl, _ = load_timeline(name)
+        s = tl.scenario
+        rows.append(
+            {
+                "name": name,
+                "title": s.title,
+                "perspective": s.perspective,
+                "polarity": s.polarity,
+                "n_signals": len(tl.signals),
+                "first": str(tl.signals[0].date) if tl.signals else None,
+                "last": str(tl.signals[-1].date) if tl.signals else None,
+            }
+        )
+    if json_out:
+        print_json(rows)
+        return
+    table = Table(title="Bundled timelines", title_justify="left", box=None, padding=(0, 1))
+    for col in ("name", "title", "polarity", "signals", "from", "to"):
+        table.add_column(col, no_wrap=col != "title", ratio=1 if col == "title" else None)
+    for r in rows:
+        table.add_row(r["name"], r["title"], r["polarity"], str(r["n_signals"]), r["first"] or "", r["last"] or "")
+    console.print(table)
+
+
+def _load_command_modules() -> None:
+    """Import the modules that add commands, and plug-ins of other packages."""
+    import importlib
+    import pkgutil
+
+    import beliefs.cli
+
+    for mod in pkgutil.iter_modules(beliefs.cli.__path__):
+        if mod.name not in ("app", "main", "__main__"):
+            importlib.import_module(f"beliefs.cli.{mod.name}")
+    for ep in entry_points(group="beliefs.commands"):
+        ep.load()(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _load_command_modules()
+    app()
+
+
+if __name__ == "__main__":
+    main()

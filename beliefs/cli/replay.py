@@ -1,0 +1,243 @@
+"""`beliefs replay TIMELINE [--json|--csv] [--plot FILE.png] [--seed N]`.
+
+Default output is a rich table with one row per step (step 0 = the prior),
+a flip marker where the recommendation changes and an unreliable marker
+where the sampler reports trouble; at the end the historical choice from the
+timeline's ``[outcome]`` stands next to the final recommendation. The
+progress bar goes to stderr, so ``--json`` and ``--csv`` stdout stay clean.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+
+if TYPE_CHECKING:
+    from rich.console import Group
+
+    from beliefs.catalog import Catalog
+    from beliefs.replay import Replay
+    from beliefs.timeline import Timeline
+    from models.engine import SamplerSettings
+
+FLIP_MARK = "⇄"
+UNRELIABLE_MARK = "!"
+SHORT = {
+    "firm+support": "firm+support",
+    "firm+restrain": "firm+restrain",
+    "conciliate+support": "conc.+support",
+    "conciliate+restrain": "conc.+restrain",
+}
+
+
+@app.command()
+@guarded
+def replay(
+    timeline: Annotated[str, typer.Argument(help="Timeline file or bundled name (july-1914).")],
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")
+    ] = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV, one row per step.")] = False,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Also draw the trajectories to FILE.png.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    sampler: Annotated[
+        str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
+    ] = "nutpie",
+) -> None:
+    """Posterior and recommendation after every signal (step 0 = the prior)."""
+    from beliefs.errors import BeliefsError
+    from beliefs.timeline import load_timeline
+
+    if json_out and csv_out:
+        raise BeliefsError("--json and --csv are exclusive: choose one output format")
+    if plot is not None:
+        _check_plot_path(plot)
+    tl, catalog = load_timeline(timeline)
+    from beliefs.cli.main import settings_for
+
+    result = _run(tl, catalog, seed, settings_for(sampler))
+    if plot is not None:
+        from beliefs.render.replay_plot import save_replay_plot
+
+        save_replay_plot(result, plot)
+        err_console.print(f"plot written to {plot}", highlight=False)
+    if json_out:
+        print_json(result.to_json())
+    elif csv_out:
+        sys.stdout.write(result.to_csv())
+    else:
+        console.print(replay_view(result))
+    if not result.reliable:
+        err_console.print(
+            f"[bold red]warning:[/] the sampler reports trouble at step(s) "
+            f"{', '.join(map(str, result.unreliable_steps))}: treat those numbers as unreliable.",
+            highlight=False,
+        )
+
+
+def _check_plot_path(plot: Path) -> None:
+    from beliefs.errors import BeliefsError
+
+    if plot.suffix.lower() != ".png":
+        raise BeliefsError(f"--plot {plot}: the figure is written as PNG; give a file name ending in .png")
+    if not plot.parent.exists() or not plot.parent.is_dir():
+        raise BeliefsError(f"--plot {plot}: directory '{plot.parent}' does not exist")
+    if plot.is_dir():
+        raise BeliefsError(f"--plot {plot}: is a directory")
+
+
+def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -> Replay:
+    """Compile (with a spinner) and replay (with a progress bar), both on stderr."""
+    import warnings
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from beliefs.assess import shared_engine
+    from beliefs.encode import encode_signals
+    from beliefs.replay import replay as run_replay
+
+    # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0; the
+    # diagnostics treat that as converged and numpy's warning is noise here.
+    warnings.filterwarnings(
+        "ignore", message="invalid value encountered in scalar divide", category=RuntimeWarning
+    )
+    engine = shared_engine(settings)
+    inputs = encode_signals(tl.scenario, [], catalog)
+    show = err_console.is_terminal
+    if not engine.is_ready(inputs):
+        if show:
+            with err_console.status(f"compiling the model ({settings.sampler}, once per process)..."):
+                engine.prepare(inputs)
+        else:
+            engine.prepare(inputs)
+    with Progress(
+        TextColumn("replaying {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show,
+    ) as bar:
+        task = bar.add_task(tl.name or tl.scenario.title, total=len(tl.signals) + 1)
+        return run_replay(
+            tl,
+            catalog,
+            seed=seed,
+            engine=engine,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+
+
+def replay_view(rep: Replay) -> Group:
+    """The replay table, the flips, and the final recommendation beside the historical choice."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from beliefs.render.tables import PRETTY, diagnostics_line
+
+    tl = rep.timeline
+    table = Table(
+        title=f"{tl.scenario.title}: replay",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        caption=f"P(exp) = P(adversary expansionist) with its 90% HDI; rel./reck. = ally reliability and "
+        f"recklessness (posterior means); {FLIP_MARK} = the recommendation flips; "
+        f"{UNRELIABLE_MARK} = sampler trouble",
+        caption_justify="left",
+    )
+    for col, just in (
+        ("#", "right"),
+        ("date", "left"),
+        ("signal (actor) grade", "left"),
+        ("P(exp) [90%]", "right"),
+        ("rel.", "right"),
+        ("reck.", "right"),
+        ("best option", "left"),
+        ("P(best)", "right"),
+        ("", "left"),
+    ):
+        table.add_column(
+            col,
+            justify=just,  # type: ignore[arg-type]
+            no_wrap=not col.startswith("signal"),
+            min_width=12 if col.startswith("signal") else None,
+        )
+    for step in rep.steps:
+        a = step.assessment
+        p = a.summary("p_expansionist")
+        sig = step.signal
+        if sig is None:
+            what = Text("(prior)", style="dim")
+        else:
+            what = Text(f"{sig.kind} ({sig.actor}) {sig.grade}")
+            if sig.retracted:
+                what.stylize("strike dim")
+        marks = Text()
+        if step.flip:
+            marks.append(FLIP_MARK, style="bold yellow")
+        if not step.reliable:
+            marks.append(UNRELIABLE_MARK, style="bold red")
+        table.add_row(
+            str(step.index),
+            "" if step.date is None else step.date.isoformat(),
+            what,
+            f"{p['mean']:.2f} [{p['hdi_90'][0]:.2f}, {p['hdi_90'][1]:.2f}]",
+            f"{a.summary('r')['mean']:.2f}",
+            f"{a.summary('c')['mean']:.2f}",
+            SHORT[a.decision.best],
+            f"{a.decision.p_best:.2f}",
+            marks,
+            style="bold" if step.flip else "",
+        )
+    final = rep.final
+    end = Text()
+    end.append("Final recommendation: ", style="bold")
+    end.append(PRETTY[final.decision.best], style="bold cyan")
+    end.append(f"  (P(best) {final.decision.p_best:.2f}, margin {final.decision.margin:+.2f} EU)\n")
+    if tl.outcome is not None:
+        o = tl.outcome
+        end.append("[outcome] ", style="bold magenta")
+        end.append(
+            f"historical choice: {o.adversary_posture} toward the adversary, {o.ally_posture} toward the ally"
+        )
+        rec_adv, rec_ally = final.decision.best.split("+")
+        agree = [
+            ("adversary", o.adversary_posture, rec_adv),
+            ("ally", o.ally_posture, rec_ally),
+        ]
+        verdict = "; ".join(
+            f"{side}: {'agrees' if hist == rec else 'mixed record' if hist == 'mixed' else 'differs'}"
+            for side, hist, rec in agree
+        )
+        end.append(f"  ({verdict})\n", style="dim")
+        if o.summary:
+            end.append(o.summary + "\n", style="italic")
+    else:
+        end.append("(no [outcome] in this timeline)\n", style="dim")
+    flips = rep.flips
+    end.append(
+        f"{len(flips)} flip(s)"
+        + (": " + ", ".join(f"step {s.index} ({s.date}) -> {SHORT[s.best]}" for s in flips) if flips else "")
+    )
+    if not rep.reliable:
+        end.append(
+            f"\n{UNRELIABLE_MARK} sampler trouble at step(s) {', '.join(map(str, rep.unreliable_steps))}",
+            style="bold red",
+        )
+    n = len(rep.steps)
+    footer = Text(f"{rep.seconds:.1f} s for {n} step{'' if n == 1 else 's'}; last step: ")
+    footer.append_text(diagnostics_line(final))
+    return Group(table, Text(""), end, Text(""), footer)

@@ -1,0 +1,56 @@
+"""``beliefs sensitivity``: how much does the recommendation depend on what we assumed?"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+
+
+@app.command()
+@guarded
+def sensitivity(
+    timeline: Annotated[str, typer.Argument(help="Timeline file or bundled name (july-1914).")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    plot: Annotated[str | None, typer.Option("--plot", help="Write tornado and map PNGs into DIR.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Run the sweep on a local Dask cluster of N processes.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run the sweep on an existing Dask cluster (address).")
+    ] = None,
+) -> None:
+    """Tornado, break-even values, maps, prior sensitivity, Sobol indices and theory lenses."""
+    from beliefs.errors import BeliefsError
+    from beliefs.timeline import load_timeline
+
+    if workers is not None and scheduler is not None:
+        raise BeliefsError("give --workers N or --scheduler ADDRESS, not both")
+    if workers is not None and workers < 1:
+        raise BeliefsError(f"--workers must be at least 1 (got {workers})")
+    if plot is not None:
+        from pathlib import Path
+
+        target = Path(plot)
+        if target.exists() and not target.is_dir():
+            raise BeliefsError(f"--plot {plot}: exists and is not a directory")
+        if not target.exists() and not target.parent.is_dir():
+            raise BeliefsError(f"--plot {plot}: parent directory {target.parent} does not exist")
+    tl, catalog = load_timeline(timeline)
+    from beliefs.sensitivity.analysis import run_sensitivity
+
+    result = run_sensitivity(tl, catalog, seed=seed, workers=workers, scheduler=scheduler, progress=True)
+    if plot is not None:
+        from beliefs.render.sensitivity_plot import write_plots
+
+        for path in write_plots(result, plot):
+            err_console.print(f"wrote {path}", highlight=False)
+    if json_out:
+        print_json(result)
+    else:
+        from beliefs.render.sensitivity_tables import sensitivity_view
+
+        console.print(sensitivity_view(result))
