@@ -42,6 +42,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "kind",
     "actor",
     "grade",
+    "channel",
     "retracted",
     "p_expansionist",
     "p_expansionist_lo",
@@ -75,6 +76,7 @@ def signal_json(sig: Signal) -> dict[str, Any]:
         "grade": sig.grade,
         "note": sig.note,
         "source": sig.source,
+        "channel": sig.channel,
         "retracted": sig.retracted,
     }
 
@@ -127,6 +129,7 @@ class Step:
             "kind": "" if sig is None else sig.kind,
             "actor": "" if sig is None else sig.actor,
             "grade": "" if sig is None else sig.grade,
+            "channel": "" if sig is None else sig.channel or "",
             "retracted": "" if sig is None else str(sig.retracted).lower(),
             "best": dec.best,
             "p_best": round(dec.p_best, 4),

@@ -183,6 +183,8 @@ def replay_view(rep: Replay) -> Group:
             what = Text("(prior)", style="dim")
         else:
             what = Text(f"{sig.kind} ({sig.actor}) {sig.grade}")
+            if sig.channel:
+                what.append(f" via {sig.channel}", style="dim")
             if sig.retracted:
                 what.stylize("strike dim")
         marks = Text()
