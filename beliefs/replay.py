@@ -29,6 +29,7 @@ from typing import Any
 from beliefs.assess import Assessment, assess_signals, shared_engine
 from beliefs.catalog import Catalog
 from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
+from beliefs.text import csv_cell
 from beliefs.timeline import Signal, Timeline
 from models.engine import Engine
 
@@ -124,9 +125,9 @@ class Step:
         row: dict[str, Any] = {
             "index": self.index,
             "date": "" if sig is None else sig.date.isoformat(),
-            "kind": "" if sig is None else sig.kind,
-            "actor": "" if sig is None else sig.actor,
-            "grade": "" if sig is None else sig.grade,
+            "kind": "" if sig is None else csv_cell(sig.kind),
+            "actor": "" if sig is None else csv_cell(sig.actor),
+            "grade": "" if sig is None else csv_cell(sig.grade),
             "retracted": "" if sig is None else str(sig.retracted).lower(),
             "best": dec.best,
             "p_best": round(dec.p_best, 4),

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 
 from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
 from beliefs.errors import InputError, NotFoundError, Problem
+from beliefs.text import Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
 #: More signals than this in one timeline is refused (a "huge timeline").
@@ -33,17 +34,17 @@ Grade = Annotated[str, Field(pattern=r"^[A-F][1-6]$")]
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
-    title: str = Field(min_length=1)
-    perspective: str = Field(min_length=1)
-    ally: str = Field(min_length=1)
-    adversary: str = Field(min_length=1)
+    title: Line = Field(min_length=1)
+    perspective: Line = Field(min_length=1)
+    ally: Line = Field(min_length=1)
+    adversary: Line = Field(min_length=1)
     polarity: Literal["multipolar", "bipolar"]
     offense_advantage: Unit
     distinguishability: Unit
     prior_expansionist: OpenUnit
     ally_reliability: BetaPrior
     ally_recklessness: BetaPrior
-    catalog: str | None = None
+    catalog: Line | None = None
 
 
 class Payoffs(Strict):
@@ -61,11 +62,11 @@ class Signal(Strict):
     """One observed, source-graded signal."""
 
     date: dt.date
-    kind: str = Field(min_length=1)
-    actor: str = ""
+    kind: Line = Field(min_length=1)
+    actor: Line = ""
     grade: Grade
-    note: str = ""
-    source: str | None = None
+    note: Prose = ""
+    source: Line | None = None
     retracted: bool = False
 
     @field_validator("date", mode="before")
@@ -83,7 +84,7 @@ class Outcome(Strict):
 
     adversary_posture: Literal["firm", "conciliate", "mixed"]
     ally_posture: Literal["support", "restrain", "mixed"]
-    summary: str = ""
+    summary: Prose = ""
 
 
 class Timeline(Strict):

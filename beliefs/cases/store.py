@@ -45,11 +45,15 @@ from beliefs.cases.records import (
 from beliefs.cases.schema import check_file, check_identity, migrate
 from beliefs.catalog import Catalog
 from beliefs.errors import BeliefsError, NotFoundError
+from beliefs.text import STORED, check_text
 from beliefs.timeline import MAX_SIGNALS, Signal, Timeline
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
     from models.engine import SamplerSettings
+
+#: The signal fields that ``load_case`` selects, in order.
+SIGNAL_FIELDS = ("date", "kind", "actor", "grade", "note", "source")
 
 #: Seconds a write waits for another process's write before giving up.
 BUSY_TIMEOUT = 10.0
@@ -240,18 +244,15 @@ class CaseStore:
                 (case_id,),
             ).fetchone()
         try:
-            catalog = Catalog.model_validate_json(cat)
+            # Rows are validated as stored data: text written by an older version is
+            # kept as it is and escaped when shown (beliefs.text).
+            catalog = Catalog.model_validate_json(cat, context=STORED)
             log = [
                 LoggedSignal(
                     id=r[0],
-                    signal=Signal(
-                        date=r[1],
-                        kind=r[2],
-                        actor=r[3],
-                        grade=r[4],
-                        note=r[5],
-                        source=r[6],
-                        retracted=r[10] is not None,
+                    signal=Signal.model_validate(
+                        dict(zip(SIGNAL_FIELDS, r[1:7], strict=True)) | {"retracted": r[10] is not None},
+                        context=STORED,
                     ),
                     entered_at=r[7],
                     entered_by=r[8],
@@ -263,7 +264,8 @@ class CaseStore:
             ]
             parts = json.loads(scen)
             timeline = Timeline.model_validate(
-                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name}
+                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name},
+                context=STORED,
             )
         except (ValidationError, ValueError, KeyError) as exc:
             raise BeliefsError(f"{self.path}: case '{name}' is damaged: {exc}") from None
@@ -289,7 +291,7 @@ class CaseStore:
             raise BeliefsError("a new signal cannot be retracted already: add it, then retract it")
         with self._write() as conn:
             case_id, _, cat, *_ = self._case_row(conn, name)
-            check_kind(signal, Catalog.model_validate_json(cat))
+            check_kind(signal, Catalog.model_validate_json(cat, context=STORED))
             n = conn.execute("SELECT count(*) FROM signals WHERE case_id = ?", (case_id,)).fetchone()[0]
             if n >= MAX_SIGNALS:
                 raise BeliefsError(f"case '{name}' has {n:,} signals; the limit is {MAX_SIGNALS:,}")
@@ -302,6 +304,10 @@ class CaseStore:
         """Record that a signal is withdrawn; it stays in the log, flagged."""
         if not reason.strip():
             raise BeliefsError("a retraction needs a reason (--reason)")
+        try:
+            check_text(reason.strip())
+        except ValueError as exc:
+            raise BeliefsError(f"the retraction reason {exc}") from None
         with self._write() as conn:
             case_id = self._case_row(conn, name)[0]
             row = conn.execute("SELECT case_id FROM signals WHERE id = ?", (signal_id,)).fetchone()
