@@ -79,12 +79,28 @@ class Signal(Strict):
         return v
 
 
+#: The adversary types a timeline's ``[outcome]`` may name as the truth in hindsight.
+ADVERSARY_TYPES = ("expansionist", "status_quo")
+
+
 class Outcome(Strict):
-    """What the perspective state actually did (bundled history)."""
+    """What the perspective state actually did, and what the adversary turned out to be.
+
+    ``adversary_type`` is the historians' consensus in hindsight (the truth
+    `beliefs backtest` scores against) and ``adversary_type_basis`` the
+    sentence and citation that support it. Both are optional in user files;
+    bundled timelines must carry both (checked in strict validation).
+    """
 
     adversary_posture: Literal["firm", "conciliate", "mixed"]
     ally_posture: Literal["support", "restrain", "mixed"]
     summary: Prose = ""
+    adversary_type: Literal["expansionist", "status_quo"] | None = None
+    adversary_type_basis: Prose | None = None
+
+    def toml_table(self) -> dict[str, Any]:
+        """The ``[outcome]`` table as a TOML writer takes it (no empty optional keys)."""
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 class Timeline(Strict):
@@ -181,6 +197,7 @@ def validate_timeline(
         problems += catalog_problems
     if catalog is not None and isinstance(signals, list):
         problems += _cross_check(signals, catalog, file, strict)
+    problems += _outcome_check(raw.get("outcome"), file)
     if problems:
         raise InputError(problems)
     assert catalog is not None
@@ -222,3 +239,22 @@ def _cross_check(signals: list[Any], catalog: Catalog, file: str, strict: bool) 
         if strict and not sig.get("source"):
             problems.append(Problem(file, entry, "source", "bundled timelines need a source on every signal"))
     return problems
+
+
+def _outcome_check(outcome: Any, file: str) -> list[Problem]:
+    """A truth in hindsight needs its basis: ``adversary_type`` without a sourced reason is refused."""
+    if not isinstance(outcome, dict) or outcome.get("adversary_type") is None:
+        return []
+    basis = outcome.get("adversary_type_basis")
+    if isinstance(basis, str) and basis.strip():
+        return []
+    if basis is not None and not isinstance(basis, str):
+        return []  # the type check already names it
+    return [
+        Problem(
+            file,
+            "[outcome]",
+            "adversary_type_basis",
+            "is required with adversary_type: a sentence and a citation for the historians' judgement",
+        )
+    ]

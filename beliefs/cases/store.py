@@ -24,7 +24,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ from beliefs.cases.records import (
     validate_name,
 )
 from beliefs.cases.schema import check_file, check_identity, migrate
+from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
 from beliefs.errors import BeliefsError, NotFoundError
 from beliefs.text import STORED, check_text
@@ -65,6 +66,7 @@ __all__ = [
     "CaseStore",
     "CaseSummary",
     "LoggedSignal",
+    "StaleLogError",
     "check_kind",
     "is_bundled_catalog",
     "validate_name",
@@ -171,9 +173,21 @@ class CaseStore:
     # -- cases ------------------------------------------------------------------
 
     def create_case(
-        self, name: str, timeline: Timeline, catalog: Catalog, *, entered_by: str = "cli", origin: str = ""
+        self,
+        name: str,
+        timeline: Timeline,
+        catalog: Catalog,
+        *,
+        entered_by: str = "cli",
+        origin: str = "",
+        retraction_reasons: Mapping[int, str] | None = None,
     ) -> None:
-        """A new case from a timeline; its signals (retracted ones too) start the log."""
+        """A new case from a timeline; its signals (retracted ones too) start the log.
+
+        ``retraction_reasons`` maps the index of a retracted signal to the reason
+        given for it (default: "retracted in ORIGIN").
+        """
+        reasons = dict(retraction_reasons or {})
         validate_name(name)
         for sig in timeline.signals:
             check_kind(sig, catalog)
@@ -198,12 +212,13 @@ class CaseStore:
                 (name, scenario_json, catalog.model_dump_json(), catalog.digest, origin, at, at),
             )
             case_id = cur.lastrowid
-            for sig in timeline.signals:
+            for i, sig in enumerate(timeline.signals):
                 sid = _insert_signal(conn, case_id, sig, at, entered_by, origin)
                 if sig.retracted:
+                    reason = reasons.get(i, "").strip() or f"retracted in {origin}"
                     conn.execute(
                         "INSERT INTO retractions (signal_id, reason, at, retracted_by) VALUES (?, ?, ?, ?)",
-                        (sid, f"retracted in {origin}", at, entered_by),
+                        (sid, reason, at, entered_by),
                     )
 
     def list_cases(self) -> list[CaseSummary]:
@@ -243,6 +258,7 @@ class CaseStore:
                 ASSESSMENT_SELECT + " WHERE case_id = ? ORDER BY id DESC LIMIT 1",
                 (case_id,),
             ).fetchone()
+            version = log_version(conn, case_id)
         try:
             # Rows are validated as stored data: text written by an older version is
             # kept as it is and escaped when shown (beliefs.text).
@@ -281,16 +297,35 @@ class CaseStore:
             origin=origin,
             created_at=created,
             updated_at=updated,
+            version=version,
         )
 
     # -- the signal log ---------------------------------------------------------
 
-    def add_signal(self, name: str, signal: Signal, entered_by: str = "cli", origin: str = "") -> int:
-        """Append a signal to the case's log; committed to disk when this returns its id."""
+    def log_version(self, name: str) -> int:
+        """The case's log version: signals plus retractions (see :mod:`beliefs.cases.versions`)."""
+        with self._read() as conn:
+            return log_version(conn, self._case_row(conn, name)[0])
+
+    def add_signal(
+        self,
+        name: str,
+        signal: Signal,
+        entered_by: str = "cli",
+        origin: str = "",
+        *,
+        expected_version: int | None = None,
+    ) -> int:
+        """Append a signal to the case's log; committed to disk when this returns its id.
+
+        With ``expected_version``, refuse (:class:`StaleLogError`, nothing written)
+        unless the log is still at that version; it is then one more.
+        """
         if signal.retracted:
             raise BeliefsError("a new signal cannot be retracted already: add it, then retract it")
         with self._write() as conn:
             case_id, _, cat, *_ = self._case_row(conn, name)
+            check_version(conn, name, case_id, expected_version)
             check_kind(signal, Catalog.model_validate_json(cat, context=STORED))
             n = conn.execute("SELECT count(*) FROM signals WHERE case_id = ?", (case_id,)).fetchone()[0]
             if n >= MAX_SIGNALS:
@@ -300,8 +335,16 @@ class CaseStore:
             conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
         return sid
 
-    def retract_signal(self, name: str, signal_id: int, reason: str, retracted_by: str = "cli") -> None:
-        """Record that a signal is withdrawn; it stays in the log, flagged."""
+    def retract_signal(
+        self,
+        name: str,
+        signal_id: int,
+        reason: str,
+        retracted_by: str = "cli",
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        """Record that a signal is withdrawn; it stays in the log, flagged (``expected_version``: as add_signal)."""
         if not reason.strip():
             raise BeliefsError("a retraction needs a reason (--reason)")
         try:
@@ -310,6 +353,7 @@ class CaseStore:
             raise BeliefsError(f"the retraction reason {exc}") from None
         with self._write() as conn:
             case_id = self._case_row(conn, name)[0]
+            check_version(conn, name, case_id, expected_version)
             row = conn.execute("SELECT case_id FROM signals WHERE id = ?", (signal_id,)).fetchone()
             if row is None or row[0] != case_id:
                 raise NotFoundError(
@@ -333,8 +377,13 @@ class CaseStore:
         settings: SamplerSettings | None = None,
         *,
         signal_ids: list[int] | None = None,
+        expected_version: int | None = None,
     ) -> int:
-        """Store an assessment of the case with everything needed to reproduce it."""
+        """Store an assessment of the case with everything needed to reproduce it.
+
+        With ``expected_version``, refuse (:class:`StaleLogError`) an assessment
+        computed from a log that has changed since.
+        """
         from beliefs.assess import MODEL_VERSION
 
         diag = assessment.posterior.diagnostics
@@ -351,6 +400,7 @@ class CaseStore:
         diag_json = {**diag.to_json(), "tune": diag.tune, "seed": diag.seed, "mcse": diag.mcse}
         with self._write() as conn:
             case_id, _, _, digest, *_ = self._case_row(conn, name)
+            check_version(conn, name, case_id, expected_version)
             at = now()
             cur = conn.execute(
                 "INSERT INTO assessments (case_id, at, n_signals, signal_ids_json, summary_json, model_version,"

@@ -47,7 +47,7 @@ def case_to_toml(case: Case, catalog_file: str | None = None) -> str:
     ordered = sorted(tl.signals, key=lambda s: s.date)  # stable: same-day signals keep entry order
     doc["signals"] = [_signal_table(s) for s in ordered]
     if tl.outcome is not None:
-        doc["outcome"] = tl.outcome.model_dump(mode="json")
+        doc["outcome"] = tl.outcome.toml_table()
     head = f"# Exported from beliefs case '{case.name}' (origin: {case.origin or 'unknown'}).\n"
     return data_text(head + tomli_w.dumps(doc))
 
