@@ -43,6 +43,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "kind",
     "actor",
     "grade",
+    "channel",
     "retracted",
     "p_expansionist",
     "p_expansionist_lo",
@@ -76,6 +77,7 @@ def signal_json(sig: Signal) -> dict[str, Any]:
         "grade": sig.grade,
         "note": sig.note,
         "source": sig.source,
+        "channel": sig.channel,
         "retracted": sig.retracted,
     }
 
@@ -128,6 +130,7 @@ class Step:
             "kind": "" if sig is None else csv_cell(sig.kind),
             "actor": "" if sig is None else csv_cell(sig.actor),
             "grade": "" if sig is None else csv_cell(sig.grade),
+            "channel": "" if sig is None else csv_cell(sig.channel or ""),
             "retracted": "" if sig is None else str(sig.retracted).lower(),
             "best": dec.best,
             "p_best": round(dec.p_best, 4),

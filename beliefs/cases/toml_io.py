@@ -62,6 +62,8 @@ def _signal_table(sig: Any) -> dict[str, Any]:
     }
     if sig.source is not None:
         out["source"] = sig.source
+    if sig.channel is not None:
+        out["channel"] = sig.channel
     if sig.retracted:
         out["retracted"] = True
     return out

@@ -139,15 +139,22 @@ def _show(case: Case) -> None:
     table = Table(
         title="Signal log (entry order)", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False
     )
+    # The channel column only when the log names channels: at 80 columns the note keeps its room.
+    channels = any(e.signal.channel for e in case.log)
     widths = {"id": 3, "date": 10, "kind": 18, "actor": 10, "grade": 5, "status": 9}
-    for col in ("id", "date", "kind", "actor", "grade", "status", "note"):
+    if channels:
+        widths.update(kind=16, channel=10)
+    for col in ("id", "date", "kind", "actor", "grade", "channel", "status", "note"):
+        if col == "channel" and not channels:
+            continue
         width = widths.get(col)
         table.add_column(col, no_wrap=True, overflow="ellipsis", width=width)
-    room = max(12, console.width - sum(widths.values()) - len(widths) - 1)
+    room = max(8, console.width - sum(widths.values()) - len(widths) - 1)
     for e in case.log:
         sig = e.signal
         table.add_row(
             str(e.id), literal(sig.date), literal(sig.kind), literal(sig.actor), literal(sig.grade),
+            *([literal(sig.channel or "")] if channels else []),
             Text("RETRACTED", style="red") if sig.retracted else Text("active"),
             Text(shorten(printable(sig.note), room)),
             style="dim" if sig.retracted else "",
@@ -229,10 +236,16 @@ def signal_add(
     actor: Annotated[str, typer.Option("--actor")] = "",
     note: Annotated[str, typer.Option("--note")] = "",
     source: Annotated[str | None, typer.Option("--source")] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option("--channel", help="The reporting channel, e.g. 'Goschen telegrams' (shares its letter)."),
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Append a signal to a case; prints its id once it is committed."""
-    signal = make_signal(date=date, kind=kind, grade=grade, actor=actor, note=note, source=source)
+    signal = make_signal(
+        date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel
+    )
     with _store(db) as store:
         sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
     typer.echo(sid)

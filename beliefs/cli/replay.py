@@ -184,6 +184,8 @@ def replay_view(rep: Replay) -> Group:
             what = Text("(prior)", style="dim")
         else:
             what = literal(f"{sig.kind} ({sig.actor}) {sig.grade}")
+            if sig.channel:
+                what.append(printable(f" via {sig.channel}"), style="dim")
             if sig.retracted:
                 what.stylize("strike dim")
         marks = Text()
