@@ -45,7 +45,7 @@ UPDATING = "updating…"
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
-class BeliefsApp(App[None]):
+class BeliefsApp(edits.Workbench):
     """Enter signals, watch beliefs and the recommendation move, replay a crisis."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/app.tcss", "styles/dialogs.tcss"]

@@ -16,25 +16,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from textual.app import App
 
 from beliefs.cases.versions import StaleLogError
 from beliefs.timeline import Signal
+from tui.cases import CaseLink
 from tui.screens.add_signal import AddSignalScreen
 from tui.screens.dialogs import PromptScreen, QuitScreen, RetractScreen
-from tui.session import last_date
-
-if TYPE_CHECKING:
-    from tui.app import BeliefsApp
+from tui.screens.main import MainScreen
+from tui.session import Session, last_date
 
 Then = Callable[[], object] | None
+
+
+class Workbench(App[None]):
+    """What these functions need of the app; :class:`tui.app.BeliefsApp` is one."""
+
+    session: Session
+    cases: CaseLink
+    _announce: bool
+
+    @property
+    def main(self) -> MainScreen:
+        raise NotImplementedError
+
+    def update_posterior(self) -> None:
+        raise NotImplementedError
+
+    def redraw(self) -> None:
+        raise NotImplementedError
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def out_of_order(app: BeliefsApp, signal: Signal) -> str | None:
+def out_of_order(app: Workbench, signal: Signal) -> str | None:
     """What to ask before adding a signal dated before the last one (None: in order)."""
     s = app.session
     if not s.signals or signal.date >= max(x.date for x in s.signals):
@@ -48,7 +66,7 @@ def out_of_order(app: BeliefsApp, signal: Signal) -> str | None:
     )
 
 
-def add_signal(app: BeliefsApp, prefill: Signal | None = None) -> None:
+def add_signal(app: Workbench, prefill: Signal | None = None) -> None:
     s = app.session
     form = AddSignalScreen(
         s.catalog,
@@ -60,7 +78,7 @@ def add_signal(app: BeliefsApp, prefill: Signal | None = None) -> None:
     app.push_screen(form, lambda sig: added(app, sig))
 
 
-def added(app: BeliefsApp, signal: Signal | None) -> None:
+def added(app: Workbench, signal: Signal | None) -> None:
     if signal is None:
         return
     try:
@@ -80,7 +98,7 @@ def added(app: BeliefsApp, signal: Signal | None) -> None:
     app.update_posterior()
 
 
-def retract(app: BeliefsApp) -> None:
+def retract(app: Workbench) -> None:
     s = app.session
     index = app.main.query_one("#signals").selected_index  # type: ignore[attr-defined]
     if index is None:
@@ -109,7 +127,7 @@ def retract(app: BeliefsApp) -> None:
     app.push_screen(RetractScreen(s.number(index), s.signals[index]), done)
 
 
-def export(app: BeliefsApp, then: Then = None) -> None:
+def export(app: Workbench, then: Then = None) -> None:
     s = app.session
     default = f"./{s.case or s.timeline.name or 'timeline'}-export.toml"
 
@@ -133,7 +151,7 @@ def export(app: BeliefsApp, then: Then = None) -> None:
     app.push_screen(PromptScreen("Export to TOML", "File to write:", default, ok="Export"), done)
 
 
-def save_case(app: BeliefsApp, then: Then = None) -> None:
+def save_case(app: Workbench, then: Then = None) -> None:
     s = app.session
     if s.case is not None:
         app.notify(f"already saved: every change goes to case '{s.case}' in {app.cases.db}")
@@ -165,7 +183,7 @@ def save_case(app: BeliefsApp, then: Then = None) -> None:
     )
 
 
-def quit_app(app: BeliefsApp) -> None:
+def quit_app(app: Workbench) -> None:
     """Quit, or, with unsaved changes in a file session, ask what to do with them."""
     s = app.session
     if s is None or s.case is not None or s.unsaved == 0:
@@ -187,7 +205,7 @@ def quit_app(app: BeliefsApp) -> None:
 # -- the case on disk -------------------------------------------------------------------
 
 
-def poll(app: BeliefsApp) -> None:
+def poll(app: Workbench) -> None:
     """Reload the case if another process changed it (cheap when nothing did)."""
     s = app.session
     if s is None or s.case is None:
@@ -200,7 +218,7 @@ def poll(app: BeliefsApp) -> None:
         reload(app, f"case '{s.case}' was changed by another process")
 
 
-def reload(app: BeliefsApp, head: str) -> None:
+def reload(app: Workbench, head: str) -> None:
     """Read the case again, redraw, recompute what is missing, and say what changed."""
     s = app.session
     try:
