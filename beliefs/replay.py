@@ -36,6 +36,7 @@ from typing import Any
 from beliefs.assess import Assessment, assess_signals, shared_engine
 from beliefs.catalog import Catalog
 from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
+from beliefs.text import csv_cell
 from beliefs.timeline import Signal, Timeline
 from models.engine import Engine
 
@@ -49,6 +50,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "kind",
     "actor",
     "grade",
+    "channel",
     "retracted",
     "p_expansionist",
     "p_expansionist_lo",
@@ -86,6 +88,7 @@ def signal_json(sig: Signal) -> dict[str, Any]:
         "grade": sig.grade,
         "note": sig.note,
         "source": sig.source,
+        "channel": sig.channel,
         "retracted": sig.retracted,
     }
 
@@ -141,9 +144,10 @@ class Step:
         row: dict[str, Any] = {
             "index": self.index,
             "date": "" if sig is None else sig.date.isoformat(),
-            "kind": "" if sig is None else sig.kind,
-            "actor": "" if sig is None else sig.actor,
-            "grade": "" if sig is None else sig.grade,
+            "kind": "" if sig is None else csv_cell(sig.kind),
+            "actor": "" if sig is None else csv_cell(sig.actor),
+            "grade": "" if sig is None else csv_cell(sig.grade),
+            "channel": "" if sig is None else csv_cell(sig.channel or ""),
             "retracted": "" if sig is None else str(sig.retracted).lower(),
             "best": dec.best,
             "p_best": round(dec.p_best, 4),

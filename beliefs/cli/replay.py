@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json, safe_markup
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -69,11 +69,11 @@ def replay(
         from beliefs.render.replay_plot import save_replay_plot
 
         save_replay_plot(result, plot)
-        err_console.print(f"plot written to {plot}", highlight=False)
+        err_console.print(safe_markup(f"plot written to {plot}"), highlight=False)
     if json_out:
         print_json(result.to_json())
     elif csv_out:
-        sys.stdout.write(result.to_csv())
+        sys.stdout.write(result.to_csv())  # cells made safe by beliefs.text.csv_cell
     else:
         console.print(replay_view(result))
     if not result.reliable:
@@ -155,10 +155,11 @@ def replay_view(rep: Replay) -> Group:
     from rich.text import Text
 
     from beliefs.render.tables import diagnostics_line, recommendation_text
+    from beliefs.text import literal, printable
 
     tl = rep.timeline
     table = Table(
-        title=f"{tl.scenario.title}: replay",
+        title=Text.assemble(literal(tl.scenario.title), ": replay"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -194,7 +195,9 @@ def replay_view(rep: Replay) -> Group:
         if sig is None:
             what = Text("(prior)", style="dim")
         else:
-            what = Text(f"{sig.kind} ({sig.actor}) {sig.grade}")
+            what = literal(f"{sig.kind} ({sig.actor}) {sig.grade}")
+            if sig.channel:
+                what.append(printable(f" via {sig.channel}"), style="dim")
             if sig.retracted:
                 what.stylize("strike dim")
         marks = Text()
@@ -238,7 +241,7 @@ def replay_view(rep: Replay) -> Group:
         )
         end.append(f"  ({verdict})\n", style="dim")
         if o.summary:
-            end.append(o.summary + "\n", style="italic")
+            end.append(printable(o.summary, multiline=True) + "\n", style="italic")
     else:
         end.append("(no [outcome] in this timeline)\n", style="dim")
     flips = rep.flips

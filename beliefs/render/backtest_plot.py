@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from beliefs.backtest import Backtest
+from beliefs.render.backtest_table import display_name
+from beliefs.text import plot_text, shorten
 
 #: Figure width (inches) and resolution; the height grows with the number of cases.
 WIDTH, DPI = 12.0, 100
@@ -127,7 +129,7 @@ def _arrows(ax: Any, bt: Backtest) -> None:
         )
         ax.plot([c.p_prior], [i], marker="|", markersize=10, color="#555555")
     ax.set_yticks(range(len(order)))
-    ax.set_yticklabels([c.name if len(c.name) <= 28 else c.name[:27] + "…" for c in order], fontsize=8)
+    ax.set_yticklabels([plot_text(shorten(display_name(c.name), 28)) for c in order], fontsize=8)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.8, len(order) - 0.2)
     ax.axvline(0.5, color="#bbbbbb", linewidth=0.8)

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from beliefs.backtest import Backtest
+from beliefs.text import literal, printable
 
 
 def _f(x: float | None, fmt: str = ".3f") -> str:
@@ -42,7 +43,7 @@ def backtest_view(bt: Backtest) -> Group:
         table.add_column(col, justify="left" if col == "truth" else "right", no_wrap=True)
     for c in bt.cases:
         table.add_row(
-            Text(display_name(c.name) + ("" if c.reliable else " !")),
+            literal(display_name(c.name) + ("" if c.reliable else " !")),
             "exp." if c.y else "s.q.",
             f"{c.p_prior:.2f}",
             f"{c.p_final:.3f}",
@@ -81,7 +82,7 @@ def backtest_view(bt: Backtest) -> Group:
     if bt.skipped:
         skipped = Text("Skipped (not scored):\n", style="bold")
         for s in bt.skipped:
-            skipped.append(f"  {s.name}: {s.reason}\n")
+            skipped.append(printable(f"  {s.name}: {s.reason}") + "\n")
         parts += [Text(""), skipped]
     foot = Text(f"{bt.seconds:.1f} s, seed {bt.seed}")
     if not bt.reliable:

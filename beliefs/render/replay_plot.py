@@ -27,6 +27,7 @@ from typing import Any
 
 from beliefs.payoffs import OPTION_NAMES
 from beliefs.replay import Replay
+from beliefs.text import plot_text, printable, shorten
 from beliefs.ties import partial_label
 
 #: Figure size (inches) and resolution: the PNG is WIDTH*DPI x HEIGHT*DPI pixels.
@@ -96,15 +97,15 @@ def draw_replay(rep: Replay) -> Any:
     sig_ax = fig.add_subplot(grid[3], sharex=ax)
 
     tl = rep.timeline
-    title = tl.scenario.title
+    title = plot_text(tl.scenario.title)
     if not rep.reliable:
         title += f"   [SAMPLER TROUBLE at step(s) {', '.join(map(str, rep.unreliable_steps))}]"
     fig.suptitle(title, fontsize=14, fontweight="bold", x=0.06, ha="left", y=0.978)
     fig.text(
         0.06,
         0.946,
-        f"{tl.scenario.perspective} vs {tl.scenario.adversary}, ally {tl.scenario.ally} "
-        f"({tl.scenario.polarity}); posterior means with 90% HDI bands; seed {rep.seed}",
+        plot_text(f"{tl.scenario.perspective} vs {tl.scenario.adversary}, ally {tl.scenario.ally} ")
+        + f"({tl.scenario.polarity}); posterior means with 90% HDI bands; seed {rep.seed}",
         fontsize=9.5,
         color="#444444",
     )
@@ -222,10 +223,8 @@ def _draw_signals(ax: Any, rep: Replay) -> None:
         assert s.signal is not None
         sig = s.signal
         ax.plot([s.index, s.index], [0.0, 0.07], color="#333333", linewidth=1)
-        label = f"{sig.kind.removeprefix('ally_')} · {sig.actor}"
-        if len(label) > 34:
-            label = label[:33] + "…"
-        label += f" ({sig.grade})"
+        label = shorten(printable(f"{sig.kind.removeprefix('ally_')} · {sig.actor}"), 34)
+        label = plot_text(label + f" ({sig.grade})")
         ax.text(
             s.index,
             0.09,

@@ -11,6 +11,7 @@ from rich.text import Text
 from beliefs.assess import Assessment
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.decision import Decision
+from beliefs.text import literal, printable, shorten
 
 PRETTY = {
     "firm+support": "firm + support",
@@ -103,7 +104,7 @@ def assessment_view(a: Assessment) -> Group:
         rec.append("\nThe sampler reports trouble: treat these numbers as unreliable.", style="bold red")
 
     watch = watch_view(dec)
-    head = Text(f"{a.title}  ({a.n_signals} signals)", style="bold")
+    head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
     return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
 
 
@@ -149,7 +150,7 @@ def watch_view(dec: Decision) -> Table | Text:
     watch.add_column("±", justify="right", width=6, no_wrap=True)
     for w in dec.watch:
         watch.add_row(
-            f"{w['kind']}: {w['label']}", w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}"
+            literal(f"{w['kind']}: {w['label']}"), w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}"
         )
     return watch
 
@@ -157,7 +158,7 @@ def watch_view(dec: Decision) -> Table | Text:
 def catalog_view(catalog: Catalog, width: int = 80) -> Table:
     """The catalog as a table: prior means of P(seen | type), or the ally effect, per kind."""
     table = Table(
-        title=f"Signal catalog ({catalog.source})",
+        title=Text.assemble("Signal catalog (", literal(catalog.source), ")"),
         title_justify="left",
         box=None,
         padding=(0, 1, 0, 0),
@@ -171,11 +172,11 @@ def catalog_view(catalog: Catalog, width: int = 80) -> Table:
     table.add_column("label", no_wrap=True, overflow="ellipsis")
     room = max(10, width - sum(widths.values()) - len(widths) - 1)
     for k in catalog.kinds:
-        label = k.label if len(k.label) <= room else k.label[: room - 1] + "…"
+        label = Text(shorten(printable(k.label), room))
         if isinstance(k, AdversaryKind):
             e, q = k.given_expansionist.mean, k.given_status_quo.mean
-            table.add_row(k.id, "yes" if k.military else "", f"{e:.2f}", f"{q:.2f}", f"{e / q:.1f}", "", label)
+            table.add_row(literal(k.id), "yes" if k.military else "", f"{e:.2f}", f"{q:.2f}", f"{e / q:.1f}", "", label)
         else:
             effect = f"{'rel' if k.axis == 'reliability' else 'reck'} {k.direction:+d} {k.delta:.2f}"
-            table.add_row(k.id, "", "", "", "", effect, label)
+            table.add_row(literal(k.id), "", "", "", "", effect, label)
     return table
