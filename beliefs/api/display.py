@@ -1,9 +1,10 @@
 """How results show themselves in a notebook (``_repr_html_``) and at a prompt (``__repr__``).
 
 Every piece of text that came from a file, a database row or an argument
-(titles, problems, option names) is untrusted: :func:`clean` drops control
-characters and :func:`html.escape` makes it inert, so a timeline titled
-``<script>...`` shows as that text and runs nothing.
+(titles, problems, option names) is untrusted: :func:`clean` shows control
+characters as visible escapes (:func:`beliefs.text.printable`, the project's
+one rule) and drops bidirectional overrides, and :func:`html.escape` makes it
+inert, so a timeline titled ``<script>...`` shows as that text and runs nothing.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import html
 import re
 from collections.abc import Sequence
 
-#: C0 and C1 control characters (tab and newline included: a card is one line each).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from beliefs.text import printable, shorten
+
+#: Line separators and bidirectional controls (they reorder what follows them).
+_BIDI = re.compile("[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: object, limit: int = 200) -> str:
-    """``text`` as one printable line: control and bidi characters become spaces, long text is cut."""
-    s = _CONTROL.sub(" ", str(text))
-    return s if len(s) <= limit else s[: limit - 1] + "…"
+    """``text`` as one printable line: control characters escaped, bidi controls dropped, cut at ``limit``."""
+    return shorten(_BIDI.sub("", printable(text)), limit)
 
 
 def esc(text: object, limit: int = 200) -> str:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from beliefs.catalog import Catalog, load_catalog
 from beliefs.errors import ArgumentError, InputError
-from beliefs.timeline import Payoffs, Signal, Timeline, validate_timeline
+from beliefs.timeline import Payoffs, Signal, Timeline, _signal_namer, validate_timeline
 from beliefs.timeline import load_timeline as _load_timeline
 from beliefs.tomlfile import validation_problems
 
@@ -85,7 +85,7 @@ class Crisis:
 
     def _revalidated(self, update: dict[str, Any], where: str) -> Crisis:
         raw = {**self.timeline.model_dump(exclude={"source", "name"}), **update}
-        problems = validation_problems(Timeline, raw, where)
+        problems = validation_problems(Timeline, raw, where, _signal_namer(raw.get("signals")))
         if problems:
             raise InputError(problems)
         timeline = Timeline.model_validate(raw).model_copy(

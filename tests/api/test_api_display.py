@@ -11,9 +11,9 @@ import pytest
 import beliefs
 from beliefs.api.display import clean, esc
 
-HOSTILE = (
-    '<script>alert("x")</script> & <img src=x onerror=alert(1)> \x1b[31mred\x1b[0m\x07\u202eevil\r\nline'
-)
+MARKUP = '<script>alert("x")</script> & <img src=x onerror=alert(1)> [bold]x[/bold]'
+#: Control characters and a bidi override: refused in files, but an older database may hold them.
+CONTROLS = "\x1b[31mred\x1b[0m\x07\u202eevil\r\nline"
 
 
 class Tags(HTMLParser):
@@ -38,15 +38,29 @@ def parse(html: str) -> Tags:
 
 
 def test_clean_and_escape():
-    assert clean("a\x1b[31mb\x00c\u202ed\nx") == "a [31mb c d x"
+    assert clean("a\x1b[31mb\x00c\u202ed\nx") == "a\\x1b[31mb\\x00cd x"
     assert esc('<b a="1">&') == "&lt;b a=&quot;1&quot;&gt;&amp;"
     assert len(clean("x" * 500)) == 200
 
 
 @pytest.fixture(scope="module")
 def hostile(engine):
-    crisis = beliefs.load_timeline("agadir-1911").with_scenario(title=HOSTILE)
-    return beliefs.assess(crisis, seed=1, sampler="nutpie")
+    crisis = beliefs.load_timeline("agadir-1911").with_scenario(title=MARKUP)
+    result = beliefs.assess(crisis, seed=1, sampler="nutpie")
+    # Control characters cannot come in through validation (see below); put them
+    # in behind its back, as a row written by another program would.
+    tl = crisis.timeline
+    raw = tl.model_copy(update={"scenario": tl.scenario.model_copy(update={"title": MARKUP + CONTROLS})})
+    smuggled = dataclasses.replace(crisis, timeline=raw)
+    assessment = dataclasses.replace(result.assessment, title=MARKUP + CONTROLS)
+    return beliefs.AssessResult.of(smuggled, assessment)
+
+
+def test_control_characters_are_refused_on_the_way_in():
+    with pytest.raises(beliefs.InputError) as err:
+        beliefs.load_timeline("agadir-1911").with_scenario(title="a\x1bb")
+    problem = err.value.problems[0]
+    assert (problem.file, problem.entry, problem.field) == ("with_scenario()", "[scenario]", "title")
 
 
 def test_html_card_escapes_hostile_text(hostile):
@@ -57,7 +71,8 @@ def test_html_card_escapes_hostile_text(hostile):
     assert "onerror" not in tags.attrs
     shown = "".join(tags.text)
     assert '<script>alert("x")</script>' in shown  # the title is shown as text
-    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", html)
+    assert not re.search(r"[\x00-\x1f\x7f\u202e]", html)
+    assert "\\x1b[31mred" in shown
     assert hostile.recommendation in shown and "P(expansionist)" in shown and "reliable" in shown
     lo, hi = hostile.p_expansionist_hdi
     assert f"[{lo:.2f}, {hi:.2f}]" in shown
