@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from beliefs.catalog import Catalog
-from beliefs.decision import Decision, decide, hdi
+from beliefs.decision import Decision, decide
 from beliefs.encode import catalog_arrays, encode_signals
 from beliefs.payoffs import PayoffTable, resolve_payoffs
 from beliefs.timeline import Signal, Timeline
@@ -55,10 +55,9 @@ class Assessment:
 
     def summary(self, name: str) -> dict[str, Any]:
         """Mean, 90% HDI and MCSE of ``p_expansionist``, ``r`` or ``c``."""
-        x = self.posterior.flat(name)
-        lo, hi = hdi(x)
+        lo, hi = self.posterior.hdi(name)
         return {
-            "mean": round(float(x.mean()), 4),
+            "mean": round(self.posterior.mean(name), 4),
             "hdi_90": [round(lo, 4), round(hi, 4)],
             "mcse": round(self.posterior.diagnostics.mcse[name], 5),
         }
@@ -111,8 +110,9 @@ def decide_posterior(
     start = time.perf_counter() if start is None else start
     pay = payoffs or resolve_payoffs(timeline.scenario, timeline.payoffs)
     p, r, c = posterior.flat("p_expansionist"), posterior.flat("r"), posterior.flat("c")
-    watch = evsi_by_kind(catalog, p, r, c, posterior.flat("e"), posterior.flat("s"), inputs.gamma, pay)
-    decision = decide(p, r, c, pay, watch=tuple(watch[:WATCH_TOP]))
+    w = posterior.weights
+    watch = evsi_by_kind(catalog, p, r, c, posterior.flat("e"), posterior.flat("s"), inputs.gamma, pay, w)
+    decision = decide(p, r, c, pay, watch=tuple(watch[:WATCH_TOP]), w=w)
     return Assessment(
         title=timeline.scenario.title,
         n_signals=sum(not s.retracted for s in signals),

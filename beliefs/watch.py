@@ -20,17 +20,8 @@ from typing import Any
 import numpy as np
 
 from beliefs.catalog import Catalog
-from beliefs.decision import Array, ally_terms, utilities
+from beliefs.decision import Array, adversary_terms, ally_terms, utilities
 from beliefs.payoffs import PayoffTable
-
-
-def _value(
-    p_seen: Array, p_after_seen: Array, p_after_unseen: Array, r: Array, c: Array, pay: PayoffTable
-) -> float:
-    n = len(p_seen)
-    seen = p_seen[:, None] * utilities(p_after_seen, r, c, pay)
-    unseen = (1.0 - p_seen)[:, None] * utilities(p_after_unseen, r, c, pay)
-    return float(np.max(seen.sum(axis=0)) / n + np.max(unseen.sum(axis=0)) / n)
 
 
 def evsi_by_kind(
@@ -42,27 +33,54 @@ def evsi_by_kind(
     s: Array,
     gamma: float,
     pay: PayoffTable,
+    w: Array | None = None,
 ) -> list[dict[str, Any]]:
     """EVSI of one A1 report of every kind, sorted from most to least valuable.
 
-    ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds).
+    ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds);
+    ``w`` the draws' normalised weights (None: equal).
+
+    Every kind at once, by linearity: with ``seen_i`` the predictive probability
+    of the report under draw i, ``sum_i w_i seen_i U_a(p_i e_i / seen_i)`` is
+    ``u_exp[a] sum w p e + u_sq[a] sum w (seen - p e) + sum w seen ally_a``,
+    a few matrix products over the draws instead of a loop over kinds.
     """
-    baseline = float(np.max(utilities(p, r, c, pay).mean(axis=0)))
+    n = len(p)
+    w = np.full(n, 1.0 / n) if w is None else np.asarray(w, dtype=float)
+    u_exp, u_sq = adversary_terms(pay)
+    ally = ally_terms(r, c, pay)  # (n, 4)
+    util = utilities(p, r, c, pay)  # (n, 4)
+    baseline = float(np.max(w @ util))
     out: list[dict[str, Any]] = []
-    for k, kind in enumerate(catalog.adversary):
-        ek = e[:, k]
-        sk = s[:, k] + (gamma if kind.military else 0.0) * (ek - s[:, k])
-        seen = p * ek + (1.0 - p) * sk
-        after_seen = p * ek / seen
-        after_unseen = p * (1.0 - ek) / (1.0 - seen)
-        value = _value(seen, after_seen, after_unseen, r, c, pay) - baseline
-        out.append({"kind": kind.id, "label": kind.label, "about": "adversary", "evsi": max(value, 0.0)})
-    for ally in catalog.ally:
-        x = r if ally.axis == "reliability" else c
-        seen = 0.5 + ally.direction * ally.delta * (x - 0.5)
-        value = _value(seen, p, p, r, c, pay) - baseline
-        out.append({"kind": ally.id, "label": ally.label, "about": "ally", "evsi": max(value, 0.0)})
-    out.sort(key=lambda w: -w["evsi"])
+    adv = catalog.adversary
+    if adv:
+        military = np.array([1.0 if k.military else 0.0 for k in adv])
+        s_eff = s + gamma * military * (e - s)
+        seen = p[:, None] * e + (1.0 - p)[:, None] * s_eff  # (n, K)
+        pe = (w * p) @ e  # sum w p e, (K,)
+        seen_mass = w @ seen  # (K,)
+        ally_seen = (w[:, None] * ally).T @ seen  # (4, K)
+        ally_all = w @ ally  # (4,)
+        p_mass = float(w @ p)
+        v_seen = u_exp[:, None] * pe + u_sq[:, None] * (seen_mass - pe) + ally_seen
+        v_unseen = (
+            u_exp[:, None] * (p_mass - pe)
+            + u_sq[:, None] * ((1.0 - seen_mass) - (p_mass - pe))
+            + (ally_all[:, None] - ally_seen)
+        )
+        values = v_seen.max(axis=0) + v_unseen.max(axis=0) - baseline
+        for kind, value in zip(adv, values, strict=True):
+            out.append({"kind": kind.id, "label": kind.label, "about": "adversary", "evsi": max(float(value), 0.0)})
+    if catalog.ally:
+        x = np.stack([r if a.axis == "reliability" else c for a in catalog.ally], axis=1)
+        slope = np.array([a.direction * a.delta for a in catalog.ally])
+        seen = 0.5 + slope * (x - 0.5)  # (n, J)
+        v_seen = (w[:, None] * seen).T @ util  # (J, 4)
+        v_unseen = (w @ util)[None, :] - v_seen
+        values = v_seen.max(axis=1) + v_unseen.max(axis=1) - baseline
+        for kind, value in zip(catalog.ally, values, strict=True):
+            out.append({"kind": kind.id, "label": kind.label, "about": "ally", "evsi": max(float(value), 0.0)})
+    out.sort(key=lambda item: -item["evsi"])
     return out
 
 

@@ -141,7 +141,19 @@ def adversary_type_logliks(theta: Theta, inputs: ModelInputs) -> tuple[FloatArra
         zero = np.zeros(theta.n)
         return zero, zero.copy()
     a_exp, a_sq = adversary_columns(theta, inputs.catalog, inputs.gamma, kinds, qs)
-    return a_exp @ counts, a_sq @ counts
+    return combine_adversary(a_exp, a_sq, counts)
+
+
+def combine_adversary(
+    cols_exp: FloatArray, cols_sq: FloatArray, counts: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Type log-likelihoods from the distinct report columns (N, u) and their counts (u,).
+
+    The one place where reports are combined (independent evidence: a sum).
+    Reporting channels replace it with a per-channel mixture; the importance
+    engine's column cache (:mod:`models.importance`) calls it too.
+    """
+    return cols_exp @ counts, cols_sq @ counts
 
 
 def ally_loglik(theta: Theta, inputs: ModelInputs) -> FloatArray:
