@@ -27,11 +27,17 @@ WATCH_TOP = 5
 MODEL_VERSION = "1"
 
 _ENGINES: dict[SamplerSettings, Engine] = {}
+_DEFAULT: list[SamplerSettings] = [SamplerSettings()]
+
+
+def set_default_settings(settings: SamplerSettings) -> None:
+    """The settings :func:`shared_engine` uses when given none (e.g. ``beliefs tui --engine nuts``)."""
+    _DEFAULT[0] = settings
 
 
 def shared_engine(settings: SamplerSettings | None = None) -> Engine:
-    """The process-wide engine for ``settings`` (compiled models are reused)."""
-    settings = settings or SamplerSettings()
+    """The process-wide engine for ``settings`` (compiled models and prior samples are reused)."""
+    settings = settings or _DEFAULT[0]
     if settings not in _ENGINES:
         _ENGINES[settings] = Engine(settings)
     return _ENGINES[settings]

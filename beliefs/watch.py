@@ -78,8 +78,10 @@ def evsi_by_kind(
         v_seen = (w[:, None] * seen).T @ util  # (J, 4)
         v_unseen = (w @ util)[None, :] - v_seen
         values = v_seen.max(axis=1) + v_unseen.max(axis=1) - baseline
-        for kind, value in zip(catalog.ally, values, strict=True):
-            out.append({"kind": kind.id, "label": kind.label, "about": "ally", "evsi": max(float(value), 0.0)})
+        for ally_kind, value in zip(catalog.ally, values, strict=True):
+            out.append(
+                {"kind": ally_kind.id, "label": ally_kind.label, "about": "ally", "evsi": max(float(value), 0.0)}
+            )
     out.sort(key=lambda item: -item["evsi"])
     return out
 

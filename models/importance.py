@@ -107,8 +107,8 @@ class PriorSample:
                 cols = lk.ally_columns(
                     theta, cat, np.array([k[0] for k in amissing]), np.array([k[1] for k in amissing])
                 )
-                for j, key in enumerate(amissing):
-                    self.ally[key] = cols[:, j].copy()
+                for j, akey in enumerate(amissing):
+                    self.ally[akey] = cols[:, j].copy()
                 self.columns_computed += len(amissing)
             l_ally = np.column_stack([self.ally[k] for k in akeys]) @ counts
         else:

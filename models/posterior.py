@@ -82,8 +82,9 @@ class Diagnostics:
             "draws": self.draws,
         }
         if self.method == "importance":
+            k = self.pareto_k
             out.update(
-                pareto_k=round(float(self.pareto_k or 0.0), 4),
+                pareto_k=round(k, 4) if k is not None and np.isfinite(k) else None,
                 ess=round(float(self.ess or 0.0)),
                 r_hat_max=None,
                 ess_bulk_min=round(float(self.ess or 0.0)),

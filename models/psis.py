@@ -33,7 +33,8 @@ def _gpdfit(x: FloatArray) -> tuple[float, float]:
     b += 1.0 / x[-1]
     k = np.log1p(-b[:, None] * x).mean(axis=1)
     len_scale = n * (np.log(-(b / k)) - k - 1.0)
-    weights = 1.0 / np.exp(len_scale - len_scale[:, None]).sum(axis=1)
+    with np.errstate(over="ignore"):  # exp -> inf gives a weight of 0, as it should
+        weights = 1.0 / np.exp(len_scale - len_scale[:, None]).sum(axis=1)
     keep = weights >= 10 * np.finfo(float).eps
     weights, b = weights[keep], b[keep]
     weights /= weights.sum()
@@ -56,11 +57,16 @@ def psis(log_ratio: FloatArray) -> tuple[FloatArray, float]:
     """Pareto-smoothed, normalised log weights and the Pareto shape k-hat.
 
     ``log_ratio`` are log importance ratios (target over proposal, up to a
-    constant). k-hat is ``inf`` when the tail is too short to fit (<= 4 draws).
+    constant). k-hat is ``inf`` when the tail is too short to fit (<= 4 draws),
+    0 when every ratio is equal.
     """
     x = np.array(log_ratio, dtype=float)
     n = x.size
     x -= np.max(x)
+    if not np.any(x):
+        # Equal ratios: the draws are the target (no signal yet). There is no tail to
+        # fit; k-hat is reported as 0, the value for a bounded ratio.
+        return x - np.log(n), 0.0
     tail_len = int(np.ceil(min(n / 5.0, 3.0 * n**0.5)))
     cutoff_ind = n - tail_len - 1
     cutoff = max(float(np.partition(x, cutoff_ind)[cutoff_ind]), float(np.log(np.finfo(float).tiny)))

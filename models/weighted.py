@@ -62,8 +62,8 @@ def quantile(x: FloatArray, w: FloatArray, q: float | FloatArray) -> FloatArray:
 def hdi(x: FloatArray, w: FloatArray | None = None, prob: float = 0.9) -> tuple[float, float]:
     """The shortest interval holding ``prob`` of the weight.
 
-    Among sorted draws ``x_(i) <= x_(j)``, the narrowest with the weight of
-    ``x_(i) .. x_(j-1)`` at least ``prob``. With equal weights this is
+    Among sorted draws ``x_(i) <= x_(j)``, the narrowest whose draws
+    ``x_(i) .. x_(j)`` weigh more than ``prob``. With equal weights this is
     exactly ArviZ's ``az.hdi`` (``j = i + floor(prob * n)``).
     """
     x = np.asarray(x, dtype=float).ravel()
@@ -78,8 +78,8 @@ def hdi(x: FloatArray, w: FloatArray | None = None, prob: float = 0.9) -> tuple[
     xs = x[order]
     c = np.concatenate([[0.0], np.cumsum(w[order])])
     c /= c[-1]
-    # For each start i the first end j with c[j] - c[i] >= prob.
-    j = np.searchsorted(c, c[:-1] + prob - 1e-12, side="left")
+    # For each start i the first end j with c[j + 1] - c[i] > prob.
+    j = np.searchsorted(c, c[:-1] + prob + 1e-12, side="right") - 1
     ok = j <= n - 1
     if not np.any(ok):
         return float(xs[0]), float(xs[-1])

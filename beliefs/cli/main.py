@@ -12,22 +12,25 @@ from typing import Annotated, Any
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, guarded, print_json
+from beliefs.cli.app import ENGINE_HELP, SEED_HELP, app, console, engine_status, guarded, print_json
 from models.engine import SAMPLERS, SamplerSettings
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")]
 SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP)]
 SamplerOpt = Annotated[
     str,
-    typer.Option("--sampler", help=f"Sampler: {' or '.join(SAMPLERS)} (see README for when each is faster)."),
+    typer.Option(
+        "--sampler", help=f"NUTS sampler: {' or '.join(SAMPLERS)} (see README for when each is faster)."
+    ),
 ]
+EngineOpt = Annotated[str, typer.Option("--engine", help=ENGINE_HELP)]
 
 
-def settings_for(sampler: str) -> SamplerSettings:
+def settings_for(sampler: str = "nutpie", engine: str = "auto") -> SamplerSettings:
     from beliefs.errors import BeliefsError
 
     try:
-        return SamplerSettings(sampler=sampler)  # type: ignore[arg-type]
+        return SamplerSettings(sampler=sampler, method=engine)  # type: ignore[arg-type]
     except ValueError as exc:
         raise BeliefsError(str(exc)) from None
 
@@ -41,6 +44,7 @@ def assess(
     json_out: JsonOpt = False,
     seed: SeedOpt = 0,
     sampler: SamplerOpt = "pymc",
+    engine: EngineOpt = "auto",
 ) -> None:
     """Posterior and recommendation after all signals."""
     from beliefs.assess import assess_signals, shared_engine
@@ -57,7 +61,9 @@ def assess(
         assert timeline is not None
         tl, catalog = load_timeline(timeline)
         signals, record = list(tl.signals), None
-    result = assess_signals(tl, catalog, signals, seed=seed, engine=shared_engine(settings_for(sampler)))
+    inference = shared_engine(settings_for(sampler, engine))
+    with engine_status(inference, machine_output=json_out):
+        result = assess_signals(tl, catalog, signals, seed=seed, engine=inference)
     if record is not None:
         record(result)
     if json_out:

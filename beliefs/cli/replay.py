@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import (
+    ENGINE_HELP,
+    SEED_HELP,
+    app,
+    console,
+    engine_status,
+    err_console,
+    guarded,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -50,6 +59,7 @@ def replay(
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
     ] = "nutpie",
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
 ) -> None:
     """Posterior and recommendation after every signal (step 0 = the prior)."""
     from beliefs.errors import BeliefsError
@@ -62,7 +72,7 @@ def replay(
     tl, catalog = load_timeline(timeline)
     from beliefs.cli.main import settings_for
 
-    result = _run(tl, catalog, seed, settings_for(sampler))
+    result = _run(tl, catalog, seed, settings_for(sampler, engine), machine_output=json_out or csv_out)
     if plot is not None:
         from beliefs.render.replay_plot import save_replay_plot
 
@@ -93,10 +103,13 @@ def _check_plot_path(plot: Path) -> None:
         raise BeliefsError(f"--plot {plot}: is a directory")
 
 
-def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -> Replay:
-    """Compile (with a spinner) and replay (with a progress bar), both on stderr."""
+def _run(
+    tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings, machine_output: bool = False
+) -> Replay:
+    """Replay with a progress bar on stderr; the engine's long waits show as a status line."""
     import warnings
 
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from beliefs.assess import shared_engine
@@ -110,12 +123,9 @@ def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -
     )
     engine = shared_engine(settings)
     inputs = encode_signals(tl.scenario, [], catalog)
-    show = err_console.is_terminal
-    if not engine.is_ready(inputs):
-        if show:
-            with err_console.status(f"compiling the model ({settings.sampler}, once per process)..."):
-                engine.prepare(inputs)
-        else:
+    show = err_console.is_terminal and not (machine_output and not sys.stdout.isatty())
+    with engine_status(engine, machine_output):
+        if not engine.is_ready(inputs):
             engine.prepare(inputs)
     with Progress(
         TextColumn("replaying {task.description}"),
@@ -127,13 +137,21 @@ def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -
         disable=not show,
     ) as bar:
         task = bar.add_task(tl.name or tl.scenario.title, total=len(tl.signals) + 1)
-        return run_replay(
-            tl,
-            catalog,
-            seed=seed,
-            engine=engine,
-            progress=lambda done, total: bar.update(task, completed=done),
-        )
+
+        def status(message: str) -> None:
+            bar.update(task, description=escape(f"{tl.name or tl.scenario.title}: {message}"))
+
+        engine.status = status if show else None
+        try:
+            return run_replay(
+                tl,
+                catalog,
+                seed=seed,
+                engine=engine,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+        finally:
+            engine.status = None
 
 
 def replay_view(rep: Replay) -> Group:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import ENGINE_HELP, SEED_HELP, app, console, err_console, guarded, print_json
 
 
 @app.command()
@@ -22,6 +22,8 @@ def sensitivity(
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Run the sweep on an existing Dask cluster (address).")
     ] = None,
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
+    sampler: Annotated[str, typer.Option("--sampler", help="NUTS sampler: nutpie or pymc.")] = "nutpie",
 ) -> None:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices and theory lenses."""
     from beliefs.errors import BeliefsError
@@ -39,10 +41,15 @@ def sensitivity(
             raise BeliefsError(f"--plot {plot}: exists and is not a directory")
         if not target.exists() and not target.parent.is_dir():
             raise BeliefsError(f"--plot {plot}: parent directory {target.parent} does not exist")
+    from beliefs.cli.main import settings_for
+
+    settings = settings_for(sampler, engine)
     tl, catalog = load_timeline(timeline)
     from beliefs.sensitivity.analysis import run_sensitivity
 
-    result = run_sensitivity(tl, catalog, seed=seed, workers=workers, scheduler=scheduler, progress=True)
+    result = run_sensitivity(
+        tl, catalog, seed=seed, workers=workers, scheduler=scheduler, progress=True, settings=settings
+    )
     if plot is not None:
         from beliefs.render.sensitivity_plot import write_plots
 

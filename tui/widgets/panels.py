@@ -155,7 +155,7 @@ class StatusLine(Panel):
         self.set_class(bool(error) or (now is not None and not now.reliable), "-unreliable")
         if now is not None:
             d = now.diagnostics
-            text = (
+            text = d.get("line") or (
                 f"{d['sampler']} {d['chains']}×{d['draws']}  R-hat {d['r_hat_max']:.3f}"
                 f"  ESS {d['ess_bulk_min']:.0f}  {d['divergences']} divergences"
             )
