@@ -16,10 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
 from beliefs.errors import InputError, NotFoundError, Problem
+from beliefs.text import Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
 #: More signals than this in one timeline is refused (a "huge timeline").
@@ -57,17 +58,17 @@ def channel_key(channel: str | None) -> str | None:
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
-    title: str = Field(min_length=1)
-    perspective: str = Field(min_length=1)
-    ally: str = Field(min_length=1)
-    adversary: str = Field(min_length=1)
+    title: Line = Field(min_length=1)
+    perspective: Line = Field(min_length=1)
+    ally: Line = Field(min_length=1)
+    adversary: Line = Field(min_length=1)
     polarity: Literal["multipolar", "bipolar"]
     offense_advantage: Unit
     distinguishability: Unit
     prior_expansionist: OpenUnit
     ally_reliability: BetaPrior
     ally_recklessness: BetaPrior
-    catalog: str | None = None
+    catalog: Line | None = None
 
 
 class Payoffs(Strict):
@@ -85,18 +86,18 @@ class Signal(Strict):
     """One observed, source-graded signal."""
 
     date: dt.date
-    kind: str = Field(min_length=1)
-    actor: str = ""
+    kind: Line = Field(min_length=1)
+    actor: Line = ""
     grade: Grade
-    note: str = ""
-    source: str | None = None
-    channel: str | None = None
+    note: Prose = ""
+    source: Line | None = None
+    channel: Line | None = None
     retracted: bool = False
 
     @field_validator("channel", mode="before")
     @classmethod
-    def _channel_text(cls, v: Any) -> Any:
-        if not isinstance(v, str):
+    def _channel_text(cls, v: Any, info: ValidationInfo) -> Any:
+        if not isinstance(v, str) or (info.context or {}).get("stored"):
             return v
         return one_line_text(v, MAX_CHANNEL) or None
 
@@ -125,9 +126,9 @@ class Outcome(Strict):
 
     adversary_posture: Literal["firm", "conciliate", "mixed"]
     ally_posture: Literal["support", "restrain", "mixed"]
-    summary: str = ""
+    summary: Prose = ""
     adversary_type: Literal["expansionist", "status_quo"] | None = None
-    adversary_type_basis: str | None = None
+    adversary_type_basis: Prose | None = None
 
     def toml_table(self) -> dict[str, Any]:
         """The ``[outcome]`` table as a TOML writer takes it (no empty optional keys)."""

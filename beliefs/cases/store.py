@@ -46,11 +46,15 @@ from beliefs.cases.schema import check_file, check_identity, migrate
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
 from beliefs.errors import BeliefsError, NotFoundError
+from beliefs.text import STORED, check_text
 from beliefs.timeline import MAX_SIGNALS, Signal, Timeline, letter_conflicts, letter_message
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
     from models.engine import SamplerSettings
+
+#: The signal fields that ``load_case`` selects, in order.
+SIGNAL_FIELDS = ("date", "kind", "actor", "grade", "note", "source")
 
 #: Seconds a write waits for another process's write before giving up.
 BUSY_TIMEOUT = 10.0
@@ -260,19 +264,16 @@ class CaseStore:
             ).fetchone()
             version = log_version(conn, case_id)
         try:
-            catalog = Catalog.model_validate_json(cat)
+            # Rows are validated as stored data: text written by an older version is
+            # kept as it is and escaped when shown (beliefs.text).
+            catalog = Catalog.model_validate_json(cat, context=STORED)
             log = [
                 LoggedSignal(
                     id=r[0],
-                    signal=Signal(
-                        date=r[1],
-                        kind=r[2],
-                        actor=r[3],
-                        grade=r[4],
-                        note=r[5],
-                        source=r[6],
-                        channel=r[12],
-                        retracted=r[10] is not None,
+                    signal=Signal.model_validate(
+                        dict(zip(SIGNAL_FIELDS, r[1:7], strict=True))
+                        | {"channel": r[12], "retracted": r[10] is not None},
+                        context=STORED,
                     ),
                     entered_at=r[7],
                     entered_by=r[8],
@@ -284,7 +285,8 @@ class CaseStore:
             ]
             parts = json.loads(scen)
             timeline = Timeline.model_validate(
-                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name}
+                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name},
+                context=STORED,
             )
         except (ValidationError, ValueError, KeyError) as exc:
             raise BeliefsError(f"{self.path}: case '{name}' is damaged: {exc}") from None
@@ -329,7 +331,7 @@ class CaseStore:
         with self._write() as conn:
             case_id, _, cat, *_ = self._case_row(conn, name)
             check_version(conn, name, case_id, expected_version)
-            check_kind(signal, Catalog.model_validate_json(cat))
+            check_kind(signal, Catalog.model_validate_json(cat, context=STORED))
             _check_channel(conn, case_id, name, signal)
             n = conn.execute("SELECT count(*) FROM signals WHERE case_id = ?", (case_id,)).fetchone()[0]
             if n >= MAX_SIGNALS:
@@ -351,6 +353,10 @@ class CaseStore:
         """Record that a signal is withdrawn; it stays in the log, flagged (``expected_version``: as add_signal)."""
         if not reason.strip():
             raise BeliefsError("a retraction needs a reason (--reason)")
+        try:
+            check_text(reason.strip())
+        except ValueError as exc:
+            raise BeliefsError(f"the retraction reason {exc}") from None
         with self._write() as conn:
             case_id = self._case_row(conn, name)[0]
             check_version(conn, name, case_id, expected_version)
