@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from beliefs.text import printable
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -15,8 +17,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line, with any control character of a file name, key or value made visible."""
         where = ", ".join(part for part in (self.entry, self.field) if part)
-        return f"{self.file}: {where}: {self.message}" if where else f"{self.file}: {self.message}"
+        text = f"{self.file}: {where}: {self.message}" if where else f"{self.file}: {self.message}"
+        return printable(text)
 
 
 class BeliefsError(Exception):
@@ -32,7 +36,7 @@ class InputError(BeliefsError):
 
     def render(self) -> str:
         files = sorted({p.file for p in self.problems})
-        head = f"{len(self.problems)} problem(s) in {', '.join(files)}:"
+        head = printable(f"{len(self.problems)} problem(s) in {', '.join(files)}:")
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 

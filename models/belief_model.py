@@ -30,6 +30,10 @@ Bernoulli observation with probability :math:`1/2 + d\,q\,\delta\,(x - 1/2)`.
 The catalog's numbers are constants of the graph; every other number is
 ``pm.Data`` (see :mod:`models.spec`), so one compiled model serves a catalog.
 
+:mod:`models.likelihood` is the same log-density in numpy, vectorised over
+parameter draws (the importance-sampling engine uses it). The two must agree
+to 1e-9 (``tests/model/test_likelihood.py``): change both together.
+
 Example
 -------
 >>> from beliefs.encode import encode                       # doctest: +SKIP

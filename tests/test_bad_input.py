@@ -34,6 +34,14 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+OUTCOME = """
+[outcome]
+adversary_posture = "firm"
+ally_posture = "support"
+adversary_type = "status_quo"
+adversary_type_basis = "A sentence (Author 2000, p. 1)."
+"""
+
 CATALOG_DUPES = """
 [[kinds]]
 id = "probe"
@@ -113,6 +121,16 @@ CASES: dict[str, tuple[str | bytes, dict[str, str], list[str]]] = {
     "binary_file": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", {}, ["binary"]),
     "unknown_key": (GOOD_SCENARIO.replace("polarity =", "polarty = 1\npolarity ="), {}, ["[scenario]", "polarty", "unknown key"]),
     "huge_timeline": (GOOD_SCENARIO + signal() * 2001, {}, ["2,001 signals", "limit"]),
+    "unknown_adversary_type": (
+        GOOD_SCENARIO + signal() + OUTCOME.replace('"status_quo"', '"revisionist"'),
+        {},
+        ["[outcome]", "adversary_type", "revisionist", "expansionist", "status_quo"],
+    ),
+    "adversary_type_without_basis": (
+        GOOD_SCENARIO + signal() + OUTCOME.split("adversary_type_basis")[0],
+        {},
+        ["[outcome]", "adversary_type_basis", "required"],
+    ),
 }
 
 

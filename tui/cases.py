@@ -121,6 +121,6 @@ def timeline_toml(timeline: Timeline) -> str:
         rows.append(row)
     doc["signals"] = rows
     if timeline.outcome is not None:
-        doc["outcome"] = timeline.outcome.model_dump(mode="json")
+        doc["outcome"] = timeline.outcome.toml_table()
     head = f"# Exported from the beliefs TUI ({timeline.source or timeline.name or 'timeline'}).\n"
     return head + tomli_w.dumps(doc)

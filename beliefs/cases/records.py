@@ -83,6 +83,7 @@ class Case:
     origin: str
     created_at: str
     updated_at: str
+    version: int = 0  # the log version when loaded (beliefs.cases.versions)
 
 
 def check_kind(signal: Signal, catalog: Catalog) -> None:

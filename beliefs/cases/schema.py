@@ -102,9 +102,14 @@ CREATE TABLE assessments (
 CREATE INDEX assessments_case ON assessments(case_id, id);
 """
 
-#: Version 3 (besides the AUTOINCREMENT rebuild, see :func:`_v3`): triggers that keep the
+#: Version 3: the reporting channel of each signal (null: a channel of its own).
+V3 = """
+ALTER TABLE signals ADD COLUMN channel TEXT;
+"""
+
+#: Version 4 (besides the AUTOINCREMENT rebuild, see :func:`_v4`): triggers that keep the
 #: log append-only against any connection, and the mark of a case being deleted.
-V3_TRIGGERS = """
+V4_TRIGGERS = """
 ALTER TABLE cases ADD COLUMN deleting INTEGER NOT NULL DEFAULT 0;
 DROP TRIGGER signals_no_delete;
 CREATE TRIGGER signals_no_delete BEFORE DELETE ON signals
@@ -141,7 +146,7 @@ CREATE TRIGGER assessments_no_update BEFORE UPDATE ON assessments
 BEGIN SELECT RAISE(ABORT, 'assessments are kept as computed: nothing is updated in place'); END;
 """
 
-#: The tables whose ``id INTEGER PRIMARY KEY`` becomes AUTOINCREMENT in version 3.
+#: The tables whose ``id INTEGER PRIMARY KEY`` becomes AUTOINCREMENT in version 4.
 AUTOINCREMENT_TABLES = ("cases", "signals", "retractions", "assessments")
 
 
@@ -158,8 +163,8 @@ def _with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
         return
     new_sql, n = re.subn(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", create, count=1, flags=re.I)
     if n != 1:
-        raise RuntimeError(f"migration 3: cannot find the id column of table {table}")
-    new_sql = re.sub(rf"^CREATE TABLE\s+{table}\b", f"CREATE TABLE {table}__v3", new_sql.strip(), count=1)
+        raise RuntimeError(f"migration 4: cannot find the id column of table {table}")
+    new_sql = re.sub(rf"^CREATE TABLE\s+{table}\b", f"CREATE TABLE {table}__v4", new_sql.strip(), count=1)
     others = [
         sql for (sql,) in conn.execute(
             "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
@@ -167,22 +172,22 @@ def _with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
         )
     ]  # fmt: skip
     conn.execute(new_sql)
-    conn.execute(f"INSERT INTO {table}__v3 SELECT * FROM {table}")
+    conn.execute(f"INSERT INTO {table}__v4 SELECT * FROM {table}")
     conn.execute(f"DROP TABLE {table}")
-    conn.execute(f"ALTER TABLE {table}__v3 RENAME TO {table}")
+    conn.execute(f"ALTER TABLE {table}__v4 RENAME TO {table}")
     for sql in others:
         conn.execute(sql)
 
 
-def _v3(conn: sqlite3.Connection) -> None:
+def _v4(conn: sqlite3.Connection) -> None:
     for table in AUTOINCREMENT_TABLES:
         _with_autoincrement(conn, table)
-    for statement in _statements(V3_TRIGGERS):
+    for statement in _statements(V4_TRIGGERS):
         conn.execute(statement)
 
 
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, _v3)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -24,7 +24,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,13 +44,18 @@ from beliefs.cases.records import (
     validate_name,
 )
 from beliefs.cases.schema import check_identity, migrate
+from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
 from beliefs.errors import BeliefsError, NotFoundError
-from beliefs.timeline import MAX_SIGNALS, Signal, Timeline
+from beliefs.text import STORED, check_text
+from beliefs.timeline import MAX_SIGNALS, Signal, Timeline, letter_conflicts, letter_message
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
     from models.engine import SamplerSettings
+
+#: The signal fields that ``load_case`` selects, in order.
+SIGNAL_FIELDS = ("date", "kind", "actor", "grade", "note", "source")
 
 #: Seconds a write waits for another process's write before giving up.
 BUSY_TIMEOUT = 10.0
@@ -62,6 +67,7 @@ __all__ = [
     "CaseStore",
     "CaseSummary",
     "LoggedSignal",
+    "StaleLogError",
     "check_kind",
     "is_bundled_catalog",
     "validate_name",
@@ -158,12 +164,28 @@ class CaseStore:
     # -- cases ------------------------------------------------------------------
 
     def create_case(
-        self, name: str, timeline: Timeline, catalog: Catalog, *, entered_by: str = "cli", origin: str = ""
+        self,
+        name: str,
+        timeline: Timeline,
+        catalog: Catalog,
+        *,
+        entered_by: str = "cli",
+        origin: str = "",
+        retraction_reasons: Mapping[int, str] | None = None,
     ) -> None:
-        """A new case from a timeline; its signals (retracted ones too) start the log."""
+        """A new case from a timeline; its signals (retracted ones too) start the log.
+
+        ``retraction_reasons`` maps the index of a retracted signal to the reason
+        given for it (default: "retracted in ORIGIN").
+        """
+        reasons = dict(retraction_reasons or {})
         validate_name(name)
         for sig in timeline.signals:
             check_kind(sig, catalog)
+        for i, j in letter_conflicts(timeline.signals):
+            old = timeline.signals[j]
+            msg = letter_message(str(timeline.signals[i].channel), timeline.signals[i].grade, old.grade, f"signals[{j}]")
+            raise BeliefsError(f"{timeline.source or timeline.name}: signals[{i}], channel: {msg}")
         scenario = timeline.scenario.model_copy(update={"catalog": None})
         scenario_json = json.dumps(
             {
@@ -185,12 +207,13 @@ class CaseStore:
                 (name, scenario_json, catalog.model_dump_json(), catalog.digest, origin, at, at),
             )
             case_id = cur.lastrowid
-            for sig in timeline.signals:
+            for i, sig in enumerate(timeline.signals):
                 sid = _insert_signal(conn, case_id, sig, at, entered_by, origin)
                 if sig.retracted:
+                    reason = reasons.get(i, "").strip() or f"retracted in {origin}"
                     conn.execute(
                         "INSERT INTO retractions (signal_id, reason, at, retracted_by) VALUES (?, ?, ?, ?)",
-                        (sid, f"retracted in {origin}", at, entered_by),
+                        (sid, reason, at, entered_by),
                     )
 
     def case_size(self, name: str) -> tuple[int, int]:
@@ -254,7 +277,7 @@ class CaseStore:
             case_id, scen, cat, digest, origin, created, updated = self._case_row(conn, name)
             rows = conn.execute(
                 "SELECT s.id, s.date, s.kind, s.actor, s.grade, s.note, s.source, s.entered_at,"
-                " s.entered_by, s.origin, r.reason, r.at"
+                " s.entered_by, s.origin, r.reason, r.at, s.channel"
                 " FROM signals s LEFT JOIN retractions r ON r.signal_id = s.id"
                 " WHERE s.case_id = ? ORDER BY s.id",
                 (case_id,),
@@ -263,19 +286,18 @@ class CaseStore:
                 ASSESSMENT_SELECT + " WHERE case_id = ? ORDER BY id DESC LIMIT 1",
                 (case_id,),
             ).fetchone()
+            version = log_version(conn, case_id)
         try:
-            catalog = Catalog.model_validate_json(cat)
+            # Rows are validated as stored data: text written by an older version is
+            # kept as it is and escaped when shown (beliefs.text).
+            catalog = Catalog.model_validate_json(cat, context=STORED)
             log = [
                 LoggedSignal(
                     id=r[0],
-                    signal=Signal(
-                        date=r[1],
-                        kind=r[2],
-                        actor=r[3],
-                        grade=r[4],
-                        note=r[5],
-                        source=r[6],
-                        retracted=r[10] is not None,
+                    signal=Signal.model_validate(
+                        dict(zip(SIGNAL_FIELDS, r[1:7], strict=True))
+                        | {"channel": r[12], "retracted": r[10] is not None},
+                        context=STORED,
                     ),
                     entered_at=r[7],
                     entered_by=r[8],
@@ -287,7 +309,8 @@ class CaseStore:
             ]
             parts = json.loads(scen)
             timeline = Timeline.model_validate(
-                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name}
+                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name},
+                context=STORED,
             )
         except (ValidationError, ValueError, KeyError) as exc:
             raise BeliefsError(f"{self.path}: case '{name}' is damaged: {exc}") from None
@@ -303,17 +326,37 @@ class CaseStore:
             origin=origin,
             created_at=created,
             updated_at=updated,
+            version=version,
         )
 
     # -- the signal log ---------------------------------------------------------
 
-    def add_signal(self, name: str, signal: Signal, entered_by: str = "cli", origin: str = "") -> int:
-        """Append a signal to the case's log; committed to disk when this returns its id."""
+    def log_version(self, name: str) -> int:
+        """The case's log version: signals plus retractions (see :mod:`beliefs.cases.versions`)."""
+        with self._read() as conn:
+            return log_version(conn, self._case_row(conn, name)[0])
+
+    def add_signal(
+        self,
+        name: str,
+        signal: Signal,
+        entered_by: str = "cli",
+        origin: str = "",
+        *,
+        expected_version: int | None = None,
+    ) -> int:
+        """Append a signal to the case's log; committed to disk when this returns its id.
+
+        With ``expected_version``, refuse (:class:`StaleLogError`, nothing written)
+        unless the log is still at that version; it is then one more.
+        """
         if signal.retracted:
             raise BeliefsError("a new signal cannot be retracted already: add it, then retract it")
         with self._write() as conn:
             case_id, _, cat, *_ = self._case_row(conn, name)
-            check_kind(signal, Catalog.model_validate_json(cat))
+            check_version(conn, name, case_id, expected_version)
+            check_kind(signal, Catalog.model_validate_json(cat, context=STORED))
+            _check_channel(conn, case_id, name, signal)
             n = conn.execute("SELECT count(*) FROM signals WHERE case_id = ?", (case_id,)).fetchone()[0]
             if n >= MAX_SIGNALS:
                 raise BeliefsError(f"case '{name}' has {n:,} signals; the limit is {MAX_SIGNALS:,}")
@@ -322,12 +365,25 @@ class CaseStore:
             conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
         return sid
 
-    def retract_signal(self, name: str, signal_id: int, reason: str, retracted_by: str = "cli") -> None:
-        """Record that a signal is withdrawn; it stays in the log, flagged."""
+    def retract_signal(
+        self,
+        name: str,
+        signal_id: int,
+        reason: str,
+        retracted_by: str = "cli",
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        """Record that a signal is withdrawn; it stays in the log, flagged (``expected_version``: as add_signal)."""
         if not reason.strip():
             raise BeliefsError("a retraction needs a reason (--reason)")
+        try:
+            check_text(reason.strip())
+        except ValueError as exc:
+            raise BeliefsError(f"the retraction reason {exc}") from None
         with self._write() as conn:
             case_id = self._case_row(conn, name)[0]
+            check_version(conn, name, case_id, expected_version)
             row = conn.execute("SELECT case_id FROM signals WHERE id = ?", (signal_id,)).fetchone()
             if row is None or row[0] != case_id:
                 raise NotFoundError(
@@ -351,8 +407,13 @@ class CaseStore:
         settings: SamplerSettings | None = None,
         *,
         signal_ids: list[int] | None = None,
+        expected_version: int | None = None,
     ) -> int:
-        """Store an assessment of the case with everything needed to reproduce it."""
+        """Store an assessment of the case with everything needed to reproduce it.
+
+        With ``expected_version``, refuse (:class:`StaleLogError`) an assessment
+        computed from a log that has changed since.
+        """
         from beliefs.assess import MODEL_VERSION
 
         diag = assessment.posterior.diagnostics
@@ -369,6 +430,7 @@ class CaseStore:
         diag_json = {**diag.to_json(), "tune": diag.tune, "seed": diag.seed, "mcse": diag.mcse}
         with self._write() as conn:
             case_id, _, _, digest, *_ = self._case_row(conn, name)
+            check_version(conn, name, case_id, expected_version)
             at = now()
             cur = conn.execute(
                 "INSERT INTO assessments (case_id, at, n_signals, signal_ids_json, summary_json, model_version,"
@@ -435,10 +497,29 @@ def _insert_signal(
     conn: sqlite3.Connection, case_id: Any, sig: Signal, at: str, entered_by: str, origin: str
 ) -> int:
     cur = conn.execute(
-        "INSERT INTO signals (case_id, date, kind, actor, grade, note, source, entered_at, entered_by, origin)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (case_id, sig.date.isoformat(), sig.kind, sig.actor, sig.grade, sig.note, sig.source,
+        "INSERT INTO signals (case_id, date, kind, actor, grade, note, source, channel, entered_at, entered_by,"
+        " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (case_id, sig.date.isoformat(), sig.kind, sig.actor, sig.grade, sig.note, sig.source, sig.channel,
          at, entered_by, origin),
     )  # fmt: skip
     assert cur.lastrowid is not None
     return cur.lastrowid
+
+
+def _check_channel(conn: sqlite3.Connection, case_id: Any, name: str, signal: Signal) -> None:
+    """Refuse a signal whose channel already carries another reliability letter."""
+    if signal.channel is None:
+        return
+    rows = conn.execute(
+        "SELECT s.id, s.date, s.kind, s.grade, s.channel FROM signals s"
+        " LEFT JOIN retractions r ON r.signal_id = s.id"
+        " WHERE s.case_id = ? AND s.channel IS NOT NULL AND r.id IS NULL ORDER BY s.id",
+        (case_id,),
+    ).fetchall()
+    earlier = [Signal(date=r[1], kind=r[2], grade=r[3], channel=r[4]) for r in rows]
+    for i, j in letter_conflicts([*earlier, signal]):
+        if i != len(earlier):
+            continue
+        sid, date, kind = rows[j][0], rows[j][1], rows[j][2]
+        msg = letter_message(signal.channel, signal.grade, rows[j][3], f"signal {sid} ({date}, {kind})")
+        raise BeliefsError(f"case '{name}': new signal ({signal.date}, {signal.kind}), channel: {msg}")

@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from beliefs.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, BeliefsError
+from beliefs.text import data_text, printable
 
 app = typer.Typer(
     name="beliefs",
@@ -34,8 +35,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)  # user text never turns into emoji either
+err_console = Console(stderr=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,7 +78,7 @@ def guarded(fn: F) -> F:
             if os.environ.get("BELIEFS_DEBUG"):
                 traceback.print_exc()
             err_console.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
+                f"[bold red]internal error:[/] {type(exc).__name__}: {safe_markup(str(exc))}\n"
                 "(set BELIEFS_DEBUG=1 for the traceback)",
                 highlight=False,
             )
@@ -101,15 +102,20 @@ def os_message(exc: OSError) -> str:
     return f"{where}: {reason}" if where else reason
 
 
+def safe_markup(text: str) -> str:
+    """Untrusted ``text`` to put inside rich markup: control characters visible, ``[`` escaped."""
+    return escape(printable(text, multiline=True))
+
+
 def _fail(message: str, code: int, label: str = "error: ") -> None:
     err_console.print(
-        (f"[bold red]{label}[/]" if label else "") + escape(message), highlight=False, soft_wrap=True
+        (f"[bold red]{label}[/]" if label else "") + safe_markup(message), highlight=False, soft_wrap=True
     )
     raise typer.Exit(code) from None
 
 
 def print_json(obj: Any) -> None:
-    """Write one JSON object to stdout."""
+    """Write one JSON object to stdout: strict JSON (no NaN), no raw control character."""
     try:
         text = json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
     except ValueError:  # NaN or infinity: JSON has no such numbers, so never print them as if it did
@@ -117,7 +123,7 @@ def print_json(obj: Any) -> None:
             "the result holds a non-finite number (NaN or infinity), which JSON cannot carry; "
             "check the inputs' magnitudes"
         ) from None
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(data_text(text) + "\n")
 
 
 def default_db() -> Path:

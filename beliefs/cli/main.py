@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, guarded, print_json
+from beliefs.cli.app import SEED_HELP, app, console, guarded, print_json, safe_markup
 from models.engine import SAMPLERS, SamplerSettings
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")]
@@ -74,12 +74,13 @@ def validate(
     timeline: Annotated[str, typer.Argument(help="Timeline file or bundled name.")],
 ) -> None:
     """Exit 0 if the timeline (and its catalog) is valid, else list every problem."""
+    from beliefs.text import shorten
     from beliefs.timeline import load_timeline
 
     tl, catalog = load_timeline(timeline)
     console.print(
-        f"[green]valid[/]: {tl.scenario.title} -- {len(tl.signals)} signals, "
-        f"catalog {catalog.source} ({len(catalog.kinds)} kinds)",
+        f"[green]valid[/]: {safe_markup(shorten(tl.scenario.title, 200))} -- {len(tl.signals)} signals, "
+        f"catalog {safe_markup(catalog.source)} ({len(catalog.kinds)} kinds)",
         highlight=False,
     )
 
@@ -108,6 +109,7 @@ def timelines(json_out: JsonOpt = False) -> None:
     """List the bundled crisis timelines."""
     from rich.table import Table
 
+    from beliefs.text import literal
     from beliefs.timeline import bundled_timelines, load_timeline
 
     rows: list[dict[str, Any]] = []
@@ -132,7 +134,7 @@ def timelines(json_out: JsonOpt = False) -> None:
     for col in ("name", "title", "polarity", "signals", "from", "to"):
         table.add_column(col, no_wrap=col != "title", ratio=1 if col == "title" else None)
     for r in rows:
-        table.add_row(r["name"], r["title"], r["polarity"], str(r["n_signals"]), r["first"] or "", r["last"] or "")
+        table.add_row(*(literal(r[k] or "") for k in ("name", "title", "polarity", "n_signals", "first", "last")))
     console.print(table)
 
 

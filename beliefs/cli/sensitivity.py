@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json, safe_markup
 
 
 @app.command()
@@ -47,7 +47,7 @@ def sensitivity(
         from beliefs.render.sensitivity_plot import write_plots
 
         for path in write_plots(result, plot):
-            err_console.print(f"wrote {path}", highlight=False)
+            err_console.print(safe_markup(f"wrote {path}"), highlight=False)
     if json_out:
         print_json(result)
     else:

@@ -209,3 +209,28 @@ def test_assessment_is_traceable(engine, short_july, db):
 
 
 # -- durability and concurrency -------------------------------------------------------
+
+
+def test_outcome_adversary_type_round_trips_through_store_and_export(db, tmp_path):
+    """The truth in hindsight is part of the outcome: stored, exported and imported unchanged."""
+    from beliefs.timeline import Outcome
+
+    tl, catalog = load_timeline("bosnia-1908")
+    truth = Outcome(
+        adversary_posture="conciliate",
+        ally_posture="restrain",
+        summary="s",
+        adversary_type="status_quo",
+        adversary_type_basis="A basis sentence (Historian 1999, p. 2).",
+    )
+    bare = truth.model_copy(update={"adversary_type": None, "adversary_type_basis": None})
+    with CaseStore(db) as store:
+        for name, outcome in (("with-type", truth), ("without-type", bare)):
+            store.create_case(name, tl.model_copy(update={"outcome": outcome}), catalog)
+            path = tmp_path / f"{name}.toml"
+            path.write_text(store.export_toml(name), encoding="utf-8")
+            store.import_toml(path, name=f"{name}-copy")
+            assert store.load_case(name).timeline.outcome == outcome
+            assert store.load_case(f"{name}-copy").timeline.outcome == outcome
+            assert load_timeline(path)[0].outcome == outcome
+    assert "adversary_type" not in (tmp_path / "without-type.toml").read_text()

@@ -62,8 +62,9 @@ def _dump(db: Path) -> list[tuple]:
 @pytest.mark.parametrize(
     "sql",
     [
-        "INSERT OR REPLACE INTO signals SELECT id, case_id, date, kind, actor, grade, 'rewritten', source,"
-        " entered_at, entered_by, origin FROM signals WHERE id = 1",
+        "INSERT OR REPLACE INTO signals (id, case_id, date, kind, actor, grade, note, entered_at, entered_by,"
+        " origin) SELECT id, case_id, date, kind, actor, grade, 'rewritten', entered_at, entered_by, origin"
+        " FROM signals WHERE id = 1",
         "REPLACE INTO retractions (signal_id, reason, at, retracted_by)"
         " SELECT signal_id, 'rewritten', at, retracted_by FROM retractions",
         "INSERT OR REPLACE INTO cases (id, name, scenario_json, catalog_json, catalog_digest, origin,"
