@@ -46,7 +46,7 @@ from beliefs.cases.records import (
 from beliefs.cases.schema import check_identity, migrate
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
-from beliefs.errors import BeliefsError, NotFoundError
+from beliefs.errors import BeliefsError, CaseNotFoundError, NotFoundError
 from beliefs.text import STORED, check_text
 from beliefs.timeline import MAX_SIGNALS, Signal, Timeline, letter_conflicts, letter_message
 
@@ -154,7 +154,7 @@ class CaseStore:
             import difflib
 
             hint = difflib.get_close_matches(name, names, n=3)
-            raise NotFoundError(
+            raise CaseNotFoundError(
                 f"no case called '{name}' in {self.path}"
                 + (f"; did you mean {', '.join(hint)}?" if hint else "")
                 + ("" if names else " (the database has no cases yet: `beliefs cases new`)")

@@ -128,5 +128,6 @@ def print_json(obj: Any) -> None:
 
 def default_db() -> Path:
     """``$XDG_DATA_HOME/beliefs/cases.db`` (``~/.local/share`` when unset)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "beliefs" / "cases.db"
+    from beliefs.cases.service import default_db as db
+
+    return db()
