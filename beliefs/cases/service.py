@@ -7,22 +7,28 @@ history, with the ids of the signals it used.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from beliefs.cases.store import CaseStore
 from beliefs.catalog import Catalog
+from beliefs.interrupts import storing
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
 
 
-def open_store(db: str | Path | None) -> CaseStore:
-    """The case store at ``db`` (default: ``$XDG_DATA_HOME/beliefs/cases.db``)."""
-    from beliefs.cli.app import default_db
+def default_db() -> Path:
+    """``$XDG_DATA_HOME/beliefs/cases.db`` (``~/.local/share`` when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "beliefs" / "cases.db"
 
+
+def open_store(db: str | Path | None) -> CaseStore:
+    """The case store at ``db`` (default: :func:`default_db`)."""
     return CaseStore(default_db() if db is None else db)
 
 
@@ -40,7 +46,8 @@ def case_for_assess(
     ]
 
     def record(assessment: Assessment) -> int:
-        with open_store(db) as st:
+        # Only a finished run is stored: refuse after an interrupt, and let none cut the write.
+        with storing("the assessment"), open_store(db) as st:
             return st.record_assessment(name, assessment, signal_ids=active_ids)
 
     return case.timeline, case.catalog, list(case.timeline.signals), record
