@@ -38,8 +38,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -58,54 +59,94 @@ KEEP_LOG_RATIO = -40.0
 COLUMN_BUDGET_BYTES = 96 * 2**20
 
 
+ColumnKey = tuple[int, float, float]  # (kind, item weight q, blur gamma)
+ChannelKey = tuple[float, tuple[tuple[ColumnKey, int], ...]]  # (rho, its reports' columns and counts)
+
+
 @dataclass
 class PriorSample:
-    """One seeded prior sample and the likelihood columns computed on it so far."""
+    """One seeded prior sample and what has been computed on it so far.
+
+    Caches, each keyed by what determines it: the likelihood column of each
+    distinct adversary report (kind, q, blur) and ally report (kind, q), and
+    each reporting channel's contribution ``log p(R_c | T, theta)`` (by its
+    letter weight and the multiset of its reports' columns). A new signal thus
+    costs one new column and one channel's recombination; the type
+    log-likelihoods are sums of cached channel contributions taken in a
+    canonical order, so equal signal logs give bit-identical results however
+    they were reached (a retraction restores the numbers from before).
+    """
 
     theta: lk.Theta
-    adversary: OrderedDict[tuple[int, float, float], tuple[FloatArray, FloatArray]] = field(
-        default_factory=OrderedDict
-    )
+    adversary: OrderedDict[ColumnKey, tuple[FloatArray, FloatArray]] = field(default_factory=OrderedDict)
+    channels: OrderedDict[ChannelKey, tuple[FloatArray, FloatArray]] = field(default_factory=OrderedDict)
     ally: OrderedDict[tuple[int, float], FloatArray] = field(default_factory=OrderedDict)
     columns_computed: int = 0
 
     def _trim(self) -> None:
         per_column = self.theta.n * 8
-        while (2 * len(self.adversary) + len(self.ally)) * per_column > COLUMN_BUDGET_BYTES:
-            (self.adversary if len(self.adversary) >= len(self.ally) else self.ally).popitem(last=False)
+        caches: list[OrderedDict[Any, Any]] = [self.adversary, self.channels, self.ally]
+        while sum(len(c) * (1 if c is self.ally else 2) for c in caches) * per_column > COLUMN_BUDGET_BYTES:
+            max(caches, key=len).popitem(last=False)
+
+    def _columns(self, keys: list[ColumnKey], inputs: ModelInputs) -> None:
+        missing = [key for key in dict.fromkeys(keys) if key not in self.adversary]
+        if missing:
+            km = np.array([k[0] for k in missing], dtype=np.int64)
+            qm = np.array([k[1] for k in missing])
+            a_exp, a_sq = lk.adversary_columns(self.theta, inputs.catalog, inputs.gamma, km, qm)
+            for j, key in enumerate(missing):
+                self.adversary[key] = (a_exp[:, j].copy(), a_sq[:, j].copy())
+            self.columns_computed += len(missing)
+
+    def _channel(self, key: ChannelKey) -> tuple[FloatArray, FloatArray]:
+        if key not in self.channels:
+            rho, members = key
+            cols = [self.adversary[k] for k, _ in members]
+            counts = np.array([n for _, n in members], dtype=float)
+            a_exp = np.column_stack([c[0] for c in cols])
+            a_sq = np.column_stack([c[1] for c in cols])
+            l_exp, l_sq = lk.channel_logliks(
+                (a_exp @ counts)[:, None],
+                (a_sq @ counts)[:, None],
+                (np.maximum(a_exp, a_sq) @ counts)[:, None],
+                np.array([rho]),
+            )
+            self.channels[key] = (l_exp[:, 0], l_sq[:, 0])
+        return self.channels[key]
 
     def loglik(self, inputs: ModelInputs) -> lk.LogLik:
-        """The untempered log-likelihoods of ``inputs``' reports on this sample.
-
-        Each distinct (kind, q) column is computed once per sample and blur; the
-        sums are taken in the canonical (sorted) order of the distinct reports,
-        so equal multisets of reports give bit-identical results however they
-        were reached.
-        """
-        theta, cat, n = self.theta, inputs.catalog, self.theta.n
-        kinds, qs, counts = lk.distinct_reports(inputs.adversary_kind, inputs.adversary_q)
+        """The untempered log-likelihoods of ``inputs``' reports on this sample (equal to
+        :func:`models.likelihood.loglik`, up to the order of floating-point sums)."""
+        n = self.theta.n
+        kinds = np.asarray(inputs.adversary_kind, dtype=np.int64)
+        l_exp, l_sq = np.zeros(n), np.zeros(n)
         if kinds.size:
-            keys = [(int(k), float(q), float(inputs.gamma)) for k, q in zip(kinds, qs, strict=True)]
-            missing = [key for key in keys if key not in self.adversary]
-            if missing:
-                km = np.array([k[0] for k in missing], dtype=np.int64)
-                qm = np.array([k[1] for k in missing])
-                a_exp, a_sq = lk.adversary_columns(theta, cat, inputs.gamma, km, qm)
-                for j, key in enumerate(missing):
-                    self.adversary[key] = (a_exp[:, j].copy(), a_sq[:, j].copy())
-                self.columns_computed += len(missing)
-            cols_exp = np.column_stack([self.adversary[k][0] for k in keys])
-            cols_sq = np.column_stack([self.adversary[k][1] for k in keys])
-            l_exp, l_sq = lk.combine_adversary(cols_exp, cols_sq, counts)
-        else:
-            l_exp, l_sq = np.zeros(n), np.zeros(n)
-        kinds, qs, counts = lk.distinct_reports(inputs.ally_kind, inputs.ally_q)
-        if kinds.size:
-            akeys = [(int(k), float(q)) for k, q in zip(kinds, qs, strict=True)]
+            gamma = float(inputs.gamma)
+            keys = [(int(k), float(q), gamma) for k, q in zip(kinds, np.asarray(inputs.adversary_q), strict=True)]
+            self._columns(keys, inputs)
+            members: dict[int, Counter[ColumnKey]] = {}
+            for key, ch in zip(keys, np.asarray(inputs.adversary_channel, dtype=np.int64), strict=True):
+                members.setdefault(int(ch), Counter())[key] += 1
+            rho = np.asarray(inputs.channel_rho, dtype=float)
+            channel_keys = Counter(
+                (float(rho[ch]), tuple(sorted(m.items()))) for ch, m in members.items()
+            )
+            for ckey in sorted(channel_keys):
+                c_exp, c_sq = self._channel(ckey)
+                count = channel_keys[ckey]
+                l_exp = l_exp + count * c_exp
+                l_sq = l_sq + count * c_sq
+        kinds_a, qs, counts = lk.distinct_reports(inputs.ally_kind, inputs.ally_q)
+        if kinds_a.size:
+            akeys = [(int(k), float(q)) for k, q in zip(kinds_a, qs, strict=True)]
             amissing = [key for key in akeys if key not in self.ally]
             if amissing:
                 cols = lk.ally_columns(
-                    theta, cat, np.array([k[0] for k in amissing]), np.array([k[1] for k in amissing])
+                    self.theta,
+                    inputs.catalog,
+                    np.array([k[0] for k in amissing]),
+                    np.array([k[1] for k in amissing]),
                 )
                 for j, akey in enumerate(amissing):
                     self.ally[akey] = cols[:, j].copy()
