@@ -55,7 +55,7 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from beliefs.interrupts import Interrupted, interruptible, interrupted
+        from beliefs.interrupts import Interrupted, interrupted, interruptible
 
         try:
             with interruptible():
