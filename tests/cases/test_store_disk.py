@@ -95,7 +95,9 @@ def test_sqlite_full_is_a_storage_error(db):
     pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
     store._conn.execute(f"PRAGMA max_page_count = {pages}")  # "database or disk is full"
     with pytest.raises(StorageError, match="full") as err:
-        store.add_signal("j", Signal(date=dt.date(1914, 8, 1), kind="ultimatum", grade="B2", note="y" * 50_000))
+        store.add_signal(
+            "j", Signal(date=dt.date(1914, 8, 1), kind="ultimatum", grade="B2", note="y" * 50_000)
+        )
     assert err.value.exit_code == EXIT_IO and str(db) in str(err.value)
     store.close()
     assert _dump(db) == before
