@@ -43,7 +43,7 @@ from beliefs.cases.records import (
     now,
     validate_name,
 )
-from beliefs.cases.schema import check_identity, migrate
+from beliefs.cases.schema import check_identity, migrate, rollback
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
 from beliefs.errors import BeliefsError, CaseNotFoundError, NotFoundError
@@ -125,7 +125,7 @@ class CaseStore:
                 yield self._conn
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                rollback(self._conn)
                 raise
 
     @contextlib.contextmanager

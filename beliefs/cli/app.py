@@ -59,11 +59,18 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from beliefs.interrupts import Interrupted, interruptible
+        from beliefs.interrupts import Interrupted, interrupted, interruptible
 
         try:
             with interruptible():
-                return fn(*args, **kwargs)
+                try:
+                    return fn(*args, **kwargs)
+                except Exception:
+                    # After Ctrl-C a sampler may fail on its truncated run ("Not enough
+                    # samples"): the interrupt is the cause, report that.
+                    if interrupted():
+                        raise Interrupted() from None
+                    raise
         except BeliefsError as exc:
             _fail(str(exc), getattr(exc, "exit_code", EXIT_BAD_INPUT))
         except (typer.Exit, typer.Abort):
