@@ -218,14 +218,16 @@ class ImportanceSampler:
         # Keep the draws that carry weight (see KEEP_LOG_RATIO): the summaries are
         # unchanged to ~1e-13, the decision layer gets faster, and no subnormal
         # number (100x slower arithmetic) reaches it.
-        keep = np.nonzero(log_w > np.max(log_w) + KEEP_LOG_RATIO)[0]
-        w = w[keep] / w[keep].sum()
-        # P(exp | theta) below 1e-200 is 0 for every purpose, and keeps products finite and normal.
-        p = np.maximum(ll.p_expansionist(p0, tau)[keep], 1e-200)
         th = sample.theta
-        r, c, e, s = th.r[keep], th.c[keep], th.e[keep], th.s[keep]
+        # P(exp | theta) below 1e-200 is 0 for every purpose, and keeps products finite and normal.
+        p = np.maximum(ll.p_expansionist(p0, tau), 1e-200)
+        r, c, e, s = th.r, th.c, th.e, th.s
+        keep = np.nonzero(log_w > np.max(log_w) + KEEP_LOG_RATIO)[0]
+        if len(keep) < th.n:
+            w = w[keep] / w[keep].sum()
+            p, r, c, e, s = p[keep], r[keep], c[keep], e[keep], s[keep]
         mcse = {name: weighted.mcse_mean(x, w) for name, x in (("p_expansionist", p), ("r", r), ("c", c))}
-        n = len(keep)
+        n = len(p)
         diag = Diagnostics(
             sampler="importance",
             chains=1,
