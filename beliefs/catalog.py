@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from beliefs.errors import InputError, Problem
+from beliefs.text import Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
 RELIABILITY = "ABCDEF"
@@ -93,24 +94,24 @@ class AdversaryKind(Strict):
     """A kind of adversary behaviour with uncertain likelihoods under each type."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str = Field(min_length=1)
+    label: Line = Field(min_length=1)
     about: Literal["adversary"]
     military: bool
     given_expansionist: BetaPrior
     given_status_quo: BetaPrior
-    rationale: str = Field(min_length=1)
+    rationale: Prose = Field(min_length=1)
 
 
 class AllyKind(Strict):
     """A kind of ally behaviour: evidence on its reliability or recklessness."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str = Field(min_length=1)
+    label: Line = Field(min_length=1)
     about: Literal["ally"]
     axis: Literal["reliability", "recklessness"]
     direction: Literal[1, -1]
     delta: Annotated[float, Field(gt=0.0, le=1.0)]
-    rationale: str = Field(min_length=1)
+    rationale: Prose = Field(min_length=1)
 
 
 Kind = Annotated[AdversaryKind | AllyKind, Field(discriminator="about")]

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
 from beliefs.errors import InputError, NotFoundError, Problem
+from beliefs.text import Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
 #: More signals than this in one timeline is refused (a "huge timeline").
@@ -29,21 +32,43 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 Grade = Annotated[str, Field(pattern=r"^[A-F][1-6]$")]
 
+#: The longest channel name accepted.
+MAX_CHANNEL = 80
+#: Bidirectional-override characters: they reorder what a terminal shows.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def one_line_text(value: str, limit: int) -> str:
+    """``value`` stripped; refused if it spans lines, holds control bytes or is too long."""
+    text = value.strip()
+    bad = [c for c in text if unicodedata.category(c) == "Cc" or c in _BIDI]
+    if bad:
+        what = "a line break" if any(c in "\r\n" for c in bad) else f"a control character ({bad[0]!r})"
+        raise ValueError(f"must be a single line of text without control characters; it holds {what}")
+    if len(text) > limit:
+        raise ValueError(f"is {len(text)} characters long; the limit is {limit}")
+    return text
+
+
+def channel_key(channel: str | None) -> str | None:
+    """The identity of a channel: case and spacing do not make another channel."""
+    return None if channel is None else " ".join(channel.split()).casefold()
+
 
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
-    title: str = Field(min_length=1)
-    perspective: str = Field(min_length=1)
-    ally: str = Field(min_length=1)
-    adversary: str = Field(min_length=1)
+    title: Line = Field(min_length=1)
+    perspective: Line = Field(min_length=1)
+    ally: Line = Field(min_length=1)
+    adversary: Line = Field(min_length=1)
     polarity: Literal["multipolar", "bipolar"]
     offense_advantage: Unit
     distinguishability: Unit
     prior_expansionist: OpenUnit
     ally_reliability: BetaPrior
     ally_recklessness: BetaPrior
-    catalog: str | None = None
+    catalog: Line | None = None
 
 
 class Payoffs(Strict):
@@ -61,12 +86,20 @@ class Signal(Strict):
     """One observed, source-graded signal."""
 
     date: dt.date
-    kind: str = Field(min_length=1)
-    actor: str = ""
+    kind: Line = Field(min_length=1)
+    actor: Line = ""
     grade: Grade
-    note: str = ""
-    source: str | None = None
+    note: Prose = ""
+    source: Line | None = None
+    channel: Line | None = None
     retracted: bool = False
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel_text(cls, v: Any, info: ValidationInfo) -> Any:
+        if not isinstance(v, str) or (info.context or {}).get("stored"):
+            return v
+        return one_line_text(v, MAX_CHANNEL) or None
 
     @field_validator("date", mode="before")
     @classmethod
@@ -93,9 +126,9 @@ class Outcome(Strict):
 
     adversary_posture: Literal["firm", "conciliate", "mixed"]
     ally_posture: Literal["support", "restrain", "mixed"]
-    summary: str = ""
+    summary: Prose = ""
     adversary_type: Literal["expansionist", "status_quo"] | None = None
-    adversary_type_basis: str | None = None
+    adversary_type_basis: Prose | None = None
 
     def toml_table(self) -> dict[str, Any]:
         """The ``[outcome]`` table as a TOML writer takes it (no empty optional keys)."""
@@ -111,6 +144,16 @@ class Timeline(Strict):
     outcome: Outcome | None = None
     source: str = ""
     name: str = ""
+
+    @property
+    def channels(self) -> list[str]:
+        """The channels named in the log, as first written, in order of first use."""
+        seen: dict[str, str] = {}
+        for sig in self.signals:
+            key = channel_key(sig.channel)
+            if key is not None and key not in seen:
+                seen[key] = str(sig.channel)
+        return list(seen.values())
 
     @property
     def active_signals(self) -> list[Signal]:
@@ -237,6 +280,51 @@ def _cross_check(signals: list[Any], catalog: Catalog, file: str, strict: bool) 
             previous = date
         if strict and not sig.get("source"):
             problems.append(Problem(file, entry, "source", "bundled timelines need a source on every signal"))
+    problems += _channel_letters(signals, file)
+    return problems
+
+
+def letter_conflicts(signals: Sequence[Signal]) -> list[tuple[int, int]]:
+    """``(i, j)`` for every active signal ``i`` whose channel's first active report ``j`` has another letter."""
+    first: dict[str, int] = {}
+    out: list[tuple[int, int]] = []
+    for i, sig in enumerate(signals):
+        key = channel_key(sig.channel)
+        if key is None or sig.retracted:
+            continue
+        j = first.setdefault(key, i)
+        if signals[j].grade[0] != sig.grade[0]:
+            out.append((i, j))
+    return out
+
+
+def letter_message(channel: str, new_grade: str, old_grade: str, old_name: str) -> str:
+    """Why a signal's letter is refused on its channel (names the other signal)."""
+    return (
+        f"channel '{channel}' is graded {old_grade[0]} by {old_name} (grade {old_grade}) but {new_grade[0]} "
+        f"here (grade {new_grade}): the letter grades the channel, so all its reports share one letter"
+    )
+
+
+def _channel_letters(signals: list[Any], file: str) -> list[Problem]:
+    """A problem for every active signal whose channel already carries another letter."""
+    problems: list[Problem] = []
+    first: dict[str, tuple[int, str]] = {}  # channel key -> (index, grade) of its first active report
+    for i, sig in enumerate(signals):
+        if not isinstance(sig, dict) or sig.get("retracted") is True:
+            continue
+        channel, grade = sig.get("channel"), sig.get("grade")
+        if not isinstance(channel, str) or not isinstance(grade, str) or len(grade) != 2:
+            continue
+        key = channel_key(channel)
+        if not key:
+            continue
+        if key not in first:
+            first[key] = (i, grade)
+        elif first[key][1][0] != grade[0]:
+            j, old = first[key]
+            msg = letter_message(channel.strip(), grade, old, f"signals[{j}]")
+            problems.append(Problem(file, f"signals[{i}]", "channel", msg))
     return problems
 
 

@@ -14,6 +14,12 @@ from beliefs.errors import InputError, Problem
 #: Files larger than this are refused before parsing (a "huge timeline").
 MAX_FILE_BYTES = 5_000_000
 
+#: Longest quoted value in an error message (a huge string is cut).
+MAX_QUOTED = 80
+
+#: Longest quoted value in an error message (a huge string is cut).
+MAX_QUOTED = 80
+
 EntryNamer = Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]
 
 
@@ -40,12 +46,15 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(
             [Problem(file, "", "", f"not UTF-8 text (byte {exc.start}): is this a TOML file?")]
         ) from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some Windows editors write
     if not text.strip():
         raise InputError([Problem(file, "", "", "the file is empty")])
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, "", "", f"malformed TOML: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(file, "", "", "arrays or tables nested too deeply to be a timeline")]) from None
 
 
 def _default_namer(loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
@@ -79,7 +88,10 @@ def _message(err: Any) -> str:
         msg = msg[len("Value error, ") :]
     value = err.get("input")
     if err["type"] not in ("missing", "extra_forbidden") and not isinstance(value, dict | list):
-        msg += f" (got {value!r})"
+        shown = repr(value)  # repr: control characters escaped, strings quoted
+        if len(shown) > MAX_QUOTED:
+            shown = shown[: MAX_QUOTED - 1] + "…"
+        msg += f" (got {shown})"
     return msg
 
 

@@ -90,7 +90,12 @@ CREATE TABLE assessments (
 CREATE INDEX assessments_case ON assessments(case_id, id);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+#: Version 3: the reporting channel of each signal (null: a channel of its own).
+V3 = """
+ALTER TABLE signals ADD COLUMN channel TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,6 +7,7 @@ history, with the ids of the signals it used.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,10 +20,14 @@ if TYPE_CHECKING:
     from beliefs.assess import Assessment
 
 
-def open_store(db: str | Path | None) -> CaseStore:
-    """The case store at ``db`` (default: ``$XDG_DATA_HOME/beliefs/cases.db``)."""
-    from beliefs.cli.app import default_db
+def default_db() -> Path:
+    """``$XDG_DATA_HOME/beliefs/cases.db`` (``~/.local/share`` when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "beliefs" / "cases.db"
 
+
+def open_store(db: str | Path | None) -> CaseStore:
+    """The case store at ``db`` (default: :func:`default_db`)."""
     return CaseStore(default_db() if db is None else db)
 
 

@@ -45,12 +45,16 @@ from beliefs.cases.records import (
 from beliefs.cases.schema import check_file, check_identity, migrate
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
-from beliefs.errors import BeliefsError, NotFoundError
-from beliefs.timeline import MAX_SIGNALS, Signal, Timeline
+from beliefs.errors import BeliefsError, CaseNotFoundError, NotFoundError
+from beliefs.text import STORED, check_text
+from beliefs.timeline import MAX_SIGNALS, Signal, Timeline, letter_conflicts, letter_message
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
     from models.engine import SamplerSettings
+
+#: The signal fields that ``load_case`` selects, in order.
+SIGNAL_FIELDS = ("date", "kind", "actor", "grade", "note", "source")
 
 #: Seconds a write waits for another process's write before giving up.
 BUSY_TIMEOUT = 10.0
@@ -159,7 +163,7 @@ class CaseStore:
             import difflib
 
             hint = difflib.get_close_matches(name, names, n=3)
-            raise NotFoundError(
+            raise CaseNotFoundError(
                 f"no case called '{name}' in {self.path}"
                 + (f"; did you mean {', '.join(hint)}?" if hint else "")
                 + ("" if names else " (the database has no cases yet: `beliefs cases new`)")
@@ -187,6 +191,10 @@ class CaseStore:
         validate_name(name)
         for sig in timeline.signals:
             check_kind(sig, catalog)
+        for i, j in letter_conflicts(timeline.signals):
+            old = timeline.signals[j]
+            msg = letter_message(str(timeline.signals[i].channel), timeline.signals[i].grade, old.grade, f"signals[{j}]")
+            raise BeliefsError(f"{timeline.source or timeline.name}: signals[{i}], channel: {msg}")
         scenario = timeline.scenario.model_copy(update={"catalog": None})
         scenario_json = json.dumps(
             {
@@ -245,7 +253,7 @@ class CaseStore:
             case_id, scen, cat, digest, origin, created, updated = self._case_row(conn, name)
             rows = conn.execute(
                 "SELECT s.id, s.date, s.kind, s.actor, s.grade, s.note, s.source, s.entered_at,"
-                " s.entered_by, s.origin, r.reason, r.at"
+                " s.entered_by, s.origin, r.reason, r.at, s.channel"
                 " FROM signals s LEFT JOIN retractions r ON r.signal_id = s.id"
                 " WHERE s.case_id = ? ORDER BY s.id",
                 (case_id,),
@@ -256,18 +264,16 @@ class CaseStore:
             ).fetchone()
             version = log_version(conn, case_id)
         try:
-            catalog = Catalog.model_validate_json(cat)
+            # Rows are validated as stored data: text written by an older version is
+            # kept as it is and escaped when shown (beliefs.text).
+            catalog = Catalog.model_validate_json(cat, context=STORED)
             log = [
                 LoggedSignal(
                     id=r[0],
-                    signal=Signal(
-                        date=r[1],
-                        kind=r[2],
-                        actor=r[3],
-                        grade=r[4],
-                        note=r[5],
-                        source=r[6],
-                        retracted=r[10] is not None,
+                    signal=Signal.model_validate(
+                        dict(zip(SIGNAL_FIELDS, r[1:7], strict=True))
+                        | {"channel": r[12], "retracted": r[10] is not None},
+                        context=STORED,
                     ),
                     entered_at=r[7],
                     entered_by=r[8],
@@ -279,7 +285,8 @@ class CaseStore:
             ]
             parts = json.loads(scen)
             timeline = Timeline.model_validate(
-                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name}
+                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name},
+                context=STORED,
             )
         except (ValidationError, ValueError, KeyError) as exc:
             raise BeliefsError(f"{self.path}: case '{name}' is damaged: {exc}") from None
@@ -324,7 +331,8 @@ class CaseStore:
         with self._write() as conn:
             case_id, _, cat, *_ = self._case_row(conn, name)
             check_version(conn, name, case_id, expected_version)
-            check_kind(signal, Catalog.model_validate_json(cat))
+            check_kind(signal, Catalog.model_validate_json(cat, context=STORED))
+            _check_channel(conn, case_id, name, signal)
             n = conn.execute("SELECT count(*) FROM signals WHERE case_id = ?", (case_id,)).fetchone()[0]
             if n >= MAX_SIGNALS:
                 raise BeliefsError(f"case '{name}' has {n:,} signals; the limit is {MAX_SIGNALS:,}")
@@ -345,6 +353,10 @@ class CaseStore:
         """Record that a signal is withdrawn; it stays in the log, flagged (``expected_version``: as add_signal)."""
         if not reason.strip():
             raise BeliefsError("a retraction needs a reason (--reason)")
+        try:
+            check_text(reason.strip())
+        except ValueError as exc:
+            raise BeliefsError(f"the retraction reason {exc}") from None
         with self._write() as conn:
             case_id = self._case_row(conn, name)[0]
             check_version(conn, name, case_id, expected_version)
@@ -461,10 +473,29 @@ def _insert_signal(
     conn: sqlite3.Connection, case_id: Any, sig: Signal, at: str, entered_by: str, origin: str
 ) -> int:
     cur = conn.execute(
-        "INSERT INTO signals (case_id, date, kind, actor, grade, note, source, entered_at, entered_by, origin)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (case_id, sig.date.isoformat(), sig.kind, sig.actor, sig.grade, sig.note, sig.source,
+        "INSERT INTO signals (case_id, date, kind, actor, grade, note, source, channel, entered_at, entered_by,"
+        " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (case_id, sig.date.isoformat(), sig.kind, sig.actor, sig.grade, sig.note, sig.source, sig.channel,
          at, entered_by, origin),
     )  # fmt: skip
     assert cur.lastrowid is not None
     return cur.lastrowid
+
+
+def _check_channel(conn: sqlite3.Connection, case_id: Any, name: str, signal: Signal) -> None:
+    """Refuse a signal whose channel already carries another reliability letter."""
+    if signal.channel is None:
+        return
+    rows = conn.execute(
+        "SELECT s.id, s.date, s.kind, s.grade, s.channel FROM signals s"
+        " LEFT JOIN retractions r ON r.signal_id = s.id"
+        " WHERE s.case_id = ? AND s.channel IS NOT NULL AND r.id IS NULL ORDER BY s.id",
+        (case_id,),
+    ).fetchall()
+    earlier = [Signal(date=r[1], kind=r[2], grade=r[3], channel=r[4]) for r in rows]
+    for i, j in letter_conflicts([*earlier, signal]):
+        if i != len(earlier):
+            continue
+        sid, date, kind = rows[j][0], rows[j][1], rows[j][2]
+        msg = letter_message(signal.channel, signal.grade, rows[j][3], f"signal {sid} ({date}, {kind})")
+        raise BeliefsError(f"case '{name}': new signal ({signal.date}, {signal.kind}), channel: {msg}")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import tomli_w
 
 from beliefs.errors import BeliefsError
+from beliefs.text import data_text
 
 if TYPE_CHECKING:
     from beliefs.cases.records import Case
@@ -48,7 +49,7 @@ def case_to_toml(case: Case, catalog_file: str | None = None) -> str:
     if tl.outcome is not None:
         doc["outcome"] = tl.outcome.toml_table()
     head = f"# Exported from beliefs case '{case.name}' (origin: {case.origin or 'unknown'}).\n"
-    return head + tomli_w.dumps(doc)
+    return data_text(head + tomli_w.dumps(doc))
 
 
 def _signal_table(sig: Any) -> dict[str, Any]:
@@ -61,6 +62,8 @@ def _signal_table(sig: Any) -> dict[str, Any]:
     }
     if sig.source is not None:
         out["source"] = sig.source
+    if sig.channel is not None:
+        out["channel"] = sig.channel
     if sig.retracted:
         out["retracted"] = True
     return out

@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from beliefs.errors import BeliefsError
+from beliefs.text import data_text, printable
 
 app = typer.Typer(
     name="beliefs",
@@ -32,8 +33,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)  # user text never turns into emoji either
+err_console = Console(stderr=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +50,7 @@ def guarded(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except BeliefsError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {safe_markup(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
@@ -57,7 +58,7 @@ def guarded(fn: F) -> F:
             if os.environ.get("BELIEFS_DEBUG"):
                 traceback.print_exc()
             err_console.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
+                f"[bold red]internal error:[/] {type(exc).__name__}: {safe_markup(str(exc))}\n"
                 "(set BELIEFS_DEBUG=1 for the traceback)",
                 highlight=False,
             )
@@ -66,12 +67,18 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def safe_markup(text: str) -> str:
+    """Untrusted ``text`` to put inside rich markup: control characters visible, ``[`` escaped."""
+    return escape(printable(text, multiline=True))
+
+
 def print_json(obj: Any) -> None:
-    """Write one JSON object to stdout."""
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    """Write one JSON object to stdout (no raw control character, even inside strings)."""
+    sys.stdout.write(data_text(json.dumps(obj, indent=2, ensure_ascii=False)) + "\n")
 
 
 def default_db() -> Path:
     """``$XDG_DATA_HOME/beliefs/cases.db`` (``~/.local/share`` when unset)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "beliefs" / "cases.db"
+    from beliefs.cases.service import default_db as db
+
+    return db()

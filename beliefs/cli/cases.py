@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from beliefs.cli.app import DB_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import DB_HELP, app, console, err_console, guarded, print_json, safe_markup
 
 if TYPE_CHECKING:
     from beliefs.cases.store import Case, CaseStore
@@ -56,7 +56,9 @@ def cases_new(
     timeline, catalog = load_timeline(source, strict=False)
     with _store(db) as store:
         store.create_case(name, timeline, catalog, entered_by=_who(), origin=source)
-    console.print(f"created case [bold]{name}[/] with {len(timeline.signals)} signal(s)", highlight=False)
+    console.print(
+        f"created case [bold]{safe_markup(name)}[/] with {len(timeline.signals)} signal(s)", highlight=False
+    )
 
 
 @cases_app.command("list")
@@ -73,11 +75,15 @@ def cases_list(db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json"
         return
     from rich.table import Table
 
+    from beliefs.text import literal
+
     table = Table(title="Cases", title_justify="left")
     for col in ("name", "title", "signals", "retracted", "updated"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r.name, r.title, str(r.n_signals), str(r.n_retracted), r.updated_at[:19])
+        table.add_row(
+            literal(r.name), literal(r.title), str(r.n_signals), str(r.n_retracted), literal(r.updated_at[:19])
+        )
     console.print(table)
 
 
@@ -116,54 +122,65 @@ def case_json(case: Case) -> dict[str, Any]:
 
 
 def _show(case: Case) -> None:
+    """The case as text: every stored string is shown literally (beliefs.text), never as markup."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
+
+    from beliefs.text import literal, printable, shorten
 
     s = case.timeline.scenario
-    console.print(
-        f"[bold]{case.name}[/]: {s.title}\n"
-        f"{s.perspective} facing {s.adversary}, ally {s.ally}; {s.polarity}, "
-        f"prior P(expansionist) = {s.prior_expansionist}",
-        highlight=False,
-    )
+    head = Text.assemble(
+        literal(case.name, "bold"), ": ", literal(s.title), "\n",
+        literal(f"{s.perspective} facing {s.adversary}, ally {s.ally}; {s.polarity}, "
+                f"prior P(expansionist) = {s.prior_expansionist}"),
+    )  # fmt: skip
+    console.print(head)
     table = Table(
         title="Signal log (entry order)", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False
     )
+    # The channel column only when the log names channels: at 80 columns the note keeps its room.
+    channels = any(e.signal.channel for e in case.log)
     widths = {"id": 3, "date": 10, "kind": 18, "actor": 10, "grade": 5, "status": 9}
-    for col in ("id", "date", "kind", "actor", "grade", "status", "note"):
+    if channels:
+        widths.update(kind=16, channel=10)
+    for col in ("id", "date", "kind", "actor", "grade", "channel", "status", "note"):
+        if col == "channel" and not channels:
+            continue
         width = widths.get(col)
         table.add_column(col, no_wrap=True, overflow="ellipsis", width=width)
-    room = max(12, console.width - sum(widths.values()) - len(widths) - 1)
+    room = max(8, console.width - sum(widths.values()) - len(widths) - 1)
     for e in case.log:
         sig = e.signal
         table.add_row(
-            str(e.id), str(sig.date), sig.kind, sig.actor, sig.grade,
-            "[red]RETRACTED[/]" if sig.retracted else "active",
-            sig.note if len(sig.note) <= room else sig.note[: room - 1] + "…",
+            str(e.id), literal(sig.date), literal(sig.kind), literal(sig.actor), literal(sig.grade),
+            *([literal(sig.channel or "")] if channels else []),
+            Text("RETRACTED", style="red") if sig.retracted else Text("active"),
+            Text(shorten(printable(sig.note), room)),
             style="dim" if sig.retracted else "",
         )  # fmt: skip
     console.print(table)
     for e in case.log:
         if e.signal.retracted:
             console.print(
-                f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}",
-                highlight=False,
+                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}")
             )
     latest = case.latest_assessment
     if latest is None:
-        console.print(f"not assessed yet: `beliefs assess --case {case.name}`", highlight=False)
+        console.print(literal(f"not assessed yet: `beliefs assess --case {case.name}`"))
         return
     post = latest["summary"]["posterior"]["p_expansionist"]
     rec = latest["summary"]["recommendation"]
     console.print(
-        f"latest assessment ({latest['at'][:19]}, {latest['n_signals']} signals, seed {latest['seed']}, "
-        f"model v{latest['model_version']}): P(expansionist) = {post['mean']:.3f} "
-        f"(90% HDI {post['hdi_90'][0]:.3f}-{post['hdi_90'][1]:.3f}); best: {rec.get('best')}",
-        highlight=False,
+        literal(
+            f"latest assessment ({latest['at'][:19]}, {latest['n_signals']} signals, seed {latest['seed']}, "
+            f"model v{latest['model_version']}): P(expansionist) = {post['mean']:.3f} "
+            f"(90% HDI {post['hdi_90'][0]:.3f}-{post['hdi_90'][1]:.3f}); best: {rec.get('best')}"
+        )
     )
     if not latest["reliable"]:
         problems = "; ".join(latest["diagnostics"].get("problems", []))
-        console.print(f"[bold red]UNRELIABLE sampler run:[/] {problems}", highlight=False)
+        console.print(Text.assemble(("UNRELIABLE sampler run: ", "bold red"), literal(problems)))
 
 
 @cases_app.command("export")
@@ -191,7 +208,7 @@ def cases_export(
         write_atomic(out.parent / catalog_file, catalog_to_toml(case.catalog))
     write_atomic(out, text)
     err_console.print(
-        f"wrote {out}" + (f" and {out.parent / catalog_file}" if catalog_file else ""), highlight=False
+        safe_markup(f"wrote {out}" + (f" and {out.parent / catalog_file}" if catalog_file else "")), highlight=False
     )
 
 
@@ -206,7 +223,7 @@ def cases_import(
     with _store(db) as store:
         made = store.import_toml(file, name, entered_by=_who())
         n = len(store.load_case(made).timeline.signals)
-    console.print(f"imported case [bold]{made}[/] with {n} signal(s)", highlight=False)
+    console.print(f"imported case [bold]{safe_markup(made)}[/] with {n} signal(s)", highlight=False)
 
 
 @signal_app.command("add")
@@ -219,10 +236,16 @@ def signal_add(
     actor: Annotated[str, typer.Option("--actor")] = "",
     note: Annotated[str, typer.Option("--note")] = "",
     source: Annotated[str | None, typer.Option("--source")] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option("--channel", help="The reporting channel, e.g. 'Goschen telegrams' (shares its letter)."),
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Append a signal to a case; prints its id once it is committed."""
-    signal = make_signal(date=date, kind=kind, grade=grade, actor=actor, note=note, source=source)
+    signal = make_signal(
+        date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel
+    )
     with _store(db) as store:
         sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
     typer.echo(sid)
@@ -247,7 +270,8 @@ def make_signal(**fields: Any) -> Any:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
         hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
-        raise BeliefsError(f"--{field}: {err['msg']} (got {err.get('input')!r}){hint}") from None
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise BeliefsError(f"--{field}: {msg} (got {err.get('input')!r}){hint}") from None
 
 
 @signal_app.command("retract")
@@ -261,4 +285,4 @@ def signal_retract(
     """Withdraw a signal: it stays in the log, flagged, and no longer counts."""
     with _store(db) as store:
         store.retract_signal(name, signal_id, reason, retracted_by=_who())
-    console.print(f"retracted signal {signal_id} of case {name}", highlight=False)
+    console.print(safe_markup(f"retracted signal {signal_id} of case {name}"), highlight=False)

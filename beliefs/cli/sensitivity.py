@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json, safe_markup
 
 
 @app.command()
@@ -25,7 +25,6 @@ def sensitivity(
 ) -> None:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices and theory lenses."""
     from beliefs.errors import BeliefsError
-    from beliefs.timeline import load_timeline
 
     if workers is not None and scheduler is not None:
         raise BeliefsError("give --workers N or --scheduler ADDRESS, not both")
@@ -39,15 +38,14 @@ def sensitivity(
             raise BeliefsError(f"--plot {plot}: exists and is not a directory")
         if not target.exists() and not target.parent.is_dir():
             raise BeliefsError(f"--plot {plot}: parent directory {target.parent} does not exist")
-    tl, catalog = load_timeline(timeline)
-    from beliefs.sensitivity.analysis import run_sensitivity
+    from beliefs.api.run import sensitivity as run_sensitivity
 
-    result = run_sensitivity(tl, catalog, seed=seed, workers=workers, scheduler=scheduler, progress=True)
+    result = run_sensitivity(timeline, seed=seed, workers=workers, scheduler=scheduler, progress=True).to_dict()
     if plot is not None:
         from beliefs.render.sensitivity_plot import write_plots
 
         for path in write_plots(result, plot):
-            err_console.print(f"wrote {path}", highlight=False)
+            err_console.print(safe_markup(f"wrote {path}"), highlight=False)
     if json_out:
         print_json(result)
     else:

@@ -38,6 +38,7 @@ from beliefs.sensitivity.lenses import LENSES
 from beliefs.sensitivity.maps import GRID, PLANES, map_grid, map_points
 from beliefs.sensitivity.sobol import BASE_N, sobol_indices, sobol_points
 from beliefs.sensitivity.tornado import mark_flips, tornado_entries, tornado_points
+from beliefs.text import STORED
 from beliefs.timeline import Timeline
 from models.engine import SamplerSettings
 
@@ -84,8 +85,8 @@ def evaluator_for(ctx: Context) -> Evaluator:
     if key not in _EVALUATORS:
         while len(_EVALUATORS) >= KEEP_EVALUATORS:  # a long-lived process keeps only the latest few
             _EVALUATORS.pop(next(iter(_EVALUATORS)))
-        tl = Timeline.model_validate(ctx["timeline"])
-        catalog = Catalog.model_validate(ctx["catalog"])
+        tl = Timeline.model_validate(ctx["timeline"], context=STORED)
+        catalog = Catalog.model_validate(ctx["catalog"], context=STORED)
         base = encode_signals(tl.scenario, tl.signals, catalog)
         settings = SamplerSettings(**ctx["settings"])
         _EVALUATORS[key] = Evaluator(

@@ -1,0 +1,189 @@
+"""A briefing to hand over: one run's results gathered for ``beliefs report``.
+
+:func:`analyse` replays a timeline (or a stored case) once, so the report's
+trajectory, final recommendation and evidence come from the same draws and
+the same seed. :func:`as_of` cuts a timeline to the signals known on a date,
+for a "then and now" comparison. :func:`report_context` turns one or two
+analyses into the plain data the HTML template renders; it computes nothing
+that the JSON outputs do not already state, so the briefing and
+``assess --json`` always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from beliefs.catalog import AdversaryKind, Catalog, bundled_catalog_path
+from beliefs.errors import BeliefsError
+from beliefs.replay import signal_json
+from beliefs.timeline import Signal, Timeline
+
+if TYPE_CHECKING:
+    from beliefs.replay import Replay
+    from models.engine import Engine
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One side of a briefing: a timeline, its replay and where it came from."""
+
+    label: str
+    timeline: Timeline
+    catalog: Catalog
+    replay: Replay
+    origin: dict[str, Any]
+    signal_ids: tuple[int | None, ...] = field(default=())
+
+    @property
+    def final(self) -> dict[str, Any]:
+        """``assess --json`` of the last step (recommendation, posterior, evidence...)."""
+        return self.replay.final.to_json()
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def log_sha256(timeline: Timeline) -> str:
+    """A content hash of a scenario and its signal log (for a case, which has no file)."""
+    body = {
+        "scenario": timeline.scenario.model_dump(mode="json"),
+        "payoffs": timeline.payoffs.model_dump(mode="json"),
+        "signals": [signal_json(s) for s in timeline.signals],
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def as_of(timeline: Timeline, date: dt.date) -> Timeline:
+    """The timeline as it stood on ``date``: only the signals dated on or before it."""
+    kept = [s for s in timeline.signals if s.date <= date]
+    return timeline.with_signals(kept)
+
+
+def analyse(
+    timeline: Timeline,
+    catalog: Catalog,
+    *,
+    label: str,
+    origin: dict[str, Any],
+    seed: int = 0,
+    engine: Engine | None = None,
+    signal_ids: tuple[int | None, ...] = (),
+) -> Analysis:
+    """Replay ``timeline`` once (step 0 = the prior) and keep everything a report shows."""
+    from beliefs.replay import replay
+
+    if not timeline.signals:
+        raise BeliefsError(f"{label}: no signals to report on")
+    result = replay(timeline, catalog, seed=seed, engine=engine)
+    return Analysis(label, timeline, catalog, result, origin, signal_ids)
+
+
+def _catalog_origin(catalog: Catalog) -> dict[str, Any]:
+    path = catalog.source or str(bundled_catalog_path())
+    bundled = Path(path).resolve() == bundled_catalog_path().resolve()
+    return {"path": "bundled" if bundled else path, "digest": catalog.digest}
+
+
+def _kinds_used(a: Analysis) -> list[dict[str, Any]]:
+    used = {s.kind for s in a.timeline.signals}
+    rows = []
+    for kind in a.catalog.kinds:
+        if kind.id not in used:
+            continue
+        row: dict[str, Any] = {
+            "id": kind.id,
+            "label": kind.label,
+            "about": kind.about,
+            "rationale": kind.rationale,
+        }
+        if isinstance(kind, AdversaryKind):
+            e, s = kind.given_expansionist, kind.given_status_quo
+            row["likelihood"] = (
+                f"seen | expansionist ~ Beta({e.alpha:g}, {e.beta:g}) (mean {e.mean:.2f}); "
+                f"seen | status quo ~ Beta({s.alpha:g}, {s.beta:g}) (mean {s.mean:.2f})"
+                + ("; military (blurred by the security dilemma)" if kind.military else "")
+            )
+        else:
+            sign = "raises" if kind.direction == 1 else "lowers"
+            row["likelihood"] = f"{sign} ally {kind.axis}, diagnosticity {kind.delta:g}"
+        rows.append(row)
+    return rows
+
+
+def _signals(a: Analysis) -> list[dict[str, Any]]:
+    ids = a.signal_ids or (None,) * len(a.timeline.signals)
+    rows = []
+    for i, (sig, sid) in enumerate(zip(a.timeline.signals, ids, strict=False)):
+        row = signal_json(sig)
+        row["index"] = i
+        row["signal_id"] = sid
+        row["about"] = a.catalog.by_id[sig.kind].about if sig.kind in a.catalog.by_id else ""
+        rows.append(row)
+    return rows
+
+
+def _key(sig: Signal) -> tuple[str, str, str, str]:
+    return (sig.date.isoformat(), sig.kind, sig.actor, sig.grade)
+
+
+def difference(a: Analysis, b: Analysis) -> dict[str, list[dict[str, Any]]]:
+    """The reports that only one side has (matched on date, kind, actor and grade)."""
+    ka = {_key(s) for s in a.timeline.signals if not s.retracted}
+    kb = {_key(s) for s in b.timeline.signals if not s.retracted}
+    return {
+        "only_first": [signal_json(s) for s in a.timeline.signals if not s.retracted and _key(s) not in kb],
+        "only_second": [signal_json(s) for s in b.timeline.signals if not s.retracted and _key(s) not in ka],
+    }
+
+
+def side(a: Analysis) -> dict[str, Any]:
+    """Everything the template shows of one analysis, as plain data."""
+    tl = a.timeline
+    final = a.final
+    payoffs = a.replay.final.payoffs.to_json()
+    return {
+        "label": a.label,
+        "scenario": tl.scenario.model_dump(mode="json"),
+        "outcome": None if tl.outcome is None else tl.outcome.model_dump(mode="json"),
+        "final": final,
+        "replay": a.replay.to_json(),
+        "signals": _signals(a),
+        "kinds": _kinds_used(a),
+        "payoffs": payoffs,
+        "origin": a.origin,
+        "catalog": _catalog_origin(a.catalog),
+    }
+
+
+def report_context(
+    primary: Analysis,
+    *,
+    other: Analysis | None = None,
+    sensitivity: dict[str, Any] | None = None,
+    seed: int = 0,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The plain data of a briefing (what :mod:`beliefs.render.report_html` renders)."""
+    try:
+        version = metadata.version("beliefs")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        version = "unknown"
+    when = now or dt.datetime.now(dt.UTC)
+    return {
+        "primary": side(primary),
+        "other": None if other is None else side(other),
+        "difference": None if other is None else difference(primary, other),
+        "sensitivity": sensitivity,
+        "provenance": {
+            "beliefs_version": version,
+            "seed": seed,
+            "generated": when.strftime("%Y-%m-%d %H:%M UTC"),
+        },
+    }

@@ -1,0 +1,72 @@
+"""Briefing cost: writing `beliefs report` for a 50-signal case, given its posterior.
+
+Prints the median time to turn a finished replay into the HTML page (context,
+four inline SVG figures with sensitivity, Jinja2 rendering) and the file size,
+next to the inference time of the same replay, which is reported separately.
+The target: under 1 s and under 2 MB for 50 signals.
+
+    python benchmarks/report.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+
+import numpy as np
+from machine_info import machine
+
+from beliefs.assess import shared_engine
+from beliefs.render.report_html import render_report
+from beliefs.report import analyse, report_context
+from beliefs.sensitivity.analysis import quick_sensitivity
+from beliefs.timeline import load_timeline
+
+
+def fifty_signals():
+    tl, catalog = load_timeline("july-1914")
+    rng = np.random.default_rng(7)
+    kinds = [k.id for k in catalog.kinds]
+    signals = []
+    start = dt.date(1914, 6, 28)
+    for i in range(50):
+        base = tl.signals[i % len(tl.signals)]
+        signals.append(
+            base.model_copy(
+                update={"date": start + dt.timedelta(days=i // 2), "kind": str(rng.choice(kinds))}
+            )
+        )
+    return tl.with_signals(signals), catalog
+
+
+def main() -> None:
+    tl, catalog = fifty_signals()
+    engine = shared_engine()
+    t0 = time.perf_counter()
+    a = analyse(
+        tl,
+        catalog,
+        label="synthetic-50",
+        origin={"kind": "timeline", "name": "synthetic-50", "sha256": "-"},
+        engine=engine,
+    )
+    inference = time.perf_counter() - t0
+    times, size = [], 0
+    for _ in range(5):
+        t0 = time.perf_counter()
+        sens = quick_sensitivity(a.replay.final, tl, catalog)
+        html = render_report(report_context(a, sensitivity=sens))
+        times.append(time.perf_counter() - t0)
+        size = len(html.encode())
+    print(machine())
+    print(f"inference (replay of 50 signals, reported separately): {inference:.2f} s")
+    print(
+        f"report from the posterior: median {statistics.median(times):.3f} s over {len(times)} runs "
+        f"(min {min(times):.3f}, max {max(times):.3f}); target < 1 s"
+    )
+    print(f"file size: {size / 1e6:.2f} MB; target < 2 MB")
+
+
+if __name__ == "__main__":
+    main()
