@@ -19,18 +19,30 @@ if TYPE_CHECKING:
     from beliefs.assess import Assessment
 
 
-def open_store(db: str | Path | None) -> CaseStore:
-    """The case store at ``db`` (default: ``$XDG_DATA_HOME/beliefs/cases.db``)."""
-    from beliefs.cli.app import default_db
+def open_store(db: str | Path | None, *, create: bool = False, case: str | None = None) -> CaseStore:
+    """The case store at ``db`` (default: ``$XDG_DATA_HOME/beliefs/cases.db``).
 
-    return CaseStore(default_db() if db is None else db)
+    Only commands that make a case pass ``create=True``: reading or adding to a
+    case that does not exist creates no file. ``case`` names the case the
+    caller looks for, for the message when there is no database at all.
+    """
+    from beliefs.cli.app import default_db
+    from beliefs.errors import NotFoundError
+
+    path = Path(default_db() if db is None else db)
+    if not create and case is not None and not path.exists():
+        raise NotFoundError(
+            f"no case called '{case}': there is no case database at {path} yet "
+            "(`beliefs cases new NAME --from TIMELINE` creates it); nothing was created"
+        )
+    return CaseStore(path, create=create)
 
 
 def case_for_assess(
     name: str, db: str | Path | None
 ) -> tuple[Timeline, Catalog, list[Signal], Callable[[Assessment], int]]:
     """The case's timeline, catalog, signals (retracted ones flagged) and a recorder."""
-    store = open_store(db)
+    store = open_store(db, case=name)
     try:
         case = store.load_case(name)
     finally:

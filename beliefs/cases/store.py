@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from beliefs.cases.privacy import check_private, create_private_file
 from beliefs.cases.records import (
     ASSESSMENT_SELECT,
     NAME_RE,
@@ -76,16 +77,25 @@ __all__ = [
 class CaseStore:
     """One case database file. Thread-safe; several processes may share the file."""
 
-    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT):
+    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True):
+        """Open the database at ``path``; ``create=False``: a missing file is a :class:`NotFoundError`.
+
+        A new file is created private (0600, its new folders 0700); an existing
+        one that others may read is used and reported once (:mod:`beliefs.cases.privacy`).
+        """
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
         check_file(self.path)
         if not self.path.exists():
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise BeliefsError(f"{self.path}: cannot create the folder: {exc.strerror}") from None
+            if not create:
+                raise NotFoundError(
+                    f"there is no case database at {self.path} yet (`beliefs cases new NAME --from TIMELINE` "
+                    "creates it); nothing was created"
+                )
+            create_private_file(self.path)
+        else:
+            check_private(self.path)
         with self._errors():
             self._conn = sqlite3.connect(
                 self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False

@@ -19,7 +19,9 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
+from beliefs.text import printable
 from beliefs.timeline import Scenario, Signal
+from tui.safe import NO_CONTROL, safe
 
 FIELD_NAMES = {
     "date": "date",
@@ -83,15 +85,15 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 )
             with Horizontal(classes="form-row"):
                 yield Label("date", classes="field-label")
-                yield Input(self.default_date, placeholder="YYYY-MM-DD", id="date")
+                yield Input(self.default_date, placeholder="YYYY-MM-DD", id="date", restrict=NO_CONTROL)
                 yield Label("actor", classes="field-label")
-                yield Input(placeholder=f"who (e.g. {self.scenario.adversary})", id="actor")
+                yield Input(placeholder=printable(f"who (e.g. {self.scenario.adversary})"), id="actor", restrict=NO_CONTROL)
             with Horizontal(classes="form-row"):
                 yield Label("note", classes="field-label")
-                yield Input(placeholder="what was observed", id="note")
+                yield Input(placeholder="what was observed", id="note", restrict=NO_CONTROL)
             with Horizontal(classes="form-row"):
                 yield Label("source", classes="field-label")
-                yield Input(placeholder="where it was reported (optional)", id="source")
+                yield Input(placeholder="where it was reported (optional)", id="source", restrict=NO_CONTROL)
             yield Static("", id="form-error")
             with Horizontal(id="buttons"):
                 yield Button("Add signal", variant="primary", id="ok")
@@ -111,7 +113,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         for kid in ids:
             kind = self.catalog.by_id[kid]
             tag = "adv" if isinstance(kind, AdversaryKind) else "ally"
-            options.add_option(Option(f"{kind.label} [dim]· {tag}[/]", id=kid))
+            options.add_option(Option(f"{safe(kind.label)} [dim]· {tag}[/]", id=kid))
         if ids:
             options.highlighted = 0
         self._show_kind(ids[0] if ids else None)
@@ -132,7 +134,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         else:
             sign = "raises" if kind.direction == 1 else "lowers"
             what = f"ally · {sign} {kind.axis} · diagnosticity {kind.delta:.2f}"
-        info.update(f"[b]{kind.label}[/b]  ({kid})\n{what}\n\n{kind.rationale}")
+        info.update(f"[b]{safe(kind.label)}[/b]  ({safe(kid)})\n{what}\n\n{safe(kind.rationale, multiline=True)}")
 
     @on(Input.Changed, "#kind-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -192,7 +194,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         result = self.build()
         error = self.query_one("#form-error", Static)
         if isinstance(result, str):
-            error.update(f"⚠ {result}")
+            error.update(f"⚠ {safe(result)}")
             error.add_class("-shown")
             return
         error.remove_class("-shown")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Static
 
+from tui.safe import safe
 from tui.session import StepResult
 
 SHORT = {
@@ -114,12 +114,12 @@ class RecommendationPanel(Panel):
         be_text = "none in [0, 1]" if be is None else f"{be:.3f}"
         lines.append("")
         lines.append(
-            f"recommended [b $success]{escape(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
+            f"recommended [b $success]{safe(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
             f"  margin {rec['margin']:.2f}"
         )
-        lines.append(f"break-even P(exp) {escape(be_text)}   EVPI {rec['evpi']:.3f}")
+        lines.append(f"break-even P(exp) {safe(be_text)}   EVPI {rec['evpi']:.3f}")
         if outcome:
-            lines.append(f"[b $warning]history:[/] {escape(outcome)}")
+            lines.append(f"[b $warning]history:[/] {safe(outcome)}")
         self.set_markup("\n".join(lines))
 
 
@@ -135,7 +135,7 @@ class WatchList(Panel):
             self.set_markup("[$text-muted]no signal would change the decision[/]")
             return
         lines = [
-            f"{escape(short_label(w['label'])):<38}[$text-muted]{w['about']:<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
+            f"{safe(short_label(w['label'])):<38}[$text-muted]{w['about']:<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
             for w in watch
         ]
         self.set_markup("\n".join(lines))
@@ -149,9 +149,9 @@ class StatusLine(Panel):
     ) -> None:
         parts = []
         if error:
-            parts.append(f"[b reverse $error] ⚠ sampling failed: {escape(error)} [/] ")
+            parts.append(f"[b reverse $error] ⚠ sampling failed: {safe(error)} [/] ")
         if busy:
-            parts.append(f"[b reverse $warning] ⟳ {escape(busy)} [/] ")
+            parts.append(f"[b reverse $warning] ⟳ {safe(busy)} [/] ")
         self.set_class(bool(error) or (now is not None and not now.reliable), "-unreliable")
         if now is not None:
             d = now.diagnostics
@@ -162,11 +162,11 @@ class StatusLine(Panel):
             if seconds:
                 text += f"  {d['seconds']:.2f} s"
             text += f"  seed {now.assessment.posterior.diagnostics.seed}  "
-            parts.append(escape(text))
+            parts.append(safe(text))
             if now.reliable:
                 parts.append("[$success]✓ reliable[/]")
             else:
-                parts.append("[b]⚠ UNRELIABLE: " + escape("; ".join(d["problems"])) + "[/]")
+                parts.append("[b]⚠ UNRELIABLE: " + safe("; ".join(d["problems"])) + "[/]")
         elif not busy and not error:
             parts.append("[$text-muted]no posterior yet[/]")
         self.set_markup("".join(parts))
@@ -176,13 +176,13 @@ class TitleBar(Panel):
     """Title and case (left of the top bar)."""
 
     def show(self, title: str, case: str | None, playing: bool) -> None:
-        extra = f"  [$text-muted]case[/] [b]{escape(case)}[/]" if case else ""
+        extra = f"  [$text-muted]case[/] [b]{safe(case)}[/]" if case else ""
         play = "  [b $warning]▶ playing[/]" if playing else ""
-        self.set_markup(f"[b]beliefs[/] — {escape(title)}{extra}{play}")
+        self.set_markup(f"[b]beliefs[/] — {safe(title)}{extra}{play}")
 
 
 class StepBar(Panel):
     """Replay step and date (right of the top bar)."""
 
     def show(self, step: int, n: int, date: str) -> None:
-        self.set_markup(f"step [b]{step}/{n}[/]  " + (escape(date) if date else "[$text-muted]prior[/]"))
+        self.set_markup(f"step [b]{step}/{n}[/]  " + (safe(date) if date else "[$text-muted]prior[/]"))
