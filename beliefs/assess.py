@@ -16,7 +16,7 @@ from beliefs.decision import Decision, decide, hdi
 from beliefs.encode import catalog_arrays, encode_signals
 from beliefs.payoffs import PayoffTable, resolve_payoffs
 from beliefs.timeline import Signal, Timeline
-from beliefs.watch import evsi_by_kind
+from beliefs.watch import could_change, evsi_by_kind
 from models.engine import Engine, SamplerSettings
 from models.posterior import Posterior
 from models.spec import ModelInputs
@@ -111,8 +111,11 @@ def decide_posterior(
     start = time.perf_counter() if start is None else start
     pay = payoffs or resolve_payoffs(timeline.scenario, timeline.payoffs)
     p, r, c = posterior.flat("p_expansionist"), posterior.flat("r"), posterior.flat("c")
-    watch = evsi_by_kind(catalog, p, r, c, posterior.flat("e"), posterior.flat("s"), inputs.gamma, pay)
-    decision = decide(p, r, c, pay, watch=tuple(watch[:WATCH_TOP]))
+    chains = int(posterior.p_expansionist.shape[0])
+    watch = evsi_by_kind(catalog, p, r, c, posterior.flat("e"), posterior.flat("s"), inputs.gamma, pay, chains)
+    decision = decide(
+        p, r, c, pay, watch=tuple(watch[:WATCH_TOP]), chains=chains, watch_could_change=could_change(watch)
+    )
     return Assessment(
         title=timeline.scenario.title,
         n_signals=sum(not s.retracted for s in signals),

@@ -8,6 +8,8 @@ For each draw ``i`` and option ``(a, b)``::
 with ``p_i = P(expansionist | theta_i, data)``. Reported: expected utility
 (mean, 90% HDI), P(best), risks, the recommendation, the break-even
 P(expansionist), EVPI, and EVSI per catalog kind (:mod:`beliefs.watch`).
+Whether the recommendation, and each half of it, is determinate or a tie is
+decided by :mod:`beliefs.ties`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from beliefs.montecarlo import mcse_mean
 from beliefs.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
+from beliefs.ties import PostureChoice, is_determinate, posture_choice, verdict
 
 Array = NDArray[np.float64]
 
@@ -120,6 +124,20 @@ class Decision:
     evpi_type: float
     margin: float
     watch: tuple[dict[str, Any], ...] = field(default=())
+    runner_up: str = ""
+    margin_mcse: float = 0.0
+    determinate: bool = True
+    postures: tuple[PostureChoice, ...] = field(default=())
+    watch_could_change: bool = True
+
+    def posture(self, side: str) -> PostureChoice:
+        """The adversary or the ally half of the recommendation."""
+        return next(c for c in self.postures if c.side == side)
+
+    @property
+    def verdict(self) -> str:
+        """The recommendation in words: the option, or what is determinate and what is a tie."""
+        return verdict(self)
 
     def option(self, name: str) -> OptionResult:
         return next(o for o in self.options if o.option == name)
@@ -135,12 +153,42 @@ class Decision:
             "evpi": round(self.evpi, 4),
             "evpi_type": round(self.evpi_type, 4),
             "margin": round(self.margin, 4),
-            "watch": [{**w, "evsi": round(w["evsi"], 4)} for w in self.watch],
+            "runner_up": self.runner_up,
+            "margin_mcse": round(self.margin_mcse, 5),
+            "determinate": self.determinate,
+            "determinate_adversary": self.posture("adversary").determinate,
+            "determinate_ally": self.posture("ally").determinate,
+            "postures": {c.side: c.to_json() for c in self.postures},
+            "verdict": self.verdict,
+            "watch": [_watch_json(w) for w in self.watch],
+            "watch_could_change": self.watch_could_change,
         }
 
 
-def decide(p: Array, r: Array, c: Array, pay: PayoffTable, watch: tuple[dict[str, Any], ...] = ()) -> Decision:
-    """Decision analysis over flat posterior draws ``p`` (P(exp|theta)), ``r`` and ``c``."""
+def _watch_json(w: dict[str, Any]) -> dict[str, Any]:
+    out = {**w, "evsi": round(w["evsi"], 4)}
+    if "evsi_mcse" in w:
+        out["evsi_mcse"] = round(w["evsi_mcse"], 5)
+    return out
+
+
+def decide(
+    p: Array,
+    r: Array,
+    c: Array,
+    pay: PayoffTable,
+    watch: tuple[dict[str, Any], ...] = (),
+    *,
+    chains: int = 1,
+    watch_could_change: bool = True,
+) -> Decision:
+    """Decision analysis over flat posterior draws ``p`` (P(exp|theta)), ``r`` and ``c``.
+
+    ``chains``: how many MCMC chains the draws stack, chain after chain (for
+    the Monte Carlo errors behind the tie rule; 1 treats them as one chain).
+    ``watch_could_change``: whether any report's EVSI exceeds its Monte Carlo
+    error (computed with the full watch list, of which ``watch`` is the top).
+    """
     u = utilities(p, r, c, pay)
     eu = u.mean(axis=0)
     winners = np.argmax(u, axis=1)
@@ -156,8 +204,14 @@ def decide(p: Array, r: Array, c: Array, pay: PayoffTable, watch: tuple[dict[str
             "entrapment": float(np.mean(c)) * W_ENTRAP[name],
         }
         options.append(OptionResult(name, a, b, float(eu[i]), hdi(u[:, i]), float(p_best[i]), risks))
-    order = np.argsort(-eu)
-    best = int(order[0])
+    order = np.argsort(-eu, kind="stable")
+    best, runner = int(order[0]), int(order[1])
+    margin = float(eu[best] - eu[runner])
+    margin_mcse = float(mcse_mean(u[:, best] - u[:, runner], chains))
+    postures = (posture_choice(u, p_best, "adversary", chains), posture_choice(u, p_best, "ally", chains))
+    determinate = is_determinate(margin, margin_mcse, float(p_best[best])) and all(
+        h.determinate for h in postures
+    )
     full, on_type = evpi(p, r, c, pay)
     return Decision(
         options=tuple(options),
@@ -166,6 +220,11 @@ def decide(p: Array, r: Array, c: Array, pay: PayoffTable, watch: tuple[dict[str
         break_even_p_expansionist=break_even(ally_terms(r, c, pay).mean(axis=0), pay),
         evpi=full,
         evpi_type=on_type,
-        margin=float(eu[order[0]] - eu[order[1]]),
+        margin=margin,
         watch=watch,
+        runner_up=OPTION_NAMES[runner],
+        margin_mcse=margin_mcse,
+        determinate=determinate,
+        postures=postures,
+        watch_could_change=watch_could_change,
     )

@@ -6,6 +6,13 @@ same engine, so the model is compiled once for the whole replay (a new
 signal changes the data, not the graph) and the last step equals
 :func:`beliefs.assess.assess_signals` on all signals with that seed.
 
+A flip is counted only between determinate recommendations
+(:mod:`beliefs.ties`): a step is a flip when its recommendation is
+determinate and differs from the last determinate one before it. A step
+whose recommendation is too close to call is marked indeterminate, never a
+flip, so a tie that the Monte Carlo draws resolve one way and then the other
+is not reported as a change of mind.
+
 A retracted signal keeps its step (so step ``i`` always means "after the
 first ``i`` entries of the file"), but it changes nothing: its step reuses the
 assessment of the step before.
@@ -57,6 +64,10 @@ CSV_COLUMNS: tuple[str, ...] = (
     "best",
     "p_best",
     "margin",
+    "margin_mcse",
+    "determinate",
+    "determinate_adversary",
+    "determinate_ally",
     "break_even_p_expansionist",
     "evpi",
     *(f"eu_{name}" for name in OPTION_NAMES),
@@ -104,6 +115,11 @@ class Step:
     def reliable(self) -> bool:
         return self.assessment.reliable
 
+    @property
+    def determinate(self) -> bool:
+        """Whether the recommendation at this step is determinate (not a tie)."""
+        return self.assessment.decision.determinate
+
     def to_json(self) -> dict[str, Any]:
         a = self.assessment
         diag = a.posterior.diagnostics.to_json()
@@ -114,6 +130,7 @@ class Step:
             "posterior": a.posterior_json(),
             "recommendation": a.decision.to_json(),
             "flip": self.flip,
+            "determinate": self.determinate,
             "reliable": a.reliable,
             "diagnostics": diag,
         }
@@ -135,6 +152,10 @@ class Step:
             "best": dec.best,
             "p_best": round(dec.p_best, 4),
             "margin": round(dec.margin, 4),
+            "margin_mcse": round(dec.margin_mcse, 5),
+            "determinate": str(dec.determinate).lower(),
+            "determinate_adversary": str(dec.posture("adversary").determinate).lower(),
+            "determinate_ally": str(dec.posture("ally").determinate).lower(),
             "break_even_p_expansionist": (
                 "" if dec.break_even_p_expansionist is None else round(dec.break_even_p_expansionist, 4)
             ),
@@ -169,8 +190,13 @@ class Replay:
 
     @property
     def flips(self) -> list[Step]:
-        """The steps where the recommendation changed."""
+        """The steps where a determinate recommendation replaced a different determinate one."""
         return [s for s in self.steps if s.flip]
+
+    @property
+    def indeterminate_steps(self) -> list[int]:
+        """The steps whose recommendation is too close to call."""
+        return [s.index for s in self.steps if not s.determinate]
 
     @property
     def reliable(self) -> bool:
@@ -203,6 +229,7 @@ class Replay:
             "scenario": self.scenario_json(),
             "steps": [s.to_json() for s in self.steps],
             "flips": [s.index for s in self.flips],
+            "indeterminate_steps": self.indeterminate_steps,
             "reliable": self.reliable,
             "unreliable_steps": self.unreliable_steps,
             "seed": self.seed,
@@ -217,6 +244,11 @@ class Replay:
         for s in self.steps:
             writer.writerow(s.csv_row())
         return buf.getvalue()
+
+
+def counts_as_flip(settled: str | None, current: Assessment) -> bool:
+    """A flip: ``current`` is determinate and differs from the last determinate recommendation."""
+    return settled is not None and current.decision.determinate and current.decision.best != settled
 
 
 def replay(
@@ -234,13 +266,16 @@ def replay(
     total = len(signals) + 1
     steps: list[Step] = []
     previous: Assessment | None = None
+    settled: str | None = None  # the last determinate recommendation
     for i in range(total):
         sig = signals[i - 1] if i else None
         if previous is not None and sig is not None and sig.retracted:
             current = previous  # a retracted signal changes nothing
         else:
             current = assess_signals(timeline, catalog, signals[:i], seed=seed, engine=engine)
-        flip = previous is not None and current.decision.best != previous.decision.best
+        flip = counts_as_flip(settled, current)
+        if current.decision.determinate:
+            settled = current.decision.best
         steps.append(Step(index=i, signal=sig, assessment=current, flip=flip))
         previous = current
         if progress is not None:

@@ -11,6 +11,17 @@ Because the two outcomes' weights sum to one per draw and U is linear in
 ``p``, ``r`` and ``c``, the preposterior expectations average back exactly to
 the current ones, so EVSI >= 0 holds draw for draw, and EVSI never exceeds
 the EVPI on (type, r, c).
+
+Each EVSI comes with a Monte Carlo standard error: with the actions that
+maximise each term held fixed, EVSI is the mean over draws of
+``d_i = w_seen,i U_a_seen(i after seen) + w_unseen,i U_a_unseen(i after unseen)
+- U_a_now,i``, and ``evsi_mcse`` is the MCSE of that mean (ESS-based, over the
+chains). When no report's EVSI exceeds twice its MCSE -- the threshold of the
+tie rule in :mod:`beliefs.ties` -- no single report could change the
+recommendation, and the watch list says so rather than ranking noise.
+(The MCSE ignores the selection of the maximising action, which biases EVSI
+up when actions nearly tie; the conclusion "nothing to watch" is therefore
+conservative in the right direction only when EVSI is small.)
 """
 
 from __future__ import annotations
@@ -21,16 +32,33 @@ import numpy as np
 
 from beliefs.catalog import Catalog
 from beliefs.decision import Array, ally_terms, utilities
+from beliefs.montecarlo import mcse_mean
 from beliefs.payoffs import PayoffTable
+from beliefs.ties import MCSE_FACTOR
 
 
-def _value(
-    p_seen: Array, p_after_seen: Array, p_after_unseen: Array, r: Array, c: Array, pay: PayoffTable
-) -> float:
-    n = len(p_seen)
+def _gain(
+    p_seen: Array, p_after_seen: Array, p_after_unseen: Array, r: Array, c: Array, pay: PayoffTable, now: Array
+) -> Array:
+    """Per-draw gain of deciding after the report over deciding now, shape (n,); its mean is EVSI.
+
+    When the report cannot change the action (the same option is best after
+    either outcome and now) the gain is exactly zero draw for draw, and is
+    returned as zeros rather than as rounding residue.
+    """
     seen = p_seen[:, None] * utilities(p_after_seen, r, c, pay)
     unseen = (1.0 - p_seen)[:, None] * utilities(p_after_unseen, r, c, pay)
-    return float(np.max(seen.sum(axis=0)) / n + np.max(unseen.sum(axis=0)) / n)
+    a_seen, a_unseen = int(np.argmax(seen.sum(axis=0))), int(np.argmax(unseen.sum(axis=0)))
+    a_now = int(np.argmax(now.mean(axis=0)))
+    if a_seen == a_unseen == a_now:
+        return np.zeros(len(p_seen))
+    out: Array = seen[:, a_seen] + unseen[:, a_unseen] - now[:, a_now]
+    return out
+
+
+def could_change(watch: list[dict[str, Any]]) -> bool:
+    """Whether any report's EVSI exceeds twice its Monte Carlo standard error."""
+    return any(w["evsi"] > MCSE_FACTOR * w.get("evsi_mcse", 0.0) for w in watch)
 
 
 def evsi_by_kind(
@@ -42,28 +70,37 @@ def evsi_by_kind(
     s: Array,
     gamma: float,
     pay: PayoffTable,
+    chains: int = 1,
 ) -> list[dict[str, Any]]:
-    """EVSI of one A1 report of every kind, sorted from most to least valuable.
+    """EVSI of one A1 report of every kind (with its MCSE), sorted from most to least valuable.
 
-    ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds).
+    ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds);
+    ``chains``: how many chains the draws stack (for the MCSE).
     """
-    baseline = float(np.max(utilities(p, r, c, pay).mean(axis=0)))
+    now = utilities(p, r, c, pay)
     out: list[dict[str, Any]] = []
+    diffs: list[Array] = []
     for k, kind in enumerate(catalog.adversary):
         ek = e[:, k]
         sk = s[:, k] + (gamma if kind.military else 0.0) * (ek - s[:, k])
         seen = p * ek + (1.0 - p) * sk
         after_seen = p * ek / seen
         after_unseen = p * (1.0 - ek) / (1.0 - seen)
-        value = _value(seen, after_seen, after_unseen, r, c, pay) - baseline
-        out.append({"kind": kind.id, "label": kind.label, "about": "adversary", "evsi": max(value, 0.0)})
+        diffs.append(_gain(seen, after_seen, after_unseen, r, c, pay, now))
+        out.append({"kind": kind.id, "label": kind.label, "about": "adversary"})
     for ally in catalog.ally:
         x = r if ally.axis == "reliability" else c
         seen = 0.5 + ally.direction * ally.delta * (x - 0.5)
-        value = _value(seen, p, p, r, c, pay) - baseline
-        out.append({"kind": ally.id, "label": ally.label, "about": "ally", "evsi": max(value, 0.0)})
+        diffs.append(_gain(seen, p, p, r, c, pay, now))
+        out.append({"kind": ally.id, "label": ally.label, "about": "ally"})
+    if diffs:
+        d = np.column_stack(diffs)
+        errors = np.atleast_1d(mcse_mean(d, chains))
+        for w, value, err in zip(out, d.mean(axis=0), errors, strict=True):
+            w["evsi"] = max(float(value), 0.0)
+            w["evsi_mcse"] = float(err)
     out.sort(key=lambda w: -w["evsi"])
     return out
 
 
-__all__ = ["ally_terms", "evsi_by_kind"]
+__all__ = ["ally_terms", "could_change", "evsi_by_kind"]

@@ -99,8 +99,11 @@ def test_every_bundled_timeline_replays_step_by_step(replays):
         assert rep.steps[0].signal is None and rep.steps[0].date is None and not rep.steps[0].flip
         assert [s.signal for s in rep.steps[1:]] == list(tl.signals)
         assert [s.index for s in rep.steps] == list(range(len(rep.steps)))
-        for prev, step in zip(rep.steps, rep.steps[1:], strict=False):
-            assert step.flip == (step.best != prev.best)
+        settled = None  # a flip is a determinate recommendation unlike the last determinate one
+        for step in rep.steps:
+            assert step.flip == (step.determinate and settled is not None and step.best != settled)
+            if step.determinate:
+                settled = step.best
             assert step.assessment.n_signals == step.index
         # Diagnostics on bundled data (DESIGN.md): the sampler is trustworthy at every step.
         assert rep.reliable, (name, rep.unreliable_steps)
@@ -230,9 +233,14 @@ def test_json_contract(replays):
             "posterior",
             "recommendation",
             "flip",
+            "determinate",
             "reliable",
             "diagnostics",
         } <= set(step)
+        rec = step["recommendation"]
+        assert step["determinate"] is rec["determinate"]
+        assert rec["determinate"] == (rec["determinate_adversary"] and rec["determinate_ally"] and rec["determinate"])
+        assert rec["margin_mcse"] >= 0
         assert step["index"] == i
         assert set(step["posterior"]) == {"p_expansionist", "ally_reliability", "ally_recklessness"}
         for summ in step["posterior"].values():
@@ -241,6 +249,8 @@ def test_json_contract(replays):
         assert step["recommendation"]["best"] in {o["option"] for o in step["recommendation"]["options"]}
         assert 0.0 < step["recommendation"]["p_best"] <= 1.0
     assert [s["index"] for s in obj["steps"] if s["flip"]] == obj["flips"] == [s.index for s in rep.flips]
+    assert [s["index"] for s in obj["steps"] if not s["determinate"]] == obj["indeterminate_steps"]
+    assert not set(obj["flips"]) & set(obj["indeterminate_steps"])
 
 
 def test_csv_has_one_row_per_step(replays):
@@ -253,6 +263,8 @@ def test_csv_has_one_row_per_step(replays):
         assert float(row["p_expansionist"]) == step.assessment.summary("p_expansionist")["mean"]
         assert row["best"] == step.best
         assert row["flip"] == str(step.flip).lower()
+        assert row["determinate"] == str(step.determinate).lower()
+        assert float(row["margin_mcse"]) == round(step.assessment.decision.margin_mcse, 5)
         assert row["kind"] == ("" if step.signal is None else step.signal.kind)
 
 

@@ -47,6 +47,11 @@ class StepResult:
     def reliable(self) -> bool:
         return bool(self.diagnostics["reliable"])
 
+    @property
+    def determinate(self) -> bool:
+        """Whether the recommendation is determinate (not too close to call)."""
+        return bool(self.recommendation.get("determinate", True))
+
 
 @dataclass
 class Session:
@@ -111,13 +116,22 @@ class Session:
         return out
 
     def flip_at(self, step: int) -> tuple[str, str] | None:
-        """(before, after) if the recommendation changed between ``step - 1`` and ``step``."""
-        if step < 1:
+        """(before, after) if ``step`` is a flip, as in `beliefs replay`.
+
+        A flip is a determinate recommendation that differs from the last
+        determinate one before it; a tie is never a flip. None as well when a
+        step in between has no result yet.
+        """
+        after = self.result(step) if step >= 1 else None
+        if after is None or not after.determinate:
             return None
-        before, after = self.result(step - 1), self.result(step)
-        if before is None or after is None or before.best == after.best:
-            return None
-        return before.best, after.best
+        for i in range(step - 1, -1, -1):
+            before = self.result(i)
+            if before is None:
+                return None
+            if before.determinate:
+                return None if before.best == after.best else (before.best, after.best)
+        return None
 
     def timeline_now(self) -> Timeline:
         """The timeline with the current signal log (retracted signals kept, flagged)."""

@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from rich.console import Group
 
     from beliefs.catalog import Catalog
+    from beliefs.decision import Decision
     from beliefs.replay import Replay
     from beliefs.timeline import Timeline
     from models.engine import SamplerSettings
 
 FLIP_MARK = "⇄"
 UNRELIABLE_MARK = "!"
+TIE_MARK = "≈"
 SHORT = {
     "firm+support": "firm+support",
     "firm+restrain": "firm+restrain",
@@ -136,6 +138,15 @@ def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -
         )
 
 
+def best_label(dec: Decision) -> str:
+    """The table's option: the best, or its determinate half with '?' for the tied one."""
+    from beliefs.ties import partial_label
+
+    if dec.determinate:
+        return SHORT[dec.best]
+    return partial_label(dec).replace("conciliate", "conc.")
+
+
 def replay_view(rep: Replay) -> Group:
     """The replay table, the flips, and the final recommendation beside the historical choice."""
     from rich import box
@@ -143,7 +154,7 @@ def replay_view(rep: Replay) -> Group:
     from rich.table import Table
     from rich.text import Text
 
-    from beliefs.render.tables import PRETTY, diagnostics_line
+    from beliefs.render.tables import diagnostics_line, recommendation_text
     from beliefs.text import literal, printable
 
     tl = rep.timeline
@@ -155,8 +166,9 @@ def replay_view(rep: Replay) -> Group:
         pad_edge=False,
         collapse_padding=True,
         caption=f"P(exp) = P(adversary expansionist) with its 90% HDI; rel./reck. = ally reliability and "
-        f"recklessness (posterior means); {FLIP_MARK} = the recommendation flips; "
-        f"{UNRELIABLE_MARK} = sampler trouble",
+        f"recklessness (posterior means); {TIE_MARK} = too close to call (? = the tied half: margin within "
+        f"twice its Monte Carlo error, or P(best) < 0.6); {FLIP_MARK} = a determinate recommendation "
+        f"replaces a different one; {UNRELIABLE_MARK} = sampler trouble",
         caption_justify="left",
     )
     for col, just in (
@@ -189,6 +201,8 @@ def replay_view(rep: Replay) -> Group:
             if sig.retracted:
                 what.stylize("strike dim")
         marks = Text()
+        if not step.determinate:
+            marks.append(TIE_MARK, style="yellow")
         if step.flip:
             marks.append(FLIP_MARK, style="bold yellow")
         if not step.reliable:
@@ -200,16 +214,16 @@ def replay_view(rep: Replay) -> Group:
             f"{p['mean']:.2f} [{p['hdi_90'][0]:.2f}, {p['hdi_90'][1]:.2f}]",
             f"{a.summary('r')['mean']:.2f}",
             f"{a.summary('c')['mean']:.2f}",
-            SHORT[a.decision.best],
+            best_label(a.decision),
             f"{a.decision.p_best:.2f}",
             marks,
             style="bold" if step.flip else "",
         )
     final = rep.final
     end = Text()
-    end.append("Final recommendation: ", style="bold")
-    end.append(PRETTY[final.decision.best], style="bold cyan")
-    end.append(f"  (P(best) {final.decision.p_best:.2f}, margin {final.decision.margin:+.2f} EU)\n")
+    end.append("Final ")
+    end.append_text(recommendation_text(final.decision))
+    end.append("\n")
     if tl.outcome is not None:
         o = tl.outcome
         end.append("[outcome] ", style="bold magenta")
@@ -232,9 +246,12 @@ def replay_view(rep: Replay) -> Group:
         end.append("(no [outcome] in this timeline)\n", style="dim")
     flips = rep.flips
     end.append(
-        f"{len(flips)} flip(s)"
+        f"{len(flips)} flip(s) between determinate recommendations"
         + (": " + ", ".join(f"step {s.index} ({s.date}) -> {SHORT[s.best]}" for s in flips) if flips else "")
     )
+    ties = rep.indeterminate_steps
+    if ties:
+        end.append(f"; {len(ties)} of {len(rep.steps)} steps too close to call ({TIE_MARK})")
     if not rep.reliable:
         end.append(
             f"\n{UNRELIABLE_MARK} sampler trouble at step(s) {', '.join(map(str, rep.unreliable_steps))}",

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from beliefs.assess import Assessment
 from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.decision import Decision
 from beliefs.text import literal, printable, shorten
 
 PRETTY = {
@@ -93,10 +94,8 @@ def assessment_view(a: Assessment) -> Group:
             style=style,
         )
     be = dec.break_even_p_expansionist
-    rec = Text()
-    rec.append("Recommendation: ", style="bold")
-    rec.append(PRETTY[dec.best], style="bold cyan")
-    rec.append(f"   P(best) {dec.p_best:.2f}   margin {dec.margin:+.2f} EU\n")
+    rec = recommendation_text(dec)
+    rec.append("\n")
     rec.append(
         f"break-even P(expansionist) {'none in [0, 1]' if be is None else f'{be:.2f}'}   "
         f"EVPI {dec.evpi:.3f} (on the type alone {dec.evpi_type:.3f})"
@@ -104,8 +103,41 @@ def assessment_view(a: Assessment) -> Group:
     if not a.reliable:
         rec.append("\nThe sampler reports trouble: treat these numbers as unreliable.", style="bold red")
 
+    watch = watch_view(dec)
+    head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
+    return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
+
+
+def recommendation_text(dec: Decision) -> Text:
+    """The recommendation, or what is determinate and what is too close to call (no trailing newline).
+
+    The ± after a margin is twice its Monte Carlo standard error: the tie rule's threshold.
+    """
+    rec = Text()
+    rec.append("Recommendation: ", style="bold")
+    if dec.determinate:
+        rec.append(PRETTY[dec.best], style="bold cyan")
+        rec.append(f"   P(best) {dec.p_best:.2f}   margin {dec.margin:+.2f} ± {2 * dec.margin_mcse:.2f} EU")
+        return rec
+    rec.append(dec.verdict, style="bold yellow")
+    rec.append(
+        f"\nhighest expected utility: {PRETTY[dec.best]} (P(best) {dec.p_best:.2f}, "
+        f"margin {dec.margin:+.2f} ± {2 * dec.margin_mcse:.2f} EU over {PRETTY.get(dec.runner_up, dec.runner_up)}); "
+        "a tie is not a recommendation",
+        style="dim",
+    )
+    return rec
+
+
+def watch_view(dec: Decision) -> Table | Text:
+    """What to watch: the top EVSI, or a plain statement when every EVSI is Monte Carlo noise."""
+    if not dec.watch_could_change:
+        return Text(
+            "What to watch: no single report could change the recommendation "
+            "(every report's EVSI is within twice its Monte Carlo error)."
+        )
     watch = Table(
-        title="What to watch (EVSI of one A1 report)",
+        title="What to watch (EVSI of one A1 report; ± twice its Monte Carlo error)",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 0),
@@ -115,11 +147,12 @@ def assessment_view(a: Assessment) -> Group:
     watch.add_column("kind", overflow="ellipsis", no_wrap=True, ratio=1)
     watch.add_column("about", width=9, no_wrap=True)
     watch.add_column("EVSI", justify="right", width=6, no_wrap=True)
+    watch.add_column("±", justify="right", width=6, no_wrap=True)
     for w in dec.watch:
-        watch.add_row(literal(f"{w['kind']}: {w['label']}"), w["about"], f"{w['evsi']:.3f}")
-
-    head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
-    return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
+        watch.add_row(
+            literal(f"{w['kind']}: {w['label']}"), w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}"
+        )
+    return watch
 
 
 def catalog_view(catalog: Catalog, width: int = 80) -> Table:
