@@ -19,17 +19,18 @@ if TYPE_CHECKING:
     from beliefs.assess import Assessment
 
 
-def open_store(db: str | Path | None, *, create: bool = False, case: str | None = None) -> CaseStore:
+def open_store(db: str | Path | None, *, case: str | None = None, create: bool | None = None) -> CaseStore:
     """The case store at ``db`` (default: ``$XDG_DATA_HOME/beliefs/cases.db``).
 
-    Only commands that make a case pass ``create=True``: reading or adding to a
-    case that does not exist creates no file. ``case`` names the case the
-    caller looks for, for the message when there is no database at all.
+    ``case``: the caller looks for this existing case, so a missing database is
+    a :class:`NotFoundError` naming it, and no file is created. ``create``
+    (default: true unless ``case`` is given) whether a missing database is made.
     """
     from beliefs.cli.app import default_db
     from beliefs.errors import NotFoundError
 
     path = Path(default_db() if db is None else db)
+    create = case is None if create is None else create
     if not create and case is not None and not path.exists():
         raise NotFoundError(
             f"no case called '{case}': there is no case database at {path} yet "

@@ -32,7 +32,7 @@ def _store(db: str | None, case: str | None = None, *, create: bool = False) -> 
     """The case database; only ``cases new`` and ``cases import`` may create it."""
     from beliefs.cases.service import open_store
 
-    return open_store(db, create=create, case=case)
+    return open_store(db, case=case, create=create)
 
 
 def _who() -> str:
