@@ -1,8 +1,9 @@
 """Case databases are private: created readable by their owner only, like ssh and gpg files.
 
-A new database file is created with mode 0600 before SQLite opens it (SQLite
-gives its ``-wal`` and ``-shm`` files the database file's mode), and folders
-created for it get 0700. An existing database with looser permissions is
+A new database is built in a ``mkstemp`` file (mode 0600) and linked into
+place (:func:`beliefs.cases.dbfile.create_database`); SQLite gives its
+``-wal`` and ``-shm`` files the database file's mode; folders created for it
+get 0700 (:func:`make_private_folder`). An existing database with looser permissions is
 used as it is, but reported once per process on stderr, with the command
 that makes it private: the analyst decides, nothing is changed behind their
 back.
@@ -17,10 +18,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from beliefs.errors import BeliefsError
+from beliefs.errors import StorageError
 from beliefs.text import printable
 
-FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 _reported: set[str] = set()
@@ -48,19 +48,7 @@ def make_private_folder(folder: Path) -> None:
         except FileExistsError:
             pass
         except OSError as exc:
-            raise BeliefsError(f"{part}: cannot create the folder: {exc.strerror}") from None
-
-
-def create_private_file(path: Path) -> None:
-    """Create the empty file ``path`` with mode 0600 (unless another process just did)."""
-    make_private_folder(path.parent if str(path.parent) else Path("."))
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
-    except FileExistsError:
-        return
-    except OSError as exc:
-        raise BeliefsError(f"{path}: cannot create the case database: {exc.strerror}") from None
-    os.close(fd)
+            raise StorageError(f"{part}: cannot create the folder: {exc.strerror}") from None
 
 
 def check_private(path: Path) -> str | None:

@@ -24,12 +24,9 @@ SamplerOpt = Annotated[
 
 
 def settings_for(sampler: str) -> SamplerSettings:
-    from beliefs.errors import BeliefsError
+    from beliefs.api.run import sampler_settings
 
-    try:
-        return SamplerSettings(sampler=sampler)  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise BeliefsError(str(exc)) from None
+    return sampler_settings(sampler)
 
 
 @app.command()
@@ -43,29 +40,20 @@ def assess(
     sampler: SamplerOpt = "pymc",
 ) -> None:
     """Posterior and recommendation after all signals."""
-    from beliefs.assess import assess_signals, shared_engine
-    from beliefs.errors import BeliefsError
-    from beliefs.timeline import load_timeline
+    from beliefs.api import inputs, run
+    from beliefs.errors import ArgumentError
 
     if (timeline is None) == (case is None):
-        raise BeliefsError("give a TIMELINE or --case NAME (one of them)")
-    if case is not None:
-        from beliefs.cases.service import case_for_assess
-
-        tl, catalog, signals, record = case_for_assess(case, db)
-    else:
-        assert timeline is not None
-        tl, catalog = load_timeline(timeline)
-        signals, record = list(tl.signals), None
-    result = assess_signals(tl, catalog, signals, seed=seed, engine=shared_engine(settings_for(sampler)))
-    if record is not None:
-        record(result)
+        raise ArgumentError("TIMELINE / --case", "give a TIMELINE or --case NAME (one of them)")
+    crisis = inputs.open_case(case, db) if case is not None else timeline
+    assert crisis is not None
+    result = run.assess(crisis, seed=seed, sampler=sampler)
     if json_out:
-        print_json(result.to_json())
+        print_json(result.to_dict())
     else:
         from beliefs.render.tables import assessment_view
 
-        console.print(assessment_view(result))
+        console.print(assessment_view(result.assessment))
 
 
 @app.command()
@@ -154,6 +142,12 @@ def _load_command_modules() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from beliefs.interrupts import exit_on_stop_signal
+
+    # Outside a command (parsing arguments, loading modules, after the command has
+    # finished) a stop signal ends the process at once; inside, the command's own
+    # handler takes over (:func:`beliefs.cli.app.guarded`).
+    exit_on_stop_signal()
     _load_command_modules()
     app()
 

@@ -20,10 +20,10 @@ from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print
 if TYPE_CHECKING:
     from rich.console import Group
 
-    from beliefs.catalog import Catalog
+    from beliefs.api.inputs import Crisis
+    from beliefs.api.results import ReplayResult
     from beliefs.decision import Decision
     from beliefs.replay import Replay
-    from beliefs.timeline import Timeline
     from models.engine import SamplerSettings
 
 FLIP_MARK = "⇄"
@@ -55,23 +55,25 @@ def replay(
 ) -> None:
     """Posterior and recommendation after every signal (step 0 = the prior)."""
     from beliefs.errors import BeliefsError
-    from beliefs.timeline import load_timeline
 
     if json_out and csv_out:
         raise BeliefsError("--json and --csv are exclusive: choose one output format")
     if plot is not None:
         _check_plot_path(plot)
-    tl, catalog = load_timeline(timeline)
-    from beliefs.cli.main import settings_for
+    from beliefs.api.inputs import load_timeline
+    from beliefs.api.run import sampler_settings
 
-    result = _run(tl, catalog, seed, settings_for(sampler))
+    crisis = load_timeline(timeline)
+    settings = sampler_settings(sampler)
+    replayed = _run(crisis, seed, settings)
+    result = replayed.replay
     if plot is not None:
         from beliefs.render.replay_plot import save_replay_plot
 
         save_replay_plot(result, plot)
         err_console.print(safe_markup(f"plot written to {plot}"), highlight=False)
     if json_out:
-        print_json(result.to_json())
+        print_json(replayed.to_dict())
     elif csv_out:
         sys.stdout.write(result.to_csv())  # cells made safe by beliefs.text.csv_cell
     else:
@@ -95,23 +97,24 @@ def _check_plot_path(plot: Path) -> None:
         raise BeliefsError(f"--plot {plot}: is a directory")
 
 
-def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -> Replay:
+def _run(crisis: Crisis, seed: int, settings: SamplerSettings) -> ReplayResult:
     """Compile (with a spinner) and replay (with a progress bar), both on stderr."""
     import warnings
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from beliefs.api.run import replay as run_replay
     from beliefs.assess import shared_engine
     from beliefs.encode import encode_signals
-    from beliefs.replay import replay as run_replay
 
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0; the
     # diagnostics treat that as converged and numpy's warning is noise here.
     warnings.filterwarnings(
         "ignore", message="invalid value encountered in scalar divide", category=RuntimeWarning
     )
+    tl = crisis.timeline
     engine = shared_engine(settings)
-    inputs = encode_signals(tl.scenario, [], catalog)
+    inputs = encode_signals(tl.scenario, [], crisis.catalog)
     show = err_console.is_terminal
     if not engine.is_ready(inputs):
         if show:
@@ -130,10 +133,9 @@ def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -
     ) as bar:
         task = bar.add_task(tl.name or tl.scenario.title, total=len(tl.signals) + 1)
         return run_replay(
-            tl,
-            catalog,
+            crisis,
             seed=seed,
-            engine=engine,
+            sampler=settings.sampler,
             progress=lambda done, total: bar.update(task, completed=done),
         )
 

@@ -25,7 +25,6 @@ def sensitivity(
 ) -> None:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices and theory lenses."""
     from beliefs.errors import BeliefsError
-    from beliefs.timeline import load_timeline
 
     if workers is not None and scheduler is not None:
         raise BeliefsError("give --workers N or --scheduler ADDRESS, not both")
@@ -39,10 +38,9 @@ def sensitivity(
             raise BeliefsError(f"--plot {plot}: exists and is not a directory")
         if not target.exists() and not target.parent.is_dir():
             raise BeliefsError(f"--plot {plot}: parent directory {target.parent} does not exist")
-    tl, catalog = load_timeline(timeline)
-    from beliefs.sensitivity.analysis import run_sensitivity
+    from beliefs.api.run import sensitivity as run_sensitivity
 
-    result = run_sensitivity(tl, catalog, seed=seed, workers=workers, scheduler=scheduler, progress=True)
+    result = run_sensitivity(timeline, seed=seed, workers=workers, scheduler=scheduler, progress=True).to_dict()
     if plot is not None:
         from beliefs.render.sensitivity_plot import write_plots
 

@@ -1,0 +1,140 @@
+"""The public computations: one function per command, the command's options as keywords.
+
+Each takes a :class:`~beliefs.api.inputs.Crisis` (from :func:`beliefs.load_timeline`
+or :func:`beliefs.open_case`), a timeline path or a bundled name first, and
+returns an immutable result whose ``to_dict()`` is the command's ``--json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from beliefs.api.inputs import CatalogLike, Crisis, CrisisLike, as_crisis
+from beliefs.api.results import AssessResult, ReplayResult, SensitivityResult
+from beliefs.errors import ArgumentError
+from models.engine import SAMPLERS, SamplerSettings
+
+if TYPE_CHECKING:
+    from beliefs.assess import Assessment
+
+#: ``progress(done, total)``, called after each step of a replay.
+Progress = Callable[[int, int], None]
+
+
+def sampler_settings(sampler: str) -> SamplerSettings:
+    """The engine settings for a sampler name, or an :class:`ArgumentError` naming the choices."""
+    if sampler not in SAMPLERS:
+        raise ArgumentError("sampler", f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
+    return SamplerSettings(sampler=sampler)  # type: ignore[arg-type]
+
+
+def assess(
+    crisis: CrisisLike,
+    *,
+    seed: int = 0,
+    sampler: str = "pymc",
+    catalog: CatalogLike = None,
+    payoffs: Mapping[str, float] | None = None,
+    record: bool = True,
+) -> AssessResult:
+    """The posterior and the recommendation after all of a crisis's signals (``beliefs assess``).
+
+    ``crisis`` is a :class:`Crisis`, a timeline file or a bundled name;
+    ``catalog`` replaces its catalog, ``payoffs`` overrides some payoffs
+    (``{"abandonment_cost": 3.0}``). For a stored case (:func:`beliefs.open_case`)
+    the assessment is recorded in the case's history unless ``record=False``.
+
+    >>> import beliefs
+    >>> result = beliefs.assess("agadir-1911", seed=1)
+    >>> result.recommendation in ("firm+support", "firm+restrain", "conciliate+support", "conciliate+restrain")
+    True
+    >>> 0.0 <= result.p_expansionist_hdi[0] <= result.p_expansionist <= result.p_expansionist_hdi[1] <= 1.0
+    True
+    >>> result.to_dict()["recommendation"]["best"] == result.recommendation
+    True
+    """
+    from beliefs.assess import assess_signals, shared_engine
+
+    c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
+    engine = shared_engine(sampler_settings(sampler))
+    assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=engine)
+    if record and c.case is not None:
+        _record(c, assessment)
+    return AssessResult.of(c, assessment)
+
+
+def replay(
+    crisis: CrisisLike,
+    *,
+    seed: int = 0,
+    sampler: str = "nutpie",
+    catalog: CatalogLike = None,
+    payoffs: Mapping[str, float] | None = None,
+    progress: Progress | None = None,
+) -> ReplayResult:
+    """The posterior and the recommendation after 0, 1, ..., n signals (``beliefs replay``).
+
+    Step 0 is the prior; a retracted signal keeps its step and changes nothing.
+
+    >>> import beliefs
+    >>> rep = beliefs.replay("agadir-1911", seed=1)
+    >>> rep.n_steps == beliefs.load_timeline("agadir-1911").n_signals + 1
+    True
+    >>> list(rep.to_dataframe().columns[:3])
+    ['date', 'kind', 'actor']
+    """
+    from beliefs.assess import shared_engine
+    from beliefs.replay import replay as run_replay
+
+    c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
+    engine = shared_engine(sampler_settings(sampler))
+    rep = run_replay(c.timeline, c.catalog, seed=seed, engine=engine, progress=progress)
+    return ReplayResult.of(c, rep)
+
+
+def sensitivity(
+    crisis: CrisisLike,
+    *,
+    seed: int = 0,
+    catalog: CatalogLike = None,
+    payoffs: Mapping[str, float] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> SensitivityResult:
+    """Tornado, break-even values, maps, prior sensitivity, Sobol indices, theory lenses.
+
+    ``workers=N`` runs the sweep on a local Dask cluster of N processes,
+    ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``).
+
+    >>> import beliefs
+    >>> sens = beliefs.sensitivity("agadir-1911", seed=1)       # doctest: +SKIP
+    >>> sens.to_dataframe()[["assumption", "swing", "flips"]].head(3)   # doctest: +SKIP
+    """
+    from beliefs.sensitivity.analysis import run_sensitivity
+
+    if workers is not None and scheduler is not None:
+        raise ArgumentError("workers", "give workers=N or scheduler=ADDRESS, not both")
+    if workers is not None and workers < 1:
+        raise ArgumentError("workers", f"must be at least 1 (got {workers})")
+    c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
+    result = run_sensitivity(
+        c.timeline, c.catalog, seed=seed, workers=workers, scheduler=scheduler, progress=progress
+    )
+    return SensitivityResult.of(c, result)
+
+
+def _record(crisis: Crisis, assessment: Assessment) -> int:
+    """Store ``assessment`` in the case's history, with the ids of the signals it used."""
+    from beliefs.cases.service import open_store
+
+    active = [
+        sid for sid, s in zip(crisis.signal_ids, crisis.timeline.signals, strict=True) if not s.retracted
+    ]
+    assert crisis.case is not None
+    with open_store(crisis.db) as store:
+        return store.record_assessment(crisis.case, assessment, signal_ids=active)
+
+
+__all__ = ["assess", "replay", "sensitivity"]
