@@ -85,6 +85,7 @@ async def test_the_add_form_refuses_control_characters(july, engine, tmp_path):
         actor.post_message(events.Paste("\x1b]52;c;cHduZWQ=\x07"))  # a paste is refused whole
         await pilot.pause()
         assert actor.value == "" and raw_controls(screen_text(app)) == []
+        form.query_one("#kind-filter", Input).value = "mobilization"
         actor.value = "\x1b]0;set directly\x07"  # and if a value got in anyway, building refuses it
         form.query_one("#note", Input).value = "[/] fine"
         form.action_submit()
