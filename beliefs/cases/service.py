@@ -61,7 +61,7 @@ def case_for_assess(
 
     def record(assessment: Assessment) -> int:
         # Only a finished run is stored: refuse after an interrupt, and let none cut the write.
-        with storing("the assessment"), open_store(db) as st:
+        with storing("the assessment"), open_store(db, case=name) as st:
             return st.record_assessment(name, assessment, signal_ids=active_ids)
 
     return case.timeline, case.catalog, list(case.timeline.signals), record
