@@ -220,3 +220,41 @@ def test_a_stored_case_is_assessed_and_recorded(engine, tmp_path):
     beliefs.assess(case.with_scenario(prior_expansionist=0.3), seed=SEED, sampler=SAMPLER)
     with CaseStore(db) as store:
         assert len(store.assessments("agadir")) == 1
+
+
+def with_truth(name: str, truth: str, folder) -> str:  # type: ignore[no-untyped-def]
+    """A copy of a bundled timeline whose [outcome] names adversary_type (if it does not already)."""
+    with open(beliefs.load_timeline(name).timeline.source, encoding="utf-8") as fh:
+        text = fh.read()
+    if "adversary_type" not in text:
+        basis = 'adversary_type_basis = "Set for a test."\n'
+        text = text.replace("[outcome]\n", f'[outcome]\nadversary_type = "{truth}"\n{basis}', 1)
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_backtest_result_equals_the_cli_json_and_takes_crises(engine, tmp_path):
+    names = [
+        with_truth("agadir-1911", "expansionist", tmp_path),
+        with_truth("cuba-1962", "status_quo", tmp_path),
+    ]
+    bt = beliefs.backtest(names, seed=SEED, sampler=SAMPLER)
+    cli = cli_json("backtest", *names, "--json", "--seed", str(SEED), "--sampler", SAMPLER)
+    assert without_seconds(bt.to_dict()) == without_seconds(cli)
+    assert bt.n == 2 and bt.brier == cli["brier"] and bt.log_score == cli["log_score"]
+    df = bt.to_dataframe()
+    assert list(df.index) == names and df.loc[names[1], "brier"] == cli["cases"][1]["brier"]
+    # crises in memory: a variant without adversary_type is skipped, not scored
+    agadir = beliefs.load_timeline(names[0])
+    no_truth = agadir.timeline.model_copy(update={"outcome": None})
+    mixed = beliefs.backtest(
+        [dataclasses.replace(agadir, timeline=no_truth), beliefs.load_timeline(names[1])],
+        seed=SEED,
+        sampler=SAMPLER,
+    )
+    assert mixed.n == 1 and mixed.skipped[0]["reason"] == "no [outcome]"
+    assert mixed.to_dict()["cases"][0] == cli["cases"][1]
+    with pytest.raises(beliefs.BeliefsError, match="nothing to score"):
+        beliefs.backtest(dataclasses.replace(agadir, timeline=no_truth), sampler=SAMPLER)
+    assert "Brier" in bt._repr_html_() and repr(bt).startswith("<BacktestResult 2 case(s)")
