@@ -14,6 +14,7 @@ from typing import Any
 from beliefs.catalog import Catalog
 from beliefs.decision import Decision, decide, hdi
 from beliefs.encode import catalog_arrays, encode_signals
+from beliefs.interrupts import check as check_interrupt
 from beliefs.payoffs import PayoffTable, resolve_payoffs
 from beliefs.timeline import Signal, Timeline
 from beliefs.watch import could_change, evsi_by_kind
@@ -95,6 +96,8 @@ def assess_signals(
     engine = engine or shared_engine()
     inputs = encode_signals(timeline.scenario, signals, catalog, _arrays(catalog))
     posterior = engine.sample(inputs, seed=seed)
+    # A sampler may swallow Ctrl-C and return the draws it had: never use them as a finished run.
+    check_interrupt()
     return decide_posterior(timeline, catalog, signals, posterior, inputs, payoffs, start)
 
 

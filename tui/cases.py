@@ -4,7 +4,10 @@ Every change to a case is committed to SQLite *before* the posterior is
 recomputed (the store commits before ``add_signal`` returns), so a crash
 never loses entered work. A timeline opened without a case can be saved as
 one. The store is opened per operation and closed again, so another process
-(``beliefs signal add``) can write between two TUI edits.
+(``beliefs signal add``) can write between two TUI edits; every write passes
+the log version the session was computed from, and the store refuses it
+(:class:`~beliefs.cases.versions.StaleLogError`) if the case changed since.
+:meth:`CaseLink.changed` tells, cheaply, whether it did.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from beliefs.cases.records import Case
 from beliefs.cases.store import CaseStore
+from beliefs.cases.versions import DataVersionWatch
 from beliefs.timeline import Signal, Timeline, load_timeline
 from tui.session import Session
 
@@ -30,6 +35,7 @@ class CaseLink:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.db = _db(db)
+        self._watch: DataVersionWatch | None = None
 
     def _store(self) -> CaseStore:
         self.db.parent.mkdir(parents=True, exist_ok=True)
@@ -41,8 +47,38 @@ class CaseLink:
             case = store.load_case(name)
         session = Session.from_timeline(case.timeline, case.catalog, seed=seed)
         session.case = name
-        session.signal_ids = list(case.signal_ids)
+        _take(session, case)
         return session
+
+    def changed(self, session: Session) -> bool:
+        """Whether the session's case changed on disk since it was read (another process wrote).
+
+        Polls ``PRAGMA data_version`` on one long-lived connection; only when
+        the file changed does it open the store to compare log versions.
+        """
+        if session.case is None:
+            return False
+        if self._watch is None:
+            self._watch = DataVersionWatch(self.db)
+        if not self._watch.changed():
+            return False
+        with self._store() as store:
+            return store.log_version(session.case) != session.version
+
+    def reload(self, session: Session) -> tuple[int, int]:
+        """Read the case's log again; returns (signals added, signals retracted) since the session read it."""
+        assert session.case is not None
+        with self._store() as store:
+            case = store.load_case(session.case)
+        reasons, entries = _details(case)
+        return session.replace_log(
+            list(case.timeline.signals), list(case.signal_ids), case.version, reasons, entries
+        )
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
 
     def names(self) -> list[str]:
         return [c.name for c in self.summaries()]
@@ -59,31 +95,53 @@ class CaseLink:
         signal_id = None
         if session.case is not None:
             with self._store() as store:
-                signal_id = store.add_signal(session.case, signal, entered_by="tui")
+                signal_id = store.add_signal(
+                    session.case, signal, entered_by="tui", expected_version=session.version
+                )
+            session.version = None if session.version is None else session.version + 1
         session.add(signal, signal_id)
 
     def retract(self, session: Session, index: int, reason: str) -> None:
         """Commit the retraction of signal ``index`` (if in a case), then flag it in the session."""
         if session.case is not None:
             with self._store() as store:
-                store.retract_signal(session.case, session.signal_ids[index], reason, retracted_by="tui")
-        session.retract(index)
+                store.retract_signal(
+                    session.case,
+                    session.signal_ids[index],
+                    reason,
+                    retracted_by="tui",
+                    expected_version=session.version,
+                )
+            session.version = None if session.version is None else session.version + 1
+        session.retract(index, reason)
 
     def save_as(self, session: Session, name: str) -> None:
-        """Store the session's timeline and signals as a new case ``name`` and follow it."""
+        """Store the session's timeline and signals as a new case ``name`` (with the retraction reasons typed) and follow it."""
         with self._store() as store:
-            store.create_case(name, session.timeline_now(), session.catalog, entered_by="tui")
+            store.create_case(
+                name,
+                session.timeline_now(),
+                session.catalog,
+                entered_by="tui",
+                retraction_reasons=session.reasons,
+            )
             case = store.load_case(name)
         session.case = name
-        session.signal_ids = list(case.signal_ids)
+        session.unsaved = 0
+        _take(session, case)
 
     def record(self, session: Session, assessment: Any) -> None:
-        """Store the assessment of the whole (current) log in the case's history."""
+        """Store the assessment of the whole (current) log in the case's history.
+
+        Refused by the store (StaleLogError) if the log changed since the session read it.
+        """
         if session.case is None:
             return
         active = [sid for sid, s in zip(session.signal_ids, session.signals, strict=True) if not s.retracted]
         with self._store() as store:
-            store.record_assessment(session.case, assessment, signal_ids=active)
+            store.record_assessment(
+                session.case, assessment, signal_ids=active, expected_version=session.version
+            )
 
     def export(self, session: Session, path: str | Path) -> Path:
         """Write the case (or timeline) as timeline TOML to ``path``, all or nothing; check it reads back."""
@@ -98,6 +156,19 @@ class CaseLink:
         write_atomic(path, text)
         load_timeline(path)  # raises InputError if what we wrote would not load
         return path
+
+
+def _details(case: Case) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
+    reasons = {i: e.retraction_reason for i, e in enumerate(case.log) if e.retraction_reason}
+    entries = {i: (e.entered_at, e.entered_by, e.origin) for i, e in enumerate(case.log)}
+    return reasons, entries
+
+
+def _take(session: Session, case: Case) -> None:
+    """Point the session at the stored ``case``: ids, version, reasons, who entered what."""
+    session.signal_ids = list(case.signal_ids)
+    session.version = case.version
+    session.reasons, session.entries = _details(case)
 
 
 def timeline_toml(timeline: Timeline) -> str:

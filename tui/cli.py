@@ -46,5 +46,9 @@ def register(app: typer.Typer) -> None:
             tl, catalog = load_timeline(timeline)
             session = Session.from_timeline(tl, catalog, seed=seed)
         from tui.app import BeliefsApp
+        from tui.theme import config_file
 
-        BeliefsApp(session, cases=cases, seed=seed).run()
+        try:
+            BeliefsApp(session, cases=cases, seed=seed, config=config_file()).run()
+        finally:
+            cases.close()

@@ -9,6 +9,7 @@ and seed, so that stepping a replay back and forth never re-samples.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,14 @@ class Session:
     case: str | None = None
     signal_ids: list[int] = field(default_factory=list)
     cache: dict[Key, StepResult] = field(default_factory=dict)
+    #: the case's log version the signals were read at (beliefs.cases.versions); None without a case
+    version: int | None = None
+    #: retraction reasons by signal index (typed in this session, or from the case's log)
+    reasons: dict[int, str] = field(default_factory=dict)
+    #: who entered each signal and when, by index (cases only): (entered_at, entered_by, origin)
+    entries: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    #: additions and retractions not yet stored anywhere (a session on a file)
+    unsaved: int = 0
 
     @classmethod
     def from_timeline(cls, timeline: Timeline, catalog: Catalog, *, seed: int = 0) -> Session:
@@ -133,6 +142,16 @@ class Session:
                 return None if before.best == after.best else (before.best, after.best)
         return None
 
+    def number(self, index: int) -> int:
+        """The number shown for signal ``index``: its database id in a case, else its position (1-based)."""
+        if self.case is not None and index < len(self.signal_ids):
+            return self.signal_ids[index]
+        return index + 1
+
+    def date_order_position(self, date: dt.date) -> int:
+        """How many signals (retracted ones too) are dated on or before ``date``: where date order puts it."""
+        return sum(1 for s in self.signals if s.date <= date)
+
     def timeline_now(self) -> Timeline:
         """The timeline with the current signal log (retracted signals kept, flagged)."""
         return self.timeline.with_signals(self.signals)
@@ -143,11 +162,43 @@ class Session:
         self.signals.append(signal)
         if signal_id is not None:
             self.signal_ids.append(signal_id)
+        elif self.case is None:
+            self.unsaved += 1
         self.step = self.n
 
-    def retract(self, index: int) -> None:
+    def retract(self, index: int, reason: str = "") -> None:
         self.signals[index] = self.signals[index].model_copy(update={"retracted": True})
+        if reason:
+            self.reasons[index] = reason
+        if self.case is None:
+            self.unsaved += 1
         self.step = self.n
+
+    def replace_log(
+        self,
+        signals: list[Signal],
+        ids: list[int],
+        version: int,
+        reasons: dict[int, str],
+        entries: dict[int, tuple[str, str, str]],
+    ) -> tuple[int, int]:
+        """Take the log as stored now (another process changed it); returns (signals added, retracted).
+
+        A view at the last step stays at the (new) last step; cached results stay
+        valid (they are keyed by the exact signal prefix).
+        """
+        at_end = self.step == self.n
+        old = dict(zip(self.signal_ids, self.signals, strict=False))
+        added = sum(1 for i in ids if i not in old)
+        retracted = sum(
+            1
+            for i, s in zip(ids, signals, strict=True)
+            if s.retracted and not (i in old and old[i].retracted)
+        )
+        self.signals, self.signal_ids, self.version = list(signals), list(ids), version
+        self.reasons, self.entries = dict(reasons), dict(entries)
+        self.step = self.n if at_end else min(self.step, self.n)
+        return added, retracted
 
     def go(self, step: int) -> int:
         self.step = max(0, min(self.n, step))

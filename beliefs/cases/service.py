@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from beliefs.cases.store import CaseStore
 from beliefs.catalog import Catalog
+from beliefs.interrupts import storing
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
@@ -45,7 +46,8 @@ def case_for_assess(
     ]
 
     def record(assessment: Assessment) -> int:
-        with open_store(db) as st:
+        # Only a finished run is stored: refuse after an interrupt, and let none cut the write.
+        with storing("the assessment"), open_store(db) as st:
             return st.record_assessment(name, assessment, signal_ids=active_ids)
 
     return case.timeline, case.catalog, list(case.timeline.signals), record

@@ -5,11 +5,13 @@ Commands live in modules named ``cli_*.py`` that add themselves to :data:`app`;
 register through the ``beliefs.commands`` entry-point group, so ``beliefs``
 never imports them.
 
-Exit codes: 0 success, 2 bad input (any :class:`BeliefsError`), 1 internal error.
+Exit codes (README, "Exit codes"): 0 success, 2 bad input (any :class:`BeliefsError`),
+74 the disk or file system refused, 130 interrupted (nothing stored), 1 a bug.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -23,7 +25,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from beliefs.errors import BeliefsError
+from beliefs.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, BeliefsError
 from beliefs.text import data_text, printable
 
 app = typer.Typer(
@@ -43,17 +45,42 @@ DB_HELP = "Case database (default: $XDG_DATA_HOME/beliefs/cases.db)."
 
 
 def guarded(fn: F) -> F:
-    """Turn user errors into a clear message + exit 2, anything else into exit 1."""
+    """Every way a command can fail ends in a message and a documented exit code.
+
+    0 success; 2 bad input (any :class:`BeliefsError`, and input too deep or too
+    large for Python); 74 the file system refused (full, read-only, no
+    permission); 130 interrupted by Ctrl-C or SIGTERM, nothing stored; 1 only
+    for a bug (an exception nobody expected).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from beliefs.interrupts import Interrupted, interrupted, interruptible
+
         try:
-            return fn(*args, **kwargs)
+            with interruptible():
+                try:
+                    return fn(*args, **kwargs)
+                except Exception:
+                    # After Ctrl-C a sampler may fail on its truncated run ("Not enough
+                    # samples"): the interrupt is the cause, report that.
+                    if interrupted():
+                        raise Interrupted() from None
+                    raise
         except BeliefsError as exc:
-            err_console.print(f"[bold red]error:[/] {safe_markup(str(exc))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            _fail(str(exc), getattr(exc, "exit_code", EXIT_BAD_INPUT))
+        except (typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt as exc:
+            message = exc.message if isinstance(exc, Interrupted) else "interrupted, nothing stored"
+            _fail(message, EXIT_INTERRUPTED, label="")
+        except RecursionError:
+            _fail("the input is nested too deeply to read", EXIT_BAD_INPUT)
+        except OverflowError as exc:
+            _fail(f"a number is too large: {exc}", EXIT_BAD_INPUT)
+        except OSError as exc:
+            code = EXIT_IO if exc.errno in IO_ERRNOS else EXIT_BAD_INPUT
+            _fail(os_message(exc), code)
         except Exception as exc:
             if os.environ.get("BELIEFS_DEBUG"):
                 traceback.print_exc()
@@ -62,9 +89,24 @@ def guarded(fn: F) -> F:
                 "(set BELIEFS_DEBUG=1 for the traceback)",
                 highlight=False,
             )
-            raise typer.Exit(1) from None
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: errno values that mean "the disk or the file system refused" (exit 74).
+IO_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EFBIG}
+)
+
+
+def os_message(exc: OSError) -> str:
+    """``PATH: reason`` for an OSError (the path first, as for every other problem)."""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENAMETOOLONG:
+        reason = "the path is longer than the file system allows"
+    where = exc.filename if exc.filename is not None else ""
+    return f"{where}: {reason}" if where else reason
 
 
 def safe_markup(text: str) -> str:
@@ -72,9 +114,23 @@ def safe_markup(text: str) -> str:
     return escape(printable(text, multiline=True))
 
 
+def _fail(message: str, code: int, label: str = "error: ") -> None:
+    err_console.print(
+        (f"[bold red]{label}[/]" if label else "") + safe_markup(message), highlight=False, soft_wrap=True
+    )
+    raise typer.Exit(code) from None
+
+
 def print_json(obj: Any) -> None:
-    """Write one JSON object to stdout (no raw control character, even inside strings)."""
-    sys.stdout.write(data_text(json.dumps(obj, indent=2, ensure_ascii=False)) + "\n")
+    """Write one JSON object to stdout: strict JSON (no NaN), no raw control character."""
+    try:
+        text = json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or infinity: JSON has no such numbers, so never print them as if it did
+        raise BeliefsError(
+            "the result holds a non-finite number (NaN or infinity), which JSON cannot carry; "
+            "check the inputs' magnitudes"
+        ) from None
+    sys.stdout.write(data_text(text) + "\n")
 
 
 def default_db() -> Path:

@@ -183,6 +183,43 @@ def _show(case: Case) -> None:
         console.print(Text.assemble(("UNRELIABLE sampler run: ", "bold red"), literal(problems)))
 
 
+@cases_app.command("delete")
+@guarded
+def cases_delete(
+    name: NameArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask (needed when not on a terminal).")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Delete a case with its whole signal log and assessments (asks first; cannot be undone)."""
+    import sys
+
+    from beliefs.cases.records import validate_name
+    from beliefs.errors import BeliefsError
+
+    validate_name(name)
+    with _store(db) as store:
+        n_sig, n_assess = store.case_size(name)
+        if not yes:
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):
+                raise BeliefsError(
+                    f"deleting case '{name}' ({n_sig} signal(s), {n_assess} assessment(s)) cannot be "
+                    "undone; not on a terminal, so nothing was asked and nothing deleted: add --yes"
+                )
+            answer = typer.prompt(
+                f"Delete case '{name}' with {n_sig} signal(s) and {n_assess} assessment(s)? "
+                "This cannot be undone. Type the case name to confirm",
+                default="",
+                show_default=False,
+            )
+            if answer.strip() != name:  # like `rm -i`: declining is not an error
+                err_console.print("not deleted: nothing changed", highlight=False)
+                return
+        n_sig, n_assess = store.delete_case(name)
+    console.print(
+        f"deleted case {name} ({n_sig} signal(s), {n_assess} assessment(s))", highlight=False, markup=False
+    )
+
+
 @cases_app.command("export")
 @guarded
 def cases_export(

@@ -142,6 +142,12 @@ def _load_command_modules() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from beliefs.interrupts import exit_on_stop_signal
+
+    # Outside a command (parsing arguments, loading modules, after the command has
+    # finished) a stop signal ends the process at once; inside, the command's own
+    # handler takes over (:func:`beliefs.cli.app.guarded`).
+    exit_on_stop_signal()
     _load_command_modules()
     app()
 

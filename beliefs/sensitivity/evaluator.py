@@ -95,19 +95,11 @@ class Draws:
 
 
 def adversary_loglik(e: Array, s: Array, inputs: ModelInputs) -> tuple[Array, Array]:
-    """Untempered per-draw sums of log L_exp and log L_sq over the adversary reports (DESIGN.md)."""
-    k = np.asarray(inputs.adversary_kind, dtype=np.int64)
+    """Untempered per-draw log-likelihoods of the adversary reports under each type (channels included)."""
+    from models.likelihood import Theta, adversary_type_logliks
+
     n = e.shape[0]
-    if k.size == 0:
-        return np.zeros(n), np.zeros(n)
-    q = np.asarray(inputs.adversary_q, dtype=float)
-    mil = inputs.catalog.military[k]
-    ek, sk = e[:, k], s[:, k]
-    s_eff = sk + inputs.gamma * mil * (ek - sk)
-    mid = 0.5 * (ek + s_eff)
-    l_exp = np.log(q * ek + (1.0 - q) * mid).sum(axis=1)
-    l_sq = np.log(q * s_eff + (1.0 - q) * mid).sum(axis=1)
-    return l_exp, l_sq
+    return adversary_type_logliks(Theta(e, s, np.zeros(n), np.zeros(n)), inputs)
 
 
 def adversary_term(l_exp: Array, l_sq: Array, inputs: ModelInputs) -> Array:
@@ -284,6 +276,7 @@ class Evaluator:
             _same(inputs.p0, b.p0)
             and _same(inputs.gamma, b.gamma)
             and _same(inputs.adversary_q, b.adversary_q)
+            and _same(inputs.channel_rho, b.channel_rho)
             and _same(inputs.likelihood_power, b.likelihood_power)
         )
         ally_changed = not (

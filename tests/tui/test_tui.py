@@ -81,8 +81,11 @@ async def test_add_signal_through_the_form(short, engine, tmp_path):
         assert form.query_one("#date").value == str(tl.signals[-1].date)
         await pilot.press(*"mobiliz")
         await pilot.pause()
-        assert form.kind_id == "mobilization"
+        assert form.highlighted_kind == "mobilization" and form.kind_id is None  # not committed by the list
         assert "Fearon" in str(form.query_one("#kind-info").render())
+        await pilot.press("enter")  # completion fills the field
+        await pilot.pause()
+        assert form.query_one("#kind-filter").value == "mobilization" and form.kind_id == "mobilization"
         # a bad date is refused in the form, and nothing typed is lost
         form.query_one("#date").value = "1914-13-01"
         form.query_one("#note").value = "general mobilization"

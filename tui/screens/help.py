@@ -26,7 +26,7 @@ KEYS = (
     ("q", "quit"),
 )
 
-KEYS_MARKUP = "[b]Keys[/]\n" + "\n".join(f"  [b $accent]{k:<8}[/] {v}" for k, v in KEYS)
+KEYS_MARKUP = "[b]Keys[/]\n" + "\n".join(f"  [b $text-primary]{k:<8}[/] {v}" for k, v in KEYS)
 
 HELP = """\
 ## What the panels show
