@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import ENGINE_HELP, SEED_HELP, app, console, err_console, guarded, print_json
 
 
 @app.command()
@@ -32,6 +32,7 @@ def backtest(
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
     ] = "nutpie",
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
 ) -> None:
     """Calibration against history: Brier and log scores of P(expansionist), against the priors and a coin."""
     import warnings
@@ -44,7 +45,7 @@ def backtest(
 
     if plot is not None:
         _check_plot_path(plot)
-    sampler_settings(sampler)  # an unknown sampler fails before any work
+    sampler_settings(sampler, engine)  # an unknown sampler or engine fails before any work
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0 (as in replay).
     warnings.filterwarnings(
         "ignore", message="invalid value encountered in scalar divide", category=RuntimeWarning
@@ -63,6 +64,7 @@ def backtest(
             list(targets or []),
             seed=seed,
             sampler=sampler,
+            engine=engine,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     result = scored.backtest
