@@ -21,11 +21,16 @@ ArviZ only when a computation needs them.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# See models/__init__.py: single-threaded OpenBLAS is faster for this workload
+# (read when numpy loads; the user's own setting wins).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 #: Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
@@ -35,9 +40,11 @@ _EXPORTS: dict[str, str] = {
     "assess": "beliefs.api.run",
     "replay": "beliefs.api.run",
     "sensitivity": "beliefs.api.run",
+    "backtest": "beliefs.api.run",
     "AssessResult": "beliefs.api.results",
     "ReplayResult": "beliefs.api.results",
-    "SensitivityResult": "beliefs.api.results",
+    "SensitivityResult": "beliefs.api.studies",
+    "BacktestResult": "beliefs.api.studies",
     "BeliefsError": "beliefs.errors",
     "InputError": "beliefs.errors",
     "ArgumentError": "beliefs.errors",
@@ -50,6 +57,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "ArgumentError",
     "AssessResult",
+    "BacktestResult",
     "BeliefsError",
     "CaseNotFoundError",
     "Crisis",
@@ -61,6 +69,7 @@ __all__ = [
     "UnreliableRunError",
     "__version__",
     "assess",
+    "backtest",
     "load_timeline",
     "open_case",
     "replay",
@@ -69,8 +78,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from beliefs.api.inputs import Crisis, load_timeline, open_case
-    from beliefs.api.results import AssessResult, ReplayResult, SensitivityResult
-    from beliefs.api.run import assess, replay, sensitivity
+    from beliefs.api.results import AssessResult, ReplayResult
+    from beliefs.api.run import assess, backtest, replay, sensitivity
+    from beliefs.api.studies import BacktestResult, SensitivityResult
     from beliefs.errors import (
         ArgumentError,
         BeliefsError,

@@ -7,26 +7,36 @@ returns an immutable result whose ``to_dict()`` is the command's ``--json``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from beliefs.api.inputs import CatalogLike, Crisis, CrisisLike, as_crisis
-from beliefs.api.results import AssessResult, ReplayResult, SensitivityResult
-from beliefs.errors import ArgumentError
-from models.engine import SAMPLERS, SamplerSettings
+from beliefs.api.results import AssessResult, ReplayResult
+from beliefs.api.studies import BacktestResult, SensitivityResult
+from beliefs.errors import ArgumentError, InputError, Problem
+from models.engine import METHODS, SAMPLERS, SamplerSettings
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
+    from beliefs.catalog import Catalog
+    from beliefs.timeline import Timeline
 
 #: ``progress(done, total)``, called after each step of a replay.
 Progress = Callable[[int, int], None]
 
 
-def sampler_settings(sampler: str) -> SamplerSettings:
-    """The engine settings for a sampler name, or an :class:`ArgumentError` naming the choices."""
+def sampler_settings(sampler: str, engine: str = "auto") -> SamplerSettings:
+    """The engine settings for a NUTS sampler name and an engine, or an :class:`ArgumentError`.
+
+    ``engine``: ``"auto"`` (importance sampling, NUTS when it is unreliable),
+    ``"importance"`` or ``"nuts"``; ``sampler`` picks the NUTS implementation.
+    """
     if sampler not in SAMPLERS:
         raise ArgumentError("sampler", f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
-    return SamplerSettings(sampler=sampler)  # type: ignore[arg-type]
+    if engine not in METHODS:
+        raise ArgumentError("engine", f"unknown engine {engine!r}; choose one of {', '.join(METHODS)}")
+    return SamplerSettings(sampler=sampler, method=engine)  # type: ignore[arg-type]
 
 
 def assess(
@@ -37,6 +47,7 @@ def assess(
     catalog: CatalogLike = None,
     payoffs: Mapping[str, float] | None = None,
     record: bool = True,
+    engine: str = "auto",
 ) -> AssessResult:
     """The posterior and the recommendation after all of a crisis's signals (``beliefs assess``).
 
@@ -57,8 +68,8 @@ def assess(
     from beliefs.assess import assess_signals, shared_engine
 
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
-    engine = shared_engine(sampler_settings(sampler))
-    assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=engine)
+    inference = shared_engine(sampler_settings(sampler, engine))
+    assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=inference)
     if record and c.case is not None:
         _record(c, assessment)
     return AssessResult.of(c, assessment)
@@ -72,6 +83,7 @@ def replay(
     catalog: CatalogLike = None,
     payoffs: Mapping[str, float] | None = None,
     progress: Progress | None = None,
+    engine: str = "auto",
 ) -> ReplayResult:
     """The posterior and the recommendation after 0, 1, ..., n signals (``beliefs replay``).
 
@@ -88,8 +100,8 @@ def replay(
     from beliefs.replay import replay as run_replay
 
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
-    engine = shared_engine(sampler_settings(sampler))
-    rep = run_replay(c.timeline, c.catalog, seed=seed, engine=engine, progress=progress)
+    inference = shared_engine(sampler_settings(sampler, engine))
+    rep = run_replay(c.timeline, c.catalog, seed=seed, engine=inference, progress=progress)
     return ReplayResult.of(c, rep)
 
 
@@ -102,6 +114,8 @@ def sensitivity(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = False,
+    engine: str = "auto",
+    sampler: str = "nutpie",
 ) -> SensitivityResult:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices, theory lenses.
 
@@ -119,10 +133,68 @@ def sensitivity(
     if workers is not None and workers < 1:
         raise ArgumentError("workers", f"must be at least 1 (got {workers})")
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
+    settings = sampler_settings(sampler, engine)
     result = run_sensitivity(
-        c.timeline, c.catalog, seed=seed, workers=workers, scheduler=scheduler, progress=progress
+        c.timeline,
+        c.catalog,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        settings=settings,
     )
     return SensitivityResult.of(c, result)
+
+
+def backtest(
+    targets: CrisisLike | Sequence[CrisisLike] = (),
+    *,
+    seed: int = 0,
+    sampler: str = "nutpie",
+    progress: Progress | None = None,
+    engine: str = "auto",
+) -> BacktestResult:
+    """Calibration against history: replay each crisis and score P(expansionist) (``beliefs backtest``).
+
+    ``targets``: crises, timeline files, bundled names or directories of
+    timelines, one or several (default: every bundled timeline). Crises whose
+    ``[outcome]`` names no ``adversary_type`` are listed in ``skipped``.
+    Every file is validated before anything is sampled.
+
+    >>> import beliefs
+    >>> bt = beliefs.backtest(["agadir-1911", "cuba-1962"], seed=1)      # doctest: +SKIP
+    >>> bt.n, sorted(bt.to_dataframe().index) == ["agadir-1911", "cuba-1962"]   # doctest: +SKIP
+    (2, True)
+    >>> 0.0 <= bt.brier <= 1.0     # doctest: +SKIP
+    True
+    """
+    from beliefs.assess import shared_engine
+    from beliefs.backtest import Skipped, load_cases, score_cases
+
+    items = [targets] if isinstance(targets, Crisis | str | Path) else list(targets)
+    cases: list[tuple[Timeline, Catalog]] = []
+    skipped: list[Skipped] = []
+    problems: list[Problem] = []
+    paths = [t for t in items if not isinstance(t, Crisis)]
+    if paths or not items:
+        try:
+            loaded, skipped = load_cases(paths)
+            cases += loaded
+        except InputError as exc:
+            problems += exc.problems
+    for item in items:
+        if not isinstance(item, Crisis):
+            continue
+        outcome = item.timeline.outcome
+        if outcome is None or outcome.adversary_type is None:
+            why = "no [outcome]" if outcome is None else "its [outcome] has no adversary_type"
+            skipped.append(Skipped(item.name, why))
+        else:
+            cases.append((item.timeline, item.catalog))
+    if problems:
+        raise InputError(problems)
+    inference = shared_engine(sampler_settings(sampler, engine))
+    return BacktestResult.of(score_cases(cases, skipped, seed=seed, engine=inference, progress=progress))
 
 
 def _record(crisis: Crisis, assessment: Assessment) -> int:
@@ -137,4 +209,4 @@ def _record(crisis: Crisis, assessment: Assessment) -> int:
         return store.record_assessment(crisis.case, assessment, signal_ids=active)
 
 
-__all__ = ["assess", "replay", "sensitivity"]
+__all__ = ["assess", "backtest", "replay", "sensitivity"]
