@@ -200,10 +200,7 @@ def contributions(theta: lk.Theta, inputs: ModelInputs) -> FloatArray:
 
 def _psis(log_ratio: FloatArray, w: FloatArray) -> tuple[FloatArray, float]:
     """Normalised PSIS weights of the target w * exp(log_ratio), and k-hat."""
-    try:
-        from models.psis import psis
-    except ImportError:  # until the importance engine's PSIS lands
-        from arviz import psislw as psis
+    from models.psis import psis
 
     log_w, khat = psis(log_ratio + np.log(np.maximum(w, 1e-300)))
     out = np.exp(log_w - log_w.max())

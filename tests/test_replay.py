@@ -34,14 +34,15 @@ def replays(engine) -> dict[str, Replay]:
     """Every bundled timeline replayed with the session engine; compile count checked around it."""
     names = list(bundled_timelines())
     tl0, cat0 = load_timeline(names[0])
-    was_ready = engine.is_ready(encode_signals(tl0.scenario, [], cat0))
+    was_ready = engine.nuts_ready(encode_signals(tl0.scenario, [], cat0))
     before = engine.compile_count
     out = {}
     for name in names:
         tl, cat = load_timeline(name)
         out[name] = replay(tl, cat, seed=SEED, engine=engine)
-    # One catalog for all eight files: at most one compilation, and none if already warm.
-    assert engine.compile_count - before == (0 if was_ready else 1)
+    # One catalog for all eight files: at most one compilation (only if a step falls
+    # back to NUTS), and none if already warm.
+    assert engine.compile_count - before <= (0 if was_ready else 1)
     return out
 
 

@@ -147,7 +147,9 @@ def db_errors(path: Path, busy_timeout: float) -> Iterator[None]:
             ) from None
         raise BeliefsError(f"{path}: case database error: {msg}") from None
     except sqlite3.IntegrityError as exc:  # a trigger or constraint of the store said no
-        raise BeliefsError(f"{path}: refused by the case database's rules: {exc}; nothing was written") from None
+        raise BeliefsError(
+            f"{path}: refused by the case database's rules: {exc}; nothing was written"
+        ) from None
     except sqlite3.DatabaseError as exc:
         refused = storage_error(exc, path)
         if refused is not None:

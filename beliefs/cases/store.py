@@ -43,7 +43,7 @@ from beliefs.cases.records import (
     now,
     validate_name,
 )
-from beliefs.cases.schema import check_identity, migrate
+from beliefs.cases.schema import check_identity, migrate, rollback
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
 from beliefs.errors import BeliefsError, CaseNotFoundError, NotFoundError
@@ -125,7 +125,7 @@ class CaseStore:
                 yield self._conn
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                rollback(self._conn)
                 raise
 
     @contextlib.contextmanager
@@ -417,16 +417,18 @@ class CaseStore:
         from beliefs.assess import MODEL_VERSION
 
         diag = assessment.posterior.diagnostics
-        settings_json = (
+        settings_json: dict[str, object] = (
             {
                 "sampler": settings.sampler,
                 "chains": settings.chains,
                 "draws": settings.draws,
                 "tune": settings.tune,
+                "method": settings.method,
             }
             if settings is not None
             else {"sampler": diag.sampler, "chains": diag.chains, "draws": diag.draws, "tune": diag.tune}
         )
+        settings_json["engine"] = diag.method  # the engine that actually ran (after any fallback)
         diag_json = {**diag.to_json(), "tune": diag.tune, "seed": diag.seed, "mcse": diag.mcse}
         with self._write() as conn:
             case_id, _, _, digest, *_ = self._case_row(conn, name)

@@ -17,7 +17,8 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,6 +42,9 @@ err_console = Console(stderr=True, emoji=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 SEED_HELP = "Random seed: the same seed gives the same numbers."
+ENGINE_HELP = (
+    "auto (importance sampling, NUTS when its Pareto k or ESS says it is unreliable), importance or nuts."
+)
 DB_HELP = "Case database (default: $XDG_DATA_HOME/beliefs/cases.db)."
 
 
@@ -55,11 +59,18 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from beliefs.interrupts import Interrupted, interruptible
+        from beliefs.interrupts import Interrupted, interrupted, interruptible
 
         try:
             with interruptible():
-                return fn(*args, **kwargs)
+                try:
+                    return fn(*args, **kwargs)
+                except Exception:
+                    # After Ctrl-C a sampler may fail on its truncated run ("Not enough
+                    # samples"): the interrupt is the cause, report that.
+                    if interrupted():
+                        raise Interrupted() from None
+                    raise
         except BeliefsError as exc:
             _fail(str(exc), getattr(exc, "exit_code", EXIT_BAD_INPUT))
         except (typer.Exit, typer.Abort):
@@ -131,3 +142,32 @@ def default_db() -> Path:
     from beliefs.cases.service import default_db as db
 
     return db()
+
+
+@contextmanager
+def engine_status(engine: Any, machine_output: bool = False) -> Iterator[None]:
+    """Show the engine's long waits (compiling, sampling chains) as a transient status on stderr.
+
+    Only when stderr is a terminal, and not when machine output (--json, --csv)
+    goes down a pipe: a pipeline's stderr carries nothing but errors.
+    """
+    if not err_console.is_terminal or (machine_output and not sys.stdout.isatty()):
+        yield
+        return
+    status: Any = None
+
+    def show(message: str) -> None:
+        nonlocal status
+        if status is None:
+            status = err_console.status(escape(message))
+            status.start()
+        else:
+            status.update(escape(message))
+
+    previous, engine.status = engine.status, show
+    try:
+        yield
+    finally:
+        engine.status = previous
+        if status is not None:
+            status.stop()

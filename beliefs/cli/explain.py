@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import app, console, guarded, print_json
-from beliefs.cli.main import JsonOpt, SamplerOpt, SeedOpt
+from beliefs.cli.app import app, console, engine_status, guarded, print_json
+from beliefs.cli.main import EngineOpt, JsonOpt, SamplerOpt, SeedOpt, settings_for
 
 
 @app.command()
@@ -19,6 +19,7 @@ def explain(
     json_out: JsonOpt = False,
     seed: SeedOpt = 0,
     sampler: SamplerOpt = "pymc",
+    engine: EngineOpt = "auto",
 ) -> None:
     """Why the posterior is where it is: each report's contribution to the log-odds."""
     from beliefs.api import inputs, run
@@ -28,7 +29,10 @@ def explain(
         raise ArgumentError("TIMELINE / --case", "give a TIMELINE or --case NAME (one of them)")
     crisis = inputs.open_case(case, db) if case is not None else timeline
     assert crisis is not None
-    result = run.assess(crisis, seed=seed, sampler=sampler, record=False)
+    from beliefs.assess import shared_engine
+
+    with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
+        result = run.assess(crisis, seed=seed, sampler=sampler, engine=engine, record=False)
     assert result.ledger is not None
     data = result.to_dict()
     if json_out:

@@ -91,9 +91,10 @@ def test_another_connection_cannot_rewrite_or_orphan_the_log(db, sql):
 def test_ids_are_never_reused_after_a_case_is_deleted(db, july):
     tl, catalog = july
     conn = sqlite3.connect(db)
-    max_case, max_signal = conn.execute("SELECT max(id) FROM cases").fetchone()[0], conn.execute(
-        "SELECT max(id) FROM signals"
-    ).fetchone()[0]
+    max_case, max_signal = (
+        conn.execute("SELECT max(id) FROM cases").fetchone()[0],
+        conn.execute("SELECT max(id) FROM signals").fetchone()[0],
+    )
     conn.close()
     with CaseStore(db) as store:
         assert store.delete_case("july") == (len(tl.signals) + 1, 0)
