@@ -48,6 +48,7 @@ def assess(
     payoffs: Mapping[str, float] | None = None,
     record: bool = True,
     engine: str = "auto",
+    evidence: bool = True,
 ) -> AssessResult:
     """The posterior and the recommendation after all of a crisis's signals (``beliefs assess``).
 
@@ -55,6 +56,8 @@ def assess(
     ``catalog`` replaces its catalog, ``payoffs`` overrides some payoffs
     (``{"abandonment_cost": 3.0}``). For a stored case (:func:`beliefs.open_case`)
     the assessment is recorded in the case's history unless ``record=False``.
+    ``evidence`` adds the evidence ledger (:mod:`beliefs.ledger`): each report's
+    contribution to the log-odds and P(expansionist) without it.
 
     >>> import beliefs
     >>> result = beliefs.assess("agadir-1911", seed=1)
@@ -72,7 +75,15 @@ def assess(
     assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=inference)
     if record and c.case is not None:
         _record(c, assessment)
-    return AssessResult.of(c, assessment)
+    ledger = None
+    if evidence:
+        from beliefs.ledger import build_ledger
+
+        ledger = build_ledger(
+            c.timeline.signals, c.catalog, assessment.inputs, assessment.posterior,
+            refit=lambda inputs: inference.sample(inputs, seed=seed),
+        )  # fmt: skip
+    return AssessResult.of(c, assessment, ledger)
 
 
 def replay(
