@@ -12,11 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, guarded, print_json, safe_markup
+from beliefs.cli.app import MAX_SEED, SEED_HELP, app, console, guarded, print_json, safe_markup
 from models.engine import SAMPLERS, SamplerSettings
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")]
-SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP)]
+SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)]
 SamplerOpt = Annotated[
     str,
     typer.Option("--sampler", help=f"Sampler: {' or '.join(SAMPLERS)} (see README for when each is faster)."),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json, safe_markup
+from beliefs.cli.app import MAX_SEED, SEED_HELP, app, console, err_console, guarded, print_json, safe_markup
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -48,7 +48,7 @@ def replay(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw the trajectories to FILE.png.")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)] = 0,
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
     ] = "nutpie",
@@ -95,6 +95,10 @@ def _check_plot_path(plot: Path) -> None:
         raise BeliefsError(f"--plot {plot}: directory '{plot.parent}' does not exist")
     if plot.is_dir():
         raise BeliefsError(f"--plot {plot}: is a directory")
+    import os
+
+    if not os.access(plot if plot.exists() else plot.parent, os.W_OK):
+        raise BeliefsError(f"--plot {plot}: not writable")
 
 
 def _run(crisis: Crisis, seed: int, settings: SamplerSettings) -> ReplayResult:
