@@ -228,7 +228,7 @@ def score_replay(rep: Replay) -> CaseScore:
         truth=tl.outcome.adversary_type,
         basis=tl.outcome.adversary_type_basis or "",
         p_prior=tl.scenario.prior_expansionist,
-        p_steps=tuple(float(s.assessment.posterior.flat("p_expansionist").mean()) for s in steps),
+        p_steps=tuple(s.assessment.posterior.mean("p_expansionist") for s in steps),
         reliable=rep.reliable,
     )
 

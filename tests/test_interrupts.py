@@ -134,7 +134,8 @@ def _stored(db: Path) -> int:
 def test_interrupt_during_nuts_sampling_stores_nothing_and_exits_130(tmp_path, how):
     db = _case_db(tmp_path)
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, "assess", "--case", "j", "--db", str(db), "--sampler", "pymc"],
+        [sys.executable, "-c", CHILD, "assess", "--case", "j", "--db", str(db), "--sampler", "pymc", "--engine",
+         "nuts"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -192,7 +193,7 @@ def _orphans_after_sigkill(args: list[str], n_children: int) -> list[int]:
 @pytest.mark.slow
 def test_sampler_workers_die_with_their_parent():
     # pm.sample with 4 chains runs them in 2 worker processes
-    assert _orphans_after_sigkill(["assess", "july-1914", "--sampler", "pymc"], n_children=2) == []
+    assert _orphans_after_sigkill(["assess", "july-1914", "--sampler", "pymc", "--engine", "nuts"], n_children=2) == []
 
 
 @pytest.mark.slow

@@ -12,6 +12,8 @@ Groups:
 
 The run's diagnostics (engine, seed, reliability, problems) are attributes of
 the posterior group, as text and numbers, so ``to_netcdf`` keeps them.
+An importance-sampled posterior is resampled to equal-weight draws first
+(ArviZ knows nothing of weights); ``resampled_from_weighted_draws`` says so.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ def inference_data(posterior: Posterior, catalog: Catalog, attrs: dict[str, Any]
         import arviz as az
         import xarray as xr
 
+    if posterior.weights is not None:
+        # Importance-sampled draws carry weights that ArviZ would ignore: hand it
+        # equal-weight draws, resampled (systematically, seeded) from them.
+        attrs = {**attrs, "resampled_from_weighted_draws": posterior.n_draws}
+        posterior = posterior.resampled(seed=posterior.diagnostics.seed)
     kinds = [k.id for k in catalog.adversary]
     data_vars = {}
     for name in VARIABLES:

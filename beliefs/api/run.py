@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from beliefs.api.inputs import CatalogLike, Crisis, CrisisLike, as_crisis
 from beliefs.api.results import AssessResult, ReplayResult, SensitivityResult
 from beliefs.errors import ArgumentError
-from models.engine import SAMPLERS, SamplerSettings
+from models.engine import METHODS, SAMPLERS, SamplerSettings
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
@@ -22,11 +22,17 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 
-def sampler_settings(sampler: str) -> SamplerSettings:
-    """The engine settings for a sampler name, or an :class:`ArgumentError` naming the choices."""
+def sampler_settings(sampler: str, engine: str = "auto") -> SamplerSettings:
+    """The engine settings for a NUTS sampler name and an engine, or an :class:`ArgumentError`.
+
+    ``engine``: ``"auto"`` (importance sampling, NUTS when it is unreliable),
+    ``"importance"`` or ``"nuts"``; ``sampler`` picks the NUTS implementation.
+    """
     if sampler not in SAMPLERS:
         raise ArgumentError("sampler", f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
-    return SamplerSettings(sampler=sampler)  # type: ignore[arg-type]
+    if engine not in METHODS:
+        raise ArgumentError("engine", f"unknown engine {engine!r}; choose one of {', '.join(METHODS)}")
+    return SamplerSettings(sampler=sampler, method=engine)  # type: ignore[arg-type]
 
 
 def assess(
@@ -37,6 +43,7 @@ def assess(
     catalog: CatalogLike = None,
     payoffs: Mapping[str, float] | None = None,
     record: bool = True,
+    engine: str = "auto",
 ) -> AssessResult:
     """The posterior and the recommendation after all of a crisis's signals (``beliefs assess``).
 
@@ -57,8 +64,8 @@ def assess(
     from beliefs.assess import assess_signals, shared_engine
 
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
-    engine = shared_engine(sampler_settings(sampler))
-    assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=engine)
+    inference = shared_engine(sampler_settings(sampler, engine))
+    assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=inference)
     if record and c.case is not None:
         _record(c, assessment)
     return AssessResult.of(c, assessment)
@@ -72,6 +79,7 @@ def replay(
     catalog: CatalogLike = None,
     payoffs: Mapping[str, float] | None = None,
     progress: Progress | None = None,
+    engine: str = "auto",
 ) -> ReplayResult:
     """The posterior and the recommendation after 0, 1, ..., n signals (``beliefs replay``).
 
@@ -88,8 +96,8 @@ def replay(
     from beliefs.replay import replay as run_replay
 
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
-    engine = shared_engine(sampler_settings(sampler))
-    rep = run_replay(c.timeline, c.catalog, seed=seed, engine=engine, progress=progress)
+    inference = shared_engine(sampler_settings(sampler, engine))
+    rep = run_replay(c.timeline, c.catalog, seed=seed, engine=inference, progress=progress)
     return ReplayResult.of(c, rep)
 
 
@@ -102,6 +110,8 @@ def sensitivity(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = False,
+    engine: str = "auto",
+    sampler: str = "nutpie",
 ) -> SensitivityResult:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices, theory lenses.
 
@@ -119,8 +129,9 @@ def sensitivity(
     if workers is not None and workers < 1:
         raise ArgumentError("workers", f"must be at least 1 (got {workers})")
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
+    settings = sampler_settings(sampler, engine)
     result = run_sensitivity(
-        c.timeline, c.catalog, seed=seed, workers=workers, scheduler=scheduler, progress=progress
+        c.timeline, c.catalog, seed=seed, workers=workers, scheduler=scheduler, progress=progress, settings=settings
     )
     return SensitivityResult.of(c, result)
 
@@ -128,12 +139,14 @@ def sensitivity(
 def _record(crisis: Crisis, assessment: Assessment) -> int:
     """Store ``assessment`` in the case's history, with the ids of the signals it used."""
     from beliefs.cases.service import open_store
+    from beliefs.interrupts import storing
 
     active = [
         sid for sid, s in zip(crisis.signal_ids, crisis.timeline.signals, strict=True) if not s.retracted
     ]
     assert crisis.case is not None
-    with open_store(crisis.db) as store:
+    # Only a finished run is stored: refused after Ctrl-C, and no interrupt cuts the write.
+    with storing("the assessment"), open_store(crisis.db) as store:
         return store.record_assessment(crisis.case, assessment, signal_ids=active)
 
 

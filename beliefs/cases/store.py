@@ -417,16 +417,18 @@ class CaseStore:
         from beliefs.assess import MODEL_VERSION
 
         diag = assessment.posterior.diagnostics
-        settings_json = (
+        settings_json: dict[str, object] = (
             {
                 "sampler": settings.sampler,
                 "chains": settings.chains,
                 "draws": settings.draws,
                 "tune": settings.tune,
+                "method": settings.method,
             }
             if settings is not None
             else {"sampler": diag.sampler, "chains": diag.chains, "draws": diag.draws, "tune": diag.tune}
         )
+        settings_json["engine"] = diag.method  # the engine that actually ran (after any fallback)
         diag_json = {**diag.to_json(), "tune": diag.tune, "seed": diag.seed, "mcse": diag.mcse}
         with self._write() as conn:
             case_id, _, _, digest, *_ = self._case_row(conn, name)

@@ -17,7 +17,8 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,6 +44,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Seeds are 32-bit: every sampler takes them, and a larger one would overflow.
 MAX_SEED = 2**32 - 1
 SEED_HELP = f"Random seed (0-{MAX_SEED}): the same seed gives the same numbers."
+ENGINE_HELP = (
+    "auto (importance sampling, NUTS when its Pareto k or ESS says it is unreliable), importance or nuts."
+)
 DB_HELP = "Case database (default: $XDG_DATA_HOME/beliefs/cases.db)."
 
 
@@ -140,3 +144,32 @@ def default_db() -> Path:
     from beliefs.cases.service import default_db as db
 
     return db()
+
+
+@contextmanager
+def engine_status(engine: Any, machine_output: bool = False) -> Iterator[None]:
+    """Show the engine's long waits (compiling, sampling chains) as a transient status on stderr.
+
+    Only when stderr is a terminal, and not when machine output (--json, --csv)
+    goes down a pipe: a pipeline's stderr carries nothing but errors.
+    """
+    if not err_console.is_terminal or (machine_output and not sys.stdout.isatty()):
+        yield
+        return
+    status: Any = None
+
+    def show(message: str) -> None:
+        nonlocal status
+        if status is None:
+            status = err_console.status(escape(message))
+            status.start()
+        else:
+            status.update(escape(message))
+
+    previous, engine.status = engine.status, show
+    try:
+        yield
+    finally:
+        engine.status = previous
+        if status is not None:
+            status.stop()

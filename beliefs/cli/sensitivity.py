@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import MAX_SEED, SEED_HELP, app, console, err_console, guarded, print_json, safe_markup
+from beliefs.cli.app import (
+    ENGINE_HELP,
+    MAX_SEED,
+    SEED_HELP,
+    app,
+    console,
+    err_console,
+    guarded,
+    print_json,
+    safe_markup,
+)
 
 
 @app.command()
@@ -22,6 +32,8 @@ def sensitivity(
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Run the sweep on an existing Dask cluster (address).")
     ] = None,
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
+    sampler: Annotated[str, typer.Option("--sampler", help="NUTS sampler: nutpie or pymc.")] = "nutpie",
 ) -> None:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices and theory lenses."""
     from beliefs.errors import BeliefsError
@@ -50,7 +62,9 @@ def sensitivity(
             raise BeliefsError(f"--plot {plot}: not writable")
     from beliefs.api.run import sensitivity as run_sensitivity
 
-    result = run_sensitivity(timeline, seed=seed, workers=workers, scheduler=scheduler, progress=True).to_dict()
+    result = run_sensitivity(
+        timeline, seed=seed, workers=workers, scheduler=scheduler, progress=True, engine=engine, sampler=sampler
+    ).to_dict()
     if plot is not None:
         from beliefs.render.sensitivity_plot import write_plots
 

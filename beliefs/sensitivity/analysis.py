@@ -73,10 +73,12 @@ def make_context(
             "chains": settings.chains,
             "draws": settings.draws,
             "tune": settings.tune,
+            "method": settings.method,
         },
     }
     h = hashlib.sha256(json.dumps([ctx["timeline"], ctx["catalog"], seed, ctx["settings"]]).encode())
     h.update(draws.p.tobytes())
+    h.update(draws.r.tobytes())
     ctx["key"] = h.hexdigest()[:16]
     return ctx
 

@@ -207,7 +207,7 @@ class StatusLine(Panel):
                 parts.append("[b]✓ reliable[/]  ")
             else:
                 parts.append("[b]⚠ UNRELIABLE: " + escape("; ".join(d["problems"])) + "[/]  ")
-            text = (
+            text = d.get("line") or (
                 f"{d['sampler']} {d['chains']}×{d['draws']}  R-hat {d['r_hat_max']:.3f}"
                 f"  ESS {d['ess_bulk_min']:.0f}  {d['divergences']} divergences"
             )
