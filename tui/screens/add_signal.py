@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from pydantic import ValidationError
@@ -25,11 +25,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
-from beliefs.timeline import Scenario, Signal
+from beliefs.timeline import Scenario, Signal, channel_key, letter_conflicts, letter_message
 from tui.screens.dialogs import ConfirmScreen
 
 FIELD_NAMES = {
@@ -39,7 +40,18 @@ FIELD_NAMES = {
     "actor": "actor",
     "note": "note",
     "source": "source",
+    "channel": "channel",
 }
+
+
+def channel_names(signals: Sequence[Signal]) -> list[str]:
+    """The channels of ``signals`` (as first written), in order of first use: the completions."""
+    seen: dict[str, str] = {}
+    for sig in signals:
+        key = channel_key(sig.channel)
+        if key is not None and key not in seen:
+            seen[key] = str(sig.channel)
+    return list(seen.values())
 
 
 def kind_matches(catalog: Catalog, query: str) -> list[str]:
@@ -102,9 +114,13 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         *,
         check: Callable[[Signal], str | None] | None = None,
         prefill: Signal | None = None,
+        existing: Sequence[Signal] = (),
     ) -> None:
-        """``check(signal)``: a question to confirm before adding (None: add at once); ``prefill``: start filled in."""
+        """``check(signal)``: a question to confirm before adding (None: add at once); ``prefill``: start filled in;
+        ``existing``: the signals already in the case (the channel field completes their channels, and a
+        channel keeps its letter)."""
         super().__init__()
+        self.existing = list(existing)
         self.catalog = catalog
         self.scenario = scenario
         self.default_date = default_date
@@ -148,6 +164,15 @@ class AddSignalScreen(ModalScreen[Signal | None]):
             with Horizontal(classes="form-row"):
                 yield Label("source", classes="field-label")
                 yield FormInput(placeholder="where it was reported (optional)", id="source")
+            with Horizontal(classes="form-row"):
+                yield Label("channel", classes="field-label")
+                used = channel_names(self.existing)
+                hint = f"e.g. {used[0]}" if used else "e.g. Goschen telegrams"
+                yield FormInput(
+                    placeholder=f"how it reached you (optional; {hint}); one letter per channel",
+                    suggester=SuggestFromList(used, case_sensitive=False) if used else None,
+                    id="channel",
+                )
             yield Static("", id="form-error")
             with Horizontal(id="buttons"):
                 yield Button("Add signal", variant="primary", id="ok")
@@ -169,6 +194,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 }
             )
             self.query_one("#source", Input).value = p.source or ""
+            self.query_one("#channel", Input).value = p.channel or ""
 
     def _set_values(self, values: dict[str, str]) -> None:
         self.query_one("#kind-filter", Input).value = values["kind"]
@@ -260,7 +286,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
     def _cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Input.Submitted, "#date, #actor, #note, #source")
+    @on(Input.Submitted, "#date, #actor, #note, #source, #channel")
     def _submitted(self) -> None:
         self.action_submit()
 
@@ -289,9 +315,10 @@ class AddSignalScreen(ModalScreen[Signal | None]):
             "actor": self.query_one("#actor", Input).value.strip(),
             "note": self.query_one("#note", Input).value.strip(),
             "source": source or None,
+            "channel": self.query_one("#channel", Input).value.strip() or None,
         }
         try:
-            return Signal.model_validate(raw)
+            signal = Signal.model_validate(raw)
         except ValidationError as exc:
             msgs = []
             for err in exc.errors():
@@ -299,6 +326,11 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 msg = err["msg"].removeprefix("Value error, ")
                 msgs.append(f"{FIELD_NAMES.get(field, field)}: {msg}")
             return "; ".join(msgs)
+        conflict = [j for i, j in letter_conflicts([*self.existing, signal]) if i == len(self.existing)]
+        if conflict:
+            old = self.existing[conflict[0]]
+            return "channel: " + letter_message(str(signal.channel), signal.grade, old.grade, f"the {old.kind} of {old.date}")
+        return signal
 
     def action_submit(self) -> None:
         result = self.build()
