@@ -216,7 +216,7 @@ def _record(crisis: Crisis, assessment: Assessment) -> int:
         sid for sid, s in zip(crisis.signal_ids, crisis.timeline.signals, strict=True) if not s.retracted
     ]
     assert crisis.case is not None
-    with open_store(crisis.db) as store:
+    with open_store(crisis.db, case=crisis.case) as store:
         return store.record_assessment(crisis.case, assessment, signal_ids=active)
 
 

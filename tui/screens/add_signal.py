@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from textual import events, on
@@ -30,7 +30,9 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
+from beliefs.text import control_problem, printable
 from beliefs.timeline import Scenario, Signal, channel_key, letter_conflicts, letter_message
+from tui.safe import NO_CONTROL, safe
 from tui.screens.dialogs import ConfirmScreen
 
 FIELD_NAMES = {
@@ -89,7 +91,16 @@ def parse_line(catalog: Catalog, text: str) -> dict[str, str] | None:
 class FormInput(Input):
     """An input of the add form: a pasted ``KIND GRADE DATE ...`` line fills the whole form."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("restrict", NO_CONTROL)  # typing or pasting a control character is refused
+        super().__init__(*args, **kwargs)
+
     def _on_paste(self, event: events.Paste) -> None:
+        if control_problem(event.text.splitlines()[0] if event.text.strip() else "") is not None:
+            self.restricted()  # a line with an escape sequence fills nothing
+            event.stop()
+            event.prevent_default()
+            return
         screen = self.screen
         if isinstance(screen, AddSignalScreen) and screen.fill_from_line(event.text):
             event.stop()
@@ -157,7 +168,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 yield Label("date", classes="field-label")
                 yield FormInput(self.default_date, placeholder="YYYY-MM-DD", id="date")
                 yield Label("actor", classes="field-label")
-                yield FormInput(placeholder=f"who (e.g. {self.scenario.adversary})", id="actor")
+                yield FormInput(placeholder=printable(f"who (e.g. {self.scenario.adversary})"), id="actor")
             with Horizontal(classes="form-row"):
                 yield Label("note", classes="field-label")
                 yield FormInput(placeholder="what was observed", id="note")
@@ -167,7 +178,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
             with Horizontal(classes="form-row"):
                 yield Label("channel", classes="field-label")
                 used = channel_names(self.existing)
-                hint = f"e.g. {used[0]}" if used else "e.g. Goschen telegrams"
+                hint = f"e.g. {printable(used[0])}" if used else "e.g. Goschen telegrams"
                 yield FormInput(
                     placeholder=f"how it reached you (optional; {hint}); one letter per channel",
                     suggester=SuggestFromList(used, case_sensitive=False) if used else None,
@@ -228,7 +239,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         for kid in ids:
             kind = self.catalog.by_id[kid]
             tag = "adv" if isinstance(kind, AdversaryKind) else "ally"
-            options.add_option(Option(f"{kind.label} [dim]· {tag}[/]", id=kid))
+            options.add_option(Option(f"{safe(kind.label)} [dim]· {tag}[/]", id=kid))
         if query.strip() in ids:  # an exact id: highlight it, whatever else matches
             options.highlighted = ids.index(query.strip())
         elif ids:
@@ -251,7 +262,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         else:
             sign = "raises" if kind.direction == 1 else "lowers"
             what = f"ally · {sign} {kind.axis} · diagnosticity {kind.delta:.2f}"
-        info.update(f"[b]{kind.label}[/b]  ({kid})\n{what}\n\n{kind.rationale}")
+        info.update(f"[b]{safe(kind.label)}[/b]  ({safe(kid)})\n{what}\n\n{safe(kind.rationale, multiline=True)}")
 
     @on(Input.Changed, "#kind-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -336,7 +347,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         result = self.build()
         error = self.query_one("#form-error", Static)
         if isinstance(result, str):
-            error.update(Content(f"⚠ {result}"))
+            error.update(Content(f"⚠ {printable(result)}"))
             error.add_class("-shown")
             return
         error.remove_class("-shown")
