@@ -180,7 +180,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 used = channel_names(self.existing)
                 hint = f"e.g. {printable(used[0])}" if used else "e.g. Goschen telegrams"
                 yield FormInput(
-                    placeholder=f"how it reached you (optional; {hint}); one letter per channel",
+                    placeholder=f"how it reached you (optional; {hint})",
                     suggester=SuggestFromList(used, case_sensitive=False) if used else None,
                     id="channel",
                 )
