@@ -127,17 +127,23 @@ def sensitivity(
     progress: bool = False,
     engine: str = "auto",
     sampler: str = "nutpie",
+    tls_ca_file: str | None = None,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
 ) -> SensitivityResult:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices, theory lenses.
 
     ``workers=N`` runs the sweep on a local Dask cluster of N processes,
-    ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``).
+    ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``);
+    ``scheduler="tls://..."`` with ``tls_ca_file``, ``tls_cert`` (and ``tls_key``)
+    encrypts and authenticates the connection (:mod:`beliefs.sensitivity.remote`).
 
     >>> import beliefs
     >>> sens = beliefs.sensitivity("agadir-1911", seed=1)       # doctest: +SKIP
     >>> sens.to_dataframe()[["assumption", "swing", "flips"]].head(3)   # doctest: +SKIP
     """
     from beliefs.sensitivity.analysis import run_sensitivity
+    from beliefs.sensitivity.remote import TlsFiles
 
     if workers is not None and scheduler is not None:
         raise ArgumentError("workers", "give workers=N or scheduler=ADDRESS, not both")
@@ -153,6 +159,7 @@ def sensitivity(
         scheduler=scheduler,
         progress=progress,
         settings=settings,
+        tls=TlsFiles(tls_ca_file, tls_cert, tls_key),
     )
     return SensitivityResult.of(c, result)
 
@@ -211,12 +218,14 @@ def backtest(
 def _record(crisis: Crisis, assessment: Assessment) -> int:
     """Store ``assessment`` in the case's history, with the ids of the signals it used."""
     from beliefs.cases.service import open_store
+    from beliefs.interrupts import storing
 
     active = [
         sid for sid, s in zip(crisis.signal_ids, crisis.timeline.signals, strict=True) if not s.retracted
     ]
     assert crisis.case is not None
-    with open_store(crisis.db, case=crisis.case) as store:
+    # Only a finished run is stored: refused after Ctrl-C, and no interrupt cuts the write.
+    with storing("the assessment"), open_store(crisis.db, case=crisis.case) as store:
         return store.record_assessment(crisis.case, assessment, signal_ids=active)
 
 
