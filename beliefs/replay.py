@@ -251,7 +251,7 @@ class Replay:
     def to_csv(self) -> str:
         """One row per step (header first), columns :data:`CSV_COLUMNS`."""
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")  # RFC 4180
         writer.writeheader()
         for s in self.steps:
             writer.writerow(s.csv_row())
