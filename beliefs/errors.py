@@ -44,6 +44,20 @@ class NotFoundError(BeliefsError):
     """A named thing (timeline, case, kind) does not exist."""
 
 
+#: Exit codes of the ``beliefs`` command (README, "Exit codes").
+EXIT_OK = 0
+EXIT_INTERNAL = 1  # a bug: please report it (BELIEFS_DEBUG=1 shows the traceback)
+EXIT_BAD_INPUT = 2  # bad input or arguments; the message names the file, entry and field
+EXIT_IO = 74  # the disk said no: full, read-only, permission denied, I/O error (sysexits EX_IOERR)
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM: stopped, nothing stored (128 + SIGINT)
+
+
+class StorageError(BeliefsError):
+    """The file system or the disk refused: full, read-only, no permission (exit 74)."""
+
+    exit_code = EXIT_IO
+
+
 class CaseNotFoundError(NotFoundError):
     """No stored case of that name in the case database."""
 

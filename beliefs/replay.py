@@ -6,6 +6,12 @@ same engine, so the model is compiled once for the whole replay (a new
 signal changes the data, not the graph) and the last step equals
 :func:`beliefs.assess.assess_signals` on all signals with that seed.
 
+With the importance-sampling engine every step weighs the *same* prior draws
+(one sample per replay, sized for the last step), and a step costs one new
+likelihood column: successive steps differ only by what the signal says,
+never by Monte Carlo noise. Steps where importance sampling is unreliable
+fall back to NUTS, and say so in their diagnostics.
+
 A flip is counted only between determinate recommendations
 (:mod:`beliefs.ties`): a step is a flip when its recommendation is
 determinate and differs from the last determinate one before it. A step
@@ -76,6 +82,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "r_hat_max",
     "ess_bulk_min",
     "divergences",
+    "method",
+    "pareto_k",
+    "ess",
 )
 
 
@@ -162,9 +171,12 @@ class Step:
             "evpi": round(dec.evpi, 4),
             "flip": str(self.flip).lower(),
             "reliable": str(a.reliable).lower(),
-            "r_hat_max": round(d.r_hat_max, 4),
+            "r_hat_max": "" if d.method == "importance" else round(d.r_hat_max, 4),
             "ess_bulk_min": round(d.ess_bulk_min),
             "divergences": d.divergences,
+            "method": d.method,
+            "pareto_k": "" if d.pareto_k is None else round(d.pareto_k, 4),
+            "ess": "" if d.ess is None else round(d.ess),
         }
         for key, summ in post.items():
             row[key] = summ["mean"]
@@ -239,7 +251,7 @@ class Replay:
     def to_csv(self) -> str:
         """One row per step (header first), columns :data:`CSV_COLUMNS`."""
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")  # RFC 4180
         writer.writeheader()
         for s in self.steps:
             writer.writerow(s.csv_row())
@@ -264,6 +276,13 @@ def replay(
     engine = engine or shared_engine()
     signals = list(timeline.signals)
     total = len(signals) + 1
+    plan = getattr(engine, "plan", None)
+    if plan is not None:
+        # One importance sample for every step (sized for the hardest one): the steps
+        # share their draws, so trajectories carry no step-to-step jitter.
+        from beliefs.encode import encode_signals
+
+        plan([encode_signals(timeline.scenario, signals[:i], catalog) for i in range(total)], seed)
     steps: list[Step] = []
     previous: Assessment | None = None
     settled: str | None = None  # the last determinate recommendation

@@ -82,10 +82,19 @@ def margin_text(margin: float, margin_mcse: float, p_best: float) -> str:
     return f"margin {margin:.2f} ± {MCSE_FACTOR * margin_mcse:.2f} EU, P(best) {p_best:.2f}"
 
 
-def posture_choice(u: NDArray[np.float64], p_best: NDArray[np.float64], side: Side, chains: int = 1) -> PostureChoice:
-    """The better posture toward ``side`` from per-draw utilities ``u`` (n, 4) and option P(best)."""
+def posture_choice(
+    u: NDArray[np.float64],
+    p_best: NDArray[np.float64],
+    side: Side,
+    chains: int = 1,
+    weights: NDArray[np.float64] | None = None,
+) -> PostureChoice:
+    """The better posture toward ``side`` from per-draw utilities ``u`` (n, 4) and option P(best).
+
+    ``weights``: the draws' normalised weights (importance sampling); None: equal.
+    """
     axis = 0 if side == "adversary" else 1
-    eu = u.mean(axis=0)
+    eu = u.mean(axis=0) if weights is None else weights @ u
     best_of: dict[str, int] = {}
     share: dict[str, float] = {}
     for word in POSTURES[side]:
@@ -95,7 +104,7 @@ def posture_choice(u: NDArray[np.float64], p_best: NDArray[np.float64], side: Si
     a, b = sorted(POSTURES[side], key=lambda w: -eu[best_of[w]])
     i, j = best_of[a], best_of[b]
     margin = float(eu[i] - eu[j])
-    mcse = float(mcse_mean(u[:, i] - u[:, j], chains))
+    mcse = float(mcse_mean(u[:, i] - u[:, j], chains, weights=weights))
     return PostureChoice(
         side=side,
         best=a,

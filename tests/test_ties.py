@@ -7,12 +7,12 @@ difference, P(best) above (or below) 0.6, for each half separately.
 
 from __future__ import annotations
 
+import importlib
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from beliefs import replay as replay_mod
 from beliefs.catalog import load_catalog
 from beliefs.decision import decide, utilities
 from beliefs.montecarlo import ess_mean, mcse_mean
@@ -23,6 +23,7 @@ from beliefs.timeline import Scenario, Signal, Timeline
 from beliefs.watch import could_change, evsi_by_kind
 
 CATALOG = load_catalog()
+replay_mod = importlib.import_module("beliefs.replay")  # the module (``beliefs.replay`` is also the API's function)
 PAY = PayoffTable(abandonment_cost=1.0, entrapment_cost=1.0)
 N = 4000
 

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from beliefs.cases.dbfile import check_db_path, check_file, check_sound, create_database, db_errors, set_wal
+from beliefs.cases.privacy import check_private
 from beliefs.cases.records import (
     ASSESSMENT_SELECT,
     NAME_RE,
@@ -42,7 +44,7 @@ from beliefs.cases.records import (
     now,
     validate_name,
 )
-from beliefs.cases.schema import check_file, check_identity, migrate
+from beliefs.cases.schema import check_identity, migrate, rollback
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
 from beliefs.errors import BeliefsError, CaseNotFoundError, NotFoundError
@@ -76,25 +78,36 @@ __all__ = [
 class CaseStore:
     """One case database file. Thread-safe; several processes may share the file."""
 
-    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT):
-        self.path = Path(path)
+    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True):
+        """Open the database at ``path``; ``create=False``: a missing file is a :class:`NotFoundError`.
+
+        A new file is created private (0600, its new folders 0700); an existing
+        one that others may read is used and reported once (:mod:`beliefs.cases.privacy`).
+        """
+        self.path = check_db_path(path)
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
         check_file(self.path)
-        if not self.path.exists():
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise BeliefsError(f"{self.path}: cannot create the folder: {exc.strerror}") from None
+        if not self.path.exists() and not create:
+            raise NotFoundError(
+                f"there is no case database at {self.path} yet (`beliefs cases new NAME --from TIMELINE` "
+                "creates it); nothing was created"
+            )
+        if self.path.exists():
+            check_private(self.path)
         with self._errors():
+            if not self.path.exists():
+                create_database(self.path, busy_timeout)
             self._conn = sqlite3.connect(
                 self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
             )
             try:
-                # Identity before any write: refuse foreign or newer files untouched.
+                # Identity and soundness before any write: refuse foreign, newer or
+                # damaged files untouched.
                 check_identity(self._conn, self.path)
+                check_sound(self._conn, self.path)
                 self._conn.execute("PRAGMA foreign_keys = ON")
-                self._conn.execute("PRAGMA journal_mode = WAL")
+                set_wal(self._conn)
                 self._conn.execute("PRAGMA synchronous = FULL")
                 migrate(self._conn, self.path)
             except BaseException:
@@ -113,22 +126,8 @@ class CaseStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            msg = str(exc)
-            if "locked" in msg or "busy" in msg:
-                raise BeliefsError(
-                    f"{self.path}: the case database is busy/locked by another process "
-                    f"(waited {self.busy_timeout:g} s); try again"
-                ) from None
-            raise BeliefsError(f"{self.path}: case database error: {msg}") from None
-        except sqlite3.DatabaseError as exc:
-            raise BeliefsError(
-                f"{self.path}: the case database is damaged or not a database ({exc}); it was left untouched"
-            ) from None
+    def _errors(self) -> contextlib.AbstractContextManager[None]:
+        return db_errors(self.path, self.busy_timeout)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -139,7 +138,7 @@ class CaseStore:
                 yield self._conn
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                rollback(self._conn)
                 raise
 
     @contextlib.contextmanager
@@ -154,10 +153,15 @@ class CaseStore:
 
     def _case_row(self, conn: sqlite3.Connection, name: str) -> tuple[Any, ...]:
         row = conn.execute(
-            "SELECT id, scenario_json, catalog_json, catalog_digest, origin, created_at, updated_at "
+            "SELECT id, scenario_json, catalog_json, catalog_digest, origin, created_at, updated_at, deleting "
             "FROM cases WHERE name = ?",
             (name,),
         ).fetchone()
+        if row is not None and row[7]:
+            raise BeliefsError(
+                f"case '{name}' in {self.path} is half deleted (by another program); "
+                f"finish with `beliefs cases delete {name}`"
+            )
         if row is None:
             names = [r[0] for r in conn.execute("SELECT name FROM cases ORDER BY name")]
             import difflib
@@ -168,7 +172,7 @@ class CaseStore:
                 + (f"; did you mean {', '.join(hint)}?" if hint else "")
                 + ("" if names else " (the database has no cases yet: `beliefs cases new`)")
             )
-        return tuple(row)
+        return tuple(row[:7])
 
     # -- cases ------------------------------------------------------------------
 
@@ -224,6 +228,39 @@ class CaseStore:
                         "INSERT INTO retractions (signal_id, reason, at, retracted_by) VALUES (?, ?, ?, ?)",
                         (sid, reason, at, entered_by),
                     )
+
+    def case_size(self, name: str) -> tuple[int, int]:
+        """(signals, assessments) of a case, even a half-deleted one."""
+        with self._read() as conn:
+            row = conn.execute("SELECT id FROM cases WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                self._case_row(conn, name)  # raises NotFoundError with suggestions
+            return tuple(  # type: ignore[return-value]
+                conn.execute(f"SELECT count(*) FROM {table} WHERE case_id = ?", (row[0],)).fetchone()[0]
+                for table in ("signals", "assessments")
+            )
+
+    def delete_case(self, name: str) -> tuple[int, int]:
+        """Delete a case with its whole log and assessments, in one transaction.
+
+        The only way signals ever leave the database: the case is marked as
+        being deleted first, which is what the append-only triggers let through.
+        Returns (signals, assessments) deleted.
+        """
+        with self._write() as conn:
+            row = conn.execute("SELECT id FROM cases WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                self._case_row(conn, name)  # raises NotFoundError with suggestions
+            case_id = row[0]
+            conn.execute("UPDATE cases SET deleting = 1 WHERE id = ?", (case_id,))
+            conn.execute(
+                "DELETE FROM retractions WHERE signal_id IN (SELECT id FROM signals WHERE case_id = ?)",
+                (case_id,),
+            )
+            n_signals = conn.execute("DELETE FROM signals WHERE case_id = ?", (case_id,)).rowcount
+            n_assessments = conn.execute("DELETE FROM assessments WHERE case_id = ?", (case_id,)).rowcount
+            conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+        return n_signals, n_assessments
 
     def list_cases(self) -> list[CaseSummary]:
         """Every case, by name."""
@@ -393,16 +430,18 @@ class CaseStore:
         from beliefs.assess import MODEL_VERSION
 
         diag = assessment.posterior.diagnostics
-        settings_json = (
+        settings_json: dict[str, object] = (
             {
                 "sampler": settings.sampler,
                 "chains": settings.chains,
                 "draws": settings.draws,
                 "tune": settings.tune,
+                "method": settings.method,
             }
             if settings is not None
             else {"sampler": diag.sampler, "chains": diag.chains, "draws": diag.draws, "tune": diag.tune}
         )
+        settings_json["engine"] = diag.method  # the engine that actually ran (after any fallback)
         diag_json = {**diag.to_json(), "tune": diag.tune, "seed": diag.seed, "mcse": diag.mcse}
         with self._write() as conn:
             case_id, _, _, digest, *_ = self._case_row(conn, name)

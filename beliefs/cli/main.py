@@ -12,21 +12,34 @@ from typing import Annotated, Any
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, guarded, print_json, safe_markup
+from beliefs.cli.app import (
+    ENGINE_HELP,
+    MAX_SEED,
+    SEED_HELP,
+    app,
+    console,
+    engine_status,
+    guarded,
+    print_json,
+    safe_markup,
+)
 from models.engine import SAMPLERS, SamplerSettings
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")]
-SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP)]
+SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)]
 SamplerOpt = Annotated[
     str,
-    typer.Option("--sampler", help=f"Sampler: {' or '.join(SAMPLERS)} (see README for when each is faster)."),
+    typer.Option(
+        "--sampler", help=f"NUTS sampler: {' or '.join(SAMPLERS)} (see README for when each is faster)."
+    ),
 ]
+EngineOpt = Annotated[str, typer.Option("--engine", help=ENGINE_HELP)]
 
 
-def settings_for(sampler: str) -> SamplerSettings:
+def settings_for(sampler: str = "nutpie", engine: str = "auto") -> SamplerSettings:
     from beliefs.api.run import sampler_settings
 
-    return sampler_settings(sampler)
+    return sampler_settings(sampler, engine)
 
 
 @app.command()
@@ -38,6 +51,7 @@ def assess(
     json_out: JsonOpt = False,
     seed: SeedOpt = 0,
     sampler: SamplerOpt = "pymc",
+    engine: EngineOpt = "auto",
 ) -> None:
     """Posterior and recommendation after all signals."""
     from beliefs.api import inputs, run
@@ -47,7 +61,10 @@ def assess(
         raise ArgumentError("TIMELINE / --case", "give a TIMELINE or --case NAME (one of them)")
     crisis = inputs.open_case(case, db) if case is not None else timeline
     assert crisis is not None
-    result = run.assess(crisis, seed=seed, sampler=sampler)
+    from beliefs.assess import shared_engine
+
+    with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
+        result = run.assess(crisis, seed=seed, sampler=sampler, engine=engine)
     if json_out:
         print_json(result.to_dict())
     else:
@@ -142,6 +159,12 @@ def _load_command_modules() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from beliefs.interrupts import exit_on_stop_signal
+
+    # Outside a command (parsing arguments, loading modules, after the command has
+    # finished) a stop signal ends the process at once; inside, the command's own
+    # handler takes over (:func:`beliefs.cli.app.guarded`).
+    exit_on_stop_signal()
     _load_command_modules()
     app()
 

@@ -15,7 +15,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json, safe_markup
+from beliefs.cli.app import (
+    ENGINE_HELP,
+    MAX_SEED,
+    SEED_HELP,
+    app,
+    console,
+    engine_status,
+    err_console,
+    guarded,
+    print_json,
+    safe_markup,
+)
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -48,10 +59,11 @@ def replay(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw the trajectories to FILE.png.")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)] = 0,
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
     ] = "nutpie",
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
 ) -> None:
     """Posterior and recommendation after every signal (step 0 = the prior)."""
     from beliefs.errors import BeliefsError
@@ -64,8 +76,8 @@ def replay(
     from beliefs.api.run import sampler_settings
 
     crisis = load_timeline(timeline)
-    settings = sampler_settings(sampler)
-    replayed = _run(crisis, seed, settings)
+    settings = sampler_settings(sampler, engine)
+    replayed = _run(crisis, seed, settings, machine_output=json_out or csv_out)
     result = replayed.replay
     if plot is not None:
         from beliefs.render.replay_plot import save_replay_plot
@@ -95,17 +107,23 @@ def _check_plot_path(plot: Path) -> None:
         raise BeliefsError(f"--plot {plot}: directory '{plot.parent}' does not exist")
     if plot.is_dir():
         raise BeliefsError(f"--plot {plot}: is a directory")
+    import os
+
+    if not os.access(plot if plot.exists() else plot.parent, os.W_OK):
+        raise BeliefsError(f"--plot {plot}: not writable")
 
 
-def _run(crisis: Crisis, seed: int, settings: SamplerSettings) -> ReplayResult:
-    """Compile (with a spinner) and replay (with a progress bar), both on stderr."""
+def _run(crisis: Crisis, seed: int, settings: SamplerSettings, machine_output: bool = False) -> ReplayResult:
+    """Replay with a progress bar on stderr; the engine's long waits (compiling) show in it."""
     import warnings
 
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from beliefs.api.run import replay as run_replay
     from beliefs.assess import shared_engine
     from beliefs.encode import encode_signals
+    from beliefs.text import printable
 
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0; the
     # diagnostics treat that as converged and numpy's warning is noise here.
@@ -115,13 +133,11 @@ def _run(crisis: Crisis, seed: int, settings: SamplerSettings) -> ReplayResult:
     tl = crisis.timeline
     engine = shared_engine(settings)
     inputs = encode_signals(tl.scenario, [], crisis.catalog)
-    show = err_console.is_terminal
-    if not engine.is_ready(inputs):
-        if show:
-            with err_console.status(f"compiling the model ({settings.sampler}, once per process)..."):
-                engine.prepare(inputs)
-        else:
+    show = err_console.is_terminal and not (machine_output and not sys.stdout.isatty())
+    with engine_status(engine, machine_output):
+        if not engine.is_ready(inputs):  # NUTS only: compile before the bar starts
             engine.prepare(inputs)
+    name = escape(printable(tl.name or tl.scenario.title))
     with Progress(
         TextColumn("replaying {task.description}"),
         BarColumn(),
@@ -131,13 +147,22 @@ def _run(crisis: Crisis, seed: int, settings: SamplerSettings) -> ReplayResult:
         transient=True,
         disable=not show,
     ) as bar:
-        task = bar.add_task(tl.name or tl.scenario.title, total=len(tl.signals) + 1)
-        return run_replay(
-            crisis,
-            seed=seed,
-            sampler=settings.sampler,
-            progress=lambda done, total: bar.update(task, completed=done),
-        )
+        task = bar.add_task(name, total=len(tl.signals) + 1)
+
+        def status(message: str) -> None:  # e.g. a step falls back to NUTS and compiles
+            bar.update(task, description=f"{name}: {escape(message)}")
+
+        previous, engine.status = engine.status, (status if show else None)
+        try:
+            return run_replay(
+                crisis,
+                seed=seed,
+                sampler=settings.sampler,
+                engine=settings.method,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+        finally:
+            engine.status = previous
 
 
 def best_label(dec: Decision) -> str:

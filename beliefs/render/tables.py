@@ -33,10 +33,7 @@ def fmt_interval(lo: float, hi: float, digits: int = 2) -> str:
 
 def diagnostics_line(a: Assessment) -> Text:
     d = a.posterior.diagnostics
-    text = Text(
-        f"{d.sampler} {d.chains}x{d.draws}  R-hat {d.r_hat_max:.3f}  ESS {d.ess_bulk_min:.0f}  "
-        f"{d.divergences} divergences  {a.seconds:.2f} s  seed {d.seed}  "
-    )
+    text = Text(f"{d.line()}  {a.seconds:.2f} s  seed {d.seed}  ")
     if d.reliable:
         text.append("reliable", style="green")
     else:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from textual import events, on
@@ -25,11 +25,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
-from beliefs.timeline import Scenario, Signal
+from beliefs.text import control_problem, printable
+from beliefs.timeline import Scenario, Signal, channel_key, letter_conflicts, letter_message
+from tui.safe import NO_CONTROL, safe
 from tui.screens.dialogs import ConfirmScreen
 
 FIELD_NAMES = {
@@ -39,7 +42,18 @@ FIELD_NAMES = {
     "actor": "actor",
     "note": "note",
     "source": "source",
+    "channel": "channel",
 }
+
+
+def channel_names(signals: Sequence[Signal]) -> list[str]:
+    """The channels of ``signals`` (as first written), in order of first use: the completions."""
+    seen: dict[str, str] = {}
+    for sig in signals:
+        key = channel_key(sig.channel)
+        if key is not None and key not in seen:
+            seen[key] = str(sig.channel)
+    return list(seen.values())
 
 
 def kind_matches(catalog: Catalog, query: str) -> list[str]:
@@ -77,7 +91,16 @@ def parse_line(catalog: Catalog, text: str) -> dict[str, str] | None:
 class FormInput(Input):
     """An input of the add form: a pasted ``KIND GRADE DATE ...`` line fills the whole form."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("restrict", NO_CONTROL)  # typing or pasting a control character is refused
+        super().__init__(*args, **kwargs)
+
     def _on_paste(self, event: events.Paste) -> None:
+        if control_problem(event.text.splitlines()[0] if event.text.strip() else "") is not None:
+            self.restricted()  # a line with an escape sequence fills nothing
+            event.stop()
+            event.prevent_default()
+            return
         screen = self.screen
         if isinstance(screen, AddSignalScreen) and screen.fill_from_line(event.text):
             event.stop()
@@ -102,9 +125,13 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         *,
         check: Callable[[Signal], str | None] | None = None,
         prefill: Signal | None = None,
+        existing: Sequence[Signal] = (),
     ) -> None:
-        """``check(signal)``: a question to confirm before adding (None: add at once); ``prefill``: start filled in."""
+        """``check(signal)``: a question to confirm before adding (None: add at once); ``prefill``: start filled in;
+        ``existing``: the signals already in the case (the channel field completes their channels, and a
+        channel keeps its letter)."""
         super().__init__()
+        self.existing = list(existing)
         self.catalog = catalog
         self.scenario = scenario
         self.default_date = default_date
@@ -141,13 +168,22 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 yield Label("date", classes="field-label")
                 yield FormInput(self.default_date, placeholder="YYYY-MM-DD", id="date")
                 yield Label("actor", classes="field-label")
-                yield FormInput(placeholder=f"who (e.g. {self.scenario.adversary})", id="actor")
+                yield FormInput(placeholder=printable(f"who (e.g. {self.scenario.adversary})"), id="actor")
             with Horizontal(classes="form-row"):
                 yield Label("note", classes="field-label")
                 yield FormInput(placeholder="what was observed", id="note")
             with Horizontal(classes="form-row"):
                 yield Label("source", classes="field-label")
                 yield FormInput(placeholder="where it was reported (optional)", id="source")
+            with Horizontal(classes="form-row"):
+                yield Label("channel", classes="field-label")
+                used = channel_names(self.existing)
+                hint = f"e.g. {printable(used[0])}" if used else "e.g. Goschen telegrams"
+                yield FormInput(
+                    placeholder=f"how it reached you (optional; {hint})",
+                    suggester=SuggestFromList(used, case_sensitive=False) if used else None,
+                    id="channel",
+                )
             yield Static("", id="form-error")
             with Horizontal(id="buttons"):
                 yield Button("Add signal", variant="primary", id="ok")
@@ -169,6 +205,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 }
             )
             self.query_one("#source", Input).value = p.source or ""
+            self.query_one("#channel", Input).value = p.channel or ""
 
     def _set_values(self, values: dict[str, str]) -> None:
         self.query_one("#kind-filter", Input).value = values["kind"]
@@ -202,7 +239,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         for kid in ids:
             kind = self.catalog.by_id[kid]
             tag = "adv" if isinstance(kind, AdversaryKind) else "ally"
-            options.add_option(Option(f"{kind.label} [dim]· {tag}[/]", id=kid))
+            options.add_option(Option(f"{safe(kind.label)} [dim]· {tag}[/]", id=kid))
         if query.strip() in ids:  # an exact id: highlight it, whatever else matches
             options.highlighted = ids.index(query.strip())
         elif ids:
@@ -225,7 +262,9 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         else:
             sign = "raises" if kind.direction == 1 else "lowers"
             what = f"ally · {sign} {kind.axis} · diagnosticity {kind.delta:.2f}"
-        info.update(f"[b]{kind.label}[/b]  ({kid})\n{what}\n\n{kind.rationale}")
+        info.update(
+            f"[b]{safe(kind.label)}[/b]  ({safe(kid)})\n{what}\n\n{safe(kind.rationale, multiline=True)}"
+        )
 
     @on(Input.Changed, "#kind-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -260,7 +299,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
     def _cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Input.Submitted, "#date, #actor, #note, #source")
+    @on(Input.Submitted, "#date, #actor, #note, #source, #channel")
     def _submitted(self) -> None:
         self.action_submit()
 
@@ -289,9 +328,10 @@ class AddSignalScreen(ModalScreen[Signal | None]):
             "actor": self.query_one("#actor", Input).value.strip(),
             "note": self.query_one("#note", Input).value.strip(),
             "source": source or None,
+            "channel": self.query_one("#channel", Input).value.strip() or None,
         }
         try:
-            return Signal.model_validate(raw)
+            signal = Signal.model_validate(raw)
         except ValidationError as exc:
             msgs = []
             for err in exc.errors():
@@ -299,12 +339,19 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 msg = err["msg"].removeprefix("Value error, ")
                 msgs.append(f"{FIELD_NAMES.get(field, field)}: {msg}")
             return "; ".join(msgs)
+        conflict = [j for i, j in letter_conflicts([*self.existing, signal]) if i == len(self.existing)]
+        if conflict:
+            old = self.existing[conflict[0]]
+            return "channel: " + letter_message(
+                str(signal.channel), signal.grade, old.grade, f"the {old.kind} of {old.date}"
+            )
+        return signal
 
     def action_submit(self) -> None:
         result = self.build()
         error = self.query_one("#form-error", Static)
         if isinstance(result, str):
-            error.update(Content(f"⚠ {result}"))
+            error.update(Content(f"⚠ {printable(result)}"))
             error.add_class("-shown")
             return
         error.remove_class("-shown")
