@@ -233,22 +233,42 @@ def cases_export(
     out: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files that `cases export` did not write.")
+    ] = False,
     db: DbOpt = None,
 ) -> None:
-    """Write the case as a timeline TOML (retracted signals kept, flagged)."""
-    from beliefs.cases.records import is_bundled_catalog
-    from beliefs.cases.toml_io import catalog_to_toml, write_atomic
+    """Write the case as a timeline TOML (retracted signals kept, flagged).
 
+    Never replaces a file it did not write itself (one starting with its export
+    header) unless --force is given; the export always fits `cases import`'s limit.
+    """
+    from beliefs.cases.records import is_bundled_catalog
+    from beliefs.cases.toml_io import (
+        CATALOG_MARK,
+        EXPORT_MARK,
+        catalog_to_toml,
+        check_export_target,
+        check_import_size,
+        write_atomic,
+    )
+
+    if out is not None:
+        check_export_target(out, EXPORT_MARK, force)
     with _store(db, name) as store:
         case = store.load_case(name)
         own_catalog = not is_bundled_catalog(case.catalog)
         catalog_file = f"{out.stem}.catalog.toml" if (out is not None and own_catalog) else None
         text = store.export_toml(name, catalog_file)
+    check_import_size(text, out or Path("<stdout>"))
     if out is None:
         typer.echo(text, nl=False)
         return
     if catalog_file is not None:
-        write_atomic(out.parent / catalog_file, catalog_to_toml(case.catalog))
+        catalog_text = catalog_to_toml(case.catalog)
+        check_export_target(out.parent / catalog_file, CATALOG_MARK, force)
+        check_import_size(catalog_text, out.parent / catalog_file)
+        write_atomic(out.parent / catalog_file, catalog_text)
     write_atomic(out, text)
     err_console.print(
         safe_markup(f"wrote {out}" + (f" and {out.parent / catalog_file}" if catalog_file else "")), highlight=False
