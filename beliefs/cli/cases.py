@@ -321,20 +321,26 @@ def make_signal(**fields: Any) -> Any:
     from pydantic import ValidationError
 
     from beliefs.errors import BeliefsError
+    from beliefs.text import shorten
     from beliefs.timeline import Signal
 
+    problems: list[str] = []
     try:
         fields["date"] = dt.date.fromisoformat(fields["date"])
     except ValueError:
-        raise BeliefsError(f"--date: bad date {fields['date']!r}; use YYYY-MM-DD, e.g. 1914-07-23") from None
+        problems.append(f"--date: bad date {shorten(repr(fields['date']), 60)}; use YYYY-MM-DD, e.g. 1914-07-23")
+        fields["date"] = dt.date(2000, 1, 1)  # a stand-in, so the other options are checked too
     try:
-        return Signal(**fields)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise BeliefsError(f"--{field}: {msg} (got {err.get('input')!r}){hint}") from None
+        signal = Signal(**fields)
+    except ValidationError as exc:  # every problem, not only the first
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"])
+            hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(f"--{field}: {msg} (got {shorten(repr(err.get('input')), 60)}){hint}")
+    if problems:
+        raise BeliefsError("\n".join(problems))
+    return signal
 
 
 @signal_app.command("retract")
