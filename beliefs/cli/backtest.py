@@ -14,7 +14,16 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import (
+    ENGINE_HELP,
+    SEED_HELP,
+    app,
+    console,
+    engine_status,
+    err_console,
+    guarded,
+    print_json,
+)
 
 
 @app.command()
@@ -32,25 +41,26 @@ def backtest(
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
     ] = "nutpie",
+    engine_name: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
 ) -> None:
     """Calibration against history: Brier and log scores of P(expansionist), against the priors and a coin."""
     import warnings
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from beliefs.api.run import sampler_settings
     from beliefs.assess import shared_engine
     from beliefs.backtest import backtest as run_backtest
-    from beliefs.cli.main import settings_for
     from beliefs.cli.replay import _check_plot_path
 
     if plot is not None:
         _check_plot_path(plot)
-    engine = shared_engine(settings_for(sampler))
+    engine = shared_engine(sampler_settings(sampler, engine_name))
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0 (as in replay).
     warnings.filterwarnings(
         "ignore", message="invalid value encountered in scalar divide", category=RuntimeWarning
     )
-    with Progress(
+    with engine_status(engine, json_out), Progress(
         TextColumn("backtest"),
         BarColumn(),
         MofNCompleteColumn(),
