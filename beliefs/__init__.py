@@ -40,9 +40,11 @@ _EXPORTS: dict[str, str] = {
     "assess": "beliefs.api.run",
     "replay": "beliefs.api.run",
     "sensitivity": "beliefs.api.run",
+    "backtest": "beliefs.api.run",
     "AssessResult": "beliefs.api.results",
     "ReplayResult": "beliefs.api.results",
-    "SensitivityResult": "beliefs.api.results",
+    "SensitivityResult": "beliefs.api.studies",
+    "BacktestResult": "beliefs.api.studies",
     "BeliefsError": "beliefs.errors",
     "InputError": "beliefs.errors",
     "ArgumentError": "beliefs.errors",
@@ -55,6 +57,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "ArgumentError",
     "AssessResult",
+    "BacktestResult",
     "BeliefsError",
     "CaseNotFoundError",
     "Crisis",
@@ -66,6 +69,7 @@ __all__ = [
     "UnreliableRunError",
     "__version__",
     "assess",
+    "backtest",
     "load_timeline",
     "open_case",
     "replay",
@@ -74,8 +78,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from beliefs.api.inputs import Crisis, load_timeline, open_case
-    from beliefs.api.results import AssessResult, ReplayResult, SensitivityResult
-    from beliefs.api.run import assess, replay, sensitivity
+    from beliefs.api.results import AssessResult, ReplayResult
+    from beliefs.api.run import assess, backtest, replay, sensitivity
+    from beliefs.api.studies import BacktestResult, SensitivityResult
     from beliefs.errors import (
         ArgumentError,
         BeliefsError,

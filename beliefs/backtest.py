@@ -312,6 +312,20 @@ def backtest(
     """
     start = time.perf_counter()
     cases, skipped = load_cases(targets)
+    return score_cases(cases, skipped, seed=seed, engine=engine, progress=progress, start=start)
+
+
+def score_cases(
+    cases: Sequence[tuple[Timeline, Catalog]],
+    skipped: Sequence[Skipped] = (),
+    *,
+    seed: int = 0,
+    engine: Any = None,
+    progress: ProgressFn | None = None,
+    start: float | None = None,
+) -> Backtest:
+    """Replay and score validated timelines whose ``[outcome]`` names ``adversary_type``."""
+    start = time.perf_counter() if start is None else start
     if not cases:
         names = ", ".join(s.name for s in skipped) or "none"
         raise BeliefsError(

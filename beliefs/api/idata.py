@@ -7,8 +7,13 @@ Groups:
     (P(adversary expansionist | θ)), ``r`` (ally reliability), ``c`` (ally
     recklessness), ``e`` and ``s`` (each adversary kind's chance under an
     expansionist and a status-quo adversary).
+``prior`` and ``sample_stats_prior`` (importance sampling only)
+    The weighted draws as the engine drew them -- from the prior -- and their
+    normalised importance weights (``importance_weight``,
+    ``log_importance_weight``; Pareto k and ESS as attributes). The
+    ``posterior`` group then holds equal-weight draws resampled from them.
 ``sample_stats``
-    What the engine reports per draw, when it does (e.g. ``diverging``).
+    What a NUTS engine reports per draw, when it keeps it (``diverging``).
 
 The run's diagnostics (engine, seed, reliability, problems) are attributes of
 the posterior group, as text and numbers, so ``to_netcdf`` keeps them.
@@ -49,12 +54,40 @@ def inference_data(posterior: Posterior, catalog: Catalog, attrs: dict[str, Any]
         import arviz as az
         import xarray as xr
 
-    if posterior.weights is not None:
-        # Importance-sampled draws carry weights that ArviZ would ignore: hand it
-        # equal-weight draws, resampled (systematically, seeded) from them.
-        attrs = {**attrs, "resampled_from_weighted_draws": posterior.n_draws}
-        posterior = posterior.resampled(seed=posterior.diagnostics.seed)
+    safe = {k: _netcdf_safe(v) for k, v in attrs.items()}
     kinds = [k.id for k in catalog.adversary]
+    groups: dict[str, Any] = {}
+    if posterior.weights is not None:
+        # ArviZ knows nothing of weights: the posterior group holds equal-weight
+        # draws resampled (systematically, seeded) from the weighted ones, which
+        # are kept as drawn -- from the prior -- with their weights beside them.
+        d = posterior.diagnostics
+        safe["resampled_from_weighted_draws"] = posterior.n_draws
+        groups["prior"] = _draws(posterior, kinds, {})
+        chains, draws = posterior.p_expansionist.shape[:2]
+        w = np.asarray(posterior.weights, dtype=float).reshape(chains, draws)
+        groups["sample_stats_prior"] = xr.Dataset(
+            {
+                "importance_weight": (("chain", "draw"), w),
+                "log_importance_weight": (("chain", "draw"), np.log(np.maximum(w, np.finfo(float).tiny))),
+            },
+            coords={"chain": np.arange(chains), "draw": np.arange(draws)},
+            attrs={"pareto_k": _netcdf_safe(d.pareto_k), "ess": _netcdf_safe(d.ess), "normalised": 1},
+        )
+        posterior = posterior.resampled(seed=d.seed)
+    groups["posterior"] = _draws(posterior, kinds, safe)
+    stats = _sample_stats(posterior)
+    if stats:
+        groups["sample_stats"] = stats
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return az.InferenceData(**groups)
+
+
+def _draws(posterior: Posterior, kinds: list[str], attrs: dict[str, Any]) -> Any:
+    """The five variables as an xarray Dataset with chain, draw (and adversary_kind) dimensions."""
+    import xarray as xr
+
     data_vars = {}
     for name in VARIABLES:
         x = np.asarray(getattr(posterior, name), dtype=float)
@@ -64,27 +97,22 @@ def inference_data(posterior: Posterior, catalog: Catalog, attrs: dict[str, Any]
     coords: dict[str, Any] = {"chain": np.arange(chains), "draw": np.arange(draws)}
     if any(v.ndim == 3 for v in data_vars.values()):
         coords["adversary_kind"] = kinds
-    safe = {k: _netcdf_safe(v) for k, v in attrs.items()}
-    groups: dict[str, Any] = {"posterior": xr.Dataset(data_vars, coords=coords, attrs=safe)}
-    stats = _sample_stats(posterior, chains, draws)
-    if stats:
-        groups["sample_stats"] = xr.Dataset(
-            {k: (("chain", "draw"), v) for k, v in stats.items()},
-            coords={"chain": coords["chain"], "draw": coords["draw"]},
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        return az.InferenceData(**groups)
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
-def _sample_stats(posterior: Posterior, chains: int, draws: int) -> dict[str, Any]:
-    """Per-draw statistics the engine kept (none today for the plain posterior)."""
-    out: dict[str, Any] = {}
-    for name in ("diverging", "log_weight"):
+def _sample_stats(posterior: Posterior) -> Any:
+    """Per-draw sampler statistics, when the engine kept them (NUTS ``diverging``), else None."""
+    import xarray as xr
+
+    chains, draws = posterior.p_expansionist.shape[:2]
+    found = {}
+    for name in ("diverging",):
         x = getattr(posterior, name, None)
         if x is not None and np.size(x) == chains * draws:
-            out[name] = np.asarray(x).reshape(chains, draws)
-    return out
+            found[name] = (("chain", "draw"), np.asarray(x).reshape(chains, draws))
+    if not found:
+        return None
+    return xr.Dataset(found, coords={"chain": np.arange(chains), "draw": np.arange(draws)})
 
 
 def _netcdf_safe(value: Any) -> Any:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from arviz import InferenceData
 
     from beliefs.assess import Assessment
+    from beliefs.ledger import Ledger
     from beliefs.replay import Replay
 
 
@@ -42,10 +43,14 @@ class AssessResult:
     crisis: Crisis
     assessment: Assessment = field(repr=False)
     _json: dict[str, Any] = field(repr=False)
+    ledger: Ledger | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, crisis: Crisis, assessment: Assessment) -> AssessResult:
-        return cls(crisis, assessment, _frozen_json(assessment.to_json()))
+    def of(cls, crisis: Crisis, assessment: Assessment, ledger: Ledger | None = None) -> AssessResult:
+        data = assessment.to_json()
+        if ledger is not None:
+            data["evidence"] = ledger.to_json(list(crisis.signal_ids) if crisis.case is not None else None)
+        return cls(crisis, assessment, _frozen_json(data), ledger)
 
     # -- numbers ----------------------------------------------------------------
     @property
@@ -312,76 +317,3 @@ class ReplayResult:
         ]  # fmt: skip
         problems = [f"engine trouble at step(s) {', '.join(map(str, self.unreliable_steps))}"]
         return card("replay", self.title, rows, reliability_html(self.reliable, problems, final.engine))
-
-
-@dataclass(frozen=True, repr=False, eq=False)
-class SensitivityResult:
-    """How much the recommendation depends on the assumptions (``beliefs sensitivity``)."""
-
-    crisis: Crisis
-    _json: dict[str, Any] = field(repr=False)
-
-    @classmethod
-    def of(cls, crisis: Crisis, result: Mapping[str, Any]) -> SensitivityResult:
-        return cls(crisis, _frozen_json(result))
-
-    @property
-    def title(self) -> str:
-        return str(self._json["scenario"]["title"])
-
-    @property
-    def recommendation(self) -> str:
-        """The baseline recommendation."""
-        return str(self._json["baseline"]["recommendation"])
-
-    @property
-    def p_expansionist(self) -> float:
-        return float(self._json["baseline"]["p_expansionist"])
-
-    @property
-    def margin(self) -> float:
-        return float(self._json["baseline"]["margin"])
-
-    @property
-    def reliable(self) -> bool:
-        return bool(self._json["meta"]["reliable"])
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        return tuple(self._json["meta"]["warnings"])
-
-    @property
-    def break_even(self) -> tuple[dict[str, Any], ...]:
-        return tuple(copy.deepcopy(self._json["break_even"]))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``beliefs sensitivity --json`` object for the same call (a fresh copy)."""
-        return copy.deepcopy(self._json)
-
-    def to_dataframe(self) -> pd.DataFrame:
-        """The tornado: one row per assumption, largest swing first."""
-        import pandas as pd
-
-        return pd.json_normalize(copy.deepcopy(self._json["tornado"]), sep="_")
-
-    def require_reliable(self) -> SensitivityResult:
-        if not self.reliable:
-            raise UnreliableRunError(f"sensitivity analysis of {self.title!r}", self.warnings)
-        return self
-
-    def __repr__(self) -> str:
-        state = "reliable" if self.reliable else "UNRELIABLE"
-        return (
-            f"<SensitivityResult {clean(self.title)!r}: baseline {clean(self.recommendation)}, "
-            f"{len(self._json['tornado'])} assumptions; {state}>"
-        )
-
-    def _repr_html_(self) -> str:
-        flips = [t for t in self._json["tornado"] if t.get("flips")]
-        rows = [
-            ("baseline", f"<b>{esc(self.recommendation)}</b> (margin {self.margin:+.2f} EU)"),
-            ("P(expansionist)", f"{self.p_expansionist:.3f}"),
-            ("flips within range", esc(", ".join(str(t.get("assumption", "?")) for t in flips) or "none")),
-        ]
-        engine = str(self._json["baseline"].get("diagnostics", {}).get("sampler", ""))
-        return card("sensitivity", self.title, rows, reliability_html(self.reliable, self.warnings, engine))

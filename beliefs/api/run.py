@@ -7,16 +7,20 @@ returns an immutable result whose ``to_dict()`` is the command's ``--json``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from beliefs.api.inputs import CatalogLike, Crisis, CrisisLike, as_crisis
-from beliefs.api.results import AssessResult, ReplayResult, SensitivityResult
-from beliefs.errors import ArgumentError
+from beliefs.api.results import AssessResult, ReplayResult
+from beliefs.api.studies import BacktestResult, SensitivityResult
+from beliefs.errors import ArgumentError, InputError, Problem
 from models.engine import METHODS, SAMPLERS, SamplerSettings
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
+    from beliefs.catalog import Catalog
+    from beliefs.timeline import Timeline
 
 #: ``progress(done, total)``, called after each step of a replay.
 Progress = Callable[[int, int], None]
@@ -44,6 +48,7 @@ def assess(
     payoffs: Mapping[str, float] | None = None,
     record: bool = True,
     engine: str = "auto",
+    evidence: bool = True,
 ) -> AssessResult:
     """The posterior and the recommendation after all of a crisis's signals (``beliefs assess``).
 
@@ -51,6 +56,8 @@ def assess(
     ``catalog`` replaces its catalog, ``payoffs`` overrides some payoffs
     (``{"abandonment_cost": 3.0}``). For a stored case (:func:`beliefs.open_case`)
     the assessment is recorded in the case's history unless ``record=False``.
+    ``evidence`` adds the evidence ledger (:mod:`beliefs.ledger`): each report's
+    contribution to the log-odds and P(expansionist) without it.
 
     >>> import beliefs
     >>> result = beliefs.assess("agadir-1911", seed=1)
@@ -68,7 +75,15 @@ def assess(
     assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=inference)
     if record and c.case is not None:
         _record(c, assessment)
-    return AssessResult.of(c, assessment)
+    ledger = None
+    if evidence:
+        from beliefs.ledger import build_ledger
+
+        ledger = build_ledger(
+            c.timeline.signals, c.catalog, assessment.inputs, assessment.posterior,
+            refit=lambda inputs: inference.sample(inputs, seed=seed),
+        )  # fmt: skip
+    return AssessResult.of(c, assessment, ledger)
 
 
 def replay(
@@ -112,17 +127,23 @@ def sensitivity(
     progress: bool = False,
     engine: str = "auto",
     sampler: str = "nutpie",
+    tls_ca_file: str | None = None,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
 ) -> SensitivityResult:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices, theory lenses.
 
     ``workers=N`` runs the sweep on a local Dask cluster of N processes,
-    ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``).
+    ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``);
+    ``scheduler="tls://..."`` with ``tls_ca_file``, ``tls_cert`` (and ``tls_key``)
+    encrypts and authenticates the connection (:mod:`beliefs.sensitivity.remote`).
 
     >>> import beliefs
     >>> sens = beliefs.sensitivity("agadir-1911", seed=1)       # doctest: +SKIP
     >>> sens.to_dataframe()[["assumption", "swing", "flips"]].head(3)   # doctest: +SKIP
     """
     from beliefs.sensitivity.analysis import run_sensitivity
+    from beliefs.sensitivity.remote import TlsFiles
 
     if workers is not None and scheduler is not None:
         raise ArgumentError("workers", "give workers=N or scheduler=ADDRESS, not both")
@@ -131,9 +152,67 @@ def sensitivity(
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
     settings = sampler_settings(sampler, engine)
     result = run_sensitivity(
-        c.timeline, c.catalog, seed=seed, workers=workers, scheduler=scheduler, progress=progress, settings=settings
+        c.timeline,
+        c.catalog,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        settings=settings,
+        tls=TlsFiles(tls_ca_file, tls_cert, tls_key),
     )
     return SensitivityResult.of(c, result)
+
+
+def backtest(
+    targets: CrisisLike | Sequence[CrisisLike] = (),
+    *,
+    seed: int = 0,
+    sampler: str = "nutpie",
+    progress: Progress | None = None,
+    engine: str = "auto",
+) -> BacktestResult:
+    """Calibration against history: replay each crisis and score P(expansionist) (``beliefs backtest``).
+
+    ``targets``: crises, timeline files, bundled names or directories of
+    timelines, one or several (default: every bundled timeline). Crises whose
+    ``[outcome]`` names no ``adversary_type`` are listed in ``skipped``.
+    Every file is validated before anything is sampled.
+
+    >>> import beliefs
+    >>> bt = beliefs.backtest(["agadir-1911", "cuba-1962"], seed=1)      # doctest: +SKIP
+    >>> bt.n, sorted(bt.to_dataframe().index) == ["agadir-1911", "cuba-1962"]   # doctest: +SKIP
+    (2, True)
+    >>> 0.0 <= bt.brier <= 1.0     # doctest: +SKIP
+    True
+    """
+    from beliefs.assess import shared_engine
+    from beliefs.backtest import Skipped, load_cases, score_cases
+
+    items = [targets] if isinstance(targets, Crisis | str | Path) else list(targets)
+    cases: list[tuple[Timeline, Catalog]] = []
+    skipped: list[Skipped] = []
+    problems: list[Problem] = []
+    paths = [t for t in items if not isinstance(t, Crisis)]
+    if paths or not items:
+        try:
+            loaded, skipped = load_cases(paths)
+            cases += loaded
+        except InputError as exc:
+            problems += exc.problems
+    for item in items:
+        if not isinstance(item, Crisis):
+            continue
+        outcome = item.timeline.outcome
+        if outcome is None or outcome.adversary_type is None:
+            why = "no [outcome]" if outcome is None else "its [outcome] has no adversary_type"
+            skipped.append(Skipped(item.name, why))
+        else:
+            cases.append((item.timeline, item.catalog))
+    if problems:
+        raise InputError(problems)
+    inference = shared_engine(sampler_settings(sampler, engine))
+    return BacktestResult.of(score_cases(cases, skipped, seed=seed, engine=inference, progress=progress))
 
 
 def _record(crisis: Crisis, assessment: Assessment) -> int:
@@ -144,8 +223,8 @@ def _record(crisis: Crisis, assessment: Assessment) -> int:
         sid for sid, s in zip(crisis.signal_ids, crisis.timeline.signals, strict=True) if not s.retracted
     ]
     assert crisis.case is not None
-    with open_store(crisis.db) as store:
+    with open_store(crisis.db, case=crisis.case) as store:
         return store.record_assessment(crisis.case, assessment, signal_ids=active)
 
 
-__all__ = ["assess", "replay", "sensitivity"]
+__all__ = ["assess", "backtest", "replay", "sensitivity"]

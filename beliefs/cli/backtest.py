@@ -14,16 +14,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import (
-    ENGINE_HELP,
-    SEED_HELP,
-    app,
-    console,
-    engine_status,
-    err_console,
-    guarded,
-    print_json,
-)
+from beliefs.cli.app import ENGINE_HELP, SEED_HELP, app, console, err_console, guarded, print_json
 
 
 @app.command()
@@ -41,26 +32,25 @@ def backtest(
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
     ] = "nutpie",
-    engine_name: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
 ) -> None:
     """Calibration against history: Brier and log scores of P(expansionist), against the priors and a coin."""
     import warnings
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from beliefs.api.run import backtest as run_backtest
     from beliefs.api.run import sampler_settings
-    from beliefs.assess import shared_engine
-    from beliefs.backtest import backtest as run_backtest
     from beliefs.cli.replay import _check_plot_path
 
     if plot is not None:
         _check_plot_path(plot)
-    engine = shared_engine(sampler_settings(sampler, engine_name))
+    sampler_settings(sampler, engine)  # an unknown sampler or engine fails before any work
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0 (as in replay).
     warnings.filterwarnings(
         "ignore", message="invalid value encountered in scalar divide", category=RuntimeWarning
     )
-    with engine_status(engine, json_out), Progress(
+    with Progress(
         TextColumn("backtest"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -70,19 +60,21 @@ def backtest(
         disable=not err_console.is_terminal,
     ) as bar:
         task = bar.add_task("steps", total=None)
-        result = run_backtest(
-            targets or [],
+        scored = run_backtest(
+            list(targets or []),
             seed=seed,
+            sampler=sampler,
             engine=engine,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
+    result = scored.backtest
     if plot is not None:
         from beliefs.render.backtest_plot import save_backtest_plot
 
         save_backtest_plot(result, plot)
         err_console.print(f"plot written to {plot}", highlight=False)
     if json_out:
-        print_json(result.to_json())
+        print_json(scored.to_dict())
     else:
         from beliefs.render.backtest_table import backtest_view
 

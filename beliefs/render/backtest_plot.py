@@ -57,6 +57,11 @@ def save_backtest_plot(bt: Backtest, path: str | Path) -> Path:
     return path
 
 
+def draw_backtest(bt: Backtest) -> Any:
+    """The figure (a matplotlib ``Figure``) for ``bt``; the caller closes it."""
+    return _figure(bt)
+
+
 def _figure(bt: Backtest) -> Any:
     import matplotlib.pyplot as plt
 

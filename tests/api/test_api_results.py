@@ -19,7 +19,7 @@ import beliefs
 from beliefs.timeline import bundled_timelines
 
 SEED = 3
-#: The engine the equality tests use: the session's compiled nutpie model (see conftest).
+#: The NUTS implementation where NUTS runs (the default engine, auto, samples by importance).
 SAMPLER = "nutpie"
 
 
@@ -66,7 +66,9 @@ def test_attributes_are_the_json_numbers(agadir):
     assert agadir.reliable is d["diagnostics"]["reliable"] is True
     assert agadir.n_signals == beliefs.load_timeline("agadir-1911").n_signals
     # the mean of the draws is the number shown
-    assert agadir.p_expansionist == pytest.approx(agadir.assessment.posterior.p_expansionist.mean(), abs=6e-5)
+    assert agadir.p_expansionist == pytest.approx(
+        agadir.assessment.posterior.mean("p_expansionist"), abs=6e-5
+    )
 
 
 def test_results_are_immutable(agadir):
@@ -94,17 +96,41 @@ def test_idata_works_with_arviz_and_round_trips_through_netcdf(agadir, tmp_path)
 
     idata = agadir.idata
     post = agadir.assessment.posterior
-    np.testing.assert_array_equal(idata.posterior["p_expansionist"].values, post.p_expansionist)
+    assert agadir.engine == "importance" and post.weights is not None
+    # the weighted draws are kept as drawn (from the prior), with their weights
+    np.testing.assert_array_equal(idata.prior["p_expansionist"].values, post.p_expansionist)
+    w = idata.sample_stats_prior["importance_weight"].values
+    np.testing.assert_allclose(w.ravel(), post.weights)
+    assert w.sum() == pytest.approx(1.0)
+    assert idata.sample_stats_prior.attrs["pareto_k"] == pytest.approx(post.diagnostics.pareto_k)
+    # the posterior group holds equal-weight draws resampled from them: same mean within MC error
+    resampled = idata.posterior["p_expansionist"].values
+    assert resampled.ndim == 2 and resampled.size >= 1000
+    mcse = agadir.to_dict()["posterior"]["p_expansionist"]["mcse"]
+    assert resampled.mean() == pytest.approx(post.mean("p_expansionist"), abs=4 * mcse + 1e-3)
+    assert idata.posterior.attrs["resampled_from_weighted_draws"] == post.n_draws
     assert idata.posterior["e"].dims == ("chain", "draw", "adversary_kind")
     assert list(idata.posterior["adversary_kind"].values) == [k.id for k in agadir.crisis.catalog.adversary]
     summary = az.summary(idata, var_names=["p_expansionist", "r", "c"])
-    assert summary.loc["p_expansionist", "mean"] == pytest.approx(agadir.p_expansionist, abs=1e-3)
+    assert summary.loc["p_expansionist", "mean"] == pytest.approx(agadir.p_expansionist, abs=5e-3)
     path = tmp_path / "agadir.nc"
     idata.to_netcdf(str(path))
     back = az.from_netcdf(str(path))
     assert az.summary(back).equals(az.summary(idata))
+    assert set(back.groups()) == set(idata.groups())
     assert back.posterior.attrs["recommendation"] == agadir.recommendation
     assert back.posterior.attrs["reliable"] == 1
+
+
+def test_idata_of_a_nuts_run_holds_the_draws_themselves(engine):
+    import arviz as az
+
+    nuts = beliefs.assess("munich-1938", seed=SEED, sampler=SAMPLER, engine="nuts")
+    post = nuts.assessment.posterior
+    assert nuts.engine == "nuts" and post.weights is None
+    np.testing.assert_array_equal(nuts.idata.posterior["p_expansionist"].values, post.p_expansionist)
+    assert "prior" not in nuts.idata.groups()
+    assert az.rhat(nuts.idata)["r"].item() < 1.05
 
 
 def test_plot_posterior_draws(agadir):
@@ -220,3 +246,41 @@ def test_a_stored_case_is_assessed_and_recorded(engine, tmp_path):
     beliefs.assess(case.with_scenario(prior_expansionist=0.3), seed=SEED, sampler=SAMPLER)
     with CaseStore(db) as store:
         assert len(store.assessments("agadir")) == 1
+
+
+def with_truth(name: str, truth: str, folder) -> str:  # type: ignore[no-untyped-def]
+    """A copy of a bundled timeline whose [outcome] names adversary_type (if it does not already)."""
+    with open(beliefs.load_timeline(name).timeline.source, encoding="utf-8") as fh:
+        text = fh.read()
+    if "adversary_type" not in text:
+        basis = 'adversary_type_basis = "Set for a test."\n'
+        text = text.replace("[outcome]\n", f'[outcome]\nadversary_type = "{truth}"\n{basis}', 1)
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_backtest_result_equals_the_cli_json_and_takes_crises(engine, tmp_path):
+    names = [
+        with_truth("agadir-1911", "expansionist", tmp_path),
+        with_truth("cuba-1962", "status_quo", tmp_path),
+    ]
+    bt = beliefs.backtest(names, seed=SEED, sampler=SAMPLER)
+    cli = cli_json("backtest", *names, "--json", "--seed", str(SEED), "--sampler", SAMPLER)
+    assert without_seconds(bt.to_dict()) == without_seconds(cli)
+    assert bt.n == 2 and bt.brier == cli["brier"] and bt.log_score == cli["log_score"]
+    df = bt.to_dataframe()
+    assert list(df.index) == names and df.loc[names[1], "brier"] == cli["cases"][1]["brier"]
+    # crises in memory: a variant without adversary_type is skipped, not scored
+    agadir = beliefs.load_timeline(names[0])
+    no_truth = agadir.timeline.model_copy(update={"outcome": None})
+    mixed = beliefs.backtest(
+        [dataclasses.replace(agadir, timeline=no_truth), beliefs.load_timeline(names[1])],
+        seed=SEED,
+        sampler=SAMPLER,
+    )
+    assert mixed.n == 1 and mixed.skipped[0]["reason"] == "no [outcome]"
+    assert mixed.to_dict()["cases"][0] == cli["cases"][1]
+    with pytest.raises(beliefs.BeliefsError, match="nothing to score"):
+        beliefs.backtest(dataclasses.replace(agadir, timeline=no_truth), sampler=SAMPLER)
+    assert "Brier" in bt._repr_html_() and repr(bt).startswith("<BacktestResult 2 case(s)")
