@@ -19,15 +19,18 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from beliefs.cases import privacy
+from beliefs.text import printable
 from beliefs.timeline import Signal
 from tui import compute, edits
 from tui.cases import CaseLink
 from tui.commands import BeliefsCommands
 from tui.messages import EngineBusy, SamplingDone, StepReady, WhatIfReady
+from tui.safe import safe
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen, outcome_summary
 from tui.screens.open import OpenScreen
@@ -97,12 +100,33 @@ class BeliefsApp(edits.Workbench):
 
     # -- lifecycle ----------------------------------------------------------------
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages quote case names, paths and errors
+        (untrusted), so they are never markup and never carry a control character."""
+        super().notify(
+            printable(message, multiline=True), title=printable(title), severity=severity, timeout=timeout,
+            markup=False,
+        )  # fmt: skip
+
     async def on_mount(self) -> None:
+        # A case database that others can read is reported here, not on the stderr under the UI.
+        privacy.report = lambda message: self.notify(message, severity="warning", timeout=15)
         self.set_interval(self.watch_interval, self._poll_case)
         if self._pick:
             self.push_screen(OpenScreen(self.cases, self.seed), self._opened)
         else:
             await self._start()
+
+    def on_unmount(self) -> None:
+        privacy.report = privacy.to_stderr
 
     def _opened(self, session: Session | None) -> None:
         if session is None:
@@ -379,7 +403,7 @@ class BeliefsApp(edits.Workbench):
         try:
             markup = tornado_markup(compute.tornado(assessment, timeline, catalog))
         except Exception as exc:
-            markup = f"[b $text-error]tornado failed: {escape(type(exc).__name__)}: {escape(str(exc))}[/]"
+            markup = f"[b $text-error]tornado failed: {safe(type(exc).__name__)}: {safe(str(exc))}[/]"
         self.call_from_thread(self._show_tornado, markup)
 
     def _show_tornado(self, markup: str) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 from beliefs.cases.records import Case
 from beliefs.cases.store import CaseStore
 from beliefs.cases.versions import DataVersionWatch
+from beliefs.catalog import Catalog
+from beliefs.text import data_text, printable
 from beliefs.timeline import Signal, Timeline, load_timeline
 from tui.session import Session
 
@@ -37,13 +39,15 @@ class CaseLink:
         self.db = _db(db)
         self._watch: DataVersionWatch | None = None
 
-    def _store(self) -> CaseStore:
-        self.db.parent.mkdir(parents=True, exist_ok=True)
-        return CaseStore(self.db)
+    def _store(self, *, create: bool = False) -> CaseStore:
+        """The database; only saving a new case creates it (0600, see beliefs.cases.privacy)."""
+        return CaseStore(self.db, create=create)
 
     def open(self, name: str, *, seed: int = 0) -> Session:
         """A session on the stored case ``name`` (all its signals, retracted ones flagged)."""
-        with self._store() as store:
+        from beliefs.cases.service import open_store
+
+        with open_store(self.db, case=name) as store:
             case = store.load_case(name)
         session = Session.from_timeline(case.timeline, case.catalog, seed=seed)
         session.case = name
@@ -117,7 +121,7 @@ class CaseLink:
 
     def save_as(self, session: Session, name: str) -> None:
         """Store the session's timeline and signals as a new case ``name`` (with the retraction reasons typed) and follow it."""
-        with self._store() as store:
+        with self._store(create=True) as store:
             store.create_case(
                 name,
                 session.timeline_now(),
@@ -144,18 +148,51 @@ class CaseLink:
             )
 
     def export(self, session: Session, path: str | Path) -> Path:
-        """Write the case (or timeline) as timeline TOML to ``path``, all or nothing; check it reads back."""
-        from beliefs.cases.toml_io import write_atomic
+        """Write the case (or timeline) as timeline TOML to ``path``, all or nothing; check it reads back.
+
+        A catalog of its own is kept: the export names the catalog file it came
+        from (relative to the exported file) while that file still holds the same
+        catalog, else the catalog is written beside the export as ``STEM.catalog.toml``.
+        """
+        from beliefs.cases.records import is_bundled_catalog
+        from beliefs.cases.toml_io import catalog_to_toml, write_atomic
 
         path = Path(path).expanduser()
+        catalog_ref, write_catalog = (None, False)
+        if not is_bundled_catalog(session.catalog):
+            catalog_ref, write_catalog = catalog_reference(session.catalog, path)
         if session.case is not None:
             with self._store() as store:
-                text = store.export_toml(session.case)
+                text = store.export_toml(session.case, catalog_ref)
         else:
-            text = timeline_toml(session.timeline_now())
+            text = timeline_toml(session.timeline_now(), catalog_ref)
+        if write_catalog:
+            assert catalog_ref is not None
+            write_atomic(path.parent / catalog_ref, catalog_to_toml(session.catalog))
         write_atomic(path, text)
         load_timeline(path)  # raises InputError if what we wrote would not load
         return path
+
+
+def catalog_reference(catalog: Catalog, out: Path) -> tuple[str, bool]:
+    """How an export at ``out`` names ``catalog``, and whether that file must be written."""
+    import os
+
+    from beliefs.catalog import load_catalog
+    from beliefs.errors import BeliefsError
+
+    source = Path(catalog.source) if catalog.source else None
+    if source is not None and source.is_file():
+        try:
+            same = load_catalog(source).digest == catalog.digest
+        except BeliefsError:
+            same = False
+        if same:
+            return os.path.relpath(source.resolve(), out.parent.resolve()), False
+    name = f"{out.stem}.catalog.toml"
+    if (out.parent / name).exists():
+        raise BeliefsError(f"{out.parent / name} exists already: export to another file name")
+    return name, True
 
 
 def _details(case: Case) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
@@ -171,12 +208,14 @@ def _take(session: Session, case: Case) -> None:
     session.reasons, session.entries = _details(case)
 
 
-def timeline_toml(timeline: Timeline) -> str:
-    """A timeline as TOML that :func:`beliefs.timeline.load_timeline` reads back."""
+def timeline_toml(timeline: Timeline, catalog_file: str | None = None) -> str:
+    """A timeline as TOML that :func:`beliefs.timeline.load_timeline` reads back (``catalog_file``: its own catalog)."""
     import tomli_w
 
     scenario = timeline.scenario.model_dump(mode="json", exclude_none=True)
     scenario.pop("catalog", None)
+    if catalog_file is not None:
+        scenario["catalog"] = catalog_file
     doc: dict[str, Any] = {"scenario": scenario}
     payoffs = timeline.payoffs.model_dump(mode="json", exclude_none=True)
     if payoffs:
@@ -187,11 +226,13 @@ def timeline_toml(timeline: Timeline) -> str:
         row["note"] = sig.note
         if sig.source is not None:
             row["source"] = sig.source
+        if sig.channel is not None:
+            row["channel"] = sig.channel
         if sig.retracted:
             row["retracted"] = True
         rows.append(row)
     doc["signals"] = rows
     if timeline.outcome is not None:
         doc["outcome"] = timeline.outcome.toml_table()
-    head = f"# Exported from the beliefs TUI ({timeline.source or timeline.name or 'timeline'}).\n"
-    return head + tomli_w.dumps(doc)
+    head = f"# Exported from the beliefs TUI ({printable(timeline.source or timeline.name or 'timeline')}).\n"
+    return data_text(head + tomli_w.dumps(doc))

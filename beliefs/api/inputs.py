@@ -139,7 +139,7 @@ def open_case(name: str, db: str | Path | None = None) -> Crisis:
     """
     from beliefs.cases.service import open_store
 
-    with open_store(db) as store:
+    with open_store(db, case=name) as store:  # a missing case creates no database
         path = store.path
         case = store.load_case(name)
     return Crisis(

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from arviz import InferenceData
 
     from beliefs.assess import Assessment
+    from beliefs.ledger import Ledger
     from beliefs.replay import Replay
 
 
@@ -42,10 +43,14 @@ class AssessResult:
     crisis: Crisis
     assessment: Assessment = field(repr=False)
     _json: dict[str, Any] = field(repr=False)
+    ledger: Ledger | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, crisis: Crisis, assessment: Assessment) -> AssessResult:
-        return cls(crisis, assessment, _frozen_json(assessment.to_json()))
+    def of(cls, crisis: Crisis, assessment: Assessment, ledger: Ledger | None = None) -> AssessResult:
+        data = assessment.to_json()
+        if ledger is not None:
+            data["evidence"] = ledger.to_json(list(crisis.signal_ids) if crisis.case is not None else None)
+        return cls(crisis, assessment, _frozen_json(data), ledger)
 
     # -- numbers ----------------------------------------------------------------
     @property

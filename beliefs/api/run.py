@@ -48,6 +48,7 @@ def assess(
     payoffs: Mapping[str, float] | None = None,
     record: bool = True,
     engine: str = "auto",
+    evidence: bool = True,
 ) -> AssessResult:
     """The posterior and the recommendation after all of a crisis's signals (``beliefs assess``).
 
@@ -55,6 +56,8 @@ def assess(
     ``catalog`` replaces its catalog, ``payoffs`` overrides some payoffs
     (``{"abandonment_cost": 3.0}``). For a stored case (:func:`beliefs.open_case`)
     the assessment is recorded in the case's history unless ``record=False``.
+    ``evidence`` adds the evidence ledger (:mod:`beliefs.ledger`): each report's
+    contribution to the log-odds and P(expansionist) without it.
 
     >>> import beliefs
     >>> result = beliefs.assess("agadir-1911", seed=1)
@@ -72,7 +75,15 @@ def assess(
     assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=inference)
     if record and c.case is not None:
         _record(c, assessment)
-    return AssessResult.of(c, assessment)
+    ledger = None
+    if evidence:
+        from beliefs.ledger import build_ledger
+
+        ledger = build_ledger(
+            c.timeline.signals, c.catalog, assessment.inputs, assessment.posterior,
+            refit=lambda inputs: inference.sample(inputs, seed=seed),
+        )  # fmt: skip
+    return AssessResult.of(c, assessment, ledger)
 
 
 def replay(
@@ -116,15 +127,27 @@ def sensitivity(
     progress: bool = False,
     engine: str = "auto",
     sampler: str = "nutpie",
+<<<<<<< HEAD
     grid: int | None = None,
     sobol_n: int | None = None,
+=======
+    tls_ca_file: str | None = None,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+>>>>>>> main
 ) -> SensitivityResult:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices, theory lenses.
 
     ``workers=N`` runs the sweep on a local Dask cluster of N processes,
+<<<<<<< HEAD
     ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``).
     ``grid`` (points per map axis) and ``sobol_n`` (Sobol base sample) trade
     resolution for time; by default the command's (11 and 64).
+=======
+    ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``);
+    ``scheduler="tls://..."`` with ``tls_ca_file``, ``tls_cert`` (and ``tls_key``)
+    encrypts and authenticates the connection (:mod:`beliefs.sensitivity.remote`).
+>>>>>>> main
 
     >>> import beliefs
     >>> sens = beliefs.sensitivity("agadir-1911", seed=1, grid=3, sobol_n=8)   # a quick, coarse look
@@ -135,6 +158,7 @@ def sensitivity(
     True
     """
     from beliefs.sensitivity.analysis import run_sensitivity
+    from beliefs.sensitivity.remote import TlsFiles
 
     if workers is not None and scheduler is not None:
         raise ArgumentError("workers", "give workers=N or scheduler=ADDRESS, not both")
@@ -153,6 +177,7 @@ def sensitivity(
         scheduler=scheduler,
         progress=progress,
         settings=settings,
+        tls=TlsFiles(tls_ca_file, tls_cert, tls_key),
     )
     return SensitivityResult.of(c, result)
 
@@ -216,7 +241,7 @@ def _record(crisis: Crisis, assessment: Assessment) -> int:
         sid for sid, s in zip(crisis.signal_ids, crisis.timeline.signals, strict=True) if not s.retracted
     ]
     assert crisis.case is not None
-    with open_store(crisis.db) as store:
+    with open_store(crisis.db, case=crisis.case) as store:
         return store.record_assessment(crisis.case, assessment, signal_ids=active)
 
 

@@ -65,12 +65,10 @@ def create_database(path: Path, busy_timeout: float) -> None:
     import os
     import tempfile
 
+    from beliefs.cases.privacy import make_private_folder
+
     folder = path.parent
-    if not folder.exists():
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as exc:
-            raise StorageError(f"{path}: cannot create the folder {folder}: {exc.strerror}") from None
+    make_private_folder(folder)  # 0700, missing parents too; the file is mkstemp's 0600
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=folder)
     os.close(fd)
     try:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from beliefs.cases.dbfile import check_db_path, check_file, check_sound, create_database, db_errors, set_wal
+from beliefs.cases.privacy import check_private
 from beliefs.cases.records import (
     ASSESSMENT_SELECT,
     NAME_RE,
@@ -77,11 +78,23 @@ __all__ = [
 class CaseStore:
     """One case database file. Thread-safe; several processes may share the file."""
 
-    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT):
+    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True):
+        """Open the database at ``path``; ``create=False``: a missing file is a :class:`NotFoundError`.
+
+        A new file is created private (0600, its new folders 0700); an existing
+        one that others may read is used and reported once (:mod:`beliefs.cases.privacy`).
+        """
         self.path = check_db_path(path)
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
         check_file(self.path)
+        if not self.path.exists() and not create:
+            raise NotFoundError(
+                f"there is no case database at {self.path} yet (`beliefs cases new NAME --from TIMELINE` "
+                "creates it); nothing was created"
+            )
+        if self.path.exists():
+            check_private(self.path)
         with self._errors():
             if not self.path.exists():
                 create_database(self.path, busy_timeout)

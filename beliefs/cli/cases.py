@@ -28,10 +28,11 @@ DbOpt = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 NameArg = Annotated[str, typer.Argument(help="The case name.")]
 
 
-def _store(db: str | None) -> CaseStore:
+def _store(db: str | None, case: str | None = None, *, create: bool = False) -> CaseStore:
+    """The case database; only ``cases new`` and ``cases import`` may create it."""
     from beliefs.cases.service import open_store
 
-    return open_store(db)
+    return open_store(db, case=case, create=create)
 
 
 def _who() -> str:
@@ -54,7 +55,7 @@ def cases_new(
 
     validate_name(name)
     timeline, catalog = load_timeline(source, strict=False)
-    with _store(db) as store:
+    with _store(db, create=True) as store:
         store.create_case(name, timeline, catalog, entered_by=_who(), origin=source)
     console.print(
         f"created case [bold]{safe_markup(name)}[/] with {len(timeline.signals)} signal(s)", highlight=False
@@ -65,8 +66,13 @@ def cases_new(
 @guarded
 def cases_list(db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the stored cases."""
-    with _store(db) as store:
-        rows = store.list_cases()
+    from beliefs.errors import NotFoundError
+
+    try:
+        with _store(db) as store:
+            rows = store.list_cases()
+    except NotFoundError:  # no database yet: no cases, and none is created
+        rows = []
     if json_out:
         print_json([r.__dict__ for r in rows])
         return
@@ -93,7 +99,7 @@ def cases_show(
     name: NameArg, db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """The scenario, every signal (with its retracted flag) and the latest assessment."""
-    with _store(db) as store:
+    with _store(db, name) as store:
         case = store.load_case(name)
     if json_out:
         print_json(case_json(case))
@@ -233,7 +239,7 @@ def cases_export(
     from beliefs.cases.records import is_bundled_catalog
     from beliefs.cases.toml_io import catalog_to_toml, write_atomic
 
-    with _store(db) as store:
+    with _store(db, name) as store:
         case = store.load_case(name)
         own_catalog = not is_bundled_catalog(case.catalog)
         catalog_file = f"{out.stem}.catalog.toml" if (out is not None and own_catalog) else None
@@ -257,7 +263,7 @@ def cases_import(
     db: DbOpt = None,
 ) -> None:
     """Create a case from a timeline file."""
-    with _store(db) as store:
+    with _store(db, create=True) as store:
         made = store.import_toml(file, name, entered_by=_who())
         n = len(store.load_case(made).timeline.signals)
     console.print(f"imported case [bold]{safe_markup(made)}[/] with {n} signal(s)", highlight=False)
@@ -283,7 +289,7 @@ def signal_add(
     signal = make_signal(
         date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel
     )
-    with _store(db) as store:
+    with _store(db, name) as store:
         sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
     typer.echo(sid)
 
@@ -320,6 +326,6 @@ def signal_retract(
     db: DbOpt = None,
 ) -> None:
     """Withdraw a signal: it stays in the log, flagged, and no longer counts."""
-    with _store(db) as store:
+    with _store(db, name) as store:
         store.retract_signal(name, signal_id, reason, retracted_by=_who())
     console.print(safe_markup(f"retracted signal {signal_id} of case {name}"), highlight=False)

@@ -69,7 +69,7 @@ def _load(
     if case is not None:
         from beliefs.cases.service import open_store
 
-        with open_store(db) as store:
+        with open_store(db, case=case) as store:
             loaded = store.load_case(case)
         tl = loaded.timeline
         origin = {"kind": "case", "name": case, "sha256": log_sha256(tl)}

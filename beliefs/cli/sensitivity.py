@@ -29,7 +29,19 @@ def sensitivity(
         int | None, typer.Option("--workers", help="Run the sweep on a local Dask cluster of N processes.")
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Run the sweep on an existing Dask cluster (address).")
+        str | None,
+        typer.Option(
+            "--scheduler", help="Run the sweep on an existing Dask cluster: tcp://HOST:PORT, or tls://HOST:PORT."
+        ),
+    ] = None,
+    tls_ca_file: Annotated[
+        str | None, typer.Option("--tls-ca-file", help="tls:// scheduler: the CA that signed its certificate.")
+    ] = None,
+    tls_cert: Annotated[
+        str | None, typer.Option("--tls-cert", help="tls:// scheduler: this client's certificate (PEM).")
+    ] = None,
+    tls_key: Annotated[
+        str | None, typer.Option("--tls-key", help="tls:// scheduler: this client's private key (PEM).")
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
     sampler: Annotated[str, typer.Option("--sampler", help="NUTS sampler: nutpie or pymc.")] = "nutpie",
@@ -39,6 +51,12 @@ def sensitivity(
 
     if workers is not None and scheduler is not None:
         raise BeliefsError("give --workers N or --scheduler ADDRESS, not both")
+    if scheduler is not None:
+        from beliefs.sensitivity.remote import split_address
+
+        split_address(scheduler)  # a bad address fails before the timeline is read
+    elif tls_ca_file or tls_cert or tls_key:
+        raise BeliefsError("--tls-ca-file/--tls-cert/--tls-key go with --scheduler tls://HOST:PORT")
     if workers is not None and workers < 1:
         raise BeliefsError(f"--workers must be at least 1 (got {workers})")
     if plot is not None:
@@ -52,8 +70,9 @@ def sensitivity(
     from beliefs.api.run import sensitivity as run_sensitivity
 
     result = run_sensitivity(
-        timeline, seed=seed, workers=workers, scheduler=scheduler, progress=True, engine=engine, sampler=sampler
-    ).to_dict()
+        timeline, seed=seed, workers=workers, scheduler=scheduler, progress=True, engine=engine, sampler=sampler,
+        tls_ca_file=tls_ca_file, tls_cert=tls_cert, tls_key=tls_key,
+    ).to_dict()  # fmt: skip
     if plot is not None:
         from beliefs.render.sensitivity_plot import write_plots
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from textual import events, on
@@ -29,7 +29,9 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
+from beliefs.text import control_problem, printable
 from beliefs.timeline import Scenario, Signal
+from tui.safe import NO_CONTROL, safe
 from tui.screens.dialogs import ConfirmScreen
 
 FIELD_NAMES = {
@@ -77,7 +79,16 @@ def parse_line(catalog: Catalog, text: str) -> dict[str, str] | None:
 class FormInput(Input):
     """An input of the add form: a pasted ``KIND GRADE DATE ...`` line fills the whole form."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("restrict", NO_CONTROL)  # typing or pasting a control character is refused
+        super().__init__(*args, **kwargs)
+
     def _on_paste(self, event: events.Paste) -> None:
+        if control_problem(event.text.splitlines()[0] if event.text.strip() else "") is not None:
+            self.restricted()  # a line with an escape sequence fills nothing
+            event.stop()
+            event.prevent_default()
+            return
         screen = self.screen
         if isinstance(screen, AddSignalScreen) and screen.fill_from_line(event.text):
             event.stop()
@@ -141,7 +152,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 yield Label("date", classes="field-label")
                 yield FormInput(self.default_date, placeholder="YYYY-MM-DD", id="date")
                 yield Label("actor", classes="field-label")
-                yield FormInput(placeholder=f"who (e.g. {self.scenario.adversary})", id="actor")
+                yield FormInput(placeholder=printable(f"who (e.g. {self.scenario.adversary})"), id="actor")
             with Horizontal(classes="form-row"):
                 yield Label("note", classes="field-label")
                 yield FormInput(placeholder="what was observed", id="note")
@@ -202,7 +213,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         for kid in ids:
             kind = self.catalog.by_id[kid]
             tag = "adv" if isinstance(kind, AdversaryKind) else "ally"
-            options.add_option(Option(f"{kind.label} [dim]· {tag}[/]", id=kid))
+            options.add_option(Option(f"{safe(kind.label)} [dim]· {tag}[/]", id=kid))
         if query.strip() in ids:  # an exact id: highlight it, whatever else matches
             options.highlighted = ids.index(query.strip())
         elif ids:
@@ -225,7 +236,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         else:
             sign = "raises" if kind.direction == 1 else "lowers"
             what = f"ally · {sign} {kind.axis} · diagnosticity {kind.delta:.2f}"
-        info.update(f"[b]{kind.label}[/b]  ({kid})\n{what}\n\n{kind.rationale}")
+        info.update(f"[b]{safe(kind.label)}[/b]  ({safe(kid)})\n{what}\n\n{safe(kind.rationale, multiline=True)}")
 
     @on(Input.Changed, "#kind-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -304,7 +315,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         result = self.build()
         error = self.query_one("#form-error", Static)
         if isinstance(result, str):
-            error.update(Content(f"⚠ {result}"))
+            error.update(Content(f"⚠ {printable(result)}"))
             error.add_class("-shown")
             return
         error.remove_class("-shown")

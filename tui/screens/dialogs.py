@@ -9,11 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from beliefs.text import printable
 from beliefs.timeline import Signal
+from tui.safe import NO_CONTROL, safe
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -35,7 +36,7 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="small") as dialog:
             dialog.border_title = self.title_text
             yield Static(self.question, id="question")
-            yield Input(self.value, id="answer")
+            yield Input(printable(self.value), id="answer", restrict=NO_CONTROL)
             yield Static("", id="form-error")
             with Horizontal(id="buttons"):
                 yield Button(self.ok, variant="primary", id="ok")
@@ -50,7 +51,7 @@ class PromptScreen(ModalScreen[str | None]):
         text = self.query_one(Input).value.strip()
         if not text and self.required:
             error = self.query_one("#form-error", Static)
-            error.update(f"⚠ {self.required}")
+            error.update(f"⚠ {safe(self.required)}")
             error.add_class("-shown")
             return
         self.dismiss(text)
@@ -67,7 +68,7 @@ class RetractScreen(PromptScreen):
         what = f"#{number}  {signal.date}  {signal.kind}  {signal.grade}  {signal.actor}\n{signal.note}"
         super().__init__(
             "Retract a signal",
-            f"{escape(what)}\n\nThe signal stays in the log, struck through, and no longer counts.\nReason:",
+            f"{safe(what, multiline=True)}\n\nThe signal stays in the log, struck through, and no longer counts.\nReason:",
             ok="Retract",
             required="reason: say why the signal is retracted",
         )
@@ -88,7 +89,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="small") as dialog:
             dialog.border_title = self.title_text
-            yield Static(escape(self.question), id="question")
+            yield Static(safe(self.question), id="question")
             with Horizontal(id="buttons"):
                 yield Button(f"{self.yes} (y)", variant="primary", id="yes")
                 yield Button(f"{self.no} (n)", id="no")
@@ -122,7 +123,7 @@ class QuitScreen(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="small quit") as dialog:
             dialog.border_title = "Quit beliefs"
             yield Static(
-                f"{escape(self.changes)} in {escape(self.source)} are not stored anywhere yet.",
+                f"{safe(self.changes)} in {safe(self.source)} are not stored anywhere yet.",
                 id="question",
             )
             with Horizontal(id="buttons", classes="quit-buttons"):

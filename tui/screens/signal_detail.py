@@ -15,10 +15,10 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind
+from tui.safe import safe
 from tui.session import Session
 from tui.widgets.panels import QUANTITIES, Panel
 
@@ -38,42 +38,42 @@ def detail_markup(session: Session, index: int) -> str:
     sig = session.signals[index]
     kind = session.catalog.by_id.get(sig.kind)
     if kind is None:
-        kind_text = escape(sig.kind)
+        kind_text = safe(sig.kind)
     elif isinstance(kind, AdversaryKind):
         kind_text = (
-            f"{escape(sig.kind)} · {escape(kind.label)} · adversary{' · military' if kind.military else ''}"
+            f"{safe(sig.kind)} · {safe(kind.label)} · adversary{' · military' if kind.military else ''}"
         )
     else:
-        kind_text = f"{escape(sig.kind)} · {escape(kind.label)} · ally ({escape(kind.axis)})"
+        kind_text = f"{safe(sig.kind)} · {safe(kind.label)} · ally ({safe(kind.axis)})"
     lines = [
         _row("number", f"#{session.number(index)}" + (" (database id)" if session.case else " (position)")),
         _row("replay", f"step {index + 1} of {session.n}"),
-        _row("date", escape(str(sig.date))),
+        _row("date", safe(str(sig.date))),
         _row("kind", kind_text),
-        _row("grade", f"{escape(sig.grade)} · {escape(grade_words(sig.grade))}"),
-        _row("actor", escape(sig.actor) or "[$text-muted]—[/]"),
+        _row("grade", f"{safe(sig.grade)} · {safe(grade_words(sig.grade))}"),
+        _row("actor", safe(sig.actor) or "[$text-muted]—[/]"),
     ]
     channel = getattr(sig, "channel", None)
     if channel:
-        lines.append(_row("channel", escape(str(channel))))
-    lines.append(_row("source", escape(sig.source) if sig.source else "[$text-muted]—[/]"))
-    lines.append(_row("note", escape(sig.note) or "[$text-muted]—[/]"))
+        lines.append(_row("channel", safe(str(channel))))
+    lines.append(_row("source", safe(sig.source) if sig.source else "[$text-muted]—[/]"))
+    lines.append(_row("note", safe(sig.note, multiline=True) or "[$text-muted]—[/]"))
     if sig.retracted:
         reason = session.reasons.get(index)
         lines.append(
-            _row("status", "[b $text-error]retracted[/]" + (f": {escape(reason)}" if reason else ""))
+            _row("status", "[b $text-error]retracted[/]" + (f": {safe(reason)}" if reason else ""))
         )
     else:
         lines.append(_row("status", "counts"))
     entry = session.entries.get(index)
     if entry:
         at, by, origin = entry
-        lines.append(_row("entered", escape(f"{at} by {by}" + (f" from {origin}" if origin else ""))))
+        lines.append(_row("entered", safe(f"{at} by {by}" + (f" from {origin}" if origin else ""))))
     elif session.case is None and index >= len(session.timeline.signals):
         lines.append(_row("entered", "in this session (not stored yet)"))
     lines += ["", *_effect(session, index), "", *_ledger(session, index)]
     if kind is not None:
-        lines += ["", f"[$text-muted]{escape(kind.rationale)}[/]"]
+        lines += ["", f"[$text-muted]{safe(kind.rationale, multiline=True)}[/]"]
     return "\n".join(lines)
 
 
@@ -86,7 +86,7 @@ def _effect(session: Session, index: int) -> list[str]:
         a, b = float(before.posterior[key]["mean"]), float(after.posterior[key]["mean"])
         out.append(f"  {label:<18} {a:.3f} → {b:.3f}  ({b - a:+.3f})")
     if before.best != after.best:
-        out.append(f"  the recommendation changed: {escape(before.best)} → {escape(after.best)}")
+        out.append(f"  the recommendation changed: {safe(before.best)} → {safe(after.best)}")
     return out
 
 
@@ -102,7 +102,7 @@ def _ledger(session: Session, index: int) -> list[str]:
     try:
         entry = ledger_entry(now.assessment, session, index)
     except Exception as exc:  # shown, never a crash
-        return [f"[b]evidence ledger[/]  [$text-error]{escape(type(exc).__name__)}: {escape(str(exc))}[/]"]
+        return [f"[b]evidence ledger[/]  [$text-error]{safe(type(exc).__name__)}: {safe(str(exc))}[/]"]
     if entry is None:
         return ["[b]evidence ledger[/]  [$text-muted]no entry for this signal (an ally report?)[/]"]
     return [

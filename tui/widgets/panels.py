@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Static
 
+from tui.safe import safe
 from tui.session import StepResult
 
 SHORT = {
@@ -112,7 +112,7 @@ class RecommendationPanel(Panel):
             mark = ("≈" if tie else "★") if best else " "
             interval = f"[{lo:.2f}, {hi:.2f}]"
             row = f"{mark} {SHORT[o['option']]:<15} {eu['mean']:>6.2f}  {interval:<16}  {o['p_best']:.2f}"
-            lines.append(f"[b $text-primary]{escape(row)}[/]" if best else escape(row))
+            lines.append(f"[b $text-primary]{safe(row)}[/]" if best else safe(row))
         lines.append(_verdict(rec))
         best = next(o for o in rec["options"] if o["option"] == rec["best"])
         r = best["risks"]
@@ -122,9 +122,9 @@ class RecommendationPanel(Panel):
         )
         be = rec["break_even_p_expansionist"]
         be_text = "none in [0, 1]" if be is None else f"{be:.3f}"
-        lines.append(f"break-even P(exp) {escape(be_text)}   EVPI {rec['evpi']:.3f}")
+        lines.append(f"break-even P(exp) {safe(be_text)}   EVPI {rec['evpi']:.3f}")
         if outcome:
-            lines.append(f"[b]history:[/] {escape(outcome)}")
+            lines.append(f"[b]history:[/] {safe(outcome)}")
         self.set_markup("\n".join(lines))
 
 
@@ -144,7 +144,7 @@ def _verdict(rec: dict[str, Any]) -> str:
     best = next(o for o in rec["options"] if o["option"] == rec["best"])
     if rec.get("determinate") is not False:
         return (
-            f"recommended [b $text-primary]{escape(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
+            f"recommended [b $text-primary]{safe(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
             f"  margin {rec['margin']:.2f}{pm} EU"
         )
     halves = []
@@ -159,7 +159,7 @@ def _verdict(rec: dict[str, Any]) -> str:
             halves.append(f"toward the {whom}: [b]too close to call[/] ({a} vs {b}, margin {m:.2f} EU)")
     return (
         "; ".join(halves)
-        + f"\n[$text-muted]highest EU {escape(SHORT[rec['best']])}, margin {rec['margin']:.2f}{pm} EU,"
+        + f"\n[$text-muted]highest EU {safe(SHORT[rec['best']])}, margin {rec['margin']:.2f}{pm} EU,"
         + f" P(best) {rec['p_best']:.2f}: within Monte Carlo error[/]"
     )
 
@@ -176,7 +176,7 @@ class WatchList(Panel):
             self.set_markup("[$text-muted]no signal would change the decision[/]")
             return
         lines = [
-            f"{escape(short_label(w['label'])):<38}[$text-muted]{escape(w['about']):<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
+            f"{safe(short_label(w['label'])):<38}[$text-muted]{safe(w['about']):<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
             for w in watch
         ]
         self.set_markup("\n".join(lines))
@@ -197,16 +197,16 @@ class StatusLine(Panel):
         self._last = (now, busy, seconds, error)
         parts = []
         if error:
-            parts.append(f"[b $text-error]⚠ sampling failed: {escape(error)}[/]  ")
+            parts.append(f"[b $text-error]⚠ sampling failed: {safe(error)}[/]  ")
         if busy:
-            parts.append(f"[b $text-primary]{spinner} {escape(busy)}[/]  ")
+            parts.append(f"[b $text-primary]{spinner} {safe(busy)}[/]  ")
         self.set_class(bool(error) or (now is not None and not now.reliable), "-unreliable")
         if now is not None:
             d = now.diagnostics
             if now.reliable:
                 parts.append("[b]✓ reliable[/]  ")
             else:
-                parts.append("[b]⚠ UNRELIABLE: " + escape("; ".join(d["problems"])) + "[/]  ")
+                parts.append("[b]⚠ UNRELIABLE: " + safe("; ".join(d["problems"])) + "[/]  ")
             text = d.get("line") or (
                 f"{d['sampler']} {d['chains']}×{d['draws']}  R-hat {d['r_hat_max']:.3f}"
                 f"  ESS {d['ess_bulk_min']:.0f}  {d['divergences']} divergences"
@@ -214,7 +214,7 @@ class StatusLine(Panel):
             if seconds:
                 text += f"  {d['seconds']:.2f} s"
             text += f"  seed {now.assessment.posterior.diagnostics.seed}"
-            parts.append(escape(text))
+            parts.append(safe(text))
         elif not busy and not error:
             parts.append("[$text-muted]no posterior yet[/]")
         self.set_markup("".join(parts))
@@ -230,16 +230,16 @@ class TitleBar(Panel):
     """Title and case (left of the top bar)."""
 
     def show(self, title: str, case: str | None, playing: bool) -> None:
-        extra = f"  [$text-muted]case[/] [b]{escape(case)}[/]" if case else ""
+        extra = f"  [$text-muted]case[/] [b]{safe(case)}[/]" if case else ""
         play = "  [b $text-primary]▶ playing[/]" if playing else ""
-        self.set_markup(f"[b]beliefs[/] — {escape(title)}{extra}{play}")
+        self.set_markup(f"[b]beliefs[/] — {safe(title)}{extra}{play}")
 
 
 class StepBar(Panel):
     """Replay step and date (right of the top bar)."""
 
     def show(self, step: int, n: int, date: str) -> None:
-        self.set_markup(f"step [b]{step}/{n}[/]  " + (escape(date) if date else "[$text-muted]prior[/]"))
+        self.set_markup(f"step [b]{step}/{n}[/]  " + (safe(date) if date else "[$text-muted]prior[/]"))
 
 
 class PageBar(Panel):

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
+from beliefs.text import printable
 from beliefs.timeline import Signal
 
 #: (label, width) of each column; the note takes what is left and scrolls.
@@ -53,7 +54,7 @@ class SignalLog(DataTable[Text]):
             cells = (str(numbers[i]), str(sig.date), sig.kind, sig.grade, sig.actor, sig.note)
             self.add_row(
                 Text(marker, style="bold"),
-                *(Text(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells),
+                *(Text(printable(c), style=style, no_wrap=True, overflow="ellipsis") for c in cells),
                 key=str(i),
             )
         if signals:
