@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from beliefs.api.evidence import ExplainResult
 from beliefs.api.inputs import CatalogLike, Crisis, CrisisLike, as_crisis
 from beliefs.api.results import AssessResult, ReplayResult
 from beliefs.api.studies import BacktestResult, SensitivityResult
@@ -86,6 +87,34 @@ def assess(
     return AssessResult.of(c, assessment, ledger)
 
 
+def explain(
+    crisis: CrisisLike,
+    *,
+    seed: int = 0,
+    sampler: str = "pymc",
+    catalog: CatalogLike = None,
+    payoffs: Mapping[str, float] | None = None,
+    engine: str = "auto",
+) -> ExplainResult:
+    """Why the posterior is where it is: each report's contribution to the log-odds (``beliefs explain``).
+
+    The same assessment as :func:`assess` (same seed, same draws), with its
+    evidence ledger; nothing is recorded for a stored case.
+
+    >>> import beliefs
+    >>> why = beliefs.explain("agadir-1911", seed=1)
+    >>> total = why.prior_logodds + sum(r["contribution_logodds"] for r in why.reports)
+    >>> abs(total - why.posterior_logodds_mean) < 1e-4
+    True
+    >>> list(why.to_dataframe().columns[:4])
+    ['date', 'kind', 'channel', 'grade']
+    """
+    result = assess(
+        crisis, seed=seed, sampler=sampler, catalog=catalog, payoffs=payoffs, engine=engine, record=False
+    )
+    return ExplainResult.of(result)
+
+
 def replay(
     crisis: CrisisLike,
     *,
@@ -127,27 +156,20 @@ def sensitivity(
     progress: bool = False,
     engine: str = "auto",
     sampler: str = "nutpie",
-<<<<<<< HEAD
-    grid: int | None = None,
-    sobol_n: int | None = None,
-=======
     tls_ca_file: str | None = None,
     tls_cert: str | None = None,
     tls_key: str | None = None,
->>>>>>> main
+    grid: int | None = None,
+    sobol_n: int | None = None,
 ) -> SensitivityResult:
     """Tornado, break-even values, maps, prior sensitivity, Sobol indices, theory lenses.
 
     ``workers=N`` runs the sweep on a local Dask cluster of N processes,
-<<<<<<< HEAD
-    ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``).
-    ``grid`` (points per map axis) and ``sobol_n`` (Sobol base sample) trade
-    resolution for time; by default the command's (11 and 64).
-=======
     ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``);
     ``scheduler="tls://..."`` with ``tls_ca_file``, ``tls_cert`` (and ``tls_key``)
     encrypts and authenticates the connection (:mod:`beliefs.sensitivity.remote`).
->>>>>>> main
+    ``grid`` (points per map axis) and ``sobol_n`` (Sobol base sample) trade
+    resolution for time; by default the command's (11 and 64).
 
     >>> import beliefs
     >>> sens = beliefs.sensitivity("agadir-1911", seed=1, grid=3, sobol_n=8)   # a quick, coarse look
@@ -178,6 +200,7 @@ def sensitivity(
         progress=progress,
         settings=settings,
         tls=TlsFiles(tls_ca_file, tls_cert, tls_key),
+        **{k: v for k, v in (("grid", grid), ("sobol_n", sobol_n)) if v is not None},
     )
     return SensitivityResult.of(c, result)
 
@@ -245,4 +268,4 @@ def _record(crisis: Crisis, assessment: Assessment) -> int:
         return store.record_assessment(crisis.case, assessment, signal_ids=active)
 
 
-__all__ = ["assess", "backtest", "replay", "sensitivity"]
+__all__ = ["assess", "backtest", "explain", "replay", "sensitivity"]
