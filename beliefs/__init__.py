@@ -21,16 +21,14 @@ ArviZ only when a computation needs them.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# See models/__init__.py: single-threaded OpenBLAS is faster for this workload
-# (read when numpy loads; the user's own setting wins).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Single-threaded OpenBLAS, unless the user chose otherwise (see models/__init__.py).
+import models  # noqa: F401
 
 #: Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {

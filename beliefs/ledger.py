@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -52,6 +52,9 @@ JENSEN_NOTE = (
     "this is not the logit of P(expansionist), the posterior mean of the per-draw probability "
     "(they differ by Jensen's gap, large near 0 and 1)"
 )
+
+if TYPE_CHECKING:
+    from beliefs.assess import Assessment
 
 Refit = Callable[[ModelInputs], Posterior]
 
@@ -294,6 +297,17 @@ def build_ledger(
         )
     entries.sort(key=lambda e: e.index)
     return Ledger(logit_p0, float(w @ logodds), float(w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau)), tuple(entries))
+
+
+def evidence(assessment: Assessment, refit: Refit | None = None) -> Ledger:
+    """The ledger of an assessment (indices into the signals it assessed, retracted ones included).
+
+    Without ``refit`` a report whose leave-one-out weights are not trusted is
+    marked unreliable instead of sampled afresh (what an interactive front end wants).
+    """
+    if assessment.catalog is None:
+        raise ValueError("this assessment does not carry its signals and catalog")
+    return build_ledger(assessment.signals, assessment.catalog, assessment.inputs, assessment.posterior, refit)
 
 
 def _refit(refit: Refit | None, inputs: ModelInputs, name: str) -> tuple[float | None, str, bool]:

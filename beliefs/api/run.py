@@ -259,12 +259,14 @@ def backtest(
 def _record(crisis: Crisis, assessment: Assessment) -> int:
     """Store ``assessment`` in the case's history, with the ids of the signals it used."""
     from beliefs.cases.service import open_store
+    from beliefs.interrupts import storing
 
     active = [
         sid for sid, s in zip(crisis.signal_ids, crisis.timeline.signals, strict=True) if not s.retracted
     ]
     assert crisis.case is not None
-    with open_store(crisis.db, case=crisis.case) as store:
+    # Only a finished run is stored: refused after Ctrl-C, and no interrupt cuts the write.
+    with storing("the assessment"), open_store(crisis.db, case=crisis.case) as store:
         return store.record_assessment(crisis.case, assessment, signal_ids=active)
 
 
