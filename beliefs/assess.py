@@ -55,6 +55,9 @@ class Assessment:
     payoffs: PayoffTable
     inputs: ModelInputs
     seconds: float
+    #: The signals assessed (retracted ones flagged) and their catalog: what the evidence ledger names.
+    signals: tuple[Signal, ...] = ()
+    catalog: Catalog | None = None
 
     @property
     def reliable(self) -> bool:
@@ -134,6 +137,8 @@ def decide_posterior(
         payoffs=pay,
         inputs=inputs,
         seconds=time.perf_counter() - start,
+        signals=tuple(signals),
+        catalog=catalog,
     )
 
 

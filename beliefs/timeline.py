@@ -26,10 +26,14 @@ from beliefs.tomlfile import read_toml, validation_problems
 #: More signals than this in one timeline is refused (a "huge timeline").
 MAX_SIGNALS = 2000
 
+#: The largest payoff (in absolute value) a timeline may set: beyond it, expected
+#: utilities over thousands of draws lose every digit that decides between options.
+MAX_PAYOFF = 1e6
+
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 OpenUnit = Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Finite = Annotated[float, Field(ge=-MAX_PAYOFF, le=MAX_PAYOFF, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_PAYOFF, allow_inf_nan=False)]
 Grade = Annotated[str, Field(pattern=r"^[A-F][1-6]$")]
 
 #: The longest channel name accepted.
@@ -223,8 +227,14 @@ def validate_timeline(
     base: Path | None = None,
     catalog: Catalog | None = None,
     strict: bool = False,
+    strict_types: bool = True,
 ) -> tuple[Timeline, Catalog]:
-    """Validate a parsed timeline and cross-check it with its catalog."""
+    """Validate a parsed timeline and cross-check it with its catalog.
+
+    ``strict_types`` (the default, for files): a string where a number or a date
+    belongs is a problem, never coerced. Every problem is reported, the
+    catalog's included.
+    """
     problems: list[Problem] = []
     if "scenario" not in raw:
         problems.append(Problem(file, "[scenario]", "", "missing: every timeline needs a [scenario] table"))
@@ -233,7 +243,9 @@ def validate_timeline(
         raise InputError(
             [Problem(file, "[[signals]]", "", f"{len(signals):,} signals; the limit is {MAX_SIGNALS:,}")]
         )
-    problems += validation_problems(Timeline, {**raw, "source": file}, file, _signal_namer(signals))
+    problems += validation_problems(
+        Timeline, {**raw, "source": file}, file, _signal_namer(signals), strict=strict_types
+    )
     if catalog is None:
         catalog, catalog_problems = _catalog_for(raw, file, base)
         problems += catalog_problems
@@ -243,7 +255,7 @@ def validate_timeline(
     if problems:
         raise InputError(problems)
     assert catalog is not None
-    return Timeline.model_validate({**raw, "source": file}), catalog
+    return Timeline.model_validate({**raw, "source": file}, strict=strict_types), catalog
 
 
 def _catalog_for(raw: dict[str, Any], file: str, base: Path | None) -> tuple[Catalog | None, list[Problem]]:
@@ -254,7 +266,10 @@ def _catalog_for(raw: dict[str, Any], file: str, base: Path | None) -> tuple[Cat
     path = (base or Path(".")) / ref
     if not path.exists():
         return None, [Problem(file, "[scenario]", "catalog", f"catalog file '{path}' does not exist")]
-    return load_catalog(path), []
+    try:
+        return load_catalog(path), []
+    except InputError as exc:  # the catalog's problems join the timeline's: all listed in one run
+        return None, exc.problems
 
 
 def _cross_check(signals: list[Any], catalog: Catalog, file: str, strict: bool) -> list[Problem]:

@@ -82,8 +82,16 @@ def _message(err: Any) -> str:
         msg = "unknown key (check the spelling; see DESIGN.md 'Files in detail')"
     elif err["type"] == "string_pattern_mismatch" and ctx.get("pattern") == r"^[A-F][1-6]$":
         msg = "must be an Admiralty grade: source reliability A-F then information credibility 1-6, e.g. B2"
+    elif err["type"] == "date_type":
+        msg = "must be a TOML date such as 1914-07-23, written without quotes"
     elif err["type"].startswith("date_"):
-        msg = "must be a date such as 1914-07-23 (a TOML date, or a string in that form)"
+        msg = "must be a date such as 1914-07-23"
+    elif err["type"] in _BOUNDS and len(ctx) == 1:
+        bound = next(iter(ctx.values()))
+        shown = f"{int(bound):,}" if float(bound).is_integer() and abs(bound) < 1e15 else f"{bound:g}"
+        msg = f"must be {_BOUNDS[err['type']]} {shown}"
+    elif err["type"] in _TYPE_WORDS:
+        msg = f"must be {_TYPE_WORDS[err['type']]}, not {_toml_type(err.get('input'))}"
     elif msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     value = err.get("input")
@@ -95,15 +103,49 @@ def _message(err: Any) -> str:
     return msg
 
 
+_BOUNDS = {
+    "less_than_equal": "at most",
+    "less_than": "less than",
+    "greater_than_equal": "at least",
+    "greater_than": "more than",
+}
+_TYPE_WORDS = {
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "string_type": "a string (in quotes)",
+    "bool_type": "true or false",
+}
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "a string (no quotes around numbers)"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return type(value).__name__
+
+
 def validation_problems(
     model: type[BaseModel],
     raw: dict[str, Any],
     file: str,
     entry_name: EntryNamer = _default_namer,
+    *,
+    strict: bool = False,
 ) -> list[Problem]:
-    """Validate ``raw`` against ``model``; the problems found, named (empty if valid)."""
+    """Validate ``raw`` against ``model``; the problems found, named (empty if valid).
+
+    ``strict`` (files): types are checked, never coerced -- ``"0.5"`` or ``true``
+    where a number belongs, or a quoted date, is a problem, not a value.
+    """
     try:
-        model.model_validate(raw)
+        model.model_validate(raw, strict=strict)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

@@ -345,6 +345,17 @@ class BeliefsApp(edits.Workbench):
         if 0 <= index < self.session.n:
             self.push_screen(SignalDetailScreen(self.session, index))
 
+    def action_ledger(self) -> None:
+        """The evidence ledger of the current step: every report's contribution, largest first."""
+        from tui.screens.ledger import LedgerScreen
+
+        now = self.session.result()
+        if now is None or now.ledger is None:
+            self.notify("no posterior for this step yet", severity="warning")
+            return
+        numbers = [self.session.number(i) for i in range(self.session.n)]
+        self.push_screen(LedgerScreen(now.ledger, numbers))
+
     def action_go_selected(self) -> None:
         """Replay up to and including the selected signal."""
         index = self.main.query_one("#signals").selected_index  # type: ignore[attr-defined]

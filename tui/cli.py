@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import DB_HELP, ENGINE_HELP, SEED_HELP, guarded
+from beliefs.cli.app import DB_HELP, ENGINE_HELP, MAX_SEED, SEED_HELP, guarded
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--case", help="Open a stored case (changes are saved to it).")
         ] = None,
         db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
-        seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+        seed: Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)] = 0,
         engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
         sampler: Annotated[str, typer.Option("--sampler", help="NUTS sampler: nutpie or pymc.")] = "nutpie",
     ) -> None:

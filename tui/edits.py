@@ -74,6 +74,7 @@ def add_signal(app: Workbench, prefill: Signal | None = None) -> None:
         last_date(s),
         check=lambda sig: out_of_order(app, sig),
         prefill=prefill,
+        existing=s.signals,
     )
     app.push_screen(form, lambda sig: added(app, sig))
 

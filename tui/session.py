@@ -18,6 +18,7 @@ from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
+    from beliefs.ledger import Ledger
 
 #: A cache key: the seed, the prior P(expansionist) and the signal prefix.
 Key = tuple[int, float, tuple[Signal, ...]]
@@ -31,6 +32,7 @@ class StepResult:
     posterior: dict[str, Any]  # Assessment.posterior_json()
     recommendation: dict[str, Any]  # Decision.to_json()
     diagnostics: dict[str, Any]  # Diagnostics.to_json()
+    ledger: Ledger | None = None  # the evidence ledger of this step (beliefs.ledger)
 
     @property
     def p_expansionist(self) -> float:

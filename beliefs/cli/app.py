@@ -41,7 +41,9 @@ err_console = Console(stderr=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SEED_HELP = "Random seed: the same seed gives the same numbers."
+#: Seeds are 32-bit: every sampler takes them, and a larger one would overflow.
+MAX_SEED = 2**32 - 1
+SEED_HELP = f"Random seed (0-{MAX_SEED}): the same seed gives the same numbers."
 ENGINE_HELP = (
     "auto (importance sampling, NUTS when its Pareto k or ESS says it is unreliable), importance or nuts."
 )

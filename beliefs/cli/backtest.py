@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import ENGINE_HELP, SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import ENGINE_HELP, MAX_SEED, SEED_HELP, app, console, err_console, guarded, print_json
 
 
 @app.command()
@@ -28,7 +28,7 @@ def backtest(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw the reliability diagram to FILE.png.")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)] = 0,
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
     ] = "nutpie",

@@ -321,7 +321,9 @@ def make_signal(**fields: Any) -> Any:
 @guarded
 def signal_retract(
     name: NameArg,
-    signal_id: Annotated[int, typer.Argument(help="The signal's id (`beliefs cases show NAME`).")],
+    signal_id: Annotated[
+        int, typer.Argument(help="The signal's id (`beliefs cases show NAME`).", min=1, max=2**63 - 1)
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why it is withdrawn (kept in the log).")],
     db: DbOpt = None,
 ) -> None:

@@ -14,6 +14,7 @@ import typer
 
 from beliefs.cli.app import (
     ENGINE_HELP,
+    MAX_SEED,
     SEED_HELP,
     app,
     console,
@@ -25,7 +26,7 @@ from beliefs.cli.app import (
 from models.engine import SAMPLERS, SamplerSettings
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")]
-SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP)]
+SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)]
 SamplerOpt = Annotated[
     str,
     typer.Option(

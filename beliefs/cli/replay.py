@@ -17,6 +17,7 @@ import typer
 
 from beliefs.cli.app import (
     ENGINE_HELP,
+    MAX_SEED,
     SEED_HELP,
     app,
     console,
@@ -58,7 +59,7 @@ def replay(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw the trajectories to FILE.png.")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)] = 0,
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
     ] = "nutpie",
@@ -106,6 +107,10 @@ def _check_plot_path(plot: Path) -> None:
         raise BeliefsError(f"--plot {plot}: directory '{plot.parent}' does not exist")
     if plot.is_dir():
         raise BeliefsError(f"--plot {plot}: is a directory")
+    import os
+
+    if not os.access(plot if plot.exists() else plot.parent, os.W_OK):
+        raise BeliefsError(f"--plot {plot}: not writable")
 
 
 def _run(crisis: Crisis, seed: int, settings: SamplerSettings, machine_output: bool = False) -> ReplayResult:

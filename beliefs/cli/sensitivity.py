@@ -8,6 +8,7 @@ import typer
 
 from beliefs.cli.app import (
     ENGINE_HELP,
+    MAX_SEED,
     SEED_HELP,
     app,
     console,
@@ -24,7 +25,7 @@ def sensitivity(
     timeline: Annotated[str, typer.Argument(help="Timeline file or bundled name (july-1914).")],
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     plot: Annotated[str | None, typer.Option("--plot", help="Write tornado and map PNGs into DIR.")] = None,
-    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)] = 0,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Run the sweep on a local Dask cluster of N processes.")
     ] = None,
@@ -57,9 +58,17 @@ def sensitivity(
         split_address(scheduler)  # a bad address fails before the timeline is read
     elif tls_ca_file or tls_cert or tls_key:
         raise BeliefsError("--tls-ca-file/--tls-cert/--tls-key go with --scheduler tls://HOST:PORT")
-    if workers is not None and workers < 1:
-        raise BeliefsError(f"--workers must be at least 1 (got {workers})")
+    if workers is not None:
+        from beliefs.sensitivity.analysis import max_workers
+
+        cap = max_workers()
+        if not 1 <= workers <= cap:
+            raise BeliefsError(
+                f"--workers {workers}: give 1 to {cap} (the number of cores this process may use); "
+                "more processes than cores only add memory and start-up time"
+            )
     if plot is not None:
+        import os
         from pathlib import Path
 
         target = Path(plot)
@@ -67,6 +76,8 @@ def sensitivity(
             raise BeliefsError(f"--plot {plot}: exists and is not a directory")
         if not target.exists() and not target.parent.is_dir():
             raise BeliefsError(f"--plot {plot}: parent directory {target.parent} does not exist")
+        if not os.access(target if target.exists() else target.parent, os.W_OK):
+            raise BeliefsError(f"--plot {plot}: not writable")
     from beliefs.api.run import sensitivity as run_sensitivity
 
     result = run_sensitivity(

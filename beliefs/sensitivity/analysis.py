@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from typing import Any
 from beliefs.assess import Assessment, assess, shared_engine
 from beliefs.catalog import Catalog
 from beliefs.encode import encode_signals
+from beliefs.errors import BeliefsError
 from beliefs.sensitivity.assumptions import Assumption, Point, assumptions
 from beliefs.sensitivity.break_even import find_break_even
 from beliefs.sensitivity.evaluator import Draws, EvalResult, Evaluator
@@ -137,6 +139,14 @@ class InProcess:
         pass
 
 
+def max_workers() -> int:
+    """The most local Dask worker processes a sweep may start: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 class DaskExecutor:
     """Run tasks on a Dask cluster: a new local one (``workers``) or an existing one (``scheduler``)."""
 
@@ -145,8 +155,6 @@ class DaskExecutor:
 
         self._cluster = None
         if scheduler is not None:
-            from beliefs.errors import BeliefsError
-
             security, warning = scheduler_security(scheduler, tls)  # exit 2 before connecting
             if warning is not None:
                 sys.stderr.write(printable(warning) + "\n")
@@ -159,7 +167,9 @@ class DaskExecutor:
                 ) from None
             self.name = f"dask scheduler {scheduler}"
         else:
-            n = int(workers or 2)
+            n = int(workers or min(2, max_workers()))
+            if not 1 <= n <= max_workers():
+                raise BeliefsError(f"workers={n}: give 1 to {max_workers()}, the number of cores available")
             self._cluster = LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
             )

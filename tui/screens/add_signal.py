@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -25,12 +25,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
 from beliefs.text import control_problem, printable
-from beliefs.timeline import Scenario, Signal
+from beliefs.timeline import Scenario, Signal, channel_key, letter_conflicts, letter_message
 from tui.safe import NO_CONTROL, safe
 from tui.screens.dialogs import ConfirmScreen
 
@@ -41,7 +42,18 @@ FIELD_NAMES = {
     "actor": "actor",
     "note": "note",
     "source": "source",
+    "channel": "channel",
 }
+
+
+def channel_names(signals: Sequence[Signal]) -> list[str]:
+    """The channels of ``signals`` (as first written), in order of first use: the completions."""
+    seen: dict[str, str] = {}
+    for sig in signals:
+        key = channel_key(sig.channel)
+        if key is not None and key not in seen:
+            seen[key] = str(sig.channel)
+    return list(seen.values())
 
 
 def kind_matches(catalog: Catalog, query: str) -> list[str]:
@@ -113,9 +125,13 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         *,
         check: Callable[[Signal], str | None] | None = None,
         prefill: Signal | None = None,
+        existing: Sequence[Signal] = (),
     ) -> None:
-        """``check(signal)``: a question to confirm before adding (None: add at once); ``prefill``: start filled in."""
+        """``check(signal)``: a question to confirm before adding (None: add at once); ``prefill``: start filled in;
+        ``existing``: the signals already in the case (the channel field completes their channels, and a
+        channel keeps its letter)."""
         super().__init__()
+        self.existing = list(existing)
         self.catalog = catalog
         self.scenario = scenario
         self.default_date = default_date
@@ -159,6 +175,15 @@ class AddSignalScreen(ModalScreen[Signal | None]):
             with Horizontal(classes="form-row"):
                 yield Label("source", classes="field-label")
                 yield FormInput(placeholder="where it was reported (optional)", id="source")
+            with Horizontal(classes="form-row"):
+                yield Label("channel", classes="field-label")
+                used = channel_names(self.existing)
+                hint = f"e.g. {printable(used[0])}" if used else "e.g. Goschen telegrams"
+                yield FormInput(
+                    placeholder=f"how it reached you (optional; {hint})",
+                    suggester=SuggestFromList(used, case_sensitive=False) if used else None,
+                    id="channel",
+                )
             yield Static("", id="form-error")
             with Horizontal(id="buttons"):
                 yield Button("Add signal", variant="primary", id="ok")
@@ -180,6 +205,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 }
             )
             self.query_one("#source", Input).value = p.source or ""
+            self.query_one("#channel", Input).value = p.channel or ""
 
     def _set_values(self, values: dict[str, str]) -> None:
         self.query_one("#kind-filter", Input).value = values["kind"]
@@ -271,7 +297,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
     def _cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Input.Submitted, "#date, #actor, #note, #source")
+    @on(Input.Submitted, "#date, #actor, #note, #source, #channel")
     def _submitted(self) -> None:
         self.action_submit()
 
@@ -300,9 +326,10 @@ class AddSignalScreen(ModalScreen[Signal | None]):
             "actor": self.query_one("#actor", Input).value.strip(),
             "note": self.query_one("#note", Input).value.strip(),
             "source": source or None,
+            "channel": self.query_one("#channel", Input).value.strip() or None,
         }
         try:
-            return Signal.model_validate(raw)
+            signal = Signal.model_validate(raw)
         except ValidationError as exc:
             msgs = []
             for err in exc.errors():
@@ -310,6 +337,11 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 msg = err["msg"].removeprefix("Value error, ")
                 msgs.append(f"{FIELD_NAMES.get(field, field)}: {msg}")
             return "; ".join(msgs)
+        conflict = [j for i, j in letter_conflicts([*self.existing, signal]) if i == len(self.existing)]
+        if conflict:
+            old = self.existing[conflict[0]]
+            return "channel: " + letter_message(str(signal.channel), signal.grade, old.grade, f"the {old.kind} of {old.date}")
+        return signal
 
     def action_submit(self) -> None:
         result = self.build()

@@ -20,6 +20,7 @@ KEYS = (
     ("space", "replay: play / pause"),
     ("s", "sensitivity: break-even P(expansionist), what-if prior"),
     ("e", "export the case or timeline to a TOML file"),
+    ("l", "evidence ledger: what each report contributed to the log-odds, P(exp) without it"),
     ("ctrl+s", "save this timeline as a case in the database"),
     ("ctrl+p", "command palette: every action by name"),
     ("?", "this help"),

@@ -79,6 +79,7 @@ class MainScreen(Screen[None]):
         Binding("g", "app.go_selected", "replay to", show=False),
         Binding("s", "app.sensitivity", "sensitivity"),
         Binding("e", "app.export", "export"),
+        Binding("l", "app.ledger", "ledger"),
         Binding("ctrl+s", "app.save_case", "save case", show=False),
         Binding("ctrl+t", "app.toggle_theme", "theme", show=False),
         Binding("tab", "page(+1)", "page", show=False),
@@ -182,13 +183,24 @@ class MainScreen(Screen[None]):
         date = str(session.signals[session.step - 1].date) if session.step > 0 else ""
         self.query_one(TitleBar).show(session.title, session.case, playing)
         self.query_one(StepBar).show(session.step, session.n, date)
-        self.query_one(BeliefsPanel).show(now, before, error)
+        self._beliefs = (now, before, error, session.step)
+        self._show_beliefs()
         self.query_one(RecommendationPanel).show(now, None if stale else outcome_text(session))
         self.query_one(WatchList).show(now)
         self.query_one(StatusLine).show(now, busy, seconds=seconds, error=error, spinner=spinner)
         for panel in self.query("#beliefs, #recommendation, #watch"):
             panel.set_class(stale, "-stale")
         self.query_one(TrajectoryPlot).show(session.trajectory(), session.step, session.n)
+
+    def _show_beliefs(self) -> None:
+        """The beliefs panel, with the evidence ledger's line for the signal under the cursor."""
+        now, before, error, step = getattr(self, "_beliefs", (None, None, None, 0))
+        index = self.query_one(SignalLog).selected_index
+        self.query_one(BeliefsPanel).show(now, before, error, None if index is None else (index, step))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "signals":
+            self._show_beliefs()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a signal: its detail screen."""

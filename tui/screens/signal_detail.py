@@ -3,14 +3,13 @@
 "When it arrived" is the change of the replay step that added it (the
 posterior with the signals up to it, minus the one before), taken from the
 results computed so far. The evidence ledger's contribution (its share of the
-posterior log-odds, and P(expansionist) without it) is shown when
-:mod:`beliefs.ledger` is installed and the current step has a posterior.
+posterior log-odds, and P(expansionist) without it) is shown once the whole
+log has a posterior.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -91,44 +90,13 @@ def _effect(session: Session, index: int) -> list[str]:
 
 
 def _ledger(session: Session, index: int) -> list[str]:
-    """The evidence ledger's line for this signal, if the ledger is available."""
-    if importlib.util.find_spec("beliefs.ledger") is None:
-        return ["[b]evidence ledger[/]  [$text-muted]not available in this version of beliefs[/]"]
+    """The evidence ledger's line for this signal, under the posterior of the whole log."""
+    from tui.screens.ledger import entry_lines
+
     now = session.result(session.n)
     if now is None:
         return ["[b]evidence ledger[/]  [$text-muted]waiting for the posterior of the whole log…[/]"]
-    if session.signals[index].retracted:
-        return ["[b]evidence ledger[/]  retracted: contributes nothing"]
-    try:
-        entry = ledger_entry(now.assessment, session, index)
-    except Exception as exc:  # shown, never a crash
-        return [f"[b]evidence ledger[/]  [$text-error]{safe(type(exc).__name__)}: {safe(str(exc))}[/]"]
-    if entry is None:
-        return ["[b]evidence ledger[/]  [$text-muted]no entry for this signal (an ally report?)[/]"]
-    return [
-        "[b]evidence ledger[/] (whole log)",
-        f"  contribution {entry['contribution_logodds']:+.3f} log-odds (×{entry['odds']:.2f} odds)",
-        f"  P(expansionist) without it {entry['p_expansionist_without']:.3f}",
-    ]
-
-
-def ledger_entry(assessment: Any, session: Session, index: int) -> dict[str, float] | None:
-    """The ledger report of signal ``index`` (an index into the whole log), or None."""
-    import math
-
-    from beliefs import ledger  # type: ignore[attr-defined]
-
-    evidence = ledger.evidence(assessment)
-    reports = evidence["reports"] if isinstance(evidence, dict) else evidence.to_json()["reports"]
-    for r in reports:
-        if r.get("index") == index:
-            c = float(r["contribution_logodds"])
-            return {
-                "contribution_logodds": c,
-                "odds": math.exp(c),
-                "p_expansionist_without": float(r["p_expansionist_without"]),
-            }
-    return None
+    return ["[b]evidence ledger[/] (whole log)", *entry_lines(now.ledger, index, session.n, label="this signal")]
 
 
 class SignalDetailScreen(ModalScreen[None]):

@@ -75,7 +75,14 @@ class Panel(Static):
 class BeliefsPanel(Panel):
     """P(expansionist), ally reliability and recklessness: mean, 90% interval bar, change."""
 
-    def show(self, now: StepResult | None, before: StepResult | None, error: str | None = None) -> None:
+    def show(
+        self,
+        now: StepResult | None,
+        before: StepResult | None,
+        error: str | None = None,
+        selected: tuple[int, int] | None = None,
+    ) -> None:
+        """``selected``: (signal index, replay step): that signal's line of the evidence ledger."""
         if now is None:
             self.set_markup(
                 "[b $text-error]no posterior: sampling failed (see the status line)[/]"
@@ -92,6 +99,10 @@ class BeliefsPanel(Panel):
                 f"[b]{label:<18}[/] [b $text-primary]{s['mean']:.3f}[/]  {delta_markup(s['mean'], prev)}"
             )
             lines.append(f"  90% {lo:.2f} {interval_bar(s['mean'], lo, hi)} {hi:.2f}")
+        if selected is not None:
+            from tui.screens.ledger import entry_lines
+
+            lines += entry_lines(now.ledger, *selected)
         self.set_markup("\n".join(lines))
 
 
