@@ -273,7 +273,7 @@ def validate_timeline(
         problems += catalog_problems
     if catalog is not None and isinstance(signals, list):
         problems += _cross_check(signals, catalog, file, strict)
-    problems += _outcome_check(raw.get("outcome"), file)
+    problems += _outcome_check(raw.get("outcome"), file, strict)
     if problems:
         raise InputError(problems)
     assert catalog is not None
@@ -365,10 +365,25 @@ def _channel_letters(signals: list[Any], file: str) -> list[Problem]:
     return problems
 
 
-def _outcome_check(outcome: Any, file: str) -> list[Problem]:
-    """A truth in hindsight needs its basis: ``adversary_type`` without a sourced reason is refused."""
-    if not isinstance(outcome, dict) or outcome.get("adversary_type") is None:
+def _outcome_check(outcome: Any, file: str, strict: bool = False) -> list[Problem]:
+    """A truth in hindsight needs its basis: ``adversary_type`` without a sourced reason is refused.
+
+    ``strict`` (bundled timelines): an ``[outcome]`` must name ``adversary_type``.
+    """
+    if not isinstance(outcome, dict):
         return []
+    if outcome.get("adversary_type") is None:
+        if not strict:
+            return []
+        return [
+            Problem(
+                file,
+                "[outcome]",
+                "adversary_type",
+                'bundled timelines need the adversary type in hindsight ("expansionist" or "status_quo") '
+                "with adversary_type_basis",
+            )
+        ]
     basis = outcome.get("adversary_type_basis")
     if isinstance(basis, str) and basis.strip():
         return []
