@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from beliefs.catalog import Catalog
-from beliefs.decision import Decision, decide, hdi
+from beliefs.decision import Decision, decide
 from beliefs.encode import catalog_arrays, encode_signals
+from beliefs.interrupts import check as check_interrupt
 from beliefs.payoffs import PayoffTable, resolve_payoffs
 from beliefs.timeline import Signal, Timeline
-from beliefs.watch import evsi_by_kind
+from beliefs.watch import could_change, evsi_by_kind
 from models.engine import Engine, SamplerSettings
 from models.posterior import Posterior
 from models.spec import ModelInputs
@@ -27,11 +28,17 @@ WATCH_TOP = 5
 MODEL_VERSION = "1"
 
 _ENGINES: dict[SamplerSettings, Engine] = {}
+_DEFAULT: list[SamplerSettings] = [SamplerSettings()]
+
+
+def set_default_settings(settings: SamplerSettings) -> None:
+    """The settings :func:`shared_engine` uses when given none (e.g. ``beliefs tui --engine nuts``)."""
+    _DEFAULT[0] = settings
 
 
 def shared_engine(settings: SamplerSettings | None = None) -> Engine:
-    """The process-wide engine for ``settings`` (compiled models are reused)."""
-    settings = settings or SamplerSettings()
+    """The process-wide engine for ``settings`` (compiled models and prior samples are reused)."""
+    settings = settings or _DEFAULT[0]
     if settings not in _ENGINES:
         _ENGINES[settings] = Engine(settings)
     return _ENGINES[settings]
@@ -48,6 +55,9 @@ class Assessment:
     payoffs: PayoffTable
     inputs: ModelInputs
     seconds: float
+    #: The signals assessed (retracted ones flagged) and their catalog: what the evidence ledger names.
+    signals: tuple[Signal, ...] = ()
+    catalog: Catalog | None = None
 
     @property
     def reliable(self) -> bool:
@@ -55,10 +65,9 @@ class Assessment:
 
     def summary(self, name: str) -> dict[str, Any]:
         """Mean, 90% HDI and MCSE of ``p_expansionist``, ``r`` or ``c``."""
-        x = self.posterior.flat(name)
-        lo, hi = hdi(x)
+        lo, hi = self.posterior.hdi(name)
         return {
-            "mean": round(float(x.mean()), 4),
+            "mean": round(self.posterior.mean(name), 4),
             "hdi_90": [round(lo, 4), round(hi, 4)],
             "mcse": round(self.posterior.diagnostics.mcse[name], 5),
         }
@@ -95,6 +104,8 @@ def assess_signals(
     engine = engine or shared_engine()
     inputs = encode_signals(timeline.scenario, signals, catalog, _arrays(catalog))
     posterior = engine.sample(inputs, seed=seed)
+    # A sampler may swallow Ctrl-C and return the draws it had: never use them as a finished run.
+    check_interrupt()
     return decide_posterior(timeline, catalog, signals, posterior, inputs, payoffs, start)
 
 
@@ -111,8 +122,13 @@ def decide_posterior(
     start = time.perf_counter() if start is None else start
     pay = payoffs or resolve_payoffs(timeline.scenario, timeline.payoffs)
     p, r, c = posterior.flat("p_expansionist"), posterior.flat("r"), posterior.flat("c")
-    watch = evsi_by_kind(catalog, p, r, c, posterior.flat("e"), posterior.flat("s"), inputs.gamma, pay)
-    decision = decide(p, r, c, pay, watch=tuple(watch[:WATCH_TOP]))
+    chains = int(posterior.p_expansionist.shape[0])
+    w = posterior.weights
+    e, s = posterior.flat("e"), posterior.flat("s")
+    watch = evsi_by_kind(catalog, p, r, c, e, s, inputs.gamma, pay, chains, w=w)
+    decision = decide(
+        p, r, c, pay, watch=tuple(watch[:WATCH_TOP]), chains=chains, watch_could_change=could_change(watch), w=w
+    )
     return Assessment(
         title=timeline.scenario.title,
         n_signals=sum(not s.retracted for s in signals),
@@ -121,6 +137,8 @@ def decide_posterior(
         payoffs=pay,
         inputs=inputs,
         seconds=time.perf_counter() - start,
+        signals=tuple(signals),
+        catalog=catalog,
     )
 
 

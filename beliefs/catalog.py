@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from beliefs.errors import InputError, Problem
+from beliefs.text import Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
 RELIABILITY = "ABCDEF"
@@ -40,8 +41,12 @@ CREDIBILITY_MEANING = {
     "6": "truth cannot be judged",
 }
 
-Weight = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+#: The range of a Beta parameter (alpha or beta) the sampler handles: below, the
+#: density piles up at 0 or 1; above, the prior is a point and NUTS stalls.
+BETA_MIN, BETA_MAX = 0.01, 10_000.0
+
+Weight = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(ge=BETA_MIN, le=BETA_MAX, allow_inf_nan=False)]
 
 
 class Strict(BaseModel):
@@ -92,25 +97,25 @@ class Grading(Strict):
 class AdversaryKind(Strict):
     """A kind of adversary behaviour with uncertain likelihoods under each type."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str = Field(min_length=1)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    label: Line = Field(min_length=1)
     about: Literal["adversary"]
     military: bool
     given_expansionist: BetaPrior
     given_status_quo: BetaPrior
-    rationale: str = Field(min_length=1)
+    rationale: Prose = Field(min_length=1)
 
 
 class AllyKind(Strict):
     """A kind of ally behaviour: evidence on its reliability or recklessness."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str = Field(min_length=1)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    label: Line = Field(min_length=1)
     about: Literal["ally"]
     axis: Literal["reliability", "recklessness"]
     direction: Literal[1, -1]
     delta: Annotated[float, Field(gt=0.0, le=1.0)]
-    rationale: str = Field(min_length=1)
+    rationale: Prose = Field(min_length=1)
 
 
 Kind = Annotated[AdversaryKind | AllyKind, Field(discriminator="about")]
@@ -167,10 +172,12 @@ def validate_catalog(raw: dict[str, object], file: str) -> Catalog:
     kinds = raw.get("kinds")
     if not isinstance(kinds, list) or not kinds:
         raise InputError([Problem(file, "[[kinds]]", "", "the catalog has no [[kinds]] entries")])
-    problems = validation_problems(Catalog, {**raw, "source": file}, file, entry_name=_kind_entry(kinds))
+    problems = validation_problems(
+        Catalog, {**raw, "source": file}, file, entry_name=_kind_entry(kinds), strict=True
+    )
     if problems:
         raise InputError(problems)
-    return Catalog.model_validate({**raw, "source": file})
+    return Catalog.model_validate({**raw, "source": file}, strict=True)
 
 
 def _kind_entry(kinds: list[object]):  # type: ignore[no-untyped-def]

@@ -5,9 +5,13 @@ For each draw ``i`` and option ``(a, b)``::
     U_i(a, b) = p_i U_adv[a, exp] + (1 - p_i) U_adv[a, sq]
                 - A (1 - r_i) wA[a, b] - E c_i wE[a, b]
 
-with ``p_i = P(expansionist | theta_i, data)``. Reported: expected utility
+with ``p_i = P(expansionist | theta_i, data)``. Draws carry normalised weights
+``w_i`` (importance sampling; ``None`` means equal weights, as from NUTS), and
+every expectation, probability and interval below is weighted. Reported: expected utility
 (mean, 90% HDI), P(best), risks, the recommendation, the break-even
 P(expansionist), EVPI, and EVSI per catalog kind (:mod:`beliefs.watch`).
+Whether the recommendation, and each half of it, is determinate or a tie is
+decided by :mod:`beliefs.ties`.
 """
 
 from __future__ import annotations
@@ -18,17 +22,21 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from beliefs.montecarlo import mcse_mean
 from beliefs.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
+from beliefs.ties import PostureChoice, is_determinate, posture_choice, verdict
+from models import weighted
 
 Array = NDArray[np.float64]
 
 
-def hdi(x: Array, prob: float = 0.9) -> tuple[float, float]:
-    """Highest-density interval of 1-D draws (ArviZ)."""
-    import arviz as az
+def hdi(x: Array, prob: float = 0.9, w: Array | None = None) -> tuple[float, float]:
+    """Highest-density interval of 1-D draws, weighted by ``w`` (ArviZ's rule for equal weights)."""
+    return weighted.hdi(np.asarray(x, dtype=float), w, prob)
 
-    lo, hi = az.hdi(np.asarray(x, dtype=float), hdi_prob=prob)
-    return float(lo), float(hi)
+
+def _w(w: Array | None, n: int) -> Array:
+    return weighted.uniform(n) if w is None else w
 
 
 def adversary_terms(pay: PayoffTable) -> tuple[Array, Array]:
@@ -71,16 +79,23 @@ def break_even(p_mean_ally: Array, pay: PayoffTable) -> float | None:
     return float(p_star) if 0.0 <= p_star <= 1.0 else None
 
 
-def evpi(p: Array, r: Array, c: Array, pay: PayoffTable) -> tuple[float, float]:
-    """Expected value of perfect information: on (type, r, c), and on the type alone."""
+def evpi(
+    p: Array, r: Array, c: Array, pay: PayoffTable, w: Array | None = None, ally: Array | None = None
+) -> tuple[float, float]:
+    """Expected value of perfect information: on (type, r, c), and on the type alone.
+
+    ``ally``: :func:`ally_terms` of the draws, when the caller has them already.
+    """
+    w = _w(w, len(p))
     u_exp, u_sq = adversary_terms(pay)
-    ally = ally_terms(r, c, pay)
-    baseline = float(np.max(np.mean(utilities(p, r, c, pay), axis=0)))
+    ally = ally_terms(r, c, pay) if ally is None else ally
+    baseline = float(np.max(w @ (p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally)))
     best_if_known = p * np.max(u_exp + ally, axis=1) + (1.0 - p) * np.max(u_sq + ally, axis=1)
-    full = float(np.mean(best_if_known)) - baseline
-    p_bar = float(np.mean(p))
-    eu_if_exp = u_exp + (p @ ally) / max(np.sum(p), 1e-300)
-    eu_if_sq = u_sq + ((1.0 - p) @ ally) / max(np.sum(1.0 - p), 1e-300)
+    full = float(w @ best_if_known) - baseline
+    p_bar = float(w @ p)
+    wp, wq = w * p, w * (1.0 - p)
+    eu_if_exp = u_exp + (wp @ ally) / max(np.sum(wp), 1e-300)
+    eu_if_sq = u_sq + (wq @ ally) / max(np.sum(wq), 1e-300)
     on_type = p_bar * float(np.max(eu_if_exp)) + (1.0 - p_bar) * float(np.max(eu_if_sq)) - baseline
     return max(full, 0.0), max(on_type, 0.0)
 
@@ -120,6 +135,20 @@ class Decision:
     evpi_type: float
     margin: float
     watch: tuple[dict[str, Any], ...] = field(default=())
+    runner_up: str = ""
+    margin_mcse: float = 0.0
+    determinate: bool = True
+    postures: tuple[PostureChoice, ...] = field(default=())
+    watch_could_change: bool = True
+
+    def posture(self, side: str) -> PostureChoice:
+        """The adversary or the ally half of the recommendation."""
+        return next(c for c in self.postures if c.side == side)
+
+    @property
+    def verdict(self) -> str:
+        """The recommendation in words: the option, or what is determinate and what is a tie."""
+        return verdict(self)
 
     def option(self, name: str) -> OptionResult:
         return next(o for o in self.options if o.option == name)
@@ -135,37 +164,86 @@ class Decision:
             "evpi": round(self.evpi, 4),
             "evpi_type": round(self.evpi_type, 4),
             "margin": round(self.margin, 4),
-            "watch": [{**w, "evsi": round(w["evsi"], 4)} for w in self.watch],
+            "runner_up": self.runner_up,
+            "margin_mcse": round(self.margin_mcse, 5),
+            "determinate": self.determinate,
+            "determinate_adversary": self.posture("adversary").determinate,
+            "determinate_ally": self.posture("ally").determinate,
+            "postures": {c.side: c.to_json() for c in self.postures},
+            "verdict": self.verdict,
+            "watch": [_watch_json(w) for w in self.watch],
+            "watch_could_change": self.watch_could_change,
         }
 
 
-def decide(p: Array, r: Array, c: Array, pay: PayoffTable, watch: tuple[dict[str, Any], ...] = ()) -> Decision:
-    """Decision analysis over flat posterior draws ``p`` (P(exp|theta)), ``r`` and ``c``."""
-    u = utilities(p, r, c, pay)
-    eu = u.mean(axis=0)
+def _watch_json(w: dict[str, Any]) -> dict[str, Any]:
+    out = {**w, "evsi": round(w["evsi"], 4)}
+    if "evsi_mcse" in w:
+        out["evsi_mcse"] = round(w["evsi_mcse"], 5)
+    return out
+
+
+def decide(
+    p: Array,
+    r: Array,
+    c: Array,
+    pay: PayoffTable,
+    watch: tuple[dict[str, Any], ...] = (),
+    *,
+    chains: int = 1,
+    watch_could_change: bool = True,
+    w: Array | None = None,
+) -> Decision:
+    """Decision analysis over flat posterior draws ``p`` (P(exp|theta)), ``r`` and ``c``.
+
+    ``chains``: how many MCMC chains the draws stack, chain after chain (for
+    the Monte Carlo errors behind the tie rule; 1 treats them as one chain).
+    ``watch_could_change``: whether any report's EVSI exceeds its Monte Carlo
+    error (computed with the full watch list, of which ``watch`` is the top).
+    ``w``: the draws' normalised weights (importance sampling); None: equal.
+    """
+    u_exp, u_sq = adversary_terms(pay)
+    ally = ally_terms(r, c, pay)
+    u = p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally  # utilities(p, r, c, pay), reusing ally
+    wn = _w(w, len(p))
+    eu = wn @ u
     winners = np.argmax(u, axis=1)
-    p_best = np.bincount(winners, minlength=len(OPTIONS)) / len(winners)
-    p_exp = float(np.mean(p))
+    p_best: Array = np.bincount(winners, weights=wn, minlength=len(OPTIONS)).astype(float)
+    p_exp = float(wn @ p)
     options = []
     for i, (a, b) in enumerate(OPTIONS):
         name = OPTION_NAMES[i]
         risks = {
             "spiral": 1.0 - p_exp if a == "firm" else 0.0,
             "exploitation": p_exp if a == "conciliate" else 0.0,
-            "abandonment": float(np.mean(1.0 - r)) * W_ABANDON[name],
-            "entrapment": float(np.mean(c)) * W_ENTRAP[name],
+            "abandonment": float(wn @ (1.0 - r)) * W_ABANDON[name],
+            "entrapment": float(wn @ c) * W_ENTRAP[name],
         }
-        options.append(OptionResult(name, a, b, float(eu[i]), hdi(u[:, i]), float(p_best[i]), risks))
-    order = np.argsort(-eu)
-    best = int(order[0])
-    full, on_type = evpi(p, r, c, pay)
+        options.append(OptionResult(name, a, b, float(eu[i]), hdi(u[:, i], w=w), float(p_best[i]), risks))
+    order = np.argsort(-eu, kind="stable")
+    best, runner = int(order[0]), int(order[1])
+    margin = float(eu[best] - eu[runner])
+    margin_mcse = float(mcse_mean(u[:, best] - u[:, runner], chains, weights=w))
+    postures = (
+        posture_choice(u, p_best, "adversary", chains, weights=w),
+        posture_choice(u, p_best, "ally", chains, weights=w),
+    )
+    determinate = is_determinate(margin, margin_mcse, float(p_best[best])) and all(
+        h.determinate for h in postures
+    )
+    full, on_type = evpi(p, r, c, pay, w, ally=ally)
     return Decision(
         options=tuple(options),
         best=OPTION_NAMES[best],
         p_best=float(p_best[best]),
-        break_even_p_expansionist=break_even(ally_terms(r, c, pay).mean(axis=0), pay),
+        break_even_p_expansionist=break_even(wn @ ally, pay),
         evpi=full,
         evpi_type=on_type,
-        margin=float(eu[order[0]] - eu[order[1]]),
+        margin=margin,
         watch=watch,
+        runner_up=OPTION_NAMES[runner],
+        margin_mcse=margin_mcse,
+        determinate=determinate,
+        postures=postures,
+        watch_could_change=watch_could_change,
     )

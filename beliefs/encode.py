@@ -1,4 +1,9 @@
-"""Encode a timeline and its catalog into the plain arrays of :mod:`models.spec`."""
+"""Encode a timeline and its catalog into the plain arrays of :mod:`models.spec`.
+
+Adversary reports carry their digit's weight ``w`` and a channel index; each
+channel carries its letter's weight ``rho`` (a report without a channel is a
+channel of its own). Ally reports carry the whole grade weight, letter x digit.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from beliefs.catalog import AdversaryKind, Catalog
-from beliefs.timeline import Scenario, Signal, Timeline
+from beliefs.errors import BeliefsError
+from beliefs.timeline import Scenario, Signal, Timeline, channel_key
 from models.spec import CatalogArrays, ModelInputs, blur
 
 
@@ -35,21 +41,43 @@ def encode_signals(
     """Model inputs for ``scenario`` after the non-retracted ``signals``."""
     adv_index = {k.id: i for i, k in enumerate(catalog.adversary)}
     ally_index = {k.id: i for i, k in enumerate(catalog.ally)}
-    adv_k, adv_q, ally_k, ally_q = [], [], [], []
+    grading = catalog.grading
+    adv_k: list[int] = []
+    adv_ch: list[int] = []
+    ally_k: list[int] = []
+    adv_w: list[float] = []
+    rho: list[float] = []
+    ally_q: list[float] = []
+    letters: dict[str, tuple[int, str]] = {}  # channel key -> (index, letter)
     for sig in signals:
         if sig.retracted:
             continue
-        q = catalog.grading.weight(sig.grade)
         if isinstance(catalog.by_id[sig.kind], AdversaryKind):
+            key, letter = channel_key(sig.channel), sig.grade[0]
+            if key is None or key not in letters:
+                if key is not None:
+                    letters[key] = (len(rho), letter)
+                adv_ch.append(len(rho))
+                rho.append(grading.reliability[letter])
+            else:
+                index, known = letters[key]
+                if known != letter:
+                    raise BeliefsError(
+                        f"channel '{sig.channel}' carries letters {known} and {letter}: "
+                        "all reports of one channel share its letter"
+                    )
+                adv_ch.append(index)
             adv_k.append(adv_index[sig.kind])
-            adv_q.append(q)
+            adv_w.append(grading.credibility[sig.grade[1]])
         else:
             ally_k.append(ally_index[sig.kind])
-            ally_q.append(q)
+            ally_q.append(grading.weight(sig.grade))
     return ModelInputs(
         catalog=arrays if arrays is not None else catalog_arrays(catalog),
         adversary_kind=np.array(adv_k, dtype=np.int64),
-        adversary_q=np.array(adv_q, dtype=float),
+        adversary_q=np.array(adv_w, dtype=float),
+        adversary_channel=np.array(adv_ch, dtype=np.int64),
+        channel_rho=np.array(rho, dtype=float),
         ally_kind=np.array(ally_k, dtype=np.int64),
         ally_q=np.array(ally_q, dtype=float),
         p0=scenario.prior_expansionist,

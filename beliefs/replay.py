@@ -6,6 +6,19 @@ same engine, so the model is compiled once for the whole replay (a new
 signal changes the data, not the graph) and the last step equals
 :func:`beliefs.assess.assess_signals` on all signals with that seed.
 
+With the importance-sampling engine every step weighs the *same* prior draws
+(one sample per replay, sized for the last step), and a step costs one new
+likelihood column: successive steps differ only by what the signal says,
+never by Monte Carlo noise. Steps where importance sampling is unreliable
+fall back to NUTS, and say so in their diagnostics.
+
+A flip is counted only between determinate recommendations
+(:mod:`beliefs.ties`): a step is a flip when its recommendation is
+determinate and differs from the last determinate one before it. A step
+whose recommendation is too close to call is marked indeterminate, never a
+flip, so a tie that the Monte Carlo draws resolve one way and then the other
+is not reported as a change of mind.
+
 A retracted signal keeps its step (so step ``i`` always means "after the
 first ``i`` entries of the file"), but it changes nothing: its step reuses the
 assessment of the step before.
@@ -29,6 +42,7 @@ from typing import Any
 from beliefs.assess import Assessment, assess_signals, shared_engine
 from beliefs.catalog import Catalog
 from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
+from beliefs.text import csv_cell
 from beliefs.timeline import Signal, Timeline
 from models.engine import Engine
 
@@ -56,6 +70,10 @@ CSV_COLUMNS: tuple[str, ...] = (
     "best",
     "p_best",
     "margin",
+    "margin_mcse",
+    "determinate",
+    "determinate_adversary",
+    "determinate_ally",
     "break_even_p_expansionist",
     "evpi",
     *(f"eu_{name}" for name in OPTION_NAMES),
@@ -64,6 +82,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "r_hat_max",
     "ess_bulk_min",
     "divergences",
+    "method",
+    "pareto_k",
+    "ess",
 )
 
 
@@ -103,6 +124,11 @@ class Step:
     def reliable(self) -> bool:
         return self.assessment.reliable
 
+    @property
+    def determinate(self) -> bool:
+        """Whether the recommendation at this step is determinate (not a tie)."""
+        return self.assessment.decision.determinate
+
     def to_json(self) -> dict[str, Any]:
         a = self.assessment
         diag = a.posterior.diagnostics.to_json()
@@ -113,6 +139,7 @@ class Step:
             "posterior": a.posterior_json(),
             "recommendation": a.decision.to_json(),
             "flip": self.flip,
+            "determinate": self.determinate,
             "reliable": a.reliable,
             "diagnostics": diag,
         }
@@ -126,23 +153,30 @@ class Step:
         row: dict[str, Any] = {
             "index": self.index,
             "date": "" if sig is None else sig.date.isoformat(),
-            "kind": "" if sig is None else sig.kind,
-            "actor": "" if sig is None else sig.actor,
-            "grade": "" if sig is None else sig.grade,
-            "channel": "" if sig is None else sig.channel or "",
+            "kind": "" if sig is None else csv_cell(sig.kind),
+            "actor": "" if sig is None else csv_cell(sig.actor),
+            "grade": "" if sig is None else csv_cell(sig.grade),
+            "channel": "" if sig is None else csv_cell(sig.channel or ""),
             "retracted": "" if sig is None else str(sig.retracted).lower(),
             "best": dec.best,
             "p_best": round(dec.p_best, 4),
             "margin": round(dec.margin, 4),
+            "margin_mcse": round(dec.margin_mcse, 5),
+            "determinate": str(dec.determinate).lower(),
+            "determinate_adversary": str(dec.posture("adversary").determinate).lower(),
+            "determinate_ally": str(dec.posture("ally").determinate).lower(),
             "break_even_p_expansionist": (
                 "" if dec.break_even_p_expansionist is None else round(dec.break_even_p_expansionist, 4)
             ),
             "evpi": round(dec.evpi, 4),
             "flip": str(self.flip).lower(),
             "reliable": str(a.reliable).lower(),
-            "r_hat_max": round(d.r_hat_max, 4),
+            "r_hat_max": "" if d.method == "importance" else round(d.r_hat_max, 4),
             "ess_bulk_min": round(d.ess_bulk_min),
             "divergences": d.divergences,
+            "method": d.method,
+            "pareto_k": "" if d.pareto_k is None else round(d.pareto_k, 4),
+            "ess": "" if d.ess is None else round(d.ess),
         }
         for key, summ in post.items():
             row[key] = summ["mean"]
@@ -168,8 +202,13 @@ class Replay:
 
     @property
     def flips(self) -> list[Step]:
-        """The steps where the recommendation changed."""
+        """The steps where a determinate recommendation replaced a different determinate one."""
         return [s for s in self.steps if s.flip]
+
+    @property
+    def indeterminate_steps(self) -> list[int]:
+        """The steps whose recommendation is too close to call."""
+        return [s.index for s in self.steps if not s.determinate]
 
     @property
     def reliable(self) -> bool:
@@ -202,6 +241,7 @@ class Replay:
             "scenario": self.scenario_json(),
             "steps": [s.to_json() for s in self.steps],
             "flips": [s.index for s in self.flips],
+            "indeterminate_steps": self.indeterminate_steps,
             "reliable": self.reliable,
             "unreliable_steps": self.unreliable_steps,
             "seed": self.seed,
@@ -211,11 +251,16 @@ class Replay:
     def to_csv(self) -> str:
         """One row per step (header first), columns :data:`CSV_COLUMNS`."""
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")  # RFC 4180
         writer.writeheader()
         for s in self.steps:
             writer.writerow(s.csv_row())
         return buf.getvalue()
+
+
+def counts_as_flip(settled: str | None, current: Assessment) -> bool:
+    """A flip: ``current`` is determinate and differs from the last determinate recommendation."""
+    return settled is not None and current.decision.determinate and current.decision.best != settled
 
 
 def replay(
@@ -231,15 +276,25 @@ def replay(
     engine = engine or shared_engine()
     signals = list(timeline.signals)
     total = len(signals) + 1
+    plan = getattr(engine, "plan", None)
+    if plan is not None:
+        # One importance sample for every step (sized for the hardest one): the steps
+        # share their draws, so trajectories carry no step-to-step jitter.
+        from beliefs.encode import encode_signals
+
+        plan([encode_signals(timeline.scenario, signals[:i], catalog) for i in range(total)], seed)
     steps: list[Step] = []
     previous: Assessment | None = None
+    settled: str | None = None  # the last determinate recommendation
     for i in range(total):
         sig = signals[i - 1] if i else None
         if previous is not None and sig is not None and sig.retracted:
             current = previous  # a retracted signal changes nothing
         else:
             current = assess_signals(timeline, catalog, signals[:i], seed=seed, engine=engine)
-        flip = previous is not None and current.decision.best != previous.decision.best
+        flip = counts_as_flip(settled, current)
+        if current.decision.determinate:
+            settled = current.decision.best
         steps.append(Step(index=i, signal=sig, assessment=current, flip=flip))
         previous = current
         if progress is not None:

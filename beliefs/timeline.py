@@ -16,19 +16,46 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
 from beliefs.errors import InputError, NotFoundError, Problem
+from beliefs.text import Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
 #: More signals than this in one timeline is refused (a "huge timeline").
 MAX_SIGNALS = 2000
 
+#: The largest payoff (in absolute value) a timeline may set: beyond it, expected
+#: utilities over thousands of draws lose every digit that decides between options.
+MAX_PAYOFF = 1e6
+
+#: The longest text fields accepted (characters). With MAX_SIGNALS they bound the
+#: size of a case's export below the import limit (MAX_FILE_BYTES): an export always imports.
+MAX_LINE = 200  # names, actors, sources, titles
+MAX_KIND = 64  # a kind id
+MAX_NOTE = 2000  # a signal's note
+MAX_PROSE = 4000  # an outcome's summary and basis
+
+
+def _at_most(limit: int) -> AfterValidator:
+    def check(value: str, info: ValidationInfo) -> str:
+        if len(value) > limit and not (info.context or {}).get("stored"):
+            raise ValueError(f"is {len(value):,} characters long; the limit is {limit:,}")
+        return value
+
+    return AfterValidator(check)
+
+
+ShortLine = Annotated[Line, _at_most(MAX_LINE)]
+KindId = Annotated[Line, _at_most(MAX_KIND)]
+Note = Annotated[Prose, _at_most(MAX_NOTE)]
+LongProse = Annotated[Prose, _at_most(MAX_PROSE)]
+
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 OpenUnit = Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Finite = Annotated[float, Field(ge=-MAX_PAYOFF, le=MAX_PAYOFF, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_PAYOFF, allow_inf_nan=False)]
 Grade = Annotated[str, Field(pattern=r"^[A-F][1-6]$")]
 
 #: The longest channel name accepted.
@@ -57,17 +84,17 @@ def channel_key(channel: str | None) -> str | None:
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
-    title: str = Field(min_length=1)
-    perspective: str = Field(min_length=1)
-    ally: str = Field(min_length=1)
-    adversary: str = Field(min_length=1)
+    title: ShortLine = Field(min_length=1)
+    perspective: ShortLine = Field(min_length=1)
+    ally: ShortLine = Field(min_length=1)
+    adversary: ShortLine = Field(min_length=1)
     polarity: Literal["multipolar", "bipolar"]
     offense_advantage: Unit
     distinguishability: Unit
     prior_expansionist: OpenUnit
     ally_reliability: BetaPrior
     ally_recklessness: BetaPrior
-    catalog: str | None = None
+    catalog: ShortLine | None = None
 
 
 class Payoffs(Strict):
@@ -85,18 +112,18 @@ class Signal(Strict):
     """One observed, source-graded signal."""
 
     date: dt.date
-    kind: str = Field(min_length=1)
-    actor: str = ""
+    kind: KindId = Field(min_length=1)
+    actor: ShortLine = ""
     grade: Grade
-    note: str = ""
-    source: str | None = None
-    channel: str | None = None
+    note: Note = ""
+    source: ShortLine | None = None
+    channel: Line | None = None
     retracted: bool = False
 
     @field_validator("channel", mode="before")
     @classmethod
-    def _channel_text(cls, v: Any) -> Any:
-        if not isinstance(v, str):
+    def _channel_text(cls, v: Any, info: ValidationInfo) -> Any:
+        if not isinstance(v, str) or (info.context or {}).get("stored"):
             return v
         return one_line_text(v, MAX_CHANNEL) or None
 
@@ -125,9 +152,9 @@ class Outcome(Strict):
 
     adversary_posture: Literal["firm", "conciliate", "mixed"]
     ally_posture: Literal["support", "restrain", "mixed"]
-    summary: str = ""
+    summary: LongProse = ""
     adversary_type: Literal["expansionist", "status_quo"] | None = None
-    adversary_type_basis: str | None = None
+    adversary_type_basis: LongProse | None = None
 
     def toml_table(self) -> dict[str, Any]:
         """The ``[outcome]`` table as a TOML writer takes it (no empty optional keys)."""
@@ -222,8 +249,14 @@ def validate_timeline(
     base: Path | None = None,
     catalog: Catalog | None = None,
     strict: bool = False,
+    strict_types: bool = True,
 ) -> tuple[Timeline, Catalog]:
-    """Validate a parsed timeline and cross-check it with its catalog."""
+    """Validate a parsed timeline and cross-check it with its catalog.
+
+    ``strict_types`` (the default, for files): a string where a number or a date
+    belongs is a problem, never coerced. Every problem is reported, the
+    catalog's included.
+    """
     problems: list[Problem] = []
     if "scenario" not in raw:
         problems.append(Problem(file, "[scenario]", "", "missing: every timeline needs a [scenario] table"))
@@ -232,17 +265,19 @@ def validate_timeline(
         raise InputError(
             [Problem(file, "[[signals]]", "", f"{len(signals):,} signals; the limit is {MAX_SIGNALS:,}")]
         )
-    problems += validation_problems(Timeline, {**raw, "source": file}, file, _signal_namer(signals))
+    problems += validation_problems(
+        Timeline, {**raw, "source": file}, file, _signal_namer(signals), strict=strict_types
+    )
     if catalog is None:
         catalog, catalog_problems = _catalog_for(raw, file, base)
         problems += catalog_problems
     if catalog is not None and isinstance(signals, list):
         problems += _cross_check(signals, catalog, file, strict)
-    problems += _outcome_check(raw.get("outcome"), file)
+    problems += _outcome_check(raw.get("outcome"), file, strict)
     if problems:
         raise InputError(problems)
     assert catalog is not None
-    return Timeline.model_validate({**raw, "source": file}), catalog
+    return Timeline.model_validate({**raw, "source": file}, strict=strict_types), catalog
 
 
 def _catalog_for(raw: dict[str, Any], file: str, base: Path | None) -> tuple[Catalog | None, list[Problem]]:
@@ -253,7 +288,10 @@ def _catalog_for(raw: dict[str, Any], file: str, base: Path | None) -> tuple[Cat
     path = (base or Path(".")) / ref
     if not path.exists():
         return None, [Problem(file, "[scenario]", "catalog", f"catalog file '{path}' does not exist")]
-    return load_catalog(path), []
+    try:
+        return load_catalog(path), []
+    except InputError as exc:  # the catalog's problems join the timeline's: all listed in one run
+        return None, exc.problems
 
 
 def _cross_check(signals: list[Any], catalog: Catalog, file: str, strict: bool) -> list[Problem]:
@@ -327,10 +365,25 @@ def _channel_letters(signals: list[Any], file: str) -> list[Problem]:
     return problems
 
 
-def _outcome_check(outcome: Any, file: str) -> list[Problem]:
-    """A truth in hindsight needs its basis: ``adversary_type`` without a sourced reason is refused."""
-    if not isinstance(outcome, dict) or outcome.get("adversary_type") is None:
+def _outcome_check(outcome: Any, file: str, strict: bool = False) -> list[Problem]:
+    """A truth in hindsight needs its basis: ``adversary_type`` without a sourced reason is refused.
+
+    ``strict`` (bundled timelines): an ``[outcome]`` must name ``adversary_type``.
+    """
+    if not isinstance(outcome, dict):
         return []
+    if outcome.get("adversary_type") is None:
+        if not strict:
+            return []
+        return [
+            Problem(
+                file,
+                "[outcome]",
+                "adversary_type",
+                'bundled timelines need the adversary type in hindsight ("expansionist" or "status_quo") '
+                "with adversary_type_basis",
+            )
+        ]
     basis = outcome.get("adversary_type_basis")
     if isinstance(basis, str) and basis.strip():
         return []

@@ -12,7 +12,15 @@ from pydantic import BaseModel, ValidationError
 from beliefs.errors import InputError, Problem
 
 #: Files larger than this are refused before parsing (a "huge timeline").
-MAX_FILE_BYTES = 5_000_000
+#: The limit agrees with the largest export of a case (MAX_SIGNALS signals with every
+#: text field at its longest, see beliefs.timeline): an export always imports.
+MAX_FILE_BYTES = 24_000_000
+
+#: Longest quoted value in an error message (a huge string is cut).
+MAX_QUOTED = 80
+
+#: Longest quoted value in an error message (a huge string is cut).
+MAX_QUOTED = 80
 
 EntryNamer = Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]
 
@@ -40,12 +48,15 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(
             [Problem(file, "", "", f"not UTF-8 text (byte {exc.start}): is this a TOML file?")]
         ) from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some Windows editors write
     if not text.strip():
         raise InputError([Problem(file, "", "", "the file is empty")])
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, "", "", f"malformed TOML: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(file, "", "", "arrays or tables nested too deeply to be a timeline")]) from None
 
 
 def _default_namer(loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
@@ -73,14 +84,53 @@ def _message(err: Any) -> str:
         msg = "unknown key (check the spelling; see DESIGN.md 'Files in detail')"
     elif err["type"] == "string_pattern_mismatch" and ctx.get("pattern") == r"^[A-F][1-6]$":
         msg = "must be an Admiralty grade: source reliability A-F then information credibility 1-6, e.g. B2"
+    elif err["type"] == "date_type":
+        msg = "must be a TOML date such as 1914-07-23, written without quotes"
     elif err["type"].startswith("date_"):
-        msg = "must be a date such as 1914-07-23 (a TOML date, or a string in that form)"
+        msg = "must be a date such as 1914-07-23"
+    elif err["type"] in _BOUNDS and len(ctx) == 1:
+        bound = next(iter(ctx.values()))
+        shown = f"{int(bound):,}" if float(bound).is_integer() and abs(bound) < 1e15 else f"{bound:g}"
+        msg = f"must be {_BOUNDS[err['type']]} {shown}"
+    elif err["type"] in _TYPE_WORDS:
+        msg = f"must be {_TYPE_WORDS[err['type']]}, not {_toml_type(err.get('input'))}"
     elif msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     value = err.get("input")
     if err["type"] not in ("missing", "extra_forbidden") and not isinstance(value, dict | list):
-        msg += f" (got {value!r})"
+        shown = repr(value)  # repr: control characters escaped, strings quoted
+        if len(shown) > MAX_QUOTED:
+            shown = shown[: MAX_QUOTED - 1] + "…"
+        msg += f" (got {shown})"
     return msg
+
+
+_BOUNDS = {
+    "less_than_equal": "at most",
+    "less_than": "less than",
+    "greater_than_equal": "at least",
+    "greater_than": "more than",
+}
+_TYPE_WORDS = {
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "string_type": "a string (in quotes)",
+    "bool_type": "true or false",
+}
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "a string (no quotes around numbers)"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return type(value).__name__
 
 
 def validation_problems(
@@ -88,10 +138,16 @@ def validation_problems(
     raw: dict[str, Any],
     file: str,
     entry_name: EntryNamer = _default_namer,
+    *,
+    strict: bool = False,
 ) -> list[Problem]:
-    """Validate ``raw`` against ``model``; the problems found, named (empty if valid)."""
+    """Validate ``raw`` against ``model``; the problems found, named (empty if valid).
+
+    ``strict`` (files): types are checked, never coerced -- ``"0.5"`` or ``true``
+    where a number belongs, or a quoted date, is a problem, not a value.
+    """
     try:
-        model.model_validate(raw)
+        model.model_validate(raw, strict=strict)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

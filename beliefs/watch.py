@@ -11,6 +11,24 @@ Because the two outcomes' weights sum to one per draw and U is linear in
 ``p``, ``r`` and ``c``, the preposterior expectations average back exactly to
 the current ones, so EVSI >= 0 holds draw for draw, and EVSI never exceeds
 the EVPI on (type, r, c).
+
+Each EVSI comes with a Monte Carlo standard error: with the actions that
+maximise each term held fixed, EVSI is the mean over draws of
+``d_i = w_seen,i U_a_seen(i after seen) + w_unseen,i U_a_unseen(i after unseen)
+- U_a_now,i``, and ``evsi_mcse`` is the MCSE of that mean (ESS-based, over the
+chains). When no report's EVSI exceeds twice its MCSE -- the threshold of the
+tie rule in :mod:`beliefs.ties` -- no single report could change the
+recommendation, and the watch list says so rather than ranking noise.
+(The MCSE ignores the selection of the maximising action, which biases EVSI
+up when actions nearly tie; the conclusion "nothing to watch" is therefore
+conservative in the right direction only when EVSI is small.)
+
+Weighted draws (importance sampling) replace every ``1/n`` by the draw's
+weight. All kinds are evaluated at once, by linearity: with ``seen_i`` the
+predictive probability of the report under draw i,
+``sum_i w_i seen_i U_a(p_i e_i / seen_i)`` is
+``u_exp[a] sum w p e + u_sq[a] sum w (seen - p e) + sum w seen ally_a``,
+so a handful of (draws x kinds) array operations replace a loop over kinds.
 """
 
 from __future__ import annotations
@@ -20,17 +38,15 @@ from typing import Any
 import numpy as np
 
 from beliefs.catalog import Catalog
-from beliefs.decision import Array, ally_terms, utilities
+from beliefs.decision import Array, adversary_terms, ally_terms
+from beliefs.montecarlo import mcse_mean
 from beliefs.payoffs import PayoffTable
+from beliefs.ties import MCSE_FACTOR
 
 
-def _value(
-    p_seen: Array, p_after_seen: Array, p_after_unseen: Array, r: Array, c: Array, pay: PayoffTable
-) -> float:
-    n = len(p_seen)
-    seen = p_seen[:, None] * utilities(p_after_seen, r, c, pay)
-    unseen = (1.0 - p_seen)[:, None] * utilities(p_after_unseen, r, c, pay)
-    return float(np.max(seen.sum(axis=0)) / n + np.max(unseen.sum(axis=0)) / n)
+def could_change(watch: list[dict[str, Any]]) -> bool:
+    """Whether any report's EVSI exceeds twice its Monte Carlo standard error."""
+    return any(w["evsi"] > MCSE_FACTOR * w.get("evsi_mcse", 0.0) for w in watch)
 
 
 def evsi_by_kind(
@@ -42,28 +58,89 @@ def evsi_by_kind(
     s: Array,
     gamma: float,
     pay: PayoffTable,
+    chains: int = 1,
+    *,
+    w: Array | None = None,
 ) -> list[dict[str, Any]]:
-    """EVSI of one A1 report of every kind, sorted from most to least valuable.
+    """EVSI of one A1 report of every kind (with its MCSE), sorted from most to least valuable.
 
-    ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds).
+    ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds);
+    ``chains``: how many chains the draws stack (for the MCSE); ``w``: the draws'
+    normalised weights (importance sampling), None for equal weights.
+
+    Per kind, the per-draw gain ``d_i`` of deciding after the report (with the
+    actions that maximise each outcome's expected utility held fixed) has
+    weighted mean EVSI; when the report cannot change the action (the same
+    option is best after either outcome and now) the gain is exactly zero.
     """
-    baseline = float(np.max(utilities(p, r, c, pay).mean(axis=0)))
+    n = len(p)
+    wn = np.full(n, 1.0 / n) if w is None else np.asarray(w, dtype=float)
+    u_exp, u_sq = adversary_terms(pay)
+    ally = ally_terms(r, c, pay)  # (n, 4)
+    now = p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally  # utilities(p, r, c, pay), (n, 4)
+    eu_now = wn @ now
+    a_now = int(np.argmax(eu_now))
     out: list[dict[str, Any]] = []
-    for k, kind in enumerate(catalog.adversary):
-        ek = e[:, k]
-        sk = s[:, k] + (gamma if kind.military else 0.0) * (ek - s[:, k])
-        seen = p * ek + (1.0 - p) * sk
-        after_seen = p * ek / seen
-        after_unseen = p * (1.0 - ek) / (1.0 - seen)
-        value = _value(seen, after_seen, after_unseen, r, c, pay) - baseline
-        out.append({"kind": kind.id, "label": kind.label, "about": "adversary", "evsi": max(value, 0.0)})
-    for ally in catalog.ally:
-        x = r if ally.axis == "reliability" else c
-        seen = 0.5 + ally.direction * ally.delta * (x - 0.5)
-        value = _value(seen, p, p, r, c, pay) - baseline
-        out.append({"kind": ally.id, "label": ally.label, "about": "ally", "evsi": max(value, 0.0)})
-    out.sort(key=lambda w: -w["evsi"])
+    gains: list[Array] = []
+    adv = catalog.adversary
+    if adv:
+        s_eff = s
+        mil = [i for i, k in enumerate(adv) if k.military]
+        if gamma and mil:
+            s_eff = s.copy()
+            s_eff[:, mil] += gamma * (e[:, mil] - s[:, mil])
+        pe = p[:, None] * e
+        seen = pe + (1.0 - p)[:, None] * s_eff  # (n, K): P(report seen | draw)
+        pe_mass = (wn * p) @ e  # (K,)
+        seen_mass = wn @ seen
+        ally_seen = (wn[:, None] * ally).T @ seen  # (4, K)
+        p_mass = float(wn @ p)
+        v_seen = u_exp[:, None] * pe_mass + u_sq[:, None] * (seen_mass - pe_mass) + ally_seen
+        v_unseen = (
+            u_exp[:, None] * (p_mass - pe_mass)
+            + u_sq[:, None] * ((1.0 - seen_mass) - (p_mass - pe_mass))
+            + (eu_now - u_exp * p_mass - u_sq * (1.0 - p_mass))[:, None]
+            - ally_seen
+        )
+        a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
+        d = np.zeros((n, len(adv)))
+        act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
+        if act.size:
+            pe_a, seen_a, p_col = pe[:, act], seen[:, act], p[:, None]
+            s_, u_ = a_s[act], a_u[act]
+            d[:, act] = (
+                u_exp[s_] * pe_a + u_sq[s_] * (seen_a - pe_a) + seen_a * ally[:, s_]
+                + u_exp[u_] * (p_col - pe_a) + u_sq[u_] * ((1.0 - seen_a) - (p_col - pe_a))
+                + (1.0 - seen_a) * ally[:, u_]
+                - now[:, [a_now]]
+            )  # fmt: skip
+        gains.append(d)
+        out.extend({"kind": k.id, "label": k.label, "about": "adversary"} for k in adv)
+    if catalog.ally:
+        x = np.stack([r if a.axis == "reliability" else c for a in catalog.ally], axis=1)
+        slope = np.array([a.direction * a.delta for a in catalog.ally])
+        seen = 0.5 + slope * (x - 0.5)  # (n, J)
+        v_seen = (wn[:, None] * seen).T @ now  # (J, 4)
+        v_unseen = eu_now[None, :] - v_seen
+        a_s, a_u = np.argmax(v_seen, axis=1), np.argmax(v_unseen, axis=1)
+        d = np.zeros_like(seen)
+        act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
+        if act.size:
+            seen_a = seen[:, act]
+            d[:, act] = seen_a * now[:, a_s[act]] + (1.0 - seen_a) * now[:, a_u[act]] - now[:, [a_now]]
+        gains.append(d)
+        out.extend({"kind": k.id, "label": k.label, "about": "ally"} for k in catalog.ally)
+    if gains:
+        d = np.concatenate(gains, axis=1)
+        errors = np.zeros(d.shape[1])
+        moving = np.nonzero(np.any(d != 0.0, axis=0))[0]  # a zero column has no Monte Carlo error
+        if moving.size:
+            errors[moving] = np.atleast_1d(mcse_mean(d[:, moving], chains, weights=w))
+        for item, value, err in zip(out, wn @ d, errors, strict=True):
+            item["evsi"] = max(float(value), 0.0)
+            item["evsi_mcse"] = float(err)
+    out.sort(key=lambda item: -item["evsi"])
     return out
 
 
-__all__ = ["ally_terms", "evsi_by_kind"]
+__all__ = ["ally_terms", "could_change", "evsi_by_kind"]

@@ -1,4 +1,4 @@
-r"""The PyMC belief model of the security dilemma (DESIGN.md, "The model").
+r"""The PyMC belief model of the security dilemma.
 
 Adversary type :math:`T \in \{sq, exp\}` with prior :math:`P(exp) = p_0`.
 For each adversary kind *k*
@@ -8,24 +8,62 @@ For each adversary kind *k*
     e_k \sim \mathrm{Beta}(a^e_k, b^e_k), \quad s_k \sim \mathrm{Beta}(a^s_k, b^s_k),
     \quad s'_k = s_k + \gamma\,\mathbb{1}[\text{military}_k]\,(e_k - s_k),
 
-and a report of grade weight *q* has likelihood
-:math:`L_{exp} = q e_k + (1-q) m_k`, :math:`L_{sq} = q s'_k + (1-q) m_k` with
-:math:`m_k = (e_k + s'_k)/2`. The type is marginalised out:
+with :math:`p_{exp,k} = e_k`, :math:`p_{sq,k} = s'_k` and :math:`m_k = (e_k + s'_k)/2`.
+
+Reporting channels (the Admiralty code as it is meant)
+------------------------------------------------------
+An analyst rarely sees the adversary act; she reads *reports* of its acts, and
+reports arrive through channels: one ambassador's telegrams, one capital's
+press, one intercepted line. The Admiralty grade says two different things.
+Its digit grades the *item* (is this particular report probably true?); its
+letter grades the *source* (is this channel sound at all?). Ten telegrams
+from one usually-reliable embassy are not ten independent confirmations: if
+the embassy has been taken in -- by a planted story, by its own prejudice, by
+circular reporting -- all ten are wrong together.
+
+So report *i* of kind *k(i)* with digit weight :math:`w_i` has, *if its
+channel is sound*, the likelihood
 
 .. math::
 
+    a_{T,i} = w_i\,p_{T,k(i)} + (1 - w_i)\,m_{k(i)},
+
+and an *unsound* channel passes messages on whichever type is true: each of
+its messages arrives at :math:`u_i = \max(a_{exp,i}, a_{sq,i})`, the rate of
+the likelier type, and so carries no evidence. A channel *c* is sound with
+probability :math:`\rho_c`, the weight of its letter (A 1.0, B 0.85, C 0.7,
+D 0.5, E 0.3, F 0.5 by default), once for all its reports:
+
+.. math::
+
+    p(R_c \mid T, \theta) = \rho_c \prod_{i \in c} a_{T,i} + (1 - \rho_c) \prod_{i \in c} u_i .
+
+What this means for the analyst: however many reports one channel carries,
+it can move the odds on the adversary's type by at most a factor
+:math:`1/(1-\rho_c)` (about 6.7 for a B channel); independent channels still
+multiply. A report entered without a channel is a channel of its own; one
+graded A (:math:`\rho = 1`) has exactly the likelihood ratio
+:math:`a_{exp}/a_{sq}` of the per-report rule. The type and each channel's
+soundness are summed out (no discrete variable is sampled):
+
+.. math::
+
+    l_T = \sum_c \log p(R_c \mid T, \theta), \qquad
     \log p(\text{data}\mid\theta) = \operatorname{logaddexp}
         (\log p_0 + \tau l_{exp}, \log(1-p_0) + \tau l_{sq}),
 
-where :math:`l_T` sums the log-likelihoods of the reports and :math:`\tau`
-(``likelihood_power``, 1 by default) tempers them for sensitivity analysis.
-``p_expansionist`` = :math:`\sigma(\operatorname{logit} p_0 + \tau(l_{exp} - l_{sq}))`
-is kept per draw (its posterior mean is the Rao-Blackwellised
-:math:`P(exp \mid \text{data})`).
+where :math:`\tau` (``likelihood_power``, 1 by default) tempers the evidence
+for sensitivity analysis. ``p_expansionist`` =
+:math:`\sigma(\operatorname{logit} p_0 + \tau(l_{exp} - l_{sq}))` is kept per
+draw (its posterior mean is the Rao-Blackwellised :math:`P(exp \mid \text{data})`).
+Channel membership is data (``adversary_channel``: one channel index per
+report; ``channel_rho``: one letter weight per channel), so one compiled model
+serves any number of channels.
 
 Ally reliability *r* and recklessness *c* have Beta priors; a report on axis
-*x* with direction *d*, diagnosticity :math:`\delta` and grade weight *q* is a
-Bernoulli observation with probability :math:`1/2 + d\,q\,\delta\,(x - 1/2)`.
+*x* with direction *d*, diagnosticity :math:`\delta` and grade weight *q*
+(letter x digit: ally reports are not grouped by channel) is a Bernoulli
+observation with probability :math:`1/2 + d\,q\,\delta\,(x - 1/2)`.
 
 The catalog's numbers are constants of the graph; every other number is
 ``pm.Data`` (see :mod:`models.spec`), so one compiled model serves a catalog.
@@ -45,7 +83,7 @@ Example
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from models.spec import ModelInputs
 
@@ -76,12 +114,24 @@ def build_model(inputs: ModelInputs) -> pm.Model:
         tau = d["likelihood_power"]
         p0 = d["p0"]
 
-        # Adversary reports, marginalising the type.
+        # Adversary reports: per-report terms, summed per channel, each channel's
+        # soundness and then the type marginalised.
         s_eff = s + d["gamma"] * cat.military * (e - s)
         mid = 0.5 * (e + s_eff)
-        k, q = d["adversary_kind"], d["adversary_q"]
-        l_exp = tau * pt.sum(pt.log(q * e[k] + (1.0 - q) * mid[k]))
-        l_sq = tau * pt.sum(pt.log(q * s_eff[k] + (1.0 - q) * mid[k]))
+        k, w = d["adversary_kind"], d["adversary_q"]
+        la_exp = pt.log(w * e[k] + (1.0 - w) * mid[k])
+        la_sq = pt.log(w * s_eff[k] + (1.0 - w) * mid[k])
+        lu = pt.maximum(la_exp, la_sq)
+        ch, rho = d["adversary_channel"], d["channel_rho"]
+        zeros = pt.zeros_like(rho)
+        sum_u = pt.inc_subtensor(zeros[ch], lu)
+        log_rho, log_unsound = pt.log(rho), pt.log1p(-rho)  # -inf for rho = 1 (or 0): handled below
+
+        def channel_loglik(la: pt.TensorVariable) -> pt.TensorVariable:
+            return _logaddexp(log_rho + pt.inc_subtensor(zeros[ch], la), log_unsound + sum_u)
+
+        l_exp = tau * pt.sum(channel_loglik(la_exp))
+        l_sq = tau * pt.sum(channel_loglik(la_sq))
         pm.Potential(
             "adversary_loglik",
             pm.math.logaddexp(pt.log(p0) + l_exp, pt.log1p(-p0) + l_sq),
@@ -94,3 +144,11 @@ def build_model(inputs: ModelInputs) -> pm.Model:
         j, qa = d["ally_kind"], d["ally_q"]
         pm.Potential("ally_loglik", tau * pt.sum(pt.log(0.5 + qa * slope[j] * (x[j] - 0.5))))
     return model
+
+
+def _logaddexp(a: Any, b: Any) -> Any:
+    """log(exp(a) + exp(b)), stable, and exact when one side is -inf (a channel of letter A)."""
+    import pytensor.tensor as pt
+
+    hi = pt.maximum(a, b)
+    return hi + pt.log1p(pt.exp(pt.minimum(a, b) - hi))

@@ -37,3 +37,10 @@ def summarise(variables: dict[str, FloatArray], mcse_of: tuple[str, ...]) -> tup
         float(np.min(ess)) if ess.size else float("nan"),
         {n: float(mcse[n].values) if n in varying else 0.0 for n in mcse_of},
     )
+
+
+def ess_mean(x: FloatArray) -> float:
+    """Bulk effective sample size of (chains, draws) draws of one quantity (ArviZ)."""
+    import arviz as az
+
+    return float(az.ess(np.asarray(x, dtype=float), method="bulk"))

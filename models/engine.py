@@ -1,6 +1,19 @@
-"""The inference engine: compile once per catalog, re-sample with new data.
+"""The inference engine: importance sampling first, NUTS where it is needed.
 
-Two samplers, selectable by name:
+``SamplerSettings.method`` picks the engine:
+
+``auto`` (default)
+    importance sampling from the prior (:mod:`models.importance`, a few
+    milliseconds, no PyMC import); when its Pareto k-hat or ESS says it is
+    unreliable, NUTS runs instead and the diagnostics say so
+    (``diagnostics.note``).
+``importance``
+    importance sampling only; an unreliable result is returned as such
+    (``reliable: false``), never silently.
+``nuts``
+    NUTS only.
+
+Two NUTS samplers, selectable by name (``SamplerSettings.sampler``):
 
 ``nutpie``
     The model is compiled once (numba, ~15 s here) and every later posterior
@@ -21,31 +34,39 @@ import logging
 import threading
 import time
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 
-from models.diagnostics import summarise
+from models.importance import ImportanceSampler
 from models.posterior import Diagnostics, Posterior, judge
 from models.spec import ModelInputs
 
 Sampler = Literal["nutpie", "pymc"]
 SAMPLERS: tuple[str, ...] = ("nutpie", "pymc")
+Method = Literal["auto", "importance", "nuts"]
+METHODS: tuple[str, ...] = ("auto", "importance", "nuts")
+#: ``status(message)`` is called before a step that may take more than a second.
+StatusFn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class SamplerSettings:
-    """How to sample: which sampler, how many chains, draws and tuning steps."""
+    """How to sample: which engine; for NUTS which sampler, how many chains, draws and tuning steps."""
 
     sampler: Sampler = "nutpie"
     chains: int = 4
     draws: int = 1000
     tune: int = 300
+    method: Method = "auto"
 
     def __post_init__(self) -> None:
         if self.sampler not in SAMPLERS:
             raise ValueError(f"unknown sampler {self.sampler!r}; choose one of {', '.join(SAMPLERS)}")
+        if self.method not in METHODS:
+            raise ValueError(f"unknown engine {self.method!r}; choose one of {', '.join(METHODS)}")
         if self.chains < 1 or self.draws < 10 or self.tune < 0:
             raise ValueError("chains >= 1, draws >= 10 and tune >= 0 are required")
 
@@ -53,6 +74,9 @@ class SamplerSettings:
 def quiet_pytensor() -> None:
     """Silence PyTensor's BLAS advice and PyMC's chatty loggers (not errors)."""
     warnings.filterwarnings("ignore", message=".*BLAS.*")
+    # ArviZ announces its refactor with a FutureWarning on import; it is not the user's business.
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"arviz(\..*)?")
+    warnings.filterwarnings("ignore", category=FutureWarning, message=".*[Aa]rvi[Zz].*")
     warnings.filterwarnings("ignore", message=".*Using NumPy C-API based implementation.*")
     for name in ("pymc", "pymc.sampling.mcmc", "pytensor", "nutpie"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -64,30 +88,83 @@ class Engine:
     Thread-safe: one sample runs at a time per engine.
     """
 
-    def __init__(self, settings: SamplerSettings | None = None):
+    def __init__(self, settings: SamplerSettings | None = None, status: StatusFn | None = None):
         self.settings = settings or SamplerSettings()
         self.compile_count = 0
+        #: Called with a short message before a wait of more than about a second
+        #: (compiling, sampling chains); front ends show it. None: silent.
+        self.status = status
+        self.importance = ImportanceSampler()
         self._lock = threading.RLock()
         self._models: dict[str, Any] = {}  # catalog digest -> pm.Model
         self._compiled: dict[str, Any] = {}  # catalog digest -> nutpie CompiledModel
 
+    def _say(self, message: str) -> None:
+        if self.status is not None:
+            self.status(message)
+
     def is_ready(self, inputs: ModelInputs) -> bool:
-        """Whether the model for ``inputs``' catalog is already compiled."""
+        """Whether sampling ``inputs`` can start without compiling first.
+
+        Always true unless the engine is NUTS-only: ``auto`` compiles only when
+        it falls back, and announces that through :attr:`status`.
+        """
+        if self.settings.method != "nuts":
+            return True
+        return self.nuts_ready(inputs)
+
+    def nuts_ready(self, inputs: ModelInputs) -> bool:
+        """Whether the NUTS model for ``inputs``' catalog is already compiled."""
         key = inputs.catalog.digest()
         return key in (self._compiled if self.settings.sampler == "nutpie" else self._models)
 
     def prepare(self, inputs: ModelInputs) -> None:
-        """Build (and for nutpie, compile) the model for ``inputs``' catalog."""
+        """Build (and for nutpie, compile) the NUTS model for ``inputs``' catalog; no-op unless NUTS-only."""
+        if self.settings.method != "nuts":
+            return
+        self.prepare_nuts(inputs)
+
+    def prepare_nuts(self, inputs: ModelInputs) -> None:
         with self._lock:
+            if not self.nuts_ready(inputs):
+                self._say("compiling the model (first run only, about 30 s)")
             self._model_for(inputs)
             if self.settings.sampler == "nutpie":
                 self._nutpie_for(inputs)
 
+    def plan(self, steps: ModelInputs | Sequence[ModelInputs], seed: int = 0) -> None:
+        """Fix the importance sample's size for a session of ``steps`` (a replay's).
+
+        Every step then shares the same prior draws (see :meth:`ImportanceSampler.plan`).
+        """
+        if self.settings.method != "nuts":
+            with self._lock:
+                self.importance.plan(steps, seed)
+
     def sample(self, inputs: ModelInputs, seed: int = 0) -> Posterior:
-        """Posterior draws of the model for ``inputs``, with diagnostics."""
+        """Posterior draws of the model for ``inputs``, with diagnostics (see the module doc)."""
         with self._lock:
+            method = self.settings.method
+            if method == "nuts":
+                return self.sample_nuts(inputs, seed)
+            post = self.importance.sample(inputs, seed)
+            if method == "importance" or post.diagnostics.reliable:
+                return post
+            d = post.diagnostics
+            note = (
+                f"importance sampling unreliable ({'; '.join(d.problems)}): fell back to NUTS"
+            )
+            nuts = self.sample_nuts(inputs, seed)
+            return replace(nuts, diagnostics=replace(nuts.diagnostics, note=note))
+
+    def sample_nuts(self, inputs: ModelInputs, seed: int = 0) -> Posterior:
+        """NUTS draws of the model for ``inputs``, whatever the method."""
+        with self._lock:
+            self.prepare_nuts(inputs)
+            st = self.settings
+            self._say(f"sampling {st.chains} chain{'s' if st.chains > 1 else ''} ({st.sampler})")
             start = time.perf_counter()
-            if self.settings.sampler == "nutpie":
+            if st.sampler == "nutpie":
                 draws, divergences = self._sample_nutpie(inputs, seed)
             else:
                 draws, divergences = self._sample_pymc(inputs, seed)
@@ -172,6 +249,8 @@ class Engine:
         return draws, int(idata.sample_stats["diverging"].values.sum())
 
     def _posterior(self, draws: dict[str, Any], divergences: int, seed: int, seconds: float) -> Posterior:
+        from models.diagnostics import summarise
+
         st = self.settings
         r_hat, ess, mcse = summarise(
             {n: draws[n] for n in ("e", "s", "r", "c", "p_expansionist")},

@@ -17,14 +17,14 @@ Three layers, each a function of the one below
    log-likelihood per draw and report, shape ``(N, n)``. For the adversary a
    pair, one per type: :math:`\log a_{exp,i} = \log(q_i e_k + (1-q_i) m_k)`
    and :math:`\log a_{sq,i} = \log(q_i s'_k + (1-q_i) m_k)`.
-2. **Type log-likelihoods** (:func:`adversary_type_logliks`):
-   :math:`l_{exp}, l_{sq}`, shape ``(N,)``, untempered. Today every report is
-   independent evidence, so :math:`l_T = \sum_i \log a_{T,i}`. This is the one
-   place where reports are *combined*, and so the seam for grouping them into
-   reporting channels: a channel's reports enter as a mixture of "sound"
-   (:math:`\prod a_T`) and "unsound" (:math:`\prod u`), and
-   :math:`l_T = \sum_c \log(\rho_c \prod_{i\in c} a_{T,i} + (1-\rho_c)\prod_{i\in c} u_i)`
-   -- still a pair of ``(N,)`` arrays, so nothing above this layer changes.
+2. **Type log-likelihoods** (:func:`adversary_channel_logliks`,
+   :func:`adversary_type_logliks`): reports are grouped by reporting channel;
+   a channel's reports enter as a mixture of "sound" (:math:`\prod a_T`,
+   probability :math:`\rho_c`, its letter's weight) and "unsound"
+   (:math:`\prod u`, :math:`u_i = \max(a_{exp,i}, a_{sq,i})`), and
+   :math:`l_T = \sum_c \log(\rho_c \prod_{i\in c} a_{T,i} + (1-\rho_c)\prod_{i\in c} u_i)`,
+   shape ``(N,)``, untempered. With every report its own channel and
+   :math:`\rho = 1` this is :math:`\sum_i \log a_{T,i}` (independent reports).
 3. **Marginal and derived quantities** (:class:`LogLik`): the type is
    marginalised with ``logaddexp`` using :math:`p_0` and the likelihood power
    :math:`\tau`; ``p_expansionist`` per draw is
@@ -129,19 +129,51 @@ def distinct_reports(kind: IntArray, q: FloatArray) -> tuple[IntArray, FloatArra
     return pairs[:, 0].astype(np.int64), pairs[:, 1], counts.astype(float)
 
 
+def report_columns(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray, IntArray]:
+    """The distinct adversary report columns (N, D) under each type, and each report's column (n,)."""
+    kind = np.asarray(inputs.adversary_kind, dtype=np.int64)
+    q = np.asarray(inputs.adversary_q, dtype=float)
+    if kind.size == 0:
+        empty = np.zeros((theta.n, 0))
+        return empty, empty.copy(), np.zeros(0, dtype=np.int64)
+    pairs, inverse = np.unique(np.stack([kind.astype(float), q], axis=1), axis=0, return_inverse=True)
+    a_exp, a_sq = adversary_columns(theta, inputs.catalog, inputs.gamma, pairs[:, 0].astype(np.int64), pairs[:, 1])
+    return a_exp, a_sq, np.asarray(inverse, dtype=np.int64).reshape(-1)
+
+
+def channel_logliks(sum_exp: FloatArray, sum_sq: FloatArray, sum_u: FloatArray, rho: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """log p(R_c | T, theta) per draw and channel from the channel sums of log a_exp, log a_sq, log u.
+
+    p(R_c | T) = rho_c prod a_T + (1 - rho_c) prod u: the channel is sound with
+    probability rho_c (its letter's weight); an unsound channel passes every
+    message at the likelier type's rate and so carries no evidence.
+    """
+    with np.errstate(divide="ignore"):
+        log_rho, log_unsound = np.log(rho), np.log1p(-np.asarray(rho, dtype=float))
+    unsound = log_unsound + sum_u
+    return np.logaddexp(log_rho + sum_exp, unsound), np.logaddexp(log_rho + sum_sq, unsound)
+
+
+def adversary_channel_logliks(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray]:
+    """Untempered log p(R_c | T, theta) of every channel under each type: two (N, C) arrays."""
+    a_exp, a_sq, column = report_columns(theta, inputs)
+    rho = np.asarray(inputs.channel_rho, dtype=float)
+    # membership[d, c]: how many reports of channel c have distinct column d.
+    membership = np.zeros((a_exp.shape[1], len(rho)))
+    np.add.at(membership, (column, np.asarray(inputs.adversary_channel, dtype=np.int64)), 1.0)
+    sum_u = np.maximum(a_exp, a_sq) @ membership
+    return channel_logliks(a_exp @ membership, a_sq @ membership, sum_u, rho)
+
+
 def adversary_type_logliks(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray]:
     """Untempered log-likelihoods of all adversary reports under each type: (N,), (N,).
 
-    Every report is independent evidence given the type and theta, so each
-    type's log-likelihood is the sum of its report columns (each distinct
-    column computed once and weighted by its count).
+    Channels are independent given the type and theta, so each type's
+    log-likelihood is the sum over channels of log p(R_c | T, theta); within a
+    channel, each distinct report column is computed once and weighted by its count.
     """
-    kinds, qs, counts = distinct_reports(inputs.adversary_kind, inputs.adversary_q)
-    if kinds.size == 0:
-        zero = np.zeros(theta.n)
-        return zero, zero.copy()
-    a_exp, a_sq = adversary_columns(theta, inputs.catalog, inputs.gamma, kinds, qs)
-    return a_exp @ counts, a_sq @ counts
+    l_exp, l_sq = adversary_channel_logliks(theta, inputs)
+    return l_exp.sum(axis=1), l_sq.sum(axis=1)
 
 
 def ally_loglik(theta: Theta, inputs: ModelInputs) -> FloatArray:

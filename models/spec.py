@@ -7,7 +7,8 @@ encodes a scenario, a catalog and a signal log into these value objects.
   adversary kind, axis/direction/diagnosticity of each ally kind). They are
   compiled into the graph as constants: one compiled model per catalog.
 * :class:`ModelInputs` -- everything else: the signals (kind index and grade
-  weight ``q`` of each report), the prior ``p0``, the Jervis blur ``gamma``,
+  weight ``q`` of each report; for adversary reports the reporting channel
+  and that channel's letter weight ``rho``), the prior ``p0``, the Jervis blur ``gamma``,
   the ally priors and the likelihood power. All of it enters the model as
   ``pm.Data``, so a new or retracted signal, another prior or another
   offense-defense environment changes data, never the graph.
@@ -71,7 +72,7 @@ class ModelInputs:
 
     catalog: CatalogArrays
     adversary_kind: IntArray  # index into the catalog's adversary kinds, one per report
-    adversary_q: FloatArray  # grade weight of each adversary report
+    adversary_q: FloatArray  # the item's weight w_i (the digit's, when reports carry channels)
     ally_kind: IntArray  # index into the catalog's ally kinds, one per report
     ally_q: FloatArray
     p0: float
@@ -79,12 +80,36 @@ class ModelInputs:
     reliability_prior: tuple[float, float]
     recklessness_prior: tuple[float, float]
     likelihood_power: float = 1.0
+    #: Channel index (0..C-1) of each adversary report; default: each report its own channel.
+    adversary_channel: IntArray = None  # type: ignore[assignment]
+    #: Soundness weight rho_c of each channel (its letter's); default 1.0 (``adversary_q`` is then
+    #: the whole grade weight, letter x digit, and every report is independent evidence).
+    channel_rho: FloatArray = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        n = len(self.adversary_kind)
+        if self.adversary_channel is None:
+            object.__setattr__(self, "adversary_channel", np.arange(n, dtype=np.int64))
+        if self.channel_rho is None:
+            object.__setattr__(self, "channel_rho", np.ones(n))
+        ch = np.asarray(self.adversary_channel, dtype=np.int64)
+        rho = np.asarray(self.channel_rho, dtype=float)
+        if ch.shape != (n,) or (n and (ch.min() < 0 or ch.max() >= len(rho))):
+            raise ValueError("adversary_channel needs one channel index in [0, len(channel_rho)) per report")
+        if len(np.unique(ch)) != len(rho):
+            raise ValueError("every channel of channel_rho needs at least one adversary report")
+
+    @property
+    def n_channels(self) -> int:
+        return len(self.channel_rho)
 
     def data(self) -> dict[str, NDArray[Any]]:
         """The value of every ``pm.Data`` container of the model, by name."""
         return {
             "adversary_kind": np.asarray(self.adversary_kind, dtype=np.int64),
             "adversary_q": np.asarray(self.adversary_q, dtype=float),
+            "adversary_channel": np.asarray(self.adversary_channel, dtype=np.int64),
+            "channel_rho": np.asarray(self.channel_rho, dtype=float),
             "ally_kind": np.asarray(self.ally_kind, dtype=np.int64),
             "ally_q": np.asarray(self.ally_q, dtype=float),
             "p0": np.asarray(self.p0, dtype=float),

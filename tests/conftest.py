@@ -6,9 +6,27 @@ draws takes the session-scoped ``engine`` and only swaps data.
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from models.engine import Engine, SamplerSettings
+
+# Property-based tests run the same examples on every run (derandomized), keep no
+# example database in the repository, and have a fixed budget: "ci" (the default)
+# is what CI runs; HYPOTHESIS_PROFILE=deep explores further on a developer's machine.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile("deep", parent=settings.get_profile("ci"), derandomize=False, max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 
 
 @pytest.fixture(scope="session")

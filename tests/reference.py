@@ -30,6 +30,17 @@ done in log space (log-sum-exp), so hundreds of signals do not underflow.
 A Gauss-Legendre rule (Beta density as part of the integrand) is available
 as an independent cross-check via ``rule="legendre"``.
 
+Reporting channels
+------------------
+The quadrature above is the model's special case in which every report is
+sound evidence on its own (a report graded A in a channel of its own).
+Reports are grouped into reporting channels: the letter grades the channel
+(soundness ``rho``), the digit the item (``w``), and a channel's reports are
+either all sound or all noise. :func:`reference_from_toml` evaluates that
+model with :mod:`reference_channels` (exact quadrature when every channel
+carries one kind, importance sampling otherwise); ``adv_obs`` (``q = rho w``)
+remains for the single-report identities tested in ``test_reference.py``.
+
 Ally
 ----
 For an axis ``x`` (reliability or recklessness) with prior ``Beta(a, b)``, an
@@ -50,6 +61,12 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from reference_channels import (
+    Report,
+    channel_groups,
+    exact_p_expansionist_channels,
+    is_p_expansionist_channels,
+)
 from scipy.special import betaln, expit, logsumexp, roots_jacobi, roots_legendre
 
 __all__ = [
@@ -333,7 +350,8 @@ def load_reference_inputs(
     """Parse a timeline + catalog into the plain inputs of the reference.
 
     Returns a dict with ``p0``, ``gamma``, ``adv_kinds`` (id -> AdvKind),
-    ``adv_obs`` (list of (kind, q)), ``ally_priors`` (axis -> (alpha, beta))
+    ``adv_obs`` (list of (kind, q)), ``adv_reports`` (list of
+    :class:`reference_channels.Report`), ``ally_priors`` (axis -> (alpha, beta))
     and ``ally_obs`` (axis -> list of (delta, direction, q)).
 
     ``catalog_path`` defaults to the timeline's ``[scenario].catalog`` (relative
@@ -381,6 +399,7 @@ def load_reference_inputs(
         signals = signals[:upto]
 
     adv_obs: list[tuple[str, float]] = []
+    adv_reports: list[Report] = []
     ally_obs: dict[str, list[tuple[float, int, float]]] = {"reliability": [], "recklessness": []}
     for j, sig in enumerate(signals):
         if sig.get("retracted", False):
@@ -389,6 +408,12 @@ def load_reference_inputs(
         q = grade_weight(sig["grade"], rel_over, cred_over)
         if kid in adv_kinds:
             adv_obs.append((kid, q))
+            letter, digit = str(sig["grade"]).strip().upper()
+            rho = grade_weight(letter + "1", rel_over, {"1": 1.0})
+            w = grade_weight("A" + digit, {"A": 1.0}, cred_over)
+            channel = sig.get("channel")
+            key = " ".join(channel.split()).casefold() if isinstance(channel, str) and channel.strip() else None
+            adv_reports.append(Report(kid, w, rho, key))
         elif kid in ally_kinds:
             ak = ally_kinds[kid]
             if ak.axis not in ally_obs:
@@ -402,6 +427,7 @@ def load_reference_inputs(
         "gamma": gamma_of(sc["offense_advantage"], sc["distinguishability"]),
         "adv_kinds": adv_kinds,
         "adv_obs": adv_obs,
+        "adv_reports": adv_reports,
         "ally_priors": {
             "reliability": _ab(sc["ally_reliability"], f"{timeline_path}: ally_reliability"),
             "recklessness": _ab(sc["ally_recklessness"], f"{timeline_path}: ally_recklessness"),
@@ -419,13 +445,18 @@ def reference_from_toml(
     """Exact posterior means for a timeline file (see :func:`load_reference_inputs`).
 
     Returns ``{"p_expansionist": ..., "ally_reliability": ..., "ally_recklessness": ...}``.
+    P(expansionist) is exact when every channel carries one kind; otherwise an
+    importance-sampling estimate (standard error < 0.002, checked).
     """
     inp = load_reference_inputs(timeline_path, catalog_path, upto)
-    out = {
-        "p_expansionist": exact_p_expansionist(
-            inp["adv_kinds"], inp["adv_obs"], inp["p0"], inp["gamma"], n_nodes
-        )
-    }
+    kinds, reports = inp["adv_kinds"], inp["adv_reports"]
+    if all(len({r.kind for r in g}) == 1 for g in channel_groups(reports)):
+        p_exp = exact_p_expansionist_channels(kinds, reports, inp["p0"], inp["gamma"], n_nodes=min(n_nodes, 160))
+    else:
+        p_exp, se, ess = is_p_expansionist_channels(kinds, reports, inp["p0"], inp["gamma"])
+        if se > 0.002 or ess < 2000:
+            raise ValueError(f"importance-sampling reference too noisy (se {se:.4f}, ESS {ess:.0f})")
+    out = {"p_expansionist": p_exp}
     for axis in ("reliability", "recklessness"):
         a, b = inp["ally_priors"][axis]
         out[f"ally_{axis}"] = exact_ally_mean(a, b, inp["ally_obs"][axis], n_nodes)

@@ -100,7 +100,7 @@ CASES: dict[str, tuple[str | bytes, dict[str, str], list[str]]] = {
     "non_positive_beta": (
         GOOD_SCENARIO.replace("ally_reliability = { alpha = 2.0", "ally_reliability = { alpha = 0.0"),
         {},
-        ["[scenario]", "ally_reliability.alpha", "greater than 0"],
+        ["[scenario]", "ally_reliability.alpha", "at least 0.01"],
     ),
     "date_not_a_date": (GOOD_SCENARIO + signal(date='"yesterday"'), {}, ["signals[0]", "date", "yesterday"]),
     "date_out_of_order": (GOOD_SCENARIO + signal("1914-07-23") + signal("1914-07-20"), {}, ["signals[1]", "date", "date order"]),

@@ -6,6 +6,9 @@ running update) that imports ``beliefs.assess`` (and so PyMC/nutpie/ArviZ)
 lazily and posts typed messages back (:mod:`tui.messages`). Results are
 cached by exact signal prefix and seed in :class:`tui.session.Session`, so the
 numbers shown are ``assess_signals(timeline, catalog, signals[:step], seed=seed)``.
+While a step is computed the panels keep the last numbers, dimmed, and the
+status line spins. Editing, saving, quitting and following the case on disk
+are in :mod:`tui.edits`.
 """
 
 from __future__ import annotations
@@ -16,31 +19,36 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from beliefs.cases import privacy
+from beliefs.text import printable
 from beliefs.timeline import Signal
-from tui import compute
+from tui import compute, edits
 from tui.cases import CaseLink
 from tui.commands import BeliefsCommands
 from tui.messages import EngineBusy, SamplingDone, StepReady, WhatIfReady
-from tui.screens.add_signal import AddSignalScreen
-from tui.screens.dialogs import PromptScreen, RetractScreen
+from tui.safe import safe
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen, outcome_summary
 from tui.screens.open import OpenScreen
 from tui.screens.sensitivity import SensitivityScreen, tornado_markup
-from tui.session import Session, last_date
+from tui.screens.signal_detail import SignalDetailScreen
+from tui.session import Session, StepResult
+from tui.theme import DARK, LIGHT, load_theme, save_theme
+from tui.widgets.panels import StatusLine
 
 if TYPE_CHECKING:
     from models.engine import Engine
 
 COMPILING = "compiling model… (first update only, ~20-30 s)"
 UPDATING = "updating…"
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
-class BeliefsApp(App[None]):
+class BeliefsApp(edits.Workbench):
     """Enter signals, watch beliefs and the recommendation move, replay a crisis."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/app.tcss", "styles/dialogs.tcss"]
@@ -57,8 +65,20 @@ class BeliefsApp(App[None]):
         show_seconds: bool = True,
         play_interval: float = 1.2,
         seed: int = 0,
+        config: Path | None = None,
+        theme: str | None = None,
+        watch_interval: float = 0.5,
     ) -> None:
+        """``config``: the file remembering the theme (None: nothing remembered); ``theme`` overrides it.
+
+        ``watch_interval``: seconds between two looks at the case database for other processes' changes.
+        """
         super().__init__()
+        self.config = config
+        self.watch_interval = watch_interval
+        chosen = theme or load_theme(config, self.available_themes)
+        if chosen:
+            self.theme = chosen
         #: None: start on the open screen (``beliefs tui`` without arguments)
         self._pick = session is None
         self.session: Session = session  # type: ignore[assignment]
@@ -73,14 +93,40 @@ class BeliefsApp(App[None]):
         self._player: Timer | None = None
         self._announce = False
         self._announce_outcome = False
+        #: the last numbers shown (current, step before): kept, dimmed, while new ones are computed
+        self._shown: tuple[StepResult | None, StepResult | None] = (None, None)
+        self._spin = 0
+        self._spinner: Timer | None = None
 
     # -- lifecycle ----------------------------------------------------------------
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages quote case names, paths and errors
+        (untrusted), so they are never markup and never carry a control character."""
+        super().notify(
+            printable(message, multiline=True), title=printable(title), severity=severity, timeout=timeout,
+            markup=False,
+        )  # fmt: skip
+
     async def on_mount(self) -> None:
+        # A case database that others can read is reported here, not on the stderr under the UI.
+        privacy.report = lambda message: self.notify(message, severity="warning", timeout=15)
+        self.set_interval(self.watch_interval, self._poll_case)
         if self._pick:
             self.push_screen(OpenScreen(self.cases, self.seed), self._opened)
         else:
             await self._start()
+
+    def on_unmount(self) -> None:
+        privacy.report = privacy.to_stderr
 
     def _opened(self, session: Session | None) -> None:
         if session is None:
@@ -108,9 +154,29 @@ class BeliefsApp(App[None]):
     def redraw(self) -> None:
         if self.session is None:
             return
+        s = self.session
+        now = s.result()
+        if now is not None:
+            self._shown = (now, s.result(s.step - 1) if s.step > 0 else None)
+        if self.busy and self._spinner is None:
+            self._spinner = self.set_interval(0.1, self._spin_once)
+        elif not self.busy and self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
         self.main.show_results(
-            self.session, self.busy, self.playing, seconds=self.show_seconds, error=self.error
+            s,
+            self.busy,
+            self.playing,
+            seconds=self.show_seconds,
+            error=self.error,
+            shown=self._shown,
+            spinner=SPINNER[self._spin % len(SPINNER)],
         )
+
+    def _spin_once(self) -> None:
+        self._spin += 1
+        if self.busy and any(isinstance(x, MainScreen) for x in self.screen_stack):
+            self.main.query_one(StatusLine).spin(SPINNER[self._spin % len(SPINNER)])
 
     # -- sampling -------------------------------------------------------------------
 
@@ -246,55 +312,61 @@ class BeliefsApp(App[None]):
         if s.step >= s.n:
             self.action_play()
 
-    # -- editing ------------------------------------------------------------------------
+    # -- editing (tui.edits) --------------------------------------------------------------
 
     def action_add_signal(self) -> None:
-        s = self.session
-        self.push_screen(AddSignalScreen(s.catalog, s.timeline.scenario, last_date(s)), self._added)
+        edits.add_signal(self)
 
     def _added(self, signal: Signal | None) -> None:
-        if signal is None:
-            return
-        try:
-            self.cases.add(self.session, signal)  # committed before any sampling
-        except Exception as exc:
-            self.notify(f"the signal was not added: {exc}", severity="error", timeout=10)
-            return
-        self._announce = True
-        self.main.show_log(self.session)
-        self.main.query_one("#signals").move_cursor(row=self.session.n - 1)  # type: ignore[attr-defined]
-        self.notify(f"added {signal.kind} ({signal.grade}) on {signal.date}")
-        self.update_posterior()
+        edits.added(self, signal)
 
     def action_retract(self) -> None:
-        s = self.session
-        index = self.main.query_one("#signals").selected_index  # type: ignore[attr-defined]
-        if index is None:
-            self.notify("no signal to retract", severity="warning")
-            return
-        if s.signals[index].retracted:
-            self.notify(f"signal #{index + 1} is already retracted", severity="warning")
-            return
+        edits.retract(self)
 
-        def done(reason: str | None) -> None:
-            if not reason:
-                return
-            try:
-                self.cases.retract(s, index, reason)
-            except Exception as exc:
-                self.notify(f"the signal was not retracted: {exc}", severity="error", timeout=10)
-                return
-            self._announce = True
-            self.main.show_log(s)
-            self.notify(f"retracted signal #{index + 1} ({s.signals[index].kind})")
-            self.update_posterior()
+    def action_export(self) -> None:
+        edits.export(self)
 
-        self.push_screen(RetractScreen(index, s.signals[index]), done)
+    def action_save_case(self) -> None:
+        edits.save_case(self)
+
+    async def action_quit(self) -> None:
+        edits.quit_app(self)
+
+    def _poll_case(self) -> None:
+        edits.poll(self)
 
     # -- other screens -------------------------------------------------------------------
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_detail(self, index: int) -> None:
+        """The whole signal ``index``: every field, the grade in words, what it did to the beliefs."""
+        if 0 <= index < self.session.n:
+            self.push_screen(SignalDetailScreen(self.session, index))
+
+    def action_ledger(self) -> None:
+        """The evidence ledger of the current step: every report's contribution, largest first."""
+        from tui.screens.ledger import LedgerScreen
+
+        now = self.session.result()
+        if now is None or now.ledger is None:
+            self.notify("no posterior for this step yet", severity="warning")
+            return
+        numbers = [self.session.number(i) for i in range(self.session.n)]
+        self.push_screen(LedgerScreen(now.ledger, numbers))
+
+    def action_go_selected(self) -> None:
+        """Replay up to and including the selected signal."""
+        index = self.main.query_one("#signals").selected_index  # type: ignore[attr-defined]
+        if index is not None:
+            self.action_go(index + 1)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    def watch_theme(self, theme: str) -> None:
+        save_theme(self.config, theme)
 
     def action_sensitivity(self) -> None:
         self.push_screen(SensitivityScreen(self.session))
@@ -342,56 +414,9 @@ class BeliefsApp(App[None]):
         try:
             markup = tornado_markup(compute.tornado(assessment, timeline, catalog))
         except Exception as exc:
-            markup = f"[b $error]tornado failed: {escape(type(exc).__name__)}: {escape(str(exc))}[/]"
+            markup = f"[b $text-error]tornado failed: {safe(type(exc).__name__)}: {safe(str(exc))}[/]"
         self.call_from_thread(self._show_tornado, markup)
 
     def _show_tornado(self, markup: str) -> None:
         if isinstance(self.screen, SensitivityScreen):
             self.screen.show_tornado(markup)
-
-    def action_export(self) -> None:
-        s = self.session
-        default = f"./{s.case or s.timeline.name or 'timeline'}-export.toml"
-
-        def done(path: str | None) -> None:
-            if not path:
-                return
-            if Path(path).expanduser().exists():
-                self.notify(f"{path} exists already: choose another file name", severity="error")
-                return
-            try:
-                written = self.cases.export(s, path)
-            except Exception as exc:
-                self.notify(f"export failed: {exc}", severity="error", timeout=10)
-                return
-            self.notify(f"exported {s.n} signals to {written.resolve()}")
-
-        self.push_screen(PromptScreen("Export to TOML", "File to write:", default, ok="Export"), done)
-
-    def action_save_case(self) -> None:
-        s = self.session
-        if s.case is not None:
-            self.notify(f"already saved: every change goes to case '{s.case}' in {self.cases.db}")
-            return
-
-        def done(name: str | None) -> None:
-            if not name:
-                return
-            try:
-                self.cases.save_as(s, name)
-            except Exception as exc:
-                self.notify(f"not saved: {exc}", severity="error", timeout=10)
-                return
-            self.notify(f"saved as case '{name}' in {self.cases.db}; changes now go there")
-            self.redraw()
-
-        self.push_screen(
-            PromptScreen(
-                "Save as a case",
-                f"Case name (stored in {self.cases.db}):",
-                s.timeline.name or "",
-                ok="Save",
-                required="name: letters, digits, '_', '.', '-'",
-            ),
-            done,
-        )

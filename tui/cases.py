@@ -4,7 +4,10 @@ Every change to a case is committed to SQLite *before* the posterior is
 recomputed (the store commits before ``add_signal`` returns), so a crash
 never loses entered work. A timeline opened without a case can be saved as
 one. The store is opened per operation and closed again, so another process
-(``beliefs signal add``) can write between two TUI edits.
+(``beliefs signal add``) can write between two TUI edits; every write passes
+the log version the session was computed from, and the store refuses it
+(:class:`~beliefs.cases.versions.StaleLogError`) if the case changed since.
+:meth:`CaseLink.changed` tells, cheaply, whether it did.
 """
 
 from __future__ import annotations
@@ -12,7 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from beliefs.cases.records import Case
 from beliefs.cases.store import CaseStore
+from beliefs.cases.versions import FileWatch
+from beliefs.catalog import Catalog
+from beliefs.text import data_text, printable
 from beliefs.timeline import Signal, Timeline, load_timeline
 from tui.session import Session
 
@@ -30,19 +37,50 @@ class CaseLink:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.db = _db(db)
+        self._watch: FileWatch | None = None
 
-    def _store(self) -> CaseStore:
-        self.db.parent.mkdir(parents=True, exist_ok=True)
-        return CaseStore(self.db)
+    def _store(self, *, create: bool = False) -> CaseStore:
+        """The database; only saving a new case creates it (0600, see beliefs.cases.privacy)."""
+        return CaseStore(self.db, create=create)
 
     def open(self, name: str, *, seed: int = 0) -> Session:
         """A session on the stored case ``name`` (all its signals, retracted ones flagged)."""
-        with self._store() as store:
+        from beliefs.cases.service import open_store
+
+        with open_store(self.db, case=name) as store:
             case = store.load_case(name)
         session = Session.from_timeline(case.timeline, case.catalog, seed=seed)
         session.case = name
-        session.signal_ids = list(case.signal_ids)
+        _take(session, case)
         return session
+
+    def changed(self, session: Session) -> bool:
+        """Whether the session's case changed on disk since it was read (another process wrote).
+
+        Looks at the file's size and time (:class:`~beliefs.cases.versions.FileWatch`);
+        only when they changed does it open the store to compare log versions.
+        """
+        if session.case is None:
+            return False
+        if self._watch is None:
+            self._watch = FileWatch(self.db)
+        if not self._watch.changed():
+            return False
+        with self._store() as store:
+            return store.log_version(session.case) != session.version
+
+    def reload(self, session: Session) -> tuple[int, int]:
+        """Read the case's log again; returns (signals added, signals retracted) since the session read it."""
+        assert session.case is not None
+        with self._store() as store:
+            case = store.load_case(session.case)
+        reasons, entries = _details(case)
+        return session.replace_log(
+            list(case.timeline.signals), list(case.signal_ids), case.version, reasons, entries
+        )
+
+    def close(self) -> None:
+        self._watch = None
 
     def names(self) -> list[str]:
         return [c.name for c in self.summaries()]
@@ -59,53 +97,123 @@ class CaseLink:
         signal_id = None
         if session.case is not None:
             with self._store() as store:
-                signal_id = store.add_signal(session.case, signal, entered_by="tui")
+                signal_id = store.add_signal(
+                    session.case, signal, entered_by="tui", expected_version=session.version
+                )
+            session.version = None if session.version is None else session.version + 1
         session.add(signal, signal_id)
 
     def retract(self, session: Session, index: int, reason: str) -> None:
         """Commit the retraction of signal ``index`` (if in a case), then flag it in the session."""
         if session.case is not None:
             with self._store() as store:
-                store.retract_signal(session.case, session.signal_ids[index], reason, retracted_by="tui")
-        session.retract(index)
+                store.retract_signal(
+                    session.case,
+                    session.signal_ids[index],
+                    reason,
+                    retracted_by="tui",
+                    expected_version=session.version,
+                )
+            session.version = None if session.version is None else session.version + 1
+        session.retract(index, reason)
 
     def save_as(self, session: Session, name: str) -> None:
-        """Store the session's timeline and signals as a new case ``name`` and follow it."""
-        with self._store() as store:
-            store.create_case(name, session.timeline_now(), session.catalog, entered_by="tui")
+        """Store the session's timeline and signals as a new case ``name`` (with the retraction reasons typed) and follow it."""
+        with self._store(create=True) as store:
+            store.create_case(
+                name,
+                session.timeline_now(),
+                session.catalog,
+                entered_by="tui",
+                retraction_reasons=session.reasons,
+            )
             case = store.load_case(name)
         session.case = name
-        session.signal_ids = list(case.signal_ids)
+        session.unsaved = 0
+        _take(session, case)
 
     def record(self, session: Session, assessment: Any) -> None:
-        """Store the assessment of the whole (current) log in the case's history."""
+        """Store the assessment of the whole (current) log in the case's history.
+
+        Refused by the store (StaleLogError) if the log changed since the session read it.
+        """
         if session.case is None:
             return
         active = [sid for sid, s in zip(session.signal_ids, session.signals, strict=True) if not s.retracted]
         with self._store() as store:
-            store.record_assessment(session.case, assessment, signal_ids=active)
+            store.record_assessment(
+                session.case, assessment, signal_ids=active, expected_version=session.version
+            )
 
     def export(self, session: Session, path: str | Path) -> Path:
-        """Write the case (or timeline) as timeline TOML to ``path``, all or nothing; check it reads back."""
-        from beliefs.cases.toml_io import write_atomic
+        """Write the case (or timeline) as timeline TOML to ``path``, all or nothing; check it reads back.
+
+        A catalog of its own is kept: the export names the catalog file it came
+        from (relative to the exported file) while that file still holds the same
+        catalog, else the catalog is written beside the export as ``STEM.catalog.toml``.
+        """
+        from beliefs.cases.records import is_bundled_catalog
+        from beliefs.cases.toml_io import catalog_to_toml, write_atomic
 
         path = Path(path).expanduser()
+        catalog_ref, write_catalog = (None, False)
+        if not is_bundled_catalog(session.catalog):
+            catalog_ref, write_catalog = catalog_reference(session.catalog, path)
         if session.case is not None:
             with self._store() as store:
-                text = store.export_toml(session.case)
+                text = store.export_toml(session.case, catalog_ref)
         else:
-            text = timeline_toml(session.timeline_now())
+            text = timeline_toml(session.timeline_now(), catalog_ref)
+        if write_catalog:
+            assert catalog_ref is not None
+            write_atomic(path.parent / catalog_ref, catalog_to_toml(session.catalog))
         write_atomic(path, text)
         load_timeline(path)  # raises InputError if what we wrote would not load
         return path
 
 
-def timeline_toml(timeline: Timeline) -> str:
-    """A timeline as TOML that :func:`beliefs.timeline.load_timeline` reads back."""
+def catalog_reference(catalog: Catalog, out: Path) -> tuple[str, bool]:
+    """How an export at ``out`` names ``catalog``, and whether that file must be written."""
+    import os
+
+    from beliefs.catalog import load_catalog
+    from beliefs.errors import BeliefsError
+
+    source = Path(catalog.source) if catalog.source else None
+    if source is not None and source.is_file():
+        try:
+            same = load_catalog(source).digest == catalog.digest
+        except BeliefsError:
+            same = False
+        if same:
+            return os.path.relpath(source.resolve(), out.parent.resolve()), False
+    name = f"{out.stem}.catalog.toml"
+    if (out.parent / name).exists():
+        raise BeliefsError(f"{out.parent / name} exists already: export to another file name")
+    return name, True
+
+
+def _details(case: Case) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
+    reasons = {i: e.retraction_reason for i, e in enumerate(case.log) if e.retraction_reason}
+    entries = {i: (e.entered_at, e.entered_by, e.origin) for i, e in enumerate(case.log)}
+    return reasons, entries
+
+
+def _take(session: Session, case: Case) -> None:
+    """Point the session at the stored ``case``: ids, version, reasons, who entered what."""
+    session.signal_ids = list(case.signal_ids)
+    session.version = case.version
+    session.reasons, session.entries = _details(case)
+
+
+def timeline_toml(timeline: Timeline, catalog_file: str | None = None) -> str:
+    """A timeline as TOML that :func:`beliefs.timeline.load_timeline` reads back (``catalog_file``: its own catalog)."""
     import tomli_w
 
     scenario = timeline.scenario.model_dump(mode="json", exclude_none=True)
     scenario.pop("catalog", None)
+    if catalog_file is not None:
+        scenario["catalog"] = catalog_file
     doc: dict[str, Any] = {"scenario": scenario}
     payoffs = timeline.payoffs.model_dump(mode="json", exclude_none=True)
     if payoffs:
@@ -116,11 +224,13 @@ def timeline_toml(timeline: Timeline) -> str:
         row["note"] = sig.note
         if sig.source is not None:
             row["source"] = sig.source
+        if sig.channel is not None:
+            row["channel"] = sig.channel
         if sig.retracted:
             row["retracted"] = True
         rows.append(row)
     doc["signals"] = rows
     if timeline.outcome is not None:
         doc["outcome"] = timeline.outcome.toml_table()
-    head = f"# Exported from the beliefs TUI ({timeline.source or timeline.name or 'timeline'}).\n"
-    return head + tomli_w.dumps(doc)
+    head = f"# Exported from the beliefs TUI ({printable(timeline.source or timeline.name or 'timeline')}).\n"
+    return data_text(head + tomli_w.dumps(doc))

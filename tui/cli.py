@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import DB_HELP, SEED_HELP, guarded
+from beliefs.cli.app import DB_HELP, ENGINE_HELP, MAX_SEED, SEED_HELP, guarded
 
 
 def register(app: typer.Typer) -> None:
@@ -27,10 +27,16 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--case", help="Open a stored case (changes are saved to it).")
         ] = None,
         db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
-        seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+        seed: Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)] = 0,
+        engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
+        sampler: Annotated[str, typer.Option("--sampler", help="NUTS sampler: nutpie or pymc.")] = "nutpie",
     ) -> None:
         """The analyst's terminal UI: enter signals, watch beliefs and the recommendation move, replay."""
+        from beliefs.assess import set_default_settings
+        from beliefs.cli.main import settings_for
         from beliefs.errors import BeliefsError
+
+        set_default_settings(settings_for(sampler, engine))
         from tui.cases import CaseLink
 
         cases = CaseLink(db)
@@ -46,5 +52,9 @@ def register(app: typer.Typer) -> None:
             tl, catalog = load_timeline(timeline)
             session = Session.from_timeline(tl, catalog, seed=seed)
         from tui.app import BeliefsApp
+        from tui.theme import config_file
 
-        BeliefsApp(session, cases=cases, seed=seed).run()
+        try:
+            BeliefsApp(session, cases=cases, seed=seed, config=config_file()).run()
+        finally:
+            cases.close()

@@ -86,6 +86,7 @@ def assess_step(
 ) -> StepResult:
     """``assess_signals`` on exactly these signals, summarised for display."""
     from beliefs.assess import assess_signals
+    from beliefs.ledger import evidence
 
     a = assess_signals(timeline, catalog, signals, seed=seed, engine=engine)
     return StepResult(
@@ -93,6 +94,7 @@ def assess_step(
         posterior=a.posterior_json(),
         recommendation=a.decision.to_json(),
         diagnostics=a.posterior.diagnostics.to_json(),
+        ledger=evidence(a),  # no fresh samples: untrusted leave-one-out entries are marked
     )
 
 

@@ -9,6 +9,7 @@ and seed, so that stepping a replay back and forth never re-samples.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
+    from beliefs.ledger import Ledger
 
 #: A cache key: the seed, the prior P(expansionist) and the signal prefix.
 Key = tuple[int, float, tuple[Signal, ...]]
@@ -30,6 +32,7 @@ class StepResult:
     posterior: dict[str, Any]  # Assessment.posterior_json()
     recommendation: dict[str, Any]  # Decision.to_json()
     diagnostics: dict[str, Any]  # Diagnostics.to_json()
+    ledger: Ledger | None = None  # the evidence ledger of this step (beliefs.ledger)
 
     @property
     def p_expansionist(self) -> float:
@@ -46,6 +49,11 @@ class StepResult:
     @property
     def reliable(self) -> bool:
         return bool(self.diagnostics["reliable"])
+
+    @property
+    def determinate(self) -> bool:
+        """Whether the recommendation is determinate (not too close to call)."""
+        return bool(self.recommendation.get("determinate", True))
 
 
 @dataclass
@@ -64,6 +72,14 @@ class Session:
     case: str | None = None
     signal_ids: list[int] = field(default_factory=list)
     cache: dict[Key, StepResult] = field(default_factory=dict)
+    #: the case's log version the signals were read at (beliefs.cases.versions); None without a case
+    version: int | None = None
+    #: retraction reasons by signal index (typed in this session, or from the case's log)
+    reasons: dict[int, str] = field(default_factory=dict)
+    #: who entered each signal and when, by index (cases only): (entered_at, entered_by, origin)
+    entries: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    #: additions and retractions not yet stored anywhere (a session on a file)
+    unsaved: int = 0
 
     @classmethod
     def from_timeline(cls, timeline: Timeline, catalog: Catalog, *, seed: int = 0) -> Session:
@@ -111,13 +127,32 @@ class Session:
         return out
 
     def flip_at(self, step: int) -> tuple[str, str] | None:
-        """(before, after) if the recommendation changed between ``step - 1`` and ``step``."""
-        if step < 1:
+        """(before, after) if ``step`` is a flip, as in `beliefs replay`.
+
+        A flip is a determinate recommendation that differs from the last
+        determinate one before it; a tie is never a flip. None as well when a
+        step in between has no result yet.
+        """
+        after = self.result(step) if step >= 1 else None
+        if after is None or not after.determinate:
             return None
-        before, after = self.result(step - 1), self.result(step)
-        if before is None or after is None or before.best == after.best:
-            return None
-        return before.best, after.best
+        for i in range(step - 1, -1, -1):
+            before = self.result(i)
+            if before is None:
+                return None
+            if before.determinate:
+                return None if before.best == after.best else (before.best, after.best)
+        return None
+
+    def number(self, index: int) -> int:
+        """The number shown for signal ``index``: its database id in a case, else its position (1-based)."""
+        if self.case is not None and index < len(self.signal_ids):
+            return self.signal_ids[index]
+        return index + 1
+
+    def date_order_position(self, date: dt.date) -> int:
+        """How many signals (retracted ones too) are dated on or before ``date``: where date order puts it."""
+        return sum(1 for s in self.signals if s.date <= date)
 
     def timeline_now(self) -> Timeline:
         """The timeline with the current signal log (retracted signals kept, flagged)."""
@@ -129,11 +164,43 @@ class Session:
         self.signals.append(signal)
         if signal_id is not None:
             self.signal_ids.append(signal_id)
+        elif self.case is None:
+            self.unsaved += 1
         self.step = self.n
 
-    def retract(self, index: int) -> None:
+    def retract(self, index: int, reason: str = "") -> None:
         self.signals[index] = self.signals[index].model_copy(update={"retracted": True})
+        if reason:
+            self.reasons[index] = reason
+        if self.case is None:
+            self.unsaved += 1
         self.step = self.n
+
+    def replace_log(
+        self,
+        signals: list[Signal],
+        ids: list[int],
+        version: int,
+        reasons: dict[int, str],
+        entries: dict[int, tuple[str, str, str]],
+    ) -> tuple[int, int]:
+        """Take the log as stored now (another process changed it); returns (signals added, retracted).
+
+        A view at the last step stays at the (new) last step; cached results stay
+        valid (they are keyed by the exact signal prefix).
+        """
+        at_end = self.step == self.n
+        old = dict(zip(self.signal_ids, self.signals, strict=False))
+        added = sum(1 for i in ids if i not in old)
+        retracted = sum(
+            1
+            for i, s in zip(ids, signals, strict=True)
+            if s.retracted and not (i in old and old[i].retracted)
+        )
+        self.signals, self.signal_ids, self.version = list(signals), list(ids), version
+        self.reasons, self.entries = dict(reasons), dict(entries)
+        self.step = self.n if at_end else min(self.step, self.n)
+        return added, retracted
 
     def go(self, step: int) -> int:
         self.step = max(0, min(self.n, step))

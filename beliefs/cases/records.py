@@ -16,7 +16,7 @@ from beliefs.catalog import Catalog, bundled_catalog_path, load_catalog
 from beliefs.errors import BeliefsError
 from beliefs.timeline import Signal, Timeline
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")  # \Z: no trailing newline slips through
 
 
 def validate_name(name: str) -> str:

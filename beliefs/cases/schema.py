@@ -10,12 +10,25 @@ its own transaction. Opening refuses, without writing a byte:
 * a SQLite database of another application,
 * a case database from a newer `beliefs` (a higher ``user_version``).
 
-Signals and retractions are append-only: triggers abort any UPDATE or DELETE.
+Signals and retractions are append-only, and the database itself enforces it,
+whatever connection writes (the sqlite3 shell, another program) and whatever
+its per-connection settings (``foreign_keys``, ``recursive_triggers``):
+
+* UPDATE of a signal or retraction aborts; so does a DELETE, unless its case is
+  being deleted as a whole (``cases.deleting = 1``, set by
+  :meth:`CaseStore.delete_case` in the same transaction);
+* an INSERT that would REPLACE an existing signal, retraction or case aborts
+  (a BEFORE INSERT trigger finds the id, or the name, taken);
+* a case that still has signals or assessments cannot be deleted;
+* ids come from AUTOINCREMENT: an id, once used, is never handed out again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from beliefs.errors import BeliefsError
@@ -95,26 +108,88 @@ V3 = """
 ALTER TABLE signals ADD COLUMN channel TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
-SCHEMA_VERSION = len(MIGRATIONS)
+#: Version 4 (besides the AUTOINCREMENT rebuild, see :func:`_v4`): triggers that keep the
+#: log append-only against any connection, and the mark of a case being deleted.
+V4_TRIGGERS = """
+ALTER TABLE cases ADD COLUMN deleting INTEGER NOT NULL DEFAULT 0;
+DROP TRIGGER signals_no_delete;
+CREATE TRIGGER signals_no_delete BEFORE DELETE ON signals
+WHEN NOT EXISTS (SELECT 1 FROM cases WHERE id = OLD.case_id AND deleting = 1)
+BEGIN SELECT RAISE(ABORT, 'signals are append-only: nothing is deleted (a case goes only as a whole: beliefs cases delete)'); END;
+DROP TRIGGER retractions_no_delete;
+CREATE TRIGGER retractions_no_delete BEFORE DELETE ON retractions
+WHEN NOT EXISTS (SELECT 1 FROM signals s JOIN cases c ON c.id = s.case_id
+                 WHERE s.id = OLD.signal_id AND c.deleting = 1)
+BEGIN SELECT RAISE(ABORT, 'retractions are append-only: nothing is deleted'); END;
+CREATE TRIGGER signals_no_replace BEFORE INSERT ON signals
+WHEN EXISTS (SELECT 1 FROM signals WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'signals are append-only: a stored signal is never replaced'); END;
+CREATE TRIGGER retractions_no_replace BEFORE INSERT ON retractions
+WHEN EXISTS (SELECT 1 FROM retractions WHERE id = NEW.id OR signal_id = NEW.signal_id)
+BEGIN SELECT RAISE(ABORT, 'retractions are append-only: a stored retraction is never replaced'); END;
+CREATE TRIGGER cases_no_replace BEFORE INSERT ON cases
+WHEN EXISTS (SELECT 1 FROM cases WHERE id = NEW.id OR name = NEW.name)
+BEGIN SELECT RAISE(ABORT, 'a stored case is never replaced'); END;
+CREATE TRIGGER assessments_no_replace BEFORE INSERT ON assessments
+WHEN EXISTS (SELECT 1 FROM assessments WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'a stored assessment is never replaced'); END;
+CREATE TRIGGER cases_no_delete BEFORE DELETE ON cases
+WHEN EXISTS (SELECT 1 FROM signals WHERE case_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM assessments WHERE case_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'a case with signals or assessments is deleted only with them: beliefs cases delete'); END;
+CREATE TRIGGER cases_no_undelete BEFORE UPDATE OF deleting ON cases
+WHEN OLD.deleting = 1 AND NEW.deleting IS NOT 1
+BEGIN SELECT RAISE(ABORT, 'a case being deleted cannot be restored'); END;
+CREATE TRIGGER assessments_no_delete BEFORE DELETE ON assessments
+WHEN NOT EXISTS (SELECT 1 FROM cases WHERE id = OLD.case_id AND deleting = 1)
+BEGIN SELECT RAISE(ABORT, 'assessments are kept: nothing is deleted (a case goes only as a whole)'); END;
+CREATE TRIGGER assessments_no_update BEFORE UPDATE ON assessments
+BEGIN SELECT RAISE(ABORT, 'assessments are kept as computed: nothing is updated in place'); END;
+"""
+
+#: The tables whose ``id INTEGER PRIMARY KEY`` becomes AUTOINCREMENT in version 4.
+AUTOINCREMENT_TABLES = ("cases", "signals", "retractions", "assessments")
 
 
-def check_file(path: Path) -> None:
-    """Refuse a path that is not (or cannot become) a SQLite file, before opening it."""
-    if path.is_dir():
-        raise BeliefsError(f"{path}: is a directory, not a case database")
-    if not path.exists() or path.stat().st_size == 0:
+def _with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
+    """Rebuild ``table`` with ``AUTOINCREMENT`` ids, keeping its rows, columns, indexes and triggers.
+
+    Generic over the columns (the CREATE statement is read back from the
+    schema), so it is safe whatever columns earlier migrations added. Runs in
+    the migration's transaction with ``foreign_keys`` off (SQLite's documented
+    procedure for changing a table's definition).
+    """
+    (create,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    if "AUTOINCREMENT" in create.upper():
         return
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise BeliefsError(f"{path}: cannot read the case database: {exc.strerror}") from None
-    if head != SQLITE_HEADER:
-        raise BeliefsError(
-            f"{path}: not a SQLite database, so not a beliefs case database; "
-            "it was left untouched (give another --db PATH)"
+    new_sql, n = re.subn(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", create, count=1, flags=re.I)
+    if n != 1:
+        raise RuntimeError(f"migration 4: cannot find the id column of table {table}")
+    new_sql = re.sub(rf"^CREATE TABLE\s+{table}\b", f"CREATE TABLE {table}__v4", new_sql.strip(), count=1)
+    others = [
+        sql for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+            (table,),
         )
+    ]  # fmt: skip
+    conn.execute(new_sql)
+    conn.execute(f"INSERT INTO {table}__v4 SELECT * FROM {table}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {table}__v4 RENAME TO {table}")
+    for sql in others:
+        conn.execute(sql)
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    for table in AUTOINCREMENT_TABLES:
+        _with_autoincrement(conn, table)
+    for statement in _statements(V4_TRIGGERS):
+        conn.execute(statement)
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -123,10 +198,23 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 
 
 def check_identity(conn: sqlite3.Connection, path: Path) -> int:
-    """The schema version of an opened database; refuse foreign or newer ones."""
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and (version or _tables(conn))):
+    """The schema version of an opened database; refuse foreign or newer ones.
+
+    The three reads are one snapshot (inside the caller's transaction, or a
+    read transaction of their own), so a database being created by another
+    process at that moment is seen either before or after, never half made.
+    """
+    own = conn.in_transaction is False and conn.isolation_level is None
+    if own:
+        conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = _tables(conn) if app_id == 0 and not version else set()
+    finally:
+        if own:
+            conn.execute("COMMIT")
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and (version or tables)):
         raise BeliefsError(
             f"{path}: a SQLite database of another application, not a beliefs case database; "
             "it was left untouched (give another --db PATH)"
@@ -149,21 +237,45 @@ def migrate(conn: sqlite3.Connection, path: Path, upto: int = SCHEMA_VERSION) ->
     current = check_identity(conn, path)
     if current >= upto:  # the usual case: no write lock needed
         return current
-    while True:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = check_identity(conn, path)
-            if version >= upto:
+    # Rebuilding a table needs foreign keys off, and the pragma is a no-op inside a transaction.
+    fks = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        while True:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                version = check_identity(conn, path)
+                if version >= upto:
+                    conn.execute("COMMIT")
+                    return version
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                step = MIGRATIONS[version]
+                if callable(step):
+                    step(conn)
+                else:
+                    for statement in _statements(step):
+                        conn.execute(statement)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise BeliefsError(
+                        f"{path}: migration to schema version {version + 1} found {len(broken)} row(s) "
+                        "pointing at nothing; the file was left as it was"
+                    )
+                conn.execute(f"PRAGMA user_version = {version + 1}")
                 conn.execute("COMMIT")
-                return version
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            for statement in _statements(MIGRATIONS[version]):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
+            except BaseException:
+                rollback(conn)
+                raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if fks else 'OFF'}")
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (it does after a full disk or an I/O
+    error): a failing ROLLBACK must never hide the error that caused it."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
-            raise
 
 
 def _statements(script: str) -> list[str]:

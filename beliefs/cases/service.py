@@ -7,30 +7,50 @@ history, with the ids of the signals it used.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from beliefs.cases.store import CaseStore
 from beliefs.catalog import Catalog
+from beliefs.interrupts import storing
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
 
 
-def open_store(db: str | Path | None) -> CaseStore:
-    """The case store at ``db`` (default: ``$XDG_DATA_HOME/beliefs/cases.db``)."""
-    from beliefs.cli.app import default_db
+def default_db() -> Path:
+    """``$XDG_DATA_HOME/beliefs/cases.db`` (``~/.local/share`` when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "beliefs" / "cases.db"
 
-    return CaseStore(default_db() if db is None else db)
+
+def open_store(db: str | Path | None, *, case: str | None = None, create: bool | None = None) -> CaseStore:
+    """The case store at ``db`` (default: ``$XDG_DATA_HOME/beliefs/cases.db``).
+
+    ``case``: the caller looks for this existing case, so a missing database is
+    a :class:`NotFoundError` naming it, and no file is created. ``create``
+    (default: true unless ``case`` is given) whether a missing database is made.
+    """
+    from beliefs.errors import CaseNotFoundError
+
+    path = Path(default_db() if db is None else db)
+    create = case is None if create is None else create
+    if not create and case is not None and not path.exists():
+        raise CaseNotFoundError(
+            f"no case called '{case}': there is no case database at {path} yet "
+            "(`beliefs cases new NAME --from TIMELINE` creates it); nothing was created"
+        )
+    return CaseStore(path, create=create)
 
 
 def case_for_assess(
     name: str, db: str | Path | None
 ) -> tuple[Timeline, Catalog, list[Signal], Callable[[Assessment], int]]:
     """The case's timeline, catalog, signals (retracted ones flagged) and a recorder."""
-    store = open_store(db)
+    store = open_store(db, case=name)
     try:
         case = store.load_case(name)
     finally:
@@ -40,7 +60,8 @@ def case_for_assess(
     ]
 
     def record(assessment: Assessment) -> int:
-        with open_store(db) as st:
+        # Only a finished run is stored: refuse after an interrupt, and let none cut the write.
+        with storing("the assessment"), open_store(db, case=name) as st:
             return st.record_assessment(name, assessment, signal_ids=active_ids)
 
     return case.timeline, case.catalog, list(case.timeline.signals), record

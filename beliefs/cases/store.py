@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from beliefs.cases.dbfile import check_db_path, check_file, check_sound, create_database, db_errors, set_wal
+from beliefs.cases.privacy import check_private
 from beliefs.cases.records import (
     ASSESSMENT_SELECT,
     NAME_RE,
@@ -42,15 +44,19 @@ from beliefs.cases.records import (
     now,
     validate_name,
 )
-from beliefs.cases.schema import check_file, check_identity, migrate
+from beliefs.cases.schema import check_identity, migrate, rollback
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
-from beliefs.errors import BeliefsError, NotFoundError
+from beliefs.errors import BeliefsError, CaseNotFoundError, NotFoundError
+from beliefs.text import STORED, check_text
 from beliefs.timeline import MAX_SIGNALS, Signal, Timeline, letter_conflicts, letter_message
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
     from models.engine import SamplerSettings
+
+#: The signal fields that ``load_case`` selects, in order.
+SIGNAL_FIELDS = ("date", "kind", "actor", "grade", "note", "source")
 
 #: Seconds a write waits for another process's write before giving up.
 BUSY_TIMEOUT = 10.0
@@ -72,25 +78,36 @@ __all__ = [
 class CaseStore:
     """One case database file. Thread-safe; several processes may share the file."""
 
-    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT):
-        self.path = Path(path)
+    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True):
+        """Open the database at ``path``; ``create=False``: a missing file is a :class:`NotFoundError`.
+
+        A new file is created private (0600, its new folders 0700); an existing
+        one that others may read is used and reported once (:mod:`beliefs.cases.privacy`).
+        """
+        self.path = check_db_path(path)
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
         check_file(self.path)
-        if not self.path.exists():
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise BeliefsError(f"{self.path}: cannot create the folder: {exc.strerror}") from None
+        if not self.path.exists() and not create:
+            raise NotFoundError(
+                f"there is no case database at {self.path} yet (`beliefs cases new NAME --from TIMELINE` "
+                "creates it); nothing was created"
+            )
+        if self.path.exists():
+            check_private(self.path)
         with self._errors():
+            if not self.path.exists():
+                create_database(self.path, busy_timeout)
             self._conn = sqlite3.connect(
                 self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
             )
             try:
-                # Identity before any write: refuse foreign or newer files untouched.
+                # Identity and soundness before any write: refuse foreign, newer or
+                # damaged files untouched.
                 check_identity(self._conn, self.path)
+                check_sound(self._conn, self.path)
                 self._conn.execute("PRAGMA foreign_keys = ON")
-                self._conn.execute("PRAGMA journal_mode = WAL")
+                set_wal(self._conn)
                 self._conn.execute("PRAGMA synchronous = FULL")
                 migrate(self._conn, self.path)
             except BaseException:
@@ -109,22 +126,8 @@ class CaseStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            msg = str(exc)
-            if "locked" in msg or "busy" in msg:
-                raise BeliefsError(
-                    f"{self.path}: the case database is busy/locked by another process "
-                    f"(waited {self.busy_timeout:g} s); try again"
-                ) from None
-            raise BeliefsError(f"{self.path}: case database error: {msg}") from None
-        except sqlite3.DatabaseError as exc:
-            raise BeliefsError(
-                f"{self.path}: the case database is damaged or not a database ({exc}); it was left untouched"
-            ) from None
+    def _errors(self) -> contextlib.AbstractContextManager[None]:
+        return db_errors(self.path, self.busy_timeout)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -135,7 +138,7 @@ class CaseStore:
                 yield self._conn
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                rollback(self._conn)
                 raise
 
     @contextlib.contextmanager
@@ -150,21 +153,26 @@ class CaseStore:
 
     def _case_row(self, conn: sqlite3.Connection, name: str) -> tuple[Any, ...]:
         row = conn.execute(
-            "SELECT id, scenario_json, catalog_json, catalog_digest, origin, created_at, updated_at "
+            "SELECT id, scenario_json, catalog_json, catalog_digest, origin, created_at, updated_at, deleting "
             "FROM cases WHERE name = ?",
             (name,),
         ).fetchone()
+        if row is not None and row[7]:
+            raise BeliefsError(
+                f"case '{name}' in {self.path} is half deleted (by another program); "
+                f"finish with `beliefs cases delete {name}`"
+            )
         if row is None:
             names = [r[0] for r in conn.execute("SELECT name FROM cases ORDER BY name")]
             import difflib
 
             hint = difflib.get_close_matches(name, names, n=3)
-            raise NotFoundError(
+            raise CaseNotFoundError(
                 f"no case called '{name}' in {self.path}"
                 + (f"; did you mean {', '.join(hint)}?" if hint else "")
                 + ("" if names else " (the database has no cases yet: `beliefs cases new`)")
             )
-        return tuple(row)
+        return tuple(row[:7])
 
     # -- cases ------------------------------------------------------------------
 
@@ -221,6 +229,39 @@ class CaseStore:
                         (sid, reason, at, entered_by),
                     )
 
+    def case_size(self, name: str) -> tuple[int, int]:
+        """(signals, assessments) of a case, even a half-deleted one."""
+        with self._read() as conn:
+            row = conn.execute("SELECT id FROM cases WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                self._case_row(conn, name)  # raises NotFoundError with suggestions
+            return tuple(  # type: ignore[return-value]
+                conn.execute(f"SELECT count(*) FROM {table} WHERE case_id = ?", (row[0],)).fetchone()[0]
+                for table in ("signals", "assessments")
+            )
+
+    def delete_case(self, name: str) -> tuple[int, int]:
+        """Delete a case with its whole log and assessments, in one transaction.
+
+        The only way signals ever leave the database: the case is marked as
+        being deleted first, which is what the append-only triggers let through.
+        Returns (signals, assessments) deleted.
+        """
+        with self._write() as conn:
+            row = conn.execute("SELECT id FROM cases WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                self._case_row(conn, name)  # raises NotFoundError with suggestions
+            case_id = row[0]
+            conn.execute("UPDATE cases SET deleting = 1 WHERE id = ?", (case_id,))
+            conn.execute(
+                "DELETE FROM retractions WHERE signal_id IN (SELECT id FROM signals WHERE case_id = ?)",
+                (case_id,),
+            )
+            n_signals = conn.execute("DELETE FROM signals WHERE case_id = ?", (case_id,)).rowcount
+            n_assessments = conn.execute("DELETE FROM assessments WHERE case_id = ?", (case_id,)).rowcount
+            conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+        return n_signals, n_assessments
+
     def list_cases(self) -> list[CaseSummary]:
         """Every case, by name."""
         with self._read() as conn:
@@ -260,19 +301,16 @@ class CaseStore:
             ).fetchone()
             version = log_version(conn, case_id)
         try:
-            catalog = Catalog.model_validate_json(cat)
+            # Rows are validated as stored data: text written by an older version is
+            # kept as it is and escaped when shown (beliefs.text).
+            catalog = Catalog.model_validate_json(cat, context=STORED)
             log = [
                 LoggedSignal(
                     id=r[0],
-                    signal=Signal(
-                        date=r[1],
-                        kind=r[2],
-                        actor=r[3],
-                        grade=r[4],
-                        note=r[5],
-                        source=r[6],
-                        channel=r[12],
-                        retracted=r[10] is not None,
+                    signal=Signal.model_validate(
+                        dict(zip(SIGNAL_FIELDS, r[1:7], strict=True))
+                        | {"channel": r[12], "retracted": r[10] is not None},
+                        context=STORED,
                     ),
                     entered_at=r[7],
                     entered_by=r[8],
@@ -284,7 +322,8 @@ class CaseStore:
             ]
             parts = json.loads(scen)
             timeline = Timeline.model_validate(
-                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name}
+                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name},
+                context=STORED,
             )
         except (ValidationError, ValueError, KeyError) as exc:
             raise BeliefsError(f"{self.path}: case '{name}' is damaged: {exc}") from None
@@ -329,7 +368,7 @@ class CaseStore:
         with self._write() as conn:
             case_id, _, cat, *_ = self._case_row(conn, name)
             check_version(conn, name, case_id, expected_version)
-            check_kind(signal, Catalog.model_validate_json(cat))
+            check_kind(signal, Catalog.model_validate_json(cat, context=STORED))
             _check_channel(conn, case_id, name, signal)
             n = conn.execute("SELECT count(*) FROM signals WHERE case_id = ?", (case_id,)).fetchone()[0]
             if n >= MAX_SIGNALS:
@@ -351,6 +390,10 @@ class CaseStore:
         """Record that a signal is withdrawn; it stays in the log, flagged (``expected_version``: as add_signal)."""
         if not reason.strip():
             raise BeliefsError("a retraction needs a reason (--reason)")
+        try:
+            check_text(reason.strip())
+        except ValueError as exc:
+            raise BeliefsError(f"the retraction reason {exc}") from None
         with self._write() as conn:
             case_id = self._case_row(conn, name)[0]
             check_version(conn, name, case_id, expected_version)
@@ -387,16 +430,18 @@ class CaseStore:
         from beliefs.assess import MODEL_VERSION
 
         diag = assessment.posterior.diagnostics
-        settings_json = (
+        settings_json: dict[str, object] = (
             {
                 "sampler": settings.sampler,
                 "chains": settings.chains,
                 "draws": settings.draws,
                 "tune": settings.tune,
+                "method": settings.method,
             }
             if settings is not None
             else {"sampler": diag.sampler, "chains": diag.chains, "draws": diag.draws, "tune": diag.tune}
         )
+        settings_json["engine"] = diag.method  # the engine that actually ran (after any fallback)
         diag_json = {**diag.to_json(), "tune": diag.tune, "seed": diag.seed, "mcse": diag.mcse}
         with self._write() as conn:
             case_id, _, _, digest, *_ = self._case_row(conn, name)

@@ -5,17 +5,20 @@ Commands live in modules named ``cli_*.py`` that add themselves to :data:`app`;
 register through the ``beliefs.commands`` entry-point group, so ``beliefs``
 never imports them.
 
-Exit codes: 0 success, 2 bad input (any :class:`BeliefsError`), 1 internal error.
+Exit codes (README, "Exit codes"): 0 success, 2 bad input (any :class:`BeliefsError`),
+74 the disk or file system refused, 130 interrupted (nothing stored), 1 a bug.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,7 +26,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from beliefs.errors import BeliefsError
+from beliefs.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, BeliefsError
+from beliefs.text import data_text, printable
 
 app = typer.Typer(
     name="beliefs",
@@ -32,46 +36,140 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)  # user text never turns into emoji either
+err_console = Console(stderr=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SEED_HELP = "Random seed: the same seed gives the same numbers."
+#: Seeds are 32-bit: every sampler takes them, and a larger one would overflow.
+MAX_SEED = 2**32 - 1
+SEED_HELP = f"Random seed (0-{MAX_SEED}): the same seed gives the same numbers."
+ENGINE_HELP = (
+    "auto (importance sampling, NUTS when its Pareto k or ESS says it is unreliable), importance or nuts."
+)
 DB_HELP = "Case database (default: $XDG_DATA_HOME/beliefs/cases.db)."
 
 
 def guarded(fn: F) -> F:
-    """Turn user errors into a clear message + exit 2, anything else into exit 1."""
+    """Every way a command can fail ends in a message and a documented exit code.
+
+    0 success; 2 bad input (any :class:`BeliefsError`, and input too deep or too
+    large for Python); 74 the file system refused (full, read-only, no
+    permission); 130 interrupted by Ctrl-C or SIGTERM, nothing stored; 1 only
+    for a bug (an exception nobody expected).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from beliefs.interrupts import Interrupted, interrupted, interruptible
+
         try:
-            return fn(*args, **kwargs)
+            with interruptible():
+                try:
+                    return fn(*args, **kwargs)
+                except Exception:
+                    # After Ctrl-C a sampler may fail on its truncated run ("Not enough
+                    # samples"): the interrupt is the cause, report that.
+                    if interrupted():
+                        raise Interrupted() from None
+                    raise
         except BeliefsError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            _fail(str(exc), getattr(exc, "exit_code", EXIT_BAD_INPUT))
+        except (typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt as exc:
+            message = exc.message if isinstance(exc, Interrupted) else "interrupted, nothing stored"
+            _fail(message, EXIT_INTERRUPTED, label="")
+        except RecursionError:
+            _fail("the input is nested too deeply to read", EXIT_BAD_INPUT)
+        except OverflowError as exc:
+            _fail(f"a number is too large: {exc}", EXIT_BAD_INPUT)
+        except OSError as exc:
+            code = EXIT_IO if exc.errno in IO_ERRNOS else EXIT_BAD_INPUT
+            _fail(os_message(exc), code)
         except Exception as exc:
             if os.environ.get("BELIEFS_DEBUG"):
                 traceback.print_exc()
             err_console.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
+                f"[bold red]internal error:[/] {type(exc).__name__}: {safe_markup(str(exc))}\n"
                 "(set BELIEFS_DEBUG=1 for the traceback)",
                 highlight=False,
             )
-            raise typer.Exit(1) from None
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
 
 
+#: errno values that mean "the disk or the file system refused" (exit 74).
+IO_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EFBIG}
+)
+
+
+def os_message(exc: OSError) -> str:
+    """``PATH: reason`` for an OSError (the path first, as for every other problem)."""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENAMETOOLONG:
+        reason = "the path is longer than the file system allows"
+    where = exc.filename if exc.filename is not None else ""
+    return f"{where}: {reason}" if where else reason
+
+
+def safe_markup(text: str) -> str:
+    """Untrusted ``text`` to put inside rich markup: control characters visible, ``[`` escaped."""
+    return escape(printable(text, multiline=True))
+
+
+def _fail(message: str, code: int, label: str = "error: ") -> None:
+    err_console.print(
+        (f"[bold red]{label}[/]" if label else "") + safe_markup(message), highlight=False, soft_wrap=True
+    )
+    raise typer.Exit(code) from None
+
+
 def print_json(obj: Any) -> None:
-    """Write one JSON object to stdout."""
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    """Write one JSON object to stdout: strict JSON (no NaN), no raw control character."""
+    try:
+        text = json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or infinity: JSON has no such numbers, so never print them as if it did
+        raise BeliefsError(
+            "the result holds a non-finite number (NaN or infinity), which JSON cannot carry; "
+            "check the inputs' magnitudes"
+        ) from None
+    sys.stdout.write(data_text(text) + "\n")
 
 
 def default_db() -> Path:
     """``$XDG_DATA_HOME/beliefs/cases.db`` (``~/.local/share`` when unset)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "beliefs" / "cases.db"
+    from beliefs.cases.service import default_db as db
+
+    return db()
+
+
+@contextmanager
+def engine_status(engine: Any, machine_output: bool = False) -> Iterator[None]:
+    """Show the engine's long waits (compiling, sampling chains) as a transient status on stderr.
+
+    Only when stderr is a terminal, and not when machine output (--json, --csv)
+    goes down a pipe: a pipeline's stderr carries nothing but errors.
+    """
+    if not err_console.is_terminal or (machine_output and not sys.stdout.isatty()):
+        yield
+        return
+    status: Any = None
+
+    def show(message: str) -> None:
+        nonlocal status
+        if status is None:
+            status = err_console.status(escape(message))
+            status.start()
+        else:
+            status.update(escape(message))
+
+    previous, engine.status = engine.status, show
+    try:
+        yield
+    finally:
+        engine.status = previous
+        if status is not None:
+            status.stop()

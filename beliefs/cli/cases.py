@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from beliefs.cli.app import DB_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import DB_HELP, app, console, err_console, guarded, print_json, safe_markup
 
 if TYPE_CHECKING:
     from beliefs.cases.store import Case, CaseStore
@@ -28,10 +28,11 @@ DbOpt = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 NameArg = Annotated[str, typer.Argument(help="The case name.")]
 
 
-def _store(db: str | None) -> CaseStore:
+def _store(db: str | None, case: str | None = None, *, create: bool = False) -> CaseStore:
+    """The case database; only ``cases new`` and ``cases import`` may create it."""
     from beliefs.cases.service import open_store
 
-    return open_store(db)
+    return open_store(db, case=case, create=create)
 
 
 def _who() -> str:
@@ -54,17 +55,24 @@ def cases_new(
 
     validate_name(name)
     timeline, catalog = load_timeline(source, strict=False)
-    with _store(db) as store:
+    with _store(db, create=True) as store:
         store.create_case(name, timeline, catalog, entered_by=_who(), origin=source)
-    console.print(f"created case [bold]{name}[/] with {len(timeline.signals)} signal(s)", highlight=False)
+    console.print(
+        f"created case [bold]{safe_markup(name)}[/] with {len(timeline.signals)} signal(s)", highlight=False
+    )
 
 
 @cases_app.command("list")
 @guarded
 def cases_list(db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the stored cases."""
-    with _store(db) as store:
-        rows = store.list_cases()
+    from beliefs.errors import NotFoundError
+
+    try:
+        with _store(db) as store:
+            rows = store.list_cases()
+    except NotFoundError:  # no database yet: no cases, and none is created
+        rows = []
     if json_out:
         print_json([r.__dict__ for r in rows])
         return
@@ -73,11 +81,15 @@ def cases_list(db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json"
         return
     from rich.table import Table
 
+    from beliefs.text import literal
+
     table = Table(title="Cases", title_justify="left")
     for col in ("name", "title", "signals", "retracted", "updated"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r.name, r.title, str(r.n_signals), str(r.n_retracted), r.updated_at[:19])
+        table.add_row(
+            literal(r.name), literal(r.title), str(r.n_signals), str(r.n_retracted), literal(r.updated_at[:19])
+        )
     console.print(table)
 
 
@@ -87,7 +99,7 @@ def cases_show(
     name: NameArg, db: DbOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """The scenario, every signal (with its retracted flag) and the latest assessment."""
-    with _store(db) as store:
+    with _store(db, name) as store:
         case = store.load_case(name)
     if json_out:
         print_json(case_json(case))
@@ -116,17 +128,20 @@ def case_json(case: Case) -> dict[str, Any]:
 
 
 def _show(case: Case) -> None:
+    """The case as text: every stored string is shown literally (beliefs.text), never as markup."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    from beliefs.text import literal, printable, shorten
+
     s = case.timeline.scenario
-    console.print(
-        f"[bold]{case.name}[/]: {s.title}\n"
-        f"{s.perspective} facing {s.adversary}, ally {s.ally}; {s.polarity}, "
-        f"prior P(expansionist) = {s.prior_expansionist}",
-        highlight=False,
-    )
+    head = Text.assemble(
+        literal(case.name, "bold"), ": ", literal(s.title), "\n",
+        literal(f"{s.perspective} facing {s.adversary}, ally {s.ally}; {s.polarity}, "
+                f"prior P(expansionist) = {s.prior_expansionist}"),
+    )  # fmt: skip
+    console.print(head)
     table = Table(
         title="Signal log (entry order)", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False
     )
@@ -144,34 +159,71 @@ def _show(case: Case) -> None:
     for e in case.log:
         sig = e.signal
         table.add_row(
-            str(e.id), str(sig.date), sig.kind, sig.actor, sig.grade,
-            *([Text(sig.channel or "")] if channels else []),
-            "[red]RETRACTED[/]" if sig.retracted else "active",
-            sig.note if len(sig.note) <= room else sig.note[: room - 1] + "…",
+            str(e.id), literal(sig.date), literal(sig.kind), literal(sig.actor), literal(sig.grade),
+            *([literal(sig.channel or "")] if channels else []),
+            Text("RETRACTED", style="red") if sig.retracted else Text("active"),
+            Text(shorten(printable(sig.note), room)),
             style="dim" if sig.retracted else "",
         )  # fmt: skip
     console.print(table)
     for e in case.log:
         if e.signal.retracted:
             console.print(
-                f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}",
-                highlight=False,
+                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}")
             )
     latest = case.latest_assessment
     if latest is None:
-        console.print(f"not assessed yet: `beliefs assess --case {case.name}`", highlight=False)
+        console.print(literal(f"not assessed yet: `beliefs assess --case {case.name}`"))
         return
     post = latest["summary"]["posterior"]["p_expansionist"]
     rec = latest["summary"]["recommendation"]
     console.print(
-        f"latest assessment ({latest['at'][:19]}, {latest['n_signals']} signals, seed {latest['seed']}, "
-        f"model v{latest['model_version']}): P(expansionist) = {post['mean']:.3f} "
-        f"(90% HDI {post['hdi_90'][0]:.3f}-{post['hdi_90'][1]:.3f}); best: {rec.get('best')}",
-        highlight=False,
+        literal(
+            f"latest assessment ({latest['at'][:19]}, {latest['n_signals']} signals, seed {latest['seed']}, "
+            f"model v{latest['model_version']}): P(expansionist) = {post['mean']:.3f} "
+            f"(90% HDI {post['hdi_90'][0]:.3f}-{post['hdi_90'][1]:.3f}); best: {rec.get('best')}"
+        )
     )
     if not latest["reliable"]:
         problems = "; ".join(latest["diagnostics"].get("problems", []))
-        console.print(f"[bold red]UNRELIABLE sampler run:[/] {problems}", highlight=False)
+        console.print(Text.assemble(("UNRELIABLE sampler run: ", "bold red"), literal(problems)))
+
+
+@cases_app.command("delete")
+@guarded
+def cases_delete(
+    name: NameArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask (needed when not on a terminal).")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Delete a case with its whole signal log and assessments (asks first; cannot be undone)."""
+    import sys
+
+    from beliefs.cases.records import validate_name
+    from beliefs.errors import BeliefsError
+
+    validate_name(name)
+    with _store(db) as store:
+        n_sig, n_assess = store.case_size(name)
+        if not yes:
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):
+                raise BeliefsError(
+                    f"deleting case '{name}' ({n_sig} signal(s), {n_assess} assessment(s)) cannot be "
+                    "undone; not on a terminal, so nothing was asked and nothing deleted: add --yes"
+                )
+            answer = typer.prompt(
+                f"Delete case '{name}' with {n_sig} signal(s) and {n_assess} assessment(s)? "
+                "This cannot be undone. Type the case name to confirm",
+                default="",
+                show_default=False,
+            )
+            if answer.strip() != name:  # like `rm -i`: declining is not an error
+                err_console.print("not deleted: nothing changed", highlight=False)
+                return
+        n_sig, n_assess = store.delete_case(name)
+    console.print(
+        f"deleted case {name} ({n_sig} signal(s), {n_assess} assessment(s))", highlight=False, markup=False
+    )
 
 
 @cases_app.command("export")
@@ -181,25 +233,45 @@ def cases_export(
     out: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files that `cases export` did not write.")
+    ] = False,
     db: DbOpt = None,
 ) -> None:
-    """Write the case as a timeline TOML (retracted signals kept, flagged)."""
-    from beliefs.cases.records import is_bundled_catalog
-    from beliefs.cases.toml_io import catalog_to_toml, write_atomic
+    """Write the case as a timeline TOML (retracted signals kept, flagged).
 
-    with _store(db) as store:
+    Never replaces a file it did not write itself (one starting with its export
+    header) unless --force is given; the export always fits `cases import`'s limit.
+    """
+    from beliefs.cases.records import is_bundled_catalog
+    from beliefs.cases.toml_io import (
+        CATALOG_MARK,
+        EXPORT_MARK,
+        catalog_to_toml,
+        check_export_target,
+        check_import_size,
+        write_atomic,
+    )
+
+    if out is not None:
+        check_export_target(out, EXPORT_MARK, force)
+    with _store(db, name) as store:
         case = store.load_case(name)
         own_catalog = not is_bundled_catalog(case.catalog)
         catalog_file = f"{out.stem}.catalog.toml" if (out is not None and own_catalog) else None
         text = store.export_toml(name, catalog_file)
+    check_import_size(text, out or Path("<stdout>"))
     if out is None:
         typer.echo(text, nl=False)
         return
     if catalog_file is not None:
-        write_atomic(out.parent / catalog_file, catalog_to_toml(case.catalog))
+        catalog_text = catalog_to_toml(case.catalog)
+        check_export_target(out.parent / catalog_file, CATALOG_MARK, force)
+        check_import_size(catalog_text, out.parent / catalog_file)
+        write_atomic(out.parent / catalog_file, catalog_text)
     write_atomic(out, text)
     err_console.print(
-        f"wrote {out}" + (f" and {out.parent / catalog_file}" if catalog_file else ""), highlight=False
+        safe_markup(f"wrote {out}" + (f" and {out.parent / catalog_file}" if catalog_file else "")), highlight=False
     )
 
 
@@ -211,10 +283,10 @@ def cases_import(
     db: DbOpt = None,
 ) -> None:
     """Create a case from a timeline file."""
-    with _store(db) as store:
+    with _store(db, create=True) as store:
         made = store.import_toml(file, name, entered_by=_who())
         n = len(store.load_case(made).timeline.signals)
-    console.print(f"imported case [bold]{made}[/] with {n} signal(s)", highlight=False)
+    console.print(f"imported case [bold]{safe_markup(made)}[/] with {n} signal(s)", highlight=False)
 
 
 @signal_app.command("add")
@@ -237,7 +309,7 @@ def signal_add(
     signal = make_signal(
         date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel
     )
-    with _store(db) as store:
+    with _store(db, name) as store:
         sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
     typer.echo(sid)
 
@@ -249,30 +321,39 @@ def make_signal(**fields: Any) -> Any:
     from pydantic import ValidationError
 
     from beliefs.errors import BeliefsError
+    from beliefs.text import shorten
     from beliefs.timeline import Signal
 
+    problems: list[str] = []
     try:
         fields["date"] = dt.date.fromisoformat(fields["date"])
     except ValueError:
-        raise BeliefsError(f"--date: bad date {fields['date']!r}; use YYYY-MM-DD, e.g. 1914-07-23") from None
+        problems.append(f"--date: bad date {shorten(repr(fields['date']), 60)}; use YYYY-MM-DD, e.g. 1914-07-23")
+        fields["date"] = dt.date(2000, 1, 1)  # a stand-in, so the other options are checked too
     try:
-        return Signal(**fields)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
-        raise BeliefsError(f"--{field}: {err['msg']} (got {err.get('input')!r}){hint}") from None
+        signal = Signal(**fields)
+    except ValidationError as exc:  # every problem, not only the first
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"])
+            hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(f"--{field}: {msg} (got {shorten(repr(err.get('input')), 60)}){hint}")
+    if problems:
+        raise BeliefsError("\n".join(problems))
+    return signal
 
 
 @signal_app.command("retract")
 @guarded
 def signal_retract(
     name: NameArg,
-    signal_id: Annotated[int, typer.Argument(help="The signal's id (`beliefs cases show NAME`).")],
+    signal_id: Annotated[
+        int, typer.Argument(help="The signal's id (`beliefs cases show NAME`).", min=1, max=2**63 - 1)
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why it is withdrawn (kept in the log).")],
     db: DbOpt = None,
 ) -> None:
     """Withdraw a signal: it stays in the log, flagged, and no longer counts."""
-    with _store(db) as store:
+    with _store(db, name) as store:
         store.retract_signal(name, signal_id, reason, retracted_by=_who())
-    console.print(f"retracted signal {signal_id} of case {name}", highlight=False)
+    console.print(safe_markup(f"retracted signal {signal_id} of case {name}"), highlight=False)

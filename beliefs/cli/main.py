@@ -12,24 +12,34 @@ from typing import Annotated, Any
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, guarded, print_json
+from beliefs.cli.app import (
+    ENGINE_HELP,
+    MAX_SEED,
+    SEED_HELP,
+    app,
+    console,
+    engine_status,
+    guarded,
+    print_json,
+    safe_markup,
+)
 from models.engine import SAMPLERS, SamplerSettings
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")]
-SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP)]
+SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)]
 SamplerOpt = Annotated[
     str,
-    typer.Option("--sampler", help=f"Sampler: {' or '.join(SAMPLERS)} (see README for when each is faster)."),
+    typer.Option(
+        "--sampler", help=f"NUTS sampler: {' or '.join(SAMPLERS)} (see README for when each is faster)."
+    ),
 ]
+EngineOpt = Annotated[str, typer.Option("--engine", help=ENGINE_HELP)]
 
 
-def settings_for(sampler: str) -> SamplerSettings:
-    from beliefs.errors import BeliefsError
+def settings_for(sampler: str = "nutpie", engine: str = "auto") -> SamplerSettings:
+    from beliefs.api.run import sampler_settings
 
-    try:
-        return SamplerSettings(sampler=sampler)  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise BeliefsError(str(exc)) from None
+    return sampler_settings(sampler, engine)
 
 
 @app.command()
@@ -41,31 +51,26 @@ def assess(
     json_out: JsonOpt = False,
     seed: SeedOpt = 0,
     sampler: SamplerOpt = "pymc",
+    engine: EngineOpt = "auto",
 ) -> None:
     """Posterior and recommendation after all signals."""
-    from beliefs.assess import assess_signals, shared_engine
-    from beliefs.errors import BeliefsError
-    from beliefs.timeline import load_timeline
+    from beliefs.api import inputs, run
+    from beliefs.errors import ArgumentError
 
     if (timeline is None) == (case is None):
-        raise BeliefsError("give a TIMELINE or --case NAME (one of them)")
-    if case is not None:
-        from beliefs.cases.service import case_for_assess
+        raise ArgumentError("TIMELINE / --case", "give a TIMELINE or --case NAME (one of them)")
+    crisis = inputs.open_case(case, db) if case is not None else timeline
+    assert crisis is not None
+    from beliefs.assess import shared_engine
 
-        tl, catalog, signals, record = case_for_assess(case, db)
-    else:
-        assert timeline is not None
-        tl, catalog = load_timeline(timeline)
-        signals, record = list(tl.signals), None
-    result = assess_signals(tl, catalog, signals, seed=seed, engine=shared_engine(settings_for(sampler)))
-    if record is not None:
-        record(result)
+    with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
+        result = run.assess(crisis, seed=seed, sampler=sampler, engine=engine)
     if json_out:
-        print_json(result.to_json())
+        print_json(result.to_dict())
     else:
         from beliefs.render.tables import assessment_view
 
-        console.print(assessment_view(result))
+        console.print(assessment_view(result.assessment))
 
 
 @app.command()
@@ -74,12 +79,13 @@ def validate(
     timeline: Annotated[str, typer.Argument(help="Timeline file or bundled name.")],
 ) -> None:
     """Exit 0 if the timeline (and its catalog) is valid, else list every problem."""
+    from beliefs.text import shorten
     from beliefs.timeline import load_timeline
 
     tl, catalog = load_timeline(timeline)
     console.print(
-        f"[green]valid[/]: {tl.scenario.title} -- {len(tl.signals)} signals, "
-        f"catalog {catalog.source} ({len(catalog.kinds)} kinds)",
+        f"[green]valid[/]: {safe_markup(shorten(tl.scenario.title, 200))} -- {len(tl.signals)} signals, "
+        f"catalog {safe_markup(catalog.source)} ({len(catalog.kinds)} kinds)",
         highlight=False,
     )
 
@@ -108,6 +114,7 @@ def timelines(json_out: JsonOpt = False) -> None:
     """List the bundled crisis timelines."""
     from rich.table import Table
 
+    from beliefs.text import literal
     from beliefs.timeline import bundled_timelines, load_timeline
 
     rows: list[dict[str, Any]] = []
@@ -132,7 +139,7 @@ def timelines(json_out: JsonOpt = False) -> None:
     for col in ("name", "title", "polarity", "signals", "from", "to"):
         table.add_column(col, no_wrap=col != "title", ratio=1 if col == "title" else None)
     for r in rows:
-        table.add_row(r["name"], r["title"], r["polarity"], str(r["n_signals"]), r["first"] or "", r["last"] or "")
+        table.add_row(*(literal(r[k] or "") for k in ("name", "title", "polarity", "n_signals", "first", "last")))
     console.print(table)
 
 
@@ -152,6 +159,12 @@ def _load_command_modules() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from beliefs.interrupts import exit_on_stop_signal
+
+    # Outside a command (parsing arguments, loading modules, after the command has
+    # finished) a stop signal ends the process at once; inside, the command's own
+    # handler takes over (:func:`beliefs.cli.app.guarded`).
+    exit_on_stop_signal()
     _load_command_modules()
     app()
 

@@ -15,18 +15,31 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from beliefs.cli.app import SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import (
+    ENGINE_HELP,
+    MAX_SEED,
+    SEED_HELP,
+    app,
+    console,
+    engine_status,
+    err_console,
+    guarded,
+    print_json,
+    safe_markup,
+)
 
 if TYPE_CHECKING:
     from rich.console import Group
 
-    from beliefs.catalog import Catalog
+    from beliefs.api.inputs import Crisis
+    from beliefs.api.results import ReplayResult
+    from beliefs.decision import Decision
     from beliefs.replay import Replay
-    from beliefs.timeline import Timeline
     from models.engine import SamplerSettings
 
 FLIP_MARK = "⇄"
 UNRELIABLE_MARK = "!"
+TIE_MARK = "≈"
 SHORT = {
     "firm+support": "firm+support",
     "firm+restrain": "firm+restrain",
@@ -46,32 +59,35 @@ def replay(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw the trajectories to FILE.png.")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)] = 0,
     sampler: Annotated[
         str, typer.Option("--sampler", help="nutpie (default: compile once, fast re-samples) or pymc.")
     ] = "nutpie",
+    engine: Annotated[str, typer.Option("--engine", help=ENGINE_HELP)] = "auto",
 ) -> None:
     """Posterior and recommendation after every signal (step 0 = the prior)."""
     from beliefs.errors import BeliefsError
-    from beliefs.timeline import load_timeline
 
     if json_out and csv_out:
         raise BeliefsError("--json and --csv are exclusive: choose one output format")
     if plot is not None:
         _check_plot_path(plot)
-    tl, catalog = load_timeline(timeline)
-    from beliefs.cli.main import settings_for
+    from beliefs.api.inputs import load_timeline
+    from beliefs.api.run import sampler_settings
 
-    result = _run(tl, catalog, seed, settings_for(sampler))
+    crisis = load_timeline(timeline)
+    settings = sampler_settings(sampler, engine)
+    replayed = _run(crisis, seed, settings, machine_output=json_out or csv_out)
+    result = replayed.replay
     if plot is not None:
         from beliefs.render.replay_plot import save_replay_plot
 
         save_replay_plot(result, plot)
-        err_console.print(f"plot written to {plot}", highlight=False)
+        err_console.print(safe_markup(f"plot written to {plot}"), highlight=False)
     if json_out:
-        print_json(result.to_json())
+        print_json(replayed.to_dict())
     elif csv_out:
-        sys.stdout.write(result.to_csv())
+        sys.stdout.write(result.to_csv())  # cells made safe by beliefs.text.csv_cell
     else:
         console.print(replay_view(result))
     if not result.reliable:
@@ -91,32 +107,37 @@ def _check_plot_path(plot: Path) -> None:
         raise BeliefsError(f"--plot {plot}: directory '{plot.parent}' does not exist")
     if plot.is_dir():
         raise BeliefsError(f"--plot {plot}: is a directory")
+    import os
+
+    if not os.access(plot if plot.exists() else plot.parent, os.W_OK):
+        raise BeliefsError(f"--plot {plot}: not writable")
 
 
-def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -> Replay:
-    """Compile (with a spinner) and replay (with a progress bar), both on stderr."""
+def _run(crisis: Crisis, seed: int, settings: SamplerSettings, machine_output: bool = False) -> ReplayResult:
+    """Replay with a progress bar on stderr; the engine's long waits (compiling) show in it."""
     import warnings
 
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from beliefs.api.run import replay as run_replay
     from beliefs.assess import shared_engine
     from beliefs.encode import encode_signals
-    from beliefs.replay import replay as run_replay
+    from beliefs.text import printable
 
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0; the
     # diagnostics treat that as converged and numpy's warning is noise here.
     warnings.filterwarnings(
         "ignore", message="invalid value encountered in scalar divide", category=RuntimeWarning
     )
+    tl = crisis.timeline
     engine = shared_engine(settings)
-    inputs = encode_signals(tl.scenario, [], catalog)
-    show = err_console.is_terminal
-    if not engine.is_ready(inputs):
-        if show:
-            with err_console.status(f"compiling the model ({settings.sampler}, once per process)..."):
-                engine.prepare(inputs)
-        else:
+    inputs = encode_signals(tl.scenario, [], crisis.catalog)
+    show = err_console.is_terminal and not (machine_output and not sys.stdout.isatty())
+    with engine_status(engine, machine_output):
+        if not engine.is_ready(inputs):  # NUTS only: compile before the bar starts
             engine.prepare(inputs)
+    name = escape(printable(tl.name or tl.scenario.title))
     with Progress(
         TextColumn("replaying {task.description}"),
         BarColumn(),
@@ -126,14 +147,31 @@ def _run(tl: Timeline, catalog: Catalog, seed: int, settings: SamplerSettings) -
         transient=True,
         disable=not show,
     ) as bar:
-        task = bar.add_task(tl.name or tl.scenario.title, total=len(tl.signals) + 1)
-        return run_replay(
-            tl,
-            catalog,
-            seed=seed,
-            engine=engine,
-            progress=lambda done, total: bar.update(task, completed=done),
-        )
+        task = bar.add_task(name, total=len(tl.signals) + 1)
+
+        def status(message: str) -> None:  # e.g. a step falls back to NUTS and compiles
+            bar.update(task, description=f"{name}: {escape(message)}")
+
+        previous, engine.status = engine.status, (status if show else None)
+        try:
+            return run_replay(
+                crisis,
+                seed=seed,
+                sampler=settings.sampler,
+                engine=settings.method,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+        finally:
+            engine.status = previous
+
+
+def best_label(dec: Decision) -> str:
+    """The table's option: the best, or its determinate half with '?' for the tied one."""
+    from beliefs.ties import partial_label
+
+    if dec.determinate:
+        return SHORT[dec.best]
+    return partial_label(dec).replace("conciliate", "conc.")
 
 
 def replay_view(rep: Replay) -> Group:
@@ -143,19 +181,21 @@ def replay_view(rep: Replay) -> Group:
     from rich.table import Table
     from rich.text import Text
 
-    from beliefs.render.tables import PRETTY, diagnostics_line
+    from beliefs.render.tables import diagnostics_line, recommendation_text
+    from beliefs.text import literal, printable
 
     tl = rep.timeline
     table = Table(
-        title=f"{tl.scenario.title}: replay",
+        title=Text.assemble(literal(tl.scenario.title), ": replay"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
         collapse_padding=True,
         caption=f"P(exp) = P(adversary expansionist) with its 90% HDI; rel./reck. = ally reliability and "
-        f"recklessness (posterior means); {FLIP_MARK} = the recommendation flips; "
-        f"{UNRELIABLE_MARK} = sampler trouble",
+        f"recklessness (posterior means); {TIE_MARK} = too close to call (? = the tied half: margin within "
+        f"twice its Monte Carlo error, or P(best) < 0.6); {FLIP_MARK} = a determinate recommendation "
+        f"replaces a different one; {UNRELIABLE_MARK} = sampler trouble",
         caption_justify="left",
     )
     for col, just in (
@@ -182,12 +222,14 @@ def replay_view(rep: Replay) -> Group:
         if sig is None:
             what = Text("(prior)", style="dim")
         else:
-            what = Text(f"{sig.kind} ({sig.actor}) {sig.grade}")
+            what = literal(f"{sig.kind} ({sig.actor}) {sig.grade}")
             if sig.channel:
-                what.append(f" via {sig.channel}", style="dim")
+                what.append(printable(f" via {sig.channel}"), style="dim")
             if sig.retracted:
                 what.stylize("strike dim")
         marks = Text()
+        if not step.determinate:
+            marks.append(TIE_MARK, style="yellow")
         if step.flip:
             marks.append(FLIP_MARK, style="bold yellow")
         if not step.reliable:
@@ -199,16 +241,16 @@ def replay_view(rep: Replay) -> Group:
             f"{p['mean']:.2f} [{p['hdi_90'][0]:.2f}, {p['hdi_90'][1]:.2f}]",
             f"{a.summary('r')['mean']:.2f}",
             f"{a.summary('c')['mean']:.2f}",
-            SHORT[a.decision.best],
+            best_label(a.decision),
             f"{a.decision.p_best:.2f}",
             marks,
             style="bold" if step.flip else "",
         )
     final = rep.final
     end = Text()
-    end.append("Final recommendation: ", style="bold")
-    end.append(PRETTY[final.decision.best], style="bold cyan")
-    end.append(f"  (P(best) {final.decision.p_best:.2f}, margin {final.decision.margin:+.2f} EU)\n")
+    end.append("Final ")
+    end.append_text(recommendation_text(final.decision))
+    end.append("\n")
     if tl.outcome is not None:
         o = tl.outcome
         end.append("[outcome] ", style="bold magenta")
@@ -226,14 +268,17 @@ def replay_view(rep: Replay) -> Group:
         )
         end.append(f"  ({verdict})\n", style="dim")
         if o.summary:
-            end.append(o.summary + "\n", style="italic")
+            end.append(printable(o.summary, multiline=True) + "\n", style="italic")
     else:
         end.append("(no [outcome] in this timeline)\n", style="dim")
     flips = rep.flips
     end.append(
-        f"{len(flips)} flip(s)"
+        f"{len(flips)} flip(s) between determinate recommendations"
         + (": " + ", ".join(f"step {s.index} ({s.date}) -> {SHORT[s.best]}" for s in flips) if flips else "")
     )
+    ties = rep.indeterminate_steps
+    if ties:
+        end.append(f"; {len(ties)} of {len(rep.steps)} steps too close to call ({TIE_MARK})")
     if not rep.reliable:
         end.append(
             f"\n{UNRELIABLE_MARK} sampler trouble at step(s) {', '.join(map(str, rep.unreliable_steps))}",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from beliefs.cli.app import DB_HELP, SEED_HELP, app, err_console, guarded
+from beliefs.cli.app import DB_HELP, MAX_SEED, SEED_HELP, app, err_console, guarded
 from beliefs.errors import BeliefsError
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _load(
     if case is not None:
         from beliefs.cases.service import open_store
 
-        with open_store(db) as store:
+        with open_store(db, case=case) as store:
             loaded = store.load_case(case)
         tl = loaded.timeline
         origin = {"kind": "case", "name": case, "sha256": log_sha256(tl)}
@@ -119,7 +119,7 @@ def report(
         str | None,
         typer.Option("--as-of", help="Compare with the same log as it stood on DATE (YYYY-MM-DD)."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = 0,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)] = 0,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing file that is not a beliefs report.")
     ] = False,

@@ -9,7 +9,9 @@ crisis signals bunch in a few days and then pause for months):
    its own marker and dash pattern.
 3. The recommended option as a band, one colour *and* one hatch per option
    (readable in black and white), with P(best) written in each run of steps;
-   dashed vertical lines mark the flips through every panel.
+   a step whose recommendation is too close to call is a grey band labelled
+   with its determinate half ("firm+?"); dashed vertical lines mark the flips
+   (between determinate recommendations) through every panel.
 4. The signals: one tick per step, labelled with kind, actor and grade; the
    historical choice from ``[outcome]`` is written beside the final step.
 
@@ -25,6 +27,8 @@ from typing import Any
 
 from beliefs.payoffs import OPTION_NAMES
 from beliefs.replay import Replay
+from beliefs.text import plot_text, printable, shorten
+from beliefs.ties import partial_label
 
 #: Figure size (inches) and resolution: the PNG is WIDTH*DPI x HEIGHT*DPI pixels.
 WIDTH, HEIGHT, DPI = 12.0, 10.0, 100
@@ -38,6 +42,9 @@ OPTION_STYLE: dict[str, tuple[str, str]] = {
     "conciliate+support": ("#0072B2", ".."),
     "conciliate+restrain": ("#56B4E9", "oo"),
 }
+#: Colour and hatch of a step whose recommendation is too close to call.
+TIE_STYLE = ("#DDDDDD", "")
+TIE_LABEL = "too close to call"
 #: (label, summary key, colour, marker, dash) of each belief trajectory.
 LINES: tuple[tuple[str, str, str, str, Any], ...] = (
     ("P(expansionist)", "p_expansionist", "#000000", "o", "-"),
@@ -90,15 +97,15 @@ def draw_replay(rep: Replay) -> Any:
     sig_ax = fig.add_subplot(grid[3], sharex=ax)
 
     tl = rep.timeline
-    title = tl.scenario.title
+    title = plot_text(tl.scenario.title)
     if not rep.reliable:
         title += f"   [SAMPLER TROUBLE at step(s) {', '.join(map(str, rep.unreliable_steps))}]"
     fig.suptitle(title, fontsize=14, fontweight="bold", x=0.06, ha="left", y=0.978)
     fig.text(
         0.06,
         0.946,
-        f"{tl.scenario.perspective} vs {tl.scenario.adversary}, ally {tl.scenario.ally} "
-        f"({tl.scenario.polarity}); posterior means with 90% HDI bands; seed {rep.seed}",
+        plot_text(f"{tl.scenario.perspective} vs {tl.scenario.adversary}, ally {tl.scenario.ally} ")
+        + f"({tl.scenario.polarity}); posterior means with 90% HDI bands; seed {rep.seed}",
         fontsize=9.5,
         color="#444444",
     )
@@ -154,14 +161,16 @@ def draw_replay(rep: Replay) -> Any:
             ax.annotate("!", xy=(s.index, 0.9), color="red", fontsize=14, fontweight="bold", ha="center")
 
     # -- panel 2: the recommendation band -------------------------------------
-    runs = _runs([s.best for s in steps])
+    runs = _runs([partial_label(s.assessment.decision) for s in steps])
     for best, start, stop in runs:
-        colour, hatch = OPTION_STYLE[best]
+        colour, hatch = OPTION_STYLE.get(best, TIE_STYLE)
         band.axvspan(
             start - 0.5, stop - 0.5, facecolor=colour, alpha=0.55, hatch=hatch, edgecolor="#222222", lw=0
         )
         p_best = [steps[i].assessment.decision.p_best for i in range(start, stop)]
         text = f"{best}\nP(best) {min(p_best):.2f}" + (f"–{max(p_best):.2f}" if stop - start > 1 else "")
+        if best not in OPTION_STYLE:
+            text = f"{TIE_LABEL}:\n{best}"
         if (stop - start) * AXES_PX / n >= 95:
             band.text(
                 (start + stop - 1) / 2,
@@ -177,17 +186,14 @@ def draw_replay(rep: Replay) -> Any:
     band.set_ylabel("best", rotation=0, ha="right", va="center")
     band.tick_params(labelbottom=False)
     used = [o for o in OPTION_NAMES if any(r[0] == o for r in runs)]
+    handles = [
+        Patch(facecolor=OPTION_STYLE[o][0], alpha=0.55, hatch=OPTION_STYLE[o][1], edgecolor="#222222", label=o)
+        for o in used
+    ]
+    if any(r[0] not in OPTION_STYLE for r in runs):
+        handles.append(Patch(facecolor=TIE_STYLE[0], alpha=0.55, edgecolor="#222222", label=TIE_LABEL))
     band.legend(
-        handles=[
-            Patch(
-                facecolor=OPTION_STYLE[o][0],
-                alpha=0.55,
-                hatch=OPTION_STYLE[o][1],
-                edgecolor="#222222",
-                label=o,
-            )
-            for o in used
-        ],
+        handles=handles,
         loc="upper left",
         bbox_to_anchor=(1.0, 1.05),
         fontsize=8,
@@ -217,10 +223,8 @@ def _draw_signals(ax: Any, rep: Replay) -> None:
         assert s.signal is not None
         sig = s.signal
         ax.plot([s.index, s.index], [0.0, 0.07], color="#333333", linewidth=1)
-        label = f"{sig.kind.removeprefix('ally_')} · {sig.actor}"
-        if len(label) > 34:
-            label = label[:33] + "…"
-        label += f" ({sig.grade})"
+        label = shorten(printable(f"{sig.kind.removeprefix('ally_')} · {sig.actor}"), 34)
+        label = plot_text(label + f" ({sig.grade})")
         ax.text(
             s.index,
             0.09,
@@ -234,7 +238,9 @@ def _draw_signals(ax: Any, rep: Replay) -> None:
         )
     outcome = rep.timeline.outcome
     final = rep.final.decision
-    text = f"model at the end:\n{final.best}\nP(best) {final.p_best:.2f}"
+    text = f"model at the end:\n{partial_label(final)}\nP(best) {final.p_best:.2f}"
+    if not final.determinate:
+        text += f"\n({TIE_LABEL})"
     if outcome is not None:
         text += (
             f"\n\nhistorical choice:\n{outcome.adversary_posture} toward\nthe adversary,\n"

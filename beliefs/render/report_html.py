@@ -39,35 +39,22 @@ def grade_words(grade: str) -> str:
     return f"({RELIABILITY_MEANING.get(grade[0], '?')}; {CREDIBILITY_MEANING.get(grade[1], '?')})"
 
 
-def _half_margins(rec: dict[str, Any]) -> tuple[float, float]:
-    """EU margins of the two halves: best firm vs best conciliate; support vs restrain under the best posture."""
-    eu = {o["option"]: o["expected_utility"]["mean"] for o in rec["options"]}
-    firm = max(eu["firm+support"], eu["firm+restrain"])
-    conc = max(eu["conciliate+support"], eu["conciliate+restrain"])
-    adv = "firm" if firm >= conc else "conciliate"
-    return abs(firm - conc), abs(eu[f"{adv}+support"] - eu[f"{adv}+restrain"])
+WORDS = {
+    "firm": "stand firm toward the adversary",
+    "conciliate": "conciliate the adversary",
+    "support": "support the ally",
+    "restrain": "restrain the ally",
+}
 
 
 def recommendation_sentence(rec: dict[str, Any]) -> str:
-    """The recommendation in one sentence, a tie said as a tie."""
-    adv, ally = rec["best"].split("+")
-    adv_margin, ally_margin = _half_margins(rec)
-    mcse = rec.get("margin_mcse")
-    pm = "" if mcse is None else f" ± {2 * mcse:.2f}"
-    adv_words = {"firm": "stand firm toward the adversary", "conciliate": "conciliate the adversary"}[adv]
-    ally_words = {"support": "support the ally", "restrain": "restrain the ally"}[ally]
-    if rec.get("determinate_adversary", True) is False:
-        adv_words = (
-            f"toward the adversary: too close to call (firm vs conciliate, margin {adv_margin:.2f}{pm} EU)"
-        )
-    if rec.get("determinate_ally", True) is False:
-        ally_words = (
-            f"toward the ally: too close to call (support vs restrain, margin {ally_margin:.2f}{pm} EU)"
-        )
-    sentence = f"{adv_words[0].upper()}{adv_words[1:]}; {ally_words}."
-    if "determinate" not in rec:
-        sentence += f" (P(best) {rec['p_best']:.2f}, margin {rec['margin']:+.2f} EU)"
-    return sentence
+    """The recommendation in one sentence, a tie said as a tie (the same verdict the CLI prints)."""
+    if rec.get("determinate", True):
+        adv, ally = rec["best"].split("+")
+        sentence = f"{WORDS[adv]}; {WORDS[ally]}."
+    else:
+        sentence = str(rec.get("verdict", "")).rstrip(".") + "."
+    return sentence[0].upper() + sentence[1:]
 
 
 def recommendation_detail(rec: dict[str, Any]) -> str:
@@ -101,9 +88,7 @@ def diagnostics_text(diag: dict[str, Any]) -> str:
 
 
 def watch_text(rec: dict[str, Any]) -> str:
-    if rec.get("watch_note"):
-        return str(rec["watch_note"])
-    if not rec.get("watch"):
+    if not rec.get("watch") or rec.get("watch_could_change") is False:
         return "No single report could change the recommendation."
     return "The kinds of report whose observation would be worth most to the decision (expected value of sample information)."
 

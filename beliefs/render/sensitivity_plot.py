@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from beliefs.payoffs import OPTION_NAMES
+from beliefs.text import plot_text
 
 #: One colour per option (colour-blind safe, Okabe-Ito).
 OPTION_COLOURS = {
@@ -117,7 +118,7 @@ def plot_tornado(result: dict[str, Any], path: Path) -> Path:
     )
     ax.set_xlabel(f"margin: EU({base['recommendation']}) minus best other option's EU (baseline {m0:.3f})")
     ax.set_title(
-        f"{result['scenario']['title']}: what moves the recommendation?\n"
+        f"{plot_text(result['scenario']['title'])}: what moves the recommendation?\n"
         "margin at each end of an assumption's range (range end at the bar tip)",
         fontsize=11,
     )
@@ -161,7 +162,7 @@ def plot_map(result: dict[str, Any], plane: str, path: Path) -> Path:
     ax.legend(
         handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=5, fontsize=8, frameon=False
     )
-    ax.set_title(f"{MAP_TITLES.get(plane, plane)}\n{result['scenario']['title']}", fontsize=11)
+    ax.set_title(f"{MAP_TITLES.get(plane, plane)}\n{plot_text(result['scenario']['title'])}", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -16,6 +16,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from beliefs.text import printable
+
 
 def _f(x: float) -> str:
     return f"{x:.3g}"
@@ -42,7 +44,7 @@ def what_would_change(result: dict[str, Any]) -> list[str]:
 def _headline(result: dict[str, Any]) -> Text:
     base = result["baseline"]
     t = Text()
-    t.append(f"{result['scenario']['title']}\n", style="bold")
+    t.append(printable(result["scenario"]["title"]) + "\n", style="bold")
     t.append("Recommendation: ")
     t.append(base["recommendation"], style="bold green")
     runner = sorted(base["expected_utility"].items(), key=lambda kv: -kv[1])[1][0]

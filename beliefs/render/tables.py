@@ -10,6 +10,8 @@ from rich.text import Text
 
 from beliefs.assess import Assessment
 from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.decision import Decision
+from beliefs.text import literal, printable, shorten
 
 PRETTY = {
     "firm+support": "firm + support",
@@ -31,10 +33,7 @@ def fmt_interval(lo: float, hi: float, digits: int = 2) -> str:
 
 def diagnostics_line(a: Assessment) -> Text:
     d = a.posterior.diagnostics
-    text = Text(
-        f"{d.sampler} {d.chains}x{d.draws}  R-hat {d.r_hat_max:.3f}  ESS {d.ess_bulk_min:.0f}  "
-        f"{d.divergences} divergences  {a.seconds:.2f} s  seed {d.seed}  "
-    )
+    text = Text(f"{d.line()}  {a.seconds:.2f} s  seed {d.seed}  ")
     if d.reliable:
         text.append("reliable", style="green")
     else:
@@ -92,10 +91,8 @@ def assessment_view(a: Assessment) -> Group:
             style=style,
         )
     be = dec.break_even_p_expansionist
-    rec = Text()
-    rec.append("Recommendation: ", style="bold")
-    rec.append(PRETTY[dec.best], style="bold cyan")
-    rec.append(f"   P(best) {dec.p_best:.2f}   margin {dec.margin:+.2f} EU\n")
+    rec = recommendation_text(dec)
+    rec.append("\n")
     rec.append(
         f"break-even P(expansionist) {'none in [0, 1]' if be is None else f'{be:.2f}'}   "
         f"EVPI {dec.evpi:.3f} (on the type alone {dec.evpi_type:.3f})"
@@ -103,8 +100,41 @@ def assessment_view(a: Assessment) -> Group:
     if not a.reliable:
         rec.append("\nThe sampler reports trouble: treat these numbers as unreliable.", style="bold red")
 
+    watch = watch_view(dec)
+    head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
+    return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
+
+
+def recommendation_text(dec: Decision) -> Text:
+    """The recommendation, or what is determinate and what is too close to call (no trailing newline).
+
+    The ± after a margin is twice its Monte Carlo standard error: the tie rule's threshold.
+    """
+    rec = Text()
+    rec.append("Recommendation: ", style="bold")
+    if dec.determinate:
+        rec.append(PRETTY[dec.best], style="bold cyan")
+        rec.append(f"   P(best) {dec.p_best:.2f}   margin {dec.margin:+.2f} ± {2 * dec.margin_mcse:.2f} EU")
+        return rec
+    rec.append(dec.verdict, style="bold yellow")
+    rec.append(
+        f"\nhighest expected utility: {PRETTY[dec.best]} (P(best) {dec.p_best:.2f}, "
+        f"margin {dec.margin:+.2f} ± {2 * dec.margin_mcse:.2f} EU over {PRETTY.get(dec.runner_up, dec.runner_up)}); "
+        "a tie is not a recommendation",
+        style="dim",
+    )
+    return rec
+
+
+def watch_view(dec: Decision) -> Table | Text:
+    """What to watch: the top EVSI, or a plain statement when every EVSI is Monte Carlo noise."""
+    if not dec.watch_could_change:
+        return Text(
+            "What to watch: no single report could change the recommendation "
+            "(every report's EVSI is within twice its Monte Carlo error)."
+        )
     watch = Table(
-        title="What to watch (EVSI of one A1 report)",
+        title="What to watch (EVSI of one A1 report; ± twice its Monte Carlo error)",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 0),
@@ -114,17 +144,18 @@ def assessment_view(a: Assessment) -> Group:
     watch.add_column("kind", overflow="ellipsis", no_wrap=True, ratio=1)
     watch.add_column("about", width=9, no_wrap=True)
     watch.add_column("EVSI", justify="right", width=6, no_wrap=True)
+    watch.add_column("±", justify="right", width=6, no_wrap=True)
     for w in dec.watch:
-        watch.add_row(f"{w['kind']}: {w['label']}", w["about"], f"{w['evsi']:.3f}")
-
-    head = Text(f"{a.title}  ({a.n_signals} signals)", style="bold")
-    return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
+        watch.add_row(
+            literal(f"{w['kind']}: {w['label']}"), w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}"
+        )
+    return watch
 
 
 def catalog_view(catalog: Catalog, width: int = 80) -> Table:
     """The catalog as a table: prior means of P(seen | type), or the ally effect, per kind."""
     table = Table(
-        title=f"Signal catalog ({catalog.source})",
+        title=Text.assemble("Signal catalog (", literal(catalog.source), ")"),
         title_justify="left",
         box=None,
         padding=(0, 1, 0, 0),
@@ -138,11 +169,11 @@ def catalog_view(catalog: Catalog, width: int = 80) -> Table:
     table.add_column("label", no_wrap=True, overflow="ellipsis")
     room = max(10, width - sum(widths.values()) - len(widths) - 1)
     for k in catalog.kinds:
-        label = k.label if len(k.label) <= room else k.label[: room - 1] + "…"
+        label = Text(shorten(printable(k.label), room))
         if isinstance(k, AdversaryKind):
             e, q = k.given_expansionist.mean, k.given_status_quo.mean
-            table.add_row(k.id, "yes" if k.military else "", f"{e:.2f}", f"{q:.2f}", f"{e / q:.1f}", "", label)
+            table.add_row(literal(k.id), "yes" if k.military else "", f"{e:.2f}", f"{q:.2f}", f"{e / q:.1f}", "", label)
         else:
             effect = f"{'rel' if k.axis == 'reliability' else 'reck'} {k.direction:+d} {k.delta:.2f}"
-            table.add_row(k.id, "", "", "", "", effect, label)
+            table.add_row(literal(k.id), "", "", "", "", effect, label)
     return table

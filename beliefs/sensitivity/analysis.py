@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,13 +33,16 @@ from typing import Any
 from beliefs.assess import Assessment, assess, shared_engine
 from beliefs.catalog import Catalog
 from beliefs.encode import encode_signals
+from beliefs.errors import BeliefsError
 from beliefs.sensitivity.assumptions import Assumption, Point, assumptions
 from beliefs.sensitivity.break_even import find_break_even
 from beliefs.sensitivity.evaluator import Draws, EvalResult, Evaluator
 from beliefs.sensitivity.lenses import LENSES
 from beliefs.sensitivity.maps import GRID, PLANES, map_grid, map_points
+from beliefs.sensitivity.remote import TlsFiles, scheduler_security
 from beliefs.sensitivity.sobol import BASE_N, sobol_indices, sobol_points
 from beliefs.sensitivity.tornado import mark_flips, tornado_entries, tornado_points
+from beliefs.text import STORED, printable
 from beliefs.timeline import Timeline
 from models.engine import SamplerSettings
 
@@ -52,6 +57,8 @@ Context = dict[str, Any]
 _EVALUATORS: dict[str, Evaluator] = {}
 #: How many analyses' evaluators (each holding its baseline draws) a process keeps.
 KEEP_EVALUATORS = 4
+#: How long connecting to an existing scheduler may take.
+CONNECT_TIMEOUT = "15s"
 
 
 def make_context(
@@ -70,10 +77,12 @@ def make_context(
             "chains": settings.chains,
             "draws": settings.draws,
             "tune": settings.tune,
+            "method": settings.method,
         },
     }
     h = hashlib.sha256(json.dumps([ctx["timeline"], ctx["catalog"], seed, ctx["settings"]]).encode())
     h.update(draws.p.tobytes())
+    h.update(draws.r.tobytes())
     ctx["key"] = h.hexdigest()[:16]
     return ctx
 
@@ -84,8 +93,8 @@ def evaluator_for(ctx: Context) -> Evaluator:
     if key not in _EVALUATORS:
         while len(_EVALUATORS) >= KEEP_EVALUATORS:  # a long-lived process keeps only the latest few
             _EVALUATORS.pop(next(iter(_EVALUATORS)))
-        tl = Timeline.model_validate(ctx["timeline"])
-        catalog = Catalog.model_validate(ctx["catalog"])
+        tl = Timeline.model_validate(ctx["timeline"], context=STORED)
+        catalog = Catalog.model_validate(ctx["catalog"], context=STORED)
         base = encode_signals(tl.scenario, tl.signals, catalog)
         settings = SamplerSettings(**ctx["settings"])
         _EVALUATORS[key] = Evaluator(
@@ -130,25 +139,37 @@ class InProcess:
         pass
 
 
+def max_workers() -> int:
+    """The most local Dask worker processes a sweep may start: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 class DaskExecutor:
     """Run tasks on a Dask cluster: a new local one (``workers``) or an existing one (``scheduler``)."""
 
-    def __init__(self, workers: int | None = None, scheduler: str | None = None):
+    def __init__(self, workers: int | None = None, scheduler: str | None = None, tls: TlsFiles | None = None):
         from dask.distributed import Client, LocalCluster
 
         self._cluster = None
         if scheduler is not None:
-            from beliefs.errors import BeliefsError
-
+            security, warning = scheduler_security(scheduler, tls)  # exit 2 before connecting
+            if warning is not None:
+                sys.stderr.write(printable(warning) + "\n")
             try:
-                self.client = Client(scheduler, timeout="15s")
-            except (OSError, TimeoutError, ValueError) as exc:
+                self.client = Client(scheduler.strip(), timeout=CONNECT_TIMEOUT, security=security)
+            except (OSError, TimeoutError, ValueError, TypeError) as exc:
                 raise BeliefsError(
                     f"--scheduler {scheduler}: cannot connect to a Dask scheduler ({exc})"
+                    + ("; check the TLS certificates and the CA" if security is not None else "")
                 ) from None
             self.name = f"dask scheduler {scheduler}"
         else:
-            n = int(workers or 2)
+            n = int(workers or min(2, max_workers()))
+            if not 1 <= n <= max_workers():
+                raise BeliefsError(f"workers={n}: give 1 to {max_workers()}, the number of cores available")
             self._cluster = LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
             )
@@ -177,10 +198,10 @@ class DaskExecutor:
 
 @contextmanager
 def executor_for(
-    workers: int | None = None, scheduler: str | None = None
+    workers: int | None = None, scheduler: str | None = None, tls: TlsFiles | None = None
 ) -> Iterator[InProcess | DaskExecutor]:
     ex: InProcess | DaskExecutor = (
-        InProcess() if workers is None and scheduler is None else DaskExecutor(workers, scheduler)
+        InProcess() if workers is None and scheduler is None else DaskExecutor(workers, scheduler, tls)
     )
     try:
         yield ex
@@ -248,14 +269,15 @@ def run_sensitivity(
     sobol_n: int = BASE_N,
     progress: bool = False,
     settings: SamplerSettings | None = None,
+    tls: TlsFiles | None = None,
 ) -> dict[str, Any]:
-    """The full analysis (see the module docstring); JSON-ready."""
+    """The full analysis (see the module docstring); JSON-ready. ``tls``: for a ``tls://`` scheduler."""
     from beliefs.sensitivity.psens import prior_sensitivity
 
     start = time.perf_counter()
     settings = settings or SamplerSettings()
     # The executor first: a scheduler that cannot be reached fails before any work.
-    with executor_for(workers, scheduler) as ex:
+    with executor_for(workers, scheduler, tls) as ex:
         assessment = assess(timeline, catalog, seed=seed, engine=shared_engine(settings))
         ctx = make_context(timeline, catalog, assessment, seed, settings)
         baseline = evaluator_for(ctx).evaluate({})

@@ -23,6 +23,7 @@ distinguishability        ``gamma``                            0 .. 1
 likelihood_strength       tempering power ``tau`` of every     0.5 .. 2
                           signal log-likelihood
 grading_exponent          every grade weight ``q -> q**k``     0.5 (trust sources more) .. 2 (less)
+                          (and channel weights ``rho``)
 ========================  ===================================  ====================================
 
 Two more names are accepted in points but are not tornado entries:
@@ -252,6 +253,7 @@ def apply_point(
         recklessness_prior=(rec.alpha, rec.beta),
         likelihood_power=float(point.get("likelihood_strength", base.likelihood_power)),
         adversary_q=np.asarray(base.adversary_q, dtype=float) ** k,
+        channel_rho=np.asarray(base.channel_rho, dtype=float) ** k,
         ally_q=np.asarray(base.ally_q, dtype=float) ** k,
     )
     return scenario, pay, inputs

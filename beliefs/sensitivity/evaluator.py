@@ -17,7 +17,7 @@ with one importance weight per block. Three paths, in order of cost:
     priors, ``p0``, ``gamma``, grading weights or the likelihood power change:
     each changed block is reweighted by the ratio of new to old
     (log prior + log likelihood), Pareto-smoothed with ArviZ's
-    :func:`arviz.psislw`, and each draw's :math:`P(exp \mid \theta)` is
+    :func:`models.psis.psis` (ArviZ's ``psislw`` algorithm), and each draw's :math:`P(exp \mid \theta)` is
     recomputed under the new data. Used when every block's weights are
     trusted: k-hat < 0.7, or the raw ratio is bounded, max/min <= 2
     (:data:`RATIO_BOUND`). The second case matters: when almost every draw
@@ -55,6 +55,7 @@ from beliefs.sensitivity.assumptions import Point, apply_point
 from beliefs.timeline import Timeline
 from models.engine import Engine
 from models.posterior import Posterior
+from models.psis import psis as pareto_smooth
 from models.spec import ModelInputs
 
 #: Pareto k-hat at or above which importance reweighting is not trusted...
@@ -71,11 +72,18 @@ class Draws:
     s: Array
     r: Array  # (n,)
     c: Array
-    p: Array  # P(expansionist | theta, data) per draw
+    p: Array  # P(expansionist | theta, data) per draw (unused for prior draws)
     chains: int = 1
+    #: True for the importance sampler's prior draws: every point, the baseline
+    #: included, weighs each block by its likelihood against the prior.
+    prior: bool = False
 
     @classmethod
     def of(cls, posterior: Posterior) -> Draws:
+        """Equal-weight posterior draws (NUTS), or the whole prior sample of an importance fit."""
+        th = posterior.theta
+        if th is not None:
+            return cls(e=th.e, s=th.s, r=th.r, c=th.c, p=np.full(th.n, np.nan), chains=1, prior=True)
         return cls(
             e=posterior.flat("e"),
             s=posterior.flat("s"),
@@ -86,28 +94,23 @@ class Draws:
         )
 
     def to_plain(self) -> dict[str, Any]:
-        return {"e": self.e, "s": self.s, "r": self.r, "c": self.c, "p": self.p, "chains": self.chains}
+        return {
+            "e": self.e, "s": self.s, "r": self.r, "c": self.c, "p": self.p,
+            "chains": self.chains, "prior": self.prior,
+        }  # fmt: skip
 
     @classmethod
     def from_plain(cls, d: dict[str, Any]) -> Draws:
         arrays = {k: np.asarray(d[k], dtype=float) for k in ("e", "s", "r", "c", "p")}
-        return cls(**arrays, chains=int(d["chains"]))
+        return cls(**arrays, chains=int(d["chains"]), prior=bool(d.get("prior", False)))
 
 
 def adversary_loglik(e: Array, s: Array, inputs: ModelInputs) -> tuple[Array, Array]:
-    """Untempered per-draw sums of log L_exp and log L_sq over the adversary reports (DESIGN.md)."""
-    k = np.asarray(inputs.adversary_kind, dtype=np.int64)
+    """Untempered per-draw log-likelihoods of the adversary reports under each type (channels included)."""
+    from models.likelihood import Theta, adversary_type_logliks
+
     n = e.shape[0]
-    if k.size == 0:
-        return np.zeros(n), np.zeros(n)
-    q = np.asarray(inputs.adversary_q, dtype=float)
-    mil = inputs.catalog.military[k]
-    ek, sk = e[:, k], s[:, k]
-    s_eff = sk + inputs.gamma * mil * (ek - sk)
-    mid = 0.5 * (ek + s_eff)
-    l_exp = np.log(q * ek + (1.0 - q) * mid).sum(axis=1)
-    l_sq = np.log(q * s_eff + (1.0 - q) * mid).sum(axis=1)
-    return l_exp, l_sq
+    return adversary_type_logliks(Theta(e, s, np.zeros(n), np.zeros(n)), inputs)
 
 
 def adversary_term(l_exp: Array, l_sq: Array, inputs: ModelInputs) -> Array:
@@ -153,10 +156,8 @@ def psis(log_ratio: Array) -> tuple[Array, float, bool]:
     Bounded ratios (max/min <= :data:`RATIO_BOUND`) use the raw weights;
     otherwise the Pareto-smoothed ones, trusted when k-hat < :data:`KHAT_MAX`.
     """
-    import arviz as az
-
     lr = np.asarray(log_ratio, dtype=float)
-    lw, k = az.psislw(lr)
+    lw, k = pareto_smooth(lr)
     if np.ptp(lr) <= np.log(RATIO_BOUND):
         w = np.exp(lr - lr.max())
         return w / w.sum(), float(k), True
@@ -227,8 +228,16 @@ class Evaluator:
         self.timeline, self.base, self.draws, self.seed = timeline, base, draws, seed
         self._engine, self.resample, self.baseline_reliable = engine, resample, baseline_reliable
         self.l_exp, self.l_sq = adversary_loglik(draws.e, draws.s, base)
-        self.adv_target = adversary_term(self.l_exp, self.l_sq, base)
-        self.ally_target = ally_log_target(draws.r, draws.c, base)
+        if draws.prior:
+            # Draws from the prior: the proposal of every reweighting is the prior itself.
+            self.adv_target_base = adversary_term(self.l_exp, self.l_sq, base)
+            self.adv_target = np.zeros(len(draws.r))
+            self.ally_target = log_beta_pdf(draws.r, base.reliability_prior) + log_beta_pdf(
+                draws.c, base.recklessness_prior
+            )
+        else:
+            self.adv_target = adversary_term(self.l_exp, self.l_sq, base)
+            self.ally_target = ally_log_target(draws.r, draws.c, base)
         self.best_index = -1
         self.best_index = OPTION_NAMES.index(self.evaluate({}).best)
 
@@ -245,6 +254,7 @@ class Evaluator:
         path: str,
         khat: float | None,
         reliable: bool,
+        joint: Array | None = None,
     ) -> EvalResult:
         n = f.shape[0]
         wa = np.full(n, 1.0 / n) if w_adv is None else w_adv
@@ -254,8 +264,9 @@ class Evaluator:
         best = int(order[0])
         ref = self.best_index if self.best_index >= 0 else best
         margin = float(eu[ref] - np.max(np.delete(eu, ref)))
-        joint = wa * wl
-        joint = joint / joint.sum()
+        if joint is None:
+            joint = wa * wl
+            joint = joint / joint.sum()
         winners = np.argmax(f + g, axis=1)
         return EvalResult(
             point=dict(point),
@@ -284,6 +295,7 @@ class Evaluator:
             _same(inputs.p0, b.p0)
             and _same(inputs.gamma, b.gamma)
             and _same(inputs.adversary_q, b.adversary_q)
+            and _same(inputs.channel_rho, b.channel_rho)
             and _same(inputs.likelihood_power, b.likelihood_power)
         )
         ally_changed = not (
@@ -292,13 +304,15 @@ class Evaluator:
             and _same(inputs.ally_q, b.ally_q)
             and _same(inputs.likelihood_power, b.likelihood_power)
         )
-        if not adv_changed and not ally_changed:
+        if not adv_changed and not ally_changed and not d.prior:
             f, g = self._parts(d.p, d.r, d.c, pay)
             return self._result(point, f, g, None, None, d.p, "reuse", None, self.baseline_reliable)
         khats: list[float] = []
         trusted = True
         w_adv = w_ally = None
         p = d.p
+        if d.prior:
+            return self._evaluate_prior(point, inputs, pay, adv_changed, ally_changed)
         if adv_changed:
             l_exp, l_sq = adversary_loglik(d.e, d.s, inputs)
             w_adv, k, ok = psis(adversary_term(l_exp, l_sq, inputs) - self.adv_target)
@@ -316,6 +330,55 @@ class Evaluator:
             return self._result(point, f, g, w_adv, w_ally, p, "reweight", khat, reliable)
         return self._resampled(point, inputs, pay, khat)
 
+    def _evaluate_prior(
+        self, point: Point, inputs: ModelInputs, pay: PayoffTable, adv_changed: bool, ally_changed: bool
+    ) -> EvalResult:
+        """A point on the importance sampler's prior draws.
+
+        Each block's weights are its likelihood against the prior; an unchanged
+        block keeps the baseline's joint weights (the fit's own, so the baseline
+        reproduces the assessment and a change to one block leaves the other's
+        expected utilities exactly alone); P(best) uses the new joint weights.
+        """
+        d = self.draws
+        base_w, base_k = self._prior_baseline()
+        khats: list[float] = [] if (adv_changed or ally_changed) else [base_k]
+        trusted = bool(base_k < KHAT_MAX)
+        adv_lr, ally_lr = self.adv_base, self.ally_base
+        w_adv = w_ally = base_w
+        p = self.p_base
+        if adv_changed:
+            l_exp, l_sq = adversary_loglik(d.e, d.s, inputs)
+            adv_lr = adversary_term(l_exp, l_sq, inputs)
+            w_adv, k, ok = psis(adv_lr)
+            khats.append(k)
+            trusted = ok
+            p = p_expansionist(l_exp, l_sq, inputs)
+        if ally_changed:
+            ally_lr = ally_log_target(d.r, d.c, inputs) - self.ally_target
+            w_ally, k, ok = psis(ally_lr)
+            khats.append(k)
+            trusted = trusted and ok if adv_changed else ok
+        joint = base_w if not (adv_changed or ally_changed) else psis(adv_lr + ally_lr)[0]
+        khat = max(khats)
+        path = "reweight" if (adv_changed or ally_changed) else "reuse"
+        if trusted or not self.resample:
+            f, g = self._parts(p, d.r, d.c, pay)
+            reliable = self.baseline_reliable and trusted
+            return self._result(point, f, g, w_adv, w_ally, p, path, khat, reliable, joint=joint)
+        return self._resampled(point, inputs, pay, khat)
+
+    def _prior_baseline(self) -> tuple[Array, float]:
+        """The baseline fit's joint weights on the prior draws (as the engine computes them)."""
+        if not hasattr(self, "_base_w"):
+            d, b = self.draws, self.base
+            self.adv_base = self.adv_target_base
+            self.ally_base = ally_log_target(d.r, d.c, b) - self.ally_target
+            self.p_base = p_expansionist(self.l_exp, self.l_sq, b)
+            w, k, _ = psis(self.adv_base + self.ally_base)
+            self._base_w, self._base_k = w, k
+        return self._base_w, self._base_k
+
     def _resampled(self, point: Point, inputs: ModelInputs, pay: PayoffTable, khat: float) -> EvalResult:
         if self._engine is None:
             from beliefs.assess import shared_engine
@@ -326,5 +389,6 @@ class Evaluator:
         post = engine.sample(inputs, seed=point_seed(self.seed, point))
         p, r, c = post.flat("p_expansionist"), post.flat("r"), post.flat("c")
         f, g = self._parts(p, r, c, pay)
-        res = self._result(point, f, g, None, None, p, "resample", khat, post.diagnostics.reliable)
+        w = post.weights
+        res = self._result(point, f, g, w, w, p, "resample", khat, post.diagnostics.reliable, joint=w)
         return replace(res, problems=tuple(post.diagnostics.problems))

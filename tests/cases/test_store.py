@@ -203,7 +203,10 @@ def test_assessment_is_traceable(engine, short_july, db):
     assert latest["catalog_digest"] == catalog.digest
     assert latest["inputs_digest"] == result.inputs.digest()
     assert latest["signal_ids"] == [2]  # signal 1 is retracted
-    assert latest["seed"] == 5 and latest["settings"]["sampler"] == engine.settings.sampler
+    diag = result.posterior.diagnostics
+    assert latest["seed"] == 5 and latest["settings"]["sampler"] == diag.sampler
+    assert latest["settings"]["engine"] == diag.method  # which engine ran: importance or nuts
+    assert latest["diagnostics"]["method"] == diag.method
     assert latest["summary"] == json.loads(json.dumps(result.to_json()))
     assert latest["reliable"] == result.reliable
 

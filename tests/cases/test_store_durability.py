@@ -58,7 +58,7 @@ def sample(*args, **kwargs):  # report the first draw, so the parent kills us mi
 pm.sample = sample
 
 tl, cat, signals, record = case_for_assess("c", db)
-engine = shared_engine(SamplerSettings(sampler="pymc", chains=1, draws=200000))
+engine = shared_engine(SamplerSettings(sampler="pymc", chains=1, draws=200000, method="nuts"))
 result = assess_signals(tl, cat, signals, seed=1, engine=engine)
 record(result)
 print("finished", flush=True)

@@ -46,9 +46,14 @@ def compiled(catalog):
 
 
 def random_inputs(
-    catalog, rng: np.random.Generator, n_adv: int, n_ally: int, every_kind: bool = False
+    catalog, rng: np.random.Generator, n_adv: int, n_ally: int, every_kind: bool = False, channels: int = 0
 ) -> ModelInputs:
-    """A signal log with random kinds and grades (every kind at least once if asked)."""
+    """A signal log with random kinds and grades (every kind at least once if asked).
+
+    ``channels`` > 0: the adversary reports are spread over that many reporting
+    channels, each with a random letter (its weight rho), and carry their digit's
+    weight; 0: the default, every report its own channel with rho = 1 and q = letter x digit.
+    """
     arrays = catalog_arrays(catalog)
     n_k, n_a = arrays.n_adversary, arrays.n_ally
     adv_k = rng.integers(0, n_k, n_adv)
@@ -58,6 +63,16 @@ def random_inputs(
         ally_k = np.concatenate([np.arange(n_a), ally_k])
     grades = rng.choice(GRADES, size=len(adv_k) + len(ally_k))
     q = np.array([catalog.grading.weight(g) for g in grades])
+    extra = {}
+    if channels and len(adv_k):
+        n_ch = min(channels, len(adv_k))
+        ch = np.concatenate([np.arange(n_ch), rng.integers(0, n_ch, len(adv_k) - n_ch)])
+        letters = rng.choice(list("ABCDEF"), size=n_ch)
+        extra = {
+            "adversary_channel": rng.permutation(ch).astype(np.int64),
+            "channel_rho": np.array([catalog.grading.reliability[x] for x in letters]),
+        }
+        q[: len(adv_k)] = [catalog.grading.credibility[g[1]] for g in grades[: len(adv_k)]]
     return ModelInputs(
         catalog=arrays,
         adversary_kind=adv_k.astype(np.int64),
@@ -69,6 +84,7 @@ def random_inputs(
         reliability_prior=(float(rng.uniform(0.5, 6)), float(rng.uniform(0.5, 6))),
         recklessness_prior=(float(rng.uniform(0.5, 6)), float(rng.uniform(0.5, 6))),
         likelihood_power=float(rng.choice([1.0, rng.uniform(0.2, 2.0)])),
+        **extra,
     )
 
 
@@ -103,19 +119,26 @@ def numpy_values(inputs: ModelInputs, theta: lk.Theta) -> np.ndarray:
 
 
 @pytest.mark.parametrize(
-    ("n_adv", "n_ally", "every_kind", "seed"),
+    ("n_adv", "n_ally", "every_kind", "seed", "channels"),
     [
-        (0, 0, True, 1),
-        (6, 4, True, 2),
-        (40, 12, True, 3),
-        (150, 30, False, 4),
-        (0, 5, False, 5),
-        (9, 0, False, 6),
+        (0, 0, True, 1, 0),
+        (6, 4, True, 2, 0),
+        (40, 12, True, 3, 0),
+        (150, 30, False, 4, 0),
+        (0, 5, False, 5, 0),
+        (9, 0, False, 6, 0),
+        (6, 4, True, 7, 3),
+        (40, 12, True, 8, 7),
+        (150, 30, False, 9, 4),
+        (9, 0, False, 10, 1),
+        (0, 5, False, 11, 2),
     ],
 )
-def test_numpy_loglik_equals_pymc_potentials(compiled, catalog, n_adv, n_ally, every_kind, seed):
+def test_numpy_loglik_equals_pymc_potentials(compiled, catalog, n_adv, n_ally, every_kind, seed, channels):
+    """With and without channels: the compiled graph takes any number of channels as data."""
     rng = np.random.default_rng(seed)
-    inputs = random_inputs(catalog, rng, n_adv, n_ally, every_kind)
+    inputs = random_inputs(catalog, rng, n_adv, n_ally, every_kind, channels)
+    assert inputs.n_channels == (min(channels, inputs.adversary_kind.size) if channels else inputs.adversary_kind.size)
     theta = random_points(inputs, rng, 24)
     want = pymc_values(compiled, inputs, theta)
     got = numpy_values(inputs, theta)

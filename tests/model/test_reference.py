@@ -19,6 +19,7 @@ from reference import (
     load_reference_inputs,
     reference_from_toml,
 )
+from reference_channels import Report, exact_p_expansionist_channels
 from scipy.special import betaln
 
 KINDS = {
@@ -368,9 +369,10 @@ def test_toml_full_matches_direct_calls(files):
     over = {"B": 0.9}
     q_b2 = grade_weight("B2", reliability=over)
     assert q_b2 == pytest.approx(0.9 * 0.85)
-    adv = [("ultimatum", q_b2), ("arms_buildup", grade_weight("A2"))]  # C3 retracted
+    # C3 retracted; the B2 ultimatum is a channel of its own: soundness 0.9 (B), item weight 0.85 (2).
+    adv = [Report("ultimatum", 0.85, 0.9), Report("arms_buildup", 0.85, 1.0)]
     expected = {
-        "p_expansionist": exact_p_expansionist(kinds, adv, 0.4, g),
+        "p_expansionist": exact_p_expansionist_channels(kinds, adv, 0.4, g),
         "ally_reliability": exact_ally_mean(2.0, 3.0, [(0.6, 1, 1.0)]),
         "ally_recklessness": exact_ally_mean(3.0, 2.0, [(0.5, -1, grade_weight("B1", over))]),
     }

@@ -64,7 +64,7 @@ def short_july(engine, july):
 @pytest.mark.parametrize("name", ["abandonment_cost", "entrapment_cost"])
 def test_break_even_of_a_cost_is_the_closed_form(july_quick, july_assessment, july, name):
     post, pay = july_assessment.posterior, july_assessment.payoffs
-    p, r, c = (float(post.flat(v).mean()) for v in ("p_expansionist", "r", "c"))
+    p, r, c = (post.mean(v) for v in ("p_expansionist", "r", "c"))
     spec = next(a for a in assumptions(july[0], pay) if a.name == name)
 
     def eu(x: float) -> dict[str, float]:
@@ -98,7 +98,7 @@ def test_break_even_of_a_cost_is_the_closed_form(july_quick, july_assessment, ju
 def test_flipping_entry_is_reported_and_matches_the_closed_form(july_quick, july_assessment):
     entry = next(e for e in july_quick["tornado"] if e["assumption"] == "abandonment_cost")
     post, pay = july_assessment.posterior, july_assessment.payoffs
-    p, r, c = (float(post.flat(v).mean()) for v in ("p_expansionist", "r", "c"))
+    p, r, c = (post.mean(v) for v in ("p_expansionist", "r", "c"))
     for end in ("low", "high"):
         eu = closed_form_eu(p, r, c, entry[end], pay.entrapment_cost)
         assert entry[f"best_{end}"] == max(eu, key=eu.get)
@@ -142,12 +142,12 @@ def test_reweighting_agrees_with_resampling_where_khat_is_low(engine, short_july
     mcse_p = fresh.diagnostics.mcse["p_expansionist"]
     # Monte Carlo error of both estimates (the reweighted one has fewer effective draws).
     tol_p = 4 * np.hypot(mcse_p, 2 * a.posterior.diagnostics.mcse["p_expansionist"])
-    assert abs(rw.p_expansionist - p_new.mean()) < tol_p
+    assert abs(rw.p_expansionist - fresh.mean("p_expansionist")) < tol_p
     from beliefs.decision import utilities
 
     u = utilities(p_new, fresh.flat("r"), fresh.flat("c"), pay)
-    se = u.std(axis=0) / np.sqrt(1000.0)  # conservative: ESS >= 1000 of 4000 draws
-    np.testing.assert_array_less(np.abs(np.array(rw.eu) - u.mean(axis=0)), 4 * np.hypot(se, 2 * se))
+    se = np.array([fresh.mcse(u[:, i]) for i in range(u.shape[1])])
+    np.testing.assert_array_less(np.abs(np.array(rw.eu) - fresh.w @ u), 4 * np.hypot(se, 2 * se))
 
 
 def test_resample_path_when_khat_is_high(engine, short_july):

@@ -1,37 +1,45 @@
 """Snapshot tests (pytest-textual-snapshot) of the main screen and the add-signal form.
 
-Fixed size, seed 0, the session's engine, timings hidden and cursors not
-blinking, so the SVGs are stable. Update with ``--snapshot-update`` after a
-deliberate change, and look at the new SVGs before committing them.
+The main screen is pinned at 80×24 (the compact pages: an ssh session) and at
+120×40 (the whole dashboard), in the dark and the light theme. Seed 0, the
+session's engine, timings hidden and cursors not blinking, so the SVGs are
+stable. Update with ``--snapshot-update`` after a deliberate change, and look
+at the new SVGs before committing them.
 """
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 from tui_helpers import settle
 
 from tui.app import BeliefsApp
 from tui.cases import CaseLink
 from tui.session import Session
+from tui.theme import DARK, LIGHT
 
-SIZE = (120, 36)
 
-
-def make_app(july, engine, tmp_path, n: int = 6) -> BeliefsApp:
+def make_app(july, engine, tmp_path, n: int = 6, theme: str = DARK) -> BeliefsApp:
     tl, catalog = july
     session = Session.from_timeline(tl.with_signals(tl.signals[:n]), catalog, seed=0)
-    return BeliefsApp(session, cases=CaseLink(tmp_path / "cases.db"), engine=engine, show_seconds=False)
+    return BeliefsApp(
+        session, cases=CaseLink(tmp_path / "cases.db"), engine=engine, show_seconds=False, theme=theme
+    )
 
 
-def test_main_screen(snap_compare, july, engine, tmp_path):
-    app = make_app(july, engine, tmp_path)
+@pytest.mark.parametrize("theme", [DARK, LIGHT])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_main_screen(snap_compare, july, engine, tmp_path, size, theme):
+    app = make_app(july, engine, tmp_path, theme=theme)
 
     async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press("p")  # one step back: deltas, dimmed last row, step marker
         await settle(pilot)
+        if size[0] < 110:
+            await pilot.press("2")  # the compact layout's beliefs page (the signals page is the log)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_add_signal_form(snap_compare, july, engine, tmp_path):
@@ -48,4 +56,4 @@ def test_add_signal_form(snap_compare, july, engine, tmp_path):
         pilot.app.screen.query_one("#note", Input).value = "general mobilization"
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

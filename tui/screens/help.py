@@ -20,13 +20,14 @@ KEYS = (
     ("space", "replay: play / pause"),
     ("s", "sensitivity: break-even P(expansionist), what-if prior"),
     ("e", "export the case or timeline to a TOML file"),
+    ("l", "evidence ledger: what each report contributed to the log-odds, P(exp) without it"),
     ("ctrl+s", "save this timeline as a case in the database"),
     ("ctrl+p", "command palette: every action by name"),
     ("?", "this help"),
     ("q", "quit"),
 )
 
-KEYS_MARKUP = "[b]Keys[/]\n" + "\n".join(f"  [b $accent]{k:<8}[/] {v}" for k, v in KEYS)
+KEYS_MARKUP = "[b]Keys[/]\n" + "\n".join(f"  [b $text-primary]{k:<8}[/] {v}" for k, v in KEYS)
 
 HELP = """\
 ## What the panels show

@@ -8,12 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.cases import CaseLink
+from tui.safe import safe
 from tui.session import Session
 
 
@@ -34,7 +34,7 @@ class OpenScreen(Screen[Session | None]):
             options.border_title = "Open"
             yield options
             yield Static(
-                f"[$text-muted]cases are stored in {escape(str(self.cases.db))}; "
+                f"[$text-muted]cases are stored in {safe(str(self.cases.db))}; "
                 "a timeline can be saved as a case with ctrl+s[/]",
                 id="open-hint",
             )
@@ -54,7 +54,7 @@ class OpenScreen(Screen[Session | None]):
             for c in summaries:
                 options.add_option(
                     Option(
-                        f"  {escape(c.name):<20} {escape(c.title)}  [dim]{c.n_signals} signals[/]",
+                        f"  {safe(c.name):<20} {safe(c.title)}  [dim]{c.n_signals} signals[/]",
                         id=f"case:{c.name}",
                     )
                 )
@@ -63,7 +63,7 @@ class OpenScreen(Screen[Session | None]):
             tl, _ = load_timeline(name)
             options.add_option(
                 Option(
-                    f"  {name:<20} {escape(tl.scenario.title)}  [dim]{len(tl.signals)} signals[/]",
+                    f"  {name:<20} {safe(tl.scenario.title)}  [dim]{len(tl.signals)} signals[/]",
                     id=f"timeline:{name}",
                 )
             )

@@ -13,10 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.safe import safe
 from tui.session import Session, StepResult
 from tui.widgets.panels import SHORT, Panel
 
@@ -29,7 +29,7 @@ def break_even_markup(session: Session, now: StepResult | None) -> str:
     p = now.p_expansionist
     lines = [
         f"P(expansionist) now       [b]{p:.3f}[/]   (prior {session.prior:.3f})",
-        f"recommended               [b $success]{escape(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}",
+        f"recommended               [b $text-primary]{safe(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}",
     ]
     if be is None:
         lines.append(
@@ -51,17 +51,19 @@ def whatif_markup(prior: float, base: StepResult | None, alt: StepResult) -> str
     rec = alt.recommendation
     line = (
         f"with prior {prior:.3f}:  P(expansionist) [b]{alt.p_expansionist:.3f}[/]"
-        f"   recommended [b $success]{escape(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
+        f"   recommended [b $text-primary]{safe(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
     )
     if base is not None:
         same = base.best == alt.best
         line += "\n" + (
-            "[$success]same recommendation as the actual prior[/]"
+            "[$text-primary]same recommendation as the actual prior[/]"
             if same
-            else f"[b $warning]the recommendation changes[/] (actual prior: {escape(SHORT[base.best])})"
+            else f"[b $text-error]the recommendation changes[/] (actual prior: {safe(SHORT[base.best])})"
         )
     if not alt.reliable:
-        line += "\n[b $error]⚠ unreliable sample: " + escape("; ".join(alt.diagnostics["problems"])) + "[/]"
+        line += (
+            "\n[b $text-error]⚠ unreliable sample: " + safe("; ".join(alt.diagnostics["problems"])) + "[/]"
+        )
     return line
 
 
@@ -74,7 +76,9 @@ def tornado_markup(result: dict[str, Any], top: int = 8) -> str:
     """
     lines = ["[b]what would change the recommendation[/] [$text-muted](nearest first)[/]"]
     sentences = result.get("sentences") or []
-    lines += [f"  {escape(s)}" for s in sentences[:3]] or ["  [$success]nothing in the documented ranges[/]"]
+    lines += [f"  {safe(s)}" for s in sentences[:3]] or [
+        "  [$text-primary]nothing in the documented ranges[/]"
+    ]
     entries = result["tornado"][:top]
     base = float(result["baseline"]["margin"])
     span = max((max(abs(e["margin_low"] - base), abs(e["margin_high"] - base)) for e in entries), default=0.0)
@@ -84,18 +88,24 @@ def tornado_markup(result: dict[str, Any], top: int = 8) -> str:
         left, right = min(d_low, d_high, 0.0), max(d_low, d_high, 0.0)
         nl = 0 if span == 0 else round(12 * abs(left) / span)
         nr = 0 if span == 0 else round(12 * right / span)
-        bar = " " * (12 - nl) + "[$error]" + "█" * nl + "[/]│[$success]" + "█" * nr + "[/]" + " " * (12 - nr)
-        flag = " [b $warning]⇄[/]" if e["flips"] else ""
-        warn = "" if e["reliable"] else " [$warning]k̂[/]"
-        lines.append(
-            f"{escape(str(e['label']))[:31]:<32}{e['low']:>7.3g} {bar} {e['high']:<7.3g}{flag}{warn}"
+        bar = (
+            " " * (12 - nl)
+            + "[$text-error]"
+            + "█" * nl
+            + "[/]│[$text-primary]"
+            + "█" * nr
+            + "[/]"
+            + " " * (12 - nr)
         )
+        flag = " [b $text-error]⇄[/]" if e["flips"] else ""
+        warn = "" if e["reliable"] else " [$text-error]k̂[/]"
+        lines.append(f"{safe(str(e['label']))[:31]:<32}{e['low']:>7.3g} {bar} {e['high']:<7.3g}{flag}{warn}")
     if not result.get("reliable", True):
         lines.append(
-            "[b $warning]⚠ some points rest on poor reweighting (k̂ ≥ 0.7): run `beliefs sensitivity`[/]"
+            "[b $text-error]⚠ some points rest on poor reweighting (k̂ ≥ 0.7): run `beliefs sensitivity`[/]"
         )
     lines.append(
-        "[$text-muted]red: margin shrinks (toward a flip) · green: grows · ⇄ a break-even lies in the range[/]"
+        "[$text-muted]left: margin shrinks (toward a flip) · right: grows · ⇄ a break-even lies in the range[/]"
     )
     return "\n".join(lines)
 
@@ -135,12 +145,12 @@ class SensitivityScreen(ModalScreen[None]):
         try:
             prior = float(text)
         except ValueError:
-            out.set_markup(f"[b $error]⚠ prior: {escape(text)!s} is not a number[/]")
+            out.set_markup(f"[b $text-error]⚠ prior: {safe(text)!s} is not a number[/]")
             return
         if not 0.0 < prior < 1.0:
-            out.set_markup("[b $error]⚠ prior: must be strictly between 0 and 1[/]")
+            out.set_markup("[b $text-error]⚠ prior: must be strictly between 0 and 1[/]")
             return
-        out.set_markup(f"[b reverse $warning] ⟳ updating… [/] prior {prior:.3f}")
+        out.set_markup(f"[b $text-primary]⟳ updating…[/] prior {prior:.3f}")
         self.app.whatif(prior)  # type: ignore[attr-defined]
 
     def refresh_base(self) -> None:

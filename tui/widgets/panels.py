@@ -2,8 +2,9 @@
 
 Each panel is a :class:`Static` with a ``show(...)`` method that turns plain
 results (:class:`tui.session.StepResult`) into Textual markup. Colours are
-theme variables (``$success``, ``$warning``...), so dark and light themes both
-read well. ``plain`` keeps the last text without markup (tests read it).
+design tokens from :data:`tui.theme.TEXT_TOKENS` only (``$text-primary``,
+``$text-muted``...), which keep 4.5:1 contrast in the dark and the light theme.
+``plain`` keeps the last text without markup (tests read it).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Static
 
+from tui.safe import safe
 from tui.session import StepResult
 
 SHORT = {
@@ -36,9 +37,9 @@ def interval_bar(mean: float, lo: float, hi: float, width: int = 30) -> str:
     for i in range(width):
         x = (i + 0.5) / width
         if i == mean_cell:
-            cells.append("[b $accent]●[/]")
+            cells.append("[b $text-primary]●[/]")
         elif lo - 0.5 / width <= x <= hi + 0.5 / width:
-            cells.append("[$accent]━[/]")
+            cells.append("[$text-primary]━[/]")
         else:
             cells.append("[$text-muted]─[/]")
     return "".join(cells)
@@ -74,10 +75,17 @@ class Panel(Static):
 class BeliefsPanel(Panel):
     """P(expansionist), ally reliability and recklessness: mean, 90% interval bar, change."""
 
-    def show(self, now: StepResult | None, before: StepResult | None, error: str | None = None) -> None:
+    def show(
+        self,
+        now: StepResult | None,
+        before: StepResult | None,
+        error: str | None = None,
+        selected: tuple[int, int] | None = None,
+    ) -> None:
+        """``selected``: (signal index, replay step): that signal's line of the evidence ledger."""
         if now is None:
             self.set_markup(
-                "[b $error]no posterior: sampling failed (see the status line)[/]"
+                "[b $text-error]no posterior: sampling failed (see the status line)[/]"
                 if error
                 else "[$text-muted]waiting for the posterior…[/]"
             )
@@ -87,40 +95,61 @@ class BeliefsPanel(Panel):
             s = now.posterior[key]
             lo, hi = s["hdi_90"]
             prev = None if before is None else float(before.posterior[key]["mean"])
-            lines.append(f"[b]{label:<18}[/] [b $accent]{s['mean']:.3f}[/]  {delta_markup(s['mean'], prev)}")
+            lines.append(
+                f"[b]{label:<18}[/] [b $text-primary]{s['mean']:.3f}[/]  {delta_markup(s['mean'], prev)}"
+            )
             lines.append(f"  90% {lo:.2f} {interval_bar(s['mean'], lo, hi)} {hi:.2f}")
+        if selected is not None:
+            from tui.screens.ledger import entry_lines
+
+            lines += entry_lines(now.ledger, *selected)
         self.set_markup("\n".join(lines))
 
 
 class RecommendationPanel(Panel):
-    """The four options: EU, P(best), risks; the recommendation; break-even, EVPI, outcome."""
+    """The four options: EU with its 90% interval, P(best); the recommendation (or a tie); risks, break-even, EVPI."""
 
     def show(self, now: StepResult | None, outcome: str | None = None) -> None:
         if now is None:
             self.set_markup("[$text-muted]waiting for the posterior…[/]")
             return
         rec = now.recommendation
-        lines = ["[$text-muted]  option            EU   P(best) spiral explt aband entrp[/]"]
+        lines = ["[$text-muted]  option              EU  90% interval    P(best)[/]"]
+        tie = rec.get("determinate") is False
         for o in sorted(rec["options"], key=lambda o: -o["expected_utility"]["mean"]):
-            r = o["risks"]
+            eu = o["expected_utility"]
+            lo, hi = eu["hdi_90"]
             best = o["option"] == rec["best"]
-            row = (
-                f"{'★' if best else ' '} {SHORT[o['option']]:<15} {o['expected_utility']['mean']:>6.2f}"
-                f"   {o['p_best']:.2f}   {r['spiral']:.2f}  {r['exploitation']:.2f}"
-                f"  {r['abandonment']:.2f}  {r['entrapment']:.2f}"
-            )
-            lines.append(f"[b $success]{row}[/]" if best else row)
+            mark = ("≈" if tie else "★") if best else " "
+            interval = f"[{lo:.2f}, {hi:.2f}]"
+            row = f"{mark} {SHORT[o['option']]:<15} {eu['mean']:>6.2f}  {interval:<16}  {o['p_best']:.2f}"
+            lines.append(f"[b $text-primary]{safe(row)}[/]" if best else safe(row))
+        lines.append(_verdict(rec))
+        best = next(o for o in rec["options"] if o["option"] == rec["best"])
+        r = best["risks"]
+        lines.append(
+            f"[$text-muted]risks of the best:[/] spiral {r['spiral']:.2f} · exploitation {r['exploitation']:.2f}"
+            f"\n  abandonment {r['abandonment']:.2f} · entrapment {r['entrapment']:.2f}"
+        )
         be = rec["break_even_p_expansionist"]
         be_text = "none in [0, 1]" if be is None else f"{be:.3f}"
-        lines.append("")
-        lines.append(
-            f"recommended [b $success]{escape(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
-            f"  margin {rec['margin']:.2f}"
-        )
-        lines.append(f"break-even P(exp) {escape(be_text)}   EVPI {rec['evpi']:.3f}")
+        lines.append(f"break-even P(exp) {safe(be_text)}   EVPI {rec['evpi']:.3f}")
         if outcome:
-            lines.append(f"[b $warning]history:[/] {escape(outcome)}")
+            lines.append(f"[b]history:[/] {safe(outcome)}")
         self.set_markup("\n".join(lines))
+
+
+def _verdict(rec: dict[str, Any]) -> str:
+    """The recommendation, or, when the decision is not determinate, its own words for the tie."""
+    mcse = rec.get("margin_mcse")
+    pm = f" ± {2 * mcse:.2f}" if isinstance(mcse, int | float) else ""  # twice the MCSE: the rule's bar
+    if rec.get("determinate", True):
+        return (
+            f"recommended [b $text-primary]{safe(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
+            f"  margin {rec['margin']:.2f}{pm} EU"
+        )
+    verdict = rec.get("verdict") or f"too close to call ({rec['best']} by {rec['margin']:.2f}{pm} EU)"
+    return f"[b]not determinate:[/] {safe(verdict)}"
 
 
 class WatchList(Panel):
@@ -131,58 +160,86 @@ class WatchList(Panel):
             self.set_markup("[$text-muted]…[/]")
             return
         watch: list[dict[str, Any]] = now.recommendation["watch"]
+        if now.recommendation.get("watch_could_change") is False:
+            self.set_markup("[$text-muted]no single report could change the recommendation[/]")
+            return
         if not watch:
             self.set_markup("[$text-muted]no signal would change the decision[/]")
             return
         lines = [
-            f"{escape(short_label(w['label'])):<38}[$text-muted]{w['about']:<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
+            f"{safe(short_label(w['label'])):<38}[$text-muted]{safe(w['about']):<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
             for w in watch
         ]
         self.set_markup("\n".join(lines))
 
 
 class StatusLine(Panel):
-    """The sampler's diagnostics; a warning when the result is unreliable; the busy state."""
+    """The sampler's diagnostics; a warning when the result is unreliable; the busy state with a spinner."""
 
     def show(
-        self, now: StepResult | None, busy: str | None, *, seconds: bool = True, error: str | None = None
+        self,
+        now: StepResult | None,
+        busy: str | None,
+        *,
+        seconds: bool = True,
+        error: str | None = None,
+        spinner: str = "⟳",
     ) -> None:
+        self._last = (now, busy, seconds, error)
         parts = []
         if error:
-            parts.append(f"[b reverse $error] ⚠ sampling failed: {escape(error)} [/] ")
+            parts.append(f"[b $text-error]⚠ sampling failed: {safe(error)}[/]  ")
         if busy:
-            parts.append(f"[b reverse $warning] ⟳ {escape(busy)} [/] ")
+            parts.append(f"[b $text-primary]{spinner} {safe(busy)}[/]  ")
         self.set_class(bool(error) or (now is not None and not now.reliable), "-unreliable")
         if now is not None:
             d = now.diagnostics
-            text = (
+            if now.reliable:
+                parts.append("[b]✓ reliable[/]  ")
+            else:
+                parts.append("[b]⚠ UNRELIABLE: " + safe("; ".join(d["problems"])) + "[/]  ")
+            text = d.get("line") or (
                 f"{d['sampler']} {d['chains']}×{d['draws']}  R-hat {d['r_hat_max']:.3f}"
                 f"  ESS {d['ess_bulk_min']:.0f}  {d['divergences']} divergences"
             )
             if seconds:
                 text += f"  {d['seconds']:.2f} s"
-            text += f"  seed {now.assessment.posterior.diagnostics.seed}  "
-            parts.append(escape(text))
-            if now.reliable:
-                parts.append("[$success]✓ reliable[/]")
-            else:
-                parts.append("[b]⚠ UNRELIABLE: " + escape("; ".join(d["problems"])) + "[/]")
+            text += f"  seed {now.assessment.posterior.diagnostics.seed}"
+            parts.append(safe(text))
         elif not busy and not error:
             parts.append("[$text-muted]no posterior yet[/]")
         self.set_markup("".join(parts))
+
+    def spin(self, spinner: str) -> None:
+        """The next frame of the busy spinner (nothing else redrawn)."""
+        now, busy, seconds, error = getattr(self, "_last", (None, None, True, None))
+        if busy:
+            self.show(now, busy, seconds=seconds, error=error, spinner=spinner)
 
 
 class TitleBar(Panel):
     """Title and case (left of the top bar)."""
 
     def show(self, title: str, case: str | None, playing: bool) -> None:
-        extra = f"  [$text-muted]case[/] [b]{escape(case)}[/]" if case else ""
-        play = "  [b $warning]▶ playing[/]" if playing else ""
-        self.set_markup(f"[b]beliefs[/] — {escape(title)}{extra}{play}")
+        extra = f"  [$text-muted]case[/] [b]{safe(case)}[/]" if case else ""
+        play = "  [b $text-primary]▶ playing[/]" if playing else ""
+        self.set_markup(f"[b]beliefs[/] — {safe(title)}{extra}{play}")
 
 
 class StepBar(Panel):
     """Replay step and date (right of the top bar)."""
 
     def show(self, step: int, n: int, date: str) -> None:
-        self.set_markup(f"step [b]{step}/{n}[/]  " + (escape(date) if date else "[$text-muted]prior[/]"))
+        self.set_markup(f"step [b]{step}/{n}[/]  " + (safe(date) if date else "[$text-muted]prior[/]"))
+
+
+class PageBar(Panel):
+    """The compact layout's pages, the current one highlighted; a click switches."""
+
+    def show(self, pages: list[tuple[str, str, bool]]) -> None:
+        cells = []
+        for i, (pid, name, current) in enumerate(pages):
+            label = f" {i + 1} {name} "
+            style = "b reverse" if current else "$text-muted"
+            cells.append(f"[@click=screen.show_page('{pid}')][{style}]{label}[/][/]")
+        self.set_markup(" ".join(cells) + "  [$text-muted]tab: next page[/]")

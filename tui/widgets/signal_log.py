@@ -1,15 +1,19 @@
 """The signal log: a DataTable of every signal, retracted ones struck through.
 
 Rows after the replay step are dimmed (not yet "seen"); the row of the
-current step carries a ▸ marker. The table cursor selects a signal for
-retraction and is independent of the replay step.
+current step carries a ▸ marker. The table cursor selects a signal (for
+retraction or its detail screen) and is independent of the replay step.
+The number shown is the signal's database id in a stored case (what
+``beliefs signal retract CASE ID`` takes), its position in a file session.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
+from beliefs.text import printable
 from beliefs.timeline import Signal
 
 #: (label, width) of each column; the note takes what is left and scrolls.
@@ -25,8 +29,19 @@ class SignalLog(DataTable[Text]):
         for label, width in COLUMNS:
             self.add_column(label, width=width, key=label or "marker")
 
-    def show(self, signals: list[Signal], step: int, flips: frozenset[int] = frozenset()) -> None:
+    def show(
+        self,
+        signals: list[Signal],
+        step: int,
+        flips: frozenset[int] = frozenset(),
+        numbers: list[int] | None = None,
+    ) -> None:
         """Redraw all rows, keeping the cursor where it was; ⇄ marks signals that flipped the recommendation."""
+        numbers = numbers or list(range(1, len(signals) + 1))
+        width = max(2, len(str(max(numbers, default=1))))
+        column = self.columns[ColumnKey("#")]
+        if column.width != width:
+            column.width = width
         row = self.cursor_row
         self.clear()
         for i, sig in enumerate(signals):
@@ -36,10 +51,10 @@ class SignalLog(DataTable[Text]):
             elif i >= step:
                 style = "dim"
             marker = "▸" if i == step - 1 else "✗" if sig.retracted else "⇄" if i + 1 in flips else ""
-            cells = (str(i + 1), str(sig.date), sig.kind, sig.grade, sig.actor, sig.note)
+            cells = (str(numbers[i]), str(sig.date), sig.kind, sig.grade, sig.actor, sig.note)
             self.add_row(
                 Text(marker, style="bold"),
-                *(Text(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells),
+                *(Text(printable(c), style=style, no_wrap=True, overflow="ellipsis") for c in cells),
                 key=str(i),
             )
         if signals:

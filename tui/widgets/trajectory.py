@@ -1,8 +1,14 @@
-"""The trajectory of P(expansionist) and ally reliability over the replay steps (plotext)."""
+"""The trajectory of P(expansionist) and ally reliability over the replay steps (plotext).
+
+Line colours are the theme's tokens ($text-error, $text-primary, $text-muted for
+the replay's future), resolved to RGB for plotext and redrawn when the theme changes.
+"""
 
 from __future__ import annotations
 
 from textual_plotext import PlotextPlot
+
+from tui.theme import rgb
 
 
 class TrajectoryPlot(PlotextPlot):
@@ -12,10 +18,15 @@ class TrajectoryPlot(PlotextPlot):
 
     def on_mount(self) -> None:
         self.points = []
+        self._last: tuple[int, int] = (0, 0)
         self.show([], 0, 0)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show(self.points, *self._last))
 
     def show(self, points: list[tuple[int, float, float]], step: int, n: int) -> None:
         self.points = list(points)
+        self._last = (step, n)
+        tokens = self.app.theme_variables
+        red, blue, grey = (rgb(tokens, t) for t in ("text-error", "text-primary", "text-muted"))
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -27,12 +38,12 @@ class TrajectoryPlot(PlotextPlot):
         seen = [p for p in points if p[0] <= step]
         if len(seen) < len(points):  # the replay's future, in grey
             xs = [p[0] for p in points]
-            plt.plot(xs, [p[1] for p in points], marker="braille", color="gray")
-            plt.plot(xs, [p[2] for p in points], marker="braille", color="gray")
+            plt.plot(xs, [p[1] for p in points], marker="braille", color=grey)
+            plt.plot(xs, [p[2] for p in points], marker="braille", color=grey)
         if seen:
             xs = [p[0] for p in seen]
-            plt.plot(xs, [p[1] for p in seen], marker="braille", color="red")
-            plt.plot(xs, [p[2] for p in seen], marker="braille", color="cyan")
-        plt.vline(step, color="gray")
+            plt.plot(xs, [p[1] for p in seen], marker="braille", color=red)
+            plt.plot(xs, [p[2] for p in seen], marker="braille", color=blue)
+        plt.vline(step, color=grey)
         plt.xlabel("step")
         self.refresh()

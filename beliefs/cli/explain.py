@@ -1,0 +1,46 @@
+"""``beliefs explain TIMELINE|--case NAME``: the evidence ledger of an assessment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from beliefs.cli.app import app, console, engine_status, guarded, print_json
+from beliefs.cli.main import EngineOpt, JsonOpt, SamplerOpt, SeedOpt, settings_for
+
+
+@app.command()
+@guarded
+def explain(
+    timeline: Annotated[str | None, typer.Argument(help="Timeline file or bundled name (july-1914).")] = None,
+    case: Annotated[str | None, typer.Option("--case", help="Explain a stored case instead.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Case database.")] = None,
+    json_out: JsonOpt = False,
+    seed: SeedOpt = 0,
+    sampler: SamplerOpt = "pymc",
+    engine: EngineOpt = "auto",
+) -> None:
+    """Why the posterior is where it is: each report's contribution to the log-odds."""
+    from beliefs.api import inputs, run
+    from beliefs.errors import ArgumentError
+
+    if (timeline is None) == (case is None):
+        raise ArgumentError("TIMELINE / --case", "give a TIMELINE or --case NAME (one of them)")
+    crisis = inputs.open_case(case, db) if case is not None else timeline
+    assert crisis is not None
+    from beliefs.assess import shared_engine
+
+    with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
+        result = run.explain(crisis, seed=seed, sampler=sampler, engine=engine)
+    if json_out:
+        print_json(result.to_dict())
+        return
+    from beliefs.render.ledger_table import ledger_view
+
+    console.print(ledger_view(result.ledger, result.title))
+    if not result.assessment.reliable:
+        from beliefs.cli.app import safe_markup
+
+        problems = "; ".join(result.assessment.problems)
+        console.print(f"[bold red]UNRELIABLE sampler run:[/] {safe_markup(problems)}")

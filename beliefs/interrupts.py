@@ -1,0 +1,111 @@
+"""Interrupts: Ctrl-C or SIGTERM stops the work, and nothing half-done is kept.
+
+Samplers are allowed to swallow :class:`KeyboardInterrupt` (``pm.sample``
+returns the draws it has so far, as if the run had finished). So the signal
+handler installed by :func:`interruptible` also *remembers* that an interrupt
+came, and :func:`check` raises :class:`Interrupted` afterwards: a truncated run
+is never mistaken for a finished one. :func:`assess_signals` calls
+:func:`check` right after sampling, and the case store's recorder calls it
+again before writing, inside :func:`storing`, which defers an interrupt that
+arrives while the (millisecond) write transaction runs until it has committed.
+
+Handlers can only be installed from the main thread; elsewhere (the TUI's
+workers) :func:`interruptible` does nothing and :func:`check` only sees
+interrupts delivered to the main thread's handler.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
+
+from beliefs.errors import EXIT_INTERRUPTED
+
+#: The signals that stop a command: Ctrl-C from a terminal, and ``kill``.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+_received = threading.Event()
+_deferring = threading.Event()
+
+
+class Interrupted(KeyboardInterrupt):
+    """The user (or the system) asked the command to stop; nothing was stored."""
+
+    def __init__(self, message: str = "interrupted, nothing stored"):
+        super().__init__(message)
+        self.message = message
+
+
+def _handler(signum: int, frame: FrameType | None) -> None:
+    _received.set()
+    if not _deferring.is_set():
+        raise Interrupted()
+
+
+def interrupted() -> bool:
+    """Whether a stop signal has arrived since :func:`interruptible` started."""
+    return _received.is_set()
+
+
+def check() -> None:
+    """Raise :class:`Interrupted` if a stop signal arrived (even if a sampler swallowed it)."""
+    if _received.is_set():
+        raise Interrupted()
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` and are remembered."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
+    _received.clear()
+    _deferring.clear()
+    for s in STOP_SIGNALS:
+        signal.signal(s, _handler)
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+@contextlib.contextmanager
+def storing(what: str = "the assessment") -> Iterator[None]:
+    """A write that must not be cut in half: refuse to start it after an interrupt,
+    and hold an interrupt that arrives meanwhile until the write has committed.
+
+    An interrupt held this way is raised when the block ends, saying that the
+    write was completed, so the exit message never claims "nothing stored"
+    after something was.
+    """
+    check()
+    _deferring.set()
+    try:
+        yield
+    finally:
+        _deferring.clear()
+    if _received.is_set():
+        raise Interrupted(f"interrupted; {what} had already been stored")
+
+
+def _exit_now(signum: int, frame: FrameType | None) -> None:
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    with contextlib.suppress(Exception):
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def exit_on_stop_signal() -> None:
+    """Outside any command: a stop signal exits 130 at once (there is nothing to undo)."""
+    if threading.current_thread() is threading.main_thread():
+        for s in STOP_SIGNALS:
+            signal.signal(s, _exit_now)

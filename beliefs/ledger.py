@@ -1,0 +1,328 @@
+r"""The evidence ledger: which reports put the posterior where it is, and by how much.
+
+For each posterior draw :math:`\theta` the log-odds on an expansionist adversary is
+
+.. math::
+
+    \operatorname{logit} P(exp \mid \theta, \text{data}) = \operatorname{logit} p_0
+        + \tau \sum_c [\log p(R_c \mid exp, \theta) - \log p(R_c \mid sq, \theta)] .
+
+Within a channel the reports are taken in entry order, and report *i*'s
+contribution is the channel's log-likelihood ratio with the reports up to *i*
+minus that with the reports before *i*; these telescope, so per draw the
+contributions of all reports add up exactly to the log-odds minus the prior
+log-odds. A report's *contribution* is the posterior mean of its per-draw
+contribution (in log-odds; ``exp`` of it is the factor on the odds), so
+
+    prior log-odds + sum of contributions = posterior mean of the per-draw log-odds
+
+exactly. That total is **not** the logit of the reported P(expansionist), the
+posterior mean of the per-draw probability: the two differ by Jensen's gap,
+which is large near 0 and 1.
+
+*P(expansionist) without report i* is computed per draw from the likelihood
+without *i* (not by reweighting the stored per-draw probability) and averaged
+over the posterior without *i*, approximated by Pareto-smoothed leave-one-out
+importance weights (PSIS-LOO, Vehtari, Gelman & Gabry 2017). Where the Pareto
+shape :math:`\hat k \ge 0.7` the weights are not trusted and, if a ``refit``
+function is given, the posterior without *i* is sampled afresh; otherwise the
+entry is marked unreliable. Ally reports get the same for the ally axis they
+inform (posterior mean of reliability or recklessness with and without them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.timeline import Signal
+from models import likelihood as lk
+from models.posterior import Posterior
+from models.spec import FloatArray, ModelInputs
+
+#: Pareto k-hat at or above which leave-one-out weights are not trusted.
+KHAT_MAX = 0.7
+#: Said wherever the ledger's total is printed.
+JENSEN_NOTE = (
+    "prior log-odds + contributions = posterior mean of the per-draw log-odds; "
+    "this is not the logit of P(expansionist), the posterior mean of the per-draw probability "
+    "(they differ by Jensen's gap, large near 0 and 1)"
+)
+
+if TYPE_CHECKING:
+    from beliefs.assess import Assessment
+
+Refit = Callable[[ModelInputs], Posterior]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One report's line of the ledger."""
+
+    index: int  # position in the timeline's signal order
+    signal: Signal
+    about: str  # "adversary" | "ally"
+    khat: float
+    loo: str  # "psis" | "refit" | "none" (k-hat too high and no refit)
+    reliable: bool
+    contribution: float | None = None  # adversary: posterior mean, log-odds
+    running: float | None = None  # adversary: prior + contributions up to this report (entry order)
+    p_without: float | None = None  # adversary: P(expansionist) without this report
+    axis: str | None = None  # ally: "reliability" | "recklessness"
+    mean: float | None = None  # ally: posterior mean of the axis
+    mean_without: float | None = None  # ally: ... without this report
+
+    @property
+    def odds_factor(self) -> float | None:
+        return None if self.contribution is None else float(np.exp(self.contribution))
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Every active report's contribution, and the identity they add up to."""
+
+    prior_logodds: float
+    posterior_logodds_mean: float
+    p_expansionist: float  # posterior mean of the per-draw probability
+    entries: tuple[Entry, ...]
+
+    @property
+    def adversary(self) -> list[Entry]:
+        return [e for e in self.entries if e.about == "adversary"]
+
+    @property
+    def ally(self) -> list[Entry]:
+        return [e for e in self.entries if e.about == "ally"]
+
+    def by_size(self) -> list[Entry]:
+        """Adversary entries, largest absolute contribution first."""
+        return sorted(self.adversary, key=lambda e: -abs(e.contribution or 0.0))
+
+    def entry(self, index: int) -> Entry | None:
+        """The entry of the signal at ``index`` (None: retracted, or not in the ledger)."""
+        return next((e for e in self.entries if e.index == index), None)
+
+    @property
+    def total(self) -> float:
+        return self.prior_logodds + sum(e.contribution or 0.0 for e in self.adversary)
+
+    @property
+    def reliable(self) -> bool:
+        return all(e.reliable for e in self.entries)
+
+    def to_json(self, signal_ids: Sequence[int] | None = None) -> dict[str, Any]:
+        """The ``evidence`` block of ``assess --json`` (``signal_ids``: a stored case's ids)."""
+
+        def base(e: Entry) -> dict[str, Any]:
+            out: dict[str, Any] = {"index": e.index}
+            if signal_ids is not None:
+                out["signal_id"] = signal_ids[e.index]
+            s = e.signal
+            out.update(date=s.date.isoformat(), kind=s.kind, channel=s.channel, grade=s.grade)
+            return out
+
+        def loo(e: Entry) -> dict[str, Any]:
+            return {"khat": round(e.khat, 3), "loo": e.loo, "reliable": e.reliable}
+
+        p = min(max(self.p_expansionist, 1e-300), 1 - 1e-16)
+        return {
+            "prior_logodds": round(self.prior_logodds, 6),
+            "posterior_logodds_mean": round(self.posterior_logodds_mean, 6),
+            "logit_p_expansionist": round(float(np.log(p) - np.log1p(-p)), 6),
+            "note": JENSEN_NOTE,
+            "reliable": self.reliable,
+            "reports": [
+                {
+                    **base(e),
+                    "contribution_logodds": round(float(e.contribution or 0.0), 6),
+                    "p_expansionist_without": None if e.p_without is None else round(e.p_without, 4),
+                    "odds_factor": round(float(e.odds_factor or 1.0), 4),
+                    "running_logodds": round(float(e.running or 0.0), 6),
+                    **loo(e),
+                }
+                for e in self.adversary
+            ],
+            "ally_reports": [
+                {
+                    **base(e),
+                    "axis": e.axis,
+                    "mean": None if e.mean is None else round(e.mean, 4),
+                    "mean_without": None if e.mean_without is None else round(e.mean_without, 4),
+                    **loo(e),
+                }
+                for e in self.ally
+            ],
+        }
+
+
+# -- per-draw arithmetic -------------------------------------------------------------
+
+
+def theta_of(posterior: Posterior) -> tuple[lk.Theta, FloatArray]:
+    """The flat draws and their normalised weights (uniform for MCMC draws)."""
+    theta = lk.Theta(posterior.flat("e"), posterior.flat("s"), posterior.flat("r"), posterior.flat("c"))
+    weights = getattr(posterior, "weights", None)
+    w = np.full(theta.n, 1.0 / theta.n) if weights is None else np.asarray(weights, dtype=float)
+    return theta, w / w.sum()
+
+
+def _channels(inputs: ModelInputs) -> list[np.ndarray]:
+    """The report indices of each channel, in entry order."""
+    ch = np.asarray(inputs.adversary_channel, dtype=np.int64)
+    return [np.flatnonzero(ch == c) for c in range(inputs.n_channels)]
+
+
+def _columns(theta: lk.Theta, inputs: ModelInputs, idx: np.ndarray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    kind = np.asarray(inputs.adversary_kind, dtype=np.int64)[idx]
+    q = np.asarray(inputs.adversary_q, dtype=float)[idx]
+    la_exp, la_sq = lk.adversary_columns(theta, inputs.catalog, inputs.gamma, kind, q)
+    return la_exp, la_sq, np.maximum(la_exp, la_sq)
+
+
+def contributions(theta: lk.Theta, inputs: ModelInputs) -> FloatArray:
+    """Per-draw contribution of every adversary report to the log-odds: (N, n), telescoped.
+
+    Row sums equal ``tau * (l_exp - l_sq)`` of :func:`models.likelihood.adversary_type_logliks`.
+    """
+    out = np.zeros((theta.n, len(inputs.adversary_kind)))
+    tau = inputs.likelihood_power
+    for c, idx in enumerate(_channels(inputs)):
+        la_exp, la_sq, lu = _columns(theta, inputs, idx)
+        rho = np.asarray(inputs.channel_rho)[c : c + 1]
+        l_exp, l_sq = lk.channel_logliks(
+            np.cumsum(la_exp, axis=1), np.cumsum(la_sq, axis=1), np.cumsum(lu, axis=1), rho
+        )
+        llr = tau * (l_exp - l_sq)
+        out[:, idx] = np.diff(llr, axis=1, prepend=0.0)
+    return out
+
+
+def _psis(log_ratio: FloatArray, w: FloatArray) -> tuple[FloatArray, float]:
+    """Normalised PSIS weights of the target w * exp(log_ratio), and k-hat."""
+    from models.psis import psis
+
+    log_w, khat = psis(log_ratio + np.log(np.maximum(w, 1e-300)))
+    out = np.exp(log_w - log_w.max())
+    return out / out.sum(), float(khat)
+
+
+def without_report(inputs: ModelInputs, about: str, j: int) -> ModelInputs:
+    """``inputs`` without adversary (or ally) report ``j``; an emptied channel disappears."""
+    if about == "ally":
+        return inputs.replace(
+            ally_kind=np.delete(inputs.ally_kind, j), ally_q=np.delete(inputs.ally_q, j)
+        )
+    ch = np.asarray(inputs.adversary_channel, dtype=np.int64)
+    keep = np.delete(ch, j)
+    used = np.unique(keep)
+    return inputs.replace(
+        adversary_kind=np.delete(inputs.adversary_kind, j),
+        adversary_q=np.delete(inputs.adversary_q, j),
+        adversary_channel=np.searchsorted(used, keep).astype(np.int64),
+        channel_rho=np.asarray(inputs.channel_rho)[used],
+    )
+
+
+# -- the ledger ---------------------------------------------------------------------
+
+
+def report_positions(signals: Sequence[Signal], catalog: Catalog) -> tuple[list[int], list[int]]:
+    """Positions in ``signals`` of the active adversary and ally reports, in model order."""
+    adv: list[int] = []
+    ally: list[int] = []
+    for i, sig in enumerate(signals):
+        if not sig.retracted:
+            (adv if isinstance(catalog.by_id[sig.kind], AdversaryKind) else ally).append(i)
+    return adv, ally
+
+
+def build_ledger(
+    signals: Sequence[Signal],
+    catalog: Catalog,
+    inputs: ModelInputs,
+    posterior: Posterior,
+    refit: Refit | None = None,
+) -> Ledger:
+    """The ledger of ``posterior`` (the model of ``inputs``, encoded from ``signals``)."""
+    theta, w = theta_of(posterior)
+    if np.any(w == 0.0):  # importance draws the weights have ruled out change no mean: drop them
+        keep = np.flatnonzero(w > 0.0)
+        theta, w = theta.take(keep), w[keep] / w[keep].sum()
+    adv_pos, ally_pos = report_positions(signals, catalog)
+    if len(adv_pos) != len(inputs.adversary_kind) or len(ally_pos) != len(inputs.ally_kind):
+        raise ValueError("the signals do not match the model inputs")
+    p0, tau = inputs.p0, inputs.likelihood_power
+    logit_p0 = float(np.log(p0) - np.log1p(-p0))
+    l_exp, l_sq = lk.adversary_channel_logliks(theta, inputs)  # (N, C)
+    tot_exp, tot_sq = l_exp.sum(axis=1), l_sq.sum(axis=1)
+    logodds = logit_p0 + tau * (tot_exp - tot_sq)
+    marginal = lk.marginal_adversary(tot_exp, tot_sq, p0, tau)
+    mean_contrib = np.zeros(len(inputs.adversary_kind))
+    entries: list[Entry] = []
+    for c, idx in enumerate(_channels(inputs)):
+        la_exp, la_sq, lu = _columns(theta, inputs, idx)
+        rho = np.asarray(inputs.channel_rho)[c : c + 1]
+        prefix_exp, prefix_sq = lk.channel_logliks(
+            np.cumsum(la_exp, axis=1), np.cumsum(la_sq, axis=1), np.cumsum(lu, axis=1), rho
+        )
+        mean_contrib[idx] = w @ np.diff(tau * (prefix_exp - prefix_sq), axis=1, prepend=0.0)
+        s_exp, s_sq, s_u = (x.sum(axis=1, keepdims=True) for x in (la_exp, la_sq, lu))
+        without_exp, without_sq = lk.channel_logliks(s_exp - la_exp, s_sq - la_sq, s_u - lu, rho)
+        for m, j in enumerate(idx):
+            e_i = tot_exp - l_exp[:, c] + without_exp[:, m]
+            s_i = tot_sq - l_sq[:, c] + without_sq[:, m]
+            p_i = lk.p_expansionist(e_i, s_i, p0, tau)
+            loo_w, khat = _psis(lk.marginal_adversary(e_i, s_i, p0, tau) - marginal, w)
+            p_without: float | None = float(loo_w @ p_i)
+            how, ok = "psis", True
+            if khat >= KHAT_MAX:
+                p_without, how, ok = _refit(refit, without_report(inputs, "adversary", int(j)), "p_expansionist")
+            entries.append(
+                Entry(adv_pos[j], signals[adv_pos[j]], "adversary", khat, how, ok,
+                      contribution=float(mean_contrib[j]), p_without=p_without)
+            )  # fmt: skip
+    running = logit_p0 + np.cumsum(mean_contrib)  # entry order: the model's report order
+    order = {pos: j for j, pos in enumerate(adv_pos)}
+    entries = [
+        replace(e, running=float(running[order[e.index]])) for e in entries
+    ]
+    cat = inputs.catalog
+    for j, pos in enumerate(ally_pos):
+        k = np.asarray(inputs.ally_kind)[j : j + 1]
+        ll = lk.ally_columns(theta, cat, k, np.asarray(inputs.ally_q)[j : j + 1])[:, 0]
+        axis = "reliability" if cat.ally_axis[k[0]] == 0.0 else "recklessness"
+        x = theta.r if axis == "reliability" else theta.c
+        loo_w, khat = _psis(-tau * ll, w)
+        mean_without: float | None = float(loo_w @ x)
+        how, ok = "psis", True
+        if khat >= KHAT_MAX:
+            mean_without, how, ok = _refit(refit, without_report(inputs, "ally", j), axis[0])
+        entries.append(
+            Entry(pos, signals[pos], "ally", khat, how, ok, axis=axis, mean=float(w @ x), mean_without=mean_without)
+        )
+    entries.sort(key=lambda e: e.index)
+    return Ledger(logit_p0, float(w @ logodds), float(w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau)), tuple(entries))
+
+
+def evidence(assessment: Assessment, refit: Refit | None = None) -> Ledger:
+    """The ledger of an assessment (indices into the signals it assessed, retracted ones included).
+
+    Without ``refit`` a report whose leave-one-out weights are not trusted is
+    marked unreliable instead of sampled afresh (what an interactive front end wants).
+    """
+    if assessment.catalog is None:
+        raise ValueError("this assessment does not carry its signals and catalog")
+    return build_ledger(assessment.signals, assessment.catalog, assessment.inputs, assessment.posterior, refit)
+
+
+def _refit(refit: Refit | None, inputs: ModelInputs, name: str) -> tuple[float | None, str, bool]:
+    """The posterior mean of ``name`` from a fresh sample without the report (None if no refit)."""
+    if refit is None:
+        return None, "none", False
+    post = refit(inputs)
+    _, w = theta_of(post)
+    return float(w @ post.flat(name)), "refit", post.diagnostics.reliable

@@ -1,0 +1,91 @@
+"""The `beliefs backtest` table (rich): one row per case, the totals, the baselines, the skipped cases."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from beliefs.backtest import Backtest
+from beliefs.text import literal, printable
+
+
+def _f(x: float | None, fmt: str = ".3f") -> str:
+    return "" if x is None else format(x, fmt)
+
+
+def display_name(name: str) -> str:
+    """A bundled name as it is; a file by its stem (the JSON keeps the full path)."""
+    return Path(name).stem if name.endswith(".toml") else name
+
+
+def backtest_view(bt: Backtest) -> Group:
+    """Per case: truth, prior and final P(expansionist), Brier and log scores; totals against the baselines."""
+    table = Table(
+        title="Calibration backtest: P(adversary expansionist) against the historians' verdict",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        caption="truth: the adversary in hindsight (exp. expansionist, s.q. status quo). P0: the scenario's "
+        "prior_expansionist alone. Brier (p - y)^2: lower is better, 0.250 for a coin. log: ln P(truth), "
+        "higher is better, -0.693 for a coin. steps: mean Brier over the steps (how early the tool was right). "
+        "! = sampler trouble in the replay.",
+        caption_justify="left",
+    )
+    table.add_column("case", min_width=12, overflow="ellipsis", no_wrap=True, ratio=1)
+    for col in ("truth", "P0", "P final", "Brier", "log", "steps", "Brier P0", "log P0"):
+        table.add_column(col, justify="left" if col == "truth" else "right", no_wrap=True)
+    for c in bt.cases:
+        table.add_row(
+            literal(display_name(c.name) + ("" if c.reliable else " !")),
+            "exp." if c.y else "s.q.",
+            f"{c.p_prior:.2f}",
+            f"{c.p_final:.3f}",
+            f"{c.brier:.3f}",
+            f"{c.log_score:.3f}",
+            f"{c.brier_mean_steps:.3f}",
+            f"{c.brier_prior:.3f}",
+            f"{c.log_score_prior:.3f}",
+        )
+    table.add_section()
+    table.add_row(
+        Text(f"mean of {bt.n}", style="bold"),
+        "",
+        "",
+        "",
+        _f(bt.total("brier")),
+        _f(bt.total("log_score")),
+        _f(bt.total("brier_mean_steps")),
+        _f(bt.total("brier_prior")),
+        _f(bt.total("log_score_prior")),
+        style="bold",
+    )
+    table.add_row("coin (0.5)", "", "", "", "0.250", f"{math.log(0.5):.3f}", "0.250", "", "", style="dim")
+
+    bins = Table(
+        title="Reliability (final P(expansionist))", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False
+    )
+    for col in ("bin", "cases", "mean P", "expansionist"):
+        bins.add_column(col, justify="right" if col != "bin" else "left")
+    for b in bt.reliability():
+        bins.add_row(
+            f"[{b.lo:.1f}, {b.hi:.1f}{']' if b.hi == 1.0 else ')'}", str(b.n), _f(b.p_mean, ".2f"), _f(b.observed, ".2f")
+        )
+
+    parts: list[Table | Text] = [table, Text(""), bins]
+    if bt.skipped:
+        skipped = Text("Skipped (not scored):\n", style="bold")
+        for s in bt.skipped:
+            skipped.append(printable(f"  {s.name}: {s.reason}") + "\n")
+        parts += [Text(""), skipped]
+    foot = Text(f"{bt.seconds:.1f} s, seed {bt.seed}")
+    if not bt.reliable:
+        foot.append("  sampler trouble in some replays (!): treat those scores as unreliable", style="bold red")
+    parts.append(foot)
+    return Group(*parts)

@@ -1,0 +1,107 @@
+"""The evidence ledger as rich tables (``beliefs explain``).
+
+Every text from a file or the case store goes in as :class:`rich.text.Text`
+made printable, never as markup.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from beliefs.ledger import JENSEN_NOTE, Entry, Ledger
+from beliefs.text import printable
+
+UNRELIABLE = "⚠"
+
+
+def _signal(e: Entry) -> Text:
+    s = e.signal
+    text = Text(printable(s.kind))
+    if s.actor:
+        text.append(f" ({printable(s.actor)})", style="dim")
+    return text
+
+
+def _loo(e: Entry, value: str) -> Text:
+    """A leave-one-out figure, flagged when its weights were not trusted and nothing replaced them."""
+    return Text(value) if e.reliable else Text(value + UNRELIABLE, style="bold red")
+
+
+def ledger_view(ledger: Ledger, title: str) -> Group:
+    """The adversary ledger (largest first), the identity it adds up to, and the ally reports."""
+    table = Table(
+        title=f"{printable(title)}: evidence ledger",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0),
+        expand=True,
+        caption="log-odds = the report's posterior-mean contribution to logit P(expansionist); ×odds = its factor "
+        "on the odds; running = prior + contributions up to this report, in entry order; "
+        "P w/o = P(expansionist) without the report (leave-one-out)",
+        caption_justify="left",
+    )
+    _columns(table, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
+                     ("log-odds", 8), ("×odds", 6), ("running", 7), ("P w/o", 6)))  # fmt: skip
+    for e in ledger.by_size():
+        s = e.signal
+        table.add_row(
+            str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade,
+            f"{e.contribution:+.2f}", f"{e.odds_factor:.2f}", f"{e.running:+.2f}",
+            _loo(e, "—" if e.p_without is None else f"{e.p_without:.3f}"),
+        )  # fmt: skip
+    total = sum(e.contribution or 0.0 for e in ledger.adversary)
+    p = ledger.p_expansionist
+    lines = Text()
+    lines.append(
+        f"prior log-odds {ledger.prior_logodds:+.3f} + contributions {total:+.3f} "
+        f"= posterior-mean log-odds {ledger.posterior_logodds_mean:+.3f}\n",
+        style="bold",
+    )
+    logit_p = "±∞" if p in (0.0, 1.0) else f"{float(_logit(p)):+.3f}"
+    lines.append(f"P(expansionist) = {p:.4f} (logit {logit_p}). Note: {JENSEN_NOTE}.\n", style="dim")
+    if not ledger.reliable:
+        lines.append(
+            f"{UNRELIABLE} leave-one-out unreliable for some reports (Pareto k̂ ≥ 0.7 and no fresh sample)\n",
+            style="bold red",
+        )
+    parts: list[Table | Text] = [table, lines]
+    if ledger.ally:
+        ally = Table(
+            title="Ally reports: posterior mean of the axis they inform, with and without each",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=(0, 0),
+            expand=True,
+        )
+        _columns(ally, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
+                        ("axis", 12), ("with", 5), ("without", 8)))  # fmt: skip
+        for e in ledger.ally:
+            s = e.signal
+            ally.add_row(
+                str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade,
+                str(e.axis), f"{e.mean:.3f}", _loo(e, "—" if e.mean_without is None else f"{e.mean_without:.3f}"),
+            )  # fmt: skip
+        parts.append(ally)
+    return Group(*parts)
+
+
+def _columns(table: Table, spec: tuple[tuple[str, int], ...]) -> None:
+    """Fixed widths for every column but the signal's, which takes the room left (80 columns fit)."""
+    left = {"date", "signal (actor)", "channel", "gr", "axis", ""}
+    for name, width in spec:
+        fixed = {"width": width, "min_width": width} if width else {}
+        table.add_column(
+            name, justify="left" if name in left else "right", no_wrap=True, overflow="ellipsis",
+            ratio=1 if name == "signal (actor)" else None, **fixed,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+
+def _logit(p: float) -> float:
+    import math
+
+    return math.log(p) - math.log1p(-p)

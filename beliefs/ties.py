@@ -1,0 +1,150 @@
+"""Ties are ties: when a recommendation is determinate, and what to say when it is not.
+
+A choice between two options is *determinate* when the expected-utility
+margin of the better one exceeds twice the Monte Carlo standard error of the
+paired per-draw difference (so the winner is not an accident of which draws
+were taken) **and** the winner is best in at least 60% of the posterior draws
+(so the posterior itself does not split). The same rule decides
+
+* the composite recommendation (best option against the runner-up of four),
+* the adversary posture (best firm option against best conciliatory one), and
+* the ally posture (best support option against best restrain option).
+
+A posture's P(best) is the share of draws whose best composite option has
+that posture (the sum of its two options' P(best)). A recommendation is
+determinate only when all three are: otherwise the tool names what it can
+("firm toward the adversary") and calls the rest too close to call, with the
+margin and twice its MCSE ("margin 0.03 ± 0.04 EU").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from beliefs.montecarlo import mcse_mean
+from beliefs.payoffs import OPTION_NAMES, OPTIONS
+
+#: The margin must exceed this many Monte Carlo standard errors.
+MCSE_FACTOR = 2.0
+#: ... and the winner must be best in at least this share of the draws.
+P_BEST_MIN = 0.6
+
+Side = Literal["adversary", "ally"]
+POSTURES: dict[str, tuple[str, str]] = {"adversary": ("firm", "conciliate"), "ally": ("support", "restrain")}
+
+
+def is_determinate(margin: float, margin_mcse: float, p_best: float) -> bool:
+    """The rule: margin > 2 MCSE of the paired difference, and P(best) >= 0.6."""
+    return bool(margin > MCSE_FACTOR * margin_mcse and p_best >= P_BEST_MIN)
+
+
+@dataclass(frozen=True)
+class PostureChoice:
+    """One half of the recommendation: the better posture toward one party, and how sure."""
+
+    side: Side
+    best: str  # "firm" / "conciliate" or "support" / "restrain"
+    other: str
+    best_option: str  # the composite options compared
+    other_option: str
+    margin: float
+    margin_mcse: float
+    p_best: float
+    determinate: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "best": self.best,
+            "versus": self.other,
+            "options": [self.best_option, self.other_option],
+            "margin": round(self.margin, 4),
+            "margin_mcse": round(self.margin_mcse, 5),
+            "p_best": round(self.p_best, 4),
+            "determinate": self.determinate,
+        }
+
+    def phrase(self) -> str:
+        """'firm toward the adversary' or 'toward the ally: too close to call (...)'."""
+        if self.determinate:
+            return f"{self.best} toward the {self.side}"
+        return (
+            f"toward the {self.side}: too close to call ({self.best} vs {self.other}, "
+            f"{margin_text(self.margin, self.margin_mcse, self.p_best)})"
+        )
+
+
+def margin_text(margin: float, margin_mcse: float, p_best: float) -> str:
+    """'margin 0.03 ± 0.04 EU, P(best) 0.56': the ± is twice the MCSE, the rule's threshold."""
+    return f"margin {margin:.2f} ± {MCSE_FACTOR * margin_mcse:.2f} EU, P(best) {p_best:.2f}"
+
+
+def posture_choice(
+    u: NDArray[np.float64],
+    p_best: NDArray[np.float64],
+    side: Side,
+    chains: int = 1,
+    weights: NDArray[np.float64] | None = None,
+) -> PostureChoice:
+    """The better posture toward ``side`` from per-draw utilities ``u`` (n, 4) and option P(best).
+
+    ``weights``: the draws' normalised weights (importance sampling); None: equal.
+    """
+    axis = 0 if side == "adversary" else 1
+    eu = u.mean(axis=0) if weights is None else weights @ u
+    best_of: dict[str, int] = {}
+    share: dict[str, float] = {}
+    for word in POSTURES[side]:
+        group = [i for i, opt in enumerate(OPTIONS) if opt[axis] == word]
+        best_of[word] = group[int(np.argmax(eu[group]))]
+        share[word] = float(np.sum(p_best[group]))
+    a, b = sorted(POSTURES[side], key=lambda w: -eu[best_of[w]])
+    i, j = best_of[a], best_of[b]
+    margin = float(eu[i] - eu[j])
+    mcse = float(mcse_mean(u[:, i] - u[:, j], chains, weights=weights))
+    return PostureChoice(
+        side=side,
+        best=a,
+        other=b,
+        best_option=OPTION_NAMES[i],
+        other_option=OPTION_NAMES[j],
+        margin=margin,
+        margin_mcse=mcse,
+        p_best=share[a],
+        determinate=is_determinate(margin, mcse, share[a]),
+    )
+
+
+def verdict(decision: Any) -> str:
+    """The recommendation in words, naming only what is determinate.
+
+    ``decision`` is a :class:`beliefs.decision.Decision` (typed loosely: that
+    module imports this one).
+    """
+    if decision.determinate:
+        adv, ally = decision.best.split("+")
+        return f"{adv} + {ally}"
+    parts = [c.phrase() for c in decision.postures]
+    if all(c.determinate for c in decision.postures):
+        parts.append(
+            f"but not as a package: {decision.best} vs {decision.runner_up} is too close to call "
+            f"({margin_text(decision.margin, decision.margin_mcse, decision.p_best)})"
+        )
+    return "; ".join(parts)
+
+
+def partial_label(decision: Any) -> str:
+    """The option with '?' for each half that is too close to call: 'firm+?', '?+?'.
+
+    A determinate recommendation is its option ('firm+support'); when both
+    halves are determinate but the package is not, the option ends in '?'.
+    """
+    if decision.determinate:
+        return str(decision.best)
+    adv, ally = (c.best if c.determinate else "?" for c in decision.postures)
+    if adv != "?" and ally != "?":
+        return f"{decision.best}?"
+    return f"{adv}+{ally}"

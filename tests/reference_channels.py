@@ -1,0 +1,178 @@
+"""Reference posteriors for adversary reports grouped into reporting channels.
+
+Written independently of the ``beliefs`` and ``models`` packages (numpy + scipy
+only), from the model's definition:
+
+Each report ``i`` has a kind ``k``, a digit weight ``w_i`` and a channel; each
+channel ``c`` has a soundness weight ``rho_c`` (its letter's). With
+``s'_k = s_k + gamma * military_k * (e_k - s_k)`` and ``m_k = (e_k + s'_k) / 2``::
+
+    a_exp(i) = w_i e_k  + (1 - w_i) m_k
+    a_sq(i)  = w_i s'_k + (1 - w_i) m_k
+    u(i)     = max(a_exp(i), a_sq(i))
+    p(R_c | T) = rho_c prod_{i in c} a_T(i) + (1 - rho_c) prod_{i in c} u(i)
+
+and, with the likelihood power ``tau``::
+
+    P(exp | data) = p0 E[prod_c p(R_c|exp)^tau] / (p0 E[...exp...] + (1 - p0) E[prod_c p(R_c|sq)^tau])
+
+the expectations over the Beta priors of every ``(e_k, s_k)``.
+
+Two references:
+
+* :func:`exact_p_expansionist_channels` -- deterministic quadrature, for logs
+  in which every channel carries a single kind (the expectation then factorises
+  over kinds into 2-D integrals). ``u`` has a kink on the line ``e = s`` (where
+  the likelier type changes), so the ``s`` integral is split there; each half
+  is a Gauss-Jacobi rule that carries the Beta density's endpoint factor, so
+  each piece integrates a smooth function.
+* :func:`is_p_expansionist_channels` -- importance sampling from the prior
+  (large N, seeded), for channels that mix kinds; returns the estimate, its
+  standard error and the effective sample size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from scipy.special import betaln, expit, logsumexp, roots_jacobi
+
+
+class Kind(Protocol):
+    alpha_e: float
+    beta_e: float
+    alpha_s: float
+    beta_s: float
+    military: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    """One adversary report: its kind, digit weight ``w``, channel name and the channel's ``rho``.
+
+    ``channel=None`` is a channel of its own.
+    """
+
+    kind: str
+    w: float
+    rho: float
+    channel: str | None = None
+
+
+def channel_groups(reports: Sequence[Report]) -> list[list[Report]]:
+    """The reports grouped by channel (a report without one alone), in order of first report."""
+    groups: dict[object, list[Report]] = {}
+    for i, rep in enumerate(reports):
+        key: object = ("own", i) if rep.channel is None else ("named", rep.channel)
+        groups.setdefault(key, []).append(rep)
+    for g in groups.values():
+        if len({r.rho for r in g}) != 1:
+            raise ValueError(f"channel {g[0].channel!r} has reports with different rho")
+    return list(groups.values())
+
+
+def _log_channels(groups: Sequence[Sequence[Report]], e: Mapping[str, np.ndarray], s: Mapping[str, np.ndarray],
+                  kinds: Mapping[str, Kind], gamma: float) -> tuple[np.ndarray, np.ndarray]:
+    """sum_c log p(R_c | T) for T = exp, sq, at every point of the (broadcast) arrays e[k], s[k]."""
+    tot_exp: np.ndarray = np.zeros(())
+    tot_sq: np.ndarray = np.zeros(())
+    for group in groups:
+        la = lb = lu = np.zeros(())
+        for rep in group:
+            kd = kinds[rep.kind]
+            ek, sk = e[rep.kind], s[rep.kind]
+            g = gamma if kd.military else 0.0
+            sp = (1.0 - g) * sk + g * ek
+            m = 0.5 * (ek + sp)
+            a_exp = rep.w * ek + (1.0 - rep.w) * m
+            a_sq = rep.w * sp + (1.0 - rep.w) * m
+            la = la + np.log(a_exp)
+            lb = lb + np.log(a_sq)
+            lu = lu + np.log(np.maximum(a_exp, a_sq))
+        rho = group[0].rho
+        with np.errstate(divide="ignore"):
+            lr, l1r = math.log(rho) if rho > 0 else -np.inf, math.log1p(-rho) if rho < 1 else -np.inf
+        tot_exp = tot_exp + np.logaddexp(lr + la, l1r + lu)
+        tot_sq = tot_sq + np.logaddexp(lr + lb, l1r + lu)
+    return tot_exp, tot_sq
+
+
+def _jacobi(n: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes t in (-1, 1) and log weights for the weight (1 - t)^a (1 + t)^b."""
+    t, w = roots_jacobi(n, a, b)
+    return np.asarray(t, dtype=float), np.log(np.asarray(w, dtype=float))
+
+
+def _kind_grid(kd: Kind, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points (e, s) and log weights of a rule for E_{e ~ Beta(ae,be), s ~ Beta(as,bs)}[f],
+    split along s = e so that f may have a kink there."""
+    ae, be, as_, bs = kd.alpha_e, kd.beta_e, kd.alpha_s, kd.beta_s
+    te, lwe = _jacobi(n, be - 1.0, ae - 1.0)  # e = (1 + t) / 2 carries e^(ae-1) (1-e)^(be-1)
+    e = (1.0 + te) / 2.0
+    lwe = lwe - logsumexp(lwe)  # normalised: the Beta(ae, be) measure
+    # s in (0, e): s = e (1 + t) / 2, weight s^(as-1) -> Jacobi(0, as-1); (1-s)^(bs-1) stays in f.
+    tl, lwl = _jacobi(n, 0.0, as_ - 1.0)
+    # s in (e, 1): 1 - s = (1 - e)(1 - t) / 2, weight (1-s)^(bs-1) -> Jacobi(bs-1, 0); s^(as-1) in f.
+    tu, lwu = _jacobi(n, bs - 1.0, 0.0)
+    E = e[:, None]
+    s_lo = E * (1.0 + tl[None, :]) / 2.0
+    s_hi = 1.0 - (1.0 - E) * (1.0 - tu[None, :]) / 2.0
+    lnorm = -betaln(as_, bs)
+    lw_lo = lwe[:, None] + lwl[None, :] + as_ * np.log(E / 2.0) + (bs - 1.0) * np.log1p(-s_lo) + lnorm
+    lw_hi = lwe[:, None] + lwu[None, :] + bs * np.log((1.0 - E) / 2.0) + (as_ - 1.0) * np.log(s_hi) + lnorm
+    ee = np.concatenate([np.broadcast_to(E, s_lo.shape), np.broadcast_to(E, s_hi.shape)], axis=1)
+    return ee, np.concatenate([s_lo, s_hi], axis=1), np.concatenate([lw_lo, lw_hi], axis=1)
+
+
+def exact_p_expansionist_channels(
+    kinds: Mapping[str, Kind],
+    reports: Sequence[Report],
+    p0: float,
+    gamma: float,
+    tau: float = 1.0,
+    n_nodes: int = 160,
+) -> float:
+    """P(expansionist | reports) by quadrature; every channel must carry a single kind."""
+    groups = channel_groups(reports)
+    by_kind: dict[str, list[list[Report]]] = {}
+    for g in groups:
+        if len({r.kind for r in g}) != 1:
+            raise ValueError(f"channel {g[0].channel!r} mixes kinds: use is_p_expansionist_channels")
+        by_kind.setdefault(g[0].kind, []).append(g)
+    diff = 0.0
+    for kid, kgroups in by_kind.items():
+        e, s, lw = _kind_grid(kinds[kid], n_nodes)
+        l_exp, l_sq = _log_channels(kgroups, {kid: e}, {kid: s}, kinds, gamma)
+        diff += float(logsumexp(lw + tau * l_exp) - logsumexp(lw + tau * l_sq))
+    return float(expit(math.log(p0) - math.log1p(-p0) + diff))
+
+
+def is_p_expansionist_channels(
+    kinds: Mapping[str, Kind],
+    reports: Sequence[Report],
+    p0: float,
+    gamma: float,
+    tau: float = 1.0,
+    n: int = 400_000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """Importance sampling from the prior: (P(expansionist), its standard error, ESS)."""
+    rng = np.random.default_rng(seed)
+    used = sorted({r.kind for r in reports})
+    e = {k: rng.beta(kinds[k].alpha_e, kinds[k].beta_e, n) for k in used}
+    s = {k: rng.beta(kinds[k].alpha_s, kinds[k].beta_s, n) for k in used}
+    l_exp, l_sq = _log_channels(channel_groups(reports), e, s, kinds, gamma)
+    a = math.log(p0) + tau * np.broadcast_to(l_exp, (n,))
+    b = math.log1p(-p0) + tau * np.broadcast_to(l_sq, (n,))
+    lw = np.logaddexp(a, b)
+    w = np.exp(lw - lw.max())
+    w /= w.sum()
+    p_theta = expit(a - b)  # P(exp | theta, data): the ratio estimator's integrand
+    p = float(w @ p_theta)
+    ess = float(1.0 / np.sum(w**2))
+    se = float(np.sqrt(np.sum(w**2 * (p_theta - p) ** 2)))
+    return p, se, ess
