@@ -252,3 +252,18 @@ with mkdocs_gen_files.open("reference/catalog.md", "w") as fh:
 with mkdocs_gen_files.open("reference/json.md", "w") as fh:
     fh.write(json_page())
 crises_pages()
+
+
+def tui_screens() -> None:
+    """The TUI snapshots that the tests pin, shown on the TUI page."""
+    from pathlib import Path
+
+    snapshots = Path(__file__).resolve().parents[1] / "tests" / "tui" / "__snapshots__" / "test_tui_snapshots"
+    for size in ("120x40",):
+        for theme in ("dark", "light"):
+            src = snapshots / f"test_main_screen[{size}-textual-{theme}].svg"
+            with mkdocs_gen_files.open(f"tui-screens/main-{size}-{theme}.svg", "w") as fh:
+                fh.write(src.read_text(encoding="utf-8"))
+
+
+tui_screens()
