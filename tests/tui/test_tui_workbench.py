@@ -282,7 +282,10 @@ async def test_enter_opens_the_whole_signal_with_its_effect(short, engine, tmp_p
         before, after = app.session.result(1), app.session.result(2)
         p0, p1 = before.p_expansionist, after.p_expansionist
         assert f"P(expansionist)    {p0:.3f} → {p1:.3f}  ({p1 - p0:+.3f})" in text
-        assert "evidence ledger" in text
+        entry = app.session.result().ledger.entry(1)  # the ledger of the whole log (step 4)
+        assert entry is not None and entry.about == "adversary"
+        assert f"contribution {entry.contribution:+.2f} log-odds (×{entry.odds_factor:.2f} odds)" in text
+        assert f"P(exp) without it {entry.p_without:.3f}" in text
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main
