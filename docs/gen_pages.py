@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from typing import Any
 
@@ -267,3 +268,46 @@ def tui_screens() -> None:
 
 
 tui_screens()
+
+
+def doc_markdown(doc: str) -> str:
+    """A docstring as Markdown: its doctest examples fenced as Python sessions, the rest as text."""
+    import inspect
+
+    out: list[str] = []
+    in_code = False
+    for line in inspect.cleandoc(doc).splitlines():
+        starts = line.lstrip().startswith(">>>")
+        if starts and not in_code:
+            out += ["", "```pycon"]
+            in_code = True
+        elif in_code and not line.strip():
+            out += ["```", ""]
+            in_code = False
+        out.append(line if in_code else re.sub(r":(?:func|class|meth|mod|data|attr):`~?([^`]+)`", r"`\\1`", line.replace("``", "`")))
+    if in_code:
+        out.append("```")
+    return "\n".join(out)
+
+
+def api_page() -> None:
+    """Every public name of ``beliefs`` (``__all__``): its signature and docstring."""
+    import importlib
+    import inspect
+
+    import beliefs
+
+    lines = ["# API reference", "", "Everything `beliefs.__all__` exports; anything else is private.", ""]
+    for name in beliefs.__all__:
+        obj = getattr(importlib.import_module(beliefs._EXPORTS[name]), name) if name in beliefs._EXPORTS else getattr(beliefs, name)
+        kind = "class" if inspect.isclass(obj) else "function"
+        try:
+            sig = str(inspect.signature(obj)) if callable(obj) else ""
+        except (TypeError, ValueError):
+            sig = ""
+        lines += [f"## `{name}`", "", "```python", f"{kind} beliefs.{name}{sig}", "```", "", doc_markdown(obj.__doc__ or ""), ""]
+    with mkdocs_gen_files.open("reference/api.md", "w") as fh:
+        fh.write("\n".join(lines))
+
+
+api_page()
