@@ -105,7 +105,12 @@ def type_of(prop: dict[str, Any]) -> str:
 def constraints(prop: dict[str, Any]) -> str:
     parts = []
     for p in [prop, *prop.get("anyOf", [])]:
-        for key, word in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
+        for key, word in (
+            ("minimum", "≥"),
+            ("exclusiveMinimum", ">"),
+            ("maximum", "≤"),
+            ("exclusiveMaximum", "<"),
+        ):
             if key in p:
                 parts.append(f"{word} {p[key]}")
         if "minLength" in p:
@@ -132,7 +137,9 @@ def model_table(name: str, model: dict[str, Any]) -> list[str]:
             req = f"default `{json.dumps(prop['default'])}`"
         else:
             req = "optional"
-        out.append(f"| `{key}` | {type_of(prop)} | {req} | {cell(constraints(prop))} | {cell(prop.get('description', ''))} |")
+        out.append(
+            f"| `{key}` | {type_of(prop)} | {req} | {cell(constraints(prop))} | {cell(prop.get('description', ''))} |"
+        )
     return [*out, ""]
 
 
@@ -183,9 +190,18 @@ def json_page() -> str:
     for name in OUTPUT_SCHEMAS:
         try:
             s = schema(name)
-        except Exception:  # noqa: BLE001 - a schema not shipped yet is listed as such
+        except Exception:
             continue
-        lines += [f"## `beliefs {name} --json`", "", s.get("description", ""), "", "```json", json.dumps(s, indent=2), "```", ""]
+        lines += [
+            f"## `beliefs {name} --json`",
+            "",
+            s.get("description", ""),
+            "",
+            "```json",
+            json.dumps(s, indent=2),
+            "```",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -228,16 +244,32 @@ def crisis_page(name: str, text: str) -> str:
         for key in ("adversary_posture", "ally_posture", "summary", "adversary_type", "adversary_type_basis"):
             if key in out:
                 lines.append(f"- **{key.replace('_', ' ')}**: {cell(out[key])}")
-    lines += ["", '??? note "The timeline file, with its arguments"', "    ```toml", *("    " + ln for ln in text.splitlines()), "    ```", ""]
+    lines += [
+        "",
+        '??? note "The timeline file, with its arguments"',
+        "    ```toml",
+        *("    " + ln for ln in text.splitlines()),
+        "    ```",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def crises_pages() -> None:
-    index = ["# Bundled crises", "", "Each ships with the program; `beliefs timelines` lists them.", "", "| name | crisis | signals |", "|---|---|---|"]
+    index = [
+        "# Bundled crises",
+        "",
+        "Each ships with the program; `beliefs timelines` lists them.",
+        "",
+        "| name | crisis | signals |",
+        "|---|---|---|",
+    ]
     for name, path in sorted(bundled_timelines().items()):
         text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text)
-        index.append(f"| [{name}]({name}.md) | {cell(raw['scenario']['title'])} | {len(raw.get('signals', []))} |")
+        index.append(
+            f"| [{name}]({name}.md) | {cell(raw['scenario']['title'])} | {len(raw.get('signals', []))} |"
+        )
         with mkdocs_gen_files.open(f"crises/{name}.md", "w") as fh:
             fh.write(crisis_page(name, text))
     with mkdocs_gen_files.open("crises/index.md", "w") as fh:
@@ -270,6 +302,9 @@ def tui_screens() -> None:
 tui_screens()
 
 
+ROLE = re.compile(r":(?:func|class|meth|mod|data|attr):`~?([^`]+)`")
+
+
 def doc_markdown(doc: str) -> str:
     """A docstring as Markdown: its doctest examples fenced as Python sessions, the rest as text."""
     import inspect
@@ -284,7 +319,7 @@ def doc_markdown(doc: str) -> str:
         elif in_code and not line.strip():
             out += ["```", ""]
             in_code = False
-        out.append(line if in_code else re.sub(r":(?:func|class|meth|mod|data|attr):`~?([^`]+)`", r"`\\1`", line.replace("``", "`")))
+        out.append(line if in_code else ROLE.sub(r"`\1`", line.replace("``", "`")))
     if in_code:
         out.append("```")
     return "\n".join(out)
@@ -299,13 +334,26 @@ def api_page() -> None:
 
     lines = ["# API reference", "", "Everything `beliefs.__all__` exports; anything else is private.", ""]
     for name in beliefs.__all__:
-        obj = getattr(importlib.import_module(beliefs._EXPORTS[name]), name) if name in beliefs._EXPORTS else getattr(beliefs, name)
+        obj = (
+            getattr(importlib.import_module(beliefs._EXPORTS[name]), name)
+            if name in beliefs._EXPORTS
+            else getattr(beliefs, name)
+        )
         kind = "class" if inspect.isclass(obj) else "function"
         try:
             sig = str(inspect.signature(obj)) if callable(obj) else ""
         except (TypeError, ValueError):
             sig = ""
-        lines += [f"## `{name}`", "", "```python", f"{kind} beliefs.{name}{sig}", "```", "", doc_markdown(obj.__doc__ or ""), ""]
+        lines += [
+            f"## `{name}`",
+            "",
+            "```python",
+            f"{kind} beliefs.{name}{sig}",
+            "```",
+            "",
+            doc_markdown(obj.__doc__ or ""),
+            "",
+        ]
     with mkdocs_gen_files.open("reference/api.md", "w") as fh:
         fh.write("\n".join(lines))
 

@@ -15,7 +15,9 @@ from beliefs.cli.app import app, guarded
 def schema(
     name: Annotated[
         str,
-        typer.Argument(help="timeline or catalog (the files), or assess, replay, explain, backtest, sensitivity (--json output)."),
+        typer.Argument(
+            help="timeline or catalog (the files), or assess, replay, explain, backtest, sensitivity (--json output)."
+        ),
     ],
 ) -> None:
     """Print the JSON Schema of a file format or of a command's JSON output (for editors and tools)."""

@@ -91,7 +91,11 @@ MUTATIONS = [
     ("missing title", 'title = "t"\n', ""),
     ("empty adversary", 'adversary = "Them"', 'adversary = ""'),
     ("unknown key in the scenario", 'title = "t"', 'title = "t"\ncolour = "red"'),
-    ("negative Beta parameter", "ally_reliability = { alpha = 2.0, beta = 2.0 }", "ally_reliability = { alpha = -2.0, beta = 2.0 }"),
+    (
+        "negative Beta parameter",
+        "ally_reliability = { alpha = 2.0, beta = 2.0 }",
+        "ally_reliability = { alpha = -2.0, beta = 2.0 }",
+    ),
     ("number as a string", "offense_advantage = 0.5", 'offense_advantage = "0.5"'),
     ("signal without a kind", 'kind = "ultimatum"\n', ""),
 ]
@@ -104,19 +108,30 @@ def test_schema_and_validator_agree(what, old, new, tmp_path):
     path.write_text(text, encoding="utf-8")
     schema_ok = not list(validator("timeline").iter_errors(as_json(tomllib.loads(text))))
     proc = subprocess.run(
-        [sys.executable, "-m", "beliefs.cli.main", "validate", str(path)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "beliefs.cli.main", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode in (0, 2), proc.stderr
-    assert schema_ok == (proc.returncode == 0), f"{what}: schema {'accepts' if schema_ok else 'refuses'}, validate exits {proc.returncode}: {proc.stderr}"
+    assert schema_ok == (proc.returncode == 0), (
+        f"{what}: schema {'accepts' if schema_ok else 'refuses'}, validate exits {proc.returncode}: {proc.stderr}"
+    )
 
 
 def test_beliefs_schema_prints_json(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "beliefs.cli.main", "schema", "timeline"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "beliefs.cli.main", "schema", "timeline"],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["$id"].endswith("timeline.schema.json")
     bad = subprocess.run(
-        [sys.executable, "-m", "beliefs.cli.main", "schema", "nonsense"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "beliefs.cli.main", "schema", "nonsense"],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert bad.returncode == 2 and "unknown schema" in bad.stderr

@@ -50,11 +50,17 @@ def test_every_tutorial_command_runs_as_shown(tmp_path):
         assert argv[0] == "beliefs", what
         proc = subprocess.run(
             [sys.executable, "-m", "beliefs.cli.main", *argv[1:]],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert proc.returncode == int(body), f"{what}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
         if what.startswith("beliefs validate typo.toml"):
-            assert "prior_expansionist" in proc.stderr and "signals[0]" in proc.stderr and "grade" in proc.stderr
+            assert (
+                "prior_expansionist" in proc.stderr and "signals[0]" in proc.stderr and "grade" in proc.stderr
+            )
     assert (tmp_path / "corvania.html").exists()
     assert (tmp_path / "corvania-2027-03-18.toml").exists()
