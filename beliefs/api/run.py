@@ -81,7 +81,7 @@ def assess(
 
         ledger = build_ledger(
             c.timeline.signals, c.catalog, assessment.inputs, assessment.posterior,
-            refit=lambda inputs: inference.sample(inputs, seed=seed),
+            refit=lambda inputs: inference.sample(inputs, seed=seed), scenario=c.timeline.scenario,
         )  # fmt: skip
     return AssessResult.of(c, assessment, ledger)
 

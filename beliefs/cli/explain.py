@@ -33,6 +33,9 @@ def explain(
 
     with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
         result = run.assess(crisis, seed=seed, sampler=sampler, engine=engine, record=False)
+    from beliefs.cli.app import warn_unresolved_actors
+
+    warn_unresolved_actors(result.assessment)
     assert result.ledger is not None
     data = result.to_dict()
     if json_out:
