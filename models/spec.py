@@ -148,9 +148,9 @@ class ModelInputs:
         default (every report the adversary's own) when that is what this one had;
         otherwise the weights must be given with the reports.
         """
-        if "adversary_kind" in changes and "adversary_attribution" not in changes:
-            if np.all(np.asarray(self.adversary_attribution) == 1.0):
-                changes["adversary_attribution"] = None
+        new_reports = "adversary_kind" in changes and "adversary_attribution" not in changes
+        if new_reports and np.all(np.asarray(self.adversary_attribution) == 1.0):
+            changes["adversary_attribution"] = None
         return _replace(self, **changes)
 
 

@@ -19,7 +19,7 @@ from reference import reference_from_toml
 from typer.testing import CliRunner
 
 from beliefs.assess import assess
-from beliefs.attribution import Actors, attribute, unresolved_actors
+from beliefs.attribution import attribute, unresolved_actors
 from beliefs.catalog import bundled_catalog_path
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
