@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import tomli_w
 
 from beliefs.errors import BeliefsError
-from beliefs.text import data_text
+from beliefs.text import data_text, printable
 
 if TYPE_CHECKING:
     from beliefs.cases.records import Case
@@ -48,7 +48,8 @@ def case_to_toml(case: Case, catalog_file: str | None = None) -> str:
     doc["signals"] = [_signal_table(s) for s in ordered]
     if tl.outcome is not None:
         doc["outcome"] = tl.outcome.toml_table()
-    head = f"# Exported from beliefs case '{case.name}' (origin: {case.origin or 'unknown'}).\n"
+    # printable: one line, whatever the origin's file name holds, so the comment cannot end early
+    head = printable(f"# Exported from beliefs case '{case.name}' (origin: {case.origin or 'unknown'}).") + "\n"
     return data_text(head + tomli_w.dumps(doc))
 
 
