@@ -278,11 +278,11 @@ def replay(
     total = len(signals) + 1
     plan = getattr(engine, "plan", None)
     if plan is not None:
-        # One importance sample for every step (sized for the last, hardest one): the
-        # steps share their draws, so trajectories carry no step-to-step jitter.
+        # One importance sample for every step (sized for the hardest one): the steps
+        # share their draws, so trajectories carry no step-to-step jitter.
         from beliefs.encode import encode_signals
 
-        plan(encode_signals(timeline.scenario, signals, catalog), seed)
+        plan([encode_signals(timeline.scenario, signals[:i], catalog) for i in range(total)], seed)
     steps: list[Step] = []
     previous: Assessment | None = None
     settled: str | None = None  # the last determinate recommendation
