@@ -199,6 +199,26 @@ def bundled_timelines() -> dict[str, Path]:
     return {p.stem: p for p in sorted(timelines_dir().glob("*.toml"))}
 
 
+def bundled_summaries() -> list[dict[str, Any]]:
+    """One row per bundled timeline (what ``beliefs timelines --json`` prints)."""
+    rows: list[dict[str, Any]] = []
+    for name in bundled_timelines():
+        tl, _ = load_timeline(name)
+        s = tl.scenario
+        rows.append(
+            {
+                "name": name,
+                "title": s.title,
+                "perspective": s.perspective,
+                "polarity": s.polarity,
+                "n_signals": len(tl.signals),
+                "first": str(tl.signals[0].date) if tl.signals else None,
+                "last": str(tl.signals[-1].date) if tl.signals else None,
+            }
+        )
+    return rows
+
+
 def resolve_timeline(name_or_path: str | Path) -> tuple[Path, bool]:
     """The file a TIMELINE argument means, and whether it is bundled."""
     path = Path(name_or_path)

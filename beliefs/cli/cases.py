@@ -102,29 +102,11 @@ def cases_show(
     with _store(db, name) as store:
         case = store.load_case(name)
     if json_out:
+        from beliefs.cases.records import case_json
+
         print_json(case_json(case))
     else:
         _show(case)
-
-
-def case_json(case: Case) -> dict[str, Any]:
-    """The ``cases show --json`` object."""
-    tl = case.timeline
-    return {
-        "name": case.name,
-        "origin": case.origin,
-        "created_at": case.created_at,
-        "updated_at": case.updated_at,
-        "scenario": tl.scenario.model_dump(mode="json", exclude={"catalog"}),
-        "payoffs": tl.payoffs.model_dump(mode="json", exclude_none=True),
-        "catalog": {
-            "digest": case.catalog.digest,
-            "source": case.catalog.source,
-            "kinds": len(case.catalog.kinds),
-        },
-        "signals": [e.to_json() for e in case.log],
-        "latest_assessment": case.latest_assessment,
-    }
 
 
 def _show(case: Case) -> None:
