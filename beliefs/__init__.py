@@ -21,16 +21,14 @@ ArviZ only when a computation needs them.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# See models/__init__.py: single-threaded OpenBLAS is faster for this workload
-# (read when numpy loads; the user's own setting wins).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Single-threaded OpenBLAS, unless the user chose otherwise (see models/__init__.py).
+import models  # noqa: F401
 
 #: Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
@@ -41,6 +39,8 @@ _EXPORTS: dict[str, str] = {
     "replay": "beliefs.api.run",
     "sensitivity": "beliefs.api.run",
     "backtest": "beliefs.api.run",
+    "explain": "beliefs.api.run",
+    "ExplainResult": "beliefs.api.evidence",
     "AssessResult": "beliefs.api.results",
     "ReplayResult": "beliefs.api.results",
     "SensitivityResult": "beliefs.api.studies",
@@ -61,6 +61,7 @@ __all__ = [
     "BeliefsError",
     "CaseNotFoundError",
     "Crisis",
+    "ExplainResult",
     "InputError",
     "NotFoundError",
     "Problem",
@@ -70,6 +71,7 @@ __all__ = [
     "__version__",
     "assess",
     "backtest",
+    "explain",
     "load_timeline",
     "open_case",
     "replay",
@@ -77,9 +79,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from beliefs.api.evidence import ExplainResult
     from beliefs.api.inputs import Crisis, load_timeline, open_case
     from beliefs.api.results import AssessResult, ReplayResult
-    from beliefs.api.run import assess, backtest, replay, sensitivity
+    from beliefs.api.run import assess, backtest, explain, replay, sensitivity
     from beliefs.api.studies import BacktestResult, SensitivityResult
     from beliefs.errors import (
         ArgumentError,

@@ -79,12 +79,17 @@ def break_even(p_mean_ally: Array, pay: PayoffTable) -> float | None:
     return float(p_star) if 0.0 <= p_star <= 1.0 else None
 
 
-def evpi(p: Array, r: Array, c: Array, pay: PayoffTable, w: Array | None = None) -> tuple[float, float]:
-    """Expected value of perfect information: on (type, r, c), and on the type alone."""
+def evpi(
+    p: Array, r: Array, c: Array, pay: PayoffTable, w: Array | None = None, ally: Array | None = None
+) -> tuple[float, float]:
+    """Expected value of perfect information: on (type, r, c), and on the type alone.
+
+    ``ally``: :func:`ally_terms` of the draws, when the caller has them already.
+    """
     w = _w(w, len(p))
     u_exp, u_sq = adversary_terms(pay)
-    ally = ally_terms(r, c, pay)
-    baseline = float(np.max(w @ utilities(p, r, c, pay)))
+    ally = ally_terms(r, c, pay) if ally is None else ally
+    baseline = float(np.max(w @ (p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally)))
     best_if_known = p * np.max(u_exp + ally, axis=1) + (1.0 - p) * np.max(u_sq + ally, axis=1)
     full = float(w @ best_if_known) - baseline
     p_bar = float(w @ p)
@@ -197,7 +202,9 @@ def decide(
     error (computed with the full watch list, of which ``watch`` is the top).
     ``w``: the draws' normalised weights (importance sampling); None: equal.
     """
-    u = utilities(p, r, c, pay)
+    u_exp, u_sq = adversary_terms(pay)
+    ally = ally_terms(r, c, pay)
+    u = p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally  # utilities(p, r, c, pay), reusing ally
     wn = _w(w, len(p))
     eu = wn @ u
     winners = np.argmax(u, axis=1)
@@ -224,12 +231,12 @@ def decide(
     determinate = is_determinate(margin, margin_mcse, float(p_best[best])) and all(
         h.determinate for h in postures
     )
-    full, on_type = evpi(p, r, c, pay, w)
+    full, on_type = evpi(p, r, c, pay, w, ally=ally)
     return Decision(
         options=tuple(options),
         best=OPTION_NAMES[best],
         p_best=float(p_best[best]),
-        break_even_p_expansionist=break_even(wn @ ally_terms(r, c, pay), pay),
+        break_even_p_expansionist=break_even(wn @ ally, pay),
         evpi=full,
         evpi_type=on_type,
         margin=margin,

@@ -264,7 +264,7 @@ class Replay:
     def to_csv(self) -> str:
         """One row per step (header first), columns :data:`CSV_COLUMNS`."""
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")  # RFC 4180
         writer.writeheader()
         for s in self.steps:
             writer.writerow(s.csv_row())
@@ -291,11 +291,11 @@ def replay(
     total = len(signals) + 1
     plan = getattr(engine, "plan", None)
     if plan is not None:
-        # One importance sample for every step (sized for the last, hardest one): the
-        # steps share their draws, so trajectories carry no step-to-step jitter.
+        # One importance sample for every step (sized for the hardest one): the steps
+        # share their draws, so trajectories carry no step-to-step jitter.
         from beliefs.encode import encode_signals
 
-        plan(encode_signals(timeline.scenario, signals, catalog), seed)
+        plan([encode_signals(timeline.scenario, signals[:i], catalog) for i in range(total)], seed)
     steps: list[Step] = []
     previous: Assessment | None = None
     settled: str | None = None  # the last determinate recommendation

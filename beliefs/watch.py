@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from beliefs.catalog import Catalog
-from beliefs.decision import Array, adversary_terms, ally_terms, utilities
+from beliefs.decision import Array, adversary_terms, ally_terms
 from beliefs.montecarlo import mcse_mean
 from beliefs.payoffs import PayoffTable
 from beliefs.ties import MCSE_FACTOR
@@ -77,16 +77,20 @@ def evsi_by_kind(
     wn = np.full(n, 1.0 / n) if w is None else np.asarray(w, dtype=float)
     u_exp, u_sq = adversary_terms(pay)
     ally = ally_terms(r, c, pay)  # (n, 4)
-    now = utilities(p, r, c, pay)  # (n, 4)
+    now = p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally  # utilities(p, r, c, pay), (n, 4)
     eu_now = wn @ now
     a_now = int(np.argmax(eu_now))
     out: list[dict[str, Any]] = []
     gains: list[Array] = []
     adv = catalog.adversary
     if adv:
-        military = np.array([1.0 if k.military else 0.0 for k in adv])
-        seen = p[:, None] * e + (1.0 - p)[:, None] * (s + gamma * military * (e - s))  # (n, K)
+        s_eff = s
+        mil = [i for i, k in enumerate(adv) if k.military]
+        if gamma and mil:
+            s_eff = s.copy()
+            s_eff[:, mil] += gamma * (e[:, mil] - s[:, mil])
         pe = p[:, None] * e
+        seen = pe + (1.0 - p)[:, None] * s_eff  # (n, K): P(report seen | draw)
         pe_mass = (wn * p) @ e  # (K,)
         seen_mass = wn @ seen
         ally_seen = (wn[:, None] * ally).T @ seen  # (4, K)
@@ -99,7 +103,7 @@ def evsi_by_kind(
             - ally_seen
         )
         a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
-        d = np.zeros_like(seen)
+        d = np.zeros((n, len(adv)))
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
         if act.size:
             pe_a, seen_a, p_col = pe[:, act], seen[:, act], p[:, None]
@@ -128,7 +132,10 @@ def evsi_by_kind(
         out.extend({"kind": k.id, "label": k.label, "about": "ally"} for k in catalog.ally)
     if gains:
         d = np.concatenate(gains, axis=1)
-        errors = np.atleast_1d(mcse_mean(d, chains, weights=w))
+        errors = np.zeros(d.shape[1])
+        moving = np.nonzero(np.any(d != 0.0, axis=0))[0]  # a zero column has no Monte Carlo error
+        if moving.size:
+            errors[moving] = np.atleast_1d(mcse_mean(d[:, moving], chains, weights=w))
         for item, value, err in zip(out, wn @ d, errors, strict=True):
             item["evsi"] = max(float(value), 0.0)
             item["evsi_mcse"] = float(err)

@@ -34,7 +34,7 @@ import logging
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -132,14 +132,14 @@ class Engine:
             if self.settings.sampler == "nutpie":
                 self._nutpie_for(inputs)
 
-    def plan(self, inputs: ModelInputs, seed: int = 0) -> None:
-        """Fix the importance sample's size for a session whose hardest step is ``inputs``.
+    def plan(self, steps: ModelInputs | Sequence[ModelInputs], seed: int = 0) -> None:
+        """Fix the importance sample's size for a session of ``steps`` (a replay's).
 
-        Replays call it with the last step, so that every step shares the same draws.
+        Every step then shares the same prior draws (see :meth:`ImportanceSampler.plan`).
         """
         if self.settings.method != "nuts":
             with self._lock:
-                self.importance.plan(inputs, seed)
+                self.importance.plan(steps, seed)
 
     def sample(self, inputs: ModelInputs, seed: int = 0) -> Posterior:
         """Posterior draws of the model for ``inputs``, with diagnostics (see the module doc)."""

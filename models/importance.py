@@ -30,8 +30,13 @@ Choices
   their draws exactly (no jitter; a retraction returns the very same numbers
   as before the signal was added), and sensitivity analysis reweights the
   same draws.
-* ``plan(inputs, seed)`` fixes ``N`` for a session from its hardest step (the
-  replay's last), so a growing ``N`` does not change the draws mid-replay.
+* ``plan(steps, seed)`` fixes ``N`` for a session from all its steps (a
+  replay's; each is checked on the default sample in milliseconds), so a
+  growing ``N`` does not change the draws mid-replay (up to twice the default;
+  a step that needs more grows its own sample, and says so in its diagnostics).
+* The lightest draws, together carrying at most 1e-6 of the weight, are not
+  handed to the decision layer (:data:`DROP_MASS`): with 70,000 draws and an
+  ESS of 400 that leaves a few thousand, and keeps a step fast.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,15 +52,19 @@ import numpy as np
 
 from models import likelihood as lk
 from models import weighted
-from models.posterior import IS_ESS_MIN, Diagnostics, Posterior, judge_importance
+from models.posterior import IS_ESS_MIN, PARETO_K_MAX, Diagnostics, Posterior, judge_importance
 from models.psis import importance_ess, normalised_weights, psis
 from models.spec import FloatArray, ModelInputs
 
 DEFAULT_DRAWS = 20_000
+#: A replay's planned sample is at most this many times the default (see ``plan``).
+PLAN_MAX = 2
 MAX_DRAWS = 160_000
-#: Draws whose weight is below exp(KEEP_LOG_RATIO) of the largest are left out of
-#: the posterior's draws: together they weigh less than N * 4e-18.
-KEEP_LOG_RATIO = -40.0
+#: The lightest draws, together carrying at most this share of the weight, are left
+#: out of the posterior's draws handed to the decision layer: every weighted mean
+#: moves by at most this share of the quantity's range (far below the Monte Carlo
+#: error), and with many draws and a low ESS most of the draws go.
+DROP_MASS = 1e-6
 #: Memory for cached likelihood columns, per prior sample.
 COLUMN_BUDGET_BYTES = 96 * 2**20
 
@@ -158,6 +168,23 @@ class PriorSample:
         return lk.LogLik(l_exp, l_sq, l_ally)
 
 
+def _grown(n: int, ess: float, max_draws: int) -> int:
+    """Draws for an ESS of 400 with 25% to spare, rounded up to 10,000s: more draws buy ESS
+    in proportion (they do not lower k-hat)."""
+    want = n * 1.25 * IS_ESS_MIN / max(ess, 1.0)
+    return min(max_draws, max(n, int(math.ceil(want / 10_000) * 10_000)))
+
+
+def _carrying(w: FloatArray) -> np.ndarray | None:
+    """Indices (in draw order) of the draws that carry all but :data:`DROP_MASS` of the weight;
+    None when that is every draw."""
+    order = np.argsort(w, kind="stable")
+    light = int(np.searchsorted(np.cumsum(w[order]), DROP_MASS, side="right"))
+    if light == 0:
+        return None
+    return np.sort(order[light:])
+
+
 class ImportanceSampler:
     """Weighted prior draws for any inputs; prior samples and columns cached per process."""
 
@@ -184,11 +211,32 @@ class ImportanceSampler:
         """How many prior draws the session of (inputs' catalog and ally priors, seed) uses."""
         return self._planned.get(self._session(inputs, seed), self.n_draws)
 
-    def plan(self, inputs: ModelInputs, seed: int = 0) -> int:
-        """Fix the session's N from ``inputs`` (its hardest step) so that all its steps share draws."""
-        self._planned.pop(self._session(inputs, seed), None)
-        post = self.sample(inputs, seed)
-        return post.diagnostics.draws
+    def plan(self, steps: ModelInputs | Sequence[ModelInputs], seed: int = 0) -> int:
+        """Fix one N for a session's ``steps`` (a replay's), so that every step shares the same draws.
+
+        Each step's Pareto k and ESS are read off the default-size sample (a few
+        milliseconds each: the columns are cached); N is the largest any step
+        with k < 0.7 needs for an ESS of 400 (steps with k >= 0.7 fall back to
+        NUTS whatever N is, so they do not count), capped at :data:`PLAN_MAX`
+        times the default: every step pays for N, and a step that needs more
+        still grows its own sample (its diagnostics show its N).
+        """
+        steps = [steps] if isinstance(steps, ModelInputs) else list(steps)
+        if not steps:
+            return self.n_draws
+        session = self._session(steps[0], seed)
+        self._planned.pop(session, None)
+        n = self.n_draws
+        sample = self.prior_sample(steps[0], seed, n)
+        need = n
+        for inputs in steps:
+            ll = sample.loglik(inputs)
+            log_w, k = psis(ll.total(inputs.p0, inputs.likelihood_power))
+            ess = importance_ess(normalised_weights(log_w))
+            if np.isfinite(k) and k < PARETO_K_MAX and ess < IS_ESS_MIN:
+                need = max(need, _grown(n, ess, PLAN_MAX * n))
+        self._planned[session] = need
+        return need
 
     def sample(self, inputs: ModelInputs, seed: int = 0) -> Posterior:
         """The importance-sampling posterior of ``inputs`` (check ``diagnostics.reliable``)."""
@@ -202,9 +250,7 @@ class ImportanceSampler:
             grow = np.isfinite(k) and k < 0.7 and ess < IS_ESS_MIN and n < self.max_draws
             if not grow:
                 break
-            # More draws buy ESS in proportion (they do not lower k-hat); round up to 10,000s.
-            want = n * 1.25 * IS_ESS_MIN / max(ess, 1.0)
-            n = min(self.max_draws, int(math.ceil(want / 10_000) * 10_000))
+            n = _grown(n, ess, self.max_draws)
         if session not in self._planned or self._planned[session] < n:
             self._planned[session] = n
         return post
@@ -215,17 +261,16 @@ class ImportanceSampler:
         log_w, k = psis(ll.total(p0, tau))
         w = normalised_weights(log_w)
         ess = importance_ess(w)
-        # Keep the draws that carry weight (see KEEP_LOG_RATIO): the summaries are
-        # unchanged to ~1e-13, the decision layer gets faster, and no subnormal
-        # number (100x slower arithmetic) reaches it.
-        keep = np.nonzero(log_w > np.max(log_w) + KEEP_LOG_RATIO)[0]
-        w = w[keep] / w[keep].sum()
-        # P(exp | theta) below 1e-200 is 0 for every purpose, and keeps products finite and normal.
-        p = np.maximum(ll.p_expansionist(p0, tau)[keep], 1e-200)
         th = sample.theta
-        r, c, e, s = th.r[keep], th.c[keep], th.e[keep], th.s[keep]
+        # P(exp | theta) below 1e-200 is 0 for every purpose, and keeps products finite and normal.
+        p = np.maximum(ll.p_expansionist(p0, tau), 1e-200)
+        r, c, e, s = th.r, th.c, th.e, th.s
+        keep = _carrying(w)
+        if keep is not None:
+            w = w[keep] / w[keep].sum()
+            p, r, c, e, s = p[keep], r[keep], c[keep], e[keep], s[keep]
         mcse = {name: weighted.mcse_mean(x, w) for name, x in (("p_expansionist", p), ("r", r), ("c", c))}
-        n = len(keep)
+        n = len(p)
         diag = Diagnostics(
             sampler="importance",
             chains=1,
