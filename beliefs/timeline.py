@@ -59,6 +59,16 @@ def channel_key(channel: str | None) -> str | None:
     return None if channel is None else " ".join(channel.split()).casefold()
 
 
+def channel_names(signals: Sequence[Signal]) -> list[str]:
+    """The channels of ``signals``, as first written, in order of first use."""
+    seen: dict[str, str] = {}
+    for sig in signals:
+        key = channel_key(sig.channel)
+        if key is not None and key not in seen:
+            seen[key] = str(sig.channel)
+    return list(seen.values())
+
+
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
@@ -152,12 +162,7 @@ class Timeline(Strict):
     @property
     def channels(self) -> list[str]:
         """The channels named in the log, as first written, in order of first use."""
-        seen: dict[str, str] = {}
-        for sig in self.signals:
-            key = channel_key(sig.channel)
-            if key is not None and key not in seen:
-                seen[key] = str(sig.channel)
-        return list(seen.values())
+        return channel_names(self.signals)
 
     @property
     def active_signals(self) -> list[Signal]:
