@@ -425,10 +425,10 @@ class CaseStore:
     ) -> int:
         """Store an assessment of the case with everything needed to reproduce it.
 
-        ``summary`` is the JSON stored (default ``assessment.to_json()``; ``beliefs
-        assess`` stores what it prints, the evidence ledger included).
         With ``expected_version``, refuse (:class:`StaleLogError`) an assessment
-        computed from a log that has changed since.
+        computed from a log that has changed since. ``summary`` is the JSON to
+        keep (default ``assessment.to_json()``; the API passes what it printed,
+        evidence ledger included).
         """
         from beliefs.assess import MODEL_VERSION
 
