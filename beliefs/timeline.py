@@ -81,6 +81,16 @@ def channel_key(channel: str | None) -> str | None:
     return None if channel is None else " ".join(channel.split()).casefold()
 
 
+def channel_names(signals: Sequence[Signal]) -> list[str]:
+    """The channels of ``signals``, as first written, in order of first use."""
+    seen: dict[str, str] = {}
+    for sig in signals:
+        key = channel_key(sig.channel)
+        if key is not None and key not in seen:
+            seen[key] = str(sig.channel)
+    return list(seen.values())
+
+
 class Aliases(Strict):
     """Other names of the scenario's three roles (a coalition's members, a government's organs).
 
@@ -203,12 +213,7 @@ class Timeline(Strict):
     @property
     def channels(self) -> list[str]:
         """The channels named in the log, as first written, in order of first use."""
-        seen: dict[str, str] = {}
-        for sig in self.signals:
-            key = channel_key(sig.channel)
-            if key is not None and key not in seen:
-                seen[key] = str(sig.channel)
-        return list(seen.values())
+        return channel_names(self.signals)
 
     @property
     def active_signals(self) -> list[Signal]:
