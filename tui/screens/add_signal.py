@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
 from beliefs.text import control_problem, printable
-from beliefs.timeline import Scenario, Signal, channel_key, letter_conflicts, letter_message
+from beliefs.timeline import Scenario, Signal, channel_names, letter_conflicts, letter_message
 from tui.safe import NO_CONTROL, safe
 from tui.screens.dialogs import ConfirmScreen
 
@@ -45,15 +45,6 @@ FIELD_NAMES = {
     "channel": "channel",
 }
 
-
-def channel_names(signals: Sequence[Signal]) -> list[str]:
-    """The channels of ``signals`` (as first written), in order of first use: the completions."""
-    seen: dict[str, str] = {}
-    for sig in signals:
-        key = channel_key(sig.channel)
-        if key is not None and key not in seen:
-            seen[key] = str(sig.channel)
-    return list(seen.values())
 
 
 def kind_matches(catalog: Catalog, query: str) -> list[str]:
@@ -262,7 +253,9 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         else:
             sign = "raises" if kind.direction == 1 else "lowers"
             what = f"ally · {sign} {kind.axis} · diagnosticity {kind.delta:.2f}"
-        info.update(f"[b]{safe(kind.label)}[/b]  ({safe(kid)})\n{what}\n\n{safe(kind.rationale, multiline=True)}")
+        info.update(
+            f"[b]{safe(kind.label)}[/b]  ({safe(kid)})\n{what}\n\n{safe(kind.rationale, multiline=True)}"
+        )
 
     @on(Input.Changed, "#kind-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -340,7 +333,9 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         conflict = [j for i, j in letter_conflicts([*self.existing, signal]) if i == len(self.existing)]
         if conflict:
             old = self.existing[conflict[0]]
-            return "channel: " + letter_message(str(signal.channel), signal.grade, old.grade, f"the {old.kind} of {old.date}")
+            return "channel: " + letter_message(
+                str(signal.channel), signal.grade, old.grade, f"the {old.kind} of {old.date}"
+            )
         return signal
 
     def action_submit(self) -> None:
