@@ -252,8 +252,7 @@ def replay_view(rep: Replay) -> Group:
         )
     final = rep.final
     end = Text()
-    end.append("Final ")
-    end.append_text(recommendation_text(final.decision))
+    end.append_text(recommendation_text(final.decision, "Final recommendation: "))
     end.append("\n")
     if tl.outcome is not None:
         o = tl.outcome

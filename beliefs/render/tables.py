@@ -76,7 +76,7 @@ def assessment_view(a: Assessment) -> Group:
     ):
         opts.add_column(col, justify=just, no_wrap=True, width=width)  # type: ignore[arg-type]
     for o in sorted(dec.options, key=lambda o: -o.eu_mean):
-        star = "★ " if o.option == dec.best else "  "
+        star = ("★ " if dec.determinate else "≈ ") if o.option == dec.best else "  "
         style = "bold" if o.option == dec.best else ""
         r = o.risks
         opts.add_row(
@@ -105,13 +105,13 @@ def assessment_view(a: Assessment) -> Group:
     return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
 
 
-def recommendation_text(dec: Decision) -> Text:
+def recommendation_text(dec: Decision, label: str = "Recommendation: ") -> Text:
     """The recommendation, or what is determinate and what is too close to call (no trailing newline).
 
     The ± after a margin is twice its Monte Carlo standard error: the tie rule's threshold.
     """
     rec = Text()
-    rec.append("Recommendation: ", style="bold")
+    rec.append(label, style="bold")
     if dec.determinate:
         rec.append(PRETTY[dec.best], style="bold cyan")
         rec.append(f"   P(best) {dec.p_best:.2f}   margin {dec.margin:+.2f} ± {2 * dec.margin_mcse:.2f} EU")
