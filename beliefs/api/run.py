@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from beliefs.api.evidence import ExplainResult
 from beliefs.api.inputs import CatalogLike, Crisis, CrisisLike, as_crisis
@@ -74,17 +74,18 @@ def assess(
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
     inference = shared_engine(sampler_settings(sampler, engine))
     assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=inference)
-    if record and c.case is not None:
-        _record(c, assessment)
     ledger = None
     if evidence:
         from beliefs.ledger import build_ledger
 
         ledger = build_ledger(
             c.timeline.signals, c.catalog, assessment.inputs, assessment.posterior,
-            refit=lambda inputs: inference.sample(inputs, seed=seed),
+            refit=lambda inputs: inference.sample(inputs, seed=seed), scenario=c.timeline.scenario,
         )  # fmt: skip
-    return AssessResult.of(c, assessment, ledger)
+    result = AssessResult.of(c, assessment, ledger)
+    if record and c.case is not None:
+        _record(c, assessment, result.to_dict())
+    return result
 
 
 def explain(
@@ -256,8 +257,8 @@ def backtest(
     return BacktestResult.of(score_cases(cases, skipped, seed=seed, engine=inference, progress=progress))
 
 
-def _record(crisis: Crisis, assessment: Assessment) -> int:
-    """Store ``assessment`` in the case's history, with the ids of the signals it used."""
+def _record(crisis: Crisis, assessment: Assessment, summary: dict[str, Any]) -> int:
+    """Store ``assessment`` (shown as ``summary``) in the case's history, with the ids of the signals it used."""
     from beliefs.cases.service import open_store
     from beliefs.interrupts import storing
 
@@ -267,7 +268,7 @@ def _record(crisis: Crisis, assessment: Assessment) -> int:
     assert crisis.case is not None
     # Only a finished run is stored: refused after Ctrl-C, and no interrupt cuts the write.
     with storing("the assessment"), open_store(crisis.db, case=crisis.case) as store:
-        return store.record_assessment(crisis.case, assessment, signal_ids=active)
+        return store.record_assessment(crisis.case, assessment, signal_ids=active, summary=summary)
 
 
 __all__ = ["assess", "backtest", "explain", "replay", "sensitivity"]

@@ -102,29 +102,11 @@ def cases_show(
     with _store(db, name) as store:
         case = store.load_case(name)
     if json_out:
+        from beliefs.cases.records import case_json
+
         print_json(case_json(case))
     else:
         _show(case)
-
-
-def case_json(case: Case) -> dict[str, Any]:
-    """The ``cases show --json`` object."""
-    tl = case.timeline
-    return {
-        "name": case.name,
-        "origin": case.origin,
-        "created_at": case.created_at,
-        "updated_at": case.updated_at,
-        "scenario": tl.scenario.model_dump(mode="json", exclude={"catalog"}),
-        "payoffs": tl.payoffs.model_dump(mode="json", exclude_none=True),
-        "catalog": {
-            "digest": case.catalog.digest,
-            "source": case.catalog.source,
-            "kinds": len(case.catalog.kinds),
-        },
-        "signals": [e.to_json() for e in case.log],
-        "latest_assessment": case.latest_assessment,
-    }
 
 
 def _show(case: Case) -> None:
@@ -310,8 +292,20 @@ def signal_add(
         date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel
     )
     with _store(db, name) as store:
+        check_actor(store.load_case(name), signal)
         sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
     typer.echo(sid)
+
+
+def check_actor(case: Any, signal: Any) -> None:
+    """Refuse a new signal whose actor is none of the case's roles, aliases or third parties."""
+    from beliefs.attribution import actor_problems
+    from beliefs.errors import BeliefsError
+
+    raw = [signal.model_dump(mode="python")]
+    problems = actor_problems(case.timeline.scenario, raw, case.catalog, f"case '{case.name}'")
+    if problems:
+        raise BeliefsError(f"--actor: {problems[0].message}")
 
 
 def make_signal(**fields: Any) -> Any:

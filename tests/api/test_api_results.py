@@ -245,7 +245,8 @@ def test_a_stored_case_is_assessed_and_recorded(engine, tmp_path):
     assert beliefs.open_case("agadir", db).timeline == case.timeline
     with CaseStore(db) as store:
         history = store.assessments("agadir")
-    assert len(history) == 1 and history[0]["summary"]["recommendation"]["best"] == result.recommendation
+    assert len(history) == 1 and history[0]["summary"] == result.to_dict()  # what was shown is what is kept
+    assert [r["signal_id"] for r in history[0]["summary"]["evidence"]["reports"]]
     beliefs.assess(case, seed=SEED, sampler=SAMPLER, record=False)
     beliefs.assess(case.with_scenario(prior_expansionist=0.3), seed=SEED, sampler=SAMPLER)
     with CaseStore(db) as store:
