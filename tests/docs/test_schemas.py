@@ -135,3 +135,30 @@ def test_beliefs_schema_prints_json(tmp_path):
         timeout=120,
     )
     assert bad.returncode == 2 and "unknown schema" in bad.stderr
+
+
+# -- the JSON outputs ---------------------------------------------------------------------
+
+OUTPUTS = {
+    "assess": ["assess", "balkans-1912", "--json"],
+    "explain": ["explain", "balkans-1912", "--json"],
+    "replay": ["replay", "balkans-1912", "--json"],
+    "backtest": ["backtest", "balkans-1912", "cuba-1962", "--json"],
+    "sensitivity": ["sensitivity", "balkans-1912", "--json"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUTS))
+def test_command_output_validates_against_its_schema(name):
+    from typer.testing import CliRunner
+
+    from beliefs.cli.main import _load_command_modules, app
+
+    jsonschema.Draft202012Validator.check_schema(schema(name))
+    _load_command_modules()
+    res = CliRunner().invoke(app, OUTPUTS[name])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator(name).iter_errors(data)]
+    assert errors == []
+    assert schema(name)["description"]
