@@ -192,8 +192,9 @@ def actor_problems(scenario: Scenario, signals: list[Any], catalog: Catalog, fil
     ]
     known = ", ".join(repr(n) for n in actors.known())
     for i, sig in enumerate(signals):
-        if not isinstance(sig, dict) or not isinstance(sig.get("actor"), str) or sig.get("kind") not in catalog.by_id:
-            continue
+        kind = sig.get("kind") if isinstance(sig, dict) else None
+        if not isinstance(kind, str) or kind not in catalog.by_id or not isinstance(sig.get("actor"), str):
+            continue  # a kind or an actor of the wrong type is named by the type check
         adversary_kind = isinstance(catalog.by_id[sig["kind"]], AdversaryKind)
         att = actors.resolve(sig["actor"], adversary_kind)
         if att.role == "unresolved":
