@@ -62,7 +62,11 @@ from typing import Any
 
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.errors import Problem
-from beliefs.timeline import Scenario, Signal
+
+# beliefs.timeline validates actors with this module, so it does not import beliefs.timeline
+# (no import cycle): a Scenario and a Signal are whatever has their fields.
+Scenario = Any
+Signal = Any
 
 #: The roles a signal's actor can resolve to.
 ROLES = ("adversary", "ally", "perspective", "third_party", "unnamed", "unresolved")
