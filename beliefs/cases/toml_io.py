@@ -93,6 +93,8 @@ def check_export_target(path: Path, mark: str, force: bool) -> None:
         raise BeliefsError(f"{path}: the folder {folder} does not exist")
     if path.is_dir():
         raise BeliefsError(f"{path}: is a directory")
+    if path.exists() and not path.is_file():  # /dev/null, a pipe: never replaced by a rename
+        raise BeliefsError(f"{path}: not a regular file; nothing was written")
     if not os.access(folder, os.W_OK):
         raise BeliefsError(f"{path}: the folder {folder} is not writable")
     if path.exists() and not force:
