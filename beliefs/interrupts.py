@@ -74,6 +74,9 @@ def interruptible() -> Iterator[None]:
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
+        # An interrupt belongs to the command it stopped (it has propagated by now): a later
+        # computation in the same process (a notebook, the next test) must not see it.
+        _received.clear()
 
 
 @contextlib.contextmanager
