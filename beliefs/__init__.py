@@ -39,6 +39,8 @@ _EXPORTS: dict[str, str] = {
     "replay": "beliefs.api.run",
     "sensitivity": "beliefs.api.run",
     "backtest": "beliefs.api.run",
+    "explain": "beliefs.api.run",
+    "ExplainResult": "beliefs.api.evidence",
     "AssessResult": "beliefs.api.results",
     "ReplayResult": "beliefs.api.results",
     "SensitivityResult": "beliefs.api.studies",
@@ -59,6 +61,7 @@ __all__ = [
     "BeliefsError",
     "CaseNotFoundError",
     "Crisis",
+    "ExplainResult",
     "InputError",
     "NotFoundError",
     "Problem",
@@ -68,6 +71,7 @@ __all__ = [
     "__version__",
     "assess",
     "backtest",
+    "explain",
     "load_timeline",
     "open_case",
     "replay",
@@ -75,9 +79,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from beliefs.api.evidence import ExplainResult
     from beliefs.api.inputs import Crisis, load_timeline, open_case
     from beliefs.api.results import AssessResult, ReplayResult
-    from beliefs.api.run import assess, backtest, replay, sensitivity
+    from beliefs.api.run import assess, backtest, explain, replay, sensitivity
     from beliefs.api.studies import BacktestResult, SensitivityResult
     from beliefs.errors import (
         ArgumentError,

@@ -97,7 +97,7 @@ class Grading(Strict):
 class AdversaryKind(Strict):
     """A kind of adversary behaviour with uncertain likelihoods under each type."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
     label: Line = Field(min_length=1)
     about: Literal["adversary"]
     military: bool
@@ -109,7 +109,7 @@ class AdversaryKind(Strict):
 class AllyKind(Strict):
     """A kind of ally behaviour: evidence on its reliability or recklessness."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
     label: Line = Field(min_length=1)
     about: Literal["ally"]
     axis: Literal["reliability", "recklessness"]

@@ -33,7 +33,7 @@ inform (posterior mean of reliability or recklessness with and without them).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -249,6 +249,9 @@ def build_ledger(
 ) -> Ledger:
     """The ledger of ``posterior`` (the model of ``inputs``, encoded from ``signals``)."""
     theta, w = theta_of(posterior)
+    if np.any(w == 0.0):  # importance draws the weights have ruled out change no mean: drop them
+        keep = np.flatnonzero(w > 0.0)
+        theta, w = theta.take(keep), w[keep] / w[keep].sum()
     adv_pos, ally_pos = report_positions(signals, catalog)
     if len(adv_pos) != len(inputs.adversary_kind) or len(ally_pos) != len(inputs.ally_kind):
         raise ValueError("the signals do not match the model inputs")
@@ -258,14 +261,15 @@ def build_ledger(
     tot_exp, tot_sq = l_exp.sum(axis=1), l_sq.sum(axis=1)
     logodds = logit_p0 + tau * (tot_exp - tot_sq)
     marginal = lk.marginal_adversary(tot_exp, tot_sq, p0, tau)
-    contrib = contributions(theta, inputs)
-    mean_contrib = w @ contrib
-    running = logit_p0 + np.cumsum(mean_contrib)
-
+    mean_contrib = np.zeros(len(inputs.adversary_kind))
     entries: list[Entry] = []
     for c, idx in enumerate(_channels(inputs)):
         la_exp, la_sq, lu = _columns(theta, inputs, idx)
         rho = np.asarray(inputs.channel_rho)[c : c + 1]
+        prefix_exp, prefix_sq = lk.channel_logliks(
+            np.cumsum(la_exp, axis=1), np.cumsum(la_sq, axis=1), np.cumsum(lu, axis=1), rho
+        )
+        mean_contrib[idx] = w @ np.diff(tau * (prefix_exp - prefix_sq), axis=1, prepend=0.0)
         s_exp, s_sq, s_u = (x.sum(axis=1, keepdims=True) for x in (la_exp, la_sq, lu))
         without_exp, without_sq = lk.channel_logliks(s_exp - la_exp, s_sq - la_sq, s_u - lu, rho)
         for m, j in enumerate(idx):
@@ -279,8 +283,13 @@ def build_ledger(
                 p_without, how, ok = _refit(refit, without_report(inputs, "adversary", int(j)), "p_expansionist")
             entries.append(
                 Entry(adv_pos[j], signals[adv_pos[j]], "adversary", khat, how, ok,
-                      contribution=float(mean_contrib[j]), running=float(running[j]), p_without=p_without)
+                      contribution=float(mean_contrib[j]), p_without=p_without)
             )  # fmt: skip
+    running = logit_p0 + np.cumsum(mean_contrib)  # entry order: the model's report order
+    order = {pos: j for j, pos in enumerate(adv_pos)}
+    entries = [
+        replace(e, running=float(running[order[e.index]])) for e in entries
+    ]
     cat = inputs.catalog
     for j, pos in enumerate(ally_pos):
         k = np.asarray(inputs.ally_kind)[j : j + 1]

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
 from beliefs.errors import InputError, NotFoundError, Problem
@@ -29,6 +29,28 @@ MAX_SIGNALS = 2000
 #: The largest payoff (in absolute value) a timeline may set: beyond it, expected
 #: utilities over thousands of draws lose every digit that decides between options.
 MAX_PAYOFF = 1e6
+
+#: The longest text fields accepted (characters). With MAX_SIGNALS they bound the
+#: size of a case's export below the import limit (MAX_FILE_BYTES): an export always imports.
+MAX_LINE = 200  # names, actors, sources, titles
+MAX_KIND = 64  # a kind id
+MAX_NOTE = 2000  # a signal's note
+MAX_PROSE = 4000  # an outcome's summary and basis
+
+
+def _at_most(limit: int) -> AfterValidator:
+    def check(value: str, info: ValidationInfo) -> str:
+        if len(value) > limit and not (info.context or {}).get("stored"):
+            raise ValueError(f"is {len(value):,} characters long; the limit is {limit:,}")
+        return value
+
+    return AfterValidator(check)
+
+
+ShortLine = Annotated[Line, _at_most(MAX_LINE)]
+KindId = Annotated[Line, _at_most(MAX_KIND)]
+Note = Annotated[Prose, _at_most(MAX_NOTE)]
+LongProse = Annotated[Prose, _at_most(MAX_PROSE)]
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 OpenUnit = Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)]
@@ -62,17 +84,17 @@ def channel_key(channel: str | None) -> str | None:
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
-    title: Line = Field(min_length=1)
-    perspective: Line = Field(min_length=1)
-    ally: Line = Field(min_length=1)
-    adversary: Line = Field(min_length=1)
+    title: ShortLine = Field(min_length=1)
+    perspective: ShortLine = Field(min_length=1)
+    ally: ShortLine = Field(min_length=1)
+    adversary: ShortLine = Field(min_length=1)
     polarity: Literal["multipolar", "bipolar"]
     offense_advantage: Unit
     distinguishability: Unit
     prior_expansionist: OpenUnit
     ally_reliability: BetaPrior
     ally_recklessness: BetaPrior
-    catalog: Line | None = None
+    catalog: ShortLine | None = None
 
 
 class Payoffs(Strict):
@@ -90,11 +112,11 @@ class Signal(Strict):
     """One observed, source-graded signal."""
 
     date: dt.date
-    kind: Line = Field(min_length=1)
-    actor: Line = ""
+    kind: KindId = Field(min_length=1)
+    actor: ShortLine = ""
     grade: Grade
-    note: Prose = ""
-    source: Line | None = None
+    note: Note = ""
+    source: ShortLine | None = None
     channel: Line | None = None
     retracted: bool = False
 
@@ -130,9 +152,9 @@ class Outcome(Strict):
 
     adversary_posture: Literal["firm", "conciliate", "mixed"]
     ally_posture: Literal["support", "restrain", "mixed"]
-    summary: Prose = ""
+    summary: LongProse = ""
     adversary_type: Literal["expansionist", "status_quo"] | None = None
-    adversary_type_basis: Prose | None = None
+    adversary_type_basis: LongProse | None = None
 
     def toml_table(self) -> dict[str, Any]:
         """The ``[outcome]`` table as a TOML writer takes it (no empty optional keys)."""
@@ -175,6 +197,26 @@ def timelines_dir() -> Path:
 def bundled_timelines() -> dict[str, Path]:
     """Short name -> path of every bundled timeline."""
     return {p.stem: p for p in sorted(timelines_dir().glob("*.toml"))}
+
+
+def bundled_summaries() -> list[dict[str, Any]]:
+    """One row per bundled timeline (what ``beliefs timelines --json`` prints)."""
+    rows: list[dict[str, Any]] = []
+    for name in bundled_timelines():
+        tl, _ = load_timeline(name)
+        s = tl.scenario
+        rows.append(
+            {
+                "name": name,
+                "title": s.title,
+                "perspective": s.perspective,
+                "polarity": s.polarity,
+                "n_signals": len(tl.signals),
+                "first": str(tl.signals[0].date) if tl.signals else None,
+                "last": str(tl.signals[-1].date) if tl.signals else None,
+            }
+        )
+    return rows
 
 
 def resolve_timeline(name_or_path: str | Path) -> tuple[Path, bool]:
@@ -251,7 +293,7 @@ def validate_timeline(
         problems += catalog_problems
     if catalog is not None and isinstance(signals, list):
         problems += _cross_check(signals, catalog, file, strict)
-    problems += _outcome_check(raw.get("outcome"), file)
+    problems += _outcome_check(raw.get("outcome"), file, strict)
     if problems:
         raise InputError(problems)
     assert catalog is not None
@@ -343,10 +385,25 @@ def _channel_letters(signals: list[Any], file: str) -> list[Problem]:
     return problems
 
 
-def _outcome_check(outcome: Any, file: str) -> list[Problem]:
-    """A truth in hindsight needs its basis: ``adversary_type`` without a sourced reason is refused."""
-    if not isinstance(outcome, dict) or outcome.get("adversary_type") is None:
+def _outcome_check(outcome: Any, file: str, strict: bool = False) -> list[Problem]:
+    """A truth in hindsight needs its basis: ``adversary_type`` without a sourced reason is refused.
+
+    ``strict`` (bundled timelines): an ``[outcome]`` must name ``adversary_type``.
+    """
+    if not isinstance(outcome, dict):
         return []
+    if outcome.get("adversary_type") is None:
+        if not strict:
+            return []
+        return [
+            Problem(
+                file,
+                "[outcome]",
+                "adversary_type",
+                'bundled timelines need the adversary type in hindsight ("expansionist" or "status_quo") '
+                "with adversary_type_basis",
+            )
+        ]
     basis = outcome.get("adversary_type_basis")
     if isinstance(basis, str) and basis.strip():
         return []

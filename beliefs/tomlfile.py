@@ -12,7 +12,9 @@ from pydantic import BaseModel, ValidationError
 from beliefs.errors import InputError, Problem
 
 #: Files larger than this are refused before parsing (a "huge timeline").
-MAX_FILE_BYTES = 5_000_000
+#: The limit agrees with the largest export of a case (MAX_SIGNALS signals with every
+#: text field at its longest, see beliefs.timeline): an export always imports.
+MAX_FILE_BYTES = 24_000_000
 
 #: Longest quoted value in an error message (a huge string is cut).
 MAX_QUOTED = 80

@@ -140,7 +140,7 @@ def _generated() -> dict[str, tuple[bytes, int]]:
     deep_array = "a = " + "[" * 5000 + "]" * 5000 + "\n"
     deep_table = "x = " + "{ y = " * 3000 + "1" + " }" * 3000 + "\n"
     return {
-        "huge-title.toml": (timeline_text(title=huge).encode(), 0),
+        "huge-title.toml": (timeline_text(title=huge).encode(), 2),  # over the 200-character limit
         "huge-note-many-signals.toml": (timeline_text(note="n" * 2000, n=1500).encode(), 0),
         "huge-bad-value.toml": (timeline_text().replace('"multipolar"', toml_string(huge)).encode(), 2),
         "deep-array.toml": ((timeline_text() + deep_array).encode(), 2),

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from beliefs.assess import assess_signals
 from beliefs.catalog import load_catalog
 from beliefs.encode import encode_signals
+from beliefs.errors import InputError
 from beliefs.replay import CSV_COLUMNS, Replay, Step, replay
 from beliefs.timeline import bundled_timelines, load_timeline, validate_timeline
 from beliefs.tomlfile import read_toml
@@ -86,6 +87,18 @@ def test_bundled_timeline_is_valid_sourced_ordered_and_has_an_outcome(name):
     dates = [s.date for s in tl.signals]
     assert dates == sorted(dates)
     assert tl.outcome is not None and tl.outcome.summary
+
+
+def test_bundled_timelines_must_name_the_adversary_type(tmp_path):
+    """Strict (bundled) validation refuses an [outcome] without adversary_type; user files may omit it."""
+    raw = read_toml(bundled_timelines()["july-1914"])
+    del raw["outcome"]["adversary_type"]
+    del raw["outcome"]["adversary_type_basis"]
+    with pytest.raises(InputError) as err:
+        validate_timeline(raw, "july.toml", strict=True)
+    assert [(p.entry, p.field) for p in err.value.problems] == [("[outcome]", "adversary_type")]
+    tl, _ = validate_timeline(raw, "july.toml", strict=False)
+    assert tl.outcome is not None and tl.outcome.adversary_type is None
 
 
 def test_validation_catches_disorder_unknown_kinds_and_missing_sources():

@@ -178,3 +178,14 @@ def test_legal_hostile_text_round_trips_through_the_store(db, text):
     data = json.loads(run("cases", "show", "c", "--db", str(db), "--json").stdout)
     assert (data["signals"][-1]["actor"], data["signals"][-1]["note"]) == (text[:60], text)
     assert run("cases", "show", "c", "--db", str(db)).exit_code == 0
+
+
+def test_a_newline_in_the_origin_cannot_break_the_export_header(tmp_path):
+    odd = tmp_path / "x\n[payoffs]\nfirm_vs_status_quo = 99\n#.toml"
+    odd.write_text((Path(__file__).parent / "data" / "hostile" / "ok-formulas.toml").read_text())
+    db = tmp_path / "cases.db"
+    assert run("cases", "new", "o", "--from", str(odd), "--db", str(db)).exit_code == 0
+    exported = run("cases", "export", "o", "--db", str(db))
+    assert exported.exit_code == 0
+    head, _, rest = exported.stdout.partition("\n")
+    assert head.startswith("# Exported") and "firm_vs_status_quo" in head and "[payoffs]" not in rest

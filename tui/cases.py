@@ -17,7 +17,7 @@ from typing import Any
 
 from beliefs.cases.records import Case
 from beliefs.cases.store import CaseStore
-from beliefs.cases.versions import DataVersionWatch
+from beliefs.cases.versions import FileWatch
 from beliefs.catalog import Catalog
 from beliefs.text import data_text, printable
 from beliefs.timeline import Signal, Timeline, load_timeline
@@ -37,7 +37,7 @@ class CaseLink:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.db = _db(db)
-        self._watch: DataVersionWatch | None = None
+        self._watch: FileWatch | None = None
 
     def _store(self, *, create: bool = False) -> CaseStore:
         """The database; only saving a new case creates it (0600, see beliefs.cases.privacy)."""
@@ -57,13 +57,13 @@ class CaseLink:
     def changed(self, session: Session) -> bool:
         """Whether the session's case changed on disk since it was read (another process wrote).
 
-        Polls ``PRAGMA data_version`` on one long-lived connection; only when
-        the file changed does it open the store to compare log versions.
+        Looks at the file's size and time (:class:`~beliefs.cases.versions.FileWatch`);
+        only when they changed does it open the store to compare log versions.
         """
         if session.case is None:
             return False
         if self._watch is None:
-            self._watch = DataVersionWatch(self.db)
+            self._watch = FileWatch(self.db)
         if not self._watch.changed():
             return False
         with self._store() as store:
@@ -80,9 +80,7 @@ class CaseLink:
         )
 
     def close(self) -> None:
-        if self._watch is not None:
-            self._watch.close()
-            self._watch = None
+        self._watch = None
 
     def names(self) -> list[str]:
         return [c.name for c in self.summaries()]

@@ -199,7 +199,7 @@ def quit_app(app: Workbench) -> None:
         elif choice == "discard":
             app.exit()
 
-    source = s.timeline.source or s.timeline.name or "this timeline"
+    source = s.timeline.name or s.timeline.source or "this timeline"
     app.push_screen(QuitScreen(_plural(s.unsaved, "unsaved change"), str(source)), choose)
 
 

@@ -24,10 +24,8 @@ THEMES = (DARK, LIGHT)
 
 #: Tokens used for text in the panels (markup and styles); each passes 4.5:1 on each background.
 TEXT_TOKENS = ("text", "text-muted", "text-primary", "text-error")
-#: The backgrounds text is drawn on.
+#: The backgrounds text is drawn on (a warning is $text-error, never a coloured bar).
 BACKGROUND_TOKENS = ("background", "surface", "panel")
-#: Text that sits on a coloured bar: (text token, background token).
-BAR_PAIRS = (("text", "error"),)
 
 CONFIG_NAME = "tui.toml"
 

@@ -114,6 +114,8 @@ def check_file(path: Path) -> None:
     """Refuse a path that is not (or cannot become) a SQLite file, before opening it."""
     if path.is_dir():
         raise BeliefsError(f"{path}: is a directory, not a case database")
+    if path.exists() and not path.is_file():
+        raise BeliefsError(f"{path}: not a regular file (a device, pipe or socket), so not a case database")
     if not path.exists() or path.stat().st_size == 0:
         return
     try:

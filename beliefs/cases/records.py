@@ -126,3 +126,23 @@ def assessment_dict(row: Any) -> dict[str, Any]:
         "diagnostics": json.loads(row[10]),
         "reliable": bool(row[11]),
     }
+
+
+def case_json(case: Case) -> dict[str, Any]:
+    """The ``cases show --json`` object."""
+    tl = case.timeline
+    return {
+        "name": case.name,
+        "origin": case.origin,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "scenario": tl.scenario.model_dump(mode="json", exclude={"catalog"}),
+        "payoffs": tl.payoffs.model_dump(mode="json", exclude_none=True),
+        "catalog": {
+            "digest": case.catalog.digest,
+            "source": case.catalog.source,
+            "kinds": len(case.catalog.kinds),
+        },
+        "signals": [e.to_json() for e in case.log],
+        "latest_assessment": case.latest_assessment,
+    }

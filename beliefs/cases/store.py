@@ -421,11 +421,14 @@ class CaseStore:
         *,
         signal_ids: list[int] | None = None,
         expected_version: int | None = None,
+        summary: dict[str, Any] | None = None,
     ) -> int:
         """Store an assessment of the case with everything needed to reproduce it.
 
         With ``expected_version``, refuse (:class:`StaleLogError`) an assessment
-        computed from a log that has changed since.
+        computed from a log that has changed since. ``summary`` is the JSON to
+        keep (default ``assessment.to_json()``; the API passes what it printed,
+        evidence ledger included).
         """
         from beliefs.assess import MODEL_VERSION
 
@@ -456,7 +459,7 @@ class CaseStore:
                     at,
                     assessment.n_signals,
                     None if signal_ids is None else json.dumps(signal_ids),
-                    json.dumps(assessment.to_json()),
+                    json.dumps(assessment.to_json() if summary is None else summary),
                     MODEL_VERSION,
                     digest,
                     assessment.inputs.digest(),

@@ -11,6 +11,7 @@ written next to the timeline: ``scenario.catalog`` then names that file.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -48,7 +49,10 @@ def case_to_toml(case: Case, catalog_file: str | None = None) -> str:
     doc["signals"] = [_signal_table(s) for s in ordered]
     if tl.outcome is not None:
         doc["outcome"] = tl.outcome.toml_table()
-    head = f"# Exported from beliefs case '{case.name}' (origin: {case.origin or 'unknown'}).\n"
+    # The origin is a file name, and file names may hold newlines: quoted and escaped,
+    # it can never end the comment line and smuggle TOML in.
+    origin = json.dumps(case.origin or "unknown", ensure_ascii=True)
+    head = f"{EXPORT_MARK} '{case.name}' (origin: {origin}).\n"
     return data_text(head + tomli_w.dumps(doc))
 
 
@@ -72,7 +76,59 @@ def _signal_table(sig: Any) -> dict[str, Any]:
 def catalog_to_toml(catalog: Catalog) -> str:
     """A catalog TOML that :func:`beliefs.catalog.load_catalog` reads back to the same digest."""
     data = catalog.model_dump(mode="json", exclude={"source"})
-    return "# Signal catalog exported by beliefs.\n" + tomli_w.dumps(data)
+    return CATALOG_MARK + "\n" + tomli_w.dumps(data)
+
+
+#: The first line of every file `cases export` writes: what it may overwrite without --force.
+EXPORT_MARK = "# Exported from beliefs case"
+CATALOG_MARK = "# Signal catalog exported by beliefs."
+
+
+def check_export_target(path: Path, mark: str, force: bool) -> None:
+    """Refuse, before any work, to write where we may not: a missing or read-only folder, a
+    directory, or an existing file that `cases export` did not write (unless ``force``)."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BeliefsError(f"{path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise BeliefsError(f"{path}: is a directory")
+    if path.exists() and not path.is_file():  # /dev/null, a pipe: never replaced by a rename
+        raise BeliefsError(f"{path}: not a regular file; nothing was written")
+    if not os.access(folder, os.W_OK):
+        raise BeliefsError(f"{path}: the folder {folder} is not writable")
+    if path.exists() and not force:
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(len(mark.encode()))
+        except OSError:
+            head = b""
+        if head != mark.encode():
+            raise BeliefsError(
+                f"{path}: exists and was not written by `beliefs cases export`; "
+                "nothing was written (use --force to replace it)"
+            )
+
+
+def import_limit() -> int:
+    """The largest file `cases import` reads (bytes)."""
+    from beliefs.tomlfile import MAX_FILE_BYTES
+
+    return MAX_FILE_BYTES
+
+
+def check_import_size(text: str, path: Path) -> None:
+    """Refuse to write an export that `cases import` would refuse as too large.
+
+    Cannot happen for a case within today's limits; a case stored by an older
+    version without them could exceed it.
+    """
+    size, limit = len(text.encode("utf-8")), import_limit()
+    if size > limit:
+        raise BeliefsError(
+            f"{path}: the export would be {size:,} bytes, over the {limit:,}-byte limit of "
+            "`cases import`; nothing was written"
+        )
 
 
 def write_atomic(path: Path, text: str) -> None:

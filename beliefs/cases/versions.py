@@ -10,10 +10,9 @@ between the check and the write) and refuses a stale write with
 :class:`StaleLogError`. A successful write of one event makes the version
 ``v + 1``.
 
-:class:`DataVersionWatch` tells cheaply whether *any* other connection has
-committed to the file since it last looked (``PRAGMA data_version``, which
-only changes for a connection that stays open); the caller then compares log
-versions to know whether its case changed.
+:class:`FileWatch` tells cheaply whether the file may have changed since it
+last looked; the caller then compares log versions to know whether its case
+changed.
 """
 
 from __future__ import annotations
@@ -57,46 +56,37 @@ def check_version(conn: sqlite3.Connection, name: str, case_id: int, expected: i
         raise StaleLogError(name, expected, actual)
 
 
-class DataVersionWatch:
-    """One long-lived read connection that notices commits by any other connection to ``path``.
+class FileWatch:
+    """Notices, cheaply, that some connection (this process or another) may have committed to ``path``.
 
-    ``changed()`` costs one ``PRAGMA data_version`` (microseconds); it is true
-    once after each batch of commits made through other connections, including
-    other processes. A missing file is not an error: nothing has changed yet.
+    It compares the size and modification time of the database file and of
+    its write-ahead log (every commit in WAL mode appends to the log; a
+    checkpoint rewrites the file) with what it saw last. It holds no SQLite
+    connection: a long-lived connection polling ``PRAGMA data_version`` would
+    lose its file locks whenever anything in the process opens and closes the
+    database file itself (POSIX advisory locks are per process), after which
+    another process may delete the write-ahead log under it. A false alarm
+    costs one log-version query; a missing file is not an error.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._conn: sqlite3.Connection | None = None
-        self._seen: int | None = None
-        self._connect()
+        self._seen = self._stamp()
 
-    def _connect(self) -> None:
-        if self._conn is not None or not self.path.exists():
-            return
-        uri = f"{self.path.resolve().as_uri()}?mode=ro"
-        self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-        self._seen = self._version()
-
-    def _version(self) -> int:
-        assert self._conn is not None
-        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+    def _stamp(self) -> tuple[tuple[int, int] | None, ...]:
+        out: list[tuple[int, int] | None] = []
+        for p in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                st = p.stat()
+                out.append((st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append(None)
+        return tuple(out)
 
     def changed(self) -> bool:
-        """Whether another connection committed since the last call (or since opening)."""
-        if self._conn is None:
-            self._connect()
-            return self._conn is not None  # the file appeared
-        try:
-            now = self._version()
-        except sqlite3.Error:
-            return False
+        """Whether the file or its log changed since the last call (or since creation)."""
+        now = self._stamp()
         if now == self._seen:
             return False
         self._seen = now
         return True
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None

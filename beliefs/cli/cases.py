@@ -102,29 +102,11 @@ def cases_show(
     with _store(db, name) as store:
         case = store.load_case(name)
     if json_out:
+        from beliefs.cases.records import case_json
+
         print_json(case_json(case))
     else:
         _show(case)
-
-
-def case_json(case: Case) -> dict[str, Any]:
-    """The ``cases show --json`` object."""
-    tl = case.timeline
-    return {
-        "name": case.name,
-        "origin": case.origin,
-        "created_at": case.created_at,
-        "updated_at": case.updated_at,
-        "scenario": tl.scenario.model_dump(mode="json", exclude={"catalog"}),
-        "payoffs": tl.payoffs.model_dump(mode="json", exclude_none=True),
-        "catalog": {
-            "digest": case.catalog.digest,
-            "source": case.catalog.source,
-            "kinds": len(case.catalog.kinds),
-        },
-        "signals": [e.to_json() for e in case.log],
-        "latest_assessment": case.latest_assessment,
-    }
 
 
 def _show(case: Case) -> None:
@@ -233,22 +215,42 @@ def cases_export(
     out: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files that `cases export` did not write.")
+    ] = False,
     db: DbOpt = None,
 ) -> None:
-    """Write the case as a timeline TOML (retracted signals kept, flagged)."""
-    from beliefs.cases.records import is_bundled_catalog
-    from beliefs.cases.toml_io import catalog_to_toml, write_atomic
+    """Write the case as a timeline TOML (retracted signals kept, flagged).
 
+    Never replaces a file it did not write itself (one starting with its export
+    header) unless --force is given; the export always fits `cases import`'s limit.
+    """
+    from beliefs.cases.records import is_bundled_catalog
+    from beliefs.cases.toml_io import (
+        CATALOG_MARK,
+        EXPORT_MARK,
+        catalog_to_toml,
+        check_export_target,
+        check_import_size,
+        write_atomic,
+    )
+
+    if out is not None:
+        check_export_target(out, EXPORT_MARK, force)
     with _store(db, name) as store:
         case = store.load_case(name)
         own_catalog = not is_bundled_catalog(case.catalog)
         catalog_file = f"{out.stem}.catalog.toml" if (out is not None and own_catalog) else None
         text = store.export_toml(name, catalog_file)
+    check_import_size(text, out or Path("<stdout>"))
     if out is None:
         typer.echo(text, nl=False)
         return
     if catalog_file is not None:
-        write_atomic(out.parent / catalog_file, catalog_to_toml(case.catalog))
+        catalog_text = catalog_to_toml(case.catalog)
+        check_export_target(out.parent / catalog_file, CATALOG_MARK, force)
+        check_import_size(catalog_text, out.parent / catalog_file)
+        write_atomic(out.parent / catalog_file, catalog_text)
     write_atomic(out, text)
     err_console.print(
         safe_markup(f"wrote {out}" + (f" and {out.parent / catalog_file}" if catalog_file else "")), highlight=False
@@ -301,20 +303,26 @@ def make_signal(**fields: Any) -> Any:
     from pydantic import ValidationError
 
     from beliefs.errors import BeliefsError
+    from beliefs.text import shorten
     from beliefs.timeline import Signal
 
+    problems: list[str] = []
     try:
         fields["date"] = dt.date.fromisoformat(fields["date"])
     except ValueError:
-        raise BeliefsError(f"--date: bad date {fields['date']!r}; use YYYY-MM-DD, e.g. 1914-07-23") from None
+        problems.append(f"--date: bad date {shorten(repr(fields['date']), 60)}; use YYYY-MM-DD, e.g. 1914-07-23")
+        fields["date"] = dt.date(2000, 1, 1)  # a stand-in, so the other options are checked too
     try:
-        return Signal(**fields)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise BeliefsError(f"--{field}: {msg} (got {err.get('input')!r}){hint}") from None
+        signal = Signal(**fields)
+    except ValidationError as exc:  # every problem, not only the first
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"])
+            hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(f"--{field}: {msg} (got {shorten(repr(err.get('input')), 60)}){hint}")
+    if problems:
+        raise BeliefsError("\n".join(problems))
+    return signal
 
 
 @signal_app.command("retract")

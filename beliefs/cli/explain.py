@@ -32,23 +32,15 @@ def explain(
     from beliefs.assess import shared_engine
 
     with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
-        result = run.assess(crisis, seed=seed, sampler=sampler, engine=engine, record=False)
-    assert result.ledger is not None
-    data = result.to_dict()
+        result = run.explain(crisis, seed=seed, sampler=sampler, engine=engine)
     if json_out:
-        print_json(
-            {
-                "scenario": data["scenario"],
-                "posterior": {"p_expansionist": data["posterior"]["p_expansionist"]},
-                "evidence": data["evidence"],
-                "diagnostics": data["diagnostics"],
-            }
-        )
+        print_json(result.to_dict())
         return
     from beliefs.render.ledger_table import ledger_view
 
     console.print(ledger_view(result.ledger, result.title))
-    if not result.reliable:
+    if not result.assessment.reliable:
         from beliefs.cli.app import safe_markup
 
-        console.print(f"[bold red]UNRELIABLE sampler run:[/] {safe_markup('; '.join(result.problems))}")
+        problems = "; ".join(result.assessment.problems)
+        console.print(f"[bold red]UNRELIABLE sampler run:[/] {safe_markup(problems)}")

@@ -8,7 +8,7 @@ inside commands, never at start-up.
 from __future__ import annotations
 
 from importlib.metadata import entry_points
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -115,23 +115,9 @@ def timelines(json_out: JsonOpt = False) -> None:
     from rich.table import Table
 
     from beliefs.text import literal
-    from beliefs.timeline import bundled_timelines, load_timeline
+    from beliefs.timeline import bundled_summaries
 
-    rows: list[dict[str, Any]] = []
-    for name in bundled_timelines():
-        tl, _ = load_timeline(name)
-        s = tl.scenario
-        rows.append(
-            {
-                "name": name,
-                "title": s.title,
-                "perspective": s.perspective,
-                "polarity": s.polarity,
-                "n_signals": len(tl.signals),
-                "first": str(tl.signals[0].date) if tl.signals else None,
-                "last": str(tl.signals[-1].date) if tl.signals else None,
-            }
-        )
+    rows = bundled_summaries()
     if json_out:
         print_json(rows)
         return

@@ -67,37 +67,52 @@ def db(tmp_path, july) -> Path:
 
 def _limit_file_size() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
-    resource.setrlimit(resource.RLIMIT_FSIZE, (34_000, 34_000))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
 
 
-def test_a_full_disk_exits_74_naming_the_file_and_changes_nothing(db):
+def _big_timeline(july, n: int = 300):  # type: ignore[no-untyped-def]
+    """About 2.4 MB of signals to write in one transaction."""
+    tl, catalog = july
+    last = tl.signals[-1].date
+    extra = [
+        Signal(date=last + dt.timedelta(days=1), kind="ultimatum", grade="B2", note="\U0001f600" * 2000)
+        for _ in range(n)
+    ]
+    return tl.with_signals([*tl.signals, *extra]), catalog
+
+
+def test_a_full_disk_exits_74_naming_the_file_and_changes_nothing(db, july, tmp_path):
+    from beliefs.cases.toml_io import case_to_toml
+
+    with CaseStore(db) as store:
+        store.create_case("big", *_big_timeline(july))
+        big = tmp_path / "big.toml"
+        big.write_text(case_to_toml(store.load_case("big")))
+        store.delete_case("big")
     before = _dump(db)
     result = subprocess.run(
-        [sys.executable, "-m", "beliefs.cli", "signal", "add", "j", "--kind", "ultimatum", "--grade", "B2",
-         "--date", "1914-08-01", "--note", "x" * 60_000, "--db", str(db)],
+        [sys.executable, "-m", "beliefs.cli", "cases", "import", str(big), "--db", str(db)],
         preexec_fn=_limit_file_size,
         capture_output=True,
         text=True,
-    )  # fmt: skip
+    )
     assert result.returncode == EXIT_IO, result.stderr
     assert str(db) in result.stderr and "nothing was written" in result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
     assert _dump(db) == before
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    with CaseStore(db) as store:
+        assert [c.name for c in store.list_cases()] == ["j"]
+        assert store.integrity_check() == "ok"
 
 
-def test_sqlite_full_is_a_storage_error(db):
+def test_sqlite_full_is_a_storage_error(db, july):
     store = CaseStore(db)
     before = _dump(db)
     pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
     store._conn.execute(f"PRAGMA max_page_count = {pages}")  # "database or disk is full"
     with pytest.raises(StorageError, match="full") as err:
-        store.add_signal(
-            "j", Signal(date=dt.date(1914, 8, 1), kind="ultimatum", grade="B2", note="y" * 50_000)
-        )
+        store.create_case("big", *_big_timeline(july))
     assert err.value.exit_code == EXIT_IO and str(db) in str(err.value)
     store.close()
     assert _dump(db) == before

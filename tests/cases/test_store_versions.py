@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from beliefs.cases.store import CaseStore, StaleLogError
-from beliefs.cases.versions import DataVersionWatch
+from beliefs.cases.versions import FileWatch
 from beliefs.timeline import Signal
 
 
@@ -76,9 +76,9 @@ def test_create_case_keeps_the_retraction_reasons_given(db, two):
     assert [e.retraction_reason for e in log] == ["retracted in f.toml", "misdated"]
 
 
-def test_the_watch_sees_commits_of_another_process_not_its_own_reads(db, two):
+def test_the_watch_sees_every_commit_of_this_or_another_process_not_reads(db, two):
     tl, catalog = two
-    watch = DataVersionWatch(db)  # no file yet: nothing changed
+    watch = FileWatch(db)  # no file yet: nothing changed
     assert not watch.changed()
     with CaseStore(db) as store:
         store.create_case("a", tl, catalog)
@@ -87,6 +87,10 @@ def test_the_watch_sees_commits_of_another_process_not_its_own_reads(db, two):
     with CaseStore(db) as store:
         store.load_case("a")  # a read is not a change
     assert not watch.changed()
+    for _ in range(3):  # every commit is seen, however many
+        with CaseStore(db) as store:
+            store.add_signal("a", _sig(2))
+        assert watch.changed() and not watch.changed()
     code = (
         "import sys, datetime as dt\n"
         "from beliefs.cases.store import CaseStore\n"
@@ -97,4 +101,3 @@ def test_the_watch_sees_commits_of_another_process_not_its_own_reads(db, two):
     subprocess.run([sys.executable, "-c", code, str(db)], check=True)
     assert watch.changed()
     assert not watch.changed()
-    watch.close()

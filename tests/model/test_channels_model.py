@@ -13,11 +13,18 @@ import pytest
 from reference import reference_from_toml
 from reference_channels import channel_groups
 
-from beliefs.assess import assess
+from beliefs.assess import assess, shared_engine
 from beliefs.catalog import bundled_catalog_path
 from beliefs.timeline import load_timeline
+from models.engine import SamplerSettings
 
 TOL = 0.02
+
+
+@pytest.fixture(scope="module", params=["auto", "nuts"])
+def any_engine(request, engine):
+    """The session's default engine (importance sampling, NUTS as fallback) and nutpie's NUTS."""
+    return engine if request.param == "auto" else shared_engine(SamplerSettings(method="nuts"))
 
 
 def channel_toml(signals: list[tuple[str, str, str | None]], *, p0: float = 0.5, offense: float = 0.5,
@@ -68,7 +75,8 @@ SCENARIOS: dict[str, dict] = {
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_channel_posterior_matches_the_references(name: str, tmp_path: Path, engine) -> None:
+def test_channel_posterior_matches_the_references(name: str, tmp_path: Path, any_engine) -> None:
+    engine = any_engine
     spec = dict(SCENARIOS[name])
     path = tmp_path / f"{name}.toml"
     path.write_text(channel_toml(spec.pop("signals"), **spec))
@@ -96,8 +104,9 @@ def test_the_scenarios_exercise_both_references(tmp_path: Path) -> None:
     assert mixed == {"one_kind_channels": False, "no_channels_mixed_letters": False, "mixed_kind_channels": True}
 
 
-def test_one_compiled_model_for_any_number_of_channels(tmp_path: Path, engine) -> None:
+def test_one_compiled_model_for_any_number_of_channels(tmp_path: Path) -> None:
     """nutpie's with_data takes a new channel count: 0, 1, 3 and 6 channels, one compilation."""
+    engine = shared_engine(SamplerSettings(method="nuts"))
     logs = [
         [],
         [("ultimatum", "B1", "a")] * 4,
@@ -113,12 +122,13 @@ def test_one_compiled_model_for_any_number_of_channels(tmp_path: Path, engine) -
             count = engine.compile_count
         result = assess(timeline, catalog, seed=2, engine=engine)
         seen.append(result.inputs.n_channels)
-        assert result.reliable
+        assert result.reliable and result.posterior.diagnostics.method == "nuts"
     assert seen == [0, 1, 3, 6]
     assert engine.compile_count == count
 
 
-def test_thirty_b1_reports_on_one_channel_stay_within_its_bound(tmp_path: Path, engine) -> None:
+def test_thirty_b1_reports_on_one_channel_stay_within_its_bound(tmp_path: Path, any_engine) -> None:
+    engine = any_engine
     """From 0.5, one B channel can at most multiply the odds by 1 / (1 - 0.85): P <= 0.8696."""
     path = tmp_path / "one.toml"
     path.write_text(channel_toml([("fait_accompli", "B1", "embassy")] * 30))

@@ -101,14 +101,18 @@ def test_export_keeps_a_custom_catalog_relative_to_the_exported_file(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     bundled = (load_timeline("july-1914")[1]).source
-    (src / "mine.catalog.toml").write_bytes(Path(bundled).read_bytes().replace(b'label = "', b'label = "My ', 1))
+    (src / "mine.catalog.toml").write_bytes(
+        Path(bundled).read_bytes().replace(b'label = "', b'label = "My ', 1)
+    )
     (src / "t.toml").write_text(
         timeline_text(actor="x").replace("[scenario]\n", '[scenario]\ncatalog = "mine.catalog.toml"\n')
     )
     tl, catalog = load_timeline(src / "t.toml")
     out = tmp_path / "elsewhere" / "deep"
     out.mkdir(parents=True)
-    written = CaseLink(tmp_path / "cases.db").export(Session.from_timeline(tl, catalog), out / "t-export.toml")
+    written = CaseLink(tmp_path / "cases.db").export(
+        Session.from_timeline(tl, catalog), out / "t-export.toml"
+    )
     ref = tomllib.loads(written.read_text())["scenario"]["catalog"]
     assert ref == "../../in/mine.catalog.toml"
     again, again_catalog = load_timeline(written)

@@ -262,7 +262,9 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         else:
             sign = "raises" if kind.direction == 1 else "lowers"
             what = f"ally · {sign} {kind.axis} · diagnosticity {kind.delta:.2f}"
-        info.update(f"[b]{safe(kind.label)}[/b]  ({safe(kid)})\n{what}\n\n{safe(kind.rationale, multiline=True)}")
+        info.update(
+            f"[b]{safe(kind.label)}[/b]  ({safe(kid)})\n{what}\n\n{safe(kind.rationale, multiline=True)}"
+        )
 
     @on(Input.Changed, "#kind-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -340,7 +342,9 @@ class AddSignalScreen(ModalScreen[Signal | None]):
         conflict = [j for i, j in letter_conflicts([*self.existing, signal]) if i == len(self.existing)]
         if conflict:
             old = self.existing[conflict[0]]
-            return "channel: " + letter_message(str(signal.channel), signal.grade, old.grade, f"the {old.kind} of {old.date}")
+            return "channel: " + letter_message(
+                str(signal.channel), signal.grade, old.grade, f"the {old.kind} of {old.date}"
+            )
         return signal
 
     def action_submit(self) -> None:

@@ -123,7 +123,7 @@ class QuitScreen(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="small quit") as dialog:
             dialog.border_title = "Quit beliefs"
             yield Static(
-                f"{safe(self.changes)} in {safe(self.source)} are not stored anywhere yet.",
+                f"{safe(self.changes)} to {safe(self.source)}, not stored anywhere yet.",
                 id="question",
             )
             with Horizontal(id="buttons", classes="quit-buttons"):

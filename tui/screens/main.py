@@ -146,8 +146,8 @@ class MainScreen(Screen[None]):
         for pid, _ in PAGES:
             body.set_class(pid == page, f"-page-{pid}")
         self.query_one(PageBar).show([(pid, name, pid == page) for pid, name in PAGES])
-        if page == "signals" and self.compact:
-            self.query_one(SignalLog).focus()
+        if self.compact:  # the page's panels get the keys (↑ ↓ scroll a page taller than the screen)
+            self.query_one(SignalLog if page in ("signals", "trajectory") else "#right").focus()
 
     def action_page(self, delta: int) -> None:
         if not self.compact:

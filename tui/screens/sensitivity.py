@@ -99,9 +99,7 @@ def tornado_markup(result: dict[str, Any], top: int = 8) -> str:
         )
         flag = " [b $text-error]⇄[/]" if e["flips"] else ""
         warn = "" if e["reliable"] else " [$text-error]k̂[/]"
-        lines.append(
-            f"{safe(str(e['label']))[:31]:<32}{e['low']:>7.3g} {bar} {e['high']:<7.3g}{flag}{warn}"
-        )
+        lines.append(f"{safe(str(e['label']))[:31]:<32}{e['low']:>7.3g} {bar} {e['high']:<7.3g}{flag}{warn}")
     if not result.get("reliable", True):
         lines.append(
             "[b $text-error]⚠ some points rest on poor reweighting (k̂ ≥ 0.7): run `beliefs sensitivity`[/]"

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind
 from tui.safe import safe
+from tui.screens.ledger import entry_lines
 from tui.session import Session
 from tui.widgets.panels import QUANTITIES, Panel
 
@@ -59,9 +60,7 @@ def detail_markup(session: Session, index: int) -> str:
     lines.append(_row("note", safe(sig.note, multiline=True) or "[$text-muted]—[/]"))
     if sig.retracted:
         reason = session.reasons.get(index)
-        lines.append(
-            _row("status", "[b $text-error]retracted[/]" + (f": {safe(reason)}" if reason else ""))
-        )
+        lines.append(_row("status", "[b $text-error]retracted[/]" + (f": {safe(reason)}" if reason else "")))
     else:
         lines.append(_row("status", "counts"))
     entry = session.entries.get(index)
@@ -90,13 +89,16 @@ def _effect(session: Session, index: int) -> list[str]:
 
 
 def _ledger(session: Session, index: int) -> list[str]:
-    """The evidence ledger's line for this signal, under the posterior of the whole log."""
-    from tui.screens.ledger import entry_lines
-
-    now = session.result(session.n)
-    if now is None:
-        return ["[b]evidence ledger[/]  [$text-muted]waiting for the posterior of the whole log…[/]"]
-    return ["[b]evidence ledger[/] (whole log)", *entry_lines(now.ledger, index, session.n, label="this signal")]
+    """The evidence ledger's line for this signal, under the posterior of the current replay step."""
+    now = session.result()
+    head = f"[b]evidence ledger[/] (replay step {session.step})"
+    return [
+        head,
+        *(
+            "  " + line
+            for line in entry_lines(now.ledger if now else None, index, session.step, "contribution")
+        ),
+    ]
 
 
 class SignalDetailScreen(ModalScreen[None]):

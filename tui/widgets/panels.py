@@ -139,40 +139,17 @@ class RecommendationPanel(Panel):
         self.set_markup("\n".join(lines))
 
 
-def _half_margin(rec: dict[str, Any], field: str, a: str, b: str) -> float:
-    """EU of the best option with ``field == a`` minus that of the best with ``field == b``."""
-    best = {
-        side: max(o["expected_utility"]["mean"] for o in rec["options"] if o[field] == side)
-        for side in (a, b)
-    }
-    return float(best[a] - best[b])
-
-
 def _verdict(rec: dict[str, Any]) -> str:
-    """ "recommended X", or, when the decision says it is not determinate, a tie said as a tie."""
+    """The recommendation, or, when the decision is not determinate, its own words for the tie."""
     mcse = rec.get("margin_mcse")
-    pm = f" ± {mcse:.2f}" if isinstance(mcse, int | float) else ""
-    best = next(o for o in rec["options"] if o["option"] == rec["best"])
-    if rec.get("determinate") is not False:
+    pm = f" ± {2 * mcse:.2f}" if isinstance(mcse, int | float) else ""  # twice the MCSE: the rule's bar
+    if rec.get("determinate", True):
         return (
             f"recommended [b $text-primary]{safe(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
             f"  margin {rec['margin']:.2f}{pm} EU"
         )
-    halves = []
-    for field, a, b, whom in (
-        ("adversary", "firm", "conciliate", "adversary"),
-        ("ally", "support", "restrain", "ally"),
-    ):
-        if rec.get(f"determinate_{field}", False):
-            halves.append(f"[b]{best[field]}[/] toward the {whom}")
-        else:
-            m = abs(_half_margin(rec, field, a, b))
-            halves.append(f"toward the {whom}: [b]too close to call[/] ({a} vs {b}, margin {m:.2f} EU)")
-    return (
-        "; ".join(halves)
-        + f"\n[$text-muted]highest EU {safe(SHORT[rec['best']])}, margin {rec['margin']:.2f}{pm} EU,"
-        + f" P(best) {rec['p_best']:.2f}: within Monte Carlo error[/]"
-    )
+    verdict = rec.get("verdict") or f"too close to call ({rec['best']} by {rec['margin']:.2f}{pm} EU)"
+    return f"[b]not determinate:[/] {safe(verdict)}"
 
 
 class WatchList(Panel):
@@ -183,6 +160,9 @@ class WatchList(Panel):
             self.set_markup("[$text-muted]…[/]")
             return
         watch: list[dict[str, Any]] = now.recommendation["watch"]
+        if now.recommendation.get("watch_could_change") is False:
+            self.set_markup("[$text-muted]no single report could change the recommendation[/]")
+            return
         if not watch:
             self.set_markup("[$text-muted]no signal would change the decision[/]")
             return

@@ -1,0 +1,170 @@
+"""Every command, walked with hostile arguments: only documented exit codes
+(0 success, 2 bad input, 74 the disk refused), never "internal error", never a
+traceback, and a refused command leaves no file behind.
+
+In process (CliRunner) for the bulk, plus the real console script for a sample
+(its stderr is what a user sees).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from beliefs.cli.app import app
+from beliefs.cli.main import _load_command_modules
+from beliefs.errors import EXIT_BAD_INPUT, EXIT_IO, EXIT_OK
+
+_load_command_modules()
+runner = CliRunner()
+DOCUMENTED = {EXIT_OK, EXIT_BAD_INPUT, EXIT_IO}
+
+LONG = "x" * 5000  # longer than any file name allows
+DEEP = "[" * 5000 + "]" * 5000
+
+
+@pytest.fixture(scope="module")
+def place(tmp_path_factory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("hostile")
+    db = root / "cases.db"
+    result = runner.invoke(app, ["cases", "new", "c", "--from", "morocco-1905", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    (root / "deep.toml").write_text(f"a = {DEEP}\n")
+    (root / "binary.toml").write_bytes(b"\x00\x01\x02\xff" * 100)
+    (root / "bom.toml").write_bytes(b"\xef\xbb\xbf" + b"[scenario]\n")
+    (root / "empty.toml").write_text("")
+    (root / "notes.txt").write_text("not a database\n")
+    (root / "damaged.db").write_bytes(b"SQLite format 3\x00" + b"\xff" * 2000)
+    return {"root": str(root), "db": str(db)}
+
+
+PATHS = ["", " ", "-", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.toml",
+         "bad\nname.toml", "x\x1b[31m.toml", "[/]", "{root}", "{root}/deep.toml", "{root}/binary.toml",
+         "{root}/bom.toml", "{root}/empty.toml"]  # fmt: skip
+DBS = ["", ":memory:", "file:x.db?mode=memory", "/dev/null", "/", LONG, f"{LONG}/c.db",
+       "{root}", "{root}/notes.txt", "{root}/damaged.db", "bad\nname.db"]  # fmt: skip
+NAMES = ["", "c\n", "../c", "[/]", "c" * 65, "\x1b[2J", "-c"]
+SEEDS = ["-1", "4294967296", "99999999999999999999999", "nan", "1e3"]
+IDS = ["0", "-5", "9223372036854775808", "99999999999999999999", "abc"]
+WORKERS = ["0", "-1", "1000", "abc"]
+DATES = ["", "1914-13-01", "1914-07-23T00:00", "99999-01-01", "yesterday"]
+OUTPUTS = ["", "/", LONG + ".png", "/no/such/dir/x.png", "{root}", "/dev/null/x.png", "{root}/notes.txt"]
+#: --plot folders of `sensitivity`: each refused before any work (a valid one would run it all)
+PLOT_DIRS = ["/no/such/dir/plots", LONG, "/dev/null/plots", "{root}/notes.txt", "{root}/empty.toml"]
+
+
+def _cases() -> list[list[str]]:
+    out: list[list[str]] = []
+    for p in PATHS:
+        out += [
+            ["validate", p], ["assess", p, "--engine", "importance"], ["replay", p, "--engine", "importance"],
+            ["sensitivity", p], ["backtest", p], ["report", p], ["explain", p], ["catalog", "--path", p],
+            ["cases", "import", p, "--db", "{db}"], ["cases", "new", "n1", "--from", p, "--db", "{db}"],
+        ]  # fmt: skip
+    for o in ["", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.toml", "{root}", "{root}/notes.txt"]:
+        out += [["cases", "export", "c", "-o", o, "--db", "{db}"],
+                ["cases", "export", "c", "-o", o, "--force", "--db", "{db}"]]  # fmt: skip
+    for d in DBS:
+        out += [
+            ["cases", "list", "--db", d], ["cases", "show", "c", "--db", d],
+            ["cases", "new", "n2", "--from", "morocco-1905", "--db", d], ["cases", "delete", "c", "--db", d],
+            ["signal", "add", "c", "--kind", "ultimatum", "--grade", "B2", "--date", "1905-04-01", "--db", d],
+            ["assess", "--case", "c", "--db", d, "--engine", "importance"],
+        ]  # fmt: skip
+    for n in NAMES:
+        out += [["cases", "new", n, "--from", "morocco-1905", "--db", "{db}"], ["cases", "show", n, "--db", "{db}"],
+                ["cases", "delete", n, "--db", "{db}"], ["signal", "retract", n, "1", "--reason", "r", "--db", "{db}"]]  # fmt: skip
+    for s in SEEDS:
+        out += [["assess", "july-1914", "--seed", s], ["replay", "july-1914", "--seed", s],
+                ["sensitivity", "july-1914", "--seed", s], ["backtest", "july-1914", "--seed", s]]  # fmt: skip
+    for i in IDS:
+        out.append(["signal", "retract", "c", i, "--reason", "r", "--db", "{db}"])
+    for w in WORKERS:
+        out.append(["sensitivity", "july-1914", "--workers", w])
+    for d in DATES:
+        out.append(["signal", "add", "c", "--kind", "ultimatum", "--grade", "B2", "--date", d, "--db", "{db}"])
+    for o in OUTPUTS:
+        out += [["replay", "july-1914", "--plot", o], ["backtest", "july-1914", "--plot", o],
+                ["report", "july-1914", "-o", o]]  # fmt: skip
+    for o in PLOT_DIRS:
+        out.append(["sensitivity", "july-1914", "--plot", o])
+    out += [
+        ["sensitivity", "july-1914", "--scheduler", "tls://"], ["sensitivity", "july-1914", "--scheduler", "x" * 300],
+        ["signal", "add", "c", "--kind", "nope", "--grade", "Z9", "--date", "x", "--note", "n" * 5000, "--db", "{db}"],
+        ["cases", "delete", "c", "--db", "{db}"],  # not a terminal and no --yes
+        ["assess"], ["assess", "july-1914", "--case", "c"], ["replay", "july-1914", "--json", "--csv"],
+        ["nosuchcommand"], ["cases"], ["signal"],
+    ]  # fmt: skip
+    return out
+
+
+CASES = _cases()
+
+
+def _fill(args: list[str], place: dict[str, str]) -> list[str]:
+    return [a.replace("{root}", place["root"]).replace("{db}", place["db"]) for a in args]
+
+
+def _files(root: str) -> set[str]:
+    return {str(p) for p in Path(root).rglob("*")}
+
+
+def test_every_command_with_hostile_arguments(place, monkeypatch):
+    monkeypatch.chdir(place["root"])
+    before_files = _files(place["root"])
+    conn = sqlite3.connect(place["db"])
+    before = conn.execute("SELECT count(*) FROM signals").fetchone()[0]
+    conn.close()
+    bad = []
+    for template in CASES:
+        args = _fill(template, place)
+        result = runner.invoke(app, args)
+        text = result.output
+        exc = result.exception
+        if (
+            result.exit_code not in DOCUMENTED
+            or "internal error" in text
+            or "Traceback" in text
+            or (exc is not None and not isinstance(exc, SystemExit))
+        ):
+            bad.append((template[:4], result.exit_code, type(exc).__name__, text[-300:]))
+    assert bad == [], f"{len(bad)} of {len(CASES)} invocations misbehaved:\n" + "\n".join(map(repr, bad))
+    assert len(CASES) > 250
+    # refused commands created no file and added no signal
+    assert _files(place["root"]) - before_files <= {
+        str(Path(place["root"]) / n) for n in ("cases.db-wal", "cases.db-shm")
+    }
+    conn = sqlite3.connect(place["db"])
+    assert conn.execute("SELECT count(*) FROM signals").fetchone()[0] == before
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["validate", "{root}/deep.toml"], EXIT_BAD_INPUT),
+        (["cases", "list", "--db", f"{LONG}/c.db"], EXIT_BAD_INPUT),
+        (["assess", "july-1914", "--seed", "99999999999999999999999"], EXIT_BAD_INPUT),
+        (["signal", "retract", "c", "99999999999999999999", "--reason", "r", "--db", "{db}"], EXIT_BAD_INPUT),
+        (["sensitivity", "july-1914", "--workers", "1000"], EXIT_BAD_INPUT),
+        (["cases", "new", "m", "--from", "morocco-1905", "--db", ":memory:"], EXIT_BAD_INPUT),
+    ],
+)
+def test_the_console_script_prints_no_traceback(place, args, code):
+    proc = subprocess.run(
+        [sys.executable, "-m", "beliefs.cli", *_fill(args, place)],
+        capture_output=True,
+        text=True,
+        cwd=place["root"],
+        env={**os.environ, "COLUMNS": "100"},
+        timeout=120,
+    )
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert proc.stderr.strip()  # a message, not silence
