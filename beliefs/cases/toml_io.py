@@ -110,6 +110,23 @@ def check_export_target(path: Path, mark: str, force: bool) -> None:
             )
 
 
+def check_imports(text: str, catalog: Catalog, path: Path) -> None:
+    """Refuse an export that `cases import` would refuse: too large, or holding values an
+    older version stored without today's limits (then the problems are listed)."""
+    import tomllib
+
+    from beliefs.errors import InputError
+    from beliefs.timeline import validate_timeline
+
+    check_import_size(text, path)
+    try:
+        validate_timeline(tomllib.loads(text), str(path), catalog=catalog)
+    except InputError as exc:
+        raise BeliefsError(
+            f"{path}: the export would not import, so nothing was written:\n" + exc.render()
+        ) from None
+
+
 def import_limit() -> int:
     """The largest file `cases import` reads (bytes)."""
     from beliefs.tomlfile import MAX_FILE_BYTES

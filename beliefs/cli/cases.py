@@ -232,6 +232,7 @@ def cases_export(
         catalog_to_toml,
         check_export_target,
         check_import_size,
+        check_imports,
         write_atomic,
     )
 
@@ -242,7 +243,7 @@ def cases_export(
         own_catalog = not is_bundled_catalog(case.catalog)
         catalog_file = f"{out.stem}.catalog.toml" if (out is not None and own_catalog) else None
         text = store.export_toml(name, catalog_file)
-    check_import_size(text, out or Path("<stdout>"))
+    check_imports(text, case.catalog, out or Path("<stdout>"))
     if out is None:
         typer.echo(text, nl=False)
         return
