@@ -110,9 +110,14 @@ def check_export_target(path: Path, mark: str, force: bool) -> None:
             )
 
 
-def check_imports(text: str, catalog: Catalog, path: Path) -> None:
-    """Refuse an export that `cases import` would refuse: too large, or holding values an
-    older version stored without today's limits (then the problems are listed)."""
+def import_problems(text: str, catalog: Catalog, path: Path) -> str | None:
+    """Why `cases import` would refuse this export, or None when it imports.
+
+    Too large is refused outright (:func:`check_import_size`). Values an older
+    version stored without today's rules (a control character, an over-long
+    note) are reported, not dropped: the export is still written, so the data
+    can be recovered, and the caller says what to fix before importing it.
+    """
     import tomllib
 
     from beliefs.errors import InputError
@@ -122,9 +127,8 @@ def check_imports(text: str, catalog: Catalog, path: Path) -> None:
     try:
         validate_timeline(tomllib.loads(text), str(path), catalog=catalog)
     except InputError as exc:
-        raise BeliefsError(
-            f"{path}: the export would not import, so nothing was written:\n" + exc.render()
-        ) from None
+        return exc.render()
+    return None
 
 
 def import_limit() -> int:

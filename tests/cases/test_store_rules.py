@@ -254,7 +254,7 @@ def test_no_stored_value_makes_show_unusable(db):
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.output and "\x07" not in result.output
     assert "[/]" in run("cases", "show", "july", "--db", str(db)).output
-    # the note would not import (an escape, and too long): export says so and writes nothing
+    # the note would not import (an escape, and too long): export writes it and says so
     result = run("cases", "export", "july", "-o", str(db.parent / "x.toml"), "--db", str(db))
-    assert result.exit_code == 2 and "would not import" in result.output and "control character" in result.output
-    assert not (db.parent / "x.toml").exists()
+    assert result.exit_code == 0 and "refuses; fix them" in result.output and "control character" in result.output
+    assert (db.parent / "x.toml").exists()
