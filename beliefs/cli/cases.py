@@ -301,8 +301,20 @@ def signal_add(
         date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel
     )
     with _store(db, name) as store:
+        check_actor(store.load_case(name), signal)
         sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
     typer.echo(sid)
+
+
+def check_actor(case: Any, signal: Any) -> None:
+    """Refuse a new signal whose actor is none of the case's roles, aliases or third parties."""
+    from beliefs.attribution import actor_problems
+    from beliefs.errors import BeliefsError
+
+    raw = [signal.model_dump(mode="python")]
+    problems = actor_problems(case.timeline.scenario, raw, case.catalog, f"case '{case.name}'")
+    if problems:
+        raise BeliefsError(f"--actor: {problems[0].message}")
 
 
 def make_signal(**fields: Any) -> Any:

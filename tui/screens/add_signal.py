@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
 from beliefs.text import control_problem, printable
-from beliefs.timeline import Scenario, Signal, channel_key, letter_conflicts, letter_message
+from beliefs.timeline import Scenario, Signal, channel_names, letter_conflicts, letter_message
 from tui.safe import NO_CONTROL, safe
 from tui.screens.dialogs import ConfirmScreen
 
@@ -45,15 +45,6 @@ FIELD_NAMES = {
     "channel": "channel",
 }
 
-
-def channel_names(signals: Sequence[Signal]) -> list[str]:
-    """The channels of ``signals`` (as first written), in order of first use: the completions."""
-    seen: dict[str, str] = {}
-    for sig in signals:
-        key = channel_key(sig.channel)
-        if key is not None and key not in seen:
-            seen[key] = str(sig.channel)
-    return list(seen.values())
 
 
 def kind_matches(catalog: Catalog, query: str) -> list[str]:
