@@ -16,7 +16,7 @@ from beliefs.decision import Decision, decide
 from beliefs.encode import catalog_arrays, encode_signals
 from beliefs.interrupts import check as check_interrupt
 from beliefs.payoffs import PayoffTable, resolve_payoffs
-from beliefs.timeline import Signal, Timeline
+from beliefs.timeline import Scenario, Signal, Timeline
 from beliefs.watch import could_change, evsi_by_kind
 from models.engine import Engine, SamplerSettings
 from models.posterior import Posterior
@@ -58,6 +58,8 @@ class Assessment:
     #: The signals assessed (retracted ones flagged) and their catalog: what the evidence ledger names.
     signals: tuple[Signal, ...] = ()
     catalog: Catalog | None = None
+    #: The scenario assessed: whom each signal's actor names (the ledger's attribution).
+    scenario: Scenario | None = None
 
     @property
     def reliable(self) -> bool:
@@ -79,15 +81,27 @@ class Assessment:
             "ally_recklessness": self.summary("c"),
         }
 
+    def attribution(self) -> dict[str, Any] | None:
+        """Who acted: counts by role, and the actors no role claims (older stored cases)."""
+        if self.scenario is None or self.catalog is None:
+            return None
+        from beliefs.attribution import summary
+
+        return summary(self.scenario, self.signals, self.catalog)
+
     def to_json(self) -> dict[str, Any]:
         diag = self.posterior.diagnostics.to_json()
         diag["seconds"] = round(self.seconds, 3)
-        return {
+        out = {
             "scenario": {"title": self.title, "n_signals": self.n_signals},
             "posterior": self.posterior_json(),
             "recommendation": self.decision.to_json(),
             "diagnostics": diag,
         }
+        attribution = self.attribution()
+        if attribution is not None:
+            out["attribution"] = attribution
+        return out
 
 
 def assess_signals(
@@ -139,6 +153,7 @@ def decide_posterior(
         seconds=time.perf_counter() - start,
         signals=tuple(signals),
         catalog=catalog,
+        scenario=timeline.scenario,
     )
 
 

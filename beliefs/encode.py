@@ -3,6 +3,10 @@
 Adversary reports carry their digit's weight ``w`` and a channel index; each
 channel carries its letter's weight ``rho`` (a report without a channel is a
 channel of its own). Ally reports carry the whole grade weight, letter x digit.
+
+Each signal's actor is resolved first (:mod:`beliefs.attribution`): the
+perspective state's and the ally's own acts of adversary kinds are context
+and do not become reports; a third party's act carries its attribution weight.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from beliefs.attribution import attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.errors import BeliefsError
 from beliefs.timeline import Scenario, Signal, Timeline, channel_key
@@ -46,11 +51,12 @@ def encode_signals(
     adv_ch: list[int] = []
     ally_k: list[int] = []
     adv_w: list[float] = []
+    adv_a: list[float] = []
     rho: list[float] = []
     ally_q: list[float] = []
     letters: dict[str, tuple[int, str]] = {}  # channel key -> (index, letter)
-    for sig in signals:
-        if sig.retracted:
+    for sig, att in zip(signals, attribute(scenario, signals, catalog), strict=True):
+        if sig.retracted or not att.evidence:
             continue
         if isinstance(catalog.by_id[sig.kind], AdversaryKind):
             key, letter = channel_key(sig.channel), sig.grade[0]
@@ -69,6 +75,7 @@ def encode_signals(
                 adv_ch.append(index)
             adv_k.append(adv_index[sig.kind])
             adv_w.append(grading.credibility[sig.grade[1]])
+            adv_a.append(att.weight)
         else:
             ally_k.append(ally_index[sig.kind])
             ally_q.append(grading.weight(sig.grade))
@@ -78,6 +85,7 @@ def encode_signals(
         adversary_q=np.array(adv_w, dtype=float),
         adversary_channel=np.array(adv_ch, dtype=np.int64),
         channel_rho=np.array(rho, dtype=float),
+        adversary_attribution=np.array(adv_a, dtype=float),
         ally_kind=np.array(ally_k, dtype=np.int64),
         ally_q=np.array(ally_q, dtype=float),
         p0=scenario.prior_expansionist,

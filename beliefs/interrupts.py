@@ -74,8 +74,9 @@ def interruptible() -> Iterator[None]:
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
-        # An interrupt belongs to the command it stopped (it has propagated by now): a later
-        # computation in the same process (a notebook, the next test) must not see it.
+        # Outside the block nothing is waiting for this interrupt: a later
+        # computation in the same process (the Python API, a test) must not
+        # see a stale one and refuse to run.
         _received.clear()
 
 

@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
-from beliefs.timeline import Signal
+from beliefs.timeline import Scenario, Signal
 from models import likelihood as lk
 from models.posterior import Posterior
 from models.spec import FloatArray, ModelInputs
@@ -65,7 +66,7 @@ class Entry:
 
     index: int  # position in the timeline's signal order
     signal: Signal
-    about: str  # "adversary" | "ally"
+    about: str  # "adversary" | "ally" | "context" (an own-side act: not evidence on the adversary)
     khat: float
     loo: str  # "psis" | "refit" | "none" (k-hat too high and no refit)
     reliable: bool
@@ -75,6 +76,7 @@ class Entry:
     axis: str | None = None  # ally: "reliability" | "recklessness"
     mean: float | None = None  # ally: posterior mean of the axis
     mean_without: float | None = None  # ally: ... without this report
+    attribution: Attribution | None = None  # who acted, and how far it counts (None: not resolved)
 
     @property
     def odds_factor(self) -> float | None:
@@ -97,6 +99,11 @@ class Ledger:
     @property
     def ally(self) -> list[Entry]:
         return [e for e in self.entries if e.about == "ally"]
+
+    @property
+    def context(self) -> list[Entry]:
+        """Own-side acts of adversary kinds: shown, not weighed."""
+        return [e for e in self.entries if e.about == "context"]
 
     def by_size(self) -> list[Entry]:
         """Adversary entries, largest absolute contribution first."""
@@ -122,7 +129,9 @@ class Ledger:
             if signal_ids is not None:
                 out["signal_id"] = signal_ids[e.index]
             s = e.signal
-            out.update(date=s.date.isoformat(), kind=s.kind, channel=s.channel, grade=s.grade)
+            out.update(date=s.date.isoformat(), kind=s.kind, channel=s.channel, grade=s.grade, actor=s.actor)
+            if e.attribution is not None:
+                out["attribution"] = {**e.attribution.to_json(), "reading": e.attribution.describe()}
             return out
 
         def loo(e: Entry) -> dict[str, Any]:
@@ -156,6 +165,7 @@ class Ledger:
                 }
                 for e in self.ally
             ],
+            "context_reports": [base(e) for e in self.context],
         }
 
 
@@ -178,7 +188,7 @@ def _channels(inputs: ModelInputs) -> list[np.ndarray]:
 
 def _columns(theta: lk.Theta, inputs: ModelInputs, idx: np.ndarray) -> tuple[FloatArray, FloatArray, FloatArray]:
     kind = np.asarray(inputs.adversary_kind, dtype=np.int64)[idx]
-    q = np.asarray(inputs.adversary_q, dtype=float)[idx]
+    q = inputs.adversary_weight[idx]
     la_exp, la_sq = lk.adversary_columns(theta, inputs.catalog, inputs.gamma, kind, q)
     return la_exp, la_sq, np.maximum(la_exp, la_sq)
 
@@ -222,6 +232,7 @@ def without_report(inputs: ModelInputs, about: str, j: int) -> ModelInputs:
     return inputs.replace(
         adversary_kind=np.delete(inputs.adversary_kind, j),
         adversary_q=np.delete(inputs.adversary_q, j),
+        adversary_attribution=np.delete(inputs.adversary_attribution, j),
         adversary_channel=np.searchsorted(used, keep).astype(np.int64),
         channel_rho=np.asarray(inputs.channel_rho)[used],
     )
@@ -230,12 +241,19 @@ def without_report(inputs: ModelInputs, about: str, j: int) -> ModelInputs:
 # -- the ledger ---------------------------------------------------------------------
 
 
-def report_positions(signals: Sequence[Signal], catalog: Catalog) -> tuple[list[int], list[int]]:
-    """Positions in ``signals`` of the active adversary and ally reports, in model order."""
+def report_positions(
+    signals: Sequence[Signal], catalog: Catalog, scenario: Scenario | None = None
+) -> tuple[list[int], list[int]]:
+    """Positions in ``signals`` of the active adversary and ally reports, in model order.
+
+    With ``scenario``, own-side acts (context, see :mod:`beliefs.attribution`) are left out,
+    as :func:`beliefs.encode.encode_signals` leaves them out of the model.
+    """
+    atts = attribute(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
     adv: list[int] = []
     ally: list[int] = []
-    for i, sig in enumerate(signals):
-        if not sig.retracted:
+    for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
+        if not sig.retracted and (att is None or att.evidence):
             (adv if isinstance(catalog.by_id[sig.kind], AdversaryKind) else ally).append(i)
     return adv, ally
 
@@ -246,13 +264,20 @@ def build_ledger(
     inputs: ModelInputs,
     posterior: Posterior,
     refit: Refit | None = None,
+    scenario: Scenario | None = None,
 ) -> Ledger:
-    """The ledger of ``posterior`` (the model of ``inputs``, encoded from ``signals``)."""
+    """The ledger of ``posterior`` (the model of ``inputs``, encoded from ``signals`` for ``scenario``).
+
+    Without ``scenario`` every active signal is taken to be a report (logs from before attribution).
+    """
     theta, w = theta_of(posterior)
     if np.any(w == 0.0):  # importance draws the weights have ruled out change no mean: drop them
         keep = np.flatnonzero(w > 0.0)
         theta, w = theta.take(keep), w[keep] / w[keep].sum()
-    adv_pos, ally_pos = report_positions(signals, catalog)
+    adv_pos, ally_pos = report_positions(signals, catalog, scenario)
+    atts: Sequence[Attribution | None] = (
+        attribute(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
+    )
     if len(adv_pos) != len(inputs.adversary_kind) or len(ally_pos) != len(inputs.ally_kind):
         raise ValueError("the signals do not match the model inputs")
     p0, tau = inputs.p0, inputs.likelihood_power
@@ -283,7 +308,7 @@ def build_ledger(
                 p_without, how, ok = _refit(refit, without_report(inputs, "adversary", int(j)), "p_expansionist")
             entries.append(
                 Entry(adv_pos[j], signals[adv_pos[j]], "adversary", khat, how, ok,
-                      contribution=float(mean_contrib[j]), p_without=p_without)
+                      contribution=float(mean_contrib[j]), p_without=p_without, attribution=atts[adv_pos[j]])
             )  # fmt: skip
     running = logit_p0 + np.cumsum(mean_contrib)  # entry order: the model's report order
     order = {pos: j for j, pos in enumerate(adv_pos)}
@@ -302,8 +327,12 @@ def build_ledger(
         if khat >= KHAT_MAX:
             mean_without, how, ok = _refit(refit, without_report(inputs, "ally", j), axis[0])
         entries.append(
-            Entry(pos, signals[pos], "ally", khat, how, ok, axis=axis, mean=float(w @ x), mean_without=mean_without)
-        )
+            Entry(pos, signals[pos], "ally", khat, how, ok, axis=axis, mean=float(w @ x), mean_without=mean_without,
+                  attribution=atts[pos])
+        )  # fmt: skip
+    for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
+        if att is not None and not att.evidence and not sig.retracted:
+            entries.append(Entry(i, sig, "context", 0.0, "none", True, attribution=att))
     entries.sort(key=lambda e: e.index)
     return Ledger(logit_p0, float(w @ logodds), float(w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau)), tuple(entries))
 
@@ -316,7 +345,9 @@ def evidence(assessment: Assessment, refit: Refit | None = None) -> Ledger:
     """
     if assessment.catalog is None:
         raise ValueError("this assessment does not carry its signals and catalog")
-    return build_ledger(assessment.signals, assessment.catalog, assessment.inputs, assessment.posterior, refit)
+    return build_ledger(
+        assessment.signals, assessment.catalog, assessment.inputs, assessment.posterior, refit, assessment.scenario
+    )
 
 
 def _refit(refit: Refit | None, inputs: ModelInputs, name: str) -> tuple[float | None, str, bool]:

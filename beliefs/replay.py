@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from beliefs.assess import Assessment, assess_signals, shared_engine
+from beliefs.attribution import Attribution, attribute_one
 from beliefs.catalog import Catalog
 from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
 from beliefs.text import csv_cell
@@ -129,13 +130,25 @@ class Step:
         """Whether the recommendation at this step is determinate (not a tie)."""
         return self.assessment.decision.determinate
 
+    @property
+    def attribution(self) -> Attribution | None:
+        """How this step's signal was attributed (None for the prior)."""
+        a = self.assessment
+        if self.signal is None or a.scenario is None or a.catalog is None:
+            return None
+        return attribute_one(a.scenario, self.signal, a.catalog)
+
     def to_json(self) -> dict[str, Any]:
         a = self.assessment
         diag = a.posterior.diagnostics.to_json()
+        att = self.attribution
+        signal = None if self.signal is None else signal_json(self.signal)
+        if signal is not None and att is not None:
+            signal["attribution"] = {**att.to_json(), "reading": att.describe()}
         return {
             "index": self.index,
             "date": None if self.date is None else self.date.isoformat(),
-            "signal": None if self.signal is None else signal_json(self.signal),
+            "signal": signal,
             "posterior": a.posterior_json(),
             "recommendation": a.decision.to_json(),
             "flip": self.flip,

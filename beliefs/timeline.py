@@ -91,6 +91,31 @@ def channel_names(signals: Sequence[Signal]) -> list[str]:
     return list(seen.values())
 
 
+class Aliases(Strict):
+    """Other names of the scenario's three roles (a coalition's members, a government's organs).
+
+    A signal's ``actor`` that equals a role's name or one of its aliases (case
+    and spacing aside) is that role's act: see :mod:`beliefs.attribution`.
+    """
+
+    adversary: list[Line] = Field(default_factory=list, max_length=50)
+    ally: list[Line] = Field(default_factory=list, max_length=50)
+    perspective: list[Line] = Field(default_factory=list, max_length=50)
+
+
+class ThirdParty(Strict):
+    """An actor outside the three roles, and how far its acts express the adversary's will.
+
+    ``attribution`` 1: a mere instrument of the adversary (its act is the
+    adversary's own); 0: acts for itself alone (its act says nothing of the
+    adversary's type). ``basis``: the argument for the number.
+    """
+
+    attribution: Unit
+    basis: Prose = ""
+    aliases: list[Line] = Field(default_factory=list, max_length=50)
+
+
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
@@ -105,6 +130,10 @@ class Scenario(Strict):
     ally_reliability: BetaPrior
     ally_recklessness: BetaPrior
     catalog: ShortLine | None = None
+    #: Other names of the roles (``[scenario.aliases]``).
+    aliases: Aliases = Field(default_factory=Aliases)
+    #: Third parties by name (``[scenario.actors]``), each with its attribution weight.
+    actors: dict[Line, ThirdParty] = Field(default_factory=dict, max_length=100)
 
 
 class Payoffs(Strict):
@@ -299,10 +328,25 @@ def validate_timeline(
     if catalog is not None and isinstance(signals, list):
         problems += _cross_check(signals, catalog, file, strict)
     problems += _outcome_check(raw.get("outcome"), file, strict)
+    if catalog is not None and isinstance(signals, list):
+        problems += _actor_check(raw.get("scenario"), signals, catalog, file, strict_types)
     if problems:
         raise InputError(problems)
     assert catalog is not None
     return Timeline.model_validate({**raw, "source": file}, strict=strict_types), catalog
+
+
+def _actor_check(scenario: Any, signals: list[Any], catalog: Catalog, file: str, strict_types: bool) -> list[Problem]:
+    """Every signal's actor must be a role, an alias or a listed third party (once the scenario is valid)."""
+    from pydantic import ValidationError
+
+    from beliefs.attribution import actor_problems
+
+    try:
+        valid = Scenario.model_validate(scenario, strict=strict_types)
+    except ValidationError:
+        return []  # the scenario's own problems are listed already
+    return actor_problems(valid, signals, catalog, file)
 
 
 def _catalog_for(raw: dict[str, Any], file: str, base: Path | None) -> tuple[Catalog | None, list[Problem]]:

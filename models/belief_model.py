@@ -28,7 +28,10 @@ channel is sound*, the likelihood
 
     a_{T,i} = w_i\,p_{T,k(i)} + (1 - w_i)\,m_{k(i)},
 
-and an *unsound* channel passes messages on whichever type is true: each of
+where :math:`w_i` is the digit's weight times the report's attribution weight
+:math:`a_i` (1 for the adversary's own act, less for a third party's:
+:mod:`beliefs.attribution`; the perspective state's and the ally's own acts
+are context and never reach the model), and an *unsound* channel passes messages on whichever type is true: each of
 its messages arrives at :math:`u_i = \max(a_{exp,i}, a_{sq,i})`, the rate of
 the likelier type, and so carries no evidence. A channel *c* is sound with
 probability :math:`\rho_c`, the weight of its letter (A 1.0, B 0.85, C 0.7,
@@ -118,7 +121,8 @@ def build_model(inputs: ModelInputs) -> pm.Model:
         # soundness and then the type marginalised.
         s_eff = s + d["gamma"] * cat.military * (e - s)
         mid = 0.5 * (e + s_eff)
-        k, w = d["adversary_kind"], d["adversary_q"]
+        # The item's weight: digit x attribution (a third party's act is the adversary's only in part).
+        k, w = d["adversary_kind"], d["adversary_q"] * d["adversary_attribution"]
         la_exp = pt.log(w * e[k] + (1.0 - w) * mid[k])
         la_sq = pt.log(w * s_eff[k] + (1.0 - w) * mid[k])
         lu = pt.maximum(la_exp, la_sq)

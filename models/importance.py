@@ -133,7 +133,7 @@ class PriorSample:
         l_exp, l_sq = np.zeros(n), np.zeros(n)
         if kinds.size:
             gamma = float(inputs.gamma)
-            keys = [(int(k), float(q), gamma) for k, q in zip(kinds, np.asarray(inputs.adversary_q), strict=True)]
+            keys = [(int(k), float(q), gamma) for k, q in zip(kinds, inputs.adversary_weight, strict=True)]
             self._columns(keys, inputs)
             members: dict[int, Counter[ColumnKey]] = {}
             for key, ch in zip(keys, np.asarray(inputs.adversary_channel, dtype=np.int64), strict=True):

@@ -16,7 +16,9 @@ Three layers, each a function of the one below
 1. **Report columns** (:func:`adversary_columns`, :func:`ally_columns`): one
    log-likelihood per draw and report, shape ``(N, n)``. For the adversary a
    pair, one per type: :math:`\log a_{exp,i} = \log(q_i e_k + (1-q_i) m_k)`
-   and :math:`\log a_{sq,i} = \log(q_i s'_k + (1-q_i) m_k)`.
+   and :math:`\log a_{sq,i} = \log(q_i s'_k + (1-q_i) m_k)`, where
+   :math:`q_i` is the report's digit weight times its attribution weight
+   (:attr:`models.spec.ModelInputs.adversary_weight`).
 2. **Type log-likelihoods** (:func:`adversary_channel_logliks`,
    :func:`adversary_type_logliks`): reports are grouped by reporting channel;
    a channel's reports enter as a mixture of "sound" (:math:`\prod a_T`,
@@ -132,7 +134,7 @@ def distinct_reports(kind: IntArray, q: FloatArray) -> tuple[IntArray, FloatArra
 def report_columns(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray, IntArray]:
     """The distinct adversary report columns (N, D) under each type, and each report's column (n,)."""
     kind = np.asarray(inputs.adversary_kind, dtype=np.int64)
-    q = np.asarray(inputs.adversary_q, dtype=float)
+    q = inputs.adversary_weight  # digit x attribution
     if kind.size == 0:
         empty = np.zeros((theta.n, 0))
         return empty, empty.copy(), np.zeros(0, dtype=np.int64)

@@ -7,8 +7,8 @@ encodes a scenario, a catalog and a signal log into these value objects.
   adversary kind, axis/direction/diagnosticity of each ally kind). They are
   compiled into the graph as constants: one compiled model per catalog.
 * :class:`ModelInputs` -- everything else: the signals (kind index and grade
-  weight ``q`` of each report; for adversary reports the reporting channel
-  and that channel's letter weight ``rho``), the prior ``p0``, the Jervis blur ``gamma``,
+  weight ``q`` of each report; for adversary reports the attribution weight
+  ``a`` of the actor, the reporting channel and that channel's letter weight ``rho``), the prior ``p0``, the Jervis blur ``gamma``,
   the ally priors and the likelihood power. All of it enters the model as
   ``pm.Data``, so a new or retracted signal, another prior or another
   offense-defense environment changes data, never the graph.
@@ -85,9 +85,16 @@ class ModelInputs:
     #: Soundness weight rho_c of each channel (its letter's); default 1.0 (``adversary_q`` is then
     #: the whole grade weight, letter x digit, and every report is independent evidence).
     channel_rho: FloatArray = None  # type: ignore[assignment]
+    #: Attribution weight a_i in [0, 1] of each adversary report: how far the act expresses the
+    #: adversary's will (1: its own act; a third party's less). It multiplies the digit weight.
+    adversary_attribution: FloatArray = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         n = len(self.adversary_kind)
+        if self.adversary_attribution is None:
+            object.__setattr__(self, "adversary_attribution", np.ones(n))
+        if np.asarray(self.adversary_attribution).shape != (n,):
+            raise ValueError("adversary_attribution needs one weight per adversary report")
         if self.adversary_channel is None:
             object.__setattr__(self, "adversary_channel", np.arange(n, dtype=np.int64))
         if self.channel_rho is None:
@@ -100,6 +107,12 @@ class ModelInputs:
             raise ValueError("every channel of channel_rho needs at least one adversary report")
 
     @property
+    def adversary_weight(self) -> FloatArray:
+        """The effective weight of each adversary report: digit weight x attribution."""
+        out: FloatArray = np.asarray(self.adversary_q, dtype=float) * np.asarray(self.adversary_attribution, dtype=float)
+        return out
+
+    @property
     def n_channels(self) -> int:
         return len(self.channel_rho)
 
@@ -108,6 +121,7 @@ class ModelInputs:
         return {
             "adversary_kind": np.asarray(self.adversary_kind, dtype=np.int64),
             "adversary_q": np.asarray(self.adversary_q, dtype=float),
+            "adversary_attribution": np.asarray(self.adversary_attribution, dtype=float),
             "adversary_channel": np.asarray(self.adversary_channel, dtype=np.int64),
             "channel_rho": np.asarray(self.channel_rho, dtype=float),
             "ally_kind": np.asarray(self.ally_kind, dtype=np.int64),
@@ -128,7 +142,15 @@ class ModelInputs:
         return _digest(self)
 
     def replace(self, **changes: Any) -> ModelInputs:
-        """A copy with some fields changed."""
+        """A copy with some fields changed.
+
+        A new set of adversary reports without ``adversary_attribution`` keeps the
+        default (every report the adversary's own) when that is what this one had;
+        otherwise the weights must be given with the reports.
+        """
+        new_reports = "adversary_kind" in changes and "adversary_attribution" not in changes
+        if new_reports and np.all(np.asarray(self.adversary_attribution) == 1.0):
+            changes["adversary_attribution"] = None
         return _replace(self, **changes)
 
 

@@ -41,6 +41,18 @@ model with :mod:`reference_channels` (exact quadrature when every channel
 carries one kind, importance sampling otherwise); ``adv_obs`` (``q = rho w``)
 remains for the single-report identities tested in ``test_reference.py``.
 
+Who acted
+---------
+Each signal's ``actor`` (case and spacing aside) is looked up among the
+scenario's ``adversary``, ``ally``, ``perspective``, their
+``[scenario.aliases]`` lists and the ``[scenario.actors]`` table. An
+adversary-kind act by the ally or the perspective state is not an adversary
+report at all (skipped); one by a third party with weight ``a`` is, with
+probability ``a``, the adversary's report and otherwise a draw at the mid
+rate ``m_k`` (``Report.attribution``); anything else (the adversary, no
+actor, an unknown name) is the adversary's own (``a = 1``). Ally kinds are
+counted whoever acted.
+
 Ally
 ----
 For an axis ``x`` (reliability or recklessness) with prior ``Beta(a, b)``, an
@@ -398,6 +410,18 @@ def load_reference_inputs(
             raise ValueError("upto must be >= 0")
         signals = signals[:upto]
 
+    def norm(name: str) -> str:
+        return " ".join(str(name).split()).casefold()
+
+    aliases = sc.get("aliases", {}) or {}
+    owner: dict[str, tuple[str, float]] = {}  # name -> (role, attribution)
+    for role in ("adversary", "ally", "perspective"):
+        for name in [sc[role], *aliases.get(role, [])]:
+            owner.setdefault(norm(name), (role, 1.0))
+    for name, entry in (sc.get("actors", {}) or {}).items():
+        for alias in [name, *entry.get("aliases", [])]:
+            owner.setdefault(norm(alias), ("third_party", float(entry["attribution"])))
+
     adv_obs: list[tuple[str, float]] = []
     adv_reports: list[Report] = []
     ally_obs: dict[str, list[tuple[float, int, float]]] = {"reliability": [], "recklessness": []}
@@ -407,13 +431,16 @@ def load_reference_inputs(
         kid = sig["kind"]
         q = grade_weight(sig["grade"], rel_over, cred_over)
         if kid in adv_kinds:
+            role, attribution = owner.get(norm(sig.get("actor", "")), ("adversary", 1.0))
+            if role in ("ally", "perspective"):
+                continue  # the own side's act: not evidence on the adversary
             adv_obs.append((kid, q))
             letter, digit = str(sig["grade"]).strip().upper()
             rho = grade_weight(letter + "1", rel_over, {"1": 1.0})
             w = grade_weight("A" + digit, {"A": 1.0}, cred_over)
             channel = sig.get("channel")
             key = " ".join(channel.split()).casefold() if isinstance(channel, str) and channel.strip() else None
-            adv_reports.append(Report(kid, w, rho, key))
+            adv_reports.append(Report(kid, w, rho, key, attribution))
         elif kid in ally_kinds:
             ak = ally_kinds[kid]
             if ak.axis not in ally_obs:

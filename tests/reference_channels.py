@@ -61,6 +61,9 @@ class Report:
     w: float
     rho: float
     channel: str | None = None
+    #: How far the act is the adversary's own (a third party's act: a < 1). With probability
+    #: ``attribution`` the (true-or-noise) report is drawn as the adversary's, else at the mid rate.
+    attribution: float = 1.0
 
 
 def channel_groups(reports: Sequence[Report]) -> list[list[Report]]:
@@ -88,8 +91,9 @@ def _log_channels(groups: Sequence[Sequence[Report]], e: Mapping[str, np.ndarray
             g = gamma if kd.military else 0.0
             sp = (1.0 - g) * sk + g * ek
             m = 0.5 * (ek + sp)
-            a_exp = rep.w * ek + (1.0 - rep.w) * m
-            a_sq = rep.w * sp + (1.0 - rep.w) * m
+            a = rep.attribution
+            a_exp = a * (rep.w * ek + (1.0 - rep.w) * m) + (1.0 - a) * m
+            a_sq = a * (rep.w * sp + (1.0 - rep.w) * m) + (1.0 - a) * m
             la = la + np.log(a_exp)
             lb = lb + np.log(a_sq)
             lu = lu + np.log(np.maximum(a_exp, a_sq))

@@ -92,15 +92,16 @@ class ExplainResult:
         return copy.deepcopy(self._json)
 
     def to_dataframe(self, about: str = "adversary") -> pd.DataFrame:
-        """The ledger, one row per report in timeline order: ``about="adversary"`` or ``"ally"``.
+        """The ledger, one row per report in timeline order: ``about="adversary"``, ``"ally"`` or
+        ``"context"`` (own-side acts of adversary kinds: shown, not weighed).
 
         Sort by ``contribution_logodds`` (absolute) for the table ``beliefs explain`` prints.
         """
         import pandas as pd
 
-        key = {"adversary": "reports", "ally": "ally_reports"}.get(about)
+        key = {"adversary": "reports", "ally": "ally_reports", "context": "context_reports"}.get(about)
         if key is None:
-            raise ValueError(f"about must be 'adversary' or 'ally', not {about!r}")
+            raise ValueError(f"about must be 'adversary', 'ally' or 'context', not {about!r}")
         rows = copy.deepcopy(self._json["evidence"][key])
         return pd.DataFrame(rows).set_index("index") if rows else pd.DataFrame()
 

@@ -80,7 +80,7 @@ def assess(
 
         ledger = build_ledger(
             c.timeline.signals, c.catalog, assessment.inputs, assessment.posterior,
-            refit=lambda inputs: inference.sample(inputs, seed=seed),
+            refit=lambda inputs: inference.sample(inputs, seed=seed), scenario=c.timeline.scenario,
         )  # fmt: skip
     result = AssessResult.of(c, assessment, ledger)
     if record and c.case is not None:

@@ -173,3 +173,12 @@ def engine_status(engine: Any, machine_output: bool = False) -> Iterator[None]:
         engine.status = previous
         if status is not None:
             status.stop()
+
+
+def warn_unresolved_actors(assessment: Any) -> None:
+    """One warning on stderr when some actors resolve to no role (cases stored by older versions)."""
+    from beliefs.text import printable
+
+    summary = assessment.attribution() if assessment is not None else None
+    if summary and summary["warning"]:
+        err_console.print(f"[bold yellow]warning:[/] {safe_markup(printable(summary['warning']))}", highlight=False)

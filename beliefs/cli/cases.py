@@ -232,6 +232,7 @@ def cases_export(
         catalog_to_toml,
         check_export_target,
         check_import_size,
+        import_problems,
         write_atomic,
     )
 
@@ -242,7 +243,15 @@ def cases_export(
         own_catalog = not is_bundled_catalog(case.catalog)
         catalog_file = f"{out.stem}.catalog.toml" if (out is not None and own_catalog) else None
         text = store.export_toml(name, catalog_file)
-    check_import_size(text, out or Path("<stdout>"))
+    problems = import_problems(text, case.catalog, out or Path("<stdout>"))
+    if problems is not None:  # said, never silent: the file is written, fix these before importing
+        err_console.print(
+            safe_markup(
+                "warning: this export holds values stored by an older version that `cases import` "
+                "refuses; fix them before importing:\n" + problems
+            ),
+            highlight=False,
+        )
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -292,8 +301,20 @@ def signal_add(
         date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel
     )
     with _store(db, name) as store:
+        check_actor(store.load_case(name), signal)
         sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
     typer.echo(sid)
+
+
+def check_actor(case: Any, signal: Any) -> None:
+    """Refuse a new signal whose actor is none of the case's roles, aliases or third parties."""
+    from beliefs.attribution import actor_problems
+    from beliefs.errors import BeliefsError
+
+    raw = [signal.model_dump(mode="python")]
+    problems = actor_problems(case.timeline.scenario, raw, case.catalog, f"case '{case.name}'")
+    if problems:
+        raise BeliefsError(f"--actor: {problems[0].message}")
 
 
 def make_signal(**fields: Any) -> Any:

@@ -65,6 +65,9 @@ def assess(
 
     with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
         result = run.assess(crisis, seed=seed, sampler=sampler, engine=engine)
+    from beliefs.cli.app import warn_unresolved_actors
+
+    warn_unresolved_actors(result.assessment)
     if json_out:
         print_json(result.to_dict())
     else:

@@ -195,7 +195,8 @@ def replay_view(rep: Replay) -> Group:
         caption=f"P(exp) = P(adversary expansionist) with its 90% HDI; rel./reck. = ally reliability and "
         f"recklessness (posterior means); {TIE_MARK} = too close to call (? = the tied half: margin within "
         f"twice its Monte Carlo error, or P(best) < 0.6); {FLIP_MARK} = a determinate recommendation "
-        f"replaces a different one; {UNRELIABLE_MARK} = sampler trouble",
+        f"replaces a different one; {UNRELIABLE_MARK} = sampler trouble; [context] = an own-side act, "
+        f"not evidence on the adversary; [a=…] = a third party's act, weighed by its attribution",
         caption_justify="left",
     )
     for col, just in (
@@ -223,6 +224,9 @@ def replay_view(rep: Replay) -> Group:
             what = Text("(prior)", style="dim")
         else:
             what = literal(f"{sig.kind} ({sig.actor}) {sig.grade}")
+            att = step.attribution
+            if att is not None and (not att.evidence or att.role in ("third_party", "unresolved")):
+                what.append(printable(" [context]" if not att.evidence else f" [a={att.weight:.2f}]"), style="dim")
             if sig.channel:
                 what.append(printable(f" via {sig.channel}"), style="dim")
             if sig.retracted:
@@ -248,8 +252,7 @@ def replay_view(rep: Replay) -> Group:
         )
     final = rep.final
     end = Text()
-    end.append("Final ")
-    end.append_text(recommendation_text(final.decision))
+    end.append_text(recommendation_text(final.decision, "Final recommendation: "))
     end.append("\n")
     if tl.outcome is not None:
         o = tl.outcome

@@ -22,6 +22,11 @@ def _signal(e: Entry) -> Text:
     text = Text(printable(s.kind))
     if s.actor:
         text.append(f" ({printable(s.actor)})", style="dim")
+    att = e.attribution
+    if att is not None and att.role == "third_party":
+        text.append(f" a={att.weight:.2f}", style="dim")
+    elif att is not None and att.role == "unresolved":
+        text.append(" unresolved: counted as the adversary's", style="yellow")
     return text
 
 
@@ -41,7 +46,8 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
         expand=True,
         caption="log-odds = the report's posterior-mean contribution to logit P(expansionist); ×odds = its factor "
         "on the odds; running = prior + contributions up to this report, in entry order; "
-        "P w/o = P(expansionist) without the report (leave-one-out)",
+        "P w/o = P(expansionist) without the report (leave-one-out); a = a third party's attribution weight "
+        "(its act counts as the adversary's with that weight)",
         caption_justify="left",
     )
     _columns(table, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
@@ -87,6 +93,23 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
                 str(e.axis), f"{e.mean:.3f}", _loo(e, "—" if e.mean_without is None else f"{e.mean_without:.3f}"),
             )  # fmt: skip
         parts.append(ally)
+    if ledger.context:
+        ctx = Table(
+            title="Context: own-side acts, not evidence on the adversary's type (not weighed)",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=(0, 0),
+            expand=True,
+        )
+        _columns(ctx, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2), ("", 12)))
+        for e in ledger.context:
+            s = e.signal
+            who = "perspective" if e.attribution is not None and e.attribution.role == "perspective" else "ally"
+            ctx.add_row(
+                str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade, who
+            )
+        parts.append(ctx)
     return Group(*parts)
 
 

@@ -76,7 +76,7 @@ def assessment_view(a: Assessment) -> Group:
     ):
         opts.add_column(col, justify=just, no_wrap=True, width=width)  # type: ignore[arg-type]
     for o in sorted(dec.options, key=lambda o: -o.eu_mean):
-        star = "★ " if o.option == dec.best else "  "
+        star = ("★ " if dec.determinate else "≈ ") if o.option == dec.best else "  "
         style = "bold" if o.option == dec.best else ""
         r = o.risks
         opts.add_row(
@@ -102,16 +102,32 @@ def assessment_view(a: Assessment) -> Group:
 
     watch = watch_view(dec)
     head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
-    return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
+    return Group(
+        head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a), diagnostics_line(a)
+    )
 
 
-def recommendation_text(dec: Decision) -> Text:
+def attribution_line(a: Assessment) -> Text:
+    """Who acted: how many signals were own-side context, third parties' acts or unresolved actors."""
+    summary = a.attribution()
+    if not summary:
+        return Text("")
+    counts = summary["counts"]
+    parts = [f"{counts.get('context', 0)} own-side act(s) shown as context, not weighed"]
+    if counts.get("third_party"):
+        parts.append(f"{counts['third_party']} third-party act(s) weighed by their attribution")
+    if summary["unresolved_actors"]:
+        parts.append(f"{len(summary['unresolved_actors'])} unresolved actor(s) counted as the adversary's")
+    return Text("Who acted: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
+
+
+def recommendation_text(dec: Decision, label: str = "Recommendation: ") -> Text:
     """The recommendation, or what is determinate and what is too close to call (no trailing newline).
 
     The ± after a margin is twice its Monte Carlo standard error: the tie rule's threshold.
     """
     rec = Text()
-    rec.append("Recommendation: ", style="bold")
+    rec.append(label, style="bold")
     if dec.determinate:
         rec.append(PRETTY[dec.best], style="bold cyan")
         rec.append(f"   P(best) {dec.p_best:.2f}   margin {dec.margin:+.2f} ± {2 * dec.margin_mcse:.2f} EU")

@@ -294,7 +294,7 @@ class Evaluator:
         adv_changed = not (
             _same(inputs.p0, b.p0)
             and _same(inputs.gamma, b.gamma)
-            and _same(inputs.adversary_q, b.adversary_q)
+            and _same(inputs.adversary_weight, b.adversary_weight)
             and _same(inputs.channel_rho, b.channel_rho)
             and _same(inputs.likelihood_power, b.likelihood_power)
         )

@@ -222,12 +222,14 @@ def test_unknown_engine_is_a_clear_error():
 
 def test_cached_columns_and_channels_equal_the_likelihood(july):
     """The engine's caches (columns, channel contributions) compute models.likelihood.loglik exactly,
-    whatever order the reports arrive and leave in, with reports grouped into channels."""
+    whatever order the reports arrive and leave in, with reports grouped into channels and
+    third parties' acts weighed by their attribution (July 1914: Austria-Hungary's, a = 0.5)."""
     from models import likelihood as lk
     from models.importance import PriorSample
 
     timeline, catalog = july
     base = encode(timeline, catalog)
+    assert 0.5 in base.adversary_attribution and 1.0 in base.adversary_attribution
     rng = np.random.default_rng(8)
     n = len(base.adversary_kind)
     channel = rng.integers(0, 4, n)
@@ -242,6 +244,7 @@ def test_cached_columns_and_channels_equal_the_likelihood(july):
         part = inputs.replace(
             adversary_kind=inputs.adversary_kind[keep],
             adversary_q=inputs.adversary_q[keep],
+            adversary_attribution=inputs.adversary_attribution[keep],
             adversary_channel=np.unique(channel[keep], return_inverse=True)[1],
             channel_rho=rho[np.unique(channel[keep])],
         )

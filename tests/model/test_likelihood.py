@@ -46,13 +46,21 @@ def compiled(catalog):
 
 
 def random_inputs(
-    catalog, rng: np.random.Generator, n_adv: int, n_ally: int, every_kind: bool = False, channels: int = 0
+    catalog,
+    rng: np.random.Generator,
+    n_adv: int,
+    n_ally: int,
+    every_kind: bool = False,
+    channels: int = 0,
+    attribution: bool = False,
 ) -> ModelInputs:
     """A signal log with random kinds and grades (every kind at least once if asked).
 
     ``channels`` > 0: the adversary reports are spread over that many reporting
     channels, each with a random letter (its weight rho), and carry their digit's
     weight; 0: the default, every report its own channel with rho = 1 and q = letter x digit.
+    ``attribution``: each adversary report gets a random attribution weight (third parties'
+    acts), 0 and 1 included; otherwise every report is the adversary's own (a = 1).
     """
     arrays = catalog_arrays(catalog)
     n_k, n_a = arrays.n_adversary, arrays.n_ally
@@ -73,6 +81,11 @@ def random_inputs(
             "channel_rho": np.array([catalog.grading.reliability[x] for x in letters]),
         }
         q[: len(adv_k)] = [catalog.grading.credibility[g[1]] for g in grades[: len(adv_k)]]
+    if attribution and len(adv_k):
+        a = rng.uniform(0.0, 1.0, len(adv_k))
+        a[rng.random(len(adv_k)) < 0.3] = 1.0
+        a[: min(2, len(a))] = [0.0, 0.5][: min(2, len(a))]
+        extra["adversary_attribution"] = a
     return ModelInputs(
         catalog=arrays,
         adversary_kind=adv_k.astype(np.int64),
@@ -134,10 +147,13 @@ def numpy_values(inputs: ModelInputs, theta: lk.Theta) -> np.ndarray:
         (0, 5, False, 11, 2),
     ],
 )
-def test_numpy_loglik_equals_pymc_potentials(compiled, catalog, n_adv, n_ally, every_kind, seed, channels):
-    """With and without channels: the compiled graph takes any number of channels as data."""
+@pytest.mark.parametrize("attribution", [False, True])
+def test_numpy_loglik_equals_pymc_potentials(compiled, catalog, n_adv, n_ally, every_kind, seed, channels, attribution):
+    """With and without channels and third parties' acts: channels and attribution are data."""
     rng = np.random.default_rng(seed)
-    inputs = random_inputs(catalog, rng, n_adv, n_ally, every_kind, channels)
+    inputs = random_inputs(catalog, rng, n_adv, n_ally, every_kind, channels, attribution)
+    if attribution and n_adv:
+        assert inputs.adversary_attribution.min() == 0.0 and np.any(inputs.adversary_attribution == 1.0)
     assert inputs.n_channels == (min(channels, inputs.adversary_kind.size) if channels else inputs.adversary_kind.size)
     theta = random_points(inputs, rng, 24)
     want = pymc_values(compiled, inputs, theta)
