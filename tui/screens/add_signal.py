@@ -47,7 +47,6 @@ FIELD_NAMES = {
 }
 
 
-
 def kind_matches(catalog: Catalog, query: str) -> list[str]:
     """Kind ids whose id or label contains every word of ``query`` (case-insensitive)."""
     words = query.lower().split()
