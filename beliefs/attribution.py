@@ -192,7 +192,7 @@ def actor_problems(scenario: Scenario, signals: list[Any], catalog: Catalog, fil
     ]
     known = ", ".join(repr(n) for n in actors.known())
     for i, sig in enumerate(signals):
-        if not isinstance(sig, dict) or not isinstance(sig.get("actor"), str) or sig.get("kind") not in catalog.by_id:
+        if not isinstance(sig, dict) or not isinstance(sig.get("actor"), str) or not isinstance(sig.get("kind"), str) or sig["kind"] not in catalog.by_id:
             continue
         adversary_kind = isinstance(catalog.by_id[sig["kind"]], AdversaryKind)
         att = actors.resolve(sig["actor"], adversary_kind)

@@ -128,6 +128,10 @@ def toml_string(text: str) -> str:
 def timeline_text(title: str = "t", actor: str = "", note: str = "", n: int = 1) -> str:
     """A small valid timeline with the given text fields (quoted here)."""
     body = SCENARIO.format(title=toml_string(title))
+    if actor.strip():  # a named actor must be one of the scenario's roles: the adversary here
+        body = body.replace(
+            'adversary = "Them"\n', f'adversary = "Them"\naliases = {{ adversary = [{toml_string(actor)}] }}\n'
+        )
     start = dt.date(1914, 1, 1)
     for i in range(n):
         date = start + dt.timedelta(days=i)

@@ -165,18 +165,20 @@ def test_cases_show_escapes_stored_control_characters_and_markup(db):
 
 
 def test_the_reported_markup_note_no_longer_breaks_cases_show(db):
-    assert run(*ADD, "--actor", "[bold red]X[/]", "--note", "[/]", "--db", str(db)).exit_code == 0
+    refused = run(*ADD, "--actor", "[bold red]X[/]", "--db", str(db))  # not one of the scenario's actors
+    assert refused.exit_code == 2 and "unknown actor '[bold red]X[/]'" in refused.stderr  # quoted literally
+    assert run(*ADD, "--actor", "Germany", "--note", "[/]", "--db", str(db)).exit_code == 0
     shown = run("cases", "show", "c", "--db", str(db))
     assert shown.exit_code == 0
     row = next(line for line in shown.stdout.splitlines() if "1906-04-01" in line)
-    assert "[bold red" in row and row.rstrip().endswith("[/]")
+    assert "Germany" in row and row.rstrip().endswith("[/]")
 
 
 @pytest.mark.parametrize("text", SHOWN_LITERALLY)
 def test_legal_hostile_text_round_trips_through_the_store(db, text):
-    assert run(*ADD, "--actor", text[:60], "--note", text, "--db", str(db)).exit_code == 0
+    assert run(*ADD, "--actor", "Germany", "--note", text, "--source", text[:60], "--db", str(db)).exit_code == 0
     data = json.loads(run("cases", "show", "c", "--db", str(db), "--json").stdout)
-    assert (data["signals"][-1]["actor"], data["signals"][-1]["note"]) == (text[:60], text)
+    assert (data["signals"][-1]["note"], data["signals"][-1]["source"]) == (text, text[:60])
     assert run("cases", "show", "c", "--db", str(db)).exit_code == 0
 
 
