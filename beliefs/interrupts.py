@@ -74,6 +74,10 @@ def interruptible() -> Iterator[None]:
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
+        # Outside the block nothing is waiting for this interrupt: a later
+        # computation in the same process (the Python API, a test) must not
+        # see a stale one and refuse to run.
+        _received.clear()
 
 
 @contextlib.contextmanager

@@ -128,10 +128,8 @@ def toml_string(text: str) -> str:
 def timeline_text(title: str = "t", actor: str = "", note: str = "", n: int = 1) -> str:
     """A small valid timeline with the given text fields (quoted here)."""
     body = SCENARIO.format(title=toml_string(title))
-    if actor.strip():  # a named actor must be one of the scenario's roles: the adversary here
-        body = body.replace(
-            'adversary = "Them"\n', f'adversary = "Them"\naliases = {{ adversary = [{toml_string(actor)}] }}\n'
-        )
+    if actor:  # the actor's text is the adversary's other name: it resolves, and is shown literally
+        body += f"\n[scenario.aliases]\nadversary = [{toml_string(actor)}]\n"
     start = dt.date(1914, 1, 1)
     for i in range(n):
         date = start + dt.timedelta(days=i)

@@ -206,3 +206,20 @@ def test_stored_free_text_actors_keep_opening_with_one_warning(tmp_path, july) -
     added = run("signal", "add", "old", "--kind", "ultimatum", "--grade", "B2", "--date", "1914-08-09",
                 "--actor", "Nobody", "--db", str(db))  # fmt: skip
     assert added.exit_code == 2 and "unknown actor 'Nobody'" in added.output and "'Germany'" in added.output
+
+
+def test_assess_and_explain_show_who_acted() -> None:
+    """Suez: Britain's mobilisation and ultimatum are context; the Soviet rocket notes a third party's."""
+    assessed = run("assess", "suez-1956", "--engine", "importance")
+    assert assessed.exit_code == 0, assessed.output
+    text = " ".join(assessed.stdout.split())
+    assert "2 own-side act(s) shown as context" in text and "1 third-party act(s)" in text
+    explained = run("explain", "suez-1956", "--engine", "importance", "--json")
+    assert explained.exit_code == 0, explained.output
+    evidence = json.loads(explained.stdout)["evidence"]
+    assert [(r["actor"], r["attribution"]["role"]) for r in evidence["context_reports"]] == [
+        ("United Kingdom", "perspective"), ("United Kingdom", "perspective"),
+    ]  # fmt: skip
+    [soviet] = [r for r in evidence["reports"] if r["actor"] == "Soviet Union"]
+    assert soviet["attribution"]["attribution"] == 0.2 and soviet["attribution"]["role"] == "third_party"
+    assert all(r["actor"] != "United Kingdom" for r in evidence["reports"])

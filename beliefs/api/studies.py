@@ -96,7 +96,8 @@ class SensitivityResult:
             ("P(expansionist)", f"{self.p_expansionist:.3f}"),
             ("flips within range", esc(", ".join(str(t.get("assumption", "?")) for t in flips) or "none")),
         ]
-        engine = str(self._json["baseline"].get("diagnostics", {}).get("sampler", ""))
+        diag = self._json["baseline"].get("diagnostics", {})
+        engine = str(diag.get("method") or diag.get("sampler") or "")
         return card("sensitivity", self.title, rows, reliability_html(self.reliable, self.warnings, engine))
 
 

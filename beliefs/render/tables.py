@@ -102,7 +102,23 @@ def assessment_view(a: Assessment) -> Group:
 
     watch = watch_view(dec)
     head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
-    return Group(head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), diagnostics_line(a))
+    return Group(
+        head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a), diagnostics_line(a)
+    )
+
+
+def attribution_line(a: Assessment) -> Text:
+    """Who acted: how many signals were own-side context, third parties' acts or unresolved actors."""
+    summary = a.attribution()
+    if not summary:
+        return Text("")
+    counts = summary["counts"]
+    parts = [f"{counts.get('context', 0)} own-side act(s) shown as context, not weighed"]
+    if counts.get("third_party"):
+        parts.append(f"{counts['third_party']} third-party act(s) weighed by their attribution")
+    if summary["unresolved_actors"]:
+        parts.append(f"{len(summary['unresolved_actors'])} unresolved actor(s) counted as the adversary's")
+    return Text("Who acted: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
 
 
 def recommendation_text(dec: Decision, label: str = "Recommendation: ") -> Text:
