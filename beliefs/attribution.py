@@ -62,7 +62,11 @@ from typing import Any
 
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.errors import Problem
-from beliefs.timeline import Scenario, Signal
+
+# beliefs.timeline validates actors with this module, so it does not import beliefs.timeline
+# (no import cycle): a Scenario and a Signal are whatever has their fields.
+Scenario = Any
+Signal = Any
 
 #: The roles a signal's actor can resolve to.
 ROLES = ("adversary", "ally", "perspective", "third_party", "unnamed", "unresolved")
@@ -192,8 +196,9 @@ def actor_problems(scenario: Scenario, signals: list[Any], catalog: Catalog, fil
     ]
     known = ", ".join(repr(n) for n in actors.known())
     for i, sig in enumerate(signals):
-        if not isinstance(sig, dict) or not isinstance(sig.get("actor"), str) or sig.get("kind") not in catalog.by_id:
-            continue
+        kind = sig.get("kind") if isinstance(sig, dict) else None
+        if not isinstance(kind, str) or kind not in catalog.by_id or not isinstance(sig.get("actor"), str):
+            continue  # a kind or an actor of the wrong type is named by the type check
         adversary_kind = isinstance(catalog.by_id[sig["kind"]], AdversaryKind)
         att = actors.resolve(sig["actor"], adversary_kind)
         if att.role == "unresolved":

@@ -17,6 +17,7 @@ import numpy as np
 
 from beliefs.assess import shared_engine
 from beliefs.encode import encode_signals
+from beliefs.ledger import report_positions
 from beliefs.timeline import bundled_timelines, load_timeline
 from models.engine import SamplerSettings
 from models.spec import ModelInputs
@@ -40,8 +41,8 @@ def main() -> None:
     rows = []
     for name in bundled_timelines():
         tl, catalog = load_timeline(name)
-        active = [s for s in tl.signals if not s.retracted]
-        adv = [s for s in active if catalog.by_id[s.kind].about == "adversary"]
+        positions, _ = report_positions(tl.signals, catalog, tl.scenario)  # the model's adversary reports
+        adv = [tl.signals[i] for i in positions]
         letters = [catalog.grading.reliability[s.grade[0]] for s in adv]
         with_channels = encode_signals(tl.scenario, tl.signals, catalog)
         own = encode_signals(tl.scenario, [s.model_copy(update={"channel": None}) for s in tl.signals], catalog)

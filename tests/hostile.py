@@ -128,6 +128,8 @@ def toml_string(text: str) -> str:
 def timeline_text(title: str = "t", actor: str = "", note: str = "", n: int = 1) -> str:
     """A small valid timeline with the given text fields (quoted here)."""
     body = SCENARIO.format(title=toml_string(title))
+    if actor:  # the actor's text is the adversary's other name: it resolves, and is shown literally
+        body += f"\n[scenario.aliases]\nadversary = [{toml_string(actor)}]\n"
     start = dt.date(1914, 1, 1)
     for i in range(n):
         date = start + dt.timedelta(days=i)

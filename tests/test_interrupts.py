@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from beliefs.interrupts import Interrupted, check, interruptible, storing
+from beliefs.interrupts import Interrupted, check, interrupted, interruptible, storing
 
 # -- the mechanism, in process ----------------------------------------------------------
 
@@ -38,6 +38,15 @@ def test_an_interrupt_swallowed_by_the_sampler_is_still_seen():
         with pytest.raises(Interrupted, match="nothing stored"):
             check()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_an_interrupt_does_not_outlive_its_command():
+    """The next computation in the same process (a notebook cell, the next test) runs."""
+    with interruptible():
+        _swallowing_sampler()
+        assert interrupted()
+    assert not interrupted()
+    check()  # does not raise
 
 
 def test_sigterm_is_an_interrupt_too():

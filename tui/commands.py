@@ -17,6 +17,8 @@ ACTIONS = (
     ("Sensitivity", "break-even P(expansionist), what-if prior", "sensitivity", "s"),
     ("Export to TOML", "write the case or timeline as a timeline file", "export", "e"),
     ("Save as a case", "store this timeline in the case database", "save_case", "ctrl+s"),
+    ("Replay to the selected signal", "replay up to and including it", "go_selected", "g"),
+    ("Light / dark theme", "switch between the checked themes (remembered)", "toggle_theme", "ctrl+t"),
     ("Help", "all keys", "help", "?"),
     ("Quit", "leave beliefs", "quit", "q"),
 )

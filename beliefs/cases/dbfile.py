@@ -2,7 +2,7 @@
 
 * ``--db`` must name a real file (:func:`check_db_path`): SQLite's ``:memory:``,
   temporary databases and ``file:`` URIs would silently lose the cases.
-* A file that is not SQLite is refused on its header before SQLite touches it
+* A file that is not SQLite is refused on its header, read by SQLite read-only
   (:func:`check_file`); a damaged one by ``PRAGMA quick_check`` (:func:`check_sound`).
 * A new database is built in a temporary file and linked into place
   (:func:`create_database`): safe when two processes create it at once.
@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from beliefs.cases.schema import SQLITE_HEADER, migrate
+from beliefs.cases.schema import migrate
 from beliefs.errors import BeliefsError, StorageError
 
 
@@ -118,16 +118,28 @@ def check_file(path: Path) -> None:
         raise BeliefsError(f"{path}: not a regular file (a device, pipe or socket), so not a case database")
     if not path.exists() or path.stat().st_size == 0:
         return
+    # Read the header through SQLite, read-only, never with a plain open(): closing any
+    # descriptor of a file drops every POSIX lock this process holds on it, so a plain
+    # read beside an open CaseStore would let another process delete the WAL under it.
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise BeliefsError(f"{path}: cannot read the case database: {exc.strerror}") from None
-    if head != SQLITE_HEADER:
-        raise BeliefsError(
-            f"{path}: not a SQLite database, so not a beliefs case database; "
-            "it was left untouched (give another --db PATH)"
-        )
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            probe.execute("PRAGMA schema_version").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.OperationalError as exc:
+        if "not a database" in str(exc) or "file is encrypted" in str(exc):
+            raise _foreign(path, exc) from None
+        raise BeliefsError(f"{path}: cannot read the case database: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise _foreign(path, exc) from None
+
+
+def _foreign(path: Path, exc: Exception) -> BeliefsError:
+    return BeliefsError(
+        f"{path}: not a SQLite database that can be read (damaged or not a database: {exc}), "
+        "so not a beliefs case database; it was left untouched (give another --db PATH)"
+    )
 
 
 @contextlib.contextmanager

@@ -110,6 +110,27 @@ def check_export_target(path: Path, mark: str, force: bool) -> None:
             )
 
 
+def import_problems(text: str, catalog: Catalog, path: Path) -> str | None:
+    """Why `cases import` would refuse this export, or None when it imports.
+
+    Too large is refused outright (:func:`check_import_size`). Values an older
+    version stored without today's rules (a control character, an over-long
+    note) are reported, not dropped: the export is still written, so the data
+    can be recovered, and the caller says what to fix before importing it.
+    """
+    import tomllib
+
+    from beliefs.errors import InputError
+    from beliefs.timeline import validate_timeline
+
+    check_import_size(text, path)
+    try:
+        validate_timeline(tomllib.loads(text), str(path), catalog=catalog)
+    except InputError as exc:
+        return exc.render()
+    return None
+
+
 def import_limit() -> int:
     """The largest file `cases import` reads (bytes)."""
     from beliefs.tomlfile import MAX_FILE_BYTES

@@ -232,6 +232,7 @@ def cases_export(
         catalog_to_toml,
         check_export_target,
         check_import_size,
+        import_problems,
         write_atomic,
     )
 
@@ -242,7 +243,15 @@ def cases_export(
         own_catalog = not is_bundled_catalog(case.catalog)
         catalog_file = f"{out.stem}.catalog.toml" if (out is not None and own_catalog) else None
         text = store.export_toml(name, catalog_file)
-    check_import_size(text, out or Path("<stdout>"))
+    problems = import_problems(text, case.catalog, out or Path("<stdout>"))
+    if problems is not None:  # said, never silent: the file is written, fix these before importing
+        err_console.print(
+            safe_markup(
+                "warning: this export holds values stored by an older version that `cases import` "
+                "refuses; fix them before importing:\n" + problems
+            ),
+            highlight=False,
+        )
     if out is None:
         typer.echo(text, nl=False)
         return

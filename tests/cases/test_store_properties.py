@@ -31,7 +31,7 @@ SIGNALS = st.builds(
     Signal,
     date=st.dates(dt.date(1900, 1, 1), dt.date(1950, 12, 31)),
     kind=st.sampled_from(KINDS),
-    actor=TEXT,
+    actor=st.sampled_from(["", "Germany", "France", "United Kingdom"]),  # actors must be the scenario's roles
     grade=st.sampled_from([f"{r}{c}" for r in "ABCDEF" for c in "123456"]),
     note=TEXT | st.just("line one\n\tline two"),
     source=st.none() | TEXT,

@@ -235,3 +235,26 @@ def test_a_database_failing_quick_check_is_refused_untouched(db):
                  "--db", str(db))  # fmt: skip
     assert result.exit_code == 2 and "damaged" in result.output
     assert db.read_bytes() == before
+
+
+def test_no_stored_value_makes_show_unusable(db):
+    """Markup, escapes and over-long text written by another program (or an older
+    version) are shown literally; `cases show` keeps working (exit 0)."""
+    conn = _shell(db)
+    conn.execute("UPDATE cases SET origin = '[/] [bold]x\x1b[31m'")
+    conn.execute(
+        "INSERT INTO signals (case_id, date, kind, actor, grade, note, entered_at, entered_by, origin)"
+        " SELECT id, '1914-08-03', 'ultimatum', '[/]', 'B2', ?, 'now', '[/]', '[/]' FROM cases",
+        ("[/] [red]note[/red] \x1b]0;title\x07 " + "n" * 10_000,),
+    )
+    conn.close()
+    for args in (["cases", "show", "july", "--db", str(db)], ["cases", "show", "july", "--json", "--db", str(db)],
+                 ["cases", "list", "--db", str(db)]):  # fmt: skip
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "[/]" in run("cases", "show", "july", "--db", str(db)).output
+    # the note would not import (an escape, and too long): export writes it and says so
+    result = run("cases", "export", "july", "-o", str(db.parent / "x.toml"), "--db", str(db))
+    assert result.exit_code == 0 and "refuses; fix them" in result.output and "control character" in result.output
+    assert (db.parent / "x.toml").exists()

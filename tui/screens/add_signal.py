@@ -29,6 +29,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from beliefs.attribution import actor_problems
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
 from beliefs.text import control_problem, printable
 from beliefs.timeline import Scenario, Signal, channel_names, letter_conflicts, letter_message
@@ -44,7 +45,6 @@ FIELD_NAMES = {
     "source": "source",
     "channel": "channel",
 }
-
 
 
 def kind_matches(catalog: Catalog, query: str) -> list[str]:
@@ -330,6 +330,9 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                 msg = err["msg"].removeprefix("Value error, ")
                 msgs.append(f"{FIELD_NAMES.get(field, field)}: {msg}")
             return "; ".join(msgs)
+        who = actor_problems(self.scenario, [signal.model_dump(mode="python")], self.catalog, "the form")
+        if who:
+            return "actor: " + who[0].message
         conflict = [j for i, j in letter_conflicts([*self.existing, signal]) if i == len(self.existing)]
         if conflict:
             old = self.existing[conflict[0]]

@@ -32,6 +32,8 @@ def entry_lines(ledger: Ledger | None, index: int, step: int, label: str = "sele
     e = ledger.entry(index)
     if e is None:
         return ["[$text-muted]evidence: retracted, contributes nothing[/]"]
+    if e.about == "context" or (e.about != "adversary" and e.mean is None):
+        return ["[$text-muted]evidence: an own-side act (context), not evidence on the adversary[/]"]
     warn = "" if e.reliable else f"  [b $text-error]⚠ leave-one-out not trusted (k̂ {e.khat:.2f})[/]"
     if e.about == "adversary":
         without = "—" if e.p_without is None else f"{e.p_without:.3f}"
