@@ -1,6 +1,6 @@
 """The signal catalog: what each observable kind of signal says, and grading weights.
 
-The catalog is a TOML file (DESIGN.md, "Files in detail"); the bundled one is
+The catalog is a TOML file (docs/reference/catalog.md); the bundled one is
 package data (``beliefs/data/catalog.toml``). :func:`load_catalog` validates it
 and reports every problem at once.
 """

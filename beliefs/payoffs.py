@@ -1,4 +1,4 @@
-"""Payoffs of Snyder's composite security dilemma (DESIGN.md, "Decision").
+"""Payoffs of Snyder's composite security dilemma (docs/decision.md).
 
 Defaults are illustrative and every number can be overridden in a timeline's
 ``[payoffs]`` table. In a multipolar system the abandonment and entrapment

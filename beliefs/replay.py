@@ -249,7 +249,7 @@ class Replay:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """DESIGN.md's ``replay --json`` object: ``{"scenario": ..., "steps": [...]}`` (+ a summary)."""
+        """The ``replay --json`` object (``beliefs schema replay``): ``{"scenario": ..., "steps": [...]}`` (+ a summary)."""
         return {
             "scenario": self.scenario_json(),
             "steps": [s.to_json() for s in self.steps],

@@ -1,6 +1,6 @@
 """Crisis timelines: a scenario, a dated signal log and (for history) an outcome.
 
-A timeline is a TOML file (DESIGN.md, "Files in detail"). ``TIMELINE`` on the
+A timeline is a TOML file (docs/reference/timeline.md). ``TIMELINE`` on the
 command line is a path or the short name of a bundled timeline (``july-1914``).
 :func:`load_timeline` validates the file *and* its signals against the
 catalog, and reports every problem at once.
@@ -137,7 +137,7 @@ class Scenario(Strict):
 
 
 class Payoffs(Strict):
-    """Overrides of the default payoffs (DESIGN.md, "Decision"); any subset."""
+    """Overrides of the default payoffs (docs/decision.md); any subset."""
 
     firm_vs_status_quo: Finite | None = None
     conciliate_vs_status_quo: Finite | None = None

@@ -81,7 +81,7 @@ def _message(err: Any) -> str:
     elif err["type"] == "missing":
         msg = "is required"
     elif err["type"] == "extra_forbidden":
-        msg = "unknown key (check the spelling; see DESIGN.md 'Files in detail')"
+        msg = "unknown key (check the spelling; `beliefs schema timeline` lists every key)"
     elif err["type"] == "string_pattern_mismatch" and ctx.get("pattern") == r"^[A-F][1-6]$":
         msg = "must be an Admiralty grade: source reliability A-F then information credibility 1-6, e.g. B2"
     elif err["type"] == "date_type":

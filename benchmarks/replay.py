@@ -1,6 +1,6 @@
 """Benchmark: replay a 50-signal synthetic timeline warm, against a fresh ``pm.sample`` per step.
 
-Not a test: it prints figures (DESIGN.md, "Performance contract": replaying a
+Not a test: it prints figures (the performance contract in README.md: replaying a
 50-signal timeline with a posterior at every step in <= 10 s warm on 2 cores;
 a warm update >= 10x faster than calling ``pm.sample`` afresh per update).
 

@@ -1,6 +1,6 @@
 """Benchmark: the TUI's first paint and its warm update after a new signal.
 
-Not a test: it prints figures (DESIGN.md, "Performance contract": the TUI
+Not a test: it prints figures (the performance contract in README.md: the TUI
 paints its first screen in <= 1.5 s, with heavy imports and compilation in a
 worker; warm updates feel instant).
 

@@ -155,5 +155,5 @@ class ModelInputs:
 
 
 def blur(offense_advantage: float, distinguishability: float) -> float:
-    """Jervis's security-dilemma blur ``gamma`` in [0, 1] (DESIGN.md)."""
+    """Jervis's security-dilemma blur ``gamma`` in [0, 1] (docs/model.md)."""
     return (1.0 - distinguishability) * (0.5 + 0.5 * offense_advantage)

@@ -2,7 +2,7 @@
 
 This module is written independently of the ``beliefs`` and ``models``
 packages (it imports neither) and implements the contract of the section
-"The model" of DESIGN.md with numpy + scipy only.
+the model of docs/model.md with numpy + scipy only.
 
 Adversary
 ---------
@@ -98,7 +98,7 @@ __all__ = [
     "reference_from_toml",
 ]
 
-#: Default Admiralty source-reliability weights (DESIGN.md, "Source grading").
+#: Default Admiralty source-reliability weights (docs/model.md, "Grading").
 DEFAULT_RELIABILITY_WEIGHTS: dict[str, float] = {
     "A": 1.0, "B": 0.85, "C": 0.7, "D": 0.5, "E": 0.3, "F": 0.5,
 }

@@ -134,7 +134,7 @@ def test_every_bundled_timeline_replays_step_by_step(replays):
             if step.determinate:
                 settled = step.best
             assert step.assessment.n_signals == step.index
-        # Diagnostics on bundled data (DESIGN.md): the sampler is trustworthy at every step.
+        # Diagnostics on bundled data (docs/inference.md): the sampler is trustworthy at every step.
         assert rep.reliable, (name, rep.unreliable_steps)
 
 

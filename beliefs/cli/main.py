@@ -1,4 +1,4 @@
-"""The `beliefs` command line (DESIGN.md, "CLI contract").
+"""The `beliefs` command line (docs/reference/cli.md).
 
 This module holds the core commands (assess, validate, catalog, timelines)
 and imports the modules that add the others. Heavy imports (PyMC) happen
@@ -25,7 +25,7 @@ from beliefs.cli.app import (
 )
 from models.engine import SAMPLERS, SamplerSettings
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (`beliefs schema NAME` prints its JSON Schema).")]
 SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)]
 SamplerOpt = Annotated[
     str,

@@ -53,7 +53,7 @@ SHORT = {
 def replay(
     timeline: Annotated[str, typer.Argument(help="Timeline file or bundled name (july-1914).")],
     json_out: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object (DESIGN.md contract).")
+        bool, typer.Option("--json", help="Print one JSON object (`beliefs schema replay` prints its JSON Schema).")
     ] = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV, one row per step.")] = False,
     plot: Annotated[

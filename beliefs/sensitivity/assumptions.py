@@ -6,7 +6,7 @@ low/high range. A *point* is a plain ``dict`` of assumption name -> value
 three things the evaluation needs: a :class:`~beliefs.payoffs.PayoffTable`, a
 :class:`~models.spec.ModelInputs` and the (possibly changed) scenario.
 
-Ranges (documented, illustrative -- the payoff scale is the one of DESIGN.md):
+Ranges (documented, illustrative -- the payoff scale is the one of docs/decision.md):
 
 ========================  ===================================  ====================================
 assumption                what it changes                      range

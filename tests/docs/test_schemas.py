@@ -79,7 +79,9 @@ grade = "B2"
 """
 
 #: Mutations of a valid timeline: (what, replace this, with that). The schema and
-#: `beliefs validate` must agree on each (both accept or both refuse).
+#: `beliefs validate` must agree on each (both accept or both refuse). Left out: what
+#: JSON Schema cannot see (a quoted date is a string either way once TOML is read as
+#: JSON; kind ids live in the catalog; date order and channel letters span entries).
 MUTATIONS = [
     ("valid as it is", "", ""),
     ("probability above 1", "prior_expansionist = 0.5", "prior_expansionist = 1.5"),
@@ -87,7 +89,6 @@ MUTATIONS = [
     ("unknown polarity", '"multipolar"', '"tripolar"'),
     ("bad grade", '"B2"', '"G7"'),
     ("grade in lower case", '"B2"', '"b2"'),
-    ("date as a string", "date = 1914-07-23", 'date = "1914-07-23"'),
     ("missing title", 'title = "t"\n', ""),
     ("empty adversary", 'adversary = "Them"', 'adversary = ""'),
     ("unknown key in the scenario", 'title = "t"', 'title = "t"\ncolour = "red"'),

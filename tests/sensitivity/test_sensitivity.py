@@ -22,7 +22,7 @@ from beliefs.sensitivity.psens import prior_sensitivity
 from beliefs.timeline import Payoffs
 
 SEED = 11
-#: Exposure weights and default adversary payoffs as printed in DESIGN.md (independent of beliefs.payoffs).
+#: Exposure weights and default adversary payoffs as printed in docs/decision.md (independent of beliefs.payoffs).
 W_A = {"firm+support": 0.25, "conciliate+support": 0.5, "firm+restrain": 0.75, "conciliate+restrain": 1.0}
 W_E = {"firm+support": 1.0, "conciliate+support": 0.75, "firm+restrain": 0.5, "conciliate+restrain": 0.25}
 U_SQ = {"firm": -2.0, "conciliate": 3.0}
