@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +25,8 @@ from beliefs.catalog import AdversaryKind, Catalog, bundled_catalog_path
 from beliefs.errors import BeliefsError
 from beliefs.replay import signal_json
 from beliefs.timeline import Signal, Timeline
+
+GENERATOR_MARK = b'<meta name="generator" content="beliefs'
 
 if TYPE_CHECKING:
     from beliefs.replay import Replay
@@ -187,3 +191,44 @@ def report_context(
             "generated": when.strftime("%Y-%m-%d %H:%M UTC"),
         },
     }
+
+
+def check_output(path: Path, suffix: str, force: bool) -> None:
+    """Refuse, before any work, an output that cannot or should not be written."""
+    if path.suffix.lower() != suffix:
+        raise BeliefsError(f"{path}: the file name must end in {suffix}")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise BeliefsError(f"{path}: directory '{parent}' does not exist")
+    if path.is_dir():
+        raise BeliefsError(f"{path}: is a directory")
+    if path.exists() and not force:
+        head = path.read_bytes()[:4096] if path.is_file() else b""
+        ours = GENERATOR_MARK in head or (suffix == ".pdf" and head.startswith(b"%PDF"))
+        if not ours:
+            raise BeliefsError(f"{path}: exists and is not a beliefs report; use --force to replace it")
+    if not os.access(parent, os.W_OK):
+        raise BeliefsError(f"{path}: directory '{parent}' is not writable")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, as the user's umask says
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def briefing_html(
+    timeline: Timeline, catalog: Catalog, *, label: str, origin: dict[str, Any], seed: int = 0, engine: Engine | None = None
+) -> str:
+    """The whole briefing page of ``timeline`` (what ``beliefs report`` writes, without options)."""
+    from beliefs.render.report_html import render_report
+
+    return render_report(report_context(analyse(timeline, catalog, label=label, origin=origin, seed=seed, engine=engine), seed=seed))

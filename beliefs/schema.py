@@ -41,7 +41,7 @@ def _file_schema(name: str) -> dict[str, Any]:
     from beliefs.catalog import Catalog
     from beliefs.timeline import Timeline
 
-    model = {"timeline": Timeline, "catalog": Catalog}[name]
+    model: type[Timeline] | type[Catalog] = Timeline if name == "timeline" else Catalog
     schema = model.model_json_schema(mode="validation")
     _strip_internal(schema, model.__name__)
     return {

@@ -117,7 +117,7 @@ def retract(app: Workbench) -> None:
         except StaleLogError:
             reload(app, f"case '{s.case}' changed in another process: nothing was retracted")
             return
-        except Exception as exc:
+        except Exception as exc:  # shown to the analyst, never a crash of the app
             app.notify(f"the signal was not retracted: {exc}", severity="error", timeout=10)
             return
         app._announce = True
@@ -135,12 +135,15 @@ def export(app: Workbench, then: Then = None) -> None:
     def done(path: str | None) -> None:
         if not path:
             return
+        if Path(path).suffix.lower() in (".html", ".htm"):
+            briefing(app, Path(path).expanduser())
+            return
         if Path(path).expanduser().exists():
             app.notify(f"{path} exists already: choose another file name", severity="error")
             return
         try:
             written = app.cases.export(s, path)
-        except Exception as exc:
+        except Exception as exc:  # shown to the analyst, never a crash of the app
             app.notify(f"export failed: {exc}", severity="error", timeout=10)
             return
         if s.case is None:
@@ -149,7 +152,40 @@ def export(app: Workbench, then: Then = None) -> None:
         if then is not None:
             then()
 
-    app.push_screen(PromptScreen("Export to TOML", "File to write:", default, ok="Export"), done)
+    app.push_screen(
+        PromptScreen("Export", "File to write (.toml: the timeline; .html: a briefing to hand over):", default, ok="Export"),
+        done,
+    )
+
+
+def briefing(app: Workbench, path: Path) -> None:
+    """Write the briefing (``beliefs report``) of the session on screen, in a worker thread."""
+    from beliefs.errors import BeliefsError
+    from beliefs.report import briefing_html, check_output, log_sha256, write_atomically
+
+    s = app.session
+    try:
+        check_output(path, path.suffix.lower(), force=False)
+    except BeliefsError as exc:
+        app.notify(str(exc), severity="error", timeout=10, markup=False)
+        return
+    timeline = s.timeline_now()
+    if not [sig for sig in timeline.signals if not sig.retracted]:
+        app.notify("no signals to report on yet", severity="warning")
+        return
+    label = s.case or timeline.name or "session"
+    origin = {"kind": "case" if s.case else "TUI session", "name": label, "sha256": log_sha256(timeline)}
+
+    def work() -> None:
+        try:
+            write_atomically(path, briefing_html(timeline, s.catalog, label=label, origin=origin))
+        except Exception as exc:  # shown to the analyst, never a crash of the app
+            app.call_from_thread(app.notify, f"briefing failed: {exc}", severity="error", timeout=10, markup=False)
+            return
+        app.call_from_thread(app.notify, f"briefing written to {path.resolve()}", markup=False)
+
+    app.notify("writing the briefing…")
+    app.run_worker(work, thread=True, group="briefing")
 
 
 def save_case(app: Workbench, then: Then = None) -> None:
@@ -163,7 +199,7 @@ def save_case(app: Workbench, then: Then = None) -> None:
             return
         try:
             app.cases.save_as(s, name)
-        except Exception as exc:
+        except Exception as exc:  # shown to the analyst, never a crash of the app
             app.notify(f"not saved: {exc}", severity="error", timeout=10)
             return
         app.notify(f"saved as case '{name}' in {app.cases.db}; changes now go there")

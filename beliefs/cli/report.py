@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,44 +19,10 @@ import typer
 
 from beliefs.cli.app import DB_HELP, MAX_SEED, SEED_HELP, app, err_console, guarded
 from beliefs.errors import BeliefsError
+from beliefs.report import check_output, write_atomically
 
 if TYPE_CHECKING:
     from beliefs.report import Analysis
-
-GENERATOR_MARK = b'<meta name="generator" content="beliefs'
-
-
-def check_output(path: Path, suffix: str, force: bool) -> None:
-    """Refuse, before any work, an output that cannot or should not be written."""
-    if path.suffix.lower() != suffix:
-        raise BeliefsError(f"{path}: the file name must end in {suffix}")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise BeliefsError(f"{path}: directory '{parent}' does not exist")
-    if path.is_dir():
-        raise BeliefsError(f"{path}: is a directory")
-    if path.exists() and not force:
-        head = path.read_bytes()[:4096] if path.is_file() else b""
-        ours = GENERATOR_MARK in head or (suffix == ".pdf" and head.startswith(b"%PDF"))
-        if not ours:
-            raise BeliefsError(f"{path}: exists and is not a beliefs report; use --force to replace it")
-    if not os.access(parent, os.W_OK):
-        raise BeliefsError(f"{path}: directory '{parent}' is not writable")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, as the user's umask says
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
 
 def _load(
     source: str | None, case: str | None, db: str | None

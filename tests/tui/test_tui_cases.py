@@ -119,3 +119,25 @@ def test_tui_command_is_registered_and_refuses_bad_arguments(tmp_path):
     assert res.exit_code == 2 and "not both" in res.output
     res = runner.invoke(app, ["tui", "--case", "absent", "--db", str(tmp_path / "c.db")])
     assert res.exit_code == 2 and "absent" in res.output
+
+
+@sync
+async def test_export_offers_the_briefing_of_the_session_on_screen(short, engine, tmp_path):
+    tl, _ = short
+    app = make_app(short, engine, tmp_path)
+    out = tmp_path / "brief.html"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert ".html: a briefing" in str(app.screen.query_one("#question").render())
+        app.screen.query_one("#answer").value = str(out)
+        await pilot.press("enter")
+        for _ in range(600):  # wait on the condition (the replay runs in a worker), never on a duration
+            if out.exists():
+                break
+            await pilot.pause(0.1)
+    html = out.read_text(encoding="utf-8")
+    assert '<meta name="generator" content="beliefs' in html
+    assert tl.scenario.title.split()[0] in html
+    assert 'id="evidence"' in html and 'id="provenance"' in html
