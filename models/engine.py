@@ -231,6 +231,9 @@ class Engine:
     def _sample_pymc(self, inputs: ModelInputs, seed: int) -> tuple[dict[str, Any], int]:
         import pymc as pm
 
+        from models.orphans import die_with_parent
+
+        die_with_parent()  # the chains' worker processes never outlive a killed parent
         model = self._model_for(inputs)
         st = self.settings
         with model:

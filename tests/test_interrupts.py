@@ -143,8 +143,20 @@ def _stored(db: Path) -> int:
 def test_interrupt_during_nuts_sampling_stores_nothing_and_exits_130(tmp_path, how):
     db = _case_db(tmp_path)
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, "assess", "--case", "j", "--db", str(db), "--sampler", "pymc", "--engine",
-         "nuts"],
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            "assess",
+            "--case",
+            "j",
+            "--db",
+            str(db),
+            "--sampler",
+            "pymc",
+            "--engine",
+            "nuts",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -202,9 +214,33 @@ def _orphans_after_sigkill(args: list[str], n_children: int) -> list[int]:
 @pytest.mark.slow
 def test_sampler_workers_die_with_their_parent():
     # pm.sample with 4 chains runs them in 2 worker processes
-    assert _orphans_after_sigkill(["assess", "july-1914", "--sampler", "pymc", "--engine", "nuts"], n_children=2) == []
+    assert (
+        _orphans_after_sigkill(["assess", "july-1914", "--sampler", "pymc", "--engine", "nuts"], n_children=2)
+        == []
+    )
 
 
 @pytest.mark.slow
 def test_dask_workers_die_with_their_parent():
     assert _orphans_after_sigkill(["sensitivity", "july-1914", "--workers", "2"], n_children=2) == []
+
+
+def test_a_forked_child_asks_to_die_with_its_parent():
+    """The mechanism itself: after die_with_parent(), a forked child carries PR_SET_PDEATHSIG = SIGKILL."""
+    import ctypes
+
+    from models.orphans import die_with_parent
+
+    if not die_with_parent():
+        pytest.skip("PR_SET_PDEATHSIG is Linux only")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its parent-death signal, then leave at once
+        value = ctypes.c_int(0)
+        ctypes.CDLL(None).prctl(2, ctypes.byref(value), 0, 0, 0)  # PR_GET_PDEATHSIG
+        os.write(write, str(value.value).encode())
+        os._exit(0)
+    os.close(write)
+    got = os.read(read, 16).decode()
+    os.waitpid(pid, 0)
+    assert got == str(int(signal.SIGKILL))
