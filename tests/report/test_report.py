@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from hostile import CONTROL, FORMULAS, MARKUP, ODD, raw_controls  # the project's hostile corpus
 
 from beliefs.errors import BeliefsError
 from beliefs.render.report_html import recommendation_sentence, render_report
@@ -25,6 +26,7 @@ SECTIONS = (
     "assumptions",
     "provenance",
 )
+
 HOSTILE = (
     "<script>alert('x')</script>",
     '"><img src=https://evil.example/x.png onerror=alert(1)>',
@@ -140,7 +142,28 @@ def test_hostile_text_is_shown_as_text_never_as_markup(morocco):
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", html)
     text = "".join(page.text)
     assert "<script>alert('x')</script>" in text  # shown literally, as text
+    assert raw_controls(html) == []
     assert "{{ 7*7 }}" in text and "[bold red]markup[/]" in text
+
+
+def test_the_whole_hostile_corpus_goes_through_the_report(morocco):
+    corpus = [*CONTROL, *MARKUP, *FORMULAS, *ODD]
+    tl = morocco.timeline
+    bad = [
+        s.model_copy(update={"note": corpus[i % len(corpus)], "actor": corpus[(i + 1) % len(corpus)]})
+        for i, s in enumerate(tl.signals)
+    ]
+    a = type(morocco)(
+        "corpus", tl.model_copy(update={"signals": bad}), morocco.catalog, morocco.replay, morocco.origin
+    )
+    html = render_report(report_context(a, seed=1))
+    page = parse(html)
+    assert "script" not in page.tags and not any(name.startswith("on") for _, name, _ in page.attrs)
+    assert external_refs(page, html) == []
+    assert raw_controls(html) == []
+    for s in MARKUP + FORMULAS:
+        if s in [x.note for x in bad]:
+            assert s in "".join(page.text)  # shown literally
 
 
 def test_compare_and_as_of_show_the_reports_only_one_side_has(morocco, engine):
