@@ -48,18 +48,21 @@ def synthetic_timeline(n: int, seed: int):  # type: ignore[no-untyped-def]
             "ally_reliability": {"alpha": 3.0, "beta": 2.0},
             "ally_recklessness": {"alpha": 2.0, "beta": 3.0},
         },
-        "signals": [
+        "signals": [],
+    }
+    ally_kinds = {k.id for k in catalog.ally}
+    for i in range(n):  # the same random draws, in the same order, as before actors were checked
+        kind = str(rng.choice(kinds))
+        raw["signals"].append(
             {
                 "date": start + dt.timedelta(days=3 * i),
-                "kind": str(rng.choice(kinds)),
-                "actor": "Red",
+                "kind": kind,
+                "actor": "Green" if kind in ally_kinds else "Red",  # an ally kind is the ally's conduct
                 "grade": str(rng.choice(grades)),
                 "note": f"synthetic signal {i + 1}",
                 "source": "benchmark",
             }
-            for i in range(n)
-        ],
-    }
+        )
     return validate_timeline(raw, "<synthetic>")
 
 

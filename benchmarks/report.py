@@ -10,34 +10,21 @@ The target: under 1 s and under 2 MB for 50 signals.
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 import time
 
-import numpy as np
 from machine_info import machine
 
 from beliefs.assess import shared_engine
 from beliefs.render.report_html import render_report
 from beliefs.report import analyse, report_context
 from beliefs.sensitivity.analysis import quick_sensitivity
-from beliefs.timeline import load_timeline
 
 
 def fifty_signals():
-    tl, catalog = load_timeline("july-1914")
-    rng = np.random.default_rng(7)
-    kinds = [k.id for k in catalog.kinds]
-    signals = []
-    start = dt.date(1914, 6, 28)
-    for i in range(50):
-        base = tl.signals[i % len(tl.signals)]
-        signals.append(
-            base.model_copy(
-                update={"date": start + dt.timedelta(days=i // 2), "kind": str(rng.choice(kinds))}
-            )
-        )
-    return tl.with_signals(signals), catalog
+    from replay import synthetic_timeline
+
+    return synthetic_timeline(50, 0)
 
 
 def main() -> None:
