@@ -17,8 +17,9 @@ import numpy as np
 
 from beliefs.attribution import attribute
 from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.channels import channel_key
 from beliefs.errors import BeliefsError
-from beliefs.timeline import Scenario, Signal, Timeline, channel_key
+from beliefs.timeline import Scenario, Signal, Timeline
 from models.spec import CatalogArrays, ModelInputs, blur
 
 

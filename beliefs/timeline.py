@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import unicodedata
-from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
+from beliefs.channels import MAX_CHANNEL, channel_letter_problems, channel_names, one_line_text
 from beliefs.errors import InputError, NotFoundError, Problem
 from beliefs.text import Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
@@ -57,38 +56,6 @@ OpenUnit = Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)]
 Finite = Annotated[float, Field(ge=-MAX_PAYOFF, le=MAX_PAYOFF, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0.0, le=MAX_PAYOFF, allow_inf_nan=False)]
 Grade = Annotated[str, Field(pattern=r"^[A-F][1-6]$")]
-
-#: The longest channel name accepted.
-MAX_CHANNEL = 80
-#: Bidirectional-override characters: they reorder what a terminal shows.
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def one_line_text(value: str, limit: int) -> str:
-    """``value`` stripped; refused if it spans lines, holds control bytes or is too long."""
-    text = value.strip()
-    bad = [c for c in text if unicodedata.category(c) == "Cc" or c in _BIDI]
-    if bad:
-        what = "a line break" if any(c in "\r\n" for c in bad) else f"a control character ({bad[0]!r})"
-        raise ValueError(f"must be a single line of text without control characters; it holds {what}")
-    if len(text) > limit:
-        raise ValueError(f"is {len(text)} characters long; the limit is {limit}")
-    return text
-
-
-def channel_key(channel: str | None) -> str | None:
-    """The identity of a channel: case and spacing do not make another channel."""
-    return None if channel is None else " ".join(channel.split()).casefold()
-
-
-def channel_names(signals: Sequence[Signal]) -> list[str]:
-    """The channels of ``signals``, as first written, in order of first use."""
-    seen: dict[str, str] = {}
-    for sig in signals:
-        key = channel_key(sig.channel)
-        if key is not None and key not in seen:
-            seen[key] = str(sig.channel)
-    return list(seen.values())
 
 
 class Aliases(Strict):
@@ -336,7 +303,9 @@ def validate_timeline(
     return Timeline.model_validate({**raw, "source": file}, strict=strict_types), catalog
 
 
-def _actor_check(scenario: Any, signals: list[Any], catalog: Catalog, file: str, strict_types: bool) -> list[Problem]:
+def _actor_check(
+    scenario: Any, signals: list[Any], catalog: Catalog, file: str, strict_types: bool
+) -> list[Problem]:
     """Every signal's actor must be a role, an alias or a listed third party (once the scenario is valid)."""
     from pydantic import ValidationError
 
@@ -375,62 +344,28 @@ def _cross_check(signals: list[Any], catalog: Catalog, file: str, strict: bool) 
             close = difflib.get_close_matches(kind, list(catalog.by_id), n=3)
             hint = f"did you mean {', '.join(close)}? " if close else ""
             problems.append(
-                Problem(file, entry, "kind", f"unknown kind '{kind}'; {hint}(`beliefs catalog` lists all {len(catalog.kinds)})")
+                Problem(
+                    file,
+                    entry,
+                    "kind",
+                    f"unknown kind '{kind}'; {hint}(`beliefs catalog` lists all {len(catalog.kinds)})",
+                )
             )
         date = sig.get("date")
         if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
             if previous is not None and date < previous:
                 problems.append(
-                    Problem(file, entry, "date", f"{date} comes before the previous signal's {previous}: signals must be in date order")
+                    Problem(
+                        file,
+                        entry,
+                        "date",
+                        f"{date} comes before the previous signal's {previous}: signals must be in date order",
+                    )
                 )
             previous = date
         if strict and not sig.get("source"):
             problems.append(Problem(file, entry, "source", "bundled timelines need a source on every signal"))
-    problems += _channel_letters(signals, file)
-    return problems
-
-
-def letter_conflicts(signals: Sequence[Signal]) -> list[tuple[int, int]]:
-    """``(i, j)`` for every active signal ``i`` whose channel's first active report ``j`` has another letter."""
-    first: dict[str, int] = {}
-    out: list[tuple[int, int]] = []
-    for i, sig in enumerate(signals):
-        key = channel_key(sig.channel)
-        if key is None or sig.retracted:
-            continue
-        j = first.setdefault(key, i)
-        if signals[j].grade[0] != sig.grade[0]:
-            out.append((i, j))
-    return out
-
-
-def letter_message(channel: str, new_grade: str, old_grade: str, old_name: str) -> str:
-    """Why a signal's letter is refused on its channel (names the other signal)."""
-    return (
-        f"channel '{channel}' is graded {old_grade[0]} by {old_name} (grade {old_grade}) but {new_grade[0]} "
-        f"here (grade {new_grade}): the letter grades the channel, so all its reports share one letter"
-    )
-
-
-def _channel_letters(signals: list[Any], file: str) -> list[Problem]:
-    """A problem for every active signal whose channel already carries another letter."""
-    problems: list[Problem] = []
-    first: dict[str, tuple[int, str]] = {}  # channel key -> (index, grade) of its first active report
-    for i, sig in enumerate(signals):
-        if not isinstance(sig, dict) or sig.get("retracted") is True:
-            continue
-        channel, grade = sig.get("channel"), sig.get("grade")
-        if not isinstance(channel, str) or not isinstance(grade, str) or len(grade) != 2:
-            continue
-        key = channel_key(channel)
-        if not key:
-            continue
-        if key not in first:
-            first[key] = (i, grade)
-        elif first[key][1][0] != grade[0]:
-            j, old = first[key]
-            msg = letter_message(channel.strip(), grade, old, f"signals[{j}]")
-            problems.append(Problem(file, f"signals[{i}]", "channel", msg))
+    problems += channel_letter_problems(signals, file)
     return problems
 
 

@@ -65,20 +65,12 @@ the same Gauss-Jacobi construction.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from reference_channels import (
-    Report,
-    channel_groups,
-    exact_p_expansionist_channels,
-    is_p_expansionist_channels,
-)
 from scipy.special import betaln, expit, logsumexp, roots_jacobi, roots_legendre
 
 __all__ = [
@@ -93,18 +85,26 @@ __all__ = [
     "exact_p_expansionist",
     "gamma_of",
     "grade_weight",
-    "load_reference_inputs",
     "log_kind_evidence",
-    "reference_from_toml",
 ]
 
 #: Default Admiralty source-reliability weights (docs/model.md, "Grading").
 DEFAULT_RELIABILITY_WEIGHTS: dict[str, float] = {
-    "A": 1.0, "B": 0.85, "C": 0.7, "D": 0.5, "E": 0.3, "F": 0.5,
+    "A": 1.0,
+    "B": 0.85,
+    "C": 0.7,
+    "D": 0.5,
+    "E": 0.3,
+    "F": 0.5,
 }
 #: Default Admiralty information-credibility weights.
 DEFAULT_CREDIBILITY_WEIGHTS: dict[str, float] = {
-    "1": 1.0, "2": 0.85, "3": 0.7, "4": 0.5, "5": 0.3, "6": 0.5,
+    "1": 1.0,
+    "2": 0.85,
+    "3": 0.7,
+    "4": 0.5,
+    "5": 0.3,
+    "6": 0.5,
 }
 
 #: Default number of quadrature nodes per axis.
@@ -341,150 +341,3 @@ def exact_ally_mean(
 
 #: Alias of :func:`exact_ally_mean` (same signature, per axis).
 exact_ally_posterior_mean = exact_ally_mean
-
-
-# --------------------------------------------------------------------------
-# TOML front end
-# --------------------------------------------------------------------------
-
-
-def _ab(table: object, where: str) -> tuple[float, float]:
-    if not isinstance(table, Mapping) or "alpha" not in table or "beta" not in table:
-        raise ValueError(f"{where}: expected a table {{alpha = ..., beta = ...}}")
-    return float(table["alpha"]), float(table["beta"])
-
-
-def load_reference_inputs(
-    timeline_path: str | Path,
-    catalog_path: str | Path | None = None,
-    upto: int | None = None,
-) -> dict:
-    """Parse a timeline + catalog into the plain inputs of the reference.
-
-    Returns a dict with ``p0``, ``gamma``, ``adv_kinds`` (id -> AdvKind),
-    ``adv_obs`` (list of (kind, q)), ``adv_reports`` (list of
-    :class:`reference_channels.Report`), ``ally_priors`` (axis -> (alpha, beta))
-    and ``ally_obs`` (axis -> list of (delta, direction, q)).
-
-    ``catalog_path`` defaults to the timeline's ``[scenario].catalog`` (relative
-    to the timeline file).  ``upto`` keeps only the first ``upto`` entries of
-    ``[[signals]]`` (in file order; ``0`` -> the prior); signals marked
-    ``retracted = true`` are then skipped.
-    """
-    timeline_path = Path(timeline_path)
-    with timeline_path.open("rb") as fh:
-        tl = tomllib.load(fh)
-    sc = tl["scenario"]
-    if catalog_path is None:
-        if "catalog" not in sc:
-            raise ValueError(
-                f"{timeline_path}: no catalog_path given and [scenario] has no 'catalog'"
-            )
-        catalog_path = timeline_path.parent / sc["catalog"]
-    catalog_path = Path(catalog_path)
-    with catalog_path.open("rb") as fh:
-        cat = tomllib.load(fh)
-
-    grading = cat.get("grading", {}) or {}
-    rel_over = grading.get("reliability")
-    cred_over = grading.get("credibility")
-
-    adv_kinds: dict[str, AdvKind] = {}
-    ally_kinds: dict[str, AllyKind] = {}
-    for j, k in enumerate(cat.get("kinds", [])):
-        kid = k["id"]
-        about = k["about"]
-        where = f"{catalog_path}: kinds[{j}] ({kid})"
-        if about == "adversary":
-            ae, be = _ab(k["given_expansionist"], where + ".given_expansionist")
-            as_, bs = _ab(k["given_status_quo"], where + ".given_status_quo")
-            adv_kinds[kid] = AdvKind(ae, be, as_, bs, bool(k.get("military", False)))
-        elif about == "ally":
-            ally_kinds[kid] = AllyKind(str(k["axis"]), int(k["direction"]), float(k["delta"]))
-        else:
-            raise ValueError(f"{where}: about must be 'adversary' or 'ally', got {about!r}")
-
-    signals = list(tl.get("signals", []))
-    if upto is not None:
-        if upto < 0:
-            raise ValueError("upto must be >= 0")
-        signals = signals[:upto]
-
-    def norm(name: str) -> str:
-        return " ".join(str(name).split()).casefold()
-
-    aliases = sc.get("aliases", {}) or {}
-    owner: dict[str, tuple[str, float]] = {}  # name -> (role, attribution)
-    for role in ("adversary", "ally", "perspective"):
-        for name in [sc[role], *aliases.get(role, [])]:
-            owner.setdefault(norm(name), (role, 1.0))
-    for name, entry in (sc.get("actors", {}) or {}).items():
-        for alias in [name, *entry.get("aliases", [])]:
-            owner.setdefault(norm(alias), ("third_party", float(entry["attribution"])))
-
-    adv_obs: list[tuple[str, float]] = []
-    adv_reports: list[Report] = []
-    ally_obs: dict[str, list[tuple[float, int, float]]] = {"reliability": [], "recklessness": []}
-    for j, sig in enumerate(signals):
-        if sig.get("retracted", False):
-            continue
-        kid = sig["kind"]
-        q = grade_weight(sig["grade"], rel_over, cred_over)
-        if kid in adv_kinds:
-            role, attribution = owner.get(norm(sig.get("actor", "")), ("adversary", 1.0))
-            if role in ("ally", "perspective"):
-                continue  # the own side's act: not evidence on the adversary
-            adv_obs.append((kid, q))
-            letter, digit = str(sig["grade"]).strip().upper()
-            rho = grade_weight(letter + "1", rel_over, {"1": 1.0})
-            w = grade_weight("A" + digit, {"A": 1.0}, cred_over)
-            channel = sig.get("channel")
-            key = " ".join(channel.split()).casefold() if isinstance(channel, str) and channel.strip() else None
-            adv_reports.append(Report(kid, w, rho, key, attribution))
-        elif kid in ally_kinds:
-            ak = ally_kinds[kid]
-            if ak.axis not in ally_obs:
-                raise ValueError(f"{catalog_path}: kind {kid!r} has unknown axis {ak.axis!r}")
-            ally_obs[ak.axis].append((ak.delta, ak.direction, q))
-        else:
-            raise ValueError(f"{timeline_path}: signals[{j}] kind {kid!r} not in catalog")
-
-    return {
-        "p0": float(sc["prior_expansionist"]),
-        "gamma": gamma_of(sc["offense_advantage"], sc["distinguishability"]),
-        "adv_kinds": adv_kinds,
-        "adv_obs": adv_obs,
-        "adv_reports": adv_reports,
-        "ally_priors": {
-            "reliability": _ab(sc["ally_reliability"], f"{timeline_path}: ally_reliability"),
-            "recklessness": _ab(sc["ally_recklessness"], f"{timeline_path}: ally_recklessness"),
-        },
-        "ally_obs": ally_obs,
-    }
-
-
-def reference_from_toml(
-    timeline_path: str | Path,
-    catalog_path: str | Path | None = None,
-    upto: int | None = None,
-    n_nodes: int = DEFAULT_NODES,
-) -> dict[str, float]:
-    """Exact posterior means for a timeline file (see :func:`load_reference_inputs`).
-
-    Returns ``{"p_expansionist": ..., "ally_reliability": ..., "ally_recklessness": ...}``.
-    P(expansionist) is exact when every channel carries one kind; otherwise an
-    importance-sampling estimate (standard error < 0.002, checked).
-    """
-    inp = load_reference_inputs(timeline_path, catalog_path, upto)
-    kinds, reports = inp["adv_kinds"], inp["adv_reports"]
-    if all(len({r.kind for r in g}) == 1 for g in channel_groups(reports)):
-        p_exp = exact_p_expansionist_channels(kinds, reports, inp["p0"], inp["gamma"], n_nodes=min(n_nodes, 160))
-    else:
-        p_exp, se, ess = is_p_expansionist_channels(kinds, reports, inp["p0"], inp["gamma"])
-        if se > 0.002 or ess < 2000:
-            raise ValueError(f"importance-sampling reference too noisy (se {se:.4f}, ESS {ess:.0f})")
-    out = {"p_expansionist": p_exp}
-    for axis in ("reliability", "recklessness"):
-        a, b = inp["ally_priors"][axis]
-        out[f"ally_{axis}"] = exact_ally_mean(a, b, inp["ally_obs"][axis], n_nodes)
-    return out

@@ -1,6 +1,6 @@
 """Who acted: actors resolved against the scenario's roles, aliases and third parties.
 
-Checked against the exact reference (tests/reference.py resolves actors on its
+Checked against the exact reference (tests/reference_files.py resolves actors on its
 own, from the TOML), and on the model arrays: own-side acts never reach the
 adversary likelihood, a third party's act enters with its attribution times
 its digit weight.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import reference_from_toml
+from reference_files import reference_from_toml
 from typer.testing import CliRunner
 
 from beliefs.assess import assess

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 
 import pytest
-from reference import reference_from_toml
+from reference_files import reference_from_toml
 from typer.testing import CliRunner
 
 from beliefs.backtest import Backtest, CaseScore, Skipped, backtest, brier, load_cases, log_score

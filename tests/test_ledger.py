@@ -11,7 +11,8 @@ import textwrap
 
 import numpy as np
 import pytest
-from reference import exact_ally_mean, reference_from_toml
+from reference import exact_ally_mean
+from reference_files import reference_from_toml
 
 from beliefs import ledger as ledger_mod
 from beliefs.assess import assess_signals

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import reference_from_toml
+from reference_files import reference_from_toml
 from typer.testing import CliRunner
 
 from beliefs.assess import assess_signals

@@ -159,10 +159,18 @@ def _with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
     the migration's transaction with ``foreign_keys`` off (SQLite's documented
     procedure for changing a table's definition).
     """
-    (create,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    (create,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
     if "AUTOINCREMENT" in create.upper():
         return
-    new_sql, n = re.subn(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", create, count=1, flags=re.I)
+    new_sql, n = re.subn(
+        r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b",
+        "id INTEGER PRIMARY KEY AUTOINCREMENT",
+        create,
+        count=1,
+        flags=re.I,
+    )
     if n != 1:
         raise RuntimeError(f"migration 4: cannot find the id column of table {table}")
     new_sql = re.sub(rf"^CREATE TABLE\s+{table}\b", f"CREATE TABLE {table}__v4", new_sql.strip(), count=1)

@@ -28,8 +28,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from beliefs.cases.dbfile import check_db_path, check_file, check_sound, create_database, db_errors, set_wal
 from beliefs.cases.privacy import check_private
 from beliefs.cases.records import (
@@ -44,19 +42,18 @@ from beliefs.cases.records import (
     now,
     validate_name,
 )
+from beliefs.cases.rows import case_from_rows, check_channel, insert_assessment, insert_signal
 from beliefs.cases.schema import check_identity, migrate, rollback
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
+from beliefs.channels import letter_conflicts, letter_message
 from beliefs.errors import BeliefsError, CaseNotFoundError, NotFoundError
 from beliefs.text import STORED, check_text
-from beliefs.timeline import MAX_SIGNALS, Signal, Timeline, letter_conflicts, letter_message
+from beliefs.timeline import MAX_SIGNALS, Signal, Timeline
 
 if TYPE_CHECKING:
     from beliefs.assess import Assessment
     from models.engine import SamplerSettings
-
-#: The signal fields that ``load_case`` selects, in order.
-SIGNAL_FIELDS = ("date", "kind", "actor", "grade", "note", "source")
 
 #: Seconds a write waits for another process's write before giving up.
 BUSY_TIMEOUT = 10.0
@@ -197,7 +194,9 @@ class CaseStore:
             check_kind(sig, catalog)
         for i, j in letter_conflicts(timeline.signals):
             old = timeline.signals[j]
-            msg = letter_message(str(timeline.signals[i].channel), timeline.signals[i].grade, old.grade, f"signals[{j}]")
+            msg = letter_message(
+                str(timeline.signals[i].channel), timeline.signals[i].grade, old.grade, f"signals[{j}]"
+            )
             raise BeliefsError(f"{timeline.source or timeline.name}: signals[{i}], channel: {msg}")
         scenario = timeline.scenario.model_copy(update={"catalog": None})
         scenario_json = json.dumps(
@@ -221,7 +220,7 @@ class CaseStore:
             )
             case_id = cur.lastrowid
             for i, sig in enumerate(timeline.signals):
-                sid = _insert_signal(conn, case_id, sig, at, entered_by, origin)
+                sid = insert_signal(conn, case_id, sig, at, entered_by, origin)
                 if sig.retracted:
                     reason = reasons.get(i, "").strip() or f"retracted in {origin}"
                     conn.execute(
@@ -300,46 +299,8 @@ class CaseStore:
                 (case_id,),
             ).fetchone()
             version = log_version(conn, case_id)
-        try:
-            # Rows are validated as stored data: text written by an older version is
-            # kept as it is and escaped when shown (beliefs.text).
-            catalog = Catalog.model_validate_json(cat, context=STORED)
-            log = [
-                LoggedSignal(
-                    id=r[0],
-                    signal=Signal.model_validate(
-                        dict(zip(SIGNAL_FIELDS, r[1:7], strict=True))
-                        | {"channel": r[12], "retracted": r[10] is not None},
-                        context=STORED,
-                    ),
-                    entered_at=r[7],
-                    entered_by=r[8],
-                    origin=r[9],
-                    retraction_reason=r[10],
-                    retracted_at=r[11],
-                )
-                for r in rows
-            ]
-            parts = json.loads(scen)
-            timeline = Timeline.model_validate(
-                {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name},
-                context=STORED,
-            )
-        except (ValidationError, ValueError, KeyError) as exc:
-            raise BeliefsError(f"{self.path}: case '{name}' is damaged: {exc}") from None
-        if catalog.digest != digest:
-            raise BeliefsError(f"{self.path}: case '{name}': the catalog snapshot does not match its digest")
-        return Case(
-            name=name,
-            timeline=timeline,
-            catalog=catalog,
-            signal_ids=[e.id for e in log],
-            latest_assessment=assessment_dict(latest) if latest else None,
-            log=log,
-            origin=origin,
-            created_at=created,
-            updated_at=updated,
-            version=version,
+        return case_from_rows(
+            self.path, name, (case_id, scen, cat, digest, origin, created, updated), rows, latest, version
         )
 
     # -- the signal log ---------------------------------------------------------
@@ -369,12 +330,12 @@ class CaseStore:
             case_id, _, cat, *_ = self._case_row(conn, name)
             check_version(conn, name, case_id, expected_version)
             check_kind(signal, Catalog.model_validate_json(cat, context=STORED))
-            _check_channel(conn, case_id, name, signal)
+            check_channel(conn, case_id, name, signal)
             n = conn.execute("SELECT count(*) FROM signals WHERE case_id = ?", (case_id,)).fetchone()[0]
             if n >= MAX_SIGNALS:
                 raise BeliefsError(f"case '{name}' has {n:,} signals; the limit is {MAX_SIGNALS:,}")
             at = now()
-            sid = _insert_signal(conn, case_id, signal, at, entered_by, origin)
+            sid = insert_signal(conn, case_id, signal, at, entered_by, origin)
             conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
         return sid
 
@@ -430,48 +391,13 @@ class CaseStore:
         keep (default ``assessment.to_json()``; the API passes what it printed,
         evidence ledger included).
         """
-        from beliefs.assess import MODEL_VERSION
-
-        diag = assessment.posterior.diagnostics
-        settings_json: dict[str, object] = (
-            {
-                "sampler": settings.sampler,
-                "chains": settings.chains,
-                "draws": settings.draws,
-                "tune": settings.tune,
-                "method": settings.method,
-            }
-            if settings is not None
-            else {"sampler": diag.sampler, "chains": diag.chains, "draws": diag.draws, "tune": diag.tune}
-        )
-        settings_json["engine"] = diag.method  # the engine that actually ran (after any fallback)
-        diag_json = {**diag.to_json(), "tune": diag.tune, "seed": diag.seed, "mcse": diag.mcse}
         with self._write() as conn:
             case_id, _, _, digest, *_ = self._case_row(conn, name)
             check_version(conn, name, case_id, expected_version)
             at = now()
-            cur = conn.execute(
-                "INSERT INTO assessments (case_id, at, n_signals, signal_ids_json, summary_json, model_version,"
-                " catalog_digest, inputs_digest, settings_json, seed, diagnostics_json, reliable)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case_id,
-                    at,
-                    assessment.n_signals,
-                    None if signal_ids is None else json.dumps(signal_ids),
-                    json.dumps(assessment.to_json() if summary is None else summary),
-                    MODEL_VERSION,
-                    digest,
-                    assessment.inputs.digest(),
-                    json.dumps(settings_json),
-                    diag.seed,
-                    json.dumps(diag_json),
-                    int(assessment.reliable),
-                ),
-            )
+            row_id = insert_assessment(conn, case_id, digest, at, assessment, settings, signal_ids, summary)
             conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
-            assert cur.lastrowid is not None
-            return cur.lastrowid
+            return row_id
 
     def assessments(self, name: str) -> list[dict[str, Any]]:
         """Every stored assessment of the case, oldest first."""
@@ -509,35 +435,3 @@ class CaseStore:
                 raise BeliefsError(f"the file name {name!r} is not a valid case name; give --name NAME")
         self.create_case(name, timeline, catalog, entered_by=entered_by, origin=str(path))
         return name
-
-
-def _insert_signal(
-    conn: sqlite3.Connection, case_id: Any, sig: Signal, at: str, entered_by: str, origin: str
-) -> int:
-    cur = conn.execute(
-        "INSERT INTO signals (case_id, date, kind, actor, grade, note, source, channel, entered_at, entered_by,"
-        " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (case_id, sig.date.isoformat(), sig.kind, sig.actor, sig.grade, sig.note, sig.source, sig.channel,
-         at, entered_by, origin),
-    )  # fmt: skip
-    assert cur.lastrowid is not None
-    return cur.lastrowid
-
-
-def _check_channel(conn: sqlite3.Connection, case_id: Any, name: str, signal: Signal) -> None:
-    """Refuse a signal whose channel already carries another reliability letter."""
-    if signal.channel is None:
-        return
-    rows = conn.execute(
-        "SELECT s.id, s.date, s.kind, s.grade, s.channel FROM signals s"
-        " LEFT JOIN retractions r ON r.signal_id = s.id"
-        " WHERE s.case_id = ? AND s.channel IS NOT NULL AND r.id IS NULL ORDER BY s.id",
-        (case_id,),
-    ).fetchall()
-    earlier = [Signal(date=r[1], kind=r[2], grade=r[3], channel=r[4]) for r in rows]
-    for i, j in letter_conflicts([*earlier, signal]):
-        if i != len(earlier):
-            continue
-        sid, date, kind = rows[j][0], rows[j][1], rows[j][2]
-        msg = letter_message(signal.channel, signal.grade, rows[j][3], f"signal {sid} ({date}, {kind})")
-        raise BeliefsError(f"case '{name}': new signal ({signal.date}, {signal.kind}), channel: {msg}")

@@ -7,28 +7,33 @@ from typing import Annotated
 import typer
 
 from beliefs.cli.app import app, console, engine_status, guarded, print_json
-from beliefs.cli.main import EngineOpt, JsonOpt, SamplerOpt, SeedOpt, settings_for
+from beliefs.cli.main import (
+    DbOpt,
+    EngineOpt,
+    JsonOpt,
+    SamplerOpt,
+    SeedOpt,
+    TimelineArg,
+    crisis_of,
+    settings_for,
+)
 
 
 @app.command()
 @guarded
 def explain(
-    timeline: Annotated[str | None, typer.Argument(help="Timeline file or bundled name (july-1914).")] = None,
+    timeline: TimelineArg = None,
     case: Annotated[str | None, typer.Option("--case", help="Explain a stored case instead.")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Case database.")] = None,
+    db: DbOpt = None,
     json_out: JsonOpt = False,
     seed: SeedOpt = 0,
     sampler: SamplerOpt = "pymc",
     engine: EngineOpt = "auto",
 ) -> None:
     """Why the posterior is where it is: each report's contribution to the log-odds."""
-    from beliefs.api import inputs, run
-    from beliefs.errors import ArgumentError
+    from beliefs.api import run
 
-    if (timeline is None) == (case is None):
-        raise ArgumentError("TIMELINE / --case", "give a TIMELINE or --case NAME (one of them)")
-    crisis = inputs.open_case(case, db) if case is not None else timeline
-    assert crisis is not None
+    crisis = crisis_of(timeline, case, db)
     from beliefs.assess import shared_engine
 
     with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):

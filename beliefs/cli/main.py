@@ -8,7 +8,7 @@ inside commands, never at start-up.
 from __future__ import annotations
 
 from importlib.metadata import entry_points
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,7 +25,12 @@ from beliefs.cli.app import (
 )
 from models.engine import SAMPLERS, SamplerSettings
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object (`beliefs schema NAME` prints its JSON Schema).")]
+if TYPE_CHECKING:
+    from beliefs.api.inputs import Crisis
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object (`beliefs schema NAME` prints its JSON Schema).")
+]
 SeedOpt = Annotated[int, typer.Option("--seed", help=SEED_HELP, min=0, max=MAX_SEED)]
 SamplerOpt = Annotated[
     str,
@@ -34,6 +39,23 @@ SamplerOpt = Annotated[
     ),
 ]
 EngineOpt = Annotated[str, typer.Option("--engine", help=ENGINE_HELP)]
+
+
+TimelineArg = Annotated[str | None, typer.Argument(help="Timeline file or bundled name (july-1914).")]
+DbOpt = Annotated[str | None, typer.Option("--db", help="Case database.")]
+
+
+def crisis_of(timeline: str | None, case: str | None, db: str | None) -> Crisis | str:
+    """What a command works on: TIMELINE or the stored case --case NAME (exactly one of them)."""
+    from beliefs.api import inputs
+    from beliefs.errors import ArgumentError
+
+    if (timeline is None) == (case is None):
+        raise ArgumentError("TIMELINE / --case", "give a TIMELINE or --case NAME (one of them)")
+    if case is not None:
+        return inputs.open_case(case, db)
+    assert timeline is not None
+    return timeline
 
 
 def settings_for(sampler: str = "nutpie", engine: str = "auto") -> SamplerSettings:
@@ -45,22 +67,18 @@ def settings_for(sampler: str = "nutpie", engine: str = "auto") -> SamplerSettin
 @app.command()
 @guarded
 def assess(
-    timeline: Annotated[str | None, typer.Argument(help="Timeline file or bundled name (july-1914).")] = None,
+    timeline: TimelineArg = None,
     case: Annotated[str | None, typer.Option("--case", help="Assess a stored case instead.")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Case database.")] = None,
+    db: DbOpt = None,
     json_out: JsonOpt = False,
     seed: SeedOpt = 0,
     sampler: SamplerOpt = "pymc",
     engine: EngineOpt = "auto",
 ) -> None:
     """Posterior and recommendation after all signals."""
-    from beliefs.api import inputs, run
-    from beliefs.errors import ArgumentError
+    from beliefs.api import run
 
-    if (timeline is None) == (case is None):
-        raise ArgumentError("TIMELINE / --case", "give a TIMELINE or --case NAME (one of them)")
-    crisis = inputs.open_case(case, db) if case is not None else timeline
-    assert crisis is not None
+    crisis = crisis_of(timeline, case, db)
     from beliefs.assess import shared_engine
 
     with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
@@ -128,7 +146,9 @@ def timelines(json_out: JsonOpt = False) -> None:
     for col in ("name", "title", "polarity", "signals", "from", "to"):
         table.add_column(col, no_wrap=col != "title", ratio=1 if col == "title" else None)
     for r in rows:
-        table.add_row(*(literal(r[k] or "") for k in ("name", "title", "polarity", "n_signals", "first", "last")))
+        table.add_row(
+            *(literal(r[k] or "") for k in ("name", "title", "polarity", "n_signals", "first", "last"))
+        )
     console.print(table)
 
 

@@ -14,9 +14,10 @@ import pytest
 
 from beliefs.cases.schema import SCHEMA_VERSION, migrate
 from beliefs.cases.store import CaseStore
+from beliefs.channels import channel_key, letter_conflicts
 from beliefs.errors import BeliefsError, InputError
 from beliefs.replay import CSV_COLUMNS, signal_json
-from beliefs.timeline import Signal, channel_key, letter_conflicts, load_timeline
+from beliefs.timeline import Signal, load_timeline
 
 SCENARIO = """
 [scenario]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import reference_from_toml
+from reference_files import reference_from_toml
 
 from beliefs.assess import MODEL_VERSION, assess_signals
 from beliefs.cases.service import case_for_assess

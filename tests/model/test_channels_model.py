@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import reference_from_toml
 from reference_channels import channel_groups
+from reference_files import reference_from_toml
 
 from beliefs.assess import assess, shared_engine
 from beliefs.catalog import bundled_catalog_path
@@ -92,7 +92,7 @@ def test_channel_posterior_matches_the_references(name: str, tmp_path: Path, any
 
 
 def test_the_scenarios_exercise_both_references(tmp_path: Path) -> None:
-    from reference import load_reference_inputs
+    from reference_files import load_reference_inputs
 
     mixed = {}
     for name, spec in SCENARIOS.items():

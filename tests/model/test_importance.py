@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import reference_from_toml
+from reference_files import reference_from_toml
 from test_model_exact import scenario_toml
 
 from beliefs.assess import assess, assess_signals

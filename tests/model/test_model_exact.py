@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import reference_from_toml
+from reference_files import reference_from_toml
 
 from beliefs.assess import assess
 from beliefs.catalog import bundled_catalog_path

@@ -16,10 +16,9 @@ from reference import (
     exact_p_expansionist,
     gamma_of,
     grade_weight,
-    load_reference_inputs,
-    reference_from_toml,
 )
 from reference_channels import Report, exact_p_expansionist_channels
+from reference_files import load_reference_inputs, reference_from_toml
 from scipy.special import betaln
 
 KINDS = {

@@ -31,8 +31,9 @@ from textual.widgets.option_list import Option
 
 from beliefs.attribution import actor_problems
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
+from beliefs.channels import channel_names, letter_conflicts, letter_message
 from beliefs.text import control_problem, printable
-from beliefs.timeline import Scenario, Signal, channel_names, letter_conflicts, letter_message
+from beliefs.timeline import Scenario, Signal
 from tui.safe import NO_CONTROL, safe
 from tui.screens.dialogs import ConfirmScreen
 
