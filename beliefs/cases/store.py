@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from beliefs.cases.actor_map import ActorMapping, read_mappings, record_mapping
 from beliefs.cases.dbfile import check_db_path, check_file, check_sound, create_database, db_errors, set_wal
 from beliefs.cases.privacy import check_private
 from beliefs.cases.records import (
@@ -258,6 +259,7 @@ class CaseStore:
             )
             n_signals = conn.execute("DELETE FROM signals WHERE case_id = ?", (case_id,)).rowcount
             n_assessments = conn.execute("DELETE FROM assessments WHERE case_id = ?", (case_id,)).rowcount
+            conn.execute("DELETE FROM actor_mappings WHERE case_id = ?", (case_id,))
             conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
         return n_signals, n_assessments
 
@@ -299,8 +301,9 @@ class CaseStore:
                 (case_id,),
             ).fetchone()
             version = log_version(conn, case_id)
+            mappings = read_mappings(conn, case_id)
         return case_from_rows(
-            self.path, name, (case_id, scen, cat, digest, origin, created, updated), rows, latest, version
+            self.path, name, (case_id, scen, cat, digest, origin, created, updated), rows, latest, version, mappings
         )
 
     # -- the signal log ---------------------------------------------------------
@@ -371,6 +374,27 @@ class CaseStore:
                 (signal_id, reason.strip(), at, retracted_by),
             )
             conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
+
+    def map_actor(
+        self,
+        name: str,
+        actor: str,
+        target: str | None,
+        *,
+        attribution: float | None = None,
+        basis: str = "",
+        mapped_by: str = "cli",
+        expected_version: int | None = None,
+    ) -> ActorMapping:
+        """Record that ``actor`` (as the log writes it) is ``target``'s (None: undo its mapping); see actor_map."""
+        with self._write() as conn:
+            case_id, scen, cat, *_ = self._case_row(conn, name)
+            check_version(conn, name, case_id, expected_version)
+            ally_kinds = {k.id for k in Catalog.model_validate_json(cat, context=STORED).ally}
+            request = (actor, target, attribution, basis)
+            mapping = record_mapping(conn, name, case_id, scen, ally_kinds, request, now(), mapped_by)
+            conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (mapping.at, case_id))
+        return mapping
 
     # -- assessments ------------------------------------------------------------
 
