@@ -210,7 +210,8 @@ def unresolved_reading(n_adversary: int, n_ally: int) -> str:
 
 
 #: How the analyst maps an unresolved actor (a stored case's).
-MAP_HINT = "until they are mapped: map them with `beliefs cases map-actor CASE ACTOR --to adversary|ally|perspective|THIRD_PARTY`"
+MAP_COMMAND = "beliefs cases map-actor CASE ACTOR --to adversary|ally|perspective|THIRD_PARTY"
+MAP_HINT = f"until they are mapped: map them with `{MAP_COMMAND}`"
 
 
 def unresolved_warning(counts: Mapping[str, tuple[int, int]] | Sequence[str]) -> str:

@@ -175,6 +175,8 @@ def briefing(app: Workbench, path: Path) -> None:
         return
     label = s.case or timeline.name or "session"
     origin = {"kind": "case" if s.case else "TUI session", "name": label, "sha256": log_sha256(timeline)}
+    if s.case:
+        origin["case"] = s.case
 
     def work() -> None:
         try:
