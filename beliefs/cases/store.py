@@ -28,7 +28,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from beliefs.cases.actor_map import ActorMapping, read_mappings, record_mapping
+from beliefs.cases.actor_map import read_mappings
+from beliefs.cases.actor_store import ActorMappingMethods
 from beliefs.cases.dbfile import check_db_path, check_file, check_sound, create_database, db_errors, set_wal
 from beliefs.cases.privacy import check_private
 from beliefs.cases.records import (
@@ -73,7 +74,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-class CaseStore:
+class CaseStore(ActorMappingMethods):
     """One case database file. Thread-safe; several processes may share the file."""
 
     def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True):
@@ -374,27 +375,6 @@ class CaseStore:
                 (signal_id, reason.strip(), at, retracted_by),
             )
             conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
-
-    def map_actor(
-        self,
-        name: str,
-        actor: str,
-        target: str | None,
-        *,
-        attribution: float | None = None,
-        basis: str = "",
-        mapped_by: str = "cli",
-        expected_version: int | None = None,
-    ) -> ActorMapping:
-        """Record that ``actor`` (as the log writes it) is ``target``'s (None: undo its mapping); see actor_map."""
-        with self._write() as conn:
-            case_id, scen, cat, *_ = self._case_row(conn, name)
-            check_version(conn, name, case_id, expected_version)
-            ally_kinds = {k.id for k in Catalog.model_validate_json(cat, context=STORED).ally}
-            request = (actor, target, attribution, basis)
-            mapping = record_mapping(conn, name, case_id, scen, ally_kinds, request, now(), mapped_by)
-            conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (mapping.at, case_id))
-        return mapping
 
     # -- assessments ------------------------------------------------------------
 
