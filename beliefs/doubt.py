@@ -149,3 +149,50 @@ def model_doubt(scenario: Scenario, catalog: Catalog, tau: float = 1.0, branch: 
 def posterior_branch(ll: LogLik, w: FloatArray, p0: float, tau: float = 1.0) -> float:
     """The posterior probability of the doubt branch: the weighted mean of :func:`branch_probability`."""
     return float(np.asarray(w) @ branch_probability(ll, p0, tau))
+
+
+@dataclass(frozen=True)
+class DoubtRow:
+    """The evidence ledger's "model uncertainty" row: what the doubt branch does to this posterior.
+
+    ``contribution`` is the posterior mean of what the branch adds to the per-draw log-odds
+    (``tau (l'_exp - l'_sq) - tau (l_exp - l_sq)``; negative when the reports point to
+    expansionism), so prior + report contributions + this = the posterior-mean log-odds.
+    ``p_without`` is P(expansionist) with the branch removed (epsilon = 0), reweighted from the
+    same draws with Pareto-smoothed importance weights (``khat``) or, where those are not
+    trusted, from a fresh sample (``loo`` "refit") or not at all ("none", unreliable).
+    """
+
+    doubt: float
+    contribution: float
+    p_with: float
+    p_without: float | None
+    branch: float
+    khat: float
+    loo: str
+    reliable: bool
+    #: The interval no evidence can move P(expansionist) out of (:func:`bound`).
+    bound: tuple[float, float] = (0.0, 1.0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doubt": round(self.doubt, 6),
+            "bound": [round(self.bound[0], 4), round(self.bound[1], 4)],
+            "contribution_logodds": round(self.contribution, 6),
+            "p_expansionist": round(self.p_with, 4),
+            "p_expansionist_without_doubt": None if self.p_without is None else round(self.p_without, 4),
+            "branch_probability": round(self.branch, 4),
+            "khat": round(self.khat, 3) if np.isfinite(self.khat) else None,
+            "loo": self.loo,
+            "reliable": self.reliable,
+        }
+
+    def line(self) -> str:
+        without = "not computed (unreliable)" if self.p_without is None else f"{self.p_without:.3f}"
+        lo, hi = self.bound
+        return (
+            f"model uncertainty ({WHAT}, weight {self.doubt:.2f}; no evidence can move P(expansionist) "
+            f"beyond [{lo:.2f}, {hi:.2f}]): {self.contribution:+.2f} log-odds; "
+            f"P(expansionist) {self.p_with:.3f} with it, {without} without it; "
+            f"posterior weight of the doubt branch {self.branch:.2f}"
+        )
