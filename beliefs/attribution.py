@@ -49,14 +49,17 @@ Older files and stored cases
 ----------------------------
 New input must name known actors (a validation error lists them). Cases
 stored by older versions hold free-text actors: those that resolve to no
-role count as the adversary's own acts (as they always did), and
-:func:`unresolved_actors` lists them for one warning. A signal with no
-actor at all is the kind's subject (the adversary for adversary kinds).
+role count as their kind's subject's own acts (as they always did): an
+adversary kind as the adversary's own act, an ally kind for the ally (ally
+kinds are counted whoever acted). :func:`unresolved_counts` lists them, per
+kind, for one warning, until the analyst maps them
+(:mod:`beliefs.cases.actor_map`). A signal with no actor at all is the
+kind's subject too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,21 +90,25 @@ class Attribution:
     name: str  # the role's name in the scenario (or the third party's), or the actor as written
     weight: float  # attribution weight a (1: the adversary's own act; 0: context)
     evidence: bool  # whether the signal enters the likelihood of its kind's subject
+    adversary_kind: bool = True  # False: an ally kind (the ally's conduct, whoever acted)
 
     def describe(self) -> str:
-        """One line for the log and the ledger."""
+        """One line for the log, the ledger and the briefing: who acted and how the act was counted."""
+        if not self.adversary_kind:  # ally kinds inform the ally's axes whoever acted
+            if self.role == "unresolved":
+                return f"actor '{self.name}' unresolved: an ally kind, counted for the ally whoever acted"
+            who = "no actor named" if self.role == "unnamed" else f"{self.role.replace('_', ' ')} {self.name}"
+            return f"{who}: an ally kind, counted for the ally"
         if self.role == "adversary":
             return "adversary's own act"
         if self.role in CONTEXT_ROLES and not self.evidence:
             who = "perspective state's" if self.role == "perspective" else "ally's"
             return f"{who} own act: context, not evidence on the adversary"
-        if self.role == "ally":
-            return "ally's own act"
         if self.role == "third_party":
             return f"third party {self.name}: attribution {self.weight:.2f}"
         if self.role == "unnamed":
-            return "no actor named: taken as the kind's subject"
-        return f"actor '{self.name}' unresolved: counted as the kind's subject's own act (as before attribution)"
+            return "no actor named: taken as the adversary's own act"
+        return f"actor '{self.name}' unresolved: counted as the adversary's own act until it is mapped"
 
     def to_json(self) -> dict[str, Any]:
         return {"role": self.role, "name": self.name, "attribution": self.weight, "evidence": self.evidence}
@@ -138,12 +145,12 @@ class Actors:
         """How a signal by ``actor`` of an adversary (or ally) kind is attributed."""
         key = actor_key(actor)
         if not key:
-            return Attribution("unnamed", "", 1.0, True)
+            return Attribution("unnamed", "", 1.0, True, adversary_kind)
         if key not in self.index:
-            return Attribution("unresolved", actor.strip(), 1.0, True)
+            return Attribution("unresolved", actor.strip(), 1.0, True, adversary_kind)
         role, name, a = self.index[key]
         if not adversary_kind:
-            return Attribution(role, name, 1.0, True)  # ally kinds inform the ally's axes whoever is named
+            return Attribution(role, name, 1.0, True, False)  # ally kinds inform the ally's axes whoever is named
         if role in CONTEXT_ROLES:
             return Attribution(role, name, 0.0, False)
         return Attribution(role, name, a, True)
@@ -167,23 +174,54 @@ def summary(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> 
         if not sig.retracted:
             key = "context" if not att.evidence else att.role
             counts[key] = counts.get(key, 0) + 1
-    names = unresolved_actors(scenario, signals, catalog)
-    return {"counts": counts, "unresolved_actors": names, "warning": unresolved_warning(names) if names else None}
+    unresolved = unresolved_counts(scenario, signals, catalog)
+    names = list(unresolved)
+    return {"counts": counts, "unresolved_actors": names, "warning": unresolved_warning(unresolved) if names else None}
 
 
 def unresolved_actors(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> list[str]:
     """The distinct actors of active signals that resolve to no role (older stored cases)."""
-    out = [a.name for s, a in zip(signals, attribute(scenario, signals, catalog), strict=True)
-           if a.role == "unresolved" and not s.retracted]  # fmt: skip
-    return list(dict.fromkeys(out))
+    return list(unresolved_counts(scenario, signals, catalog))
 
 
-def unresolved_warning(names: Sequence[str]) -> str:
-    """The one warning for a log whose actors do not all resolve."""
+def unresolved_counts(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> dict[str, tuple[int, int]]:
+    """Each unresolved actor of the active signals: (adversary-kind signals, ally-kind signals), in order of first use."""
+    out: dict[str, tuple[int, int]] = {}
+    for s, a in zip(signals, attribute(scenario, signals, catalog), strict=True):
+        if a.role == "unresolved" and not s.retracted:
+            adv, ally = out.get(a.name, (0, 0))
+            out[a.name] = (adv + a.adversary_kind, ally + (not a.adversary_kind))
+    return out
+
+
+def _signals(n: int, kind: str) -> str:
+    return f"{n} {kind}-kind signal{'' if n == 1 else 's'}"
+
+
+def unresolved_reading(n_adversary: int, n_ally: int) -> str:
+    """How an unresolved actor's signals are counted, exactly per kind."""
+    parts = []
+    if n_adversary:
+        acts = "act" if n_adversary == 1 else "acts"
+        parts.append(f"{_signals(n_adversary, 'adversary')} counted as the adversary's own {acts}")
+    if n_ally:
+        parts.append(f"{_signals(n_ally, 'ally')} counted for the ally, as ally kinds are whoever acted")
+    return "; ".join(parts)
+
+
+#: How the analyst maps an unresolved actor (a stored case's).
+MAP_COMMAND = "beliefs cases map-actor CASE ACTOR --to adversary|ally|perspective|THIRD_PARTY"
+MAP_HINT = f"until they are mapped: map them with `{MAP_COMMAND}`"
+
+
+def unresolved_warning(counts: Mapping[str, tuple[int, int]] | Sequence[str]) -> str:
+    """The one warning for a log whose actors do not all resolve (names alone: taken as adversary kinds)."""
+    if not isinstance(counts, Mapping):
+        counts = {n: (1, 0) for n in counts}
+    listed = ", ".join(f"{name!r} ({unresolved_reading(*n)})" for name, n in counts.items())
     return (
-        f"{len(names)} actor(s) not among the scenario's roles, aliases or [scenario.actors]: "
-        + ", ".join(repr(n) for n in names)
-        + "; their acts count as the adversary's own (ally kinds: the ally's) until they are mapped"
+        f"{len(counts)} actor(s) not among the scenario's roles, aliases or [scenario.actors]: {listed}; "
+        f"so counted {MAP_HINT}"
     )
 
 

@@ -12,6 +12,7 @@ that the JSON outputs do not already state, so the briefing and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -44,10 +45,22 @@ class Analysis:
     origin: dict[str, Any]
     signal_ids: tuple[int | None, ...] = field(default=())
 
-    @property
+    @functools.cached_property
     def final(self) -> dict[str, Any]:
-        """``assess --json`` of the last step (recommendation, posterior, evidence...)."""
-        return self.replay.final.to_json()
+        """``assess --json`` of the last step (recommendation, posterior), with its evidence ledger.
+
+        The ledger is the one ``explain`` prints (no re-sampling: a report whose
+        leave-one-out weights are not trusted is flagged), each report with who
+        acted and how it was counted.
+        """
+        from beliefs.ledger import evidence
+
+        out = self.replay.final.to_json()
+        final = self.replay.final
+        if final.catalog is not None and final.signals:
+            ids = list(self.signal_ids) if len(self.signal_ids) == len(final.signals) else None
+            out["evidence"] = evidence(final).to_json(ids)  # type: ignore[arg-type]
+        return out
 
 
 def file_sha256(path: str | Path) -> str:
@@ -122,15 +135,39 @@ def _kinds_used(a: Analysis) -> list[dict[str, Any]]:
 
 
 def _signals(a: Analysis) -> list[dict[str, Any]]:
+    """Every signal as plain data, with who acted and how it was counted (``attribution.reading``)."""
+    from beliefs.attribution import Actors
+
+    actors = Actors(a.timeline.scenario)
     ids = a.signal_ids or (None,) * len(a.timeline.signals)
     rows = []
     for i, (sig, sid) in enumerate(zip(a.timeline.signals, ids, strict=False)):
         row = signal_json(sig)
         row["index"] = i
         row["signal_id"] = sid
-        row["about"] = a.catalog.by_id[sig.kind].about if sig.kind in a.catalog.by_id else ""
+        kind = a.catalog.by_id.get(sig.kind)
+        row["about"] = kind.about if kind is not None else ""
+        att = actors.resolve(sig.actor, isinstance(kind, AdversaryKind))
+        row["attribution"] = {**att.to_json(), "reading": att.describe()}
         rows.append(row)
     return rows
+
+
+def _who_acted(a: Analysis) -> dict[str, Any]:
+    """The actors no role claims (a stored case's, from an older version): how each counts, how to map it."""
+    from beliefs.attribution import MAP_COMMAND, unresolved_counts, unresolved_reading
+
+    known = [s for s in a.timeline.signals if s.kind in a.catalog.by_id]
+    counts = unresolved_counts(a.timeline.scenario, known, a.catalog)
+    case = a.origin.get("case")
+    return {
+        "unresolved": [
+            {"actor": name, "adversary_signals": adv, "ally_signals": ally, "reading": unresolved_reading(adv, ally)}
+            for name, (adv, ally) in counts.items()
+        ],
+        "map_command": MAP_COMMAND.replace("CASE", str(case)) if case else MAP_COMMAND,
+        "list_command": f"beliefs cases actors {case}" if case else None,
+    }
 
 
 def _key(sig: Signal) -> tuple[str, str, str, str]:
@@ -159,6 +196,7 @@ def side(a: Analysis) -> dict[str, Any]:
         "final": final,
         "replay": a.replay.to_json(),
         "signals": _signals(a),
+        "who_acted": _who_acted(a),
         "kinds": _kinds_used(a),
         "payoffs": payoffs,
         "origin": a.origin,

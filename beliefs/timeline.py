@@ -115,7 +115,7 @@ class Payoffs(Strict):
 
 
 class Signal(Strict):
-    """One observed, source-graded signal."""
+    """One source-graded signal: an act seen, or (``observed = false``) watched for and not seen by its date."""
 
     date: dt.date
     kind: KindId = Field(min_length=1)
@@ -125,6 +125,9 @@ class Signal(Strict):
     source: ShortLine | None = None
     channel: Line | None = None
     retracted: bool = False
+    #: False: the analyst watched for this kind of act and had not seen it by ``date``
+    #: (negative evidence: it enters with 1 - p in place of p).
+    observed: bool = True
 
     @field_validator("channel", mode="before")
     @classmethod

@@ -326,6 +326,9 @@ class BeliefsApp(edits.Workbench):
     def action_export(self) -> None:
         edits.export(self)
 
+    def action_map_actors(self) -> None:
+        edits.map_actors(self)
+
     def action_save_case(self) -> None:
         edits.save_case(self)
 

@@ -75,9 +75,23 @@ class CaseLink:
         with self._store() as store:
             case = store.load_case(session.case)
         reasons, entries = _details(case)
+        take_scenario(session, case)
         return session.replace_log(
             list(case.timeline.signals), list(case.signal_ids), case.version, reasons, entries
         )
+
+    def map_actors(self, session: Session, pairs: list[tuple[str, str]]) -> list[Any]:
+        """Commit actor mappings (one transaction, at the session's log version), then follow the case.
+
+        Refused whole (nothing written) if any is refused, or
+        (:class:`~beliefs.cases.versions.StaleLogError`) if the case changed since the session read it.
+        """
+        assert session.case is not None
+        requests: list[tuple[str, str | None, float | None, str]] = [(a, t, None, "") for a, t in pairs]
+        with self._store() as store:
+            done = store.map_actors(session.case, requests, mapped_by="tui", expected_version=session.version)
+        self.reload(session)
+        return done
 
     def close(self) -> None:
         self._watch = None
@@ -197,6 +211,19 @@ def _details(case: Case) -> tuple[dict[int, str], dict[int, tuple[str, str, str]
     reasons = {i: e.retraction_reason for i, e in enumerate(case.log) if e.retraction_reason}
     entries = {i: (e.entered_at, e.entered_by, e.origin) for i, e in enumerate(case.log)}
     return reasons, entries
+
+
+def take_scenario(session: Session, case: Case) -> bool:
+    """Follow the case's scenario (its actor mappings changed: the attribution of signals did too).
+
+    The cached results are keyed by the signal prefix, not the scenario, so they
+    are dropped and every step is computed again. Returns whether it changed.
+    """
+    if case.timeline.scenario == session.timeline.scenario:
+        return False
+    session.timeline = session.timeline.model_copy(update={"scenario": case.timeline.scenario})
+    session.cache.clear()
+    return True
 
 
 def _take(session: Session, case: Case) -> None:

@@ -16,6 +16,7 @@ ACTIONS = (
     ("Play / pause the replay", "step through the signals", "play", "space"),
     ("Sensitivity", "break-even P(expansionist), what-if prior", "sensitivity", "s"),
     ("Export to TOML", "write the case or timeline as a timeline file", "export", "e"),
+    ("Map unresolved actors", "a stored case's free-text actors to the scenario's roles", "map_actors", "m"),
     ("Save as a case", "store this timeline in the case database", "save_case", "ctrl+s"),
     ("Replay to the selected signal", "replay up to and including it", "go_selected", "g"),
     ("Light / dark theme", "switch between the checked themes (remembered)", "toggle_theme", "ctrl+t"),

@@ -128,6 +128,33 @@ def retract(app: Workbench) -> None:
     app.push_screen(RetractScreen(s.number(index), s.signals[index]), done)
 
 
+def map_actors(app: Workbench) -> None:
+    """The unresolved actors of a stored case, with a role picker each (:class:`ActorsScreen`)."""
+    from tui.screens.actors import ActorsScreen
+
+    s = app.session
+    if s.case is None:
+        app.notify("only a stored case can hold unresolved actors: a timeline file's actors are checked when it loads")
+        return
+
+    def done(pairs: list[tuple[str, str]] | None) -> None:
+        if not pairs:
+            return
+        try:
+            app.cases.map_actors(s, pairs)
+        except StaleLogError:
+            reload(app, f"case '{s.case}' changed in another process: nothing was mapped")
+            return
+        except Exception as exc:  # shown to the analyst, never a crash of the app
+            app.notify(f"nothing was mapped: {exc}", severity="error", timeout=10)
+            return
+        app.notify("mapped " + "; ".join(f"'{a}' to {t}" for a, t in pairs) + ": the posterior is computed again")
+        app.main.show_log(s)
+        app.update_posterior()
+
+    app.push_screen(ActorsScreen(s.case, s.timeline.scenario, s.signals, s.catalog), done)
+
+
 def export(app: Workbench, then: Then = None) -> None:
     s = app.session
     default = f"./{s.case or s.timeline.name or 'timeline'}-export.toml"
@@ -175,6 +202,8 @@ def briefing(app: Workbench, path: Path) -> None:
         return
     label = s.case or timeline.name or "session"
     origin = {"kind": "case" if s.case else "TUI session", "name": label, "sha256": log_sha256(timeline)}
+    if s.case:
+        origin["case"] = s.case
 
     def work() -> None:
         try:
@@ -258,12 +287,15 @@ def poll(app: Workbench) -> None:
 def reload(app: Workbench, head: str) -> None:
     """Read the case again, redraw, recompute what is missing, and say what changed."""
     s = app.session
+    scenario = s.timeline.scenario
     try:
         added_n, retracted_n = app.cases.reload(s)
     except Exception as exc:
         app.notify(f"could not reload case '{s.case}': {exc}", severity="error", timeout=10)
         return
     what = [_plural(added_n, "signal") + " added"] if added_n else []
+    if s.timeline.scenario is not scenario:  # actor mappings changed: every step is computed again
+        what.append("actor mappings changed")
     if retracted_n:
         what.append(_plural(retracted_n, "signal") + " retracted")
     detail = f": {', '.join(what)}" if what else ""

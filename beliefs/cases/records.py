@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from beliefs.catalog import Catalog, bundled_catalog_path, load_catalog
@@ -84,6 +84,8 @@ class Case:
     created_at: str
     updated_at: str
     version: int = 0  # the log version when loaded (beliefs.cases.versions)
+    #: every actor mapping event, oldest first (beliefs.cases.actor_map); those in force are scenario aliases
+    actor_mappings: list[Any] = field(default_factory=list)
 
 
 def check_kind(signal: Signal, catalog: Catalog) -> None:
@@ -144,5 +146,6 @@ def case_json(case: Case) -> dict[str, Any]:
             "kinds": len(case.catalog.kinds),
         },
         "signals": [e.to_json() for e in case.log],
+        "actor_mappings": [m.to_json() for m in case.actor_mappings],
         "latest_assessment": case.latest_assessment,
     }

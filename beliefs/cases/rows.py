@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from beliefs.cases.actor_map import ActorMapping, apply_mappings
 from beliefs.cases.records import Case, LoggedSignal, assessment_dict
 from beliefs.catalog import Catalog
 from beliefs.channels import letter_conflicts, letter_message
@@ -31,9 +32,19 @@ SIGNAL_FIELDS = ("date", "kind", "actor", "grade", "note", "source")
 
 
 def case_from_rows(
-    path: Path, name: str, case_row: tuple[Any, ...], rows: list[Any], latest: Any, version: int
+    path: Path,
+    name: str,
+    case_row: tuple[Any, ...],
+    rows: list[Any],
+    latest: Any,
+    version: int,
+    mappings: list[ActorMapping] | None = None,
 ) -> Case:
-    """The :class:`Case` of a case row, its signal rows (entry order) and its latest assessment row."""
+    """The :class:`Case` of a case row, its signal rows (entry order), latest assessment row and actor mappings.
+
+    The mappings in force become aliases of their roles in the case's scenario
+    (:func:`beliefs.cases.actor_map.apply_mappings`).
+    """
     _case_id, scen, cat, digest, origin, created, updated = case_row
     try:
         catalog = Catalog.model_validate_json(cat, context=STORED)
@@ -58,6 +69,7 @@ def case_from_rows(
             {**parts, "signals": [e.signal for e in log], "source": f"case:{name}", "name": name},
             context=STORED,
         )
+        timeline = timeline.model_copy(update={"scenario": apply_mappings(timeline.scenario, mappings or [])})
     except (ValidationError, ValueError, KeyError) as exc:
         raise BeliefsError(f"{path}: case '{name}' is damaged: {exc}") from None
     if catalog.digest != digest:
@@ -73,6 +85,7 @@ def case_from_rows(
         created_at=created,
         updated_at=updated,
         version=version,
+        actor_mappings=list(mappings or []),
     )
 
 

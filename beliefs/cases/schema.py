@@ -195,8 +195,39 @@ def _v4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+#: Version 5: the analyst's mappings of free-text actors onto the scenario's roles
+#: (:mod:`beliefs.cases.actor_map`), append-only like the log they belong to.
+V5 = """
+CREATE TABLE actor_mappings (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    actor       TEXT NOT NULL,   -- as written in the signals
+    role        TEXT NOT NULL,   -- adversary | ally | perspective | third_party | unmapped
+    name        TEXT NOT NULL,   -- the role's or third party's name ('' when unmapped)
+    attribution REAL,            -- set when the mapping creates a third party
+    basis       TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    mapped_by   TEXT NOT NULL
+);
+CREATE INDEX actor_mappings_case ON actor_mappings(case_id, id);
+CREATE TRIGGER actor_mappings_no_update BEFORE UPDATE ON actor_mappings
+BEGIN SELECT RAISE(ABORT, 'actor mappings are append-only: a later mapping replaces an earlier one'); END;
+CREATE TRIGGER actor_mappings_no_delete BEFORE DELETE ON actor_mappings
+WHEN NOT EXISTS (SELECT 1 FROM cases WHERE id = OLD.case_id AND deleting = 1)
+BEGIN SELECT RAISE(ABORT, 'actor mappings are append-only: nothing is deleted (unmap with a later mapping)'); END;
+CREATE TRIGGER actor_mappings_no_replace BEFORE INSERT ON actor_mappings
+WHEN EXISTS (SELECT 1 FROM actor_mappings WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'actor mappings are append-only: a stored mapping is never replaced'); END;
+DROP TRIGGER cases_no_delete;
+CREATE TRIGGER cases_no_delete BEFORE DELETE ON cases
+WHEN EXISTS (SELECT 1 FROM signals WHERE case_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM assessments WHERE case_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM actor_mappings WHERE case_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'a case with signals or assessments is deleted only with them: beliefs cases delete'); END;
+"""
+
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4, V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

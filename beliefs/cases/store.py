@@ -28,6 +28,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from beliefs.cases.actor_map import read_mappings
+from beliefs.cases.actor_store import ActorMappingMethods
 from beliefs.cases.dbfile import check_db_path, check_file, check_sound, create_database, db_errors, set_wal
 from beliefs.cases.privacy import check_private
 from beliefs.cases.records import (
@@ -72,7 +74,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-class CaseStore:
+class CaseStore(ActorMappingMethods):
     """One case database file. Thread-safe; several processes may share the file."""
 
     def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True):
@@ -258,6 +260,7 @@ class CaseStore:
             )
             n_signals = conn.execute("DELETE FROM signals WHERE case_id = ?", (case_id,)).rowcount
             n_assessments = conn.execute("DELETE FROM assessments WHERE case_id = ?", (case_id,)).rowcount
+            conn.execute("DELETE FROM actor_mappings WHERE case_id = ?", (case_id,))
             conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
         return n_signals, n_assessments
 
@@ -299,8 +302,9 @@ class CaseStore:
                 (case_id,),
             ).fetchone()
             version = log_version(conn, case_id)
+            mappings = read_mappings(conn, case_id)
         return case_from_rows(
-            self.path, name, (case_id, scen, cat, digest, origin, created, updated), rows, latest, version
+            self.path, name, (case_id, scen, cat, digest, origin, created, updated), rows, latest, version, mappings
         )
 
     # -- the signal log ---------------------------------------------------------

@@ -1,7 +1,7 @@
 """Versions of a case's signal log, and noticing changes made by other processes.
 
-A case's **log version** is the number of events in its log: signals entered
-plus retractions recorded. The log is append-only (triggers forbid UPDATE and
+A case's **log version** is the number of events in its log: signals entered,
+retractions recorded and actor mappings made (:mod:`beliefs.cases.actor_map`). The log is append-only (triggers forbid UPDATE and
 DELETE), so the version only grows, and any change another process makes to
 the log changes it. A writer that computed its change from version ``v``
 passes ``expected_version=v``; the store compares it *inside* the write
@@ -22,10 +22,11 @@ from pathlib import Path
 
 from beliefs.errors import BeliefsError
 
-#: The number of events (signals and retractions) in one case's log.
+#: The number of events (signals, retractions, actor mappings) in one case's log.
 LOG_VERSION_SQL = (
     "SELECT (SELECT count(*) FROM signals WHERE case_id = :c)"
     " + (SELECT count(*) FROM retractions r JOIN signals s ON s.id = r.signal_id WHERE s.case_id = :c)"
+    " + (SELECT count(*) FROM actor_mappings WHERE case_id = :c)"
 )
 
 

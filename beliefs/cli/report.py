@@ -37,7 +37,7 @@ def _load(
         with open_store(db, case=case) as store:
             loaded = store.load_case(case)
         tl = loaded.timeline
-        origin = {"kind": "case", "name": case, "sha256": log_sha256(tl)}
+        origin = {"kind": "case", "name": case, "case": case, "sha256": log_sha256(tl)}
         return tl, loaded.catalog, origin, tuple(loaded.signal_ids)
     assert source is not None
     tl, catalog = load_timeline(source)

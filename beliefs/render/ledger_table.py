@@ -26,7 +26,8 @@ def _signal(e: Entry) -> Text:
     if att is not None and att.role == "third_party":
         text.append(f" a={att.weight:.2f}", style="dim")
     elif att is not None and att.role == "unresolved":
-        text.append(" unresolved: counted as the adversary's", style="yellow")
+        whose = "the adversary's" if att.adversary_kind else "the ally's (an ally kind)"
+        text.append(f" unresolved: counted as {whose}", style="yellow")
     return text
 
 

@@ -117,7 +117,8 @@ def attribution_line(a: Assessment) -> Text:
     if counts.get("third_party"):
         parts.append(f"{counts['third_party']} third-party act(s) weighed by their attribution")
     if summary["unresolved_actors"]:
-        parts.append(f"{len(summary['unresolved_actors'])} unresolved actor(s) counted as the adversary's")
+        parts.append(f"{len(summary['unresolved_actors'])} unresolved actor(s): their adversary-kind acts counted "
+                     "as the adversary's, their ally-kind acts for the ally, until mapped")
     return Text("Who acted: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
 
 

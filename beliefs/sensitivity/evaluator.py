@@ -106,11 +106,13 @@ class Draws:
 
 
 def adversary_loglik(e: Array, s: Array, inputs: ModelInputs) -> tuple[Array, Array]:
-    """Untempered per-draw log-likelihoods of the adversary reports under each type (channels included)."""
-    from models.likelihood import Theta, adversary_type_logliks
+    """Untempered per-draw log-likelihoods of the adversary reports under each type (channels and
+    the model-doubt branch included)."""
+    from models.likelihood import Theta, adversary_channel_terms, doubt_mixture
 
     n = e.shape[0]
-    return adversary_type_logliks(Theta(e, s, np.zeros(n), np.zeros(n)), inputs)
+    l_exp, l_sq, l_u = adversary_channel_terms(Theta(e, s, np.zeros(n), np.zeros(n)), inputs)
+    return doubt_mixture(l_exp.sum(axis=1), l_sq.sum(axis=1), l_u.sum(axis=1), float(inputs.model_doubt))
 
 
 def adversary_term(l_exp: Array, l_sq: Array, inputs: ModelInputs) -> Array:
@@ -126,14 +128,12 @@ def p_expansionist(l_exp: Array, l_sq: Array, inputs: ModelInputs) -> Array:
 
 def ally_loglik(r: Array, c: Array, inputs: ModelInputs) -> Array:
     """Untempered per-draw log-likelihood of the ally reports."""
-    j = np.asarray(inputs.ally_kind, dtype=np.int64)
-    if j.size == 0:
-        return np.zeros(r.shape[0])
-    cat = inputs.catalog
-    axis = cat.ally_axis[j]
-    x = (1.0 - axis) * r[:, None] + axis * c[:, None]
-    slope = (cat.ally_direction * cat.ally_delta)[j]
-    return np.asarray(np.log(0.5 + np.asarray(inputs.ally_q) * slope * (x - 0.5)).sum(axis=1))
+    from models.likelihood import Theta
+    from models.likelihood import ally_loglik as model_ally_loglik
+
+    k = inputs.catalog.n_adversary
+    empty = np.full((r.shape[0], k), 0.5)
+    return model_ally_loglik(Theta(empty, empty, r, c), inputs)
 
 
 def log_beta_pdf(x: Array, ab: tuple[float, float]) -> Array:

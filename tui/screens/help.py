@@ -22,6 +22,7 @@ KEYS = (
     ("s", "sensitivity: break-even P(expansionist), what-if prior"),
     ("e", "export the case or timeline to a TOML file"),
     ("l", "evidence ledger: what each report contributed to the log-odds, P(exp) without it"),
+    ("m", "map a stored case's unresolved actors to the scenario's roles (as aliases)"),
     ("ctrl+s", "save this timeline as a case in the database (reasons included)"),
     ("ctrl+t", "light / dark theme (remembered)"),
     ("1-4  tab", "small terminal: signals, beliefs, trajectory, watch pages"),

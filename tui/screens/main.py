@@ -80,6 +80,7 @@ class MainScreen(Screen[None]):
         Binding("s", "app.sensitivity", "sensitivity"),
         Binding("e", "app.export", "export"),
         Binding("l", "app.ledger", "ledger"),
+        Binding("m", "app.map_actors", "map actors", show=False),
         Binding("ctrl+s", "app.save_case", "save case", show=False),
         Binding("ctrl+t", "app.toggle_theme", "theme", show=False),
         Binding("tab", "page(+1)", "page", show=False),
