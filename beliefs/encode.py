@@ -53,8 +53,10 @@ def encode_signals(
     ally_k: list[int] = []
     adv_w: list[float] = []
     adv_a: list[float] = []
+    adv_o: list[float] = []
     rho: list[float] = []
     ally_q: list[float] = []
+    ally_o: list[float] = []
     letters: dict[str, tuple[int, str]] = {}  # channel key -> (index, letter)
     for sig, att in zip(signals, attribute(scenario, signals, catalog), strict=True):
         if sig.retracted or not att.evidence:
@@ -77,9 +79,11 @@ def encode_signals(
             adv_k.append(adv_index[sig.kind])
             adv_w.append(grading.credibility[sig.grade[1]])
             adv_a.append(att.weight)
+            adv_o.append(1.0 if sig.observed else 0.0)
         else:
             ally_k.append(ally_index[sig.kind])
             ally_q.append(grading.weight(sig.grade))
+            ally_o.append(1.0 if sig.observed else 0.0)
     return ModelInputs(
         catalog=arrays if arrays is not None else catalog_arrays(catalog),
         adversary_kind=np.array(adv_k, dtype=np.int64),
@@ -87,8 +91,10 @@ def encode_signals(
         adversary_channel=np.array(adv_ch, dtype=np.int64),
         channel_rho=np.array(rho, dtype=float),
         adversary_attribution=np.array(adv_a, dtype=float),
+        adversary_seen=np.array(adv_o, dtype=float),
         ally_kind=np.array(ally_k, dtype=np.int64),
         ally_q=np.array(ally_q, dtype=float),
+        ally_seen=np.array(ally_o, dtype=float),
         p0=scenario.prior_expansionist,
         gamma=blur(scenario.offense_advantage, scenario.distinguishability),
         reliability_prior=(scenario.ally_reliability.alpha, scenario.ally_reliability.beta),

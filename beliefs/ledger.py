@@ -189,7 +189,8 @@ def _channels(inputs: ModelInputs) -> list[np.ndarray]:
 def _columns(theta: lk.Theta, inputs: ModelInputs, idx: np.ndarray) -> tuple[FloatArray, FloatArray, FloatArray]:
     kind = np.asarray(inputs.adversary_kind, dtype=np.int64)[idx]
     q = inputs.adversary_weight[idx]
-    la_exp, la_sq = lk.adversary_columns(theta, inputs.catalog, inputs.gamma, kind, q)
+    reaction, seen = np.asarray(inputs.adversary_reaction)[idx], np.asarray(inputs.adversary_seen)[idx]
+    la_exp, la_sq = lk.adversary_columns(theta, inputs.catalog, inputs.gamma, kind, q, reaction, seen)
     return la_exp, la_sq, np.maximum(la_exp, la_sq)
 
 
@@ -224,7 +225,9 @@ def without_report(inputs: ModelInputs, about: str, j: int) -> ModelInputs:
     """``inputs`` without adversary (or ally) report ``j``; an emptied channel disappears."""
     if about == "ally":
         return inputs.replace(
-            ally_kind=np.delete(inputs.ally_kind, j), ally_q=np.delete(inputs.ally_q, j)
+            ally_kind=np.delete(inputs.ally_kind, j),
+            ally_q=np.delete(inputs.ally_q, j),
+            ally_seen=np.delete(inputs.ally_seen, j),
         )
     ch = np.asarray(inputs.adversary_channel, dtype=np.int64)
     keep = np.delete(ch, j)
@@ -233,6 +236,8 @@ def without_report(inputs: ModelInputs, about: str, j: int) -> ModelInputs:
         adversary_kind=np.delete(inputs.adversary_kind, j),
         adversary_q=np.delete(inputs.adversary_q, j),
         adversary_attribution=np.delete(inputs.adversary_attribution, j),
+        adversary_reaction=np.delete(inputs.adversary_reaction, j),
+        adversary_seen=np.delete(inputs.adversary_seen, j),
         adversary_channel=np.searchsorted(used, keep).astype(np.int64),
         channel_rho=np.asarray(inputs.channel_rho)[used],
     )
@@ -318,7 +323,7 @@ def build_ledger(
     cat = inputs.catalog
     for j, pos in enumerate(ally_pos):
         k = np.asarray(inputs.ally_kind)[j : j + 1]
-        ll = lk.ally_columns(theta, cat, k, np.asarray(inputs.ally_q)[j : j + 1])[:, 0]
+        ll = lk.ally_columns(theta, cat, k, np.asarray(inputs.ally_q)[j : j + 1], np.asarray(inputs.ally_seen)[j : j + 1])[:, 0]
         axis = "reliability" if cat.ally_axis[k[0]] == 0.0 else "recklessness"
         x = theta.r if axis == "reliability" else theta.c
         loo_w, khat = _psis(-tau * ll, w)

@@ -112,10 +112,17 @@ class Payoffs(Strict):
     conciliate_vs_expansionist: Finite | None = None
     abandonment_cost: NonNegative | None = None
     entrapment_cost: NonNegative | None = None
+    #: The one-game couplings (beliefs.game): offense-defense slope of the
+    #: spiral and exploitation costs, entrapment by the adversary's type, and
+    #: the risk that backing a reckless ally provokes a status-quo adversary.
+    offense_cost_slope: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] | None = None
+    entrapment_factor_expansionist: NonNegative | None = None
+    entrapment_factor_status_quo: NonNegative | None = None
+    provocation_risk: Unit | None = None
 
 
 class Signal(Strict):
-    """One observed, source-graded signal."""
+    """One source-graded signal: an act seen, or (``observed = false``) watched for and not seen by its date."""
 
     date: dt.date
     kind: KindId = Field(min_length=1)
@@ -125,6 +132,9 @@ class Signal(Strict):
     source: ShortLine | None = None
     channel: Line | None = None
     retracted: bool = False
+    #: False: the analyst watched for this kind of act and had not seen it by ``date``
+    #: (negative evidence: it enters with 1 - p in place of p).
+    observed: bool = True
 
     @field_validator("channel", mode="before")
     @classmethod

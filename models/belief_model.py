@@ -63,10 +63,33 @@ Channel membership is data (``adversary_channel``: one channel index per
 report; ``channel_rho``: one letter weight per channel), so one compiled model
 serves any number of channels.
 
+Context, absence and doubt (per-report data, all ``pm.Data``)
+-------------------------------------------------------------
+* **Spiral context.** Each report carries a reaction blur
+  :math:`\beta_i \in [0, 1]` (``adversary_reaction``; 0 for an act out of
+  the blue, set by :mod:`beliefs.spiral` from the other side's provocations).
+  It composes with Jervis's blur so that neither counts twice:
+  :math:`s'_{i} = s_k + b_i (e_k - s_k)` with
+  :math:`b_i = 1 - (1 - \gamma\,\mathbb{1}[\text{military}_k])(1 - \beta_i)`,
+  and :math:`m_i = (e_k + s'_i)/2`.
+* **Negative evidence.** A report of an act watched for and not seen
+  (``adversary_seen`` 0) has likelihood :math:`1 - x_{T,i}` where a sighting
+  has :math:`x_{T,i} = w_i p_{T,i} + (1 - w_i) m_i`; the unsound rate is
+  still the likelier type's.
+* **Model doubt.** With weight :math:`\varepsilon` (``model_doubt``) the
+  whole adversary picture was shaped by deception or a common cause, every
+  report arriving at the likelier type's rate :math:`u_i`:
+  :math:`l'_T = \log((1-\varepsilon) e^{l_T} + \varepsilon \prod_i u_i)`.
+  Since :math:`\prod_i u_i \ge e^{l_T}`, the likelihood ratio lies in
+  :math:`[\varepsilon, 1/\varepsilon]`: the odds on the type move by at most
+  :math:`1/\varepsilon` however many reports arrive. :math:`\varepsilon = 0`
+  is the per-report model exactly.
+
 Ally reliability *r* and recklessness *c* have Beta priors; a report on axis
 *x* with direction *d*, diagnosticity :math:`\delta` and grade weight *q*
 (letter x digit: ally reports are not grouped by channel) is a Bernoulli
-observation with probability :math:`1/2 + d\,q\,\delta\,(x - 1/2)`.
+observation with probability :math:`1/2 + d\,q\,\delta\,(x - 1/2)` (its complement
+when watched for and not seen: ``ally_seen`` 0).
 
 The catalog's numbers are constants of the graph; every other number is
 ``pm.Data`` (see :mod:`models.spec`), so one compiled model serves a catalog.
@@ -119,12 +142,17 @@ def build_model(inputs: ModelInputs) -> pm.Model:
 
         # Adversary reports: per-report terms, summed per channel, each channel's
         # soundness and then the type marginalised.
-        s_eff = s + d["gamma"] * cat.military * (e - s)
-        mid = 0.5 * (e + s_eff)
         # The item's weight: digit x attribution (a third party's act is the adversary's only in part).
         k, w = d["adversary_kind"], d["adversary_q"] * d["adversary_attribution"]
-        la_exp = pt.log(w * e[k] + (1.0 - w) * mid[k])
-        la_sq = pt.log(w * s_eff[k] + (1.0 - w) * mid[k])
+        # Each report's blur: Jervis's (military kinds) composed with its spiral context.
+        b = 1.0 - (1.0 - d["gamma"] * pt.as_tensor_variable(cat.military)[k]) * (1.0 - d["adversary_reaction"])
+        s_eff = s[k] + b * (e[k] - s[k])
+        mid = 0.5 * (e[k] + s_eff)
+        x_exp = w * e[k] + (1.0 - w) * mid
+        x_sq = w * s_eff + (1.0 - w) * mid
+        o = d["adversary_seen"]  # 0: watched for, not seen (likelihood 1 - x)
+        la_exp = pt.log(o * x_exp + (1.0 - o) * (1.0 - x_exp))
+        la_sq = pt.log(o * x_sq + (1.0 - o) * (1.0 - x_sq))
         lu = pt.maximum(la_exp, la_sq)
         ch, rho = d["adversary_channel"], d["channel_rho"]
         zeros = pt.zeros_like(rho)
@@ -134,8 +162,15 @@ def build_model(inputs: ModelInputs) -> pm.Model:
         def channel_loglik(la: pt.TensorVariable) -> pt.TensorVariable:
             return _logaddexp(log_rho + pt.inc_subtensor(zeros[ch], la), log_unsound + sum_u)
 
-        l_exp = tau * pt.sum(channel_loglik(la_exp))
-        l_sq = tau * pt.sum(channel_loglik(la_sq))
+        # Model doubt: with weight eps the whole picture arrived at the likelier type's rates.
+        eps = d["model_doubt"]
+        l_u = pt.sum(lu)
+
+        def with_doubt(l_t: pt.TensorVariable) -> pt.TensorVariable:
+            return _logaddexp(pt.log1p(-eps) + l_t, pt.log(eps) + l_u)
+
+        l_exp = tau * with_doubt(pt.sum(channel_loglik(la_exp)))
+        l_sq = tau * with_doubt(pt.sum(channel_loglik(la_sq)))
         pm.Potential(
             "adversary_loglik",
             pm.math.logaddexp(pt.log(p0) + l_exp, pt.log1p(-p0) + l_sq),
@@ -146,7 +181,8 @@ def build_model(inputs: ModelInputs) -> pm.Model:
         x = (1.0 - cat.ally_axis) * r + cat.ally_axis * c
         slope = pt.as_tensor_variable(cat.ally_direction * cat.ally_delta)
         j, qa = d["ally_kind"], d["ally_q"]
-        pm.Potential("ally_loglik", tau * pt.sum(pt.log(0.5 + qa * slope[j] * (x[j] - 0.5))))
+        sign = 2.0 * d["ally_seen"] - 1.0  # -1: watched for, not seen (the Bernoulli failure)
+        pm.Potential("ally_loglik", tau * pt.sum(pt.log(0.5 + sign * qa * slope[j] * (x[j] - 0.5))))
     return model
 
 

@@ -69,7 +69,7 @@ DROP_MASS = 1e-6
 COLUMN_BUDGET_BYTES = 96 * 2**20
 
 
-ColumnKey = tuple[int, float, float]  # (kind, item weight q, blur gamma)
+ColumnKey = tuple[int, float, float, float, float]  # (kind, item weight q, blur gamma, reaction, seen)
 ChannelKey = tuple[float, tuple[tuple[ColumnKey, int], ...]]  # (rho, its reports' columns and counts)
 
 
@@ -89,40 +89,40 @@ class PriorSample:
 
     theta: lk.Theta
     adversary: OrderedDict[ColumnKey, tuple[FloatArray, FloatArray]] = field(default_factory=OrderedDict)
-    channels: OrderedDict[ChannelKey, tuple[FloatArray, FloatArray]] = field(default_factory=OrderedDict)
-    ally: OrderedDict[tuple[int, float], FloatArray] = field(default_factory=OrderedDict)
+    channels: OrderedDict[ChannelKey, tuple[FloatArray, FloatArray, FloatArray]] = field(default_factory=OrderedDict)
+    ally: OrderedDict[tuple[int, float, float], FloatArray] = field(default_factory=OrderedDict)
     columns_computed: int = 0
 
     def _trim(self) -> None:
         per_column = self.theta.n * 8
         caches: list[OrderedDict[Any, Any]] = [self.adversary, self.channels, self.ally]
-        while sum(len(c) * (1 if c is self.ally else 2) for c in caches) * per_column > COLUMN_BUDGET_BYTES:
+        sizes = {id(self.adversary): 2, id(self.channels): 3, id(self.ally): 1}
+        while sum(len(c) * sizes[id(c)] for c in caches) * per_column > COLUMN_BUDGET_BYTES:
             max(caches, key=len).popitem(last=False)
 
     def _columns(self, keys: list[ColumnKey], inputs: ModelInputs) -> None:
         missing = [key for key in dict.fromkeys(keys) if key not in self.adversary]
         if missing:
             km = np.array([k[0] for k in missing], dtype=np.int64)
-            qm = np.array([k[1] for k in missing])
-            a_exp, a_sq = lk.adversary_columns(self.theta, inputs.catalog, inputs.gamma, km, qm)
+            qm, rm, om = (np.array([k[j] for k in missing]) for j in (1, 3, 4))
+            a_exp, a_sq = lk.adversary_columns(self.theta, inputs.catalog, inputs.gamma, km, qm, rm, om)
             for j, key in enumerate(missing):
                 self.adversary[key] = (a_exp[:, j].copy(), a_sq[:, j].copy())
             self.columns_computed += len(missing)
 
-    def _channel(self, key: ChannelKey) -> tuple[FloatArray, FloatArray]:
+    def _channel(self, key: ChannelKey) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """log p(R_c | exp), log p(R_c | sq) and the all-unsound sum of log u of one channel."""
         if key not in self.channels:
             rho, members = key
             cols = [self.adversary[k] for k, _ in members]
             counts = np.array([n for _, n in members], dtype=float)
             a_exp = np.column_stack([c[0] for c in cols])
             a_sq = np.column_stack([c[1] for c in cols])
+            sum_u = np.maximum(a_exp, a_sq) @ counts
             l_exp, l_sq = lk.channel_logliks(
-                (a_exp @ counts)[:, None],
-                (a_sq @ counts)[:, None],
-                (np.maximum(a_exp, a_sq) @ counts)[:, None],
-                np.array([rho]),
+                (a_exp @ counts)[:, None], (a_sq @ counts)[:, None], sum_u[:, None], np.array([rho])
             )
-            self.channels[key] = (l_exp[:, 0], l_sq[:, 0])
+            self.channels[key] = (l_exp[:, 0], l_sq[:, 0], sum_u)
         return self.channels[key]
 
     def loglik(self, inputs: ModelInputs) -> lk.LogLik:
@@ -130,10 +130,15 @@ class PriorSample:
         :func:`models.likelihood.loglik`, up to the order of floating-point sums)."""
         n = self.theta.n
         kinds = np.asarray(inputs.adversary_kind, dtype=np.int64)
-        l_exp, l_sq = np.zeros(n), np.zeros(n)
+        l_exp, l_sq, l_u = np.zeros(n), np.zeros(n), np.zeros(n)
         if kinds.size:
             gamma = float(inputs.gamma)
-            keys = [(int(k), float(q), gamma) for k, q in zip(kinds, inputs.adversary_weight, strict=True)]
+            keys = [
+                (int(k), float(q), gamma, float(b), float(o))
+                for k, q, b, o in zip(
+                    kinds, inputs.adversary_weight, inputs.adversary_reaction, inputs.adversary_seen, strict=True
+                )
+            ]
             self._columns(keys, inputs)
             members: dict[int, Counter[ColumnKey]] = {}
             for key, ch in zip(keys, np.asarray(inputs.adversary_channel, dtype=np.int64), strict=True):
@@ -143,13 +148,14 @@ class PriorSample:
                 (float(rho[ch]), tuple(sorted(m.items()))) for ch, m in members.items()
             )
             for ckey in sorted(channel_keys):
-                c_exp, c_sq = self._channel(ckey)
+                c_exp, c_sq, c_u = self._channel(ckey)
                 count = channel_keys[ckey]
                 l_exp = l_exp + count * c_exp
                 l_sq = l_sq + count * c_sq
-        kinds_a, qs, counts = lk.distinct_reports(inputs.ally_kind, inputs.ally_q)
+                l_u = l_u + count * c_u
+        kinds_a, qs, seen_a, counts = lk.distinct_reports(inputs.ally_kind, inputs.ally_q, inputs.ally_seen)
         if kinds_a.size:
-            akeys = [(int(k), float(q)) for k, q in zip(kinds_a, qs, strict=True)]
+            akeys = [(int(k), float(q), float(o)) for k, q, o in zip(kinds_a, qs, seen_a, strict=True)]
             amissing = [key for key in akeys if key not in self.ally]
             if amissing:
                 cols = lk.ally_columns(
@@ -157,6 +163,7 @@ class PriorSample:
                     inputs.catalog,
                     np.array([k[0] for k in amissing]),
                     np.array([k[1] for k in amissing]),
+                    np.array([k[2] for k in amissing]),
                 )
                 for j, akey in enumerate(amissing):
                     self.ally[akey] = cols[:, j].copy()
@@ -165,7 +172,7 @@ class PriorSample:
         else:
             l_ally = np.zeros(n)
         self._trim()
-        return lk.LogLik(l_exp, l_sq, l_ally)
+        return lk.LogLik(l_exp, l_sq, l_ally, l_u, float(inputs.model_doubt))
 
 
 def _grown(n: int, ess: float, max_draws: int) -> int:

@@ -18,7 +18,10 @@ Three layers, each a function of the one below
    pair, one per type: :math:`\log a_{exp,i} = \log(q_i e_k + (1-q_i) m_k)`
    and :math:`\log a_{sq,i} = \log(q_i s'_k + (1-q_i) m_k)`, where
    :math:`q_i` is the report's digit weight times its attribution weight
-   (:attr:`models.spec.ModelInputs.adversary_weight`).
+   (:attr:`models.spec.ModelInputs.adversary_weight`), :math:`s'` carries
+   each report's reaction blur composed with Jervis's, and a report watched
+   for and not seen has one minus these likelihoods (see
+   :mod:`models.belief_model`).
 2. **Type log-likelihoods** (:func:`adversary_channel_logliks`,
    :func:`adversary_type_logliks`): reports are grouped by reporting channel;
    a channel's reports enter as a mixture of "sound" (:math:`\prod a_T`,
@@ -30,7 +33,8 @@ Three layers, each a function of the one below
 3. **Marginal and derived quantities** (:class:`LogLik`): the type is
    marginalised with ``logaddexp`` using :math:`p_0` and the likelihood power
    :math:`\tau`; ``p_expansionist`` per draw is
-   :math:`\sigma(\operatorname{logit} p_0 + \tau (l_{exp} - l_{sq}))`. Keeping
+   :math:`\sigma(\operatorname{logit} p_0 + \tau (l_{exp} - l_{sq}))`, where
+   :math:`l_T` first mixes in the model-doubt branch (:func:`doubt_mixture`). Keeping
    the *untempered* :math:`l_{exp}, l_{sq}, l_{ally}` per draw means another
    :math:`p_0` or :math:`\tau` reweights the same draws exactly, with no new
    likelihood evaluation (sensitivity analysis).
@@ -91,55 +95,88 @@ def sample_prior(
 
 
 def adversary_columns(
-    theta: Theta, catalog: CatalogArrays, gamma: float, kind: IntArray, q: FloatArray
+    theta: Theta,
+    catalog: CatalogArrays,
+    gamma: float,
+    kind: IntArray,
+    q: FloatArray,
+    reaction: FloatArray | None = None,
+    seen: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Per-draw, per-report log-likelihoods under each type: two (N, n) arrays."""
+    """Per-draw, per-report log-likelihoods under each type: two (N, n) arrays.
+
+    ``reaction`` (default 0) is each report's spiral-context blur, composed with
+    the Jervis blur as ``b = 1 - (1 - gamma military_k)(1 - reaction_i)``;
+    ``seen`` (default 1) is 0 for an act watched for and not seen, whose
+    likelihood is one minus the seen one.
+    """
     kind = np.asarray(kind, dtype=np.int64)
     q = np.asarray(q, dtype=float)
+    reaction = np.zeros(kind.shape) if reaction is None else np.asarray(reaction, dtype=float)
+    seen = np.ones(kind.shape) if seen is None else np.asarray(seen, dtype=float)
     e = theta.e[:, kind]
     s = theta.s[:, kind]
-    s_eff = s + gamma * catalog.military[kind] * (e - s)
+    b = 1.0 - (1.0 - gamma * catalog.military[kind]) * (1.0 - reaction)
+    s_eff = s + b * (e - s)
     mid = 0.5 * (e + s_eff)
-    return np.log(q * e + (1.0 - q) * mid), np.log(q * s_eff + (1.0 - q) * mid)
+    x_exp = q * e + (1.0 - q) * mid
+    x_sq = q * s_eff + (1.0 - q) * mid
+    return np.log(seen * x_exp + (1.0 - seen) * (1.0 - x_exp)), np.log(seen * x_sq + (1.0 - seen) * (1.0 - x_sq))
 
 
-def ally_columns(theta: Theta, catalog: CatalogArrays, kind: IntArray, q: FloatArray) -> FloatArray:
+def ally_columns(
+    theta: Theta, catalog: CatalogArrays, kind: IntArray, q: FloatArray, seen: FloatArray | None = None
+) -> FloatArray:
     """Per-draw, per-report ally log-likelihoods: an (N, n) array.
 
     A report on axis x (reliability r or recklessness c) with direction d,
     diagnosticity delta and weight q is a Bernoulli success of probability
-    1/2 + d q delta (x - 1/2).
+    1/2 + d q delta (x - 1/2); one watched for and not seen (``seen`` 0) is
+    the failure, 1/2 - d q delta (x - 1/2).
     """
     kind = np.asarray(kind, dtype=np.int64)
     q = np.asarray(q, dtype=float)
+    sign = 1.0 if seen is None else 2.0 * np.asarray(seen, dtype=float) - 1.0
     axis = catalog.ally_axis[kind]
     x = (1.0 - axis) * theta.r[:, None] + axis * theta.c[:, None]
-    slope = catalog.ally_direction[kind] * catalog.ally_delta[kind]
+    slope = sign * catalog.ally_direction[kind] * catalog.ally_delta[kind]
     return np.log(0.5 + q * slope * (x - 0.5))
 
 
 # -- layer 2: combining reports -------------------------------------------------------
 
 
-def distinct_reports(kind: IntArray, q: FloatArray) -> tuple[IntArray, FloatArray, FloatArray]:
-    """The distinct (kind, q) pairs of some reports and how often each occurs."""
+def distinct_reports(
+    kind: IntArray, q: FloatArray, seen: FloatArray | None = None
+) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """The distinct (kind, q, seen) triples of some reports and how often each occurs."""
     kind = np.asarray(kind, dtype=np.int64)
     q = np.asarray(q, dtype=float)
+    seen = np.ones(kind.shape) if seen is None else np.asarray(seen, dtype=float)
     if kind.size == 0:
-        return kind, q, np.zeros(0)
-    pairs, counts = np.unique(np.stack([kind.astype(float), q], axis=1), axis=0, return_counts=True)
-    return pairs[:, 0].astype(np.int64), pairs[:, 1], counts.astype(float)
+        return kind, q, seen, np.zeros(0)
+    rows, counts = np.unique(np.stack([kind.astype(float), q, seen], axis=1), axis=0, return_counts=True)
+    return rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], counts.astype(float)
 
 
 def report_columns(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray, IntArray]:
-    """The distinct adversary report columns (N, D) under each type, and each report's column (n,)."""
+    """The distinct adversary report columns (N, D) under each type, and each report's column (n,).
+
+    Reports are distinct by (kind, item weight, reaction blur, seen).
+    """
     kind = np.asarray(inputs.adversary_kind, dtype=np.int64)
     q = inputs.adversary_weight  # digit x attribution
     if kind.size == 0:
         empty = np.zeros((theta.n, 0))
         return empty, empty.copy(), np.zeros(0, dtype=np.int64)
-    pairs, inverse = np.unique(np.stack([kind.astype(float), q], axis=1), axis=0, return_inverse=True)
-    a_exp, a_sq = adversary_columns(theta, inputs.catalog, inputs.gamma, pairs[:, 0].astype(np.int64), pairs[:, 1])
+    table = np.stack(
+        [kind.astype(float), q, np.asarray(inputs.adversary_reaction, float), np.asarray(inputs.adversary_seen, float)],
+        axis=1,
+    )
+    rows, inverse = np.unique(table, axis=0, return_inverse=True)
+    a_exp, a_sq = adversary_columns(
+        theta, inputs.catalog, inputs.gamma, rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3]
+    )
     return a_exp, a_sq, np.asarray(inverse, dtype=np.int64).reshape(-1)
 
 
@@ -158,13 +195,20 @@ def channel_logliks(sum_exp: FloatArray, sum_sq: FloatArray, sum_u: FloatArray, 
 
 def adversary_channel_logliks(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray]:
     """Untempered log p(R_c | T, theta) of every channel under each type: two (N, C) arrays."""
+    l_exp, l_sq, _ = adversary_channel_terms(theta, inputs)
+    return l_exp, l_sq
+
+
+def adversary_channel_terms(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per channel (N, C): log p(R_c | exp), log p(R_c | sq) and the channel's all-unsound sum of log u."""
     a_exp, a_sq, column = report_columns(theta, inputs)
     rho = np.asarray(inputs.channel_rho, dtype=float)
     # membership[d, c]: how many reports of channel c have distinct column d.
     membership = np.zeros((a_exp.shape[1], len(rho)))
     np.add.at(membership, (column, np.asarray(inputs.adversary_channel, dtype=np.int64)), 1.0)
     sum_u = np.maximum(a_exp, a_sq) @ membership
-    return channel_logliks(a_exp @ membership, a_sq @ membership, sum_u, rho)
+    l_exp, l_sq = channel_logliks(a_exp @ membership, a_sq @ membership, sum_u, rho)
+    return l_exp, l_sq, sum_u
 
 
 def adversary_type_logliks(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray]:
@@ -173,6 +217,7 @@ def adversary_type_logliks(theta: Theta, inputs: ModelInputs) -> tuple[FloatArra
     Channels are independent given the type and theta, so each type's
     log-likelihood is the sum over channels of log p(R_c | T, theta); within a
     channel, each distinct report column is computed once and weighted by its count.
+    (Without the model-doubt branch: see :func:`doubt_mixture`.)
     """
     l_exp, l_sq = adversary_channel_logliks(theta, inputs)
     return l_exp.sum(axis=1), l_sq.sum(axis=1)
@@ -180,10 +225,25 @@ def adversary_type_logliks(theta: Theta, inputs: ModelInputs) -> tuple[FloatArra
 
 def ally_loglik(theta: Theta, inputs: ModelInputs) -> FloatArray:
     """Untempered log-likelihood of all ally reports: (N,)."""
-    kinds, qs, counts = distinct_reports(inputs.ally_kind, inputs.ally_q)
+    kinds, qs, seen, counts = distinct_reports(inputs.ally_kind, inputs.ally_q, inputs.ally_seen)
     if kinds.size == 0:
         return np.zeros(theta.n)
-    return ally_columns(theta, inputs.catalog, kinds, qs) @ counts
+    return ally_columns(theta, inputs.catalog, kinds, qs, seen) @ counts
+
+
+def doubt_mixture(l_exp: FloatArray, l_sq: FloatArray, l_u: FloatArray, doubt: float) -> tuple[FloatArray, FloatArray]:
+    """The type log-likelihoods with the model-doubt branch mixed in.
+
+    With weight ``doubt`` (epsilon) the whole adversary picture was shaped by
+    deception or a common cause and every report arrived at the likelier
+    type's rate (``l_u``, the sum of log u over all reports, which is at least
+    either type's log-likelihood): ``l'_T = log((1 - eps) exp(l_T) + eps exp(l_u))``.
+    The likelihood ratio ``exp(l'_exp - l'_sq)`` then lies in ``[eps, 1/eps]``.
+    """
+    if doubt <= 0.0:
+        return l_exp, l_sq
+    log_keep, log_doubt = np.log1p(-doubt), np.log(doubt)
+    return np.logaddexp(log_keep + l_exp, log_doubt + l_u), np.logaddexp(log_keep + l_sq, log_doubt + l_u)
 
 
 # -- layer 3: marginalising the type --------------------------------------------------
@@ -211,16 +271,31 @@ class LogLik:
     """The untempered log-likelihoods of a signal log, per draw (each (N,)).
 
     Everything the posterior needs, for any p0 and likelihood power tau,
-    follows from these three arrays without touching the reports again.
+    follows from these arrays without touching the reports again. ``l_exp``
+    and ``l_sq`` are the per-report model's (additive over signals); ``l_u``
+    is the all-unsound picture's (sum of log u, additive too), which the
+    model-doubt branch mixes in with weight ``doubt`` (:func:`doubt_mixture`).
     """
 
     l_exp: FloatArray
     l_sq: FloatArray
     l_ally: FloatArray
+    l_u: FloatArray | None = None
+    doubt: float = 0.0
+
+    def types(self) -> tuple[FloatArray, FloatArray]:
+        """The type log-likelihoods the posterior uses (the doubt branch mixed in)."""
+        if self.l_u is None or self.doubt <= 0.0:
+            return self.l_exp, self.l_sq
+        return doubt_mixture(self.l_exp, self.l_sq, self.l_u, self.doubt)
+
+    def with_doubt(self, doubt: float) -> LogLik:
+        """The same reports under another model-doubt weight (exact reweighting)."""
+        return LogLik(self.l_exp, self.l_sq, self.l_ally, self.l_u, doubt)
 
     def adversary(self, p0: float, tau: float = 1.0) -> FloatArray:
         """The adversary Potential: the type-marginal log-likelihood."""
-        return marginal_adversary(self.l_exp, self.l_sq, p0, tau)
+        return marginal_adversary(*self.types(), p0, tau)
 
     def ally(self, tau: float = 1.0) -> FloatArray:
         """The ally Potential."""
@@ -231,19 +306,25 @@ class LogLik:
         return self.adversary(p0, tau) + self.ally(tau)
 
     def p_expansionist(self, p0: float, tau: float = 1.0) -> FloatArray:
-        return p_expansionist(self.l_exp, self.l_sq, p0, tau)
+        return p_expansionist(*self.types(), p0, tau)
+
+    def _combine(self, other: LogLik, sign: float) -> LogLik:
+        l_u = None if self.l_u is None or other.l_u is None else self.l_u + sign * other.l_u
+        return LogLik(
+            self.l_exp + sign * other.l_exp, self.l_sq + sign * other.l_sq, self.l_ally + sign * other.l_ally, l_u, self.doubt
+        )
 
     def __add__(self, other: LogLik) -> LogLik:
-        return LogLik(self.l_exp + other.l_exp, self.l_sq + other.l_sq, self.l_ally + other.l_ally)
+        return self._combine(other, 1.0)
 
     def __sub__(self, other: LogLik) -> LogLik:
-        return LogLik(self.l_exp - other.l_exp, self.l_sq - other.l_sq, self.l_ally - other.l_ally)
+        return self._combine(other, -1.0)
 
 
 def loglik(theta: Theta, inputs: ModelInputs) -> LogLik:
     """The untempered per-draw log-likelihoods of ``inputs``' signals."""
-    l_exp, l_sq = adversary_type_logliks(theta, inputs)
-    return LogLik(l_exp, l_sq, ally_loglik(theta, inputs))
+    l_exp, l_sq, l_u = adversary_channel_terms(theta, inputs)
+    return LogLik(l_exp.sum(axis=1), l_sq.sum(axis=1), ally_loglik(theta, inputs), l_u.sum(axis=1), inputs.model_doubt)
 
 
 def potentials(theta: Theta, inputs: ModelInputs) -> dict[str, FloatArray]:

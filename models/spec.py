@@ -8,8 +8,10 @@ encodes a scenario, a catalog and a signal log into these value objects.
   compiled into the graph as constants: one compiled model per catalog.
 * :class:`ModelInputs` -- everything else: the signals (kind index and grade
   weight ``q`` of each report; for adversary reports the attribution weight
-  ``a`` of the actor, the reporting channel and that channel's letter weight ``rho``), the prior ``p0``, the Jervis blur ``gamma``,
-  the ally priors and the likelihood power. All of it enters the model as
+  ``a`` of the actor, the reporting channel and that channel's letter weight
+  ``rho``, the spiral-context blur of each report and whether it was seen or
+  watched for and not seen), the prior ``p0``, the Jervis blur ``gamma``, the
+  ally priors, the likelihood power and the model-doubt weight ``epsilon``. All of it enters the model as
   ``pm.Data``, so a new or retracted signal, another prior or another
   offense-defense environment changes data, never the graph.
 """
@@ -88,13 +90,43 @@ class ModelInputs:
     #: Attribution weight a_i in [0, 1] of each adversary report: how far the act expresses the
     #: adversary's will (1: its own act; a third party's less). It multiplies the digit weight.
     adversary_attribution: FloatArray = None  # type: ignore[assignment]
+    #: Spiral-context blur b_i in [0, 1] of each adversary report: how far, as a possible
+    #: reaction to the other side's provocation, its status-quo rate moves towards the
+    #: expansionist one (0: no provocation before it; default).
+    adversary_reaction: FloatArray = None  # type: ignore[assignment]
+    #: 1.0 for a report of an act seen, 0.0 for "watched for, not seen by this date" (its
+    #: likelihood is then 1 - p in place of p). Default: every report seen.
+    adversary_seen: FloatArray = None  # type: ignore[assignment]
+    #: The same for each ally report.
+    ally_seen: FloatArray = None  # type: ignore[assignment]
+    #: Model doubt epsilon in [0, 1): the weight of the branch in which the whole adversary
+    #: picture is shaped by deception or a common cause, independently of the type. It bounds
+    #: how far any number of reports can move the odds (by a factor 1/epsilon). 0: off.
+    model_doubt: float = 0.0
 
     def __post_init__(self) -> None:
         n = len(self.adversary_kind)
-        if self.adversary_attribution is None:
-            object.__setattr__(self, "adversary_attribution", np.ones(n))
-        if np.asarray(self.adversary_attribution).shape != (n,):
-            raise ValueError("adversary_attribution needs one weight per adversary report")
+        defaults = {
+            "adversary_attribution": np.ones(n),
+            "adversary_reaction": np.zeros(n),
+            "adversary_seen": np.ones(n),
+            "ally_seen": np.ones(len(self.ally_kind)),
+        }
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
+            if np.asarray(getattr(self, name)).shape != value.shape:
+                raise ValueError(f"{name} needs one value per report")
+        for name in ("adversary_reaction", "adversary_seen", "ally_seen"):
+            x = np.asarray(getattr(self, name), dtype=float)
+            if x.size and (x.min() < 0.0 or x.max() > 1.0):
+                raise ValueError(f"{name} must lie in [0, 1]")
+        for name in ("adversary_seen", "ally_seen"):
+            x = np.asarray(getattr(self, name), dtype=float)
+            if not np.all((x == 0.0) | (x == 1.0)):
+                raise ValueError(f"{name} must be 0 or 1")
+        if not 0.0 <= float(self.model_doubt) < 1.0:
+            raise ValueError("model_doubt must lie in [0, 1)")
         if self.adversary_channel is None:
             object.__setattr__(self, "adversary_channel", np.arange(n, dtype=np.int64))
         if self.channel_rho is None:
@@ -123,6 +155,10 @@ class ModelInputs:
             "adversary_q": np.asarray(self.adversary_q, dtype=float),
             "adversary_attribution": np.asarray(self.adversary_attribution, dtype=float),
             "adversary_channel": np.asarray(self.adversary_channel, dtype=np.int64),
+            "adversary_reaction": np.asarray(self.adversary_reaction, dtype=float),
+            "adversary_seen": np.asarray(self.adversary_seen, dtype=float),
+            "ally_seen": np.asarray(self.ally_seen, dtype=float),
+            "model_doubt": np.asarray(self.model_doubt, dtype=float),
             "channel_rho": np.asarray(self.channel_rho, dtype=float),
             "ally_kind": np.asarray(self.ally_kind, dtype=np.int64),
             "ally_q": np.asarray(self.ally_q, dtype=float),
@@ -144,13 +180,17 @@ class ModelInputs:
     def replace(self, **changes: Any) -> ModelInputs:
         """A copy with some fields changed.
 
-        A new set of adversary reports without ``adversary_attribution`` keeps the
-        default (every report the adversary's own) when that is what this one had;
-        otherwise the weights must be given with the reports.
+        A new set of adversary (ally) reports without their per-report arrays
+        (attribution, reaction, seen) keeps each array's neutral default when that
+        is what this one had; otherwise the arrays must be given with the reports.
         """
-        new_reports = "adversary_kind" in changes and "adversary_attribution" not in changes
-        if new_reports and np.all(np.asarray(self.adversary_attribution) == 1.0):
-            changes["adversary_attribution"] = None
+        neutral = {"adversary_attribution": 1.0, "adversary_reaction": 0.0, "adversary_seen": 1.0}
+        for name, value in neutral.items():
+            new_reports = "adversary_kind" in changes and name not in changes
+            if new_reports and np.all(np.asarray(getattr(self, name)) == value):
+                changes[name] = None
+        if "ally_kind" in changes and "ally_seen" not in changes and np.all(np.asarray(self.ally_seen) == 1.0):
+            changes["ally_seen"] = None
         return _replace(self, **changes)
 
 

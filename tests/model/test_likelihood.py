@@ -60,7 +60,10 @@ def random_inputs(
     channels, each with a random letter (its weight rho), and carry their digit's
     weight; 0: the default, every report its own channel with rho = 1 and q = letter x digit.
     ``attribution``: each adversary report gets a random attribution weight (third parties'
-    acts), 0 and 1 included; otherwise every report is the adversary's own (a = 1).
+    acts), 0 and 1 included, a random spiral-context blur (0 and 1 included), and some
+    reports of either side are absences (watched for, not seen); the model-doubt weight
+    is random. Otherwise every report is the adversary's own act, seen, out of the blue,
+    and the doubt branch is off.
     """
     arrays = catalog_arrays(catalog)
     n_k, n_a = arrays.n_adversary, arrays.n_ally
@@ -86,6 +89,13 @@ def random_inputs(
         a[rng.random(len(adv_k)) < 0.3] = 1.0
         a[: min(2, len(a))] = [0.0, 0.5][: min(2, len(a))]
         extra["adversary_attribution"] = a
+        b = np.where(rng.random(len(adv_k)) < 0.5, 0.0, rng.uniform(0.0, 1.0, len(adv_k)))
+        b[-1] = 1.0
+        extra["adversary_reaction"] = b
+        extra["adversary_seen"] = (rng.random(len(adv_k)) < 0.7).astype(float)
+    if attribution:
+        extra["ally_seen"] = (rng.random(len(ally_k)) < 0.7).astype(float)
+        extra["model_doubt"] = float(rng.uniform(0.01, 0.5))
     return ModelInputs(
         catalog=arrays,
         adversary_kind=adv_k.astype(np.int64),
@@ -154,6 +164,7 @@ def test_numpy_loglik_equals_pymc_potentials(compiled, catalog, n_adv, n_ally, e
     inputs = random_inputs(catalog, rng, n_adv, n_ally, every_kind, channels, attribution)
     if attribution and n_adv:
         assert inputs.adversary_attribution.min() == 0.0 and np.any(inputs.adversary_attribution == 1.0)
+        assert inputs.adversary_reaction.max() == 1.0 and 0.0 in inputs.adversary_seen
     assert inputs.n_channels == (min(channels, inputs.adversary_kind.size) if channels else inputs.adversary_kind.size)
     theta = random_points(inputs, rng, 24)
     want = pymc_values(compiled, inputs, theta)
