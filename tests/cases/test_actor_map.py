@@ -174,6 +174,8 @@ def test_a_mapped_case_exports_its_mappings_as_aliases_and_imports_back(old_case
     assert exported.exit_code == 0, exported.output
     text = out.read_text()
     assert "the Kaiser's court" in text and '[scenario.actors."Berlin press"]' in text
+    shown = run("cases", "show", "old", "--db", str(old_case))
+    assert shown.exit_code == 0 and "actor mapping #3" in shown.stdout and "'France' -> ally" in shown.stdout
 
 
 def test_assess_warns_per_kind_and_stops_warning_once_mapped(old_case: Path) -> None:
