@@ -190,7 +190,7 @@ def test_assess_warns_per_kind_and_stops_warning_once_mapped(old_case: Path) -> 
     assert ("'France' (1 adversary-kind signal counted as the adversary's own act; "
             "2 ally-kind signals counted for the ally, as ally kinds are whoever acted)") in warning
     assert "'Berlin press' (2 adversary-kind signals counted as the adversary's own acts)" in warning
-    assert "beliefs cases map-actor CASE ACTOR --to" in warning and "\x1b" not in first.stderr
+    assert "beliefs cases map-actor old ACTOR --to" in warning and "\x1b" not in first.stderr
     with CaseStore(old_case) as store:
         for actor, role in (("France", "ally"), ("Russia", "ally"), ("Austria-Hungary", "adversary"),
                             ("the Kaiser's court", "adversary"), ("Berlin press", "adversary"),
