@@ -57,9 +57,11 @@ LOGS: dict[str, list[tuple[int, str, str, str, str]]] = {
         (4, "fait_accompli", "Them", "B2", ""),
         (5, "coercive_threat", "Them", "A2", ""),
     ],
-    # A third party's act in the window, one out of it (20 days), a retracted provocation, the same day both ways.
+    # A third party's act in the window, an absence, one out of it (20 days), a retracted provocation,
+    # the same day both ways.
     "window_and_same_day": [
         (1, "mobilization", "Us", "A1", ""),
+        (8, "border_exercise", "Them", "B2", "observed = false"),
         (9, "ultimatum", "Client", "C3", ""),
         (10, "offensive_deployment", "Us", "A1", "retracted = true"),
         (21, "mobilization", "Them", "B2", ""),
@@ -100,7 +102,7 @@ def write_case(tmp_path: Path, name: str, reactive: bool = True) -> Path:
 EXPECTED_BLURS = {  # the reference's own blurs, by hand from the catalog's numbers
     "perspective_reactions": [0.8 * 1.0, 0.6 * 1.0, 0.7 * 1.0],
     "initiatives": [0.0, 0.0, 0.6 * 0.85],
-    "window_and_same_day": [0.3 * 1.0, 0.0, 0.0, 0.8 * 0.85 * 0.85],
+    "window_and_same_day": [0.0, 0.3 * 1.0, 0.0, 0.0, 0.8 * 0.85 * 0.85],
     "by_the_ally": [0.8 * 1.0, 0.8 * 1.0, 0.6 * 1.0, 0.0],
 }
 
