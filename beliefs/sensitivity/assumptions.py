@@ -122,22 +122,18 @@ def assumptions(timeline: Timeline, payoffs: PayoffTable | None = None) -> list[
         label = name.replace("_", " ")
         lo, hi = COST_FACTORS
         out.append(Assumption(name, label, "payoff", v, v * lo, v * hi, "0.5x .. 1.5x baseline"))
-    for name, lo, hi, note in (
+    lo_f, hi_f = COST_FACTORS
+    couplings: tuple[tuple[str, float, float, str], ...] = (
         ("offense_cost_slope", 0.0, 2.0, "whole range: m(o) = 1 + s (o - 1/2)"),
-        (
-            "entrapment_factor_expansionist",
-            *(pay.entrapment_factor_expansionist * f for f in COST_FACTORS),
-            "0.5x .. 1.5x baseline",
-        ),
-        (
-            "entrapment_factor_status_quo",
-            *(pay.entrapment_factor_status_quo * f for f in COST_FACTORS),
-            "0.5x .. 1.5x baseline",
-        ),
+        ("entrapment_factor_expansionist", lo_f, hi_f, "0.5x .. 1.5x baseline"),
+        ("entrapment_factor_status_quo", lo_f, hi_f, "0.5x .. 1.5x baseline"),
         ("provocation_risk", 0.0, 1.0, "whole range"),
-    ):
-        label = name.replace("_", " ")
-        out.append(Assumption(name, label, "payoff", float(getattr(pay, name)), lo, hi, note))
+    )
+    for name, lo, hi, note in couplings:
+        v = float(getattr(pay, name))
+        if name.startswith("entrapment_factor"):
+            lo, hi = v * lo, v * hi
+        out.append(Assumption(name, name.replace("_", " "), "payoff", v, lo, hi, note))
     p0 = sc.prior_expansionist
     out.append(
         Assumption(
