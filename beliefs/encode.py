@@ -7,6 +7,8 @@ channel of its own). Ally reports carry the whole grade weight, letter x digit.
 Each signal's actor is resolved first (:mod:`beliefs.attribution`): the
 perspective state's and the ally's own acts of adversary kinds are context
 and do not become reports; a third party's act carries its attribution weight.
+A signal watched for and not seen (``observed = false``) enters with its
+``seen`` flag 0 unless a later statement supersedes it (:mod:`beliefs.statements`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from beliefs.attribution import attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.channels import channel_key
 from beliefs.errors import BeliefsError
+from beliefs.statements import supersessions
 from beliefs.timeline import Scenario, Signal, Timeline
 from models.spec import CatalogArrays, ModelInputs, blur
 
@@ -58,8 +61,10 @@ def encode_signals(
     ally_q: list[float] = []
     ally_o: list[float] = []
     letters: dict[str, tuple[int, str]] = {}  # channel key -> (index, letter)
-    for sig, att in zip(signals, attribute(scenario, signals, catalog), strict=True):
-        if sig.retracted or not att.evidence:
+    atts = attribute(scenario, signals, catalog)
+    gone = supersessions(signals, catalog, atts)  # negative evidence: the latest statement counts
+    for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
+        if sig.retracted or not att.evidence or i in gone:
             continue
         if isinstance(catalog.by_id[sig.kind], AdversaryKind):
             key, letter = channel_key(sig.channel), sig.grade[0]

@@ -40,6 +40,7 @@ import numpy as np
 
 from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.statements import Supersession, supersessions
 from beliefs.timeline import Scenario, Signal
 from models import likelihood as lk
 from models.posterior import Posterior
@@ -66,7 +67,7 @@ class Entry:
 
     index: int  # position in the timeline's signal order
     signal: Signal
-    about: str  # "adversary" | "ally" | "context" (an own-side act: not evidence on the adversary)
+    about: str  # "adversary" | "ally" | "context" (own-side act) | "superseded" (a later statement counts)
     khat: float
     loo: str  # "psis" | "refit" | "none" (k-hat too high and no refit)
     reliable: bool
@@ -77,6 +78,7 @@ class Entry:
     mean: float | None = None  # ally: posterior mean of the axis
     mean_without: float | None = None  # ally: ... without this report
     attribution: Attribution | None = None  # who acted, and how far it counts (None: not resolved)
+    superseded: Supersession | None = None  # an absence a later statement supersedes (not in the model)
 
     @property
     def odds_factor(self) -> float | None:
@@ -105,6 +107,11 @@ class Ledger:
         """Own-side acts of adversary kinds: shown, not weighed."""
         return [e for e in self.entries if e.about == "context"]
 
+    @property
+    def superseded(self) -> list[Entry]:
+        """Absences a sighting or a later absence supersedes: shown, not weighed."""
+        return [e for e in self.entries if e.about == "superseded"]
+
     def by_size(self) -> list[Entry]:
         """Adversary entries, largest absolute contribution first."""
         return sorted(self.adversary, key=lambda e: -abs(e.contribution or 0.0))
@@ -130,6 +137,7 @@ class Ledger:
                 out["signal_id"] = signal_ids[e.index]
             s = e.signal
             out.update(date=s.date.isoformat(), kind=s.kind, channel=s.channel, grade=s.grade, actor=s.actor)
+            out["observed"] = s.observed
             if e.attribution is not None:
                 out["attribution"] = {**e.attribution.to_json(), "reading": e.attribution.describe()}
             return out
@@ -166,6 +174,9 @@ class Ledger:
                 for e in self.ally
             ],
             "context_reports": [base(e) for e in self.context],
+            "superseded_reports": [
+                {**base(e), "superseded_by": e.superseded.to_json() if e.superseded else None} for e in self.superseded
+            ],
         }
 
 
@@ -255,10 +266,11 @@ def report_positions(
     as :func:`beliefs.encode.encode_signals` leaves them out of the model.
     """
     atts = attribute(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
+    gone = supersessions(signals, catalog, atts)
     adv: list[int] = []
     ally: list[int] = []
     for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
-        if not sig.retracted and (att is None or att.evidence):
+        if not sig.retracted and (att is None or att.evidence) and i not in gone:
             (adv if isinstance(catalog.by_id[sig.kind], AdversaryKind) else ally).append(i)
     return adv, ally
 
@@ -274,6 +286,7 @@ def build_ledger(
     """The ledger of ``posterior`` (the model of ``inputs``, encoded from ``signals`` for ``scenario``).
 
     Without ``scenario`` every active signal is taken to be a report (logs from before attribution).
+    Absences that a later statement supersedes (:mod:`beliefs.statements`) are listed, not weighed.
     """
     theta, w = theta_of(posterior)
     if np.any(w == 0.0):  # importance draws the weights have ruled out change no mean: drop them
@@ -338,6 +351,8 @@ def build_ledger(
     for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
         if att is not None and not att.evidence and not sig.retracted:
             entries.append(Entry(i, sig, "context", 0.0, "none", True, attribution=att))
+    for i, sup in supersessions(signals, catalog, atts).items():
+        entries.append(Entry(i, signals[i], "superseded", 0.0, "none", True, attribution=atts[i], superseded=sup))
     entries.sort(key=lambda e: e.index)
     return Ledger(logit_p0, float(w @ logodds), float(w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau)), tuple(entries))
 

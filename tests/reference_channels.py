@@ -9,6 +9,7 @@ channel ``c`` has a soundness weight ``rho_c`` (its letter's). With
 
     a_exp(i) = w_i e_k  + (1 - w_i) m_k
     a_sq(i)  = w_i s'_k + (1 - w_i) m_k
+    (a report watched for and not seen: a_T(i) -> 1 - a_T(i), both types)
     u(i)     = max(a_exp(i), a_sq(i))
     p(R_c | T) = rho_c prod_{i in c} a_T(i) + (1 - rho_c) prod_{i in c} u(i)
 
@@ -64,6 +65,9 @@ class Report:
     #: How far the act is the adversary's own (a third party's act: a < 1). With probability
     #: ``attribution`` the (true-or-noise) report is drawn as the adversary's, else at the mid rate.
     attribution: float = 1.0
+    #: False: watched for and not seen. Its likelihood under each type is one minus the
+    #: seen one, and its unsound rate the larger of the two absence probabilities.
+    seen: bool = True
 
 
 def channel_groups(reports: Sequence[Report]) -> list[list[Report]]:
@@ -94,6 +98,8 @@ def _log_channels(groups: Sequence[Sequence[Report]], e: Mapping[str, np.ndarray
             a = rep.attribution
             a_exp = a * (rep.w * ek + (1.0 - rep.w) * m) + (1.0 - a) * m
             a_sq = a * (rep.w * sp + (1.0 - rep.w) * m) + (1.0 - a) * m
+            if not rep.seen:
+                a_exp, a_sq = 1.0 - a_exp, 1.0 - a_sq
             la = la + np.log(a_exp)
             lb = lb + np.log(a_sq)
             lu = lu + np.log(np.maximum(a_exp, a_sq))

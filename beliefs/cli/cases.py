@@ -153,6 +153,8 @@ def _show(case: Case) -> None:
             console.print(
                 literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}")
             )
+    for m in case.actor_mappings:  # the mapping history (`cases actors` shows what is in force)
+        console.print(literal(f"actor mapping #{m.id} {m.at[:19]} by {m.mapped_by}: {m.describe()}"))
     latest = case.latest_assessment
     if latest is None:
         console.print(literal(f"not assessed yet: `beliefs assess --case {case.name}`"))

@@ -40,7 +40,7 @@ def explain(
         result = run.explain(crisis, seed=seed, sampler=sampler, engine=engine)
     from beliefs.cli.app import warn_unresolved_actors
 
-    warn_unresolved_actors(result.assessment.assessment)
+    warn_unresolved_actors(result.assessment.assessment, case)
     if json_out:
         print_json(result.to_dict())
         return
