@@ -9,6 +9,8 @@ perspective state's and the ally's own acts of adversary kinds are context
 and do not become reports; a third party's act carries its attribution weight.
 A signal watched for and not seen (``observed = false``) enters with its
 ``seen`` flag 0 unless a later statement supersedes it (:mod:`beliefs.statements`).
+An act that may answer an own-side provocation carries its spiral-context
+blur (:mod:`beliefs.spiral`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from beliefs.attribution import attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.channels import channel_key
 from beliefs.errors import BeliefsError
+from beliefs.spiral import reaction_blurs
 from beliefs.statements import supersessions
 from beliefs.timeline import Scenario, Signal, Timeline
 from models.spec import CatalogArrays, ModelInputs, blur
@@ -57,6 +60,8 @@ def encode_signals(
     adv_w: list[float] = []
     adv_a: list[float] = []
     adv_o: list[float] = []
+    adv_r: list[float] = []
+    blurs = reaction_blurs(scenario, signals, catalog)
     rho: list[float] = []
     ally_q: list[float] = []
     ally_o: list[float] = []
@@ -85,6 +90,7 @@ def encode_signals(
             adv_w.append(grading.credibility[sig.grade[1]])
             adv_a.append(att.weight)
             adv_o.append(1.0 if sig.observed else 0.0)
+            adv_r.append(blurs[i])
         else:
             ally_k.append(ally_index[sig.kind])
             ally_q.append(grading.weight(sig.grade))
@@ -97,6 +103,7 @@ def encode_signals(
         channel_rho=np.array(rho, dtype=float),
         adversary_attribution=np.array(adv_a, dtype=float),
         adversary_seen=np.array(adv_o, dtype=float),
+        adversary_reaction=np.array(adv_r, dtype=float),
         ally_kind=np.array(ally_k, dtype=np.int64),
         ally_q=np.array(ally_q, dtype=float),
         ally_seen=np.array(ally_o, dtype=float),

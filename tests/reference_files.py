@@ -21,6 +21,7 @@ from reference_channels import (
     exact_p_expansionist_channels,
     is_p_expansionist_channels,
 )
+from reference_spiral import DEFAULT_WINDOW_DAYS, reaction_blurs
 
 
 def _ab(table: object, where: str) -> tuple[float, float]:
@@ -97,6 +98,12 @@ def load_reference_inputs(
             owner.setdefault(norm(alias), ("third_party", float(entry["attribution"])))
             third.setdefault(norm(alias), name)
 
+    kind_tables = {k["id"]: k for k in cat.get("kinds", [])}
+    blurs = reaction_blurs(
+        signals, kind_tables, lambda actor: owner.get(norm(actor), ("adversary", 1.0))[0],
+        lambda grade: grade_weight(grade, rel_over, cred_over),
+        int((cat.get("spiral", {}) or {}).get("reaction_window_days", DEFAULT_WINDOW_DAYS)),
+    )  # fmt: skip
     counts = latest_statements(signals, adv_kinds, lambda sig: owner.get(norm(sig.get("actor", "")), ("adversary", 1.0)),
                                lambda sig: third.get(norm(sig.get("actor", "")), ""))  # fmt: skip
     adv_obs: list[tuple[str, float]] = []
@@ -120,7 +127,7 @@ def load_reference_inputs(
             key = (
                 " ".join(channel.split()).casefold() if isinstance(channel, str) and channel.strip() else None
             )
-            adv_reports.append(Report(kid, w, rho, key, attribution, seen))
+            adv_reports.append(Report(kid, w, rho, key, attribution, seen, reaction=blurs[j]))
         elif kid in ally_kinds:
             ak = ally_kinds[kid]
             if ak.axis not in ally_obs:

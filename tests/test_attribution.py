@@ -91,14 +91,19 @@ def test_roles_aliases_and_third_parties_resolve(tmp_path: Path) -> None:
 
 
 def test_own_side_acts_never_reach_the_model(tmp_path: Path) -> None:
-    """The log with the perspective state's and the ally's acts encodes exactly as the log without them."""
+    """The log with the perspective state's and the ally's acts encodes as the log without them,
+    except for the spiral context (beliefs.spiral): they enter only as provocations the adversary's
+    acts may answer, never as reports."""
     with_context, without = tmp_path / "a.toml", tmp_path / "b.toml"
     with_context.write_text(timeline(ROWS))
     without.write_text(timeline([r for r in ROWS if r[1] not in ("Us", "Friend", "Our Army")]))
     a, b = encode(*load_timeline(with_context)), encode(*load_timeline(without))
     for name, value in a.data().items():
-        np.testing.assert_array_equal(value, b.data()[name], err_msg=name)
+        if name != "adversary_reaction":
+            np.testing.assert_array_equal(value, b.data()[name], err_msg=name)
     assert list(a.adversary_attribution) == [1.0, 0.4, 0.4, 1.0]
+    # the client's threats (rung 2) answer the perspective state's A1 mobilization (rung 3): kappa 0.6 x 1.0
+    assert list(a.adversary_reaction) == [0.0, 0.6, 0.6, 0.0] and not b.adversary_reaction.any()
 
 
 def test_attribution_multiplies_the_digit_weight(july) -> None:
@@ -116,7 +121,7 @@ def test_attribution_multiplies_the_digit_weight(july) -> None:
     one = base.replace(
         adversary_kind=base.adversary_kind[:1], adversary_q=base.adversary_q[:1],
         adversary_attribution=np.zeros(1), adversary_channel=np.zeros(1, dtype=np.int64),
-        channel_rho=np.ones(1),
+        channel_rho=np.ones(1), adversary_reaction=base.adversary_reaction[:1],
     )  # fmt: skip
     np.testing.assert_allclose(lk.loglik(theta, one).p_expansionist(one.p0), one.p0, atol=1e-12)
 
