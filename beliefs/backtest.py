@@ -13,6 +13,13 @@ expansionist, 0 for status quo):
 * the **mean Brier score over the steps** (after each signal that was not
   retracted): how early the tool was right, not only at the end.
 
+The decision is scored too: the recommended option after the last signal
+against the ``[outcome]``'s ``adversary_posture`` and ``ally_posture`` (what the
+perspective state did; a "mixed" posture counts as neither a hit nor a
+miss), and its adversary half against the posture the hindsight type calls
+for (firm toward an expansionist, conciliatory toward a status-quo state),
+beside the same for the recommendation on the prior alone.
+
 The same scores for the scenario's ``prior_expansionist`` alone (what the
 analyst believed before any signal) and for a coin (0.5) are the baselines:
 a tool whose evidence handling helps beats its own priors. Timelines without
@@ -72,10 +79,28 @@ class CaseScore:
     p_prior: float
     p_steps: tuple[float, ...]  # P(expansionist) after each signal that was not retracted
     reliable: bool
+    recommended: str = ""  # the best option after the last signal ("firm+support", ...)
+    recommended_prior: str = ""  # ... on the prior alone (before any signal)
+    did_adversary: str = ""  # [outcome] adversary_posture: firm, conciliate or mixed
+    did_ally: str = ""  # [outcome] ally_posture: support, restrain or mixed
+    break_even: float | None = None  # the final break-even P(expansionist)
 
     @property
     def y(self) -> int:
         return 1 if self.truth == "expansionist" else 0
+
+    def posture_hit(self, side: str, option: str | None = None) -> bool | None:
+        """Whether ``option``'s (default: the recommendation's) ``side`` half is what was done; None if mixed or unknown."""
+        option = self.recommended if option is None else option
+        did = self.did_adversary if side == "adversary" else self.did_ally
+        if not option or did in ("", "mixed"):
+            return None
+        return option.split("+")[0 if side == "adversary" else 1] == did
+
+    def type_hit(self, option: str | None = None) -> bool | None:
+        """Whether the adversary half is what the hindsight type calls for (firm iff expansionist)."""
+        option = self.recommended if option is None else option
+        return None if not option else (option.split("+")[0] == "firm") == (self.y == 1)
 
     @property
     def p_final(self) -> float:
@@ -118,6 +143,13 @@ class CaseScore:
             "n_steps": len(self.p_steps),
             "reliable": self.reliable,
             "adversary_type_basis": self.basis,
+            "recommended": self.recommended,
+            "recommended_prior": self.recommended_prior,
+            "break_even": None if self.break_even is None else _r(self.break_even),
+            "adversary_posture_hit": self.posture_hit("adversary"),
+            "ally_posture_hit": self.posture_hit("ally"),
+            "adversary_type_hit": self.type_hit(),
+            "adversary_type_hit_prior": self.type_hit(self.recommended_prior),
         }
 
 
@@ -177,6 +209,16 @@ class Backtest:
     def reliable(self) -> bool:
         return all(c.reliable for c in self.cases)
 
+    def hits(self, score: str) -> tuple[int, int]:
+        """(hits, cases scored) of a posture score: ``adversary``, ``ally``, ``type`` or ``type_prior``."""
+        marks = [
+            c.type_hit() if score == "type" else c.type_hit(c.recommended_prior) if score == "type_prior"
+            else c.posture_hit(score)
+            for c in self.cases
+        ]  # fmt: skip
+        scored = [m for m in marks if m is not None]
+        return sum(scored), len(scored)
+
     def reliability(self, bins: int = RELIABILITY_BINS) -> list[ReliabilityBin]:
         """The reliability diagram's bins of final P(expansionist) (the last bin includes 1)."""
         out = []
@@ -209,6 +251,10 @@ class Backtest:
             "brier_half": 0.25,
             "log_score_half": _r(math.log(0.5)),
             "reliability": [b.to_json() for b in self.reliability()],
+            "postures": {
+                k: dict(zip(("hits", "scored"), self.hits(k), strict=True))
+                for k in ("adversary", "ally", "type", "type_prior")
+            },
             "skipped": [s.to_json() for s in self.skipped],
             "reliable": self.reliable,
             "seed": self.seed,
@@ -230,6 +276,11 @@ def score_replay(rep: Replay) -> CaseScore:
         p_prior=tl.scenario.prior_expansionist,
         p_steps=tuple(s.assessment.posterior.mean("p_expansionist") for s in steps),
         reliable=rep.reliable,
+        recommended=rep.steps[-1].assessment.decision.best,
+        recommended_prior=rep.steps[0].assessment.decision.best,
+        did_adversary=tl.outcome.adversary_posture,
+        did_ally=tl.outcome.ally_posture,
+        break_even=rep.steps[-1].assessment.decision.break_even_p_expansionist,
     )
 
 

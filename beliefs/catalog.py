@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from beliefs.errors import InputError, Problem
 from beliefs.text import Line, Prose
@@ -46,6 +46,11 @@ CREDIBILITY_MEANING = {
 BETA_MIN, BETA_MAX = 0.01, 10_000.0
 
 Weight = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+#: The coarse escalation ladder's top rung (see :class:`Spiral` and :mod:`beliefs.spiral`).
+MAX_RUNG = 4
+Rung = Annotated[int, Field(ge=0, le=MAX_RUNG)]
+#: The longest reaction window a catalog may set (days): beyond a year an act is no answer to a crisis move.
+MAX_WINDOW_DAYS = 365
 Positive = Annotated[float, Field(ge=BETA_MIN, le=BETA_MAX, allow_inf_nan=False)]
 
 
@@ -94,6 +99,12 @@ class Grading(Strict):
         return self.reliability[grade[0]] * self.credibility[grade[1]]
 
 
+def _provocation_rung(rung: int, info: ValidationInfo) -> int:
+    if info.data.get("provocative") is True and rung < 1:
+        raise ValueError("a provocative kind needs its rung on the escalation ladder (1 to 4): 0 is no pressure at all")
+    return rung
+
+
 class AdversaryKind(Strict):
     """A kind of adversary behaviour with uncertain likelihoods under each type."""
 
@@ -104,6 +115,15 @@ class AdversaryKind(Strict):
     given_expansionist: BetaPrior
     given_status_quo: BetaPrior
     rationale: Prose = Field(min_length=1)
+    #: Spiral context (:mod:`beliefs.spiral`): done by the perspective state or its ally, would the
+    #: adversary feel threatened? Its rung on the escalation ladder; and, as the adversary's own act,
+    #: how readily a status-quo state takes this step in answer to a threat (kappa in [0, 1]).
+    provocative: bool = False
+    escalation: Rung = Field(default=0, validate_default=True)
+    reactivity: Weight = 0.0
+    spiral_rationale: Prose = ""
+
+    _rung = field_validator("escalation")(_provocation_rung)
 
 
 class AllyKind(Strict):
@@ -116,6 +136,12 @@ class AllyKind(Strict):
     direction: Literal[1, -1]
     delta: Annotated[float, Field(gt=0.0, le=1.0)]
     rationale: Prose = Field(min_length=1)
+    #: Spiral context: the ally's act as a provocation of the adversary, and its rung.
+    provocative: bool = False
+    escalation: Rung = Field(default=0, validate_default=True)
+    spiral_rationale: Prose = ""
+
+    _rung = field_validator("escalation")(_provocation_rung)
 
 
 Kind = Annotated[AdversaryKind | AllyKind, Field(discriminator="about")]
@@ -137,12 +163,20 @@ class ModelTerms(Strict):
     rationale: Prose = ""
 
 
+class Spiral(Strict):
+    """The spiral context's catalog-wide setting: how long after a provocation an act may answer it."""
+
+    reaction_window_days: Annotated[int, Field(ge=0, le=MAX_WINDOW_DAYS)] = 14
+    rationale: Prose = ""
+
+
 class Catalog(Strict):
     """A validated signal catalog."""
 
     kinds: list[Kind] = Field(min_length=1)
     grading: Grading = Field(default_factory=Grading)
     model: ModelTerms = Field(default_factory=ModelTerms)
+    spiral: Spiral = Field(default_factory=Spiral)
     source: str = ""
 
     @model_validator(mode="after")
@@ -152,6 +186,10 @@ class Catalog(Strict):
         if dupes:
             raise ValueError(f"duplicate kind id(s): {sorted(set(dupes))}")
         return self
+
+    @property
+    def reaction_window_days(self) -> int:
+        return self.spiral.reaction_window_days
 
     @cached_property
     def adversary(self) -> list[AdversaryKind]:
@@ -207,6 +245,8 @@ def _kind_entry(kinds: list[object]):  # type: ignore[no-untyped-def]
             if rest and rest[0] in ("adversary", "ally"):  # discriminated-union tag
                 rest = rest[1:]
             return (f"kind '{kid}'" if kid else f"kinds[{i}]"), rest
+        if loc and loc[0] == "spiral":
+            return "[spiral]", loc[1:]
         return "", loc
 
     return name

@@ -2,10 +2,11 @@
 
 For each draw ``i`` and option ``(a, b)``::
 
-    U_i(a, b) = p_i U_adv[a, exp] + (1 - p_i) U_adv[a, sq]
-                - A (1 - r_i) wA[a, b] - E c_i wE[a, b]
+    U_i(a, b) = p_i X_exp(a, b, r_i, c_i) + (1 - p_i) X_sq(a, b, r_i, c_i)
 
-with ``p_i = P(expansionist | theta_i, data)``. Draws carry normalised weights
+with ``p_i = P(expansionist | theta_i, data)`` and the one game's payoffs
+``X_exp``, ``X_sq`` (:mod:`beliefs.game`: the offense-defense balance,
+entrapment by type, provocation of a status-quo adversary). Draws carry normalised weights
 ``w_i`` (importance sampling; ``None`` means equal weights, as from NUTS), and
 every expectation, probability and interval below is weighted. Reported: expected utility
 (mean, 90% HDI), P(best), risks, the recommendation, the break-even
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from beliefs.game import W_PROVOKE, break_even, break_even_reasons, outcome_terms, utilities
 from beliefs.montecarlo import mcse_mean
 from beliefs.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
 from beliefs.ties import PostureChoice, is_determinate, posture_choice, verdict
@@ -39,63 +41,22 @@ def _w(w: Array | None, n: int) -> Array:
     return weighted.uniform(n) if w is None else w
 
 
-def adversary_terms(pay: PayoffTable) -> tuple[Array, Array]:
-    """U_adv vs expansionist and vs status quo, per option (length 4)."""
-    exp = np.array([pay.adversary(a, "expansionist") for a, _ in OPTIONS])
-    sq = np.array([pay.adversary(a, "status_quo") for a, _ in OPTIONS])
-    return exp, sq
-
-
-def ally_terms(r: Array, c: Array, pay: PayoffTable) -> Array:
-    """Per-draw alliance costs -A(1-r)wA - E c wE, shape (n, 4)."""
-    w_a = np.array([W_ABANDON[n] for n in OPTION_NAMES])
-    w_e = np.array([W_ENTRAP[n] for n in OPTION_NAMES])
-    return -pay.abandonment_cost * (1.0 - r)[:, None] * w_a - pay.entrapment_cost * c[:, None] * w_e
-
-
-def utilities(p: Array, r: Array, c: Array, pay: PayoffTable) -> Array:
-    """Per-draw utility of each option, shape (n, 4), in OPTION_NAMES order."""
-    u_exp, u_sq = adversary_terms(pay)
-    return p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally_terms(r, c, pay)
-
-
-def break_even(p_mean_ally: Array, pay: PayoffTable) -> float | None:
-    """P(expansionist) at which the best firm option ties the best conciliatory one.
-
-    ``p_mean_ally`` holds the posterior-mean alliance term of each option.
-    None when the two never tie within [0, 1].
-    """
-    u_exp, u_sq = adversary_terms(pay)
-    firm = [i for i, (a, _) in enumerate(OPTIONS) if a == "firm"]
-    conc = [i for i, (a, _) in enumerate(OPTIONS) if a == "conciliate"]
-    f = firm[int(np.argmax(p_mean_ally[firm]))]
-    k = conc[int(np.argmax(p_mean_ally[conc]))]
-    # EU_f(p) - EU_k(p) = p * slope + intercept
-    slope = (u_exp[f] - u_sq[f]) - (u_exp[k] - u_sq[k])
-    intercept = (u_sq[f] - u_sq[k]) + (p_mean_ally[f] - p_mean_ally[k])
-    if slope == 0:
-        return None
-    p_star = -intercept / slope
-    return float(p_star) if 0.0 <= p_star <= 1.0 else None
-
-
 def evpi(
-    p: Array, r: Array, c: Array, pay: PayoffTable, w: Array | None = None, ally: Array | None = None
+    p: Array, r: Array, c: Array, pay: PayoffTable, w: Array | None = None, terms: tuple[Array, Array] | None = None
 ) -> tuple[float, float]:
     """Expected value of perfect information: on (type, r, c), and on the type alone.
 
-    ``ally``: :func:`ally_terms` of the draws, when the caller has them already.
+    ``terms``: :func:`beliefs.game.outcome_terms` of the draws, when the caller has them already.
     """
     w = _w(w, len(p))
-    u_exp, u_sq = adversary_terms(pay)
-    ally = ally_terms(r, c, pay) if ally is None else ally
-    baseline = float(np.max(w @ (p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally)))
-    best_if_known = p * np.max(u_exp + ally, axis=1) + (1.0 - p) * np.max(u_sq + ally, axis=1)
+    x_exp, x_sq = outcome_terms(r, c, pay) if terms is None else terms
+    baseline = float(np.max(w @ (p[:, None] * x_exp + (1.0 - p)[:, None] * x_sq)))
+    best_if_known = p * np.max(x_exp, axis=1) + (1.0 - p) * np.max(x_sq, axis=1)
     full = float(w @ best_if_known) - baseline
     p_bar = float(w @ p)
     wp, wq = w * p, w * (1.0 - p)
-    eu_if_exp = u_exp + (wp @ ally) / max(np.sum(wp), 1e-300)
-    eu_if_sq = u_sq + (wq @ ally) / max(np.sum(wq), 1e-300)
+    eu_if_exp = (wp @ x_exp) / max(np.sum(wp), 1e-300)
+    eu_if_sq = (wq @ x_sq) / max(np.sum(wq), 1e-300)
     on_type = p_bar * float(np.max(eu_if_exp)) + (1.0 - p_bar) * float(np.max(eu_if_sq)) - baseline
     return max(full, 0.0), max(on_type, 0.0)
 
@@ -140,6 +101,8 @@ class Decision:
     determinate: bool = True
     postures: tuple[PostureChoice, ...] = field(default=())
     watch_could_change: bool = True
+    #: Why the break-even is where it is: the one game built up one coupling at a time (beliefs.game).
+    break_even_reasons: tuple[dict[str, Any], ...] = field(default=())
 
     def posture(self, side: str) -> PostureChoice:
         """The adversary or the ally half of the recommendation."""
@@ -161,6 +124,7 @@ class Decision:
             "break_even_p_expansionist": (
                 None if self.break_even_p_expansionist is None else round(self.break_even_p_expansionist, 4)
             ),
+            "break_even_reasons": [dict(r) for r in self.break_even_reasons],
             "evpi": round(self.evpi, 4),
             "evpi_type": round(self.evpi_type, 4),
             "margin": round(self.margin, 4),
@@ -202,9 +166,8 @@ def decide(
     error (computed with the full watch list, of which ``watch`` is the top).
     ``w``: the draws' normalised weights (importance sampling); None: equal.
     """
-    u_exp, u_sq = adversary_terms(pay)
-    ally = ally_terms(r, c, pay)
-    u = p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally  # utilities(p, r, c, pay), reusing ally
+    terms = outcome_terms(r, c, pay)
+    u = p[:, None] * terms[0] + (1.0 - p)[:, None] * terms[1]  # utilities(p, r, c, pay), reusing the terms
     wn = _w(w, len(p))
     eu = wn @ u
     winners = np.argmax(u, axis=1)
@@ -218,6 +181,7 @@ def decide(
             "exploitation": p_exp if a == "conciliate" else 0.0,
             "abandonment": float(wn @ (1.0 - r)) * W_ABANDON[name],
             "entrapment": float(wn @ c) * W_ENTRAP[name],
+            "provocation": (1.0 - p_exp) * pay.provocation_risk * float(wn @ c) * W_PROVOKE[name],
         }
         options.append(OptionResult(name, a, b, float(eu[i]), hdi(u[:, i], w=w), float(p_best[i]), risks))
     order = np.argsort(-eu, kind="stable")
@@ -231,12 +195,14 @@ def decide(
     determinate = is_determinate(margin, margin_mcse, float(p_best[best])) and all(
         h.determinate for h in postures
     )
-    full, on_type = evpi(p, r, c, pay, w, ally=ally)
+    full, on_type = evpi(p, r, c, pay, w, terms=terms)
+    be, reasons = break_even_reasons(pay, float(wn @ r), float(wn @ c), p_exp)
     return Decision(
         options=tuple(options),
         best=OPTION_NAMES[best],
         p_best=float(p_best[best]),
-        break_even_p_expansionist=break_even(wn @ ally, pay),
+        break_even_p_expansionist=be,
+        break_even_reasons=tuple(reasons),
         evpi=full,
         evpi_type=on_type,
         margin=margin,
@@ -247,3 +213,6 @@ def decide(
         postures=postures,
         watch_could_change=watch_could_change,
     )
+
+
+__all__ = ["Array", "Decision", "OptionResult", "break_even", "decide", "evpi", "hdi", "utilities"]

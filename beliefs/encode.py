@@ -7,6 +7,10 @@ channel of its own). Ally reports carry the whole grade weight, letter x digit.
 Each signal's actor is resolved first (:mod:`beliefs.attribution`): the
 perspective state's and the ally's own acts of adversary kinds are context
 and do not become reports; a third party's act carries its attribution weight.
+A signal watched for and not seen (``observed = false``) enters with its
+``seen`` flag 0 unless a later statement supersedes it (:mod:`beliefs.statements`).
+An act that may answer an own-side provocation carries its spiral-context
+blur (:mod:`beliefs.spiral`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.channels import channel_key
 from beliefs.doubt import resolve_doubt
 from beliefs.errors import BeliefsError
+from beliefs.spiral import reaction_blurs
+from beliefs.statements import supersessions
 from beliefs.timeline import Scenario, Signal, Timeline
 from models.spec import CatalogArrays, ModelInputs, blur
 
@@ -55,12 +61,16 @@ def encode_signals(
     adv_w: list[float] = []
     adv_a: list[float] = []
     adv_o: list[float] = []
+    adv_r: list[float] = []
+    blurs = reaction_blurs(scenario, signals, catalog)
     rho: list[float] = []
     ally_q: list[float] = []
     ally_o: list[float] = []
     letters: dict[str, tuple[int, str]] = {}  # channel key -> (index, letter)
-    for sig, att in zip(signals, attribute(scenario, signals, catalog), strict=True):
-        if sig.retracted or not att.evidence:
+    atts = attribute(scenario, signals, catalog)
+    gone = supersessions(signals, catalog, atts)  # negative evidence: the latest statement counts
+    for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
+        if sig.retracted or not att.evidence or i in gone:
             continue
         if isinstance(catalog.by_id[sig.kind], AdversaryKind):
             key, letter = channel_key(sig.channel), sig.grade[0]
@@ -81,6 +91,7 @@ def encode_signals(
             adv_w.append(grading.credibility[sig.grade[1]])
             adv_a.append(att.weight)
             adv_o.append(1.0 if sig.observed else 0.0)
+            adv_r.append(blurs[i])
         else:
             ally_k.append(ally_index[sig.kind])
             ally_q.append(grading.weight(sig.grade))
@@ -93,6 +104,7 @@ def encode_signals(
         channel_rho=np.array(rho, dtype=float),
         adversary_attribution=np.array(adv_a, dtype=float),
         adversary_seen=np.array(adv_o, dtype=float),
+        adversary_reaction=np.array(adv_r, dtype=float),
         ally_kind=np.array(ally_k, dtype=np.int64),
         ally_q=np.array(ally_q, dtype=float),
         ally_seen=np.array(ally_o, dtype=float),

@@ -52,6 +52,7 @@ import numpy as np
 from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.doubt import DoubtRow, bound, branch_probability
+from beliefs.statements import Supersession, supersessions
 from beliefs.timeline import Scenario, Signal
 from models import likelihood as lk
 from models.posterior import Posterior
@@ -78,7 +79,7 @@ class Entry:
 
     index: int  # position in the timeline's signal order
     signal: Signal
-    about: str  # "adversary" | "ally" | "context" (an own-side act: not evidence on the adversary)
+    about: str  # "adversary" | "ally" | "context" (own-side act) | "superseded" (a later statement counts)
     khat: float
     loo: str  # "psis" | "refit" | "none" (k-hat too high and no refit)
     reliable: bool
@@ -89,6 +90,7 @@ class Entry:
     mean: float | None = None  # ally: posterior mean of the axis
     mean_without: float | None = None  # ally: ... without this report
     attribution: Attribution | None = None  # who acted, and how far it counts (None: not resolved)
+    superseded: Supersession | None = None  # an absence a later statement supersedes (not in the model)
 
     @property
     def odds_factor(self) -> float | None:
@@ -119,6 +121,11 @@ class Ledger:
         """Own-side acts of adversary kinds: shown, not weighed."""
         return [e for e in self.entries if e.about == "context"]
 
+    @property
+    def superseded(self) -> list[Entry]:
+        """Absences a sighting or a later absence supersedes: shown, not weighed."""
+        return [e for e in self.entries if e.about == "superseded"]
+
     def by_size(self) -> list[Entry]:
         """Adversary entries, largest absolute contribution first."""
         return sorted(self.adversary, key=lambda e: -abs(e.contribution or 0.0))
@@ -145,6 +152,7 @@ class Ledger:
                 out["signal_id"] = signal_ids[e.index]
             s = e.signal
             out.update(date=s.date.isoformat(), kind=s.kind, channel=s.channel, grade=s.grade, actor=s.actor)
+            out["observed"] = s.observed
             if e.attribution is not None:
                 out["attribution"] = {**e.attribution.to_json(), "reading": e.attribution.describe()}
             return out
@@ -182,6 +190,9 @@ class Ledger:
             ],
             "context_reports": [base(e) for e in self.context],
             "model_uncertainty": None if self.doubt is None else self.doubt.to_json(),
+            "superseded_reports": [
+                {**base(e), "superseded_by": e.superseded.to_json() if e.superseded else None} for e in self.superseded
+            ],
         }
 
 
@@ -271,10 +282,11 @@ def report_positions(
     as :func:`beliefs.encode.encode_signals` leaves them out of the model.
     """
     atts = attribute(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
+    gone = supersessions(signals, catalog, atts)
     adv: list[int] = []
     ally: list[int] = []
     for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
-        if not sig.retracted and (att is None or att.evidence):
+        if not sig.retracted and (att is None or att.evidence) and i not in gone:
             (adv if isinstance(catalog.by_id[sig.kind], AdversaryKind) else ally).append(i)
     return adv, ally
 
@@ -290,6 +302,7 @@ def build_ledger(
     """The ledger of ``posterior`` (the model of ``inputs``, encoded from ``signals`` for ``scenario``).
 
     Without ``scenario`` every active signal is taken to be a report (logs from before attribution).
+    Absences that a later statement supersedes (:mod:`beliefs.statements`) are listed, not weighed.
     """
     theta, w = theta_of(posterior)
     if np.any(w == 0.0):  # importance draws the weights have ruled out change no mean: drop them
@@ -358,6 +371,8 @@ def build_ledger(
     for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
         if att is not None and not att.evidence and not sig.retracted:
             entries.append(Entry(i, sig, "context", 0.0, "none", True, attribution=att))
+    for i, sup in supersessions(signals, catalog, atts).items():
+        entries.append(Entry(i, signals[i], "superseded", 0.0, "none", True, attribution=atts[i], superseded=sup))
     entries.sort(key=lambda e: e.index)
     p_with = float(w @ lk.p_expansionist(mix_exp, mix_sq, p0, tau))
     doubt = None

@@ -1,7 +1,9 @@
 """Payoffs of Snyder's composite security dilemma (docs/decision.md).
 
 Defaults are illustrative and every number can be overridden in a timeline's
-``[payoffs]`` table. In a multipolar system the abandonment and entrapment
+``[payoffs]`` table. How the numbers combine into one game (offense-defense
+balance, provocation, entrapment by the adversary's type) is
+:mod:`beliefs.game`. In a multipolar system the abandonment and entrapment
 costs follow the offense-defense balance (Christensen & Snyder 1990):
 offense dominance breeds chain-ganging (abandonment is a catastrophe),
 defense dominance breeds buck-passing (entrapment costs more).
@@ -37,6 +39,18 @@ class PayoffTable:
     conciliate_vs_expansionist: float = -4.0
     abandonment_cost: float = 1.0
     entrapment_cost: float = 2.0
+    # The one game (beliefs.game argues each default; 0.5 / 1 / 1 / 0 are the neutral,
+    # additive values of earlier versions).
+    offense_advantage: float = 0.5  # the scenario's, not a [payoffs] entry
+    offense_cost_slope: float = 1.0
+    entrapment_factor_expansionist: float = 0.5
+    entrapment_factor_status_quo: float = 1.5
+    provocation_risk: float = 0.5
+
+    @property
+    def offense_multiplier(self) -> float:
+        """m(o) = 1 + slope (o - 1/2): what offense advantage does to the spiral and exploitation costs."""
+        return max(0.0, 1.0 + self.offense_cost_slope * (self.offense_advantage - 0.5))
 
     def adversary(self, posture: str, adversary_type: str) -> float:
         """U_adv[posture, type]."""
@@ -59,7 +73,9 @@ def alliance_costs(polarity: str, offense_advantage: float) -> tuple[float, floa
 def resolve_payoffs(scenario: Scenario, overrides: Payoffs | None = None) -> PayoffTable:
     """The payoff table of a scenario: defaults, environment-driven costs, then overrides."""
     abandonment, entrapment = alliance_costs(scenario.polarity, scenario.offense_advantage)
-    table = PayoffTable(abandonment_cost=abandonment, entrapment_cost=entrapment)
+    table = PayoffTable(
+        abandonment_cost=abandonment, entrapment_cost=entrapment, offense_advantage=scenario.offense_advantage
+    )
     if overrides is not None:
         given = {k: float(v) for k, v in overrides.model_dump().items() if v is not None}
         table = table.replace(**given)

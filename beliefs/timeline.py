@@ -114,6 +114,13 @@ class Payoffs(Strict):
     conciliate_vs_expansionist: Finite | None = None
     abandonment_cost: NonNegative | None = None
     entrapment_cost: NonNegative | None = None
+    #: The one-game couplings (beliefs.game): offense-defense slope of the
+    #: spiral and exploitation costs, entrapment by the adversary's type, and
+    #: the risk that backing a reckless ally provokes a status-quo adversary.
+    offense_cost_slope: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] | None = None
+    entrapment_factor_expansionist: NonNegative | None = None
+    entrapment_factor_status_quo: NonNegative | None = None
+    provocation_risk: Unit | None = None
 
 
 class Signal(Strict):

@@ -8,7 +8,7 @@ draw's P(expansionist) is updated by Bayes' rule -- no re-sampling. Then::
     EVSI = sum_o  max_a  (1/n) sum_i w_io U_a(draw i after o)  -  max_a (1/n) sum_i U_a,i
 
 Because the two outcomes' weights sum to one per draw and U is linear in
-``p``, ``r`` and ``c``, the preposterior expectations average back exactly to
+``p`` for fixed ``(r, c)`` (:mod:`beliefs.game`), the preposterior expectations average back exactly to
 the current ones, so EVSI >= 0 holds draw for draw, and EVSI never exceeds
 the EVPI on (type, r, c).
 
@@ -26,8 +26,8 @@ conservative in the right direction only when EVSI is small.)
 Weighted draws (importance sampling) replace every ``1/n`` by the draw's
 weight. All kinds are evaluated at once, by linearity: with ``seen_i`` the
 predictive probability of the report under draw i,
-``sum_i w_i seen_i U_a(p_i e_i / seen_i)`` is
-``u_exp[a] sum w p e + u_sq[a] sum w (seen - p e) + sum w seen ally_a``,
+``sum_i w_i seen_i U_a(p_i e_i / seen_i, r_i, c_i)`` is
+``sum_i w_i (p_i e_i X_exp,a(r_i, c_i) + (seen_i - p_i e_i) X_sq,a(r_i, c_i))``,
 so a handful of (draws x kinds) array operations replace a loop over kinds.
 """
 
@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 
 from beliefs.catalog import Catalog
-from beliefs.decision import Array, adversary_terms, ally_terms
+from beliefs.decision import Array
+from beliefs.game import outcome_terms
 from beliefs.montecarlo import mcse_mean
 from beliefs.payoffs import PayoffTable
 from beliefs.ties import MCSE_FACTOR
@@ -75,9 +76,8 @@ def evsi_by_kind(
     """
     n = len(p)
     wn = np.full(n, 1.0 / n) if w is None else np.asarray(w, dtype=float)
-    u_exp, u_sq = adversary_terms(pay)
-    ally = ally_terms(r, c, pay)  # (n, 4)
-    now = p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq + ally  # utilities(p, r, c, pay), (n, 4)
+    x_exp, x_sq = outcome_terms(r, c, pay)  # (n, 4) each
+    now = p[:, None] * x_exp + (1.0 - p)[:, None] * x_sq  # utilities(p, r, c, pay), (n, 4)
     eu_now = wn @ now
     a_now = int(np.argmax(eu_now))
     out: list[dict[str, Any]] = []
@@ -91,17 +91,9 @@ def evsi_by_kind(
             s_eff[:, mil] += gamma * (e[:, mil] - s[:, mil])
         pe = p[:, None] * e
         seen = pe + (1.0 - p)[:, None] * s_eff  # (n, K): P(report seen | draw)
-        pe_mass = (wn * p) @ e  # (K,)
-        seen_mass = wn @ seen
-        ally_seen = (wn[:, None] * ally).T @ seen  # (4, K)
-        p_mass = float(wn @ p)
-        v_seen = u_exp[:, None] * pe_mass + u_sq[:, None] * (seen_mass - pe_mass) + ally_seen
-        v_unseen = (
-            u_exp[:, None] * (p_mass - pe_mass)
-            + u_sq[:, None] * ((1.0 - seen_mass) - (p_mass - pe_mass))
-            + (eu_now - u_exp * p_mass - u_sq * (1.0 - p_mass))[:, None]
-            - ally_seen
-        )
+        # sum_i w_i seen_i U_a(draw i after "seen") = sum_i w_i (pe_i X_exp,a + (seen_i - pe_i) X_sq,a)
+        v_seen = (wn[:, None] * x_exp).T @ pe + (wn[:, None] * x_sq).T @ (seen - pe)  # (4, K)
+        v_unseen = eu_now[:, None] - v_seen  # the two outcomes' weights sum to one per draw
         a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
         d = np.zeros((n, len(adv)))
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
@@ -109,9 +101,8 @@ def evsi_by_kind(
             pe_a, seen_a, p_col = pe[:, act], seen[:, act], p[:, None]
             s_, u_ = a_s[act], a_u[act]
             d[:, act] = (
-                u_exp[s_] * pe_a + u_sq[s_] * (seen_a - pe_a) + seen_a * ally[:, s_]
-                + u_exp[u_] * (p_col - pe_a) + u_sq[u_] * ((1.0 - seen_a) - (p_col - pe_a))
-                + (1.0 - seen_a) * ally[:, u_]
+                pe_a * x_exp[:, s_] + (seen_a - pe_a) * x_sq[:, s_]
+                + (p_col - pe_a) * x_exp[:, u_] + ((1.0 - seen_a) - (p_col - pe_a)) * x_sq[:, u_]
                 - now[:, [a_now]]
             )  # fmt: skip
         gains.append(d)
@@ -143,4 +134,4 @@ def evsi_by_kind(
     return out
 
 
-__all__ = ["ally_terms", "could_change", "evsi_by_kind"]
+__all__ = ["could_change", "evsi_by_kind"]

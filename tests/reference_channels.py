@@ -5,10 +5,12 @@ only), from the model's definition:
 
 Each report ``i`` has a kind ``k``, a digit weight ``w_i`` and a channel; each
 channel ``c`` has a soundness weight ``rho_c`` (its letter's). With
-``s'_k = s_k + gamma * military_k * (e_k - s_k)`` and ``m_k = (e_k + s'_k) / 2``::
+``s'_i = s_k + b_i (e_k - s_k)``, ``b_i = 1 - (1 - gamma * military_k)(1 - beta_i)`` (``beta_i`` the
+report's spiral-context blur, 0 by default) and ``m_i = (e_k + s'_i) / 2``::
 
-    a_exp(i) = w_i e_k  + (1 - w_i) m_k
-    a_sq(i)  = w_i s'_k + (1 - w_i) m_k
+    a_exp(i) = w_i e_k  + (1 - w_i) m_i
+    a_sq(i)  = w_i s'_i + (1 - w_i) m_i
+    (a report watched for and not seen: a_T(i) -> 1 - a_T(i), both types)
     u(i)     = max(a_exp(i), a_sq(i))
     p(R_c | T) = rho_c prod_{i in c} a_T(i) + (1 - rho_c) prod_{i in c} u(i)
 
@@ -78,6 +80,12 @@ class Report:
     #: How far the act is the adversary's own (a third party's act: a < 1). With probability
     #: ``attribution`` the (true-or-noise) report is drawn as the adversary's, else at the mid rate.
     attribution: float = 1.0
+    #: False: watched for and not seen. Its likelihood under each type is one minus the
+    #: seen one, and its unsound rate the larger of the two absence probabilities.
+    seen: bool = True
+    #: Spiral-context blur beta in [0, 1] (reference_spiral): the status-quo rate moves towards the
+    #: expansionist one by b = 1 - (1 - gamma military)(1 - beta).
+    reaction: float = 0.0
 
 
 def channel_groups(reports: Sequence[Report]) -> list[list[Report]]:
@@ -105,11 +113,14 @@ def _log_channels(groups: Sequence[Sequence[Report]], e: Mapping[str, np.ndarray
             kd = kinds[rep.kind]
             ek, sk = e[rep.kind], s[rep.kind]
             g = gamma if kd.military else 0.0
-            sp = (1.0 - g) * sk + g * ek
+            b = 1.0 - (1.0 - g) * (1.0 - rep.reaction)
+            sp = (1.0 - b) * sk + b * ek
             m = 0.5 * (ek + sp)
             a = rep.attribution
             a_exp = a * (rep.w * ek + (1.0 - rep.w) * m) + (1.0 - a) * m
             a_sq = a * (rep.w * sp + (1.0 - rep.w) * m) + (1.0 - a) * m
+            if not rep.seen:
+                a_exp, a_sq = 1.0 - a_exp, 1.0 - a_sq
             la = la + np.log(a_exp)
             lb = lb + np.log(a_sq)
             lu = lu + np.log(np.maximum(a_exp, a_sq))

@@ -1,7 +1,9 @@
 """The exact reference read from timeline and catalog TOML files (independent of ``beliefs``).
 
 :func:`load_reference_inputs` parses the files with ``tomllib`` alone (roles,
-aliases and third parties resolved here, not by the program's code) and
+aliases and third parties resolved here, not by the program's code; which
+statements of negative evidence count is decided here too, see
+:func:`latest_statements`) and
 :func:`reference_from_toml` computes the exact posterior with
 :mod:`reference` and :mod:`reference_channels`.
 """
@@ -19,6 +21,7 @@ from reference_channels import (
     exact_p_expansionist_channels,
     is_p_expansionist_channels,
 )
+from reference_spiral import DEFAULT_WINDOW_DAYS, reaction_blurs
 
 
 def _ab(table: object, where: str) -> tuple[float, float]:
@@ -90,17 +93,28 @@ def load_reference_inputs(
     for role in ("adversary", "ally", "perspective"):
         for name in [sc[role], *aliases.get(role, [])]:
             owner.setdefault(norm(name), (role, 1.0))
+    third: dict[str, str] = {}  # a third party's name or alias -> its name
     for name, entry in (sc.get("actors", {}) or {}).items():
         for alias in [name, *entry.get("aliases", [])]:
             owner.setdefault(norm(alias), ("third_party", float(entry["attribution"])))
+            third.setdefault(norm(alias), name)
 
+    kind_tables = {k["id"]: k for k in cat.get("kinds", [])}
+    blurs = reaction_blurs(
+        signals, kind_tables, lambda actor: owner.get(norm(actor), ("adversary", 1.0))[0],
+        lambda grade: grade_weight(grade, rel_over, cred_over),
+        int((cat.get("spiral", {}) or {}).get("reaction_window_days", DEFAULT_WINDOW_DAYS)),
+    )  # fmt: skip
+    counts = latest_statements(signals, adv_kinds, lambda sig: owner.get(norm(sig.get("actor", "")), ("adversary", 1.0)),
+                               lambda sig: third.get(norm(sig.get("actor", "")), ""))  # fmt: skip
     adv_obs: list[tuple[str, float]] = []
     adv_reports: list[Report] = []
     ally_obs: dict[str, list[tuple[float, int, float]]] = {"reliability": [], "recklessness": []}
     for j, sig in enumerate(signals):
-        if sig.get("retracted", False):
+        if sig.get("retracted", False) or not counts[j]:
             continue
         kid = sig["kind"]
+        seen = sig.get("observed", True)
         q = grade_weight(sig["grade"], rel_over, cred_over)
         if kid in adv_kinds:
             role, attribution = owner.get(norm(sig.get("actor", "")), ("adversary", 1.0))
@@ -114,12 +128,13 @@ def load_reference_inputs(
             key = (
                 " ".join(channel.split()).casefold() if isinstance(channel, str) and channel.strip() else None
             )
-            adv_reports.append(Report(kid, w, rho, key, attribution))
+            adv_reports.append(Report(kid, w, rho, key, attribution, seen, reaction=blurs[j]))
         elif kid in ally_kinds:
             ak = ally_kinds[kid]
             if ak.axis not in ally_obs:
                 raise ValueError(f"{catalog_path}: kind {kid!r} has unknown axis {ak.axis!r}")
-            ally_obs[ak.axis].append((ak.delta, ak.direction, q))
+            # not seen: the Bernoulli failure, i.e. the opposite direction's success
+            ally_obs[ak.axis].append((ak.delta, ak.direction if seen else -ak.direction, q))
         else:
             raise ValueError(f"{timeline_path}: signals[{j}] kind {kid!r} not in catalog")
 
@@ -138,6 +153,44 @@ def load_reference_inputs(
         },
         "ally_obs": ally_obs,
     }
+
+
+def latest_statements(signals: list, adv_kinds: Mapping, owner_of, name_of) -> list[bool]:
+    """Per signal, whether it counts under "the latest statement per kind and channel".
+
+    Statements are grouped by (kind, whose act, channel): whose act is the named third
+    party's for one of ``[scenario.actors]``, else the adversary's for adversary kinds and
+    the ally's for ally kinds; own-side acts of adversary kinds belong to no group; a
+    signal without a channel is in its kind's unnamed channel. In a group with any
+    sighting no absence counts; otherwise only the last absence by (date, file order).
+    """
+    groups: dict[tuple, list[int]] = {}
+    for j, sig in enumerate(signals):
+        if sig.get("retracted", False):
+            continue
+        kid = sig["kind"]
+        who = "ally"
+        if kid in adv_kinds:
+            role, _ = owner_of(sig)
+            if role in ("ally", "perspective"):
+                continue
+            who = "tp:" + name_of(sig) if role == "third_party" else "adversary"
+        channel = sig.get("channel")
+        key = " ".join(channel.split()).casefold() if isinstance(channel, str) and channel.strip() else None
+        groups.setdefault((kid, who, key), []).append(j)
+    out = [True] * len(signals)
+    for members in groups.values():
+        absent = [j for j in members if sig_absent(signals[j])]
+        if len(absent) == len(members):  # no sighting: the latest absence alone counts
+            keep = max(absent, key=lambda j: (signals[j]["date"], j))
+            absent = [j for j in absent if j != keep]
+        for j in absent:
+            out[j] = False
+    return out
+
+
+def sig_absent(sig: Mapping) -> bool:
+    return sig.get("observed", True) is False
 
 
 def reference_from_toml(

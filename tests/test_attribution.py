@@ -91,14 +91,19 @@ def test_roles_aliases_and_third_parties_resolve(tmp_path: Path) -> None:
 
 
 def test_own_side_acts_never_reach_the_model(tmp_path: Path) -> None:
-    """The log with the perspective state's and the ally's acts encodes exactly as the log without them."""
+    """The log with the perspective state's and the ally's acts encodes as the log without them,
+    except for the spiral context (beliefs.spiral): they enter only as provocations the adversary's
+    acts may answer, never as reports."""
     with_context, without = tmp_path / "a.toml", tmp_path / "b.toml"
     with_context.write_text(timeline(ROWS))
     without.write_text(timeline([r for r in ROWS if r[1] not in ("Us", "Friend", "Our Army")]))
     a, b = encode(*load_timeline(with_context)), encode(*load_timeline(without))
     for name, value in a.data().items():
-        np.testing.assert_array_equal(value, b.data()[name], err_msg=name)
+        if name != "adversary_reaction":
+            np.testing.assert_array_equal(value, b.data()[name], err_msg=name)
     assert list(a.adversary_attribution) == [1.0, 0.4, 0.4, 1.0]
+    # the client's threats (rung 2) answer the perspective state's A1 mobilization (rung 3): kappa 0.6 x 1.0
+    assert list(a.adversary_reaction) == [0.0, 0.6, 0.6, 0.0] and not b.adversary_reaction.any()
 
 
 def test_attribution_multiplies_the_digit_weight(july) -> None:
@@ -116,7 +121,7 @@ def test_attribution_multiplies_the_digit_weight(july) -> None:
     one = base.replace(
         adversary_kind=base.adversary_kind[:1], adversary_q=base.adversary_q[:1],
         adversary_attribution=np.zeros(1), adversary_channel=np.zeros(1, dtype=np.int64),
-        channel_rho=np.ones(1),
+        channel_rho=np.ones(1), adversary_reaction=base.adversary_reaction[:1],
     )  # fmt: skip
     np.testing.assert_allclose(lk.loglik(theta, one).p_expansionist(one.p0), one.p0, atol=1e-12)
 
@@ -141,7 +146,9 @@ def test_every_bundled_actor_resolves() -> None:
         assert not [s.actor for s, a in zip(tl.signals, atts, strict=True) if a.role in ("unresolved", "unnamed")], name
     sino, cat = load_timeline("sino-soviet-1969")
     context = [a for a in attribute(sino.scenario, sino.signals, cat) if not a.evidence]
-    assert len(context) == 5 and {a.role for a in context} == {"perspective"}
+    soviet = [s for s in sino.signals if s.actor == "Soviet Union"]
+    assert len(soviet) >= 5  # the Soviet Union's own raids, deployments and threats
+    assert len(context) == len(soviet) and {a.role for a in context} == {"perspective"}
 
 
 def run(*args: str):
@@ -193,9 +200,11 @@ def test_stored_free_text_actors_keep_opening_with_one_warning(tmp_path, july) -
         case = store.load_case("old")
     names = unresolved_actors(case.timeline.scenario, case.timeline.signals, case.catalog)
     assert names[-2:] == ["the Kaiser's court", "Berlin press"] and {"Austria-Hungary", "Russia"} <= set(names)
-    # Unresolved acts are the adversary's own: the model sees every adversary-kind signal.
+    # Unresolved acts are the adversary's own: the model sees every adversary-kind signal but those of
+    # the roles still named (Britain's own acts stay context).
     enc = encode(case.timeline, case.catalog)
-    n_adv = sum(1 for s in case.timeline.signals if s.kind in {k.id for k in cat.adversary})
+    own = case.timeline.scenario.perspective
+    n_adv = sum(1 for s in case.timeline.signals if s.kind in {k.id for k in cat.adversary} and s.actor != own)
     assert len(enc.adversary_kind) == n_adv and np.all(enc.adversary_attribution[-3:] == 1.0)
     result = run("assess", "--case", "old", "--db", str(db), "--json", "--engine", "importance")
     assert result.exit_code == 0, result.output
@@ -213,13 +222,15 @@ def test_assess_and_explain_show_who_acted() -> None:
     assessed = run("assess", "suez-1956", "--engine", "importance")
     assert assessed.exit_code == 0, assessed.output
     text = " ".join(assessed.stdout.split())
-    assert "2 own-side act(s) shown as context" in text and "1 third-party act(s)" in text
+    british = [s for s in load_timeline("suez-1956")[0].signals if s.actor == "United Kingdom"]
+    assert len(british) >= 2  # at least the mobilisation and the ultimatum
+    assert f"{len(british)} own-side act(s) shown as context" in text and "1 third-party act(s)" in text
     explained = run("explain", "suez-1956", "--engine", "importance", "--json")
     assert explained.exit_code == 0, explained.output
     evidence = json.loads(explained.stdout)["evidence"]
     assert [(r["actor"], r["attribution"]["role"]) for r in evidence["context_reports"]] == [
-        ("United Kingdom", "perspective"), ("United Kingdom", "perspective"),
-    ]  # fmt: skip
+        ("United Kingdom", "perspective")
+    ] * len(british)
     [soviet] = [r for r in evidence["reports"] if r["actor"] == "Soviet Union"]
     assert soviet["attribution"]["attribution"] == 0.2 and soviet["attribution"]["role"] == "third_party"
     assert all(r["actor"] != "United Kingdom" for r in evidence["reports"])

@@ -109,6 +109,32 @@ def test_reliability_bins():
     assert bins[4].observed == pytest.approx(2 / 3)
 
 
+def test_posture_hits_by_hand():
+    """The recommendation against what was done (mixed: not scored) and against the hindsight type."""
+
+    def case(truth: str, rec: str, prior_rec: str, did_adv: str, did_ally: str) -> CaseScore:
+        return CaseScore(
+            name=rec, title=rec, truth=truth, basis="b", p_prior=0.5, p_steps=(), reliable=True,
+            recommended=rec, recommended_prior=prior_rec, did_adversary=did_adv, did_ally=did_ally,
+        )  # fmt: skip
+
+    cases = (
+        case("expansionist", "firm+support", "conciliate+restrain", "firm", "support"),  # adv hit, ally hit
+        case("status_quo", "firm+restrain", "conciliate+restrain", "conciliate", "mixed"),  # adv miss, ally unscored
+        case("expansionist", "conciliate+restrain", "firm+restrain", "mixed", "support"),  # adv unscored, ally miss
+    )
+    assert [c.posture_hit("adversary") for c in cases] == [True, False, None]
+    assert [c.posture_hit("ally") for c in cases] == [True, None, False]
+    assert [c.type_hit() for c in cases] == [True, False, False]
+    assert [c.type_hit(c.recommended_prior) for c in cases] == [False, True, True]
+    bt = Backtest(cases=cases, skipped=(), seed=0, seconds=0.0)
+    assert bt.hits("adversary") == (1, 2) and bt.hits("ally") == (1, 2)
+    assert bt.hits("type") == (1, 3) and bt.hits("type_prior") == (2, 3)
+    js = bt.to_json()
+    assert js["postures"]["ally"] == {"hits": 1, "scored": 2}
+    assert js["cases"][1]["ally_posture_hit"] is None and js["cases"][2]["adversary_type_hit_prior"] is True
+
+
 # -- replay-based scoring ------------------------------------------------------------------
 
 

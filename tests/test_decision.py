@@ -26,7 +26,10 @@ def draws(seed: int, n: int = 4000, p_a: float = 3.0, p_b: float = 2.0):
     )
 
 
-PAY = PayoffTable(abandonment_cost=2.5, entrapment_cost=1.5)
+#: The additive game of earlier versions: neutral couplings (beliefs.game), offense advantage 0.5.
+PAY = PayoffTable(
+    abandonment_cost=2.5, entrapment_cost=1.5, entrapment_factor_expansionist=1.0, entrapment_factor_status_quo=1.0, provocation_risk=0.0
+)
 W_A = {"firm+support": 0.25, "conciliate+support": 0.5, "firm+restrain": 0.75, "conciliate+restrain": 1.0}
 W_E = {"firm+support": 1.0, "conciliate+support": 0.75, "firm+restrain": 0.5, "conciliate+restrain": 0.25}
 U_ADV = {("firm", "sq"): -2.0, ("conciliate", "sq"): 3.0, ("firm", "exp"): 1.0, ("conciliate", "exp"): -4.0}

@@ -219,12 +219,15 @@ def _flip_file(tmp_path: Path) -> Path:
 def test_flip_where_the_exact_posterior_crosses_the_closed_form_break_even(tmp_path, engine):
     path = _flip_file(tmp_path)
     tl, cat = load_timeline(path)
-    # Closed form. With r = c = 1/2, A = 1, E = 2 the alliance term of each option is
-    # -(1/2)*wA - wE: firm+support -1.125, firm+restrain -0.875, conc+support -1.0,
-    # conc+restrain -0.75, so restraining the ally is better for either posture, and
-    # firm+restrain ties conc+restrain where
-    #   p*1 + (1-p)*(-1) - 0.875 = p*(-4) + (1-p)*2 - 0.75   <=>   p* = 3.125 / 8.
-    p_star = 3.125 / 8
+    # Closed form (the one game, docs/decision.md, at o = 1/2 so m = 1). With r = c = 1/2,
+    # A = 1, E = 2: abandonment (1/2) wA; entrapment E c wE = wE, x0.5 against an
+    # expansionist and x1.5 against a status-quo state; provocation 0.5 * S * c * wP with
+    # S = 1 (= -firm_vs_status_quo), i.e. 0.25 for firm+support, 0.1875 for conc+support.
+    #   X_exp: fs 1 - .125 - .5 = .375, fr 1 - .375 - .25 = .375, cs -4 - .25 - .375, cr -4 - .5 - .125
+    #   X_sq:  fs -1 - .125 - 1.5 - .25, fr -1 - .375 - .75 = -2.125, cs 2 - .25 - 1.125 - .1875, cr 2 - .5 - .375 = 1.125
+    # so restraining the ally is better for either posture, and firm+restrain ties conc+restrain where
+    #   .375 p - 2.125 (1-p) = -4.625 p + 1.125 (1-p)   <=>   p* = 3.25 / 8.25.
+    p_star = 3.25 / 8.25
     exact = [
         reference_from_toml(path, CATALOG_PATH, upto=k)["p_expansionist"]
         for k in range(len(FLIP_SIGNALS) + 1)

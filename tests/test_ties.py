@@ -24,7 +24,10 @@ from beliefs.watch import could_change, evsi_by_kind
 
 CATALOG = load_catalog()
 replay_mod = importlib.import_module("beliefs.replay")  # the module (``beliefs.replay`` is also the API's function)
-PAY = PayoffTable(abandonment_cost=1.0, entrapment_cost=1.0)
+#: The additive game (neutral couplings, beliefs.game): the constructions below are argued on it.
+PAY = PayoffTable(
+    abandonment_cost=1.0, entrapment_cost=1.0, entrapment_factor_expansionist=1.0, entrapment_factor_status_quo=1.0, provocation_risk=0.0
+)
 N = 4000
 
 
@@ -133,12 +136,9 @@ def test_ally_tie_names_the_adversary_posture_only():
 def test_adversary_tie_at_the_break_even_names_the_ally_posture_only():
     rng = np.random.default_rng(4)
     r, c = rng.beta(2, 8, N), rng.beta(1, 9, N)
-    ally_mean = (utilities(np.zeros(N), r, c, PAY) - utilities(np.zeros(N), np.ones(N), np.zeros(N), PAY)).mean(
-        axis=0
-    )
     from beliefs.decision import break_even
 
-    p_star = break_even(ally_mean, PAY)
+    p_star = break_even(utilities(np.ones(N), r, c, PAY).mean(axis=0), utilities(np.zeros(N), r, c, PAY).mean(axis=0))
     assert p_star is not None
     # p symmetric around the break-even: the adversary postures differ by noise only.
     p = np.clip(p_star + rng.normal(0.0, 0.05, N), 0.0, 1.0)

@@ -102,15 +102,18 @@ class ExplainResult:
 
     def to_dataframe(self, about: str = "adversary") -> pd.DataFrame:
         """The ledger, one row per report in timeline order: ``about="adversary"``, ``"ally"`` or
-        ``"context"`` (own-side acts of adversary kinds: shown, not weighed).
+        ``"context"`` (own-side acts of adversary kinds: shown, not weighed) or ``"superseded"``
+        (absences a later statement of the same kind and channel supersedes: shown, not weighed).
 
         Sort by ``contribution_logodds`` (absolute) for the table ``beliefs explain`` prints.
         """
         import pandas as pd
 
-        key = {"adversary": "reports", "ally": "ally_reports", "context": "context_reports"}.get(about)
+        keys = {"adversary": "reports", "ally": "ally_reports", "context": "context_reports",
+                "superseded": "superseded_reports"}  # fmt: skip
+        key = keys.get(about)
         if key is None:
-            raise ValueError(f"about must be 'adversary', 'ally' or 'context', not {about!r}")
+            raise ValueError(f"about must be 'adversary', 'ally', 'context' or 'superseded', not {about!r}")
         rows = copy.deepcopy(self._json["evidence"][key])
         return pd.DataFrame(rows).set_index("index") if rows else pd.DataFrame()
 

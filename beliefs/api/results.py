@@ -145,7 +145,7 @@ class AssessResult:
         return copy.deepcopy(self._json)
 
     def to_dataframe(self) -> pd.DataFrame:
-        """One row per option: expected utility (mean, 90% HDI), P(best) and the four risks."""
+        """One row per option: expected utility (mean, 90% HDI), P(best) and the risks (spiral, exploitation, abandonment, entrapment, provocation)."""
         import pandas as pd
 
         rows = []

@@ -175,10 +175,14 @@ def engine_status(engine: Any, machine_output: bool = False) -> Iterator[None]:
             status.stop()
 
 
-def warn_unresolved_actors(assessment: Any) -> None:
-    """One warning on stderr when some actors resolve to no role (cases stored by older versions)."""
+def warn_unresolved_actors(assessment: Any, case: str | None = None) -> None:
+    """One warning on stderr when some actors resolve to no role (cases stored by older versions).
+
+    ``case``: the stored case's name, put into the warning's ``map-actor`` command.
+    """
     from beliefs.text import printable
 
     summary = assessment.attribution() if assessment is not None else None
     if summary and summary["warning"]:
-        err_console.print(f"[bold yellow]warning:[/] {safe_markup(printable(summary['warning']))}", highlight=False)
+        text = summary["warning"].replace("map-actor CASE ", f"map-actor {case} ") if case else summary["warning"]
+        err_console.print(f"[bold yellow]warning:[/] {safe_markup(printable(text))}", highlight=False)

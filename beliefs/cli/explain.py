@@ -40,13 +40,18 @@ def explain(
         result = run.explain(crisis, seed=seed, sampler=sampler, engine=engine)
     from beliefs.cli.app import warn_unresolved_actors
 
-    warn_unresolved_actors(result.assessment.assessment)
+    warn_unresolved_actors(result.assessment.assessment, case)
     if json_out:
         print_json(result.to_dict())
         return
     from beliefs.render.ledger_table import ledger_view
 
     console.print(ledger_view(result.ledger, result.title))
+    from beliefs.game import compact_reasons
+
+    dec = result.assessment.assessment.decision
+    if dec.break_even_reasons:  # the decision side: why firmness starts paying where it does
+        console.print(f"break-even P(expansionist): {compact_reasons(dec.break_even_reasons)}", markup=False, highlight=False)
     if not result.assessment.reliable:
         from beliefs.cli.app import safe_markup
 

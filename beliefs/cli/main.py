@@ -85,7 +85,7 @@ def assess(
         result = run.assess(crisis, seed=seed, sampler=sampler, engine=engine)
     from beliefs.cli.app import warn_unresolved_actors
 
-    warn_unresolved_actors(result.assessment)
+    warn_unresolved_actors(result.assessment, case)
     if json_out:
         print_json(result.to_dict())
     else:

@@ -23,6 +23,15 @@ def display_name(name: str) -> str:
     return Path(name).stem if name.endswith(".toml") else name
 
 
+def _mark(hit: bool | None) -> str:
+    return "–" if hit is None else "✓" if hit else "✗"
+
+
+def _option(name: str) -> str:
+    """firm+support -> f+s (the recommendation in the narrow column)."""
+    return "+".join(half[0] for half in name.split("+")) if name else ""
+
+
 def backtest_view(bt: Backtest) -> Group:
     """Per case: truth, prior and final P(expansionist), Brier and log scores; totals against the baselines."""
     table = Table(
@@ -35,11 +44,13 @@ def backtest_view(bt: Backtest) -> Group:
         caption="truth: the adversary in hindsight (exp. expansionist, s.q. status quo). P0: the scenario's "
         "prior_expansionist alone. Brier (p - y)^2: lower is better, 0.250 for a coin. log: ln P(truth), "
         "higher is better, -0.693 for a coin. steps: mean Brier over the steps (how early the tool was right). "
-        "! = sampler trouble in the replay.",
+        "rec.: the recommended option after the last signal (f/c firm/conciliate, s/r support/restrain); "
+        "adv, ally: is that half what was done (the timeline's outcome; – mixed, not scored). ! = sampler trouble in "
+        "the replay.",
         caption_justify="left",
     )
     table.add_column("case", min_width=12, overflow="ellipsis", no_wrap=True, ratio=1)
-    for col in ("truth", "P0", "P final", "Brier", "log", "steps", "Brier P0", "log P0"):
+    for col in ("truth", "P0", "P final", "Brier", "log", "steps", "Brier P0", "log P0", "rec.", "adv", "ally"):
         table.add_column(col, justify="left" if col == "truth" else "right", no_wrap=True)
     for c in bt.cases:
         table.add_row(
@@ -52,6 +63,9 @@ def backtest_view(bt: Backtest) -> Group:
             f"{c.brier_mean_steps:.3f}",
             f"{c.brier_prior:.3f}",
             f"{c.log_score_prior:.3f}",
+            _option(c.recommended),
+            _mark(c.posture_hit("adversary")),
+            _mark(c.posture_hit("ally")),
         )
     table.add_section()
     table.add_row(
@@ -64,6 +78,9 @@ def backtest_view(bt: Backtest) -> Group:
         _f(bt.total("brier_mean_steps")),
         _f(bt.total("brier_prior")),
         _f(bt.total("log_score_prior")),
+        "",
+        "{}/{}".format(*bt.hits("adversary")),
+        "{}/{}".format(*bt.hits("ally")),
         style="bold",
     )
     table.add_row("coin (0.5)", "", "", "", "0.250", f"{math.log(0.5):.3f}", "0.250", "", "", style="dim")
@@ -78,7 +95,13 @@ def backtest_view(bt: Backtest) -> Group:
             f"[{b.lo:.1f}, {b.hi:.1f}{']' if b.hi == 1.0 else ')'}", str(b.n), _f(b.p_mean, ".2f"), _f(b.observed, ".2f")
         )
 
-    parts: list[Table | Text] = [table, Text(""), bins]
+    hits, n = bt.hits("type")
+    hits_prior, _ = bt.hits("type_prior")
+    decision = Text(
+        f"Recommended adversary posture right for the hindsight type (firm iff expansionist): {hits} of {n} "
+        f"(on the prior alone: {hits_prior} of {n})."
+    )
+    parts: list[Table | Text] = [table, decision, Text(""), bins]
     if bt.skipped:
         skipped = Text("Skipped (not scored):\n", style="bold")
         for s in bt.skipped:

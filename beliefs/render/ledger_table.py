@@ -19,7 +19,7 @@ UNRELIABLE = "⚠"
 
 def _signal(e: Entry) -> Text:
     s = e.signal
-    text = Text(printable(s.kind))
+    text = Text(printable(s.kind if s.observed else f"not seen: {s.kind}"))
     if s.actor:
         text.append(f" ({printable(s.actor)})", style="dim")
     att = e.attribution
@@ -116,12 +116,28 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
                 str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade, who
             )
         parts.append(ctx)
+    if ledger.superseded:
+        gone = Table(
+            title="Superseded: absences a sighting or a later absence of the same kind and channel replaces "
+            "(the latest statement counts; not weighed)",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=(0, 0),
+            expand=True,
+        )
+        _columns(gone, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2), ("", 25)))
+        for e in ledger.superseded:
+            s = e.signal
+            why = e.superseded.short() if e.superseded is not None else ""
+            gone.add_row(str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade, why)
+        parts.append(gone)
     return Group(*parts)
 
 
 def _columns(table: Table, spec: tuple[tuple[str, int], ...]) -> None:
     """Fixed widths for every column but the signal's, which takes the room left (80 columns fit)."""
-    left = {"date", "signal (actor)", "channel", "gr", "axis", ""}
+    left = {"date", "signal (actor)", "channel", "gr", "axis", ""}  # "" : a note column
     for name, width in spec:
         fixed = {"width": width, "min_width": width} if width else {}
         table.add_column(

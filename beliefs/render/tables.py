@@ -97,6 +97,10 @@ def assessment_view(a: Assessment) -> Group:
         f"break-even P(expansionist) {'none in [0, 1]' if be is None else f'{be:.2f}'}   "
         f"EVPI {dec.evpi:.3f} (on the type alone {dec.evpi_type:.3f})"
     )
+    if dec.break_even_reasons:  # why the break-even is where it is (beliefs.game), one coupling at a time
+        rec.append("\nwhy the break-even is there, one part of the game at a time:", style="dim")
+        for reason in dec.break_even_reasons:
+            rec.append(f"\n  · {reason['text']}", style="dim")
     if not a.reliable:
         rec.append("\nThe sampler reports trouble: treat these numbers as unreliable.", style="bold red")
 

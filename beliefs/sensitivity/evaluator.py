@@ -1,15 +1,11 @@
 r"""Evaluate the decision at one point of assumption space, reusing posterior draws.
 
-The belief model's posterior factorises: the adversary block
-:math:`(e, s)` and the ally block :math:`(r, c)` share no prior and no
-likelihood term, and the utility is a sum of an adversary part
-:math:`f_a(p)` and an alliance part :math:`g_a(r, c)`. So
-
-.. math::
-
-    EU_a = \sum_i w^{adv}_i f_a(p'_i) + \sum_i w^{ally}_i g_a(r_i, c_i),
-
-with one importance weight per block. Three paths, in order of cost:
+The belief model's posterior factorises into an adversary block
+:math:`(e, s)` and an ally block :math:`(r, c)`, which share no prior and no
+likelihood term; the utility couples them (the one game) but is linear in
+P(expansionist). :mod:`beliefs.sensitivity.coupled` derives how the two
+blocks' importance weights combine into expected utilities under that
+utility. Three paths, in order of cost:
 
 ``reuse``
     payoffs and alliance costs only: the draws are used as they are.
@@ -49,9 +45,10 @@ from typing import Any
 import numpy as np
 from scipy.special import betaln, expit, logit
 
-from beliefs.decision import Array, adversary_terms, ally_terms
+from beliefs.decision import Array
 from beliefs.payoffs import OPTION_NAMES, PayoffTable
 from beliefs.sensitivity.assumptions import Point, apply_point
+from beliefs.sensitivity.coupled import by_blocks, paired
 from beliefs.timeline import Timeline
 from models.engine import Engine
 from models.posterior import Posterior
@@ -246,44 +243,46 @@ class Evaluator:
     def _result(
         self,
         point: Point,
-        f: Array,
-        g: Array,
-        w_adv: Array | None,
-        w_ally: Array | None,
-        p: Array,
+        eu: Array,
+        u: Array,
+        joint: Array,
+        p_exp: float,
         path: str,
         khat: float | None,
         reliable: bool,
-        joint: Array | None = None,
     ) -> EvalResult:
-        n = f.shape[0]
-        wa = np.full(n, 1.0 / n) if w_adv is None else w_adv
-        wl = np.full(n, 1.0 / n) if w_ally is None else w_ally
-        eu = wa @ f + wl @ g
+        """The result from expected utilities ``eu`` and the sampled pairs' utilities ``u`` (weights ``joint``)."""
         order = np.argsort(-eu, kind="stable")
         best = int(order[0])
         ref = self.best_index if self.best_index >= 0 else best
         margin = float(eu[ref] - np.max(np.delete(eu, ref)))
-        if joint is None:
-            joint = wa * wl
-            joint = joint / joint.sum()
-        winners = np.argmax(f + g, axis=1)
+        winners = np.argmax(u, axis=1)
         return EvalResult(
             point=dict(point),
             margin=margin,
             best=OPTION_NAMES[best],
             p_best=float(joint[winners == best].sum()),
-            p_expansionist=float(wa @ p),
+            p_expansionist=p_exp,
             eu=tuple(float(x) for x in eu),
             path=path,
             khat=khat,
             reliable=reliable,
         )
 
-    @staticmethod
-    def _parts(p: Array, r: Array, c: Array, pay: PayoffTable) -> tuple[Array, Array]:
-        u_exp, u_sq = adversary_terms(pay)
-        return p[:, None] * u_exp + (1.0 - p)[:, None] * u_sq, ally_terms(r, c, pay)
+    def _paired(
+        self, point: Point, p: Array, r: Array, c: Array, pay: PayoffTable, w: Array | None,
+        path: str, khat: float | None, reliable: bool,
+    ) -> EvalResult:  # fmt: skip
+        """The sampled pairs with one set of weights (the fit's, or a re-sample's), as ``decide`` uses them."""
+        return self._result(point, *paired(p, r, c, pay, w), path, khat, reliable)
+
+    def _blocks(
+        self, point: Point, p: Array, pay: PayoffTable, w_adv: Array | None, w_ally: Array | None,
+        khat: float | None, reliable: bool, joint: Array | None = None,
+    ) -> EvalResult:  # fmt: skip
+        """Each block with its own weights (:func:`beliefs.sensitivity.coupled.by_blocks`)."""
+        eu, u, pairs, p_bar = by_blocks(p, self.draws.r, self.draws.c, pay, w_adv, w_ally)
+        return self._result(point, eu, u, pairs if joint is None else joint, p_bar, "reweight", khat, reliable)
 
     # -- the evaluation -----------------------------------------------------------
 
@@ -305,8 +304,7 @@ class Evaluator:
             and _same(inputs.likelihood_power, b.likelihood_power)
         )
         if not adv_changed and not ally_changed and not d.prior:
-            f, g = self._parts(d.p, d.r, d.c, pay)
-            return self._result(point, f, g, None, None, d.p, "reuse", None, self.baseline_reliable)
+            return self._paired(point, d.p, d.r, d.c, pay, None, "reuse", None, self.baseline_reliable)
         khats: list[float] = []
         trusted = True
         w_adv = w_ally = None
@@ -325,9 +323,7 @@ class Evaluator:
             trusted = trusted and ok
         khat = max(khats)
         if trusted or not self.resample:
-            f, g = self._parts(p, d.r, d.c, pay)
-            reliable = self.baseline_reliable and trusted
-            return self._result(point, f, g, w_adv, w_ally, p, "reweight", khat, reliable)
+            return self._blocks(point, p, pay, w_adv, w_ally, khat, self.baseline_reliable and trusted)
         return self._resampled(point, inputs, pay, khat)
 
     def _evaluate_prior(
@@ -336,9 +332,11 @@ class Evaluator:
         """A point on the importance sampler's prior draws.
 
         Each block's weights are its likelihood against the prior; an unchanged
-        block keeps the baseline's joint weights (the fit's own, so the baseline
-        reproduces the assessment and a change to one block leaves the other's
-        expected utilities exactly alone); P(best) uses the new joint weights.
+        block keeps the baseline's joint weights (the fit's own: their marginal
+        on that block is its posterior), so a change to one block leaves every
+        expectation over the other exactly alone. With no change the sampled
+        pairs are used with the fit's weights (the baseline reproduces the
+        assessment); P(best) uses the new joint weights.
         """
         d = self.draws
         base_w, base_k = self._prior_baseline()
@@ -361,11 +359,11 @@ class Evaluator:
             trusted = trusted and ok if adv_changed else ok
         joint = base_w if not (adv_changed or ally_changed) else psis(adv_lr + ally_lr)[0]
         khat = max(khats)
-        path = "reweight" if (adv_changed or ally_changed) else "reuse"
+        reliable = self.baseline_reliable and trusted
         if trusted or not self.resample:
-            f, g = self._parts(p, d.r, d.c, pay)
-            reliable = self.baseline_reliable and trusted
-            return self._result(point, f, g, w_adv, w_ally, p, path, khat, reliable, joint=joint)
+            if not (adv_changed or ally_changed):
+                return self._paired(point, p, d.r, d.c, pay, base_w, "reuse", khat, reliable)
+            return self._blocks(point, p, pay, w_adv, w_ally, khat, reliable, joint=joint)
         return self._resampled(point, inputs, pay, khat)
 
     def _prior_baseline(self) -> tuple[Array, float]:
@@ -388,7 +386,5 @@ class Evaluator:
             engine = self._engine()
         post = engine.sample(inputs, seed=point_seed(self.seed, point))
         p, r, c = post.flat("p_expansionist"), post.flat("r"), post.flat("c")
-        f, g = self._parts(p, r, c, pay)
-        w = post.weights
-        res = self._result(point, f, g, w, w, p, "resample", khat, post.diagnostics.reliable, joint=w)
+        res = self._paired(point, p, r, c, pay, post.weights, "resample", khat, post.diagnostics.reliable)
         return replace(res, problems=tuple(post.diagnostics.problems))

@@ -71,9 +71,9 @@ def test_actors_lists_each_actor_with_its_resolution_and_count(old_case: Path) -
     assert rows["Germany"]["role"] == "adversary" and rows["Germany"]["reading"] == "adversary's own act"
     assert rows["Berlin press"]["signals"] == 2 and rows["Berlin press"]["role"] == "unresolved"
     assert rows["Berlin press"]["reading"].endswith("counted as the adversary's own act until it is mapped")
-    # July 1914's ally kinds by France and Russia: counted for the ally whoever acted, and said so.
-    assert rows["France"]["role"] == "unresolved" and rows["France"]["ally_kind"] == rows["France"]["signals"] > 0
-    assert "an ally kind, counted for the ally" in rows["France"]["reading"]
+    # July 1914's ally kinds by Russia: counted for the ally whoever acted, and said so.
+    assert rows["Russia"]["role"] == "unresolved" and rows["Russia"]["ally_kind"] == rows["Russia"]["signals"] > 0
+    assert "an ally kind, counted for the ally" in rows["Russia"]["reading"]
     text = run("cases", "actors", "old", "--db", str(old_case))
     assert text.exit_code == 0 and "\x1b" not in text.stdout and "Wien\\x1b[2J" in text.stdout
     assert "beliefs cases map-actor old ACTOR --to" in " ".join(text.stdout.split())
@@ -174,6 +174,8 @@ def test_a_mapped_case_exports_its_mappings_as_aliases_and_imports_back(old_case
     assert exported.exit_code == 0, exported.output
     text = out.read_text()
     assert "the Kaiser's court" in text and '[scenario.actors."Berlin press"]' in text
+    shown = run("cases", "show", "old", "--db", str(old_case))
+    assert shown.exit_code == 0 and "actor mapping #3" in shown.stdout and "'France' -> ally" in shown.stdout
 
 
 def test_assess_warns_per_kind_and_stops_warning_once_mapped(old_case: Path) -> None:
@@ -183,9 +185,12 @@ def test_assess_warns_per_kind_and_stops_warning_once_mapped(old_case: Path) -> 
     assert first.exit_code == 0, first.output
     warning = " ".join(first.stderr.split())
     assert first.stderr.count("warning:") == 1
-    assert "'France' (2 ally-kind signals counted for the ally, as ally kinds are whoever acted)" in warning
+    assert "'Russia' (3 ally-kind signals counted for the ally, as ally kinds are whoever acted)" in warning
+    # France also mobilised (an adversary kind): each kind is said as it counts.
+    assert ("'France' (1 adversary-kind signal counted as the adversary's own act; "
+            "2 ally-kind signals counted for the ally, as ally kinds are whoever acted)") in warning
     assert "'Berlin press' (2 adversary-kind signals counted as the adversary's own acts)" in warning
-    assert "beliefs cases map-actor CASE ACTOR --to" in warning and "\x1b" not in first.stderr
+    assert "beliefs cases map-actor old ACTOR --to" in warning and "\x1b" not in first.stderr
     with CaseStore(old_case) as store:
         for actor, role in (("France", "ally"), ("Russia", "ally"), ("Austria-Hungary", "adversary"),
                             ("the Kaiser's court", "adversary"), ("Berlin press", "adversary"),

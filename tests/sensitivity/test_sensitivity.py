@@ -25,18 +25,37 @@ SEED = 11
 #: Exposure weights and default adversary payoffs as printed in docs/decision.md (independent of beliefs.payoffs).
 W_A = {"firm+support": 0.25, "conciliate+support": 0.5, "firm+restrain": 0.75, "conciliate+restrain": 1.0}
 W_E = {"firm+support": 1.0, "conciliate+support": 0.75, "firm+restrain": 0.5, "conciliate+restrain": 0.25}
+W_P = {"firm+support": 1.0, "conciliate+support": 0.75, "firm+restrain": 0.0, "conciliate+restrain": 0.0}
 U_SQ = {"firm": -2.0, "conciliate": 3.0}
 U_EXP = {"firm": 1.0, "conciliate": -4.0}
 
 
-def closed_form_eu(p: float, r: float, c: float, a_cost: float, e_cost: float) -> dict[str, float]:
-    """EU of each option from posterior means (U is linear in p, r and c)."""
+def moments(post) -> dict[str, float]:
+    """The posterior moments the expected utility depends on: E[p], E[r], E[c] and E[p c]."""
+    p, c, w = post.flat("p_expansionist"), post.flat("c"), post.w
+    return {"p": float(w @ p), "r": post.mean("r"), "c": float(w @ c), "pc": float(w @ (p * c))}
+
+
+def closed_form_eu(m: dict[str, float], a_cost: float, e_cost: float, o: float) -> dict[str, float]:
+    """EU of each option from the moments, by the formula of docs/decision.md (default couplings).
+
+    E[p X_exp + (1-p) X_sq] with m(o) = 1 + (o - 1/2) on exploitation and spiral,
+    entrapment x0.5 vs expansionist and x1.5 vs status quo, provocation 0.5 S c wP
+    vs status quo (S = 2 m(o)): entrapment and provocation need E[p c], not E[p] E[c].
+    """
+    mult = 1 + (o - 0.5)
     out = {}
     for name in W_A:
         adv = name.split("+")[0]
+        u_exp = U_EXP[adv] * (mult if adv == "conciliate" else 1.0)
+        u_sq = U_SQ[adv] * (mult if adv == "firm" else 1.0)
+        c_sq = m["c"] - m["pc"]  # E[(1 - p) c]
         out[name] = (
-            p * U_EXP[adv] + (1 - p) * U_SQ[adv] - a_cost * (1 - r) * W_A[name] - e_cost * c * W_E[name]
-        )
+            m["p"] * u_exp + (1 - m["p"]) * u_sq
+            - a_cost * (1 - m["r"]) * W_A[name]
+            - e_cost * W_E[name] * (0.5 * m["pc"] + 1.5 * c_sq)
+            - 0.5 * 2 * mult * W_P[name] * c_sq
+        )  # fmt: skip
     return out
 
 
@@ -64,12 +83,12 @@ def short_july(engine, july):
 @pytest.mark.parametrize("name", ["abandonment_cost", "entrapment_cost"])
 def test_break_even_of_a_cost_is_the_closed_form(july_quick, july_assessment, july, name):
     post, pay = july_assessment.posterior, july_assessment.payoffs
-    p, r, c = (post.mean(v) for v in ("p_expansionist", "r", "c"))
+    m, o = moments(post), july[0].scenario.offense_advantage
     spec = next(a for a in assumptions(july[0], pay) if a.name == name)
 
     def eu(x: float) -> dict[str, float]:
         costs = {"abandonment_cost": pay.abandonment_cost, "entrapment_cost": pay.entrapment_cost, name: x}
-        return closed_form_eu(p, r, c, costs["abandonment_cost"], costs["entrapment_cost"])
+        return closed_form_eu(m, costs["abandonment_cost"], costs["entrapment_cost"], o)
 
     best = july_assessment.decision.best
     # Each EU is linear in the cost: solve EU_best(x) = EU_other(x) per other option,
@@ -91,16 +110,18 @@ def test_break_even_of_a_cost_is_the_closed_form(july_quick, july_assessment, ju
             expected.append(x)
     entry = next(b for b in july_quick["break_even"] if b["assumption"] == name)
     got = [v["value"] for v in entry["values"]]
-    assert len(expected) == 1, "the July costs each have one break-even value in range"
+    assert len(got) == len(expected) <= 1
     np.testing.assert_allclose(got, expected, atol=10 * XTOL)
+    if name == "abandonment_cost":
+        assert len(expected) == 1, "in July 1914 the abandonment cost has a break-even value in its range"
 
 
 def test_flipping_entry_is_reported_and_matches_the_closed_form(july_quick, july_assessment):
     entry = next(e for e in july_quick["tornado"] if e["assumption"] == "abandonment_cost")
     post, pay = july_assessment.posterior, july_assessment.payoffs
-    p, r, c = (post.mean(v) for v in ("p_expansionist", "r", "c"))
+    m = moments(post)
     for end in ("low", "high"):
-        eu = closed_form_eu(p, r, c, entry[end], pay.entrapment_cost)
+        eu = closed_form_eu(m, entry[end], pay.entrapment_cost, july_assessment.scenario.offense_advantage)
         assert entry[f"best_{end}"] == max(eu, key=eu.get)
     assert entry["best_low"] != entry["best_high"]
     assert entry["flips"] is True
@@ -111,7 +132,7 @@ def test_flipping_entry_is_reported_and_matches_the_closed_form(july_quick, july
 
 def test_ally_prior_cannot_matter_when_alliance_costs_are_zero(engine, short_july):
     tl, catalog, _ = short_july
-    tl0 = tl.model_copy(update={"payoffs": Payoffs(abandonment_cost=0.0, entrapment_cost=0.0)})
+    tl0 = tl.model_copy(update={"payoffs": Payoffs(abandonment_cost=0.0, entrapment_cost=0.0, provocation_risk=0.0)})
     a0 = assess_signals(tl0, catalog, list(tl0.signals), seed=SEED, engine=engine)
     quick = quick_sensitivity(a0, tl0, catalog)
     for name in ("ally_reliability_mean", "ally_recklessness_mean"):
@@ -123,7 +144,8 @@ def test_ally_prior_cannot_matter_when_alliance_costs_are_zero(engine, short_jul
     ev = Evaluator(tl0, a0.inputs, Draws.of(a0.posterior), resample=False)
     base = ev.evaluate({})
     moved = ev.evaluate({"ally_reliability_mean": 0.3, "ally_recklessness_mean": 0.8})
-    assert moved.eu == base.eu
+    # (the baseline uses the sampled pairs, the moved point each block's own weights: equal up to rounding)
+    np.testing.assert_allclose(moved.eu, base.eu, rtol=0, atol=1e-12)
     assert moved.p_expansionist == base.p_expansionist
     # ...while the prior on the type does move them (the test can fail).
     assert ev.evaluate({"prior_expansionist": 0.2}).p_expansionist < base.p_expansionist - 0.05

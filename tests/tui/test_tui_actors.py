@@ -101,3 +101,24 @@ async def test_a_mapping_refused_by_the_store_writes_nothing_and_says_why(old_ca
         assert _mapped(old_case) == []
         assert any("nothing was mapped" in n.message and "'France' has signals of ally kinds" in n.message
                    for n in app._notifications)  # fmt: skip
+
+
+@sync
+async def test_a_mapping_made_by_another_process_is_followed(old_case, engine):
+    link = CaseLink(old_case)
+    app = BeliefsApp(link.open("old"), cases=link, engine=engine, watch_interval=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.session.result().p_expansionist
+        app._poll_case()  # the watch's first look
+        with CaseStore(old_case) as store:  # `beliefs cases map-actor` in another terminal
+            store.map_actor("old", "Austria-Hungary", "Austria-Hungary", attribution=0.0)
+        app._poll_case()
+        await settle(pilot)
+        assert any("actor mappings changed" in n.message for n in app._notifications)
+        assert "Austria-Hungary" in app.session.timeline.scenario.actors
+        with CaseStore(old_case) as store:
+            case = store.load_case("old")
+        expected = assess_signals(case.timeline, case.catalog, case.timeline.signals, seed=0, engine=engine)
+        assert_shows(app, expected)
+        assert expected.to_json()["posterior"]["p_expansionist"]["mean"] < before  # its ultimatum no longer counts

@@ -14,6 +14,7 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
+from beliefs.game import compact_reasons
 from tui.safe import safe
 from tui.session import StepResult
 
@@ -146,6 +147,8 @@ class RecommendationPanel(Panel):
         be = rec["break_even_p_expansionist"]
         be_text = "none in [0, 1]" if be is None else f"{be:.3f}"
         lines.append(f"break-even P(exp) {safe(be_text)}   EVPI {rec['evpi']:.3f}")
+        if rec.get("break_even_reasons"):  # the one game, one coupling at a time (beliefs.game)
+            lines.append(f"[$text-muted]why:[/] {safe(compact_reasons(rec['break_even_reasons']))}")
         if outcome:
             lines.append(f"[b]history:[/] {safe(outcome)}")
         self.set_markup("\n".join(lines))

@@ -1,0 +1,125 @@
+"""Spiral context against the exact reference.
+
+The reference (tests/reference_spiral.py, through tests/reference_files.py)
+finds the provocations and computes every blur from the TOML tables alone,
+then integrates by quadrature; the engine's posterior mean of P(expansionist)
+must equal it to 0.005 on logs with reactions and initiatives, provocations
+in and out of the window, by the perspective state and by the ally.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from reference_files import load_reference_inputs, reference_from_toml
+
+from beliefs.assess import assess
+from beliefs.catalog import bundled_catalog_path
+from beliefs.timeline import load_timeline
+
+TOL = 0.005
+
+SCENARIO = """
+[scenario]
+title = "spiral"
+perspective = "Us"
+ally = "Ally"
+adversary = "Them"
+polarity = "multipolar"
+offense_advantage = 0.4
+distinguishability = 0.5
+prior_expansionist = 0.45
+ally_reliability = { alpha = 2.0, beta = 2.0 }
+ally_recklessness = { alpha = 2.0, beta = 2.0 }
+catalog = "catalog.toml"
+
+[scenario.actors.Client]
+attribution = 0.5
+basis = "a client with a quarrel of its own"
+"""
+
+# (day of July 1914, kind, actor, grade, extra TOML)
+LOGS: dict[str, list[tuple[int, str, str, str, str]]] = {
+    # The perspective state mobilizes; the adversary answers in kind and below (reactions).
+    "perspective_reactions": [
+        (1, "mobilization", "Us", "A1", ""),
+        (3, "mobilization", "Them", "B2", ""),
+        (5, "coercive_threat", "Them", "B2", ""),
+        (6, "arms_buildup", "Client", "C2", ""),
+    ],
+    # A threat (rung 2) does not license a mobilization or a fait accompli (initiatives); a threat answers it.
+    "initiatives": [
+        (1, "coercive_threat", "Us", "B1", ""),
+        (3, "mobilization", "Them", "B2", ""),
+        (4, "fait_accompli", "Them", "B2", ""),
+        (5, "coercive_threat", "Them", "A2", ""),
+    ],
+    # A third party's act in the window, an absence, one out of it (20 days), a retracted provocation,
+    # the same day both ways.
+    "window_and_same_day": [
+        (1, "mobilization", "Us", "A1", ""),
+        (8, "border_exercise", "Them", "B2", "observed = false"),
+        (9, "ultimatum", "Client", "C3", ""),
+        (10, "offensive_deployment", "Us", "A1", "retracted = true"),
+        (21, "mobilization", "Them", "B2", ""),
+        (22, "mobilization", "Them", "B2", ""),
+        (22, "ultimatum", "Us", "B2", ""),
+        (22, "mobilization", "Them", "B3", ""),
+    ],
+    # The ally's own kinds and its adversary-kind acts provoke too; the weightiest one counts.
+    "by_the_ally": [
+        (1, "ally_unilateral_mobilization", "Ally", "C3", ""),
+        (2, "offensive_deployment", "Ally", "A1", ""),
+        (4, "mobilization", "Them", "B2", 'channel = "embassy"'),
+        (6, "mobilization", "Them", "B3", 'channel = "embassy"'),
+        (8, "ally_provocation", "Ally", "B2", ""),
+        (9, "border_exercise", "Them", "B2", ""),
+        (30, "mobilization", "Them", "B2", 'channel = "embassy"'),
+    ],
+}
+
+
+def write_case(tmp_path: Path, name: str, reactive: bool = True) -> Path:
+    catalog = bundled_catalog_path().read_text(encoding="utf-8")
+    if not reactive:  # the same catalog without reactivity: no act is weighed as a reaction
+        catalog = re.sub(r"(?m)^reactivity = .*$", "", catalog)
+    folder = tmp_path / ("spiral" if reactive else "flat")
+    folder.mkdir(exist_ok=True)
+    (folder / "catalog.toml").write_text(catalog, encoding="utf-8")
+    body = "".join(
+        f'\n[[signals]]\ndate = 1914-{7 + (day - 1) // 31:02d}-{(day - 1) % 31 + 1:02d}\nkind = "{kind}"\n'
+        f'actor = "{actor}"\ngrade = "{grade}"\n{extra}\n'
+        for day, kind, actor, grade, extra in LOGS[name]
+    )
+    path = folder / f"{name}.toml"
+    path.write_text(textwrap.dedent(SCENARIO) + body, encoding="utf-8")
+    return path
+
+
+EXPECTED_BLURS = {  # the reference's own blurs, by hand from the catalog's numbers
+    "perspective_reactions": [0.8 * 1.0, 0.6 * 1.0, 0.7 * 1.0],
+    "initiatives": [0.0, 0.0, 0.6 * 0.85],
+    "window_and_same_day": [0.0, 0.3 * 1.0, 0.0, 0.0, 0.8 * 0.85 * 0.85],
+    "by_the_ally": [0.8 * 1.0, 0.8 * 1.0, 0.6 * 1.0, 0.0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOGS))
+def test_reference_blurs_follow_the_definition(tmp_path: Path, name: str) -> None:
+    inp = load_reference_inputs(write_case(tmp_path, name))
+    assert [r.reaction for r in inp["adv_reports"]] == pytest.approx(EXPECTED_BLURS[name])
+
+
+@pytest.mark.parametrize("name", sorted(LOGS))
+def test_posterior_equals_the_exact_reference(tmp_path: Path, engine, name: str) -> None:
+    path = write_case(tmp_path, name)
+    exact = reference_from_toml(path)["p_expansionist"]
+    if any(EXPECTED_BLURS[name]):  # the spiral context matters here: the test can tell it from its absence
+        flat = reference_from_toml(write_case(tmp_path, name, reactive=False))["p_expansionist"]
+        assert abs(exact - flat) > 0.02, (exact, flat)
+    got = assess(*load_timeline(path), seed=5, engine=engine)
+    assert got.reliable, got.posterior.diagnostics.problems
+    assert got.posterior.mean("p_expansionist") == pytest.approx(exact, abs=TOL)

@@ -1,0 +1,184 @@
+"""Spiral context (beliefs/spiral.py): which acts are weighed as reactions, to what, and how far.
+
+The posterior is checked against the exact reference in tests/model/test_reference_spiral.py;
+here the rule itself, what it cannot do, and bad catalog input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from beliefs.catalog import load_catalog, validate_catalog
+from beliefs.encode import encode_signals
+from beliefs.errors import InputError
+from beliefs.spiral import reactions
+from beliefs.timeline import Scenario, Signal
+from models import likelihood as lk
+
+CATALOG = load_catalog()
+SCENARIO = Scenario.model_validate({
+    "title": "t", "perspective": "France", "ally": "Russia", "adversary": "Germany", "polarity": "multipolar",
+    "offense_advantage": 0.5, "distinguishability": 0.5, "prior_expansionist": 0.5,
+    "ally_reliability": {"alpha": 2.0, "beta": 2.0}, "ally_recklessness": {"alpha": 2.0, "beta": 2.0},
+})  # fmt: skip
+
+
+def sig(day: int, kind: str, actor: str, grade: str = "A1", **extra: object) -> Signal:
+    return Signal(date=dt.date(1914, 7, 1) + dt.timedelta(days=day), kind=kind, actor=actor, grade=grade, **extra)
+
+
+def blurs(signals: list[Signal]) -> list[float]:
+    return [0.0 if r is None else r.blur for r in reactions(SCENARIO, signals, CATALOG)]
+
+
+def test_the_weightiest_provocation_in_proportion_sets_the_blur() -> None:
+    log = [
+        sig(0, "mobilization", "France", "C3"),  # q 0.49, rung 3
+        sig(1, "coercive_threat", "Russia", "A1"),  # q 1.0 but rung 2: below a mobilization
+        sig(2, "mobilization", "Germany", "B2"),
+        sig(3, "coercive_threat", "Germany", "B2"),  # rung 2: the A1 threat is in proportion
+    ]
+    got = reactions(SCENARIO, log, CATALOG)
+    assert got[2] is not None and got[2].provocation.index == 0
+    assert got[2].blur == pytest.approx(0.8 * 0.7 * 0.7)
+    assert got[3] is not None and got[3].provocation.index == 1 and got[3].blur == pytest.approx(0.6)
+    assert "possible reaction to coercive_threat by Russia of 1914-07-02" in got[3].describe()
+    assert got[0] is None and got[1] is None  # own-side acts are provocations, never reactions
+
+
+def test_equal_weights_name_the_latest() -> None:
+    log = [sig(0, "mobilization", "France"), sig(1, "mobilization", "Russia"), sig(2, "mobilization", "Germany")]
+    got = reactions(SCENARIO, log, CATALOG)[2]
+    assert got is not None and got.provocation.index == 1 and got.provocation.role == "ally"
+    assert reactions(SCENARIO, log, CATALOG)[2].provocation.actor == "Russia"
+
+
+def test_an_escalation_beyond_the_provocation_is_an_initiative() -> None:
+    log = [sig(0, "border_exercise", "France"), sig(1, "mobilization", "Germany")]
+    got = reactions(SCENARIO, log, CATALOG)[1]
+    assert got is not None and got.initiative and got.blur == 0.0
+    assert "initiative" in got.describe() and "rung 3 over 2" in got.describe()
+    assert got.to_json()["initiative"] is True and got.to_json()["to"] == 0
+
+
+def test_window_same_day_retraction_and_absence() -> None:
+    w = CATALOG.reaction_window_days
+    assert w == 14
+    assert blurs([sig(0, "mobilization", "France"), sig(w, "mobilization", "Germany")])[1] == pytest.approx(0.8)
+    assert blurs([sig(0, "mobilization", "France"), sig(w + 1, "mobilization", "Germany")]) == [0.0, 0.0]
+    # the same day: the analyst's order says which came first
+    assert blurs([sig(3, "mobilization", "Germany"), sig(3, "mobilization", "France")]) == [0.0, 0.0]
+    assert blurs([sig(3, "mobilization", "France"), sig(3, "mobilization", "Germany")])[1] == pytest.approx(0.8)
+    # a retracted or unseen provocation provokes nothing; an unseen act answers nothing
+    assert blurs([sig(0, "mobilization", "France", retracted=True), sig(1, "mobilization", "Germany")]) == [0, 0]
+    assert blurs([sig(0, "mobilization", "France", observed=False), sig(1, "mobilization", "Germany")]) == [0, 0]
+    assert blurs([sig(0, "mobilization", "France"), sig(1, "mobilization", "Germany", observed=False)]) == [0, 0]
+    # the adversary's own earlier act is no provocation; a kind of reactivity 0 is never discounted
+    assert blurs([sig(0, "mobilization", "Germany"), sig(1, "mobilization", "Germany")]) == [0, 0]
+    assert blurs([sig(0, "mobilization", "France"), sig(1, "conciliatory_offer", "Germany")]) == [0, 0]
+
+
+def test_encode_gives_each_report_its_own_blur() -> None:
+    log = [
+        sig(0, "ultimatum", "Germany"),  # comes first
+        sig(1, "ally_unilateral_mobilization", "Russia", "B2"),  # an ally kind: a provocation and an ally report
+        sig(2, "mobilization", "France"),  # context: not a report
+        sig(3, "mobilization", "Germany"),
+    ]
+    inputs = encode_signals(SCENARIO, log, CATALOG)
+    np.testing.assert_allclose(inputs.adversary_reaction, [0.0, 0.8])
+    assert len(inputs.ally_kind) == 1
+
+
+def test_the_blur_moves_towards_neutral_and_never_past_it() -> None:
+    """Pretexts: at beta = 1 a report is neutral (ratio 1) and never exculpatory; per draw the
+    log-likelihood ratio shrinks towards 0 as beta grows, keeping its sign."""
+    arrays = encode_signals(SCENARIO, [], CATALOG).catalog
+    theta = lk.sample_prior(arrays, (2.0, 2.0), (2.0, 2.0), 2000, 7)
+    kinds = np.array([i for i, k in enumerate(CATALOG.adversary) if k.reactivity > 0])
+    q = np.full(len(kinds), 0.85)
+    prev = None
+    for beta in np.linspace(0.0, 1.0, 11):
+        a, b = lk.adversary_columns(theta, arrays, 0.3, kinds, q, np.full(len(kinds), beta))
+        llr = a - b
+        if prev is not None:
+            assert np.all(np.abs(llr) <= np.abs(prev) + 1e-12) and np.all(llr * prev >= -1e-15)
+        prev = llr
+    np.testing.assert_allclose(prev, 0.0, atol=1e-12)
+
+
+def test_every_bundled_spiral_number_is_argued() -> None:
+    for k in CATALOG.kinds:
+        if k.provocative or k.escalation or getattr(k, "reactivity", 0.0):
+            assert re.search(r"\b(19|20)\d\d\b", k.spiral_rationale), k.id
+        if k.provocative:
+            assert k.escalation >= 1, k.id
+    assert re.search(r"Snyder & Diesing 1977", CATALOG.spiral.rationale) and "Kahn" in CATALOG.spiral.rationale
+
+
+KIND = """
+[[kinds]]
+id = "probe"
+label = "Probe"
+about = "adversary"
+military = false
+given_expansionist = { alpha = 3.0, beta = 2.0 }
+given_status_quo = { alpha = 1.5, beta = 3.5 }
+rationale = "x"
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "head", "entry", "field", "says"),
+    [
+        ("reactivity = 1.5\n", "", "kind 'probe'", "reactivity", "at most 1"),
+        ("reactivity = -0.1\n", "", "kind 'probe'", "reactivity", "at least 0"),
+        ('provocative = "yes"\nescalation = 2\n', "", "kind 'probe'", "provocative", "true or false"),
+        ("provocative = true\n", "", "kind 'probe'", "escalation", "provocative kind needs its rung"),
+        ("escalation = 5\n", "", "kind 'probe'", "escalation", "at most 4"),
+        ("", "[spiral]\nreaction_window_days = -1\n", "[spiral]", "reaction_window_days", "at least 0"),
+        ("", '[spiral]\nreaction_window_days = "two weeks"\n', "[spiral]", "reaction_window_days", "whole number"),
+        ("", "[spiral]\nreaction_window_days = 400\n", "[spiral]", "reaction_window_days", "at most 365"),
+    ],
+)
+def test_bad_spiral_fields_are_named(extra: str, head: str, entry: str, field: str, says: str) -> None:
+    import tomllib
+
+    raw = tomllib.loads(head + KIND + extra)
+    with pytest.raises(InputError) as err:
+        validate_catalog(raw, "c.toml")
+    assert [(p.file, p.entry, p.field) for p in err.value.problems] == [("c.toml", entry, field)]
+    assert says in err.value.problems[0].message
+
+
+def test_cli_exits_2_naming_file_entry_and_field(tmp_path: Path) -> None:
+    (tmp_path / "cat.toml").write_text(KIND + "reactivity = 2.0\nprovocative = 1\n")
+    path = tmp_path / "t.toml"
+    path.write_text(textwrap.dedent("""
+        [scenario]
+        title = "t"
+        perspective = "Us"
+        ally = "Ally"
+        adversary = "Them"
+        polarity = "multipolar"
+        offense_advantage = 0.5
+        distinguishability = 0.5
+        prior_expansionist = 0.5
+        ally_reliability = { alpha = 2.0, beta = 2.0 }
+        ally_recklessness = { alpha = 2.0, beta = 2.0 }
+        catalog = "cat.toml"
+    """))
+    proc = subprocess.run([sys.executable, "-m", "beliefs.cli.main", "validate", str(path)],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    message = " ".join(proc.stderr.split())
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    for fragment in ("cat.toml", "kind 'probe', reactivity", "kind 'probe', provocative"):
+        assert fragment in message, message
