@@ -115,8 +115,8 @@ def doubt_lines(now: StepResult) -> list[str]:
     if md is None or md.doubt <= 0.0:
         return []
     lo, hi = md.bound
-    branch = "" if md.branch is None else f"; doubt branch {md.branch:.2f}"
-    return [f"  [$text-muted]model doubt {md.doubt:.2f}: P stays in [{lo:.2f}, {hi:.2f}]{branch}[/]"]
+    branch = "" if md.branch is None else f", branch {md.branch:.2f}"
+    return [f"  [$text-muted]model doubt {md.doubt:.2f}: P in [{lo:.2f}, {hi:.2f}]{branch}[/]"]
 
 
 class RecommendationPanel(Panel):
