@@ -162,7 +162,14 @@ def decide_posterior(
     chains = int(posterior.p_expansionist.shape[0])
     w = posterior.weights
     e, s = posterior.flat("e"), posterior.flat("s")
-    watch = evsi_by_kind(catalog, p, r, c, e, s, inputs.gamma, pay, chains, w=w)
+    ll = None
+    if inputs.model_doubt > 0.0:  # the model's own update of each draw needs its log-likelihoods
+        from models.likelihood import Theta, loglik
+
+        ll = loglik(Theta(e, s, r, c), inputs)
+    watch = evsi_by_kind(
+        catalog, p, r, c, e, s, inputs.gamma, pay, chains, w=w, loglik=ll, p0=inputs.p0, tau=inputs.likelihood_power
+    )
     decision = decide(
         p, r, c, pay, watch=tuple(watch[:WATCH_TOP]), chains=chains, watch_could_change=could_change(watch), w=w
     )
