@@ -12,6 +12,7 @@ from beliefs.assess import Assessment
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.decision import Decision
 from beliefs.text import literal, printable, shorten
+from beliefs.watch import compact_reading
 
 PRETTY = {
     "firm+support": "firm + support",
@@ -156,6 +157,9 @@ def watch_view(dec: Decision) -> Table | Text:
         )
     watch = Table(
         title="What to watch (EVSI of one A1 report; ± twice its Monte Carlo error)",
+        caption="seen / unseen: the best option if the kind is seen, or watched for and not seen by then "
+        "(enter it with observed = false); ! = that outcome changes the recommendation",
+        caption_justify="left",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 0),
@@ -167,9 +171,10 @@ def watch_view(dec: Decision) -> Table | Text:
     watch.add_column("EVSI", justify="right", width=6, no_wrap=True)
     watch.add_column("±", justify="right", width=6, no_wrap=True)
     for w in dec.watch:
-        watch.add_row(
-            literal(f"{w['kind']}: {w['label']}"), w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}"
-        )
+        kind = literal(f"{w['kind']}: {w['label']}")
+        if "if_seen" in w:  # which outcome of the report would change the recommendation
+            kind.append(f"\n  {compact_reading(w)}", style="dim")
+        watch.add_row(kind, w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}")
     return watch
 
 
