@@ -43,6 +43,7 @@ from beliefs.assess import Assessment, assess_signals, shared_engine
 from beliefs.attribution import Attribution, attribute_one
 from beliefs.catalog import Catalog
 from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
+from beliefs.spiral import Reaction, reaction_of
 from beliefs.text import csv_cell
 from beliefs.timeline import Signal, Timeline
 from models.engine import Engine
@@ -138,6 +139,14 @@ class Step:
             return None
         return attribute_one(a.scenario, self.signal, a.catalog)
 
+    @property
+    def reaction(self) -> Reaction | None:
+        """How this step's signal stands to the provocations before it (:mod:`beliefs.spiral`)."""
+        a = self.assessment
+        if self.signal is None or self.signal.retracted or a.scenario is None or a.catalog is None:
+            return None  # a retracted step reuses the assessment before it
+        return reaction_of(a.scenario, a.signals, a.catalog, self.index - 1)
+
     def to_json(self) -> dict[str, Any]:
         a = self.assessment
         diag = a.posterior.diagnostics.to_json()
@@ -145,6 +154,9 @@ class Step:
         signal = None if self.signal is None else signal_json(self.signal)
         if signal is not None and att is not None:
             signal["attribution"] = {**att.to_json(), "reading": att.describe()}
+        reaction = self.reaction
+        if signal is not None and reaction is not None:
+            signal["reaction"] = reaction.to_json()
         return {
             "index": self.index,
             "date": None if self.date is None else self.date.isoformat(),
