@@ -40,10 +40,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from beliefs.assess import Assessment, assess_signals, shared_engine
-from beliefs.attribution import Attribution, attribute_one
+from beliefs.attribution import Attribution, attribute, attribute_one
 from beliefs.catalog import Catalog
 from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
 from beliefs.spiral import Reaction, reaction_of
+from beliefs.statements import Supersession, supersessions
 from beliefs.text import csv_cell
 from beliefs.timeline import Signal, Timeline
 from models.engine import Engine
@@ -60,6 +61,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "grade",
     "channel",
     "retracted",
+    "observed",
     "p_expansionist",
     "p_expansionist_lo",
     "p_expansionist_hi",
@@ -101,6 +103,7 @@ def signal_json(sig: Signal) -> dict[str, Any]:
         "source": sig.source,
         "channel": sig.channel,
         "retracted": sig.retracted,
+        "observed": sig.observed,
     }
 
 
@@ -147,6 +150,18 @@ class Step:
             return None  # a retracted step reuses the assessment before it
         return reaction_of(a.scenario, a.signals, a.catalog, self.index - 1)
 
+    def statements(self) -> tuple[Supersession | None, list[int]]:
+        """Negative evidence at this step: what supersedes this step's signal already (an absence
+        after a sighting), and the earlier steps whose absences this step's signal supersedes."""
+        a = self.assessment
+        if self.signal is None or a.catalog is None or self.signal.retracted:
+            return None, []
+        signals = list(a.signals)
+        atts = attribute(a.scenario, signals, a.catalog) if a.scenario is not None else None
+        gone = supersessions(signals, a.catalog, atts)
+        me = len(signals) - 1
+        return gone.get(me), sorted(i + 1 for i, sup in gone.items() if sup.by == me)
+
     def to_json(self) -> dict[str, Any]:
         a = self.assessment
         diag = a.posterior.diagnostics.to_json()
@@ -157,6 +172,10 @@ class Step:
         reaction = self.reaction
         if signal is not None and reaction is not None:
             signal["reaction"] = reaction.to_json()
+        if signal is not None:
+            own, supersedes = self.statements()
+            signal["superseded_by"] = None if own is None else {**own.to_json(), "index": own.by + 1}
+            signal["supersedes"] = supersedes
         return {
             "index": self.index,
             "date": None if self.date is None else self.date.isoformat(),
@@ -183,6 +202,7 @@ class Step:
             "grade": "" if sig is None else csv_cell(sig.grade),
             "channel": "" if sig is None else csv_cell(sig.channel or ""),
             "retracted": "" if sig is None else str(sig.retracted).lower(),
+            "observed": "" if sig is None else str(sig.observed).lower(),
             "best": dec.best,
             "p_best": round(dec.p_best, 4),
             "margin": round(dec.margin, 4),

@@ -53,7 +53,7 @@ def case_from_rows(
                 id=r[0],
                 signal=Signal.model_validate(
                     dict(zip(SIGNAL_FIELDS, r[1:7], strict=True))
-                    | {"channel": r[12], "retracted": r[10] is not None},
+                    | {"channel": r[12], "retracted": r[10] is not None, "observed": r[13] == 1},
                     context=STORED,
                 ),
                 entered_at=r[7],
@@ -152,9 +152,9 @@ def insert_signal(
 ) -> int:
     cur = conn.execute(
         "INSERT INTO signals (case_id, date, kind, actor, grade, note, source, channel, entered_at, entered_by,"
-        " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " origin, observed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (case_id, sig.date.isoformat(), sig.kind, sig.actor, sig.grade, sig.note, sig.source, sig.channel,
-         at, entered_by, origin),
+         at, entered_by, origin, int(sig.observed)),
     )  # fmt: skip
     assert cur.lastrowid is not None
     return cur.lastrowid

@@ -226,8 +226,14 @@ WHEN EXISTS (SELECT 1 FROM signals WHERE case_id = OLD.id)
 BEGIN SELECT RAISE(ABORT, 'a case with signals or assessments is deleted only with them: beliefs cases delete'); END;
 """
 
+#: Version 6: negative evidence. 0: the kind was watched for and not seen by the signal's date
+#: (:mod:`beliefs.statements`); every signal stored before is a sighting.
+V6 = """
+ALTER TABLE signals ADD COLUMN observed INTEGER NOT NULL DEFAULT 1 CHECK (observed IN (0, 1));
+"""
+
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4, V5)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4, V5, V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -292,7 +292,7 @@ class CaseStore(ActorMappingMethods):
             case_id, scen, cat, digest, origin, created, updated = self._case_row(conn, name)
             rows = conn.execute(
                 "SELECT s.id, s.date, s.kind, s.actor, s.grade, s.note, s.source, s.entered_at,"
-                " s.entered_by, s.origin, r.reason, r.at, s.channel"
+                " s.entered_by, s.origin, r.reason, r.at, s.channel, s.observed"
                 " FROM signals s LEFT JOIN retractions r ON r.signal_id = s.id"
                 " WHERE s.case_id = ? ORDER BY s.id",
                 (case_id,),

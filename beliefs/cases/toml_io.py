@@ -70,6 +70,8 @@ def _signal_table(sig: Any) -> dict[str, Any]:
         out["channel"] = sig.channel
     if sig.retracted:
         out["retracted"] = True
+    if not sig.observed:
+        out["observed"] = False
     return out
 
 

@@ -109,12 +109,31 @@ def cases_show(
         _show(case)
 
 
+def _superseded(case: Case) -> dict[int, Any]:
+    """The case's superseded absences, by position in its log (:mod:`beliefs.statements`)."""
+    from beliefs.attribution import attribute
+    from beliefs.statements import supersessions
+
+    signals = case.timeline.signals
+    return supersessions(signals, case.catalog, attribute(case.timeline.scenario, signals, case.catalog))
+
+
+def _status(sig: Any, superseded: bool) -> Any:
+    """The status cell of an active signal: a sighting, an absence, or a superseded absence."""
+    from rich.text import Text
+
+    if superseded:
+        return Text("superseded", style="dim")
+    return Text("active") if sig.observed else Text("not seen", style="yellow")
+
+
 def _show(case: Case) -> None:
     """The case as text: every stored string is shown literally (beliefs.text), never as markup."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    from beliefs.statements import statement
     from beliefs.text import literal, printable, shorten
 
     s = case.timeline.scenario
@@ -129,21 +148,22 @@ def _show(case: Case) -> None:
     )
     # The channel column only when the log names channels: at 80 columns the note keeps its room.
     channels = any(e.signal.channel for e in case.log)
-    widths = {"id": 3, "date": 10, "kind": 18, "actor": 10, "grade": 5, "status": 9}
+    widths = {"id": 3, "date": 10, "kind": 18, "actor": 10, "grade": 5, "status": 10}
     if channels:
-        widths.update(kind=16, channel=10)
+        widths.update(kind=16, channel=9)
     for col in ("id", "date", "kind", "actor", "grade", "channel", "status", "note"):
         if col == "channel" and not channels:
             continue
         width = widths.get(col)
         table.add_column(col, no_wrap=True, overflow="ellipsis", width=width)
     room = max(8, console.width - sum(widths.values()) - len(widths) - 1)
-    for e in case.log:
+    gone = _superseded(case)
+    for i, e in enumerate(case.log):
         sig = e.signal
         table.add_row(
             str(e.id), literal(sig.date), literal(sig.kind), literal(sig.actor), literal(sig.grade),
             *([literal(sig.channel or "")] if channels else []),
-            Text("RETRACTED", style="red") if sig.retracted else Text("active"),
+            Text("RETRACTED", style="red") if sig.retracted else _status(sig, i in gone),
             Text(shorten(printable(sig.note), room)),
             style="dim" if sig.retracted else "",
         )  # fmt: skip
@@ -153,6 +173,9 @@ def _show(case: Case) -> None:
             console.print(
                 literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}")
             )
+    for i, sup in gone.items():
+        e = case.log[i]
+        console.print(literal(f"signal {e.id} ({statement(e.signal)}) {sup.describe()} (signal {case.log[sup.by].id})"))
     for m in case.actor_mappings:  # the mapping history (`cases actors` shows what is in force)
         console.print(literal(f"actor mapping #{m.id} {m.at[:19]} by {m.mapped_by}: {m.describe()}"))
     latest = case.latest_assessment
@@ -296,12 +319,21 @@ def signal_add(
         str | None,
         typer.Option("--channel", help="The reporting channel, e.g. 'Goschen telegrams' (shares its letter)."),
     ] = None,
+    not_seen: Annotated[
+        bool,
+        typer.Option(
+            "--not-seen",
+            help="Negative evidence: this kind was watched for and NOT seen by --date (a later sighting or "
+            "absence of the kind on the same channel supersedes it).",
+        ),
+    ] = False,
     db: DbOpt = None,
 ) -> None:
     """Append a signal to a case; prints its id once it is committed."""
     signal = make_signal(
-        date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel
-    )
+        date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel,
+        observed=not not_seen,
+    )  # fmt: skip
     with _store(db, name) as store:
         check_actor(store.load_case(name), signal)
         sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")

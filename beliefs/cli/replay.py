@@ -225,7 +225,7 @@ def replay_view(rep: Replay) -> Group:
         if sig is None:
             what = Text("(prior)", style="dim")
         else:
-            what = literal(f"{sig.kind} ({sig.actor}) {sig.grade}")
+            what = literal(f"{'' if sig.observed else 'not seen: '}{sig.kind} ({sig.actor}) {sig.grade}")
             att = step.attribution
             if att is not None and (not att.evidence or att.role in ("third_party", "unresolved")):
                 what.append(printable(" [context]" if not att.evidence else f" [a={att.weight:.2f}]"), style="dim")
@@ -234,6 +234,11 @@ def replay_view(rep: Replay) -> Group:
                 what.append(" [initiative]" if rx.initiative else f" [↺{rx.blur:.2f}]", style="magenta")
             if sig.channel:
                 what.append(printable(f" via {sig.channel}"), style="dim")
+            own, supersedes = step.statements()
+            if own is not None:
+                what.append(f" [{own.short().replace('by ', 'answered by ', 1)}: not counted]", style="dim")
+            if supersedes:
+                what.append(f" [supersedes the absence of step {', '.join(map(str, supersedes))}]", style="dim")
             if sig.retracted:
                 what.stylize("strike dim")
         marks = Text()

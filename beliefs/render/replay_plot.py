@@ -223,7 +223,8 @@ def _draw_signals(ax: Any, rep: Replay) -> None:
         assert s.signal is not None
         sig = s.signal
         ax.plot([s.index, s.index], [0.0, 0.07], color="#333333", linewidth=1)
-        label = shorten(printable(f"{sig.kind.removeprefix('ally_')} · {sig.actor}"), 34)
+        what = sig.kind.removeprefix("ally_") if sig.observed else f"not seen: {sig.kind.removeprefix('ally_')}"
+        label = shorten(printable(f"{what} · {sig.actor}"), 34)
         label = plot_text(label + f" ({sig.grade})")
         ax.text(
             s.index,
