@@ -32,6 +32,8 @@ def entry_lines(ledger: Ledger | None, index: int, step: int, label: str = "sele
     e = ledger.entry(index)
     if e is None:
         return ["[$text-muted]evidence: retracted, contributes nothing[/]"]
+    if e.about == "superseded" and e.superseded is not None:
+        return [f"[$text-muted]evidence: an absence {escape(e.superseded.describe())}: not counted[/]"]
     if e.about == "context" or (e.about != "adversary" and e.mean is None):
         return ["[$text-muted]evidence: an own-side act (context), not evidence on the adversary[/]"]
     warn = "" if e.reliable else f"  [b $text-error]⚠ leave-one-out not trusted (k̂ {e.khat:.2f})[/]"
@@ -84,7 +86,8 @@ class LedgerScreen(ModalScreen[None]):
             s = e.signal
             without = "—" if e.p_without is None else f"{e.p_without:.3f}"
             table.add_row(
-                Text(str(self.numbers[e.index])), Text(str(s.date)), Text(printable(s.kind)),
+                Text(str(self.numbers[e.index])), Text(str(s.date)),
+                Text(printable(s.kind if s.observed else f"not seen: {s.kind}")),
                 Text(printable(s.actor)), Text(printable(s.channel or "—")), Text(s.grade),
                 Text(f"{e.contribution:+.2f}"), Text(f"{e.odds_factor:.2f}"), Text(f"{e.running:+.2f}"),
                 Text(without + ("" if e.reliable else " ⚠"), style="" if e.reliable else "bold red"),
