@@ -175,8 +175,9 @@ def reactions(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -
             out[i] = Reaction(
                 i, sig.kind, kind.reactivity, kind.escalation, best, kind.reactivity * best.weight
             )
-        else:  # every provocation in the window is on a lower rung: the act escalates beyond the latest
-            out[i] = Reaction(i, sig.kind, kind.reactivity, kind.escalation, before[-1], 0.0)
+        else:  # every provocation in the window is on a lower rung: name the highest (the latest of equals)
+            beyond = max(before, key=lambda p: (p.rung, p.index))
+            out[i] = Reaction(i, sig.kind, kind.reactivity, kind.escalation, beyond, 0.0)
     return out
 
 

@@ -107,7 +107,8 @@ def assessment_view(a: Assessment) -> Group:
     watch = watch_view(dec)
     head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
     return Group(
-        head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a), diagnostics_line(a)
+        head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a),
+        *[line for line in (spiral_line(a),) if line.plain], diagnostics_line(a),
     )
 
 
@@ -124,6 +125,23 @@ def attribution_line(a: Assessment) -> Text:
         parts.append(f"{len(summary['unresolved_actors'])} unresolved actor(s): their adversary-kind acts counted "
                      "as the adversary's, their ally-kind acts for the ally, until mapped")
     return Text("Who acted: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
+
+
+def spiral_line(a: Assessment) -> Text:
+    """Spiral context: how many acts were weighed as possible reactions, and how many were initiatives."""
+    summary = a.spiral()
+    if not summary or not summary["reactions"]:
+        return Text("")
+    rx = [r["reaction"] for r in summary["reactions"]]
+    answered = [r for r in rx if not r["initiative"]]
+    parts = []
+    if answered:
+        parts.append(f"{len(answered)} act(s) weighed as possible reactions to own-side provocations "
+                     f"(blur up to {max(r['blur'] for r in answered):.2f})")
+    if len(answered) < len(rx):
+        parts.append(f"{len(rx) - len(answered)} initiative(s) escalating beyond the provocation, not discounted")
+    return Text(f"Spiral context (window {summary['reaction_window_days']} days): " + "; ".join(parts)
+                + " (`beliefs explain` names the provocations)", style="dim")  # fmt: skip
 
 
 def recommendation_text(dec: Decision, label: str = "Recommendation: ") -> Text:

@@ -13,6 +13,11 @@ assumption                what it changes                      range
 ========================  ===================================  ====================================
 four adversary payoffs    ``U_adv`` (payoffs only)             baseline +/- 1.5
 abandonment, entrapment   ``A``, ``E`` (payoffs only)          0.5x .. 1.5x baseline
+offense_cost_slope        the one game (beliefs.game; payoffs  0 .. 2 (the whole admissible range)
+                          only): spiral/exploitation x m(o)
+entrapment factors        entrapment vs each type (ditto)      0.5x .. 1.5x baseline
+provocation_risk          provocation of a status-quo          0 .. 1 (the whole range)
+                          adversary (ditto)
 prior_expansionist        ``p0`` (likelihood of the data)      baseline +/- 0.25, within [0.05, 0.95]
 ally_reliability_mean     mean of the ``r`` prior (concentr.   baseline +/- 0.2, within [0.05, 0.95]
                           alpha+beta kept)
@@ -53,7 +58,14 @@ ADVERSARY_PAYOFFS = (
     "conciliate_vs_expansionist",
 )
 COSTS = ("abandonment_cost", "entrapment_cost")
-PAYOFF_NAMES = ADVERSARY_PAYOFFS + COSTS
+#: The one game's couplings (beliefs.game): how the adversary and alliance games interact.
+COUPLINGS = (
+    "offense_cost_slope",
+    "entrapment_factor_expansionist",
+    "entrapment_factor_status_quo",
+    "provocation_risk",
+)
+PAYOFF_NAMES = ADVERSARY_PAYOFFS + COSTS + COUPLINGS
 #: Half-width of the range of an adversary payoff.
 PAYOFF_HALF_WIDTH = 1.5
 #: Multipliers of the baseline alliance costs at the ends of their ranges.
@@ -110,6 +122,18 @@ def assumptions(timeline: Timeline, payoffs: PayoffTable | None = None) -> list[
         label = name.replace("_", " ")
         lo, hi = COST_FACTORS
         out.append(Assumption(name, label, "payoff", v, v * lo, v * hi, "0.5x .. 1.5x baseline"))
+    lo_f, hi_f = COST_FACTORS
+    couplings: tuple[tuple[str, float, float, str], ...] = (
+        ("offense_cost_slope", 0.0, 2.0, "whole range: m(o) = 1 + s (o - 1/2)"),
+        ("entrapment_factor_expansionist", lo_f, hi_f, "0.5x .. 1.5x baseline"),
+        ("entrapment_factor_status_quo", lo_f, hi_f, "0.5x .. 1.5x baseline"),
+        ("provocation_risk", 0.0, 1.0, "whole range"),
+    )
+    for name, lo, hi, note in couplings:
+        v = float(getattr(pay, name))
+        if name.startswith("entrapment_factor"):
+            lo, hi = v * lo, v * hi
+        out.append(Assumption(name, name.replace("_", " "), "payoff", v, lo, hi, note))
     p0 = sc.prior_expansionist
     out.append(
         Assumption(

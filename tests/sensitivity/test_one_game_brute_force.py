@@ -129,3 +129,23 @@ def test_reweighted_answers_match_a_rerun_on_nuts_draws(engine, morocco):
     ev = Evaluator(tl, a.inputs, Draws.of(nuts), seed=SEED, resample=False)
     checked = [_check(tl, catalog, nuts, a.inputs, ev, engine, point) for point in POINTS]
     assert sum(r is not None for r in checked) >= 3  # most points are within reach of the reweighting
+
+
+def test_the_couplings_are_payoff_assumptions_on_the_draws_as_they_are(morocco):
+    """Moving a coupling changes payoffs only: the draws are reused, and EU is decide's on the changed table."""
+    from beliefs.decision import decide
+    from beliefs.sensitivity.assumptions import assumptions
+
+    tl, _, a = morocco
+    names = {x.name for x in assumptions(tl, a.payoffs)}
+    assert {"offense_cost_slope", "entrapment_factor_expansionist", "entrapment_factor_status_quo"} <= names
+    ev = Evaluator(tl, a.inputs, Draws.of(a.posterior), seed=SEED, resample=False)
+    post = a.posterior
+    p, r, c = post.flat("p_expansionist"), post.flat("r"), post.flat("c")
+    base = ev.evaluate({})
+    for name, value in (("provocation_risk", 1.0), ("offense_cost_slope", 2.0), ("entrapment_factor_status_quo", 3.0)):
+        res = ev.evaluate({name: value})
+        assert res.path == "reuse"
+        d = decide(p, r, c, a.payoffs.replace(**{name: value}), w=post.weights)
+        np.testing.assert_allclose(res.eu, [d.option(n).eu_mean for n in OPTION_NAMES], rtol=0, atol=1e-12)
+        assert res.eu != base.eu  # the coupling does move the expected utilities
