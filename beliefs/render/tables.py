@@ -199,10 +199,12 @@ def catalog_view(catalog: Catalog, width: int = 80) -> Table:
         box=None,
         padding=(0, 1, 0, 0),
         caption="E(e), E(s): prior means of P(seen | expansionist), P(seen | status quo); "
-        "LR = E(e)/E(s); mil: blurred by the security dilemma; ally: axis, direction, delta",
+        "LR = E(e)/E(s); mil: blurred by the security dilemma; ally: axis, direction, delta; "
+        "spiral: P = provocative (by the own side), its escalation rung 0-4, κ = reactivity "
+        "(how readily a threatened status-quo state takes the step in answer)",
         caption_justify="left",
     )
-    widths = {"id": 28, "mil": 3, "E(e)": 4, "E(s)": 4, "LR": 4, "ally": 12}
+    widths = {"id": 28, "mil": 3, "E(e)": 4, "E(s)": 4, "LR": 4, "ally": 12, "spiral": 8}
     for col, w in widths.items():
         table.add_column(col, no_wrap=True, width=w, justify="right" if col in ("E(e)", "E(s)", "LR") else "left")
     table.add_column("label", no_wrap=True, overflow="ellipsis")
@@ -211,8 +213,9 @@ def catalog_view(catalog: Catalog, width: int = 80) -> Table:
         label = Text(shorten(printable(k.label), room))
         if isinstance(k, AdversaryKind):
             e, q = k.given_expansionist.mean, k.given_status_quo.mean
-            table.add_row(literal(k.id), "yes" if k.military else "", f"{e:.2f}", f"{q:.2f}", f"{e / q:.1f}", "", label)
+            spiral = f"{'P' if k.provocative else ' '}{k.escalation}" + (f" κ{k.reactivity:.1f}" if k.reactivity else "")
+            table.add_row(literal(k.id), "yes" if k.military else "", f"{e:.2f}", f"{q:.2f}", f"{e / q:.1f}", "", spiral, label)
         else:
             effect = f"{'rel' if k.axis == 'reliability' else 'reck'} {k.direction:+d} {k.delta:.2f}"
-            table.add_row(literal(k.id), "", "", "", "", effect, label)
+            table.add_row(literal(k.id), "", "", "", "", effect, f"{'P' if k.provocative else ' '}{k.escalation}", label)
     return table
