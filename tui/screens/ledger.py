@@ -39,9 +39,11 @@ def entry_lines(ledger: Ledger | None, index: int, step: int, label: str = "sele
     warn = "" if e.reliable else f"  [b $text-error]⚠ leave-one-out not trusted (k̂ {e.khat:.2f})[/]"
     if e.about == "adversary":
         without = "—" if e.p_without is None else f"{e.p_without:.3f}"
+        spiral = [] if e.reaction is None else [f"  [$text-muted]{escape(printable(e.reaction.describe()))}[/]"]
         return [
             f"[b]{label}[/] {e.contribution:+.2f} log-odds (×{e.odds_factor:.2f} odds)",
             f"  P(exp) without it [b]{without}[/]{warn}",
+            *spiral,
         ]
     without = "—" if e.mean_without is None else f"{e.mean_without:.3f}"
     return [
@@ -78,7 +80,7 @@ class LedgerScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for col in ("#", "date", "kind", "actor", "channel", "gr", "log-odds", "×odds", "running", "P w/o"):
+        for col in ("#", "date", "kind", "actor", "channel", "gr", "log-odds", "×odds", "running", "P w/o", "spiral"):
             table.add_column(col, key=col)
         for e in self.ledger.by_size():
             s = e.signal
@@ -89,6 +91,7 @@ class LedgerScreen(ModalScreen[None]):
                 Text(printable(s.actor)), Text(printable(s.channel or "—")), Text(s.grade),
                 Text(f"{e.contribution:+.2f}"), Text(f"{e.odds_factor:.2f}"), Text(f"{e.running:+.2f}"),
                 Text(without + ("" if e.reliable else " ⚠"), style="" if e.reliable else "bold red"),
+                Text("" if e.reaction is None else "initiative" if e.reaction.initiative else f"↺{e.reaction.blur:.2f}"),
             )  # fmt: skip
         table.focus()
 
