@@ -109,7 +109,7 @@ def assessment_view(a: Assessment) -> Group:
     head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
     return Group(
         head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a),
-        *[line for line in (spiral_line(a),) if line.plain], diagnostics_line(a),
+        *[line for line in (spiral_line(a), absence_line(a)) if line.plain], diagnostics_line(a),
     )
 
 
@@ -126,6 +126,21 @@ def attribution_line(a: Assessment) -> Text:
         parts.append(f"{len(summary['unresolved_actors'])} unresolved actor(s): their adversary-kind acts counted "
                      "as the adversary's, their ally-kind acts for the ally, until mapped")
     return Text("Who acted: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
+
+
+def absence_line(a: Assessment) -> Text:
+    """Negative evidence: how many absences count, and how many a later statement superseded."""
+    if a.scenario is None or a.catalog is None:
+        return Text("")
+    from beliefs.statements import summary
+
+    n = summary(a.scenario, a.signals, a.catalog)
+    if not n["counted"] and not n["superseded"]:
+        return Text("")
+    parts = [f"{n['counted']} absence(s) weighed as not seen (1 - p)"]
+    if n["superseded"]:
+        parts.append(f"{n['superseded']} superseded by a sighting or a later absence of the kind on its channel")
+    return Text("Negative evidence: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
 
 
 def spiral_line(a: Assessment) -> Text:
