@@ -284,7 +284,7 @@ class ReplayResult:
 
         rows = [s.csv_row() for s in self.replay.steps]
         df = pd.DataFrame(rows).set_index("index")
-        for col in ("flip", "reliable", "retracted"):
+        for col in ("flip", "reliable", "retracted", "observed"):
             df[col] = df[col].map({"true": True, "false": False, "": None})
         df["date"] = pd.to_datetime(df["date"].replace("", None))
         return df
