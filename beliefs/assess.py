@@ -89,6 +89,14 @@ class Assessment:
 
         return summary(self.scenario, self.signals, self.catalog)
 
+    def spiral(self) -> dict[str, Any] | None:
+        """Spiral context: the acts weighed as possible reactions to own-side provocations, and the initiatives."""
+        if self.scenario is None or self.catalog is None:
+            return None
+        from beliefs.spiral import summary
+
+        return summary(self.scenario, self.signals, self.catalog)
+
     def to_json(self) -> dict[str, Any]:
         diag = self.posterior.diagnostics.to_json()
         diag["seconds"] = round(self.seconds, 3)
@@ -101,6 +109,9 @@ class Assessment:
         attribution = self.attribution()
         if attribution is not None:
             out["attribution"] = attribution
+        spiral = self.spiral()
+        if spiral is not None:
+            out["spiral"] = spiral
         return out
 
 

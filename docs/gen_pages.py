@@ -175,7 +175,9 @@ TIMELINE_INTRO = (
 CATALOG_INTRO = (
     "A catalog defines the kinds of signal: for adversary kinds the Beta distributions of "
     "P(seen | expansionist) and P(seen | status quo); for ally kinds the axis, direction and "
-    "diagnosticity; for every kind a rationale. `[grading]` overrides the Admiralty weights."
+    "diagnosticity; for every kind a rationale and its spiral context (`provocative`, an `escalation` rung, "
+    "for adversary kinds a `reactivity`, argued in `spiral_rationale`). `[grading]` overrides the Admiralty "
+    "weights; `[spiral]` sets the reaction window (see the model page)."
 )
 
 
