@@ -116,6 +116,11 @@ class AssessResult:
         return None if v is None else float(v)
 
     @property
+    def break_even_reasons(self) -> tuple[dict[str, Any], ...]:
+        """Why the break-even is where it is: ``factor``, ``break_even`` after it, ``text`` (the one game, step by step)."""
+        return tuple(copy.deepcopy(self._json["recommendation"].get("break_even_reasons", [])))
+
+    @property
     def watch(self) -> tuple[dict[str, Any], ...]:
         """What to watch: the kinds whose next report is worth most (EVSI), best first."""
         return tuple(copy.deepcopy(self._json["recommendation"]["watch"]))
