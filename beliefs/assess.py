@@ -110,6 +110,14 @@ class Assessment:
 
         return summary(self.scenario, self.signals, self.catalog)
 
+    def spiral(self) -> dict[str, Any] | None:
+        """Spiral context: the acts weighed as possible reactions to own-side provocations, and the initiatives."""
+        if self.scenario is None or self.catalog is None:
+            return None
+        from beliefs.spiral import summary
+
+        return summary(self.scenario, self.signals, self.catalog)
+
     def to_json(self) -> dict[str, Any]:
         diag = self.posterior.diagnostics.to_json()
         diag["seconds"] = round(self.seconds, 3)
@@ -124,6 +132,9 @@ class Assessment:
             out["attribution"] = attribution
         if self.model_doubt is not None:
             out["model_doubt"] = self.model_doubt.to_json()
+        spiral = self.spiral()
+        if spiral is not None:
+            out["spiral"] = spiral
         return out
 
 

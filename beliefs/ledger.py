@@ -52,6 +52,7 @@ import numpy as np
 from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.doubt import DoubtRow, bound, branch_probability
+from beliefs.spiral import Reaction, reactions
 from beliefs.statements import Supersession, supersessions
 from beliefs.timeline import Scenario, Signal
 from models import likelihood as lk
@@ -91,6 +92,7 @@ class Entry:
     mean_without: float | None = None  # ally: ... without this report
     attribution: Attribution | None = None  # who acted, and how far it counts (None: not resolved)
     superseded: Supersession | None = None  # an absence a later statement supersedes (not in the model)
+    reaction: Reaction | None = None  # adversary: weighed as a possible reaction, or an initiative (beliefs.spiral)
 
     @property
     def odds_factor(self) -> float | None:
@@ -155,6 +157,8 @@ class Ledger:
             out["observed"] = s.observed
             if e.attribution is not None:
                 out["attribution"] = {**e.attribution.to_json(), "reading": e.attribution.describe()}
+            if e.reaction is not None:
+                out["reaction"] = e.reaction.to_json(signal_ids)
             return out
 
         def loo(e: Entry) -> dict[str, Any]:
@@ -350,8 +354,9 @@ def build_ledger(
             )  # fmt: skip
     running = logit_p0 + np.cumsum(mean_contrib)  # entry order: the model's report order
     order = {pos: j for j, pos in enumerate(adv_pos)}
+    rx = reactions(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
     entries = [
-        replace(e, running=float(running[order[e.index]])) for e in entries
+        replace(e, running=float(running[order[e.index]]), reaction=rx[e.index]) for e in entries
     ]
     cat = inputs.catalog
     for j, pos in enumerate(ally_pos):

@@ -43,6 +43,7 @@ from beliefs.assess import Assessment, assess_signals, shared_engine
 from beliefs.attribution import Attribution, attribute, attribute_one
 from beliefs.catalog import Catalog
 from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
+from beliefs.spiral import Reaction, reaction_of
 from beliefs.statements import Supersession, supersessions
 from beliefs.text import csv_cell
 from beliefs.timeline import Signal, Timeline
@@ -141,6 +142,14 @@ class Step:
             return None
         return attribute_one(a.scenario, self.signal, a.catalog)
 
+    @property
+    def reaction(self) -> Reaction | None:
+        """How this step's signal stands to the provocations before it (:mod:`beliefs.spiral`)."""
+        a = self.assessment
+        if self.signal is None or self.signal.retracted or a.scenario is None or a.catalog is None:
+            return None  # a retracted step reuses the assessment before it
+        return reaction_of(a.scenario, a.signals, a.catalog, self.index - 1)
+
     def statements(self) -> tuple[Supersession | None, list[int]]:
         """Negative evidence at this step: what supersedes this step's signal already (an absence
         after a sighting), and the earlier steps whose absences this step's signal supersedes."""
@@ -160,6 +169,9 @@ class Step:
         signal = None if self.signal is None else signal_json(self.signal)
         if signal is not None and att is not None:
             signal["attribution"] = {**att.to_json(), "reading": att.describe()}
+        reaction = self.reaction
+        if signal is not None and reaction is not None:
+            signal["reaction"] = reaction.to_json()
         if signal is not None:
             own, supersedes = self.statements()
             signal["superseded_by"] = None if own is None else {**own.to_json(), "index": own.by + 1}

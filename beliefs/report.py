@@ -137,8 +137,11 @@ def _kinds_used(a: Analysis) -> list[dict[str, Any]]:
 def _signals(a: Analysis) -> list[dict[str, Any]]:
     """Every signal as plain data, with who acted and how it was counted (``attribution.reading``)."""
     from beliefs.attribution import Actors
+    from beliefs.spiral import reactions
 
     actors = Actors(a.timeline.scenario)
+    known = all(s.kind in a.catalog.by_id for s in a.timeline.signals)
+    rx = reactions(a.timeline.scenario, a.timeline.signals, a.catalog) if known else [None] * len(a.timeline.signals)
     ids = a.signal_ids or (None,) * len(a.timeline.signals)
     rows = []
     for i, (sig, sid) in enumerate(zip(a.timeline.signals, ids, strict=False)):
@@ -149,6 +152,8 @@ def _signals(a: Analysis) -> list[dict[str, Any]]:
         row["about"] = kind.about if kind is not None else ""
         att = actors.resolve(sig.actor, isinstance(kind, AdversaryKind))
         row["attribution"] = {**att.to_json(), "reading": att.describe()}
+        if rx[i] is not None:
+            row["reaction"] = rx[i].to_json()  # type: ignore[union-attr]
         rows.append(row)
     return rows
 

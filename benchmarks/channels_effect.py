@@ -45,7 +45,11 @@ def main() -> None:
         adv = [tl.signals[i] for i in positions]
         letters = [catalog.grading.reliability[s.grade[0]] for s in adv]
         with_channels = encode_signals(tl.scenario, tl.signals, catalog)
-        own = encode_signals(tl.scenario, [s.model_copy(update={"channel": None}) for s in tl.signals], catalog)
+        # Every report a channel of its own, named so that an absence is not merged with the sightings
+        # of its kind in the kind's unnamed channel (beliefs.statements), which would drop it.
+        own = encode_signals(
+            tl.scenario, [s.model_copy(update={"channel": f"report {i}"}) for i, s in enumerate(tl.signals)], catalog
+        )
         out = []
         for inputs in (per_report(own, letters), own, with_channels):
             post = engine.sample(inputs, seed=0)

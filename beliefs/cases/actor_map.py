@@ -153,6 +153,10 @@ def plan_mapping(
         return written, UNMAPPED, "", None, ""
     scenario = apply_mappings(stored, [m for m in mappings if actor_key(m.actor) != key])
     names = Actors(scenario)
+    if key in names.index:  # the name of a third party that another mapping created
+        role, name, _ = names.index[key]
+        raise _refuse(case, f"'{printable(written)}' is already the {role.replace('_', ' ')} {printable(name)} "
+                      "(made by a mapping): it needs no mapping")  # fmt: skip
     word = actor_key(target)
     if word in ROLE_WORDS:
         role, name = word, getattr(scenario, word)

@@ -192,11 +192,13 @@ def replay_view(rep: Replay) -> Group:
         show_edge=False,
         pad_edge=False,
         collapse_padding=True,
-        caption=f"P(exp) = P(adversary expansionist) with its 90% HDI; rel./reck. = ally reliability and "
+        caption=Text(f"P(exp) = P(adversary expansionist) with its 90% HDI; rel./reck. = ally reliability and "
         f"recklessness (posterior means); {TIE_MARK} = too close to call (? = the tied half: margin within "
         f"twice its Monte Carlo error, or P(best) < 0.6); {FLIP_MARK} = a determinate recommendation "
         f"replaces a different one; {UNRELIABLE_MARK} = sampler trouble; [context] = an own-side act, "
-        f"not evidence on the adversary; [a=…] = a third party's act, weighed by its attribution",
+        f"not evidence on the adversary; [a=…] = a third party's act, weighed by its attribution; "
+        f"[↺b] = weighed as a possible reaction to an own-side provocation, with its blur b; "
+        f"[initiative] = escalates beyond the provocation, not discounted (`beliefs explain` names them)"),
         caption_justify="left",
     )
     for col, just in (
@@ -227,6 +229,9 @@ def replay_view(rep: Replay) -> Group:
             att = step.attribution
             if att is not None and (not att.evidence or att.role in ("third_party", "unresolved")):
                 what.append(printable(" [context]" if not att.evidence else f" [a={att.weight:.2f}]"), style="dim")
+            rx = step.reaction
+            if rx is not None:
+                what.append(" [initiative]" if rx.initiative else f" [↺{rx.blur:.2f}]", style="magenta")
             if sig.channel:
                 what.append(printable(f" via {sig.channel}"), style="dim")
             own, supersedes = step.statements()

@@ -28,6 +28,9 @@ def _signal(e: Entry) -> Text:
     elif att is not None and att.role == "unresolved":
         whose = "the adversary's" if att.adversary_kind else "the ally's (an ally kind)"
         text.append(f" unresolved: counted as {whose}", style="yellow")
+    if e.reaction is not None:
+        r = e.reaction
+        text.append(" initiative" if r.initiative else f" ↺{r.blur:.2f}", style="magenta")
     return text
 
 
@@ -48,7 +51,8 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
         caption="log-odds = the report's posterior-mean contribution to logit P(expansionist); ×odds = its factor "
         "on the odds; running = prior + contributions up to this report, in entry order; "
         "P w/o = P(expansionist) without the report (leave-one-out); a = a third party's attribution weight "
-        "(its act counts as the adversary's with that weight)",
+        "(its act counts as the adversary's with that weight); ↺ = weighed as a possible reaction, with its blur "
+        "(spiral context, listed below)",
         caption_justify="left",
     )
     _columns(table, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
@@ -81,6 +85,14 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
             style="bold red",
         )
     parts: list[Table | Text] = [table, lines]
+    spiral = [e for e in ledger.adversary if e.reaction is not None]
+    if spiral:
+        ctx_lines = Text("Spiral context (an act that may answer an own-side provocation: its status-quo "
+                         "likelihood moves towards the expansionist one by the blur)\n", style="bold")  # fmt: skip
+        for e in sorted(spiral, key=lambda e: e.index):
+            ctx_lines.append(f"  #{e.index} {printable(e.signal.kind)} of {e.signal.date.isoformat()}: ")
+            ctx_lines.append(printable(e.reaction.describe()) + "\n", style="magenta")  # type: ignore[union-attr]
+        parts.append(ctx_lines)
     if ledger.ally:
         ally = Table(
             title="Ally reports: posterior mean of the axis they inform, with and without each",

@@ -152,6 +152,8 @@ def test_a_stale_mapping_is_refused_and_the_table_is_append_only(old_case: Path)
         store.map_actor("old", "Wien\x1b[2J", "press")
         with pytest.raises(BeliefsError, match="still map to: unmap those first"):
             store.map_actor("old", "Berlin press", None)
+        with pytest.raises(BeliefsError, match="creates a new third party, and 'press' is already the third party"):
+            store.map_actor("old", "Austria-Hungary", "press", attribution=0.5)
     assert [r[0] for r in _rows(old_case)] == ["the Kaiser's court", "Berlin press", "Wien\x1b[2J"]
     conn = sqlite3.connect(old_case)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -162,6 +164,17 @@ def test_a_stale_mapping_is_refused_and_the_table_is_append_only(old_case: Path)
     deleted = run("cases", "delete", "old", "--yes", "--db", str(old_case))
     assert deleted.exit_code == 0, deleted.output
     assert _rows(old_case) == []
+
+
+def test_a_third_party_made_by_a_mapping_owns_its_name(old_case: Path) -> None:
+    """The court's signals resolve to the party named after them: mapping them too would give one name two roles."""
+    with CaseStore(old_case) as store:
+        store.map_actor("old", "Berlin press", "The Kaiser's  court", attribution=0.4)
+        with pytest.raises(BeliefsError, match="'the Kaiser's court' is already the third party The Kaiser's court"):
+            store.map_actor("old", "the Kaiser's court", "adversary")
+        case = store.load_case("old")
+    att = summary(case.timeline.scenario, case.timeline.signals, case.catalog)
+    assert "the Kaiser's court" not in att["unresolved_actors"] and att["counts"]["third_party"] == 3  # the court once, the press twice
 
 
 def test_a_mapped_case_exports_its_mappings_as_aliases_and_imports_back(old_case: Path, tmp_path: Path) -> None:

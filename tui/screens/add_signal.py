@@ -8,7 +8,9 @@ The kind committed is the text in the kind field, when it is a kind id: the
 list below it only *fills* the field (enter takes the highlighted kind), it
 never overrides what was typed. Pasting a line ``KIND GRADE DATE [ACTOR [NOTE]]``
 into any field fills the form. A signal dated before the last one is only
-added after a confirmation that says where it will sort.
+added after a confirmation that says where it will sort. The "not seen"
+switch enters negative evidence: the kind was watched for and not seen by
+the date (``observed = false``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, Switch
 from textual.widgets.option_list import Option
 
 from beliefs.attribution import actor_problems
@@ -176,6 +178,10 @@ class AddSignalScreen(ModalScreen[Signal | None]):
                     suggester=SuggestFromList(used, case_sensitive=False) if used else None,
                     id="channel",
                 )
+            with Horizontal(classes="form-row"):
+                yield Label("not seen", classes="field-label")
+                yield Switch(False, id="not-seen")
+                yield Label("watched for this kind and NOT seen by the date (negative evidence)", id="not-seen-hint")
             yield Static("", id="form-error")
             with Horizontal(id="buttons"):
                 yield Button("Add signal", variant="primary", id="ok")
@@ -198,6 +204,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
             )
             self.query_one("#source", Input).value = p.source or ""
             self.query_one("#channel", Input).value = p.channel or ""
+            self.query_one("#not-seen", Switch).value = not p.observed
 
     def _set_values(self, values: dict[str, str]) -> None:
         self.query_one("#kind-filter", Input).value = values["kind"]
@@ -321,6 +328,7 @@ class AddSignalScreen(ModalScreen[Signal | None]):
             "note": self.query_one("#note", Input).value.strip(),
             "source": source or None,
             "channel": self.query_one("#channel", Input).value.strip() or None,
+            "observed": not self.query_one("#not-seen", Switch).value,
         }
         try:
             signal = Signal.model_validate(raw)

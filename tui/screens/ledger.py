@@ -32,14 +32,18 @@ def entry_lines(ledger: Ledger | None, index: int, step: int, label: str = "sele
     e = ledger.entry(index)
     if e is None:
         return ["[$text-muted]evidence: retracted, contributes nothing[/]"]
+    if e.about == "superseded" and e.superseded is not None:
+        return [f"[$text-muted]evidence: an absence {escape(e.superseded.describe())}: not counted[/]"]
     if e.about == "context" or (e.about != "adversary" and e.mean is None):
         return ["[$text-muted]evidence: an own-side act (context), not evidence on the adversary[/]"]
     warn = "" if e.reliable else f"  [b $text-error]⚠ leave-one-out not trusted (k̂ {e.khat:.2f})[/]"
     if e.about == "adversary":
         without = "—" if e.p_without is None else f"{e.p_without:.3f}"
+        spiral = [] if e.reaction is None else [f"  [$text-muted]{escape(printable(e.reaction.describe()))}[/]"]
         return [
             f"[b]{label}[/] {e.contribution:+.2f} log-odds (×{e.odds_factor:.2f} odds)",
             f"  P(exp) without it [b]{without}[/]{warn}",
+            *spiral,
         ]
     without = "—" if e.mean_without is None else f"{e.mean_without:.3f}"
     return [
@@ -79,16 +83,18 @@ class LedgerScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for col in ("#", "date", "kind", "actor", "channel", "gr", "log-odds", "×odds", "running", "P w/o"):
+        for col in ("#", "date", "kind", "actor", "channel", "gr", "log-odds", "×odds", "running", "P w/o", "spiral"):
             table.add_column(col, key=col)
         for e in self.ledger.by_size():
             s = e.signal
             without = "—" if e.p_without is None else f"{e.p_without:.3f}"
             table.add_row(
-                Text(str(self.numbers[e.index])), Text(str(s.date)), Text(printable(s.kind)),
+                Text(str(self.numbers[e.index])), Text(str(s.date)),
+                Text(printable(s.kind if s.observed else f"not seen: {s.kind}")),
                 Text(printable(s.actor)), Text(printable(s.channel or "—")), Text(s.grade),
                 Text(f"{e.contribution:+.2f}"), Text(f"{e.odds_factor:.2f}"), Text(f"{e.running:+.2f}"),
                 Text(without + ("" if e.reliable else " ⚠"), style="" if e.reliable else "bold red"),
+                Text("" if e.reaction is None else "initiative" if e.reaction.initiative else f"↺{e.reaction.blur:.2f}"),
             )  # fmt: skip
         table.focus()
 

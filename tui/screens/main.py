@@ -33,7 +33,7 @@ from tui.widgets.panels import (
     TitleBar,
     WatchList,
 )
-from tui.widgets.signal_log import SignalLog
+from tui.widgets.signal_log import SignalLog, superseded_at_step
 from tui.widgets.trajectory import TrajectoryPlot
 
 
@@ -162,7 +162,7 @@ class MainScreen(Screen[None]):
     def show_log(self, session: Session) -> None:
         flips = frozenset(i for i in range(1, session.n + 1) if session.flip_at(i))
         numbers = [session.number(i) for i in range(session.n)]
-        self.query_one(SignalLog).show(session.signals, session.step, flips, numbers)
+        self.query_one(SignalLog).show(session.signals, session.step, flips, numbers, superseded_at_step(session))
 
     def show_results(
         self,

@@ -21,6 +21,7 @@ from tui.safe import safe
 from tui.screens.ledger import entry_lines
 from tui.session import Session
 from tui.widgets.panels import QUANTITIES, Panel
+from tui.widgets.signal_log import superseded_at_step
 
 
 def grade_words(grade: str) -> str:
@@ -61,6 +62,10 @@ def detail_markup(session: Session, index: int) -> str:
     if sig.retracted:
         reason = session.reasons.get(index)
         lines.append(_row("status", "[b $text-error]retracted[/]" + (f": {safe(reason)}" if reason else "")))
+    elif index < session.step and index in (gone := superseded_at_step(session)):
+        lines.append(_row("status", f"not seen by {sig.date} · {safe(gone[index])}: not counted"))
+    elif not sig.observed:
+        lines.append(_row("status", f"[b]not seen[/] by {sig.date}: watched for and absent (counts as 1 - p)"))
     else:
         lines.append(_row("status", "counts"))
     entry = session.entries.get(index)
@@ -72,6 +77,8 @@ def detail_markup(session: Session, index: int) -> str:
     lines += ["", *_effect(session, index), "", *_ledger(session, index)]
     if kind is not None:
         lines += ["", f"[$text-muted]{safe(kind.rationale, multiline=True)}[/]"]
+        if kind.spiral_rationale:
+            lines.append(f"[$text-muted]spiral context: {safe(kind.spiral_rationale, multiline=True)}[/]")
     return "\n".join(lines)
 
 

@@ -1,5 +1,9 @@
 """The signal log: a DataTable of every signal, retracted ones struck through.
 
+A signal watched for and not seen shows as "not seen: KIND" (negative
+evidence); one that a later statement of its kind and channel supersedes at
+the current step is dimmed, its note saying what superseded it.
+
 Rows after the replay step are dimmed (not yet "seen"); the row of the
 current step carries a ▸ marker. The table cursor selects a signal (for
 retraction or its detail screen) and is independent of the replay step.
@@ -9,12 +13,19 @@ The number shown is the signal's database id in a stored case (what
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
+from beliefs.attribution import attribute
+from beliefs.statements import supersessions
 from beliefs.text import printable
 from beliefs.timeline import Signal
+
+if TYPE_CHECKING:
+    from tui.session import Session
 
 #: (label, width) of each column; the note takes what is left and scrolls.
 COLUMNS = (("", 1), ("#", 2), ("date", 10), ("kind", 18), ("gr", 2), ("actor", 10), ("note", 60))
@@ -35,8 +46,11 @@ class SignalLog(DataTable[Text]):
         step: int,
         flips: frozenset[int] = frozenset(),
         numbers: list[int] | None = None,
+        superseded: dict[int, str] | None = None,
     ) -> None:
-        """Redraw all rows, keeping the cursor where it was; ⇄ marks signals that flipped the recommendation."""
+        """Redraw all rows, keeping the cursor where it was; ⇄ marks signals that flipped the recommendation;
+        ``superseded``: index -> why, for absences a later statement supersedes."""
+        superseded = superseded or {}
         numbers = numbers or list(range(1, len(signals) + 1))
         width = max(2, len(str(max(numbers, default=1))))
         column = self.columns[ColumnKey("#")]
@@ -48,10 +62,14 @@ class SignalLog(DataTable[Text]):
             style = ""
             if sig.retracted:
                 style = "strike dim"
-            elif i >= step:
+            elif i >= step or i in superseded:
                 style = "dim"
+            elif not sig.observed:
+                style = "italic"
             marker = "▸" if i == step - 1 else "✗" if sig.retracted else "⇄" if i + 1 in flips else ""
-            cells = (str(numbers[i]), str(sig.date), sig.kind, sig.grade, sig.actor, sig.note)
+            kind = sig.kind if sig.observed else f"not seen: {sig.kind}"
+            note = f"({superseded[i]}) {sig.note}" if i in superseded else sig.note
+            cells = (str(numbers[i]), str(sig.date), kind, sig.grade, sig.actor, note)
             self.add_row(
                 Text(marker, style="bold"),
                 *(Text(printable(c), style=style, no_wrap=True, overflow="ellipsis") for c in cells),
@@ -66,3 +84,11 @@ class SignalLog(DataTable[Text]):
         if self.row_count == 0:
             return None
         return self.cursor_row
+
+
+def superseded_at_step(session: Session) -> dict[int, str]:
+    """The absences superseded among the signals up to the session's step (what its model counts)."""
+    signals = session.signals[: session.step]
+    scenario, catalog = session.timeline.scenario, session.catalog
+    gone = supersessions(signals, catalog, attribute(scenario, signals, catalog))
+    return {i: sup.describe() for i, sup in gone.items()}

@@ -1,0 +1,124 @@
+"""Spiral context is visible where the analyst looks: explain, assess, replay (text and JSON) and the briefing."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from beliefs.cli.app import app
+from beliefs.cli.main import _load_command_modules
+
+_load_command_modules()
+runner = CliRunner()
+
+TIMELINE = """
+[scenario]
+title = "spiral views"
+perspective = "Us"
+ally = "Ally"
+adversary = "Them"
+polarity = "multipolar"
+offense_advantage = 0.4
+distinguishability = 0.5
+prior_expansionist = 0.45
+ally_reliability = { alpha = 2.0, beta = 2.0 }
+ally_recklessness = { alpha = 2.0, beta = 2.0 }
+
+[[signals]]
+date = 1914-07-01
+kind = "mobilization"
+actor = "Us"
+grade = "A1"
+
+[[signals]]
+date = 1914-07-03
+kind = "mobilization"
+actor = "Them"
+grade = "B2"
+
+[[signals]]
+date = 1914-07-04
+kind = "fait_accompli"
+actor = "Them"
+grade = "B2"
+
+[[signals]]
+date = 1914-07-30
+kind = "mobilization"
+actor = "Them"
+grade = "B2"
+"""
+READING = "weighed as a possible reaction to mobilization by Us of 1914-07-01"
+
+
+@pytest.fixture(scope="module")
+def path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = tmp_path_factory.mktemp("spiral") / "t.toml"
+    p.write_text(textwrap.dedent(TIMELINE))
+    return p
+
+
+def run(*args: str) -> str:
+    res = runner.invoke(app, [*args, "--engine", "importance"])
+    assert res.exit_code == 0, res.output
+    return res.stdout
+
+
+def folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_explain_names_the_provocation(path: Path) -> None:
+    data = json.loads(run("explain", str(path), "--json"))
+    reports = {r["index"]: r for r in data["evidence"]["reports"]}
+    r = reports[1]["reaction"]
+    assert (r["to"], r["date"], r["kind"], r["actor"], r["role"]) == (0, "1914-07-01", "mobilization", "Us", "perspective")
+    assert r["blur"] == pytest.approx(0.8) and not r["initiative"] and r["reading"].startswith(READING)
+    assert reports[2]["reaction"]["initiative"] and reports[2]["reaction"]["blur"] == 0.0
+    assert "reaction" not in reports[3]  # 29 days later: out of the window, an act out of the blue
+    text = folded(run("explain", str(path)))
+    assert f"#1 mobilization of 1914-07-03: {READING}" in text
+    assert "#2 fait_accompli of 1914-07-04: an initiative: escalates beyond mobilization by Us" in text
+
+
+def test_assess_counts_reactions_and_initiatives(path: Path) -> None:
+    data = json.loads(run("assess", str(path), "--json"))
+    spiral = data["spiral"]
+    assert spiral["reaction_window_days"] == 14 and spiral["provocations"] == 1
+    assert [(r["index"], r["reaction"]["initiative"]) for r in spiral["reactions"]] == [(1, False), (2, True)]
+    text = folded(run("assess", str(path)))
+    assert "Spiral context (window 14 days): 1 act(s) weighed as possible reactions" in text
+    assert "1 initiative(s)" in text
+
+
+def test_replay_marks_each_step(path: Path) -> None:
+    steps = json.loads(run("replay", str(path), "--json"))["steps"]
+    assert [None if s["signal"] is None else s["signal"].get("reaction", {}).get("blur") for s in steps] == [
+        None, None, pytest.approx(0.8), 0.0, None,
+    ]  # fmt: skip
+    text = run("replay", str(path))
+    assert re.search(r"\[↺0\.80\]", text) and "[initiative]" in text and "[context]" in text
+
+
+def test_briefing_carries_the_reading(path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "b.html"
+    res = runner.invoke(app, ["report", str(path), "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    html = folded(out.read_text())
+    assert html.count(READING) == 2  # in the signal log and in the evidence ledger
+    assert "an initiative: escalates beyond mobilization by Us" in html
+
+
+def test_a_stored_case_names_the_provocation_by_its_id(path: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "cases.db")
+    res = runner.invoke(app, ["cases", "import", str(path), "--name", "c", "--db", db])
+    assert res.exit_code == 0, res.output
+    data = json.loads(run("explain", "--case", "c", "--db", db, "--json"))
+    reports = {r["index"]: r for r in data["evidence"]["reports"]}
+    ids = {r["index"]: r["signal_id"] for r in data["evidence"]["reports"] + data["evidence"]["context_reports"]}
+    assert reports[1]["reaction"]["to"] == 0 and reports[1]["reaction"]["to_signal_id"] == ids[0]
