@@ -385,7 +385,7 @@ def build_ledger(
         # The branch's share of the log-odds, and P(expansionist) under the per-report model alone.
         share = float(w @ (tau * ((mix_exp - mix_sq) - (tot_exp - tot_sq))))
         loo_w, khat = _psis(lk.marginal_adversary(tot_exp, tot_sq, p0, tau) - marginal, w)
-        p_without: float | None = float(loo_w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau))
+        p_without = float(loo_w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau))
         how, ok = "psis", True
         if khat >= KHAT_MAX:
             p_without, how, ok = _refit(refit, inputs.replace(model_doubt=0.0), "p_expansionist")
