@@ -64,6 +64,7 @@ conservative choice.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -156,8 +157,9 @@ def provocations(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog
 
 def reactions(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> list[Reaction | None]:
     """For every signal, how it stands to the provocations before it (None: not weighed as either)."""
-    window = catalog.reaction_window_days
-    provs = provocations(scenario, signals, catalog)
+    window = dt.timedelta(days=catalog.reaction_window_days)
+    provs = sorted(provocations(scenario, signals, catalog), key=lambda p: (p.date, p.index))
+    dates = [p.date for p in provs]
     actors = Actors(scenario)
     out: list[Reaction | None] = [None] * len(signals)
     for i, sig in enumerate(signals):
@@ -166,7 +168,9 @@ def reactions(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -
             continue
         if not actors.resolve(sig.actor, True).evidence:
             continue  # an own-side act is context, not a report
-        before = [p for p in provs if p.index < i and 0 <= (sig.date - p.date).days <= window]
+        # dated within the window before the act (bisected: a long log stays cheap), and entered before it
+        in_window = provs[bisect_left(dates, sig.date - window) : bisect_right(dates, sig.date)]
+        before = [p for p in in_window if p.index < i]
         if not before:
             continue  # comes first: an act out of the blue
         answered = [p for p in before if p.rung >= kind.escalation]

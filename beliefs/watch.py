@@ -12,6 +12,23 @@ Because the two outcomes' weights sum to one per draw and U is linear in
 the current ones, so EVSI >= 0 holds draw for draw, and EVSI never exceeds
 the EVPI on (type, r, c).
 
+The report valued is exactly one the model can take in: a signal of the kind
+graded A1 on a channel of its own, dated after the log, either seen or
+entered ``observed = false`` ("watched for, not seen by then", negative
+evidence, :mod:`beliefs.statements`). With the A and 1 weights at 1 (the
+catalog's defaults) its likelihood under each type is ``e_k`` or ``s'_k``
+seen and ``1 - e_k`` or ``1 - s'_k`` not seen, ``s'_k`` carrying the Jervis
+blur of military kinds -- the model's equations (:mod:`models.likelihood`),
+so "seen" and "not seen" are the two outcomes of one question and their
+predictive probabilities sum to one. (A catalog that grades A below 1 gives
+an A1 report an unsound branch whose rate ``u = max`` is not a distribution
+over the two outcomes; the watch keeps the sound report.) The report is taken
+out of the blue: no spiral-context blur, no earlier absence on its channel to
+supersede. Each entry names the best option after each outcome
+(``if_seen``, ``if_not_seen``) and which outcome would change the
+recommendation (``changes``): a kind whose *absence* would matter is one to
+watch for, and to enter as not seen when it does not come.
+
 Each EVSI comes with a Monte Carlo standard error: with the actions that
 maximise each term held fixed, EVSI is the mean over draws of
 ``d_i = w_seen,i U_a_seen(i after seen) + w_unseen,i U_a_unseen(i after unseen)
@@ -41,8 +58,37 @@ from beliefs.catalog import Catalog
 from beliefs.decision import Array
 from beliefs.game import outcome_terms
 from beliefs.montecarlo import mcse_mean
-from beliefs.payoffs import PayoffTable
+from beliefs.payoffs import OPTION_NAMES, PayoffTable
 from beliefs.ties import MCSE_FACTOR
+
+#: What a watch entry says would change the recommendation (``changes``).
+CHANGES = ("neither", "seen", "not_seen", "both")
+
+
+def outcomes(now: int, if_seen: int, if_not_seen: int) -> dict[str, str]:
+    """The best option after each outcome of the report, and which outcome would change the recommendation."""
+    seen, unseen = if_seen != now, if_not_seen != now
+    return {
+        "if_seen": OPTION_NAMES[if_seen],
+        "if_not_seen": OPTION_NAMES[if_not_seen],
+        "changes": CHANGES[int(seen) + 2 * int(unseen)],
+    }
+
+
+def reading(item: dict[str, Any]) -> str:
+    """One line: "if seen → OPTION; if not seen by then → OPTION", "(a change)" after an outcome that changes it."""
+    mark = {key: " (a change)" if item["changes"] in (key, "both") else "" for key in ("seen", "not_seen")}
+    return (
+        f"if seen → {item['if_seen']}{mark['seen']}; "
+        f"if not seen by then → {item['if_not_seen']}{mark['not_seen']}"
+    )
+
+
+def compact_reading(item: dict[str, Any]) -> str:
+    """The same in a table cell: "seen: OPTION! · unseen: OPTION" (``!``: a change; conciliate as conc.)."""
+    mark = {key: "!" if item["changes"] in (key, "both") else "" for key in ("seen", "not_seen")}
+    seen, unseen = (item[k].replace("conciliate", "conc.") for k in ("if_seen", "if_not_seen"))
+    return f"seen: {seen}{mark['seen']} · unseen: {unseen}{mark['not_seen']}"
 
 
 def could_change(watch: list[dict[str, Any]]) -> bool:
@@ -82,6 +128,7 @@ def evsi_by_kind(
     a_now = int(np.argmax(eu_now))
     out: list[dict[str, Any]] = []
     gains: list[Array] = []
+    choices: list[tuple[int, int]] = []  # per kind: the best option after "seen" and after "not seen"
     adv = catalog.adversary
     if adv:
         s_eff = s
@@ -107,6 +154,7 @@ def evsi_by_kind(
             )  # fmt: skip
         gains.append(d)
         out.extend({"kind": k.id, "label": k.label, "about": "adversary"} for k in adv)
+        choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if catalog.ally:
         x = np.stack([r if a.axis == "reliability" else c for a in catalog.ally], axis=1)
         slope = np.array([a.direction * a.delta for a in catalog.ally])
@@ -121,17 +169,19 @@ def evsi_by_kind(
             d[:, act] = seen_a * now[:, a_s[act]] + (1.0 - seen_a) * now[:, a_u[act]] - now[:, [a_now]]
         gains.append(d)
         out.extend({"kind": k.id, "label": k.label, "about": "ally"} for k in catalog.ally)
+        choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if gains:
         d = np.concatenate(gains, axis=1)
         errors = np.zeros(d.shape[1])
         moving = np.nonzero(np.any(d != 0.0, axis=0))[0]  # a zero column has no Monte Carlo error
         if moving.size:
             errors[moving] = np.atleast_1d(mcse_mean(d[:, moving], chains, weights=w))
-        for item, value, err in zip(out, wn @ d, errors, strict=True):
+        for item, value, err, (a_s_k, a_u_k) in zip(out, wn @ d, errors, choices, strict=True):
             item["evsi"] = max(float(value), 0.0)
             item["evsi_mcse"] = float(err)
+            item.update(outcomes(a_now, a_s_k, a_u_k))
     out.sort(key=lambda item: -item["evsi"])
     return out
 
 
-__all__ = ["could_change", "evsi_by_kind"]
+__all__ = ["CHANGES", "compact_reading", "could_change", "evsi_by_kind", "outcomes", "reading"]

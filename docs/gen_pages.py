@@ -175,7 +175,9 @@ TIMELINE_INTRO = (
 CATALOG_INTRO = (
     "A catalog defines the kinds of signal: for adversary kinds the Beta distributions of "
     "P(seen | expansionist) and P(seen | status quo); for ally kinds the axis, direction and "
-    "diagnosticity; for every kind a rationale. `[grading]` overrides the Admiralty weights."
+    "diagnosticity; for every kind a rationale and its spiral context (`provocative`, an `escalation` rung, "
+    "for adversary kinds a `reactivity`, argued in `spiral_rationale`). `[grading]` overrides the Admiralty "
+    "weights; `[spiral]` sets the reaction window (see the model page)."
 )
 
 
@@ -236,7 +238,8 @@ def crisis_page(name: str, text: str) -> str:
     ]
     for s in raw.get("signals", []):
         lines.append(
-            f"| {s['date']} | `{s['kind']}` | {cell(s.get('actor', ''))} | {s['grade']} | {cell(s.get('channel', ''))} "
+            f"| {s['date']} | `{s['kind']}`{'' if s.get('observed', True) else ' (not seen)'} | {cell(s.get('actor', ''))} "
+            f"| {s['grade']} | {cell(s.get('channel', ''))} "
             f"| {cell(s.get('note', ''))} | {cell(s.get('source', ''))} |"
         )
     if out:

@@ -261,3 +261,15 @@ def test_dates_decide_the_latest_absence(tmp_path: Path) -> None:
     assert list(gone) == [0] and gone[0].by == 1
     assert gone[0].by_date == dt.date(1914, 7, 10)
     np.testing.assert_array_equal(encode(tl, cat).adversary_seen, [0.0])
+
+
+def test_assess_says_how_many_absences_count(tmp_path: Path) -> None:
+    path = write(tmp_path, CHANNELS)
+    res = runner.invoke(app, ["assess", str(path), "--engine", "importance"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())
+    assert "Negative evidence: 3 absence(s) weighed as not seen (1 - p); 2 superseded" in text
+    assert "seen: " in text and " · unseen: " in text  # the watch list names both outcomes
+    data = json.loads(runner.invoke(app, ["assess", str(path), "--engine", "importance", "--json"]).stdout)
+    assert {w["changes"] for w in data["recommendation"]["watch"]} <= {"neither", "seen", "not_seen", "both"}
+    assert len(data["evidence"]["superseded_reports"]) == 2

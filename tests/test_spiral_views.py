@@ -112,3 +112,13 @@ def test_briefing_carries_the_reading(path: Path, tmp_path: Path) -> None:
     html = folded(out.read_text())
     assert html.count(READING) == 2  # in the signal log and in the evidence ledger
     assert "an initiative: escalates beyond mobilization by Us" in html
+
+
+def test_a_stored_case_names_the_provocation_by_its_id(path: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "cases.db")
+    res = runner.invoke(app, ["cases", "import", str(path), "--name", "c", "--db", db])
+    assert res.exit_code == 0, res.output
+    data = json.loads(run("explain", "--case", "c", "--db", db, "--json"))
+    reports = {r["index"]: r for r in data["evidence"]["reports"]}
+    ids = {r["index"]: r["signal_id"] for r in data["evidence"]["reports"] + data["evidence"]["context_reports"]}
+    assert reports[1]["reaction"]["to"] == 0 and reports[1]["reaction"]["to_signal_id"] == ids[0]

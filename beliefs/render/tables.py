@@ -12,6 +12,7 @@ from beliefs.assess import Assessment
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.decision import Decision
 from beliefs.text import literal, printable, shorten
+from beliefs.watch import compact_reading
 
 PRETTY = {
     "firm+support": "firm + support",
@@ -108,7 +109,7 @@ def assessment_view(a: Assessment) -> Group:
     head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
     return Group(
         head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a),
-        *[line for line in (spiral_line(a),) if line.plain], diagnostics_line(a),
+        *[line for line in (spiral_line(a), absence_line(a)) if line.plain], diagnostics_line(a),
     )
 
 
@@ -125,6 +126,21 @@ def attribution_line(a: Assessment) -> Text:
         parts.append(f"{len(summary['unresolved_actors'])} unresolved actor(s): their adversary-kind acts counted "
                      "as the adversary's, their ally-kind acts for the ally, until mapped")
     return Text("Who acted: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
+
+
+def absence_line(a: Assessment) -> Text:
+    """Negative evidence: how many absences count, and how many a later statement superseded."""
+    if a.scenario is None or a.catalog is None:
+        return Text("")
+    from beliefs.statements import summary
+
+    n = summary(a.scenario, a.signals, a.catalog)
+    if not n["counted"] and not n["superseded"]:
+        return Text("")
+    parts = [f"{n['counted']} absence(s) weighed as not seen (1 - p)"]
+    if n["superseded"]:
+        parts.append(f"{n['superseded']} superseded by a sighting or a later absence of the kind on its channel")
+    return Text("Negative evidence: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
 
 
 def spiral_line(a: Assessment) -> Text:
@@ -174,6 +190,9 @@ def watch_view(dec: Decision) -> Table | Text:
         )
     watch = Table(
         title="What to watch (EVSI of one A1 report; ± twice its Monte Carlo error)",
+        caption="seen / unseen: the best option if the kind is seen, or watched for and not seen by then "
+        "(enter it with observed = false); ! = that outcome changes the recommendation",
+        caption_justify="left",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 0),
@@ -185,9 +204,10 @@ def watch_view(dec: Decision) -> Table | Text:
     watch.add_column("EVSI", justify="right", width=6, no_wrap=True)
     watch.add_column("±", justify="right", width=6, no_wrap=True)
     for w in dec.watch:
-        watch.add_row(
-            literal(f"{w['kind']}: {w['label']}"), w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}"
-        )
+        kind = literal(f"{w['kind']}: {w['label']}")
+        if "if_seen" in w:  # which outcome of the report would change the recommendation
+            kind.append(f"\n  {compact_reading(w)}", style="dim")
+        watch.add_row(kind, w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}")
     return watch
 
 
@@ -199,10 +219,12 @@ def catalog_view(catalog: Catalog, width: int = 80) -> Table:
         box=None,
         padding=(0, 1, 0, 0),
         caption="E(e), E(s): prior means of P(seen | expansionist), P(seen | status quo); "
-        "LR = E(e)/E(s); mil: blurred by the security dilemma; ally: axis, direction, delta",
+        "LR = E(e)/E(s); mil: blurred by the security dilemma; ally: axis, direction, delta; "
+        "spiral: P = provocative (by the own side), its escalation rung 0-4, κ = reactivity "
+        "(how readily a threatened status-quo state takes the step in answer)",
         caption_justify="left",
     )
-    widths = {"id": 28, "mil": 3, "E(e)": 4, "E(s)": 4, "LR": 4, "ally": 12}
+    widths = {"id": 28, "mil": 3, "E(e)": 4, "E(s)": 4, "LR": 4, "ally": 12, "spiral": 8}
     for col, w in widths.items():
         table.add_column(col, no_wrap=True, width=w, justify="right" if col in ("E(e)", "E(s)", "LR") else "left")
     table.add_column("label", no_wrap=True, overflow="ellipsis")
@@ -211,8 +233,9 @@ def catalog_view(catalog: Catalog, width: int = 80) -> Table:
         label = Text(shorten(printable(k.label), room))
         if isinstance(k, AdversaryKind):
             e, q = k.given_expansionist.mean, k.given_status_quo.mean
-            table.add_row(literal(k.id), "yes" if k.military else "", f"{e:.2f}", f"{q:.2f}", f"{e / q:.1f}", "", label)
+            spiral = f"{'P' if k.provocative else ' '}{k.escalation}" + (f" κ{k.reactivity:.1f}" if k.reactivity else "")
+            table.add_row(literal(k.id), "yes" if k.military else "", f"{e:.2f}", f"{q:.2f}", f"{e / q:.1f}", "", spiral, label)
         else:
             effect = f"{'rel' if k.axis == 'reliability' else 'reck'} {k.direction:+d} {k.delta:.2f}"
-            table.add_row(literal(k.id), "", "", "", "", effect, label)
+            table.add_row(literal(k.id), "", "", "", "", effect, f"{'P' if k.provocative else ' '}{k.escalation}", label)
     return table

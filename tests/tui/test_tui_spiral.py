@@ -10,6 +10,7 @@ from tui_helpers import SIZE, make_app, settle, shown, sync
 
 from beliefs.timeline import Signal
 from tui.screens.ledger import LedgerScreen
+from tui.screens.signal_detail import SignalDetailScreen
 from tui.widgets.panels import BeliefsPanel
 from tui.widgets.signal_log import SignalLog
 
@@ -43,3 +44,12 @@ async def test_ledger_line_and_screen_show_the_reaction(provoked, engine, tmp_pa
         table = screen.query_one(DataTable)
         column = {str(table.get_row_at(r)[2]): str(table.get_row_at(r)[10]) for r in range(table.row_count)}
         assert column == {"mobilization": "↺0.80", "fait_accompli": "initiative"}
+        await pilot.press("escape")
+        await pilot.pause()
+        log.move_cursor(row=2)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SignalDetailScreen)
+        text = " ".join(app.screen.query_one("#detail-body").plain.split())
+        assert "an initiative: escalates beyond ally_unilateral_mobilization by Russia of 1914-07-25" in text
+        assert "spiral context: Rung 4" in text  # the kind's argued numbers

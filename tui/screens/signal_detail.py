@@ -77,6 +77,8 @@ def detail_markup(session: Session, index: int) -> str:
     lines += ["", *_effect(session, index), "", *_ledger(session, index)]
     if kind is not None:
         lines += ["", f"[$text-muted]{safe(kind.rationale, multiline=True)}[/]"]
+        if kind.spiral_rationale:
+            lines.append(f"[$text-muted]spiral context: {safe(kind.spiral_rationale, multiline=True)}[/]")
     return "\n".join(lines)
 
 

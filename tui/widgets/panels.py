@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from beliefs.game import compact_reasons
+from beliefs.watch import compact_reading
 from tui.safe import safe
 from tui.session import StepResult
 
@@ -169,10 +170,13 @@ class WatchList(Panel):
         if not watch:
             self.set_markup("[$text-muted]no signal would change the decision[/]")
             return
-        lines = [
-            f"{safe(short_label(w['label'])):<38}[$text-muted]{safe(w['about']):<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
-            for w in watch
-        ]
+        lines = []
+        for w in watch:
+            lines.append(
+                f"{safe(short_label(w['label'])):<38}[$text-muted]{safe(w['about']):<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
+            )
+            if "if_seen" in w:
+                lines.append(f"  [$text-muted]{safe(compact_reading(w))}[/]")
         self.set_markup("\n".join(lines))
 
 
