@@ -284,3 +284,21 @@ def test_assess_says_how_many_absences_count(tmp_path: Path) -> None:
     data = json.loads(runner.invoke(app, ["assess", str(path), "--engine", "importance", "--json"]).stdout)
     assert {w["changes"] for w in data["recommendation"]["watch"]} <= {"neither", "seen", "not_seen", "both"}
     assert len(data["evidence"]["superseded_reports"]) == 2
+
+
+@pytest.mark.parametrize("command", ["assess", "explain", "replay"])
+def test_outputs_with_absences_validate_against_their_schemas(tmp_path: Path, command: str) -> None:
+    import jsonschema
+
+    from beliefs.schema import schema
+
+    path = write(tmp_path, CHANNELS)
+    res = runner.invoke(app, [command, str(path), "--engine", "importance", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    validator = jsonschema.Draft202012Validator(schema(command))
+    assert [e.message for e in validator.iter_errors(data)] == []
+    if command == "replay":
+        steps = {s["index"]: s["signal"] for s in data["steps"] if s["signal"]}
+        assert steps[3]["supersedes"] == [1] and steps[5]["superseded_by"]["index"] == 4
+        assert [steps[i]["observed"] for i in (1, 3)] == [False, True]
