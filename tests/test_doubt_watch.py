@@ -138,7 +138,7 @@ def test_without_doubt_the_update_is_bayes_rule_and_outcomes_sum_to_one(tmp_path
     p = post.flat("p_expansionist")
     theta = lk.Theta(post.flat("e"), post.flat("s"), post.flat("r"), post.flat("c"))
     ll = lk.loglik(theta, now.inputs)
-    (m_s, pe_s, c_s), (m_u, pe_u, c_u) = report_outcomes(p, x_exp, x_sq, post.w, ll, now.inputs.p0)
+    (m_s, pe_s, c_s), (m_u, _, c_u) = report_outcomes(p, x_exp, x_sq, post.w, ll, now.inputs.p0)
     np.testing.assert_allclose(m_s + m_u, 1.0, atol=1e-12)
     np.testing.assert_allclose(pe_s, p[:, None] * x_exp, atol=1e-12)
     np.testing.assert_allclose(c_s, 1.0) and np.testing.assert_allclose(c_u, 1.0)
