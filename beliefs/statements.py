@@ -138,10 +138,19 @@ def counted(
     return [i not in gone for i in range(len(signals))]
 
 
+def summary(scenario: Any, signals: Sequence[Signal], catalog: Catalog) -> dict[str, int]:
+    """How many absences count and how many are superseded (retracted ones left out)."""
+    from beliefs.attribution import attribute
+
+    gone = supersessions(signals, catalog, attribute(scenario, signals, catalog))
+    absent = [i for i, s in enumerate(signals) if not s.retracted and not s.observed]
+    return {"counted": sum(i not in gone for i in absent), "superseded": len(gone)}
+
+
 def statement(sig: Signal, label: str | None = None) -> str:
     """How the log names a signal's act: the kind, or "not seen: <kind> by <date>"."""
     what = label or sig.kind
     return what if sig.observed else f"not seen: {what} by {sig.date.isoformat()}"
 
 
-__all__ = ["Supersession", "counted", "statement", "supersessions"]
+__all__ = ["Supersession", "counted", "statement", "summary", "supersessions"]

@@ -12,6 +12,23 @@ Because the two outcomes' weights sum to one per draw and U is linear in
 the current ones, so EVSI >= 0 holds draw for draw, and EVSI never exceeds
 the EVPI on (type, r, c).
 
+The report valued is exactly one the model can take in: a signal of the kind
+graded A1 on a channel of its own, dated after the log, either seen or
+entered ``observed = false`` ("watched for, not seen by then", negative
+evidence, :mod:`beliefs.statements`). With the A and 1 weights at 1 (the
+catalog's defaults) its likelihood under each type is ``e_k`` or ``s'_k``
+seen and ``1 - e_k`` or ``1 - s'_k`` not seen, ``s'_k`` carrying the Jervis
+blur of military kinds -- the model's equations (:mod:`models.likelihood`),
+so "seen" and "not seen" are the two outcomes of one question and their
+predictive probabilities sum to one. (A catalog that grades A below 1 gives
+an A1 report an unsound branch whose rate ``u = max`` is not a distribution
+over the two outcomes; the watch keeps the sound report.) The report is taken
+out of the blue: no spiral-context blur, no earlier absence on its channel to
+supersede. Each entry names the best option after each outcome
+(``if_seen``, ``if_not_seen``) and which outcome would change the
+recommendation (``changes``): a kind whose *absence* would matter is one to
+watch for, and to enter as not seen when it does not come.
+
 Each EVSI comes with a Monte Carlo standard error: with the actions that
 maximise each term held fixed, EVSI is the mean over draws of
 ``d_i = w_seen,i U_a_seen(i after seen) + w_unseen,i U_a_unseen(i after unseen)
@@ -29,11 +46,20 @@ predictive probability of the report under draw i,
 ``sum_i w_i seen_i U_a(p_i e_i / seen_i, r_i, c_i)`` is
 ``sum_i w_i (p_i e_i X_exp,a(r_i, c_i) + (seen_i - p_i e_i) X_sq,a(r_i, c_i))``,
 so a handful of (draws x kinds) array operations replace a loop over kinds.
+
+Model doubt (:mod:`beliefs.doubt`) changes the model's update: with the doubt
+branch a draw's P(expansionist) after the report is no longer ``p e / seen``,
+and the doubt branch's likelihoods of the two outcomes sum to a little more
+than one. :mod:`beliefs.preposterior` gives, per outcome, the model's own
+update of each draw and the outcome's normalised probability; the EVSI is
+then ``sum_o P(o) [max_a EU_a(after o) - EU_a_now(after o)]``, the value of
+being able to change the decision after the report (non-negative by
+construction; without model doubt exactly the formula above, draw for draw).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,8 +67,41 @@ from beliefs.catalog import Catalog
 from beliefs.decision import Array
 from beliefs.game import outcome_terms
 from beliefs.montecarlo import mcse_mean
-from beliefs.payoffs import PayoffTable
+from beliefs.payoffs import OPTION_NAMES, PayoffTable
+from beliefs.preposterior import report_outcomes
 from beliefs.ties import MCSE_FACTOR
+
+if TYPE_CHECKING:
+    from models.likelihood import LogLik
+
+#: What a watch entry says would change the recommendation (``changes``).
+CHANGES = ("neither", "seen", "not_seen", "both")
+
+
+def outcomes(now: int, if_seen: int, if_not_seen: int) -> dict[str, str]:
+    """The best option after each outcome of the report, and which outcome would change the recommendation."""
+    seen, unseen = if_seen != now, if_not_seen != now
+    return {
+        "if_seen": OPTION_NAMES[if_seen],
+        "if_not_seen": OPTION_NAMES[if_not_seen],
+        "changes": CHANGES[int(seen) + 2 * int(unseen)],
+    }
+
+
+def reading(item: dict[str, Any]) -> str:
+    """One line: "if seen → OPTION; if not seen by then → OPTION", "(a change)" after an outcome that changes it."""
+    mark = {key: " (a change)" if item["changes"] in (key, "both") else "" for key in ("seen", "not_seen")}
+    return (
+        f"if seen → {item['if_seen']}{mark['seen']}; "
+        f"if not seen by then → {item['if_not_seen']}{mark['not_seen']}"
+    )
+
+
+def compact_reading(item: dict[str, Any]) -> str:
+    """The same in a table cell: "seen: OPTION! · unseen: OPTION" (``!``: a change; conciliate as conc.)."""
+    mark = {key: "!" if item["changes"] in (key, "both") else "" for key in ("seen", "not_seen")}
+    seen, unseen = (item[k].replace("conciliate", "conc.") for k in ("if_seen", "if_not_seen"))
+    return f"seen: {seen}{mark['seen']} · unseen: {unseen}{mark['not_seen']}"
 
 
 def could_change(watch: list[dict[str, Any]]) -> bool:
@@ -62,12 +121,17 @@ def evsi_by_kind(
     chains: int = 1,
     *,
     w: Array | None = None,
+    loglik: LogLik | None = None,
+    p0: float | None = None,
+    tau: float = 1.0,
 ) -> list[dict[str, Any]]:
     """EVSI of one A1 report of every kind (with its MCSE), sorted from most to least valuable.
 
     ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds);
     ``chains``: how many chains the draws stack (for the MCSE); ``w``: the draws'
-    normalised weights (importance sampling), None for equal weights.
+    normalised weights (importance sampling), None for equal weights. With model doubt,
+    ``loglik`` (the draws' untempered log-likelihoods) and ``p0`` (and ``tau``) let each
+    draw's P(expansionist) be updated as the model would update it (:mod:`beliefs.preposterior`).
 
     Per kind, the per-draw gain ``d_i`` of deciding after the report (with the
     actions that maximise each outcome's expected utility held fixed) has
@@ -82,6 +146,7 @@ def evsi_by_kind(
     a_now = int(np.argmax(eu_now))
     out: list[dict[str, Any]] = []
     gains: list[Array] = []
+    choices: list[tuple[int, int]] = []  # per kind: the best option after "seen" and after "not seen"
     adv = catalog.adversary
     if adv:
         s_eff = s
@@ -89,24 +154,26 @@ def evsi_by_kind(
         if gamma and mil:
             s_eff = s.copy()
             s_eff[:, mil] += gamma * (e[:, mil] - s[:, mil])
-        pe = p[:, None] * e
-        seen = pe + (1.0 - p)[:, None] * s_eff  # (n, K): P(report seen | draw)
-        # sum_i w_i seen_i U_a(draw i after "seen") = sum_i w_i (pe_i X_exp,a + (seen_i - pe_i) X_sq,a)
-        v_seen = (wn[:, None] * x_exp).T @ pe + (wn[:, None] * x_sq).T @ (seen - pe)  # (4, K)
-        v_unseen = eu_now[:, None] - v_seen  # the two outcomes' weights sum to one per draw
+        # Per outcome (seen, not seen): m_i = the outcome's likelihood under draw i, pe_i = m_i times
+        # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.preposterior).
+        per_outcome = report_outcomes(p, e, s_eff, wn, loglik, p0, tau)
+        # k sum_i w_i (pe_i X_exp,a + (m_i - pe_i) X_sq,a) = P(outcome) x EU of option a after it: (4, K)
+        v_seen, v_unseen = (
+            k * ((wn[:, None] * x_exp).T @ pe + (wn[:, None] * x_sq).T @ (m - pe)) for m, pe, k in per_outcome
+        )
         a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
         d = np.zeros((n, len(adv)))
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
-        if act.size:
-            pe_a, seen_a, p_col = pe[:, act], seen[:, act], p[:, None]
-            s_, u_ = a_s[act], a_u[act]
-            d[:, act] = (
-                pe_a * x_exp[:, s_] + (seen_a - pe_a) * x_sq[:, s_]
-                + (p_col - pe_a) * x_exp[:, u_] + ((1.0 - seen_a) - (p_col - pe_a)) * x_sq[:, u_]
-                - now[:, [a_now]]
-            )  # fmt: skip
+        for (m, pe, scale), best in zip(per_outcome, (a_s, a_u), strict=True):
+            # The gain of switching from a_now to the outcome's best option, draw by draw.
+            if act.size:
+                m_a, pe_a, b_ = m[:, act], pe[:, act], best[act]
+                d[:, act] += scale[act] * (
+                    pe_a * (x_exp[:, b_] - x_exp[:, [a_now]]) + (m_a - pe_a) * (x_sq[:, b_] - x_sq[:, [a_now]])
+                )
         gains.append(d)
         out.extend({"kind": k.id, "label": k.label, "about": "adversary"} for k in adv)
+        choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if catalog.ally:
         x = np.stack([r if a.axis == "reliability" else c for a in catalog.ally], axis=1)
         slope = np.array([a.direction * a.delta for a in catalog.ally])
@@ -121,17 +188,19 @@ def evsi_by_kind(
             d[:, act] = seen_a * now[:, a_s[act]] + (1.0 - seen_a) * now[:, a_u[act]] - now[:, [a_now]]
         gains.append(d)
         out.extend({"kind": k.id, "label": k.label, "about": "ally"} for k in catalog.ally)
+        choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if gains:
         d = np.concatenate(gains, axis=1)
         errors = np.zeros(d.shape[1])
         moving = np.nonzero(np.any(d != 0.0, axis=0))[0]  # a zero column has no Monte Carlo error
         if moving.size:
             errors[moving] = np.atleast_1d(mcse_mean(d[:, moving], chains, weights=w))
-        for item, value, err in zip(out, wn @ d, errors, strict=True):
+        for item, value, err, (a_s_k, a_u_k) in zip(out, wn @ d, errors, choices, strict=True):
             item["evsi"] = max(float(value), 0.0)
             item["evsi_mcse"] = float(err)
+            item.update(outcomes(a_now, a_s_k, a_u_k))
     out.sort(key=lambda item: -item["evsi"])
     return out
 
 
-__all__ = ["could_change", "evsi_by_kind"]
+__all__ = ["CHANGES", "compact_reading", "could_change", "evsi_by_kind", "outcomes", "reading"]

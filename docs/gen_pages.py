@@ -238,7 +238,8 @@ def crisis_page(name: str, text: str) -> str:
     ]
     for s in raw.get("signals", []):
         lines.append(
-            f"| {s['date']} | `{s['kind']}` | {cell(s.get('actor', ''))} | {s['grade']} | {cell(s.get('channel', ''))} "
+            f"| {s['date']} | `{s['kind']}`{'' if s.get('observed', True) else ' (not seen)'} | {cell(s.get('actor', ''))} "
+            f"| {s['grade']} | {cell(s.get('channel', ''))} "
             f"| {cell(s.get('note', ''))} | {cell(s.get('source', ''))} |"
         )
     if out:

@@ -103,6 +103,13 @@ def write(tmp_path: Path, rows: list[tuple], name: str = "t.toml") -> Path:
     return path
 
 
+def _no_doubt(path: Path) -> Path:
+    """A copy of the timeline without the model-doubt branch ([scenario] model_doubt = 0)."""
+    out = path.with_name(path.stem + "-no-doubt.toml")
+    out.write_text(path.read_text(encoding="utf-8").replace("[scenario]\n", "[scenario]\nmodel_doubt = 0.0\n", 1))
+    return out
+
+
 def _engine_mean(path: Path, seed: int = 5) -> tuple[float, float, float, float]:
     tl, cat = load_timeline(path)
     post = ImportanceSampler(n_draws=200_000, max_draws=200_000).sample(encode(tl, cat), seed=seed)
@@ -123,10 +130,14 @@ def test_posterior_matches_the_exact_reference(tmp_path: Path, rows: list[tuple]
     assert p == pytest.approx(exact["p_expansionist"], abs=TOL)
     assert r == pytest.approx(exact["ally_reliability"], abs=TOL)
     assert c == pytest.approx(exact["ally_recklessness"], abs=TOL)
-    # An absence is not a sighting: the same log with every absence seen is another posterior.
+    # An absence is not a sighting: the same log with every absence seen is another posterior
+    # (compared under the per-report model: the catalog's model doubt shrinks both towards the prior).
     flipped = write(tmp_path, [(*row[:5], True) for row in rows], "seen.toml")
+    per_report = [
+        reference_from_toml(_no_doubt(f), bundled_catalog_path())["p_expansionist"] for f in (path, flipped)
+    ]
+    assert abs(per_report[0] - per_report[1]) > 0.02
     other = reference_from_toml(flipped, bundled_catalog_path())
-    assert abs(other["p_expansionist"] - exact["p_expansionist"]) > 0.02
     if any(row[1].startswith("ally_") and not row[5] for row in rows):
         assert abs(other["ally_reliability"] - exact["ally_reliability"]) > 0.01
 
@@ -261,3 +272,33 @@ def test_dates_decide_the_latest_absence(tmp_path: Path) -> None:
     assert list(gone) == [0] and gone[0].by == 1
     assert gone[0].by_date == dt.date(1914, 7, 10)
     np.testing.assert_array_equal(encode(tl, cat).adversary_seen, [0.0])
+
+
+def test_assess_says_how_many_absences_count(tmp_path: Path) -> None:
+    path = write(tmp_path, CHANNELS)
+    res = runner.invoke(app, ["assess", str(path), "--engine", "importance"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())
+    assert "Negative evidence: 3 absence(s) weighed as not seen (1 - p); 2 superseded" in text
+    assert "seen: " in text and " · unseen: " in text  # the watch list names both outcomes
+    data = json.loads(runner.invoke(app, ["assess", str(path), "--engine", "importance", "--json"]).stdout)
+    assert {w["changes"] for w in data["recommendation"]["watch"]} <= {"neither", "seen", "not_seen", "both"}
+    assert len(data["evidence"]["superseded_reports"]) == 2
+
+
+@pytest.mark.parametrize("command", ["assess", "explain", "replay"])
+def test_outputs_with_absences_validate_against_their_schemas(tmp_path: Path, command: str) -> None:
+    import jsonschema
+
+    from beliefs.schema import schema
+
+    path = write(tmp_path, CHANNELS)
+    res = runner.invoke(app, [command, str(path), "--engine", "importance", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    validator = jsonschema.Draft202012Validator(schema(command))
+    assert [e.message for e in validator.iter_errors(data)] == []
+    if command == "replay":
+        steps = {s["index"]: s["signal"] for s in data["steps"] if s["signal"]}
+        assert steps[3]["supersedes"] == [1] and steps[5]["superseded_by"]["index"] == 4
+        assert [steps[i]["observed"] for i in (1, 3)] == [False, True]

@@ -142,6 +142,7 @@ class BeliefsApp(edits.Workbench):
             self.main.query_one("#signals").move_cursor(row=self.session.step - 1, animate=False)  # type: ignore[attr-defined]
         self.redraw()
         self.update_posterior()
+        edits.announce_unresolved(self)
 
     @property
     def main(self) -> MainScreen:

@@ -128,6 +128,25 @@ def retract(app: Workbench) -> None:
     app.push_screen(RetractScreen(s.number(index), s.signals[index]), done)
 
 
+def announce_unresolved(app: Workbench) -> None:
+    """On a stored case whose actors do not all resolve (an older version's), say so once, and how to map them."""
+    from beliefs.attribution import unresolved_actors
+
+    s = app.session
+    if s.case is None:
+        return
+    names = unresolved_actors(s.timeline.scenario, s.signals, s.catalog)
+    if names:
+        listed = ", ".join(repr(n) for n in names[:5]) + (" …" if len(names) > 5 else "")
+        app.notify(
+            f"{_plural(len(names), 'actor')} of case '{s.case}' resolve to no role ({listed}): they count as "
+            "before attribution until mapped; press m to map them",
+            title="Unresolved actors",
+            severity="warning",
+            timeout=12,
+        )
+
+
 def map_actors(app: Workbench) -> None:
     """The unresolved actors of a stored case, with a role picker each (:class:`ActorsScreen`)."""
     from tui.screens.actors import ActorsScreen

@@ -116,6 +116,11 @@ class AssessResult:
         return None if v is None else float(v)
 
     @property
+    def break_even_reasons(self) -> tuple[dict[str, Any], ...]:
+        """Why the break-even is where it is: ``factor``, ``break_even`` after it, ``text`` (the one game, step by step)."""
+        return tuple(copy.deepcopy(self._json["recommendation"].get("break_even_reasons", [])))
+
+    @property
     def watch(self) -> tuple[dict[str, Any], ...]:
         """What to watch: the kinds whose next report is worth most (EVSI), best first."""
         return tuple(copy.deepcopy(self._json["recommendation"]["watch"]))
@@ -284,7 +289,7 @@ class ReplayResult:
 
         rows = [s.csv_row() for s in self.replay.steps]
         df = pd.DataFrame(rows).set_index("index")
-        for col in ("flip", "reliable", "retracted"):
+        for col in ("flip", "reliable", "retracted", "observed"):
             df[col] = df[col].map({"true": True, "false": False, "": None})
         df["date"] = pd.to_datetime(df["date"].replace("", None))
         return df

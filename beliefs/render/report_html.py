@@ -87,10 +87,20 @@ def diagnostics_text(diag: dict[str, Any]) -> str:
     return ", ".join(parts) + "."
 
 
+def watch_reading(w: dict[str, Any]) -> str:
+    from beliefs.watch import reading
+
+    return reading(w)
+
+
 def watch_text(rec: dict[str, Any]) -> str:
     if not rec.get("watch") or rec.get("watch_could_change") is False:
         return "No single report could change the recommendation."
-    return "The kinds of report whose observation would be worth most to the decision (expected value of sample information)."
+    return (
+        "The kinds of report whose observation would be worth most to the decision (expected value of sample "
+        "information), with the best option if the kind is seen and if it is watched for and not seen by then: "
+        "an absence that would change the recommendation is worth entering as 'not seen' when it does not come."
+    )
 
 
 def _evidence(final: dict[str, Any], signals: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -101,6 +111,9 @@ def _evidence(final: dict[str, Any], signals: list[dict[str, Any]]) -> dict[str,
     for r in sorted(ev.get("reports", []), key=lambda r: -abs(r["contribution_logodds"])):
         sig = signals[r["index"]] if 0 <= r["index"] < len(signals) else {}
         rows.append({"actor": sig.get("actor", ""), **r})
+    for r in ev.get("superseded_reports", []):  # absences a later statement supersedes: said in the signal list
+        if 0 <= r["index"] < len(signals) and r.get("superseded_by"):
+            signals[r["index"]]["superseded"] = r["superseded_by"]["reading"]
     return {**ev, "reports": rows}
 
 
@@ -108,6 +121,9 @@ def _side(side: dict[str, Any], salt: str) -> dict[str, Any]:
     rec = side["final"]["recommendation"]
     for s in side["signals"]:
         s["grade_words"] = grade_words(s["grade"])
+        s.setdefault("superseded", None)
+    for w in rec.get("watch", []):
+        w.setdefault("reading", watch_reading(w) if "if_seen" in w else "")
     diag = side["final"]["diagnostics"]
     return {
         **side,

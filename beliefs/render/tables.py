@@ -12,6 +12,7 @@ from beliefs.assess import Assessment
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.decision import Decision
 from beliefs.text import literal, printable, shorten
+from beliefs.watch import compact_reading
 
 PRETTY = {
     "firm+support": "firm + support",
@@ -107,9 +108,15 @@ def assessment_view(a: Assessment) -> Group:
     watch = watch_view(dec)
     head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
     return Group(
-        head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a),
-        *[line for line in (spiral_line(a),) if line.plain], diagnostics_line(a),
+        head, post, doubt_line(a), Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a),
+        *[line for line in (spiral_line(a), absence_line(a)) if line.plain], diagnostics_line(a),
     )
+
+
+def doubt_line(a: Assessment) -> Text:
+    """The model-doubt term: its weight, the bound it puts on P(expansionist), its posterior weight."""
+    md = a.model_doubt
+    return Text("") if md is None else Text(md.line(), style="dim")
 
 
 def attribution_line(a: Assessment) -> Text:
@@ -125,6 +132,21 @@ def attribution_line(a: Assessment) -> Text:
         parts.append(f"{len(summary['unresolved_actors'])} unresolved actor(s): their adversary-kind acts counted "
                      "as the adversary's, their ally-kind acts for the ally, until mapped")
     return Text("Who acted: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
+
+
+def absence_line(a: Assessment) -> Text:
+    """Negative evidence: how many absences count, and how many a later statement superseded."""
+    if a.scenario is None or a.catalog is None:
+        return Text("")
+    from beliefs.statements import summary
+
+    n = summary(a.scenario, a.signals, a.catalog)
+    if not n["counted"] and not n["superseded"]:
+        return Text("")
+    parts = [f"{n['counted']} absence(s) weighed as not seen (1 - p)"]
+    if n["superseded"]:
+        parts.append(f"{n['superseded']} superseded by a sighting or a later absence of the kind on its channel")
+    return Text("Negative evidence: " + "; ".join(parts) + " (`beliefs explain` lists them)", style="dim")
 
 
 def spiral_line(a: Assessment) -> Text:
@@ -174,6 +196,9 @@ def watch_view(dec: Decision) -> Table | Text:
         )
     watch = Table(
         title="What to watch (EVSI of one A1 report; ± twice its Monte Carlo error)",
+        caption="seen / unseen: the best option if the kind is seen, or watched for and not seen by then "
+        "(enter it with observed = false); ! = that outcome changes the recommendation",
+        caption_justify="left",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 0),
@@ -185,9 +210,10 @@ def watch_view(dec: Decision) -> Table | Text:
     watch.add_column("EVSI", justify="right", width=6, no_wrap=True)
     watch.add_column("±", justify="right", width=6, no_wrap=True)
     for w in dec.watch:
-        watch.add_row(
-            literal(f"{w['kind']}: {w['label']}"), w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}"
-        )
+        kind = literal(f"{w['kind']}: {w['label']}")
+        if "if_seen" in w:  # which outcome of the report would change the recommendation
+            kind.append(f"\n  {compact_reading(w)}", style="dim")
+        watch.add_row(kind, w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}")
     return watch
 
 

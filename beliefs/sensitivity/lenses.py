@@ -2,7 +2,10 @@
 
 Each lens is a documented set of overrides of the scenario's assumptions
 (names of :mod:`beliefs.sensitivity.assumptions`); everything not named keeps the
-timeline's value.
+timeline's value. Payoff entries are read as at a neutral offense-defense
+balance: the one game (:mod:`beliefs.game`) scales the spiral and exploitation
+payoffs by the lens's own offense advantage (x0.8 at 0.3, x1.2 at 0.7), so
+each school's view of the balance reaches its payoffs too.
 
 ``defensive_realist`` (Jervis 1978; Glaser 1994/95; Snyder 1984)
     Security is usually plentiful and most states seek it: a lower prior

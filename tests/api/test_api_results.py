@@ -63,6 +63,8 @@ def test_attributes_are_the_json_numbers(agadir):
     assert agadir.recommendation == d["recommendation"]["best"]
     assert agadir.p_best == d["recommendation"]["p_best"]
     assert agadir.margin == d["recommendation"]["margin"]
+    assert list(agadir.break_even_reasons) == d["recommendation"]["break_even_reasons"]
+    assert agadir.break_even_reasons[-1]["break_even"] == d["recommendation"]["break_even_p_expansionist"]
     assert agadir.reliable is d["diagnostics"]["reliable"] is True
     assert agadir.n_signals == beliefs.load_timeline("agadir-1911").n_signals
     # the mean of the draws is the number shown

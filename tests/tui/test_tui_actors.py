@@ -49,6 +49,9 @@ async def test_m_lists_unresolved_actors_and_maps_the_picked_ones(old_case, engi
     app = BeliefsApp(link.open("old"), cases=link, engine=engine)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        told = [n.message for n in app._notifications if n.title == "Unresolved actors"]
+        assert len(told) == 1 and "3 actors of case 'old'" in told[0] and "press m" in told[0]
+        assert "\x1b" not in told[0]  # notifications are made printable
         await pilot.press("m")
         await pilot.pause()
         screen = app.screen

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from beliefs.game import compact_reasons
+from beliefs.watch import compact_reading
 from tui.safe import safe
 from tui.session import StepResult
 
@@ -100,11 +101,23 @@ class BeliefsPanel(Panel):
                 f"[b]{label:<18}[/] [b $text-primary]{s['mean']:.3f}[/]  {delta_markup(s['mean'], prev)}"
             )
             lines.append(f"  90% {lo:.2f} {interval_bar(s['mean'], lo, hi)} {hi:.2f}")
+            if key == "p_expansionist":
+                lines += doubt_lines(now)
         if selected is not None:
             from tui.screens.ledger import entry_lines
 
             lines += entry_lines(now.ledger, *selected)
         self.set_markup("\n".join(lines))
+
+
+def doubt_lines(now: StepResult) -> list[str]:
+    """The model-doubt bound under P(expansionist), with the doubt branch's posterior weight."""
+    md = getattr(now.assessment, "model_doubt", None)
+    if md is None or md.doubt <= 0.0:
+        return []
+    lo, hi = md.bound
+    branch = "" if md.branch is None else f", branch {md.branch:.2f}"
+    return [f"  [$text-muted]model doubt {md.doubt:.2f}: P in [{lo:.2f}, {hi:.2f}]{branch}[/]"]
 
 
 class RecommendationPanel(Panel):
@@ -169,10 +182,13 @@ class WatchList(Panel):
         if not watch:
             self.set_markup("[$text-muted]no signal would change the decision[/]")
             return
-        lines = [
-            f"{safe(short_label(w['label'])):<38}[$text-muted]{safe(w['about']):<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
-            for w in watch
-        ]
+        lines = []
+        for w in watch:
+            lines.append(
+                f"{safe(short_label(w['label'])):<38}[$text-muted]{safe(w['about']):<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
+            )
+            if "if_seen" in w:
+                lines.append(f"  [$text-muted]{safe(compact_reading(w))}[/]")
         self.set_markup("\n".join(lines))
 
 
