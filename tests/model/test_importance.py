@@ -246,7 +246,8 @@ def test_cached_columns_and_channels_equal_the_likelihood(july):
             adversary_kind=inputs.adversary_kind[keep],
             adversary_q=inputs.adversary_q[keep],
             adversary_attribution=inputs.adversary_attribution[keep],
-            adversary_reaction=inputs.adversary_reaction[keep],  # July 1914's acts after provocations
+            adversary_reaction=inputs.adversary_reaction[keep],
+            adversary_seen=inputs.adversary_seen[keep],
             adversary_channel=np.unique(channel[keep], return_inverse=True)[1],
             channel_rho=rho[np.unique(channel[keep])],
         )
