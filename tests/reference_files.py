@@ -99,6 +99,9 @@ def load_reference_inputs(
             owner.setdefault(norm(alias), ("third_party", float(entry["attribution"])))
             third.setdefault(norm(alias), name)
 
+    for j, sig in enumerate(signals):  # before the spiral pass, which looks every kind up
+        if sig["kind"] not in adv_kinds and sig["kind"] not in ally_kinds:
+            raise ValueError(f"{timeline_path}: signals[{j}] kind {sig['kind']!r} not in catalog")
     kind_tables = {k["id"]: k for k in cat.get("kinds", [])}
     blurs = reaction_blurs(
         signals, kind_tables, lambda actor: owner.get(norm(actor), ("adversary", 1.0))[0],
