@@ -196,3 +196,18 @@ class DoubtRow:
             f"P(expansionist) {self.p_with:.3f} with it, {without} without it; "
             f"posterior weight of the doubt branch {self.branch:.2f}"
         )
+
+
+def doubt_row(
+    ll: LogLik, w: FloatArray, p0: float, tau: float, p_with: float, without: tuple[float | None, float, str, bool]
+) -> DoubtRow:
+    """The ledger's row from the draws' log-likelihoods (``ll.doubt`` > 0) and weights ``w``.
+
+    ``without`` is P(expansionist) without the branch as the ledger estimated it (value, k-hat,
+    "psis" | "refit" | "none", reliable): its leave-one-out machinery, reused for the branch.
+    """
+    mix_exp, mix_sq = ll.types()
+    share = float(np.asarray(w) @ (tau * ((mix_exp - mix_sq) - (ll.l_exp - ll.l_sq))))
+    p_without, khat, how, ok = without
+    branch = posterior_branch(ll, w, p0, tau)
+    return DoubtRow(ll.doubt, share, p_with, p_without, branch, khat, how, ok, bound(p0, ll.doubt, tau))

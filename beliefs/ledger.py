@@ -51,7 +51,7 @@ import numpy as np
 
 from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
-from beliefs.doubt import DoubtRow, bound, branch_probability
+from beliefs.doubt import DoubtRow, doubt_row
 from beliefs.spiral import Reaction, reactions
 from beliefs.statements import Supersession, supersessions
 from beliefs.timeline import Scenario, Signal
@@ -381,16 +381,13 @@ def build_ledger(
     entries.sort(key=lambda e: e.index)
     p_with = float(w @ lk.p_expansionist(mix_exp, mix_sq, p0, tau))
     doubt = None
-    if eps > 0.0:
-        # The branch's share of the log-odds, and P(expansionist) under the per-report model alone.
-        share = float(w @ (tau * ((mix_exp - mix_sq) - (tot_exp - tot_sq))))
+    if eps > 0.0:  # the "model uncertainty" row; without doubt: the per-report model's P, by PSIS or a refit
+        both = lk.LogLik(tot_exp, tot_sq, np.zeros_like(tot_exp), tot_u, eps)
         loo_w, khat = _psis(lk.marginal_adversary(tot_exp, tot_sq, p0, tau) - marginal, w)
-        p_without = float(loo_w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau))
-        how, ok = "psis", True
+        p_without, how, ok = float(loo_w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau)), "psis", True
         if khat >= KHAT_MAX:
             p_without, how, ok = _refit(refit, inputs.replace(model_doubt=0.0), "p_expansionist")
-        branch = float(w @ branch_probability(lk.LogLik(tot_exp, tot_sq, tot_exp * 0.0, tot_u, eps), p0, tau))
-        doubt = DoubtRow(eps, share, p_with, p_without, branch, khat, how, ok, bound(p0, eps, tau))
+        doubt = doubt_row(both, w, p0, tau, p_with, (p_without, khat, how, ok))
     return Ledger(logit_p0, float(w @ logodds), p_with, tuple(entries), doubt)
 
 
