@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from beliefs.catalog import Catalog
 from beliefs.decision import Decision, decide
@@ -21,6 +22,9 @@ from beliefs.watch import could_change, evsi_by_kind
 from models.engine import Engine, SamplerSettings
 from models.posterior import Posterior
 from models.spec import ModelInputs
+
+if TYPE_CHECKING:
+    from beliefs.doubt import ModelDoubt
 
 #: How many kinds "what to watch" lists.
 WATCH_TOP = 5
@@ -81,6 +85,23 @@ class Assessment:
             "ally_recklessness": self.summary("c"),
         }
 
+    @cached_property
+    def model_doubt(self) -> ModelDoubt | None:
+        """The case's model doubt, the bound it implies and the doubt branch's posterior weight."""
+        if self.scenario is None or self.catalog is None:
+            return None
+        from beliefs.doubt import ModelDoubt, posterior_branch, resolve_doubt
+
+        eps, tau = float(self.inputs.model_doubt), float(self.inputs.likelihood_power)
+        branch = None
+        if eps > 0.0:
+            from models.likelihood import Theta, loglik
+
+            post = self.posterior
+            theta = Theta(post.flat("e"), post.flat("s"), post.flat("r"), post.flat("c"))
+            branch = posterior_branch(loglik(theta, self.inputs), post.w, self.inputs.p0, tau)
+        return ModelDoubt(eps, resolve_doubt(self.scenario, self.catalog)[1], float(self.inputs.p0), tau, branch)
+
     def attribution(self) -> dict[str, Any] | None:
         """Who acted: counts by role, and the actors no role claims (older stored cases)."""
         if self.scenario is None or self.catalog is None:
@@ -109,6 +130,8 @@ class Assessment:
         attribution = self.attribution()
         if attribution is not None:
             out["attribution"] = attribution
+        if self.model_doubt is not None:
+            out["model_doubt"] = self.model_doubt.to_json()
         spiral = self.spiral()
         if spiral is not None:
             out["spiral"] = spiral
@@ -150,7 +173,14 @@ def decide_posterior(
     chains = int(posterior.p_expansionist.shape[0])
     w = posterior.weights
     e, s = posterior.flat("e"), posterior.flat("s")
-    watch = evsi_by_kind(catalog, p, r, c, e, s, inputs.gamma, pay, chains, w=w)
+    ll = None
+    if inputs.model_doubt > 0.0:  # the model's own update of each draw needs its log-likelihoods
+        from models.likelihood import Theta, loglik
+
+        ll = loglik(Theta(e, s, r, c), inputs)
+    watch = evsi_by_kind(
+        catalog, p, r, c, e, s, inputs.gamma, pay, chains, w=w, loglik=ll, p0=inputs.p0, tau=inputs.likelihood_power
+    )
     decision = decide(
         p, r, c, pay, watch=tuple(watch[:WATCH_TOP]), chains=chains, watch_could_change=could_change(watch), w=w
     )

@@ -146,6 +146,22 @@ class AllyKind(Strict):
 
 Kind = Annotated[AdversaryKind | AllyKind, Field(discriminator="about")]
 
+#: Model doubt is a weight in [0, 1): at 1 no report could move anything.
+Doubt = Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)]
+
+
+class ModelTerms(Strict):
+    """Case-level terms of the model (``[model]``): what the per-report model leaves out.
+
+    ``doubt`` is the prior weight epsilon of the branch in which the whole
+    adversary picture was shaped by deception or a common cause (see
+    :mod:`beliefs.doubt`); a catalog without ``[model]`` has none (0, the
+    per-report model). A timeline's ``[scenario] model_doubt`` overrides it.
+    """
+
+    doubt: Doubt = 0.0
+    rationale: Prose = ""
+
 
 class Spiral(Strict):
     """The spiral context's catalog-wide setting: how long after a provocation an act may answer it."""
@@ -159,6 +175,7 @@ class Catalog(Strict):
 
     kinds: list[Kind] = Field(min_length=1)
     grading: Grading = Field(default_factory=Grading)
+    model: ModelTerms = Field(default_factory=ModelTerms)
     spiral: Spiral = Field(default_factory=Spiral)
     source: str = ""
 

@@ -22,6 +22,7 @@ import numpy as np
 from beliefs.attribution import attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.channels import channel_key
+from beliefs.doubt import resolve_doubt
 from beliefs.errors import BeliefsError
 from beliefs.spiral import reaction_blurs
 from beliefs.statements import supersessions
@@ -111,6 +112,7 @@ def encode_signals(
         gamma=blur(scenario.offense_advantage, scenario.distinguishability),
         reliability_prior=(scenario.ally_reliability.alpha, scenario.ally_reliability.beta),
         recklessness_prior=(scenario.ally_recklessness.alpha, scenario.ally_recklessness.beta),
+        model_doubt=resolve_doubt(scenario, catalog)[0],
     )
 
 

@@ -28,6 +28,17 @@ shape :math:`\hat k \ge 0.7` the weights are not trusted and, if a ``refit``
 function is given, the posterior without *i* is sampled afresh; otherwise the
 entry is marked unreliable. Ally reports get the same for the ally axis they
 inform (posterior mean of reliability or recklessness with and without them).
+
+Model doubt (:mod:`beliefs.doubt`) is not a report: its effect is its own row,
+"model uncertainty". The per-draw log-odds uses the doubt-mixed likelihood
+:math:`l'_T`; the reports' contributions telescope to the per-report model's
+:math:`\tau (l_{exp} - l_{sq})` and the row adds the rest,
+:math:`\tau[(l'_{exp} - l'_{sq}) - (l_{exp} - l_{sq})]`, so
+
+    prior log-odds + report contributions + model uncertainty = posterior mean of the per-draw log-odds
+
+still holds exactly. Every leave-one-out figure uses the mixed likelihood
+(the report leaves its channel and the doubt branch's product of ``u``).
 """
 
 from __future__ import annotations
@@ -40,6 +51,7 @@ import numpy as np
 
 from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.doubt import DoubtRow, bound, branch_probability
 from beliefs.spiral import Reaction, reactions
 from beliefs.statements import Supersession, supersessions
 from beliefs.timeline import Scenario, Signal
@@ -51,7 +63,7 @@ from models.spec import FloatArray, ModelInputs
 KHAT_MAX = 0.7
 #: Said wherever the ledger's total is printed.
 JENSEN_NOTE = (
-    "prior log-odds + contributions = posterior mean of the per-draw log-odds; "
+    "prior log-odds + contributions (+ model uncertainty) = posterior mean of the per-draw log-odds; "
     "this is not the logit of P(expansionist), the posterior mean of the per-draw probability "
     "(they differ by Jensen's gap, large near 0 and 1)"
 )
@@ -95,6 +107,8 @@ class Ledger:
     posterior_logodds_mean: float
     p_expansionist: float  # posterior mean of the per-draw probability
     entries: tuple[Entry, ...]
+    #: The "model uncertainty" row (None: no model doubt in this case).
+    doubt: DoubtRow | None = None
 
     @property
     def adversary(self) -> list[Entry]:
@@ -124,11 +138,12 @@ class Ledger:
 
     @property
     def total(self) -> float:
-        return self.prior_logodds + sum(e.contribution or 0.0 for e in self.adversary)
+        doubt = 0.0 if self.doubt is None else self.doubt.contribution
+        return self.prior_logodds + sum(e.contribution or 0.0 for e in self.adversary) + doubt
 
     @property
     def reliable(self) -> bool:
-        return all(e.reliable for e in self.entries)
+        return all(e.reliable for e in self.entries) and (self.doubt is None or self.doubt.reliable)
 
     def to_json(self, signal_ids: Sequence[int] | None = None) -> dict[str, Any]:
         """The ``evidence`` block of ``assess --json`` (``signal_ids``: a stored case's ids)."""
@@ -178,6 +193,7 @@ class Ledger:
                 for e in self.ally
             ],
             "context_reports": [base(e) for e in self.context],
+            "model_uncertainty": None if self.doubt is None else self.doubt.to_json(),
             "superseded_reports": [
                 {**base(e), "superseded_by": e.superseded.to_json() if e.superseded else None} for e in self.superseded
             ],
@@ -306,8 +322,11 @@ def build_ledger(
     logit_p0 = float(np.log(p0) - np.log1p(-p0))
     l_exp, l_sq = lk.adversary_channel_logliks(theta, inputs)  # (N, C)
     tot_exp, tot_sq = l_exp.sum(axis=1), l_sq.sum(axis=1)
-    logodds = logit_p0 + tau * (tot_exp - tot_sq)
-    marginal = lk.marginal_adversary(tot_exp, tot_sq, p0, tau)
+    eps = float(inputs.model_doubt)
+    tot_u = _columns(theta, inputs, np.arange(len(inputs.adversary_kind)))[2].sum(axis=1)
+    mix_exp, mix_sq = lk.doubt_mixture(tot_exp, tot_sq, tot_u, eps)  # the model's l'_T
+    logodds = logit_p0 + tau * (mix_exp - mix_sq)
+    marginal = lk.marginal_adversary(mix_exp, mix_sq, p0, tau)
     mean_contrib = np.zeros(len(inputs.adversary_kind))
     entries: list[Entry] = []
     for c, idx in enumerate(_channels(inputs)):
@@ -320,8 +339,9 @@ def build_ledger(
         s_exp, s_sq, s_u = (x.sum(axis=1, keepdims=True) for x in (la_exp, la_sq, lu))
         without_exp, without_sq = lk.channel_logliks(s_exp - la_exp, s_sq - la_sq, s_u - lu, rho)
         for m, j in enumerate(idx):
-            e_i = tot_exp - l_exp[:, c] + without_exp[:, m]
-            s_i = tot_sq - l_sq[:, c] + without_sq[:, m]
+            e_i, s_i = lk.doubt_mixture(
+                tot_exp - l_exp[:, c] + without_exp[:, m], tot_sq - l_sq[:, c] + without_sq[:, m], tot_u - lu[:, m], eps
+            )
             p_i = lk.p_expansionist(e_i, s_i, p0, tau)
             loo_w, khat = _psis(lk.marginal_adversary(e_i, s_i, p0, tau) - marginal, w)
             p_without: float | None = float(loo_w @ p_i)
@@ -359,7 +379,19 @@ def build_ledger(
     for i, sup in supersessions(signals, catalog, atts).items():
         entries.append(Entry(i, signals[i], "superseded", 0.0, "none", True, attribution=atts[i], superseded=sup))
     entries.sort(key=lambda e: e.index)
-    return Ledger(logit_p0, float(w @ logodds), float(w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau)), tuple(entries))
+    p_with = float(w @ lk.p_expansionist(mix_exp, mix_sq, p0, tau))
+    doubt = None
+    if eps > 0.0:
+        # The branch's share of the log-odds, and P(expansionist) under the per-report model alone.
+        share = float(w @ (tau * ((mix_exp - mix_sq) - (tot_exp - tot_sq))))
+        loo_w, khat = _psis(lk.marginal_adversary(tot_exp, tot_sq, p0, tau) - marginal, w)
+        p_without = float(loo_w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau))
+        how, ok = "psis", True
+        if khat >= KHAT_MAX:
+            p_without, how, ok = _refit(refit, inputs.replace(model_doubt=0.0), "p_expansionist")
+        branch = float(w @ branch_probability(lk.LogLik(tot_exp, tot_sq, tot_exp * 0.0, tot_u, eps), p0, tau))
+        doubt = DoubtRow(eps, share, p_with, p_without, branch, khat, how, ok, bound(p0, eps, tau))
+    return Ledger(logit_p0, float(w @ logodds), p_with, tuple(entries), doubt)
 
 
 def evidence(assessment: Assessment, refit: Refit | None = None) -> Ledger:

@@ -284,6 +284,7 @@ class Replay:
         """The ``replay --json`` object (``beliefs schema replay``): ``{"scenario": ..., "steps": [...]}`` (+ a summary)."""
         return {
             "scenario": self.scenario_json(),
+            "model_doubt": None if self.final.model_doubt is None else self.final.model_doubt.to_json(),
             "steps": [s.to_json() for s in self.steps],
             "flips": [s.index for s in self.flips],
             "indeterminate_steps": self.indeterminate_steps,

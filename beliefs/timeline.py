@@ -101,6 +101,8 @@ class Scenario(Strict):
     aliases: Aliases = Field(default_factory=Aliases)
     #: Third parties by name (``[scenario.actors]``), each with its attribution weight.
     actors: dict[Line, ThirdParty] = Field(default_factory=dict, max_length=100)
+    #: This case's model doubt epsilon in [0, 1), overriding the catalog's ``[model] doubt``.
+    model_doubt: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] | None = None
 
 
 class Payoffs(Strict):

@@ -46,11 +46,20 @@ predictive probability of the report under draw i,
 ``sum_i w_i seen_i U_a(p_i e_i / seen_i, r_i, c_i)`` is
 ``sum_i w_i (p_i e_i X_exp,a(r_i, c_i) + (seen_i - p_i e_i) X_sq,a(r_i, c_i))``,
 so a handful of (draws x kinds) array operations replace a loop over kinds.
+
+Model doubt (:mod:`beliefs.doubt`) changes the model's update: with the doubt
+branch a draw's P(expansionist) after the report is no longer ``p e / seen``,
+and the doubt branch's likelihoods of the two outcomes sum to a little more
+than one. :mod:`beliefs.preposterior` gives, per outcome, the model's own
+update of each draw and the outcome's normalised probability; the EVSI is
+then ``sum_o P(o) [max_a EU_a(after o) - EU_a_now(after o)]``, the value of
+being able to change the decision after the report (non-negative by
+construction; without model doubt exactly the formula above, draw for draw).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -59,7 +68,11 @@ from beliefs.decision import Array
 from beliefs.game import outcome_terms
 from beliefs.montecarlo import mcse_mean
 from beliefs.payoffs import OPTION_NAMES, PayoffTable
+from beliefs.preposterior import report_outcomes
 from beliefs.ties import MCSE_FACTOR
+
+if TYPE_CHECKING:
+    from models.likelihood import LogLik
 
 #: What a watch entry says would change the recommendation (``changes``).
 CHANGES = ("neither", "seen", "not_seen", "both")
@@ -108,12 +121,17 @@ def evsi_by_kind(
     chains: int = 1,
     *,
     w: Array | None = None,
+    loglik: LogLik | None = None,
+    p0: float | None = None,
+    tau: float = 1.0,
 ) -> list[dict[str, Any]]:
     """EVSI of one A1 report of every kind (with its MCSE), sorted from most to least valuable.
 
     ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds);
     ``chains``: how many chains the draws stack (for the MCSE); ``w``: the draws'
-    normalised weights (importance sampling), None for equal weights.
+    normalised weights (importance sampling), None for equal weights. With model doubt,
+    ``loglik`` (the draws' untempered log-likelihoods) and ``p0`` (and ``tau``) let each
+    draw's P(expansionist) be updated as the model would update it (:mod:`beliefs.preposterior`).
 
     Per kind, the per-draw gain ``d_i`` of deciding after the report (with the
     actions that maximise each outcome's expected utility held fixed) has
@@ -136,22 +154,23 @@ def evsi_by_kind(
         if gamma and mil:
             s_eff = s.copy()
             s_eff[:, mil] += gamma * (e[:, mil] - s[:, mil])
-        pe = p[:, None] * e
-        seen = pe + (1.0 - p)[:, None] * s_eff  # (n, K): P(report seen | draw)
-        # sum_i w_i seen_i U_a(draw i after "seen") = sum_i w_i (pe_i X_exp,a + (seen_i - pe_i) X_sq,a)
-        v_seen = (wn[:, None] * x_exp).T @ pe + (wn[:, None] * x_sq).T @ (seen - pe)  # (4, K)
-        v_unseen = eu_now[:, None] - v_seen  # the two outcomes' weights sum to one per draw
+        # Per outcome (seen, not seen): m_i = the outcome's likelihood under draw i, pe_i = m_i times
+        # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.preposterior).
+        per_outcome = report_outcomes(p, e, s_eff, wn, loglik, p0, tau)
+        # k sum_i w_i (pe_i X_exp,a + (m_i - pe_i) X_sq,a) = P(outcome) x EU of option a after it: (4, K)
+        v_seen, v_unseen = (
+            k * ((wn[:, None] * x_exp).T @ pe + (wn[:, None] * x_sq).T @ (m - pe)) for m, pe, k in per_outcome
+        )
         a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
         d = np.zeros((n, len(adv)))
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
-        if act.size:
-            pe_a, seen_a, p_col = pe[:, act], seen[:, act], p[:, None]
-            s_, u_ = a_s[act], a_u[act]
-            d[:, act] = (
-                pe_a * x_exp[:, s_] + (seen_a - pe_a) * x_sq[:, s_]
-                + (p_col - pe_a) * x_exp[:, u_] + ((1.0 - seen_a) - (p_col - pe_a)) * x_sq[:, u_]
-                - now[:, [a_now]]
-            )  # fmt: skip
+        for (m, pe, scale), best in zip(per_outcome, (a_s, a_u), strict=True):
+            # The gain of switching from a_now to the outcome's best option, draw by draw.
+            if act.size:
+                m_a, pe_a, b_ = m[:, act], pe[:, act], best[act]
+                d[:, act] += scale[act] * (
+                    pe_a * (x_exp[:, b_] - x_exp[:, [a_now]]) + (m_a - pe_a) * (x_sq[:, b_] - x_sq[:, [a_now]])
+                )
         gains.append(d)
         out.extend({"kind": k.id, "label": k.label, "about": "adversary"} for k in adv)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))

@@ -20,6 +20,20 @@ and, with the likelihood power ``tau``::
 
 the expectations over the Beta priors of every ``(e_k, s_k)``.
 
+Model doubt
+-----------
+With weight ``eps`` (``doubt``) the whole picture is shaped by deception or a
+common cause, and every report arrives at ``u(i)`` whatever the type::
+
+    L'_T = (1 - eps) prod_c p(R_c | T) + eps prod_i u(i)
+
+(``P(exp | data)`` as above with ``L'_T`` in place of ``prod_c p(R_c | T)``).
+For ``tau = 1`` the expectation is linear in the two branches,
+``E[L'_T] = (1 - eps) E[prod_c p(R_c | T)] + eps E[prod_i u(i)]``, and each
+branch factorises over kinds on its own (``u(i)`` depends on its own kind's
+``(e_k, s_k)`` only), so the quadrature stays a sum of 2-D rules per kind:
+``log E[L'_T] = logaddexp(log(1-eps) + sum_k log I_k(T), log eps + sum_k log I_k(u))``.
+
 Two references:
 
 * :func:`exact_p_expansionist_channels` -- deterministic quadrature, for logs
@@ -87,10 +101,12 @@ def channel_groups(reports: Sequence[Report]) -> list[list[Report]]:
 
 
 def _log_channels(groups: Sequence[Sequence[Report]], e: Mapping[str, np.ndarray], s: Mapping[str, np.ndarray],
-                  kinds: Mapping[str, Kind], gamma: float) -> tuple[np.ndarray, np.ndarray]:
-    """sum_c log p(R_c | T) for T = exp, sq, at every point of the (broadcast) arrays e[k], s[k]."""
+                  kinds: Mapping[str, Kind], gamma: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """sum_c log p(R_c | T) for T = exp, sq, and sum_i log u(i), at every point of the
+    (broadcast) arrays e[k], s[k]."""
     tot_exp: np.ndarray = np.zeros(())
     tot_sq: np.ndarray = np.zeros(())
+    tot_u: np.ndarray = np.zeros(())
     for group in groups:
         la = lb = lu = np.zeros(())
         for rep in group:
@@ -113,7 +129,8 @@ def _log_channels(groups: Sequence[Sequence[Report]], e: Mapping[str, np.ndarray
             lr, l1r = math.log(rho) if rho > 0 else -np.inf, math.log1p(-rho) if rho < 1 else -np.inf
         tot_exp = tot_exp + np.logaddexp(lr + la, l1r + lu)
         tot_sq = tot_sq + np.logaddexp(lr + lb, l1r + lu)
-    return tot_exp, tot_sq
+        tot_u = tot_u + lu
+    return tot_exp, tot_sq, tot_u
 
 
 def _jacobi(n: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
@@ -150,20 +167,31 @@ def exact_p_expansionist_channels(
     gamma: float,
     tau: float = 1.0,
     n_nodes: int = 160,
+    doubt: float = 0.0,
 ) -> float:
-    """P(expansionist | reports) by quadrature; every channel must carry a single kind."""
+    """P(expansionist | reports) by quadrature; every channel must carry a single kind.
+
+    With model doubt (``doubt`` > 0) the two branches are integrated separately
+    (exact for ``tau`` = 1 only: the expectation of a power of a sum does not split).
+    """
+    if doubt > 0.0 and tau != 1.0:
+        raise ValueError("the quadrature with model doubt needs tau = 1: use is_p_expansionist_channels")
     groups = channel_groups(reports)
     by_kind: dict[str, list[list[Report]]] = {}
     for g in groups:
         if len({r.kind for r in g}) != 1:
             raise ValueError(f"channel {g[0].channel!r} mixes kinds: use is_p_expansionist_channels")
         by_kind.setdefault(g[0].kind, []).append(g)
-    diff = 0.0
+    log_i = np.zeros(3)  # sum_k log I_k(exp), log I_k(sq), log I_k(u)
     for kid, kgroups in by_kind.items():
         e, s, lw = _kind_grid(kinds[kid], n_nodes)
-        l_exp, l_sq = _log_channels(kgroups, {kid: e}, {kid: s}, kinds, gamma)
-        diff += float(logsumexp(lw + tau * l_exp) - logsumexp(lw + tau * l_sq))
-    return float(expit(math.log(p0) - math.log1p(-p0) + diff))
+        l_exp, l_sq, l_u = _log_channels(kgroups, {kid: e}, {kid: s}, kinds, gamma)
+        log_i += [logsumexp(lw + tau * l_exp), logsumexp(lw + tau * l_sq), logsumexp(lw + l_u)]
+    a, b = log_i[0], log_i[1]
+    if doubt > 0.0:
+        a = np.logaddexp(math.log1p(-doubt) + a, math.log(doubt) + log_i[2])
+        b = np.logaddexp(math.log1p(-doubt) + b, math.log(doubt) + log_i[2])
+    return float(expit(math.log(p0) - math.log1p(-p0) + a - b))
 
 
 def is_p_expansionist_channels(
@@ -174,13 +202,19 @@ def is_p_expansionist_channels(
     tau: float = 1.0,
     n: int = 400_000,
     seed: int = 0,
+    doubt: float = 0.0,
 ) -> tuple[float, float, float]:
-    """Importance sampling from the prior: (P(expansionist), its standard error, ESS)."""
+    """Importance sampling from the prior: (P(expansionist), its standard error, ESS).
+
+    ``doubt``: the model-doubt weight, mixed in per draw before tempering."""
     rng = np.random.default_rng(seed)
     used = sorted({r.kind for r in reports})
     e = {k: rng.beta(kinds[k].alpha_e, kinds[k].beta_e, n) for k in used}
     s = {k: rng.beta(kinds[k].alpha_s, kinds[k].beta_s, n) for k in used}
-    l_exp, l_sq = _log_channels(channel_groups(reports), e, s, kinds, gamma)
+    l_exp, l_sq, l_u = _log_channels(channel_groups(reports), e, s, kinds, gamma)
+    if doubt > 0.0:
+        l_exp = np.logaddexp(math.log1p(-doubt) + l_exp, math.log(doubt) + l_u)
+        l_sq = np.logaddexp(math.log1p(-doubt) + l_sq, math.log(doubt) + l_u)
     a = math.log(p0) + tau * np.broadcast_to(l_exp, (n,))
     b = math.log1p(-p0) + tau * np.broadcast_to(l_sq, (n,))
     lw = np.logaddexp(a, b)

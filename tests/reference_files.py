@@ -37,7 +37,8 @@ def load_reference_inputs(
 ) -> dict:
     """Parse a timeline + catalog into the plain inputs of the reference.
 
-    Returns a dict with ``p0``, ``gamma``, ``adv_kinds`` (id -> AdvKind),
+    Returns a dict with ``doubt`` (the model-doubt weight: the timeline's
+    ``[scenario] model_doubt``, else the catalog's ``[model] doubt``, else 0), ``p0``, ``gamma``, ``adv_kinds`` (id -> AdvKind),
     ``adv_obs`` (list of (kind, q)), ``adv_reports`` (list of
     :class:`reference_channels.Report`), ``ally_priors`` (axis -> (alpha, beta))
     and ``ally_obs`` (axis -> list of (delta, direction, q)).
@@ -98,6 +99,9 @@ def load_reference_inputs(
             owner.setdefault(norm(alias), ("third_party", float(entry["attribution"])))
             third.setdefault(norm(alias), name)
 
+    for j, sig in enumerate(signals):  # before the spiral pass, which looks every kind up
+        if sig["kind"] not in adv_kinds and sig["kind"] not in ally_kinds:
+            raise ValueError(f"{timeline_path}: signals[{j}] kind {sig['kind']!r} not in catalog")
     kind_tables = {k["id"]: k for k in cat.get("kinds", [])}
     blurs = reaction_blurs(
         signals, kind_tables, lambda actor: owner.get(norm(actor), ("adversary", 1.0))[0],
@@ -137,7 +141,10 @@ def load_reference_inputs(
         else:
             raise ValueError(f"{timeline_path}: signals[{j}] kind {kid!r} not in catalog")
 
+    model = cat.get("model", {}) or {}
+    doubt = sc.get("model_doubt", model.get("doubt", 0.0))  # the timeline's override wins
     return {
+        "doubt": float(doubt),
         "p0": float(sc["prior_expansionist"]),
         "gamma": gamma_of(sc["offense_advantage"], sc["distinguishability"]),
         "adv_kinds": adv_kinds,
@@ -205,10 +212,10 @@ def reference_from_toml(
     kinds, reports = inp["adv_kinds"], inp["adv_reports"]
     if all(len({r.kind for r in g}) == 1 for g in channel_groups(reports)):
         p_exp = exact_p_expansionist_channels(
-            kinds, reports, inp["p0"], inp["gamma"], n_nodes=min(n_nodes, 160)
+            kinds, reports, inp["p0"], inp["gamma"], n_nodes=min(n_nodes, 160), doubt=inp["doubt"]
         )
     else:
-        p_exp, se, ess = is_p_expansionist_channels(kinds, reports, inp["p0"], inp["gamma"])
+        p_exp, se, ess = is_p_expansionist_channels(kinds, reports, inp["p0"], inp["gamma"], doubt=inp["doubt"])
         if se > 0.002 or ess < 2000:
             raise ValueError(f"importance-sampling reference too noisy (se {se:.4f}, ESS {ess:.0f})")
     out = {"p_expansionist": p_exp}

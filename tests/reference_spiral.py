@@ -42,14 +42,17 @@ def reaction_blurs(
         return not sig.get("retracted", False) and sig.get("observed", True)
 
     def own_side(sig: Mapping[str, Any]) -> bool:
-        kind = kinds[sig["kind"]]
-        return kind["about"] == "ally" or role_of(sig.get("actor", "")) in ("ally", "perspective")
+        kind = kinds.get(sig["kind"], {})
+        return kind.get("about") == "ally" or role_of(sig.get("actor", "")) in ("ally", "perspective")
+
+    def kind_of(sig: Mapping[str, Any]) -> Mapping[str, Any]:
+        return kinds.get(sig["kind"], {})  # an unknown kind is the caller's error to report
 
     out = []
     for i, act in enumerate(signals):
-        kind = kinds[act["kind"]]
+        kind = kind_of(act)
         kappa = float(kind.get("reactivity", 0.0))
-        if kind["about"] != "adversary" or kappa == 0.0 or not active_seen(act) or own_side(act):
+        if kind.get("about") != "adversary" or kappa == 0.0 or not active_seen(act) or own_side(act):
             out.append(0.0)
             continue
         rung = int(kind.get("escalation", 0))
@@ -57,10 +60,10 @@ def reaction_blurs(
             weight_of(prov["grade"])
             for prov in signals[:i]
             if active_seen(prov)
-            and kinds[prov["kind"]].get("provocative", False)
+            and kind_of(prov).get("provocative", False)
             and own_side(prov)
             and 0 <= (act["date"] - prov["date"]).days <= window_days
-            and int(kinds[prov["kind"]].get("escalation", 0)) >= rung
+            and int(kind_of(prov).get("escalation", 0)) >= rung
         ]
         out.append(kappa * max(weights) if weights else 0.0)
     return out

@@ -73,12 +73,22 @@ def test_contributions_telescope_exactly_per_draw(case):
     per_draw = contributions(theta, a.inputs)
     l_exp, l_sq = lk.adversary_type_logliks(theta, a.inputs)
     np.testing.assert_allclose(per_draw.sum(axis=1), l_exp - l_sq, atol=1e-10)
+    # The model-doubt branch adds the rest of the per-draw log-odds (its own ledger row).
+    assert a.inputs.model_doubt == 0.1  # the bundled catalog's [model] doubt
+    ll = lk.loglik(theta, a.inputs)
+    mix_exp, mix_sq = ll.types()
+    share = (mix_exp - mix_sq) - (l_exp - l_sq)
+    assert led.doubt is not None
+    assert led.doubt.contribution == pytest.approx(float(w @ share), abs=1e-9)
     # The per-draw log-odds is the model's own p_expansionist, and the identity holds in the mean.
-    logodds = led.prior_logodds + per_draw.sum(axis=1)
+    logodds = led.prior_logodds + per_draw.sum(axis=1) + share
     p = a.posterior.flat("p_expansionist")
     np.testing.assert_allclose(1 / (1 + np.exp(-logodds)), p, atol=1e-9)
     assert led.total == pytest.approx(led.posterior_logodds_mean, abs=1e-9)
     assert led.posterior_logodds_mean == pytest.approx(float(w @ logodds), abs=1e-9)
+    # The running totals telescope: the last report's running total plus the row is the posterior mean.
+    last = max(led.adversary, key=lambda e: e.index)
+    assert last.running + led.doubt.contribution == pytest.approx(led.posterior_logodds_mean, abs=1e-9)
 
 
 def test_within_a_channel_the_first_report_carries_the_channel_alone(case):
@@ -137,14 +147,18 @@ def test_high_khat_refits_or_says_unreliable(case, engine, monkeypatch):
         return engine.sample(inputs, seed=9)
 
     fresh = build_ledger(tl.signals, catalog, a.inputs, a.posterior, refit=refit)
-    assert calls == [a.inputs.n_signals - 1] * len(fresh.entries)
+    # One fresh sample per report without it, and one without the model-doubt branch (all reports).
+    assert calls == [a.inputs.n_signals - 1] * len(fresh.entries) + [a.inputs.n_signals]
     for e, f in zip(led.entries, fresh.entries, strict=True):
         assert f.loo == "refit" and f.reliable
         assert (f.p_without if e.about == "adversary" else f.mean_without) == pytest.approx(
             e.p_without if e.about == "adversary" else e.mean_without, abs=0.02
         )
+    assert led.doubt is not None and fresh.doubt is not None and fresh.doubt.loo == "refit"
+    assert fresh.doubt.p_without == pytest.approx(led.doubt.p_without, abs=0.02)
     blind = build_ledger(tl.signals, catalog, a.inputs, a.posterior)
     assert not blind.reliable and all(e.loo == "none" and e.p_without is None for e in blind.adversary)
+    assert blind.doubt is not None and blind.doubt.loo == "none" and blind.doubt.p_without is None
 
 
 def test_without_report_drops_an_emptied_channel():
@@ -181,11 +195,17 @@ def test_explain_and_assess_json_from_the_command_line(case, tmp_path):
         ev["reports"][0]
     )
     total = ev["prior_logodds"] + sum(r["contribution_logodds"] for r in ev["reports"])
+    total += ev["model_uncertainty"]["contribution_logodds"]  # the model-doubt row completes the identity
     assert total == pytest.approx(ev["posterior_logodds_mean"], abs=1e-5)
+    mu = ev["model_uncertainty"]
+    assert mu["doubt"] == 0.1 and mu["bound"] == [round(0.3 * 0.1 / (0.3 * 0.1 + 0.7), 4), round(0.3 / (0.3 + 0.07), 4)]
+    assert 0.0 < mu["branch_probability"] < 1.0 and mu["loo"] == "psis"
     assert "Jensen" in ev["note"] and ev["reports"][0]["channel"] == "embassy"
     table = _run("explain", str(path), "--seed", "3")
     assert table.returncode == 0, table.stderr
     assert "evidence ledger" in table.stdout and "= posterior-mean log-odds" in table.stdout
     assert "Jensen" in table.stdout
+    words = " ".join(table.stdout.split())  # the terminal wraps the lines
+    assert "+ model uncertainty" in words and "no evidence can move P(expansionist) beyond [0.04, 0.81]" in words
     assess = json.loads(_run("assess", str(path), "--json", "--seed", "3").stdout)
     assert assess["evidence"]["reports"] == [{k: v for k, v in r.items() if k != "signal_id"} for r in ev["reports"]]

@@ -103,6 +103,13 @@ def write(tmp_path: Path, rows: list[tuple], name: str = "t.toml") -> Path:
     return path
 
 
+def _no_doubt(path: Path) -> Path:
+    """A copy of the timeline without the model-doubt branch ([scenario] model_doubt = 0)."""
+    out = path.with_name(path.stem + "-no-doubt.toml")
+    out.write_text(path.read_text(encoding="utf-8").replace("[scenario]\n", "[scenario]\nmodel_doubt = 0.0\n", 1))
+    return out
+
+
 def _engine_mean(path: Path, seed: int = 5) -> tuple[float, float, float, float]:
     tl, cat = load_timeline(path)
     post = ImportanceSampler(n_draws=200_000, max_draws=200_000).sample(encode(tl, cat), seed=seed)
@@ -123,10 +130,14 @@ def test_posterior_matches_the_exact_reference(tmp_path: Path, rows: list[tuple]
     assert p == pytest.approx(exact["p_expansionist"], abs=TOL)
     assert r == pytest.approx(exact["ally_reliability"], abs=TOL)
     assert c == pytest.approx(exact["ally_recklessness"], abs=TOL)
-    # An absence is not a sighting: the same log with every absence seen is another posterior.
+    # An absence is not a sighting: the same log with every absence seen is another posterior
+    # (compared under the per-report model: the catalog's model doubt shrinks both towards the prior).
     flipped = write(tmp_path, [(*row[:5], True) for row in rows], "seen.toml")
+    per_report = [
+        reference_from_toml(_no_doubt(f), bundled_catalog_path())["p_expansionist"] for f in (path, flipped)
+    ]
+    assert abs(per_report[0] - per_report[1]) > 0.02
     other = reference_from_toml(flipped, bundled_catalog_path())
-    assert abs(other["p_expansionist"] - exact["p_expansionist"]) > 0.02
     if any(row[1].startswith("ally_") and not row[5] for row in rows):
         assert abs(other["ally_reliability"] - exact["ally_reliability"]) > 0.01
 

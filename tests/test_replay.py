@@ -190,6 +190,8 @@ polarity = "bipolar"
 offense_advantage = 0.5
 distinguishability = 1.0
 prior_expansionist = 0.1
+# The closed form below is the per-report model's: no model-doubt branch.
+model_doubt = 0.0
 # Tight ally priors: the posterior means of r and c are 1/2 to within sampling noise.
 ally_reliability = { alpha = 60.0, beta = 60.0 }
 ally_recklessness = { alpha = 60.0, beta = 60.0 }

@@ -89,6 +89,7 @@ def assess_step(
     from beliefs.ledger import evidence
 
     a = assess_signals(timeline, catalog, signals, seed=seed, engine=engine)
+    _ = a.model_doubt  # computed here, in the worker: the beliefs panel only reads it
     return StepResult(
         assessment=a,
         posterior=a.posterior_json(),

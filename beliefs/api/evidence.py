@@ -1,8 +1,8 @@
 """The result of :func:`beliefs.explain`: why the posterior is where it is.
 
 The evidence ledger (:mod:`beliefs.ledger`) of one assessment: each adversary
-report's contribution to the posterior-mean log-odds (prior + contributions =
-posterior-mean log-odds exactly), P(expansionist) without it, and for ally
+report's contribution to the posterior-mean log-odds (prior + contributions +
+the model-uncertainty row = posterior-mean log-odds exactly), P(expansionist) without it, and for ally
 reports the reliability or recklessness with and without them.
 """
 
@@ -78,6 +78,15 @@ class ExplainResult:
     def reports(self) -> tuple[dict[str, Any], ...]:
         """One dict per adversary report, in timeline order (as in the JSON)."""
         return tuple(copy.deepcopy(self._json["evidence"]["reports"]))
+
+    @property
+    def model_uncertainty(self) -> dict[str, Any] | None:
+        """The ledger's "model uncertainty" row (the model-doubt branch), None without model doubt.
+
+        Its ``contribution_logodds`` completes the identity: prior + reports + it = posterior-mean log-odds.
+        """
+        row = self._json["evidence"].get("model_uncertainty")
+        return None if row is None else copy.deepcopy(row)
 
     @property
     def reliable(self) -> bool:

@@ -105,6 +105,7 @@ def explain(
     >>> import beliefs
     >>> why = beliefs.explain("agadir-1911", seed=1)
     >>> total = why.prior_logodds + sum(r["contribution_logodds"] for r in why.reports)
+    >>> total += why.model_uncertainty["contribution_logodds"]  # the model-doubt row
     >>> abs(total - why.posterior_logodds_mean) < 1e-4
     True
     >>> list(why.to_dataframe().columns[:4])

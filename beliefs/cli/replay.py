@@ -284,6 +284,8 @@ def replay_view(rep: Replay) -> Group:
             end.append(printable(o.summary, multiline=True) + "\n", style="italic")
     else:
         end.append("(no [outcome] in this timeline)\n", style="dim")
+    if final.model_doubt is not None:
+        end.append(final.model_doubt.line() + "\n", style="dim")
     flips = rep.flips
     end.append(
         f"{len(flips)} flip(s) between determinate recommendations"

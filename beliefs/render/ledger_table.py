@@ -67,11 +67,16 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
     total = sum(e.contribution or 0.0 for e in ledger.adversary)
     p = ledger.p_expansionist
     lines = Text()
+    doubt = ledger.doubt
+    model_term = "" if doubt is None else f" + model uncertainty {doubt.contribution:+.3f}"
     lines.append(
-        f"prior log-odds {ledger.prior_logodds:+.3f} + contributions {total:+.3f} "
-        f"= posterior-mean log-odds {ledger.posterior_logodds_mean:+.3f}\n",
+        f"prior log-odds {ledger.prior_logodds:+.3f} + contributions {total:+.3f}{model_term}"
+        f"{chr(10) if model_term else ' '}= posterior-mean log-odds {ledger.posterior_logodds_mean:+.3f}\n",
         style="bold",
     )
+    if doubt is not None:
+        lines.append(doubt.line() + (f" (Pareto k̂ {doubt.khat:.2f})" if doubt.loo == "psis" else ""))
+        lines.append("\n" if doubt.reliable else f" {UNRELIABLE}\n", style="" if doubt.reliable else "bold red")
     logit_p = "±∞" if p in (0.0, 1.0) else f"{float(_logit(p)):+.3f}"
     lines.append(f"P(expansionist) = {p:.4f} (logit {logit_p}). Note: {JENSEN_NOTE}.\n", style="dim")
     if not ledger.reliable:

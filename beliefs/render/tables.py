@@ -108,9 +108,15 @@ def assessment_view(a: Assessment) -> Group:
     watch = watch_view(dec)
     head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
     return Group(
-        head, post, Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a),
+        head, post, doubt_line(a), Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a),
         *[line for line in (spiral_line(a), absence_line(a)) if line.plain], diagnostics_line(a),
     )
+
+
+def doubt_line(a: Assessment) -> Text:
+    """The model-doubt term: its weight, the bound it puts on P(expansionist), its posterior weight."""
+    md = a.model_doubt
+    return Text("") if md is None else Text(md.line(), style="dim")
 
 
 def attribution_line(a: Assessment) -> Text:

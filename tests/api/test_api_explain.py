@@ -23,7 +23,9 @@ def test_ledger_adds_up_and_has_a_table():
     reports = why.reports
     assert reports and all("contribution_logodds" in r for r in reports)
     total = why.prior_logodds + sum(r["contribution_logodds"] for r in reports)
-    assert total == pytest.approx(why.posterior_logodds_mean, abs=1e-4)
+    doubt = why.model_uncertainty  # the bundled catalog's model doubt: its own row completes the identity
+    assert doubt is not None and doubt["contribution_logodds"] < 0.0  # july-1914's reports point to expansion
+    assert total + doubt["contribution_logodds"] == pytest.approx(why.posterior_logodds_mean, abs=1e-4)
     df = why.to_dataframe()
     assert list(df.index) == [r["index"] for r in reports]
     assert df["contribution_logodds"].sum() == pytest.approx(total - why.prior_logodds, abs=1e-4)

@@ -230,6 +230,7 @@ def test_cached_columns_and_channels_equal_the_likelihood(july):
     timeline, catalog = july
     base = encode(timeline, catalog)
     assert 0.5 in base.adversary_attribution and 1.0 in base.adversary_attribution
+    assert base.adversary_reaction.any()  # the spiral context's blurs are cached too
     rng = np.random.default_rng(8)
     n = len(base.adversary_kind)
     channel = rng.integers(0, 4, n)
@@ -245,6 +246,8 @@ def test_cached_columns_and_channels_equal_the_likelihood(july):
             adversary_kind=inputs.adversary_kind[keep],
             adversary_q=inputs.adversary_q[keep],
             adversary_attribution=inputs.adversary_attribution[keep],
+            adversary_reaction=inputs.adversary_reaction[keep],
+            adversary_seen=inputs.adversary_seen[keep],
             adversary_channel=np.unique(channel[keep], return_inverse=True)[1],
             channel_rho=rho[np.unique(channel[keep])],
         )

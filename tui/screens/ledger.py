@@ -71,10 +71,13 @@ class LedgerScreen(ModalScreen[None]):
             box.border_title = "Evidence ledger"
             box.border_subtitle = "esc closes"
             yield DataTable(id="ledger-table", cursor_type="row", zebra_stripes=True)
+            doubt = led.doubt
+            model_term = "" if doubt is None else f" + model uncertainty {doubt.contribution:+.3f}"
+            doubt_line = "" if doubt is None else escape(doubt.line()) + ("" if doubt.reliable else " [b red]⚠[/]") + "\n"
             yield Static(
-                f"prior log-odds {led.prior_logodds:+.3f} + contributions {total:+.3f} = "
+                f"prior log-odds {led.prior_logodds:+.3f} + contributions {total:+.3f}{model_term} = "
                 f"posterior-mean log-odds [b]{led.posterior_logodds_mean:+.3f}[/]\n"
-                f"[$text-muted]{escape(JENSEN_NOTE)}[/]",
+                f"{doubt_line}[$text-muted]{escape(JENSEN_NOTE)}[/]",
                 id="ledger-total",
             )
 

@@ -101,11 +101,23 @@ class BeliefsPanel(Panel):
                 f"[b]{label:<18}[/] [b $text-primary]{s['mean']:.3f}[/]  {delta_markup(s['mean'], prev)}"
             )
             lines.append(f"  90% {lo:.2f} {interval_bar(s['mean'], lo, hi)} {hi:.2f}")
+            if key == "p_expansionist":
+                lines += doubt_lines(now)
         if selected is not None:
             from tui.screens.ledger import entry_lines
 
             lines += entry_lines(now.ledger, *selected)
         self.set_markup("\n".join(lines))
+
+
+def doubt_lines(now: StepResult) -> list[str]:
+    """The model-doubt bound under P(expansionist), with the doubt branch's posterior weight."""
+    md = getattr(now.assessment, "model_doubt", None)
+    if md is None or md.doubt <= 0.0:
+        return []
+    lo, hi = md.bound
+    branch = "" if md.branch is None else f", branch {md.branch:.2f}"
+    return [f"  [$text-muted]model doubt {md.doubt:.2f}: P in [{lo:.2f}, {hi:.2f}]{branch}[/]"]
 
 
 class RecommendationPanel(Panel):

@@ -1,0 +1,99 @@
+r"""One more adversary report, per posterior draw: how likely each outcome is, and where it leaves P.
+
+The watch list (:mod:`beliefs.watch`) values one more A1 report of each
+adversary kind *k* by its two outcomes *o* (seen; watched for and not seen).
+For each draw :math:`\theta_i` of the posterior it needs
+
+* :math:`m_{o,i}`: the model's likelihood of the outcome given the draw and the
+  data so far, :math:`Z_o(\theta_i) / Z(\theta_i)`, the factor by which adding
+  the report reweights the draw (re-assessing with the report weights the
+  posterior's draws exactly so), and
+* :math:`pe_{o,i} = m_{o,i}\, P(\text{exp} \mid \theta_i, \text{data}, o)`.
+
+Without model doubt these are Bayes' rule on the draw's P: with
+:math:`x_T` the report's rate under type *T* (:math:`e_k`, and :math:`s'_k`
+blurred for military kinds), :math:`m_{seen} = p\,x_{exp} + (1-p)\,x_{sq}`,
+:math:`pe_{seen} = p\,x_{exp}`, and the unseen outcome the complements; the
+two outcomes' :math:`m` sum to one.
+
+With model doubt :math:`\varepsilon` (:mod:`beliefs.doubt`) the draw's type
+likelihoods are :math:`L_T = (1-\varepsilon) e^{l_T} + \varepsilon e^{l_u}`,
+and after outcome *o* with rates :math:`b_T` (:math:`x_T` or :math:`1 - x_T`)
+
+.. math::
+
+    L^o_T = (1-\varepsilon)\, e^{l_T} b_T + \varepsilon\, e^{l_u} \max(b_{exp}, b_{sq}),
+    \qquad Z_o = p_0 (L^o_{exp})^\tau + (1-p_0)(L^o_{sq})^\tau,
+
+so :math:`m_o = Z_o / Z` and :math:`pe_o = p_0 (L^o_{exp})^\tau / Z`. The doubt
+branch passes every outcome at the likelier type's rate, so the two
+outcomes' :math:`m` sum to slightly more than one (by at most the branch's
+weight times :math:`|x_{exp} - x_{sq}|`): its likelihoods are a bound, not a
+distribution over outcomes. The outcome's *probability* is therefore the
+normalised :math:`\pi_{o,i} = m_{o,i} / \sum_{o'} m_{o',i}`, averaged over the
+draws: :math:`P_o = \sum_i w_i \pi_{o,i}`; the posterior after *o* stays the
+model's own (draws weighted by :math:`w_i m_{o,i}`). :func:`report_outcomes`
+returns, per outcome, ``m``, ``pe`` and the scale :math:`c_o = P_o / \sum_i w_i m_{o,i}`
+(1 without doubt), so that :math:`c_o \sum_i w_i [pe_{o,i} X_{exp,a} + (m_{o,i} - pe_{o,i}) X_{sq,a}]`
+is :math:`P_o` times the expected utility of option *a* after *o*.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from models.likelihood import LogLik
+    from models.spec import FloatArray
+
+#: Per outcome: (m, pe) arrays (draws x kinds) and the scale c (kinds,).
+Outcome = tuple["FloatArray", "FloatArray", "FloatArray"]
+
+
+def report_outcomes(
+    p: FloatArray,
+    x_exp: FloatArray,
+    x_sq: FloatArray,
+    w: FloatArray,
+    loglik: LogLik | None = None,
+    p0: float | None = None,
+    tau: float = 1.0,
+) -> tuple[Outcome, Outcome]:
+    """(seen, not seen) of one report per kind: ``m``, ``pe`` (n, K) and the scale ``c`` (K,).
+
+    ``p`` (n,) is each draw's P(expansionist), ``x_exp``, ``x_sq`` (n, K) the report's rates
+    under each type, ``w`` the draws' normalised weights. ``loglik`` (the draws' untempered
+    log-likelihoods, :class:`models.likelihood.LogLik`) and ``p0`` are needed only with model
+    doubt; without it (or with ``loglik.doubt`` 0) this is Bayes' rule on ``p``.
+    """
+    k = x_exp.shape[1]
+    if loglik is None or loglik.l_u is None or loglik.doubt <= 0.0:
+        pe = p[:, None] * x_exp
+        seen = pe + (1.0 - p)[:, None] * x_sq
+        one = np.ones(k)
+        return (seen, pe, one), (1.0 - seen, p[:, None] - pe, one)
+    if p0 is None:
+        raise ValueError("report_outcomes needs p0 with model doubt")
+    eps = float(loglik.doubt)
+    keep = math.log1p(-eps) + np.stack([loglik.l_exp, loglik.l_sq])  # (2, n): the per-report branch
+    doubt = math.log(eps) + loglik.l_u  # (n,): the doubt branch
+    log_prior = np.array([math.log(p0), math.log1p(-p0)])[:, None]
+    log_z = np.logaddexp(*(log_prior + tau * np.logaddexp(keep, doubt[None, :])))  # (n,)
+    out = []
+    rates = np.stack([x_exp, x_sq])  # (2, n, K)
+    for b in (rates, 1.0 - rates):
+        log_b = np.log(np.maximum(b, 1e-300))
+        log_u = np.maximum(log_b[0], log_b[1])  # the likelier type's rate
+        log_l = np.logaddexp(keep[:, :, None] + log_b, doubt[None, :, None] + log_u[None])  # (2, n, K)
+        parts = np.exp(log_prior[:, :, None] + tau * log_l - log_z[None, :, None])  # (2, n, K)
+        out.append((parts[0] + parts[1], parts[0]))
+    (m_s, pe_s), (m_u, pe_u) = out
+    total = m_s + m_u
+    scales = []
+    for m in (m_s, m_u):
+        prob = w @ (m / total)  # P(outcome), from the normalised predictive
+        scales.append(prob / np.maximum(w @ m, 1e-300))
+    return (m_s, pe_s, scales[0]), (m_u, pe_u, scales[1])
