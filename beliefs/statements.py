@@ -142,8 +142,10 @@ def summary(scenario: Any, signals: Sequence[Signal], catalog: Catalog) -> dict[
     """How many absences count and how many are superseded (retracted ones left out)."""
     from beliefs.attribution import attribute
 
-    gone = supersessions(signals, catalog, attribute(scenario, signals, catalog))
-    absent = [i for i, s in enumerate(signals) if not s.retracted and not s.observed]
+    atts = attribute(scenario, signals, catalog)
+    gone = supersessions(signals, catalog, atts)
+    absent = [i for i, (s, a) in enumerate(zip(signals, atts, strict=True)) if not s.retracted and not s.observed
+              and a.evidence]  # fmt: skip (an own-side act not seen is context, like one seen)
     return {"counted": sum(i not in gone for i in absent), "superseded": len(gone)}
 
 

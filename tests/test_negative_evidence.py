@@ -302,3 +302,12 @@ def test_outputs_with_absences_validate_against_their_schemas(tmp_path: Path, co
         steps = {s["index"]: s["signal"] for s in data["steps"] if s["signal"]}
         assert steps[3]["supersedes"] == [1] and steps[5]["superseded_by"]["index"] == 4
         assert [steps[i]["observed"] for i in (1, 3)] == [False, True]
+
+
+def test_an_own_side_absence_is_context(tmp_path: Path) -> None:
+    from beliefs.statements import summary
+
+    rows = [*CHANNELS, (18, "mobilization", "Us", "A1", None, False)]  # the own side's act not seen: context
+    tl, cat = load_timeline(write(tmp_path, rows))
+    assert summary(tl.scenario, tl.signals, cat) == {"counted": 3, "superseded": 2}
+    assert encode(tl, cat).adversary_seen.tolist() == [0.0, 1.0, 1.0, 0.0]

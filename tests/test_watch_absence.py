@@ -5,7 +5,9 @@ computed the long way: the A1 report is *added* to the log, once seen and once
 entered ``observed = false`` on a channel of its own, the case is re-assessed
 with the engine, and the outcomes are weighed by their predictive
 probabilities, read off the model's marginal likelihoods (``Z(log + o) /
-Z(log)``), not off the watch's formula.
+Z(log)``), not off the watch's formula. The scenario sets ``model_doubt = 0``:
+only then are the model's likelihoods of "seen" and "not seen" a distribution
+(they sum to one, asserted).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ polarity = "multipolar"
 offense_advantage = 0.4
 distinguishability = 0.6
 prior_expansionist = 0.45
+# Without the model-doubt branch, whose rate passes either outcome at the likelier type's and so
+# is no distribution over the two outcomes (tests/test_doubt_watch.py checks the watch with it).
+model_doubt = 0.0
 ally_reliability = { alpha = 3.0, beta = 2.0 }
 ally_recklessness = { alpha = 2.0, beta = 3.0 }
 

@@ -40,7 +40,7 @@ def backtest_view(bt: Backtest) -> Group:
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
-        padding=(0, 1, 0, 0),
+        padding=(0, 0, 0, 0),  # the box draws one space between columns
         caption="truth: the adversary in hindsight (exp. expansionist, s.q. status quo). P0: the scenario's "
         "prior_expansionist alone. Brier (p - y)^2: lower is better, 0.250 for a coin. log: ln P(truth), "
         "higher is better, -0.693 for a coin. steps: mean Brier over the steps (how early the tool was right). "
@@ -49,9 +49,13 @@ def backtest_view(bt: Backtest) -> Group:
         "the replay.",
         caption_justify="left",
     )
-    table.add_column("case", min_width=12, overflow="ellipsis", no_wrap=True, ratio=1)
-    for col in ("truth", "P0", "P final", "Brier", "log", "steps", "Brier P0", "log P0", "rec.", "adv", "ally"):
-        table.add_column(col, justify="left" if col == "truth" else "right", no_wrap=True)
+    table.add_column("case", min_width=10, overflow="ellipsis", no_wrap=True, ratio=1)
+    # Headers on two lines and every figure column at least as wide as its figures: on a narrow
+    # terminal the case names are shortened, never the numbers.
+    widths = {"truth": 5, "P0": 4, "P\nfinal": 5, "Brier": 5, "log": 6, "steps": 5, "Brier\nP0": 5, "log\nP0": 6,
+              "rec.": 4, "adv": 3, "ally": 4}  # fmt: skip
+    for col, width in widths.items():
+        table.add_column(col, justify="left" if col == "truth" else "right", no_wrap=True, min_width=width)
     for c in bt.cases:
         table.add_row(
             literal(display_name(c.name) + ("" if c.reliable else " !")),

@@ -1,0 +1,125 @@
+"""The bundled backtest before and after each of issue 18's changes, on the same data.
+
+Each row switches on one more change, in the order they were made, by
+transforming the loaded timelines and catalog (nothing is re-tuned):
+
+1. ``before attribution``: every adversary-kind act counts as the adversary's
+   own, whoever acted (the tool before attribution); no spiral context, no
+   absences, no model doubt, the one game's couplings off;
+2. ``+ attribution``: each act is resolved to the adversary, the ally, the
+   perspective state or a third party (own-side acts are context);
+3. ``+ spiral context``: the catalog's reactivity (possible reactions to the
+   other side's provocations are blurred towards the expansionist rate);
+4. ``+ negative evidence``: the ``observed = false`` entries count;
+5. ``+ model uncertainty``: the catalog's model-doubt weight;
+6. ``+ one game``: the coupled payoffs (changes recommendations, not P).
+
+Printed per row: mean Brier and log score of the final P(expansionist) over
+the cases with ``adversary_type`` (and the prior's), the largest P on a case
+of the wrong type, the cases of the wrong type at P >= 0.95, and how often
+the recommended adversary posture fits the type in hindsight (firm iff
+expansionist). Run: ``python benchmarks/backtest_ablation.py`` (about a minute).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from beliefs.backtest import load_cases, score_cases
+from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.timeline import Timeline
+
+Case = tuple[Timeline, Catalog]
+M = TypeVar("M", bound=BaseModel)
+
+
+def _copy(obj: M, **update: object) -> M:
+    """A changed copy, validated afresh (``model_copy`` would keep cached properties of the original)."""
+    return type(obj).model_validate({**obj.model_dump(), **update})
+
+
+def _kinds(catalog: Catalog, **update: object) -> Catalog:
+    kinds = [{**k.model_dump(), **(update if isinstance(k, AdversaryKind) else {})} for k in catalog.kinds]
+    return _copy(catalog, kinds=kinds)
+
+
+def no_attribution(tl: Timeline, cat: Catalog) -> Case:
+    adversary = tl.scenario.adversary
+    signals = [
+        {**s.model_dump(), "actor": adversary} if isinstance(cat.by_id[s.kind], AdversaryKind) else s.model_dump()
+        for s in tl.signals
+    ]
+    return _copy(tl, signals=signals), cat
+
+
+def no_spiral(tl: Timeline, cat: Catalog) -> Case:
+    return tl, _kinds(cat, reactivity=0.0)
+
+
+def no_absences(tl: Timeline, cat: Catalog) -> Case:
+    return _copy(tl, signals=[s.model_dump() for s in tl.signals if s.observed]), cat
+
+
+def no_doubt(tl: Timeline, cat: Catalog) -> Case:
+    scenario = {**tl.scenario.model_dump(), "model_doubt": None}
+    return _copy(tl, scenario=scenario), _copy(cat, model={**cat.model.model_dump(), "doubt": 0.0})
+
+
+def no_game(tl: Timeline, cat: Catalog) -> Case:
+    neutral = {
+        "offense_cost_slope": 0.0,
+        "entrapment_factor_expansionist": 1.0,
+        "entrapment_factor_status_quo": 1.0,
+        "provocation_risk": 0.0,
+    }
+    return _copy(tl, payoffs={**tl.payoffs.model_dump(), **neutral}), cat
+
+
+Ablation = Callable[[Timeline, Catalog], Case]
+#: The changes in the order they were made; a row switches off every change after it.
+STAGES: list[tuple[str, Ablation]] = [
+    ("attribution", no_attribution),
+    ("spiral context", no_spiral),
+    ("negative evidence", no_absences),
+    ("model uncertainty", no_doubt),
+    ("one game", no_game),
+]
+
+
+def ablate(cases: list[Case], off: list[Ablation]) -> list[Case]:
+    out = []
+    for tl, cat in cases:
+        for f in off:
+            tl, cat = f(tl, cat)
+        out.append((tl, cat))
+    return out
+
+
+def main() -> None:
+    from benchmarks.machine_info import machine
+
+    print(machine())
+    cases, skipped = load_cases(())
+    header = f"{'stage':<24}{'Brier':>7}{'log':>8}{'worst P':>9}{'>=0.95':>8}{'posture':>9}{'s':>6}"
+    rows = []
+    for i in range(len(STAGES) + 1):
+        name = "before attribution" if i == 0 else f"+ {STAGES[i - 1][0]}"
+        bt = score_cases(ablate(cases, [f for _, f in STAGES[i:]]), skipped, seed=0)
+        wrong = [c.p_final if c.y == 0 else 1.0 - c.p_final for c in bt.cases]
+        hits, scored = bt.hits("type")
+        rows.append(
+            f"{name:<24}{bt.total('brier'):>7.3f}{bt.total('log_score'):>8.3f}{max(wrong):>9.3f}"
+            f"{sum(w >= 0.95 for w in wrong):>8d}{f'{hits}/{scored}':>9}{bt.seconds:>6.1f}"
+        )
+        prior = (bt.total("brier_prior"), bt.total("log_score_prior"), bt.hits("type_prior"))
+    print(header)
+    print("\n".join(rows))
+    print(f"{'prior alone':<24}{prior[0]:>7.3f}{prior[1]:>8.3f}{'':>9}{'':>8}{f'{prior[2][0]}/{prior[2][1]}':>9}")
+    print(f"{len(cases)} cases; worst P: the largest P(wrong type); >=0.95: cases of the wrong type at P >= 0.95")
+
+
+if __name__ == "__main__":
+    main()
