@@ -40,7 +40,6 @@ is :math:`P_o` times the expected utility of option *a* after *o*.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -78,17 +77,21 @@ def report_outcomes(
     if p0 is None:
         raise ValueError("report_outcomes needs p0 with model doubt")
     eps = float(loglik.doubt)
-    keep = math.log1p(-eps) + np.stack([loglik.l_exp, loglik.l_sq])  # (2, n): the per-report branch
-    doubt = math.log(eps) + loglik.l_u  # (n,): the doubt branch
-    log_prior = np.array([math.log(p0), math.log1p(-p0)])[:, None]
-    log_z = np.logaddexp(*(log_prior + tau * np.logaddexp(keep, doubt[None, :])))  # (n,)
+    # Everything is divided by the doubt branch's exp(l_u), which bounds both types' likelihoods
+    # (l_T <= l_u), so the arithmetic stays in linear space without overflow: with
+    # A_T = (1 - eps) exp(l_T - l_u), L_T / exp(l_u) = A_T + eps before the report and
+    # A_T b_T + eps max(b_exp, b_sq) after outcome b.
+    a = (1.0 - eps) * np.exp(np.minimum(np.stack([loglik.l_exp, loglik.l_sq]) - loglik.l_u, 0.0))  # (2, n)
+    prior = np.array([p0, 1.0 - p0])[:, None]
+    z = (prior * (a + eps) ** tau).sum(axis=0)  # (n,)
     out = []
     rates = np.stack([x_exp, x_sq])  # (2, n, K)
     for b in (rates, 1.0 - rates):
-        log_b = np.log(np.maximum(b, 1e-300))
-        log_u = np.maximum(log_b[0], log_b[1])  # the likelier type's rate
-        log_l = np.logaddexp(keep[:, :, None] + log_b, doubt[None, :, None] + log_u[None])  # (2, n, K)
-        parts = np.exp(log_prior[:, :, None] + tau * log_l - log_z[None, :, None])  # (2, n, K)
+        u = np.maximum(b[0], b[1])  # the likelier type's rate
+        lik = a[:, :, None] * b + eps * u[None]  # (2, n, K)
+        if tau != 1.0:
+            lik = lik**tau
+        parts = prior[:, :, None] * lik / z[None, :, None]
         out.append((parts[0] + parts[1], parts[0]))
     (m_s, pe_s), (m_u, pe_u) = out
     total = m_s + m_u
