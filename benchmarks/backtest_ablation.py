@@ -15,7 +15,8 @@ transforming the loaded timelines and catalog (nothing is re-tuned):
 6. ``+ one game``: the coupled payoffs (changes recommendations, not P).
 
 Printed per row: mean Brier and log score of the final P(expansionist) over
-the cases with ``adversary_type`` (and the prior's), the largest P on a case
+the cases with ``adversary_type`` (and the prior's), the mean Brier over the
+expansionist and over the status-quo cases, the largest P on a case
 of the wrong type, the cases of the wrong type at P >= 0.95, and how often
 the recommended adversary posture fits the type in hindsight (firm iff
 expansionist). Run: ``python benchmarks/backtest_ablation.py`` (about a minute).
@@ -99,26 +100,34 @@ def ablate(cases: list[Case], off: list[Ablation]) -> list[Case]:
 
 
 def main() -> None:
-    from benchmarks.machine_info import machine
+    from machine_info import machine  # beside this script
 
     print(machine())
     cases, skipped = load_cases(())
-    header = f"{'stage':<24}{'Brier':>7}{'log':>8}{'worst P':>9}{'>=0.95':>8}{'posture':>9}{'s':>6}"
+    header = (
+        f"{'stage':<24}{'Brier':>7}{'log':>8}{'B exp':>7}{'B s.q.':>7}{'worst P':>9}{'>=0.95':>8}{'posture':>9}{'s':>6}"
+    )
     rows = []
     for i in range(len(STAGES) + 1):
         name = "before attribution" if i == 0 else f"+ {STAGES[i - 1][0]}"
         bt = score_cases(ablate(cases, [f for _, f in STAGES[i:]]), skipped, seed=0)
         wrong = [c.p_final if c.y == 0 else 1.0 - c.p_final for c in bt.cases]
         hits, scored = bt.hits("type")
+        by_type = [sum(c.brier for c in bt.cases if c.y == y) / max(1, sum(c.y == y for c in bt.cases)) for y in (1, 0)]
         rows.append(
-            f"{name:<24}{bt.total('brier'):>7.3f}{bt.total('log_score'):>8.3f}{max(wrong):>9.3f}"
+            f"{name:<24}{bt.total('brier'):>7.3f}{bt.total('log_score'):>8.3f}{by_type[0]:>7.3f}{by_type[1]:>7.3f}"
+            f"{max(wrong):>9.3f}"
             f"{sum(w >= 0.95 for w in wrong):>8d}{f'{hits}/{scored}':>9}{bt.seconds:>6.1f}"
         )
         prior = (bt.total("brier_prior"), bt.total("log_score_prior"), bt.hits("type_prior"))
     print(header)
     print("\n".join(rows))
-    print(f"{'prior alone':<24}{prior[0]:>7.3f}{prior[1]:>8.3f}{'':>9}{'':>8}{f'{prior[2][0]}/{prior[2][1]}':>9}")
-    print(f"{len(cases)} cases; worst P: the largest P(wrong type); >=0.95: cases of the wrong type at P >= 0.95")
+    print(f"{'prior alone':<24}{prior[0]:>7.3f}{prior[1]:>8.3f}{'':>14}{'':>9}{'':>8}{f'{prior[2][0]}/{prior[2][1]}':>9}")
+    print(
+        f"{len(cases)} cases; B exp / B s.q.: mean Brier over the expansionist / status-quo cases; worst P: the"
+        " largest P(wrong type); >=0.95: cases of the wrong type at P >= 0.95; posture: recommended adversary"
+        " posture right for the type in hindsight"
+    )
 
 
 if __name__ == "__main__":
