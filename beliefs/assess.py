@@ -98,8 +98,10 @@ class Assessment:
             from models.likelihood import Theta, loglik
 
             post = self.posterior
-            theta = Theta(post.flat("e"), post.flat("s"), post.flat("r"), post.flat("c"))
-            branch = posterior_branch(loglik(theta, self.inputs), post.w, self.inputs.p0, tau)
+            ll = post.draws_loglik()
+            if ll is None:
+                ll = loglik(Theta(post.flat("e"), post.flat("s"), post.flat("r"), post.flat("c")), self.inputs)
+            branch = posterior_branch(ll, post.w, self.inputs.p0, tau)
         return ModelDoubt(eps, resolve_doubt(self.scenario, self.catalog)[1], float(self.inputs.p0), tau, branch)
 
     def attribution(self) -> dict[str, Any] | None:
@@ -177,7 +179,9 @@ def decide_posterior(
     if inputs.model_doubt > 0.0:  # the model's own update of each draw needs its log-likelihoods
         from models.likelihood import Theta, loglik
 
-        ll = loglik(Theta(e, s, r, c), inputs)
+        ll = posterior.draws_loglik()  # the importance sampler's, when it has them
+        if ll is None or ll.doubt != inputs.model_doubt:
+            ll = loglik(Theta(e, s, r, c), inputs)
     watch = evsi_by_kind(
         catalog, p, r, c, e, s, inputs.gamma, pay, chains, w=w, loglik=ll, p0=inputs.p0, tau=inputs.likelihood_power
     )

@@ -304,4 +304,5 @@ class ImportanceSampler:
             weights=w,
             theta=th,
             loglik=ll,
+            kept=keep,
         )

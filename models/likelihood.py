@@ -289,6 +289,11 @@ class LogLik:
             return self.l_exp, self.l_sq
         return doubt_mixture(self.l_exp, self.l_sq, self.l_u, self.doubt)
 
+    def take(self, index: IntArray) -> LogLik:
+        """The draws at ``index``."""
+        l_u = None if self.l_u is None else self.l_u[index]
+        return LogLik(self.l_exp[index], self.l_sq[index], self.l_ally[index], l_u, self.doubt)
+
     def with_doubt(self, doubt: float) -> LogLik:
         """The same reports under another model-doubt weight (exact reweighting)."""
         return LogLik(self.l_exp, self.l_sq, self.l_ally, self.l_u, doubt)

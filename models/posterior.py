@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from models import weighted
-from models.spec import FloatArray
+from models.spec import FloatArray, IntArray
 
 if TYPE_CHECKING:
     from models.likelihood import LogLik, Theta
@@ -147,6 +147,15 @@ class Posterior:
     weights: FloatArray | None = None
     theta: Theta | None = None
     loglik: LogLik | None = None
+    #: Which of ``theta``'s draws these are (importance sampling leaves out the lightest); None: all.
+    kept: IntArray | None = None
+
+    def draws_loglik(self) -> LogLik | None:
+        """``loglik`` of exactly the draws held here (aligned with :meth:`flat`), when known."""
+        if self.loglik is None:
+            return None
+        ll = self.loglik if self.kept is None else self.loglik.take(self.kept)
+        return ll if ll.l_exp.shape[0] == self.n_draws else None
 
     def flat(self, name: str) -> FloatArray:
         """One variable's draws with chains stacked: shape (chains*draws[, kinds])."""
