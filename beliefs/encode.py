@@ -62,12 +62,12 @@ def encode_signals(
     adv_a: list[float] = []
     adv_o: list[float] = []
     adv_r: list[float] = []
-    blurs = reaction_blurs(scenario, signals, catalog)
     rho: list[float] = []
     ally_q: list[float] = []
     ally_o: list[float] = []
     letters: dict[str, tuple[int, str]] = {}  # channel key -> (index, letter)
     atts = attribute(scenario, signals, catalog)
+    blurs = reaction_blurs(scenario, signals, catalog, atts)  # spiral context
     gone = supersessions(signals, catalog, atts)  # negative evidence: the latest statement counts
     for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
         if sig.retracted or not att.evidence or i in gone:

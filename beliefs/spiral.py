@@ -69,7 +69,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from beliefs.attribution import CONTEXT_ROLES, Actors
+from beliefs.attribution import CONTEXT_ROLES, Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
 
 # As in beliefs.attribution: a Scenario and a Signal are whatever has their fields.
@@ -135,9 +135,18 @@ class Reaction:
         return out
 
 
-def provocations(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> list[Provocation]:
+def _attributions(
+    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None
+) -> Sequence[Attribution]:
+    """Every signal's attribution: the caller's, when it has them already (encoding does)."""
+    return attribute(scenario, signals, catalog) if attributions is None else attributions
+
+
+def provocations(
+    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
+) -> list[Provocation]:
     """The active, seen, provocative acts of the perspective state and the ally, in log order."""
-    actors = Actors(scenario)
+    atts = _attributions(scenario, signals, catalog, attributions)
     grading = catalog.grading
     out: list[Provocation] = []
     for i, sig in enumerate(signals):
@@ -145,7 +154,7 @@ def provocations(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog
         if sig.retracted or not sig.observed or not kind.provocative:
             continue
         if isinstance(kind, AdversaryKind):
-            role = actors.resolve(sig.actor, True).role
+            role = atts[i].role
             if role not in CONTEXT_ROLES:
                 continue  # the adversary's own act, or a third party's: not the other side's provocation
         else:
@@ -155,18 +164,20 @@ def provocations(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog
     return out
 
 
-def reactions(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> list[Reaction | None]:
+def reactions(
+    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
+) -> list[Reaction | None]:
     """For every signal, how it stands to the provocations before it (None: not weighed as either)."""
     window = dt.timedelta(days=catalog.reaction_window_days)
-    provs = sorted(provocations(scenario, signals, catalog), key=lambda p: (p.date, p.index))
+    atts = _attributions(scenario, signals, catalog, attributions)
+    provs = sorted(provocations(scenario, signals, catalog, atts), key=lambda p: (p.date, p.index))
     dates = [p.date for p in provs]
-    actors = Actors(scenario)
     out: list[Reaction | None] = [None] * len(signals)
     for i, sig in enumerate(signals):
         kind = catalog.by_id[sig.kind]
         if sig.retracted or not sig.observed or not isinstance(kind, AdversaryKind) or kind.reactivity <= 0.0:
             continue
-        if not actors.resolve(sig.actor, True).evidence:
+        if not atts[i].evidence:
             continue  # an own-side act is context, not a report
         # dated within the window before the act (bisected: a long log stays cheap), and entered before it
         in_window = provs[bisect_left(dates, sig.date - window) : bisect_right(dates, sig.date)]
@@ -185,9 +196,11 @@ def reactions(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -
     return out
 
 
-def reaction_blurs(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> list[float]:
+def reaction_blurs(
+    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
+) -> list[float]:
     """The spiral-context blur beta of every signal (0 where it is not weighed as a reaction)."""
-    return [0.0 if r is None else r.blur for r in reactions(scenario, signals, catalog)]
+    return [0.0 if r is None else r.blur for r in reactions(scenario, signals, catalog, attributions)]
 
 
 def reaction_of(

@@ -94,14 +94,7 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
             ctx_lines.append(printable(e.reaction.describe()) + "\n", style="magenta")  # type: ignore[union-attr]
         parts.append(ctx_lines)
     if ledger.ally:
-        ally = Table(
-            title="Ally reports: posterior mean of the axis they inform, with and without each",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-            padding=(0, 0),
-            expand=True,
-        )
+        ally = _section("Ally reports: posterior mean of the axis they inform, with and without each")
         _columns(ally, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
                         ("axis", 12), ("with", 5), ("without", 8)))  # fmt: skip
         for e in ledger.ally:
@@ -112,14 +105,7 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
             )  # fmt: skip
         parts.append(ally)
     if ledger.context:
-        ctx = Table(
-            title="Context: own-side acts, not evidence on the adversary's type (not weighed)",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-            padding=(0, 0),
-            expand=True,
-        )
+        ctx = _section("Context: own-side acts, not evidence on the adversary's type (not weighed)")
         _columns(ctx, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2), ("", 12)))
         for e in ledger.context:
             s = e.signal
@@ -129,14 +115,9 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
             )
         parts.append(ctx)
     if ledger.superseded:
-        gone = Table(
-            title="Superseded: absences a sighting or a later absence of the same kind and channel replaces "
-            "(the latest statement counts; not weighed)",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-            padding=(0, 0),
-            expand=True,
+        gone = _section(
+            "Superseded: absences a sighting or a later absence of the same kind and channel replaces "
+            "(the latest statement counts; not weighed)"
         )
         _columns(gone, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2), ("", 25)))
         for e in ledger.superseded:
@@ -145,6 +126,11 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
             gone.add_row(str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade, why)
         parts.append(gone)
     return Group(*parts)
+
+
+def _section(title: str) -> Table:
+    """One of the ledger's secondary tables (ally reports, context, superseded): titled, full width, no padding."""
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0), expand=True)
 
 
 def _columns(table: Table, spec: tuple[tuple[str, int], ...]) -> None:
