@@ -24,18 +24,31 @@ which came first (an act entered first is taken to come first).
 Reaction or initiative (Snyder & Diesing 1977, ch. 2-3): a reaction is in
 kind and in proportion; an initiative escalates beyond what provoked it, or
 comes first. Every kind sits on a coarse escalation ladder (``escalation``,
-0-4, argued in the catalog from Kahn 1965), and an act is a possible
-reaction only to a provocation on its own rung or above. Among those, the one
-that weighs most sets the blur
+0-4, argued in the catalog from Kahn 1965). Under the catalog's graded rule
+(``[spiral] rule = "decay"``, the bundled one) memory fades and proportion is
+graded: for act :math:`i` of kind :math:`k` on rung :math:`\ell_k`, over the
+provocations :math:`j` entered before it within ``horizon_days``,
 
 .. math::
 
-    \beta_i = \kappa_k \cdot \max_j q_j ,
+    \beta_i = \kappa_k \cdot \max_j \left[ q_j \, d_j(\Delta_{ij}) \, r(\ell_k - \ell_j) \right],
 
-where :math:`q_j` is the provocation's whole Admiralty weight (letter x
-digit): the adversary reacts to what really happened, and :math:`q_j` is how
-sure the analyst is that it did. An act whose in-window provocations are all
-on lower rungs is an *initiative* and is not discounted (shown as such).
+with :math:`d_j(\Delta) = 1` for :math:`\Delta \le W` (``reaction_window_days``)
+and :math:`2^{-(\Delta - W)/H_j}` after it, :math:`H_j` the standing half-life
+(rung >= ``standing_rung`` or a ``standing_kinds`` entry: forces that stay) or
+the declaratory one; :math:`r(g)` is ``rung_weights`` = (1, 1/2, 0) for a gap
+of at most 0, of 1 and of 2 or more rungs. :math:`q_j` is the provocation's
+whole Admiralty weight (letter x digit): the adversary reacts to what really
+happened, and :math:`q_j` is how sure the analyst is that it did. The
+provocation with the largest :math:`q_j d_j r` is the one named (the latest
+of equals). An act with no provocation that weighs, but one in the window two
+or more rungs below it, is an *initiative* and is not discounted (shown as
+such).
+
+A catalog without the graded rule's keys keeps the older all-or-nothing rule
+(``rule = "window"``): :math:`d = 1` inside the window and 0 after it,
+:math:`r = 1` on or below the provocation's rung and 0 above. Every
+assessment names the rule it ran under (:meth:`beliefs.catalog.Spiral.describe`).
 
 :math:`\beta_i` enters the model as ``adversary_reaction`` and composes with
 Jervis's blur (:mod:`models.belief_model`): the status-quo rate moves to
@@ -102,12 +115,21 @@ class Reaction:
     reactivity: float  # kappa of the act's kind
     rung: int  # the act's escalation rung
     provocation: Provocation  # the provocation answered (reaction) or escalated beyond (initiative)
-    blur: float  # beta = kappa x the provocation's weight; 0 for an initiative
+    blur: float  # beta = kappa x q x decay x proportion; 0 for an initiative
+    days: int = 0  # how long before the act the provocation came
+    decay: float = 1.0  # d(days): the share of its weight left after that time
+    proportion: float = 1.0  # r(rung gap): 1 in proportion, 1/2 one rung above, 0 beyond
+    half_life: float | None = None  # days; None while the provocation weighs in full
 
     @property
     def initiative(self) -> bool:
-        """True: every provocation in the window is on a lower rung, so the act is not discounted."""
-        return self.rung > self.provocation.rung
+        """True: no provocation weighs and one in the window is two or more rungs lower, so no discount."""
+        return self.blur == 0.0 and self.proportion == 0.0
+
+    @property
+    def weight(self) -> float:
+        """The provocation's weight as it reaches the act: q x decay x proportion."""
+        return self.provocation.weight * self.decay * self.proportion
 
     def describe(self) -> str:
         """One line for the ledger, the log and the briefing."""
@@ -117,9 +139,20 @@ class Reaction:
                 f"an initiative: escalates beyond {p.describe()} (rung {self.rung} over {p.rung}), "
                 "not discounted as a reaction"
             )
+        notes, factors = [], f"weight {p.weight:.2f}"
+        if self.proportion < 1.0:
+            share = "half" if self.proportion == 0.5 else f"{self.proportion:g} of its"
+            notes.append(f"{share} weight: one rung above it, {self.rung} over {p.rung}")
+            factors += f" x {self.proportion:g}"
+        if self.decay < 1.0:
+            notes.append(f"{self.days} days before: its weight decayed to {self.decay:.2f}, half-life {self.half_life:g} days")
+            factors += f" x decay {self.decay:.2f}"
+        if notes:
+            factors = f"{factors} = {self.weight:.2f}"
+        head = "; ".join(notes) + "; " if notes else ""
         return (
             f"weighed as a possible reaction to {p.describe()} "
-            f"(reactivity {self.reactivity:.2f} x weight {p.weight:.2f} = blur {self.blur:.2f})"
+            f"({head}reactivity {self.reactivity:.2f} x {factors} = blur {self.blur:.2f})"
         )
 
     def to_json(self, signal_ids: Sequence[int] | None = None) -> dict[str, Any]:
@@ -130,7 +163,8 @@ class Reaction:
         out.update(
             date=p.date.isoformat(), kind=p.kind, actor=p.actor, role=p.role, weight=round(p.weight, 4),
             provocation_rung=p.rung, rung=self.rung, reactivity=self.reactivity, blur=round(self.blur, 6),
-            initiative=self.initiative, reading=self.describe(),
+            days=self.days, decay=round(self.decay, 6), proportion=self.proportion,
+            effective_weight=round(self.weight, 6), initiative=self.initiative, reading=self.describe(),
         )  # fmt: skip
         return out
 
@@ -168,7 +202,8 @@ def reactions(
     scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
 ) -> list[Reaction | None]:
     """For every signal, how it stands to the provocations before it (None: not weighed as either)."""
-    window = dt.timedelta(days=catalog.reaction_window_days)
+    rule = catalog.spiral
+    horizon, window = dt.timedelta(days=rule.horizon), dt.timedelta(days=rule.reaction_window_days)
     atts = _attributions(scenario, signals, catalog, attributions)
     provs = sorted(provocations(scenario, signals, catalog, atts), key=lambda p: (p.date, p.index))
     dates = [p.date for p in provs]
@@ -179,20 +214,29 @@ def reactions(
             continue
         if not atts[i].evidence:
             continue  # an own-side act is context, not a report
-        # dated within the window before the act (bisected: a long log stays cheap), and entered before it
-        in_window = provs[bisect_left(dates, sig.date - window) : bisect_right(dates, sig.date)]
-        before = [p for p in in_window if p.index < i]
+        # dated within the horizon before the act (bisected: a long log stays cheap), and entered before it
+        remembered = provs[bisect_left(dates, sig.date - horizon) : bisect_right(dates, sig.date)]
+        before = [p for p in remembered if p.index < i]
         if not before:
             continue  # comes first: an act out of the blue
-        answered = [p for p in before if p.rung >= kind.escalation]
-        if answered:  # the weightiest provocation in proportion; the latest of equals
-            best = max(answered, key=lambda p: (p.weight, p.index))
-            out[i] = Reaction(
-                i, sig.kind, kind.reactivity, kind.escalation, best, kind.reactivity * best.weight
-            )
-        else:  # every provocation in the window is on a lower rung: name the highest (the latest of equals)
-            beyond = max(before, key=lambda p: (p.rung, p.index))
-            out[i] = Reaction(i, sig.kind, kind.reactivity, kind.escalation, beyond, 0.0)
+        best: Reaction | None = None
+        for p in sorted(before, key=lambda p: p.index):
+            days = (sig.date - p.date).days
+            d, r = rule.decay(days, p.kind, p.rung), rule.proportion(kind.escalation - p.rung)
+            if d * r * p.weight <= 0.0:
+                continue
+            cand = Reaction(i, sig.kind, kind.reactivity, kind.escalation, p, kind.reactivity * p.weight * d * r,
+                            days, d, r, None if d == 1.0 else rule.half_life(p.kind, p.rung))  # fmt: skip
+            if best is None or cand.weight >= best.weight:  # the weightiest; the latest of equals
+                best = cand
+        if best is not None:
+            out[i] = best
+            continue
+        recent = [p for p in before if p.date >= sig.date - window]
+        if recent:  # every provocation in the window is too far below: name the highest (the latest of equals)
+            beyond = max(recent, key=lambda p: (p.rung, p.index))
+            out[i] = Reaction(i, sig.kind, kind.reactivity, kind.escalation, beyond, 0.0,
+                              (sig.date - beyond.date).days, 1.0, 0.0)  # fmt: skip
     return out
 
 
@@ -215,6 +259,7 @@ def summary(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> 
     listed = [r for r in reactions(scenario, signals, catalog) if r is not None]
     return {
         "reaction_window_days": catalog.reaction_window_days,
+        "rule": catalog.spiral.to_json(),
         "provocations": len(provocations(scenario, signals, catalog)),
         "reactions": [{"index": r.index, "kind": r.kind, "reaction": r.to_json()} for r in listed],
     }

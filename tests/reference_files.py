@@ -21,7 +21,7 @@ from reference_channels import (
     exact_p_expansionist_channels,
     is_p_expansionist_channels,
 )
-from reference_spiral import DEFAULT_WINDOW_DAYS, reaction_blurs
+from reference_spiral import reaction_blurs
 
 
 def _ab(table: object, where: str) -> tuple[float, float]:
@@ -106,7 +106,7 @@ def load_reference_inputs(
     blurs = reaction_blurs(
         signals, kind_tables, lambda actor: owner.get(norm(actor), ("adversary", 1.0))[0],
         lambda grade: grade_weight(grade, rel_over, cred_over),
-        int((cat.get("spiral", {}) or {}).get("reaction_window_days", DEFAULT_WINDOW_DAYS)),
+        cat.get("spiral", {}) or {},
     )  # fmt: skip
     counts = latest_statements(signals, adv_kinds, lambda sig: owner.get(norm(sig.get("actor", "")), ("adversary", 1.0)),
                                lambda sig: third.get(norm(sig.get("actor", "")), ""))  # fmt: skip

@@ -11,12 +11,13 @@ import re
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from beliefs.catalog import load_catalog, validate_catalog
+from beliefs.catalog import bundled_catalog_path, load_catalog, validate_catalog
 from beliefs.encode import encode_signals
 from beliefs.errors import InputError
 from beliefs.spiral import reactions
@@ -42,16 +43,24 @@ def blurs(signals: list[Signal]) -> list[float]:
 def test_the_weightiest_provocation_in_proportion_sets_the_blur() -> None:
     log = [
         sig(0, "mobilization", "France", "C3"),  # q 0.49, rung 3
-        sig(1, "coercive_threat", "Russia", "A1"),  # q 1.0 but rung 2: below a mobilization
+        sig(1, "coercive_threat", "Russia", "A1"),  # q 1.0 but rung 2: half weight for a mobilization
         sig(2, "mobilization", "Germany", "B2"),
         sig(3, "coercive_threat", "Germany", "B2"),  # rung 2: the A1 threat is in proportion
+        sig(4, "mobilization", "Germany", "B2", channel="embassy"),
     ]
     got = reactions(SCENARIO, log, CATALOG)
-    assert got[2] is not None and got[2].provocation.index == 0
-    assert got[2].blur == pytest.approx(0.8 * 0.7 * 0.7)
+    # one rung above the A1 threat (1.0 x 1/2 = 0.50) outweighs the C3 mobilization in proportion (0.49)
+    assert got[2] is not None and got[2].provocation.index == 1 and got[2].proportion == 0.5
+    assert got[2].blur == pytest.approx(0.8 * 0.5)
+    assert "(half weight: one rung above it, 3 over 2; reactivity 0.80 x weight 1.00 x 0.5 = 0.50 = blur 0.40)" in (
+        got[2].describe()
+    )
     assert got[3] is not None and got[3].provocation.index == 1 and got[3].blur == pytest.approx(0.6)
     assert "possible reaction to coercive_threat by Russia of 1914-07-02" in got[3].describe()
     assert got[0] is None and got[1] is None  # own-side acts are provocations, never reactions
+    heavy = [sig(0, "mobilization", "France", "B2"), *log[1:]]  # q 0.7225 in proportion beats 0.5
+    got = reactions(SCENARIO, heavy, CATALOG)[2]
+    assert got is not None and got.provocation.index == 0 and got.blur == pytest.approx(0.8 * 0.7225)
 
 
 def test_equal_weights_name_the_latest() -> None:
@@ -61,19 +70,57 @@ def test_equal_weights_name_the_latest() -> None:
     assert reactions(SCENARIO, log, CATALOG)[2].provocation.actor == "Russia"
 
 
-def test_an_escalation_beyond_the_provocation_is_an_initiative() -> None:
-    log = [sig(0, "border_exercise", "France"), sig(1, "mobilization", "Germany")]
+def test_two_rungs_beyond_the_provocation_is_an_initiative() -> None:
+    log = [sig(0, "border_exercise", "France"), sig(1, "fait_accompli", "Germany")]
     got = reactions(SCENARIO, log, CATALOG)[1]
     assert got is not None and got.initiative and got.blur == 0.0
-    assert "initiative" in got.describe() and "rung 3 over 2" in got.describe()
+    assert "initiative" in got.describe() and "rung 4 over 2" in got.describe()
     assert got.to_json()["initiative"] is True and got.to_json()["to"] == 0
+    # one rung beyond is half a reaction, no longer an initiative
+    half = reactions(SCENARIO, [sig(0, "border_exercise", "France"), sig(1, "mobilization", "Germany")], CATALOG)[1]
+    assert half is not None and not half.initiative and half.blur == pytest.approx(0.8 * 0.5)
+
+
+def test_memory_fades_after_the_window_by_the_provocation_s_half_life() -> None:
+    w = CATALOG.reaction_window_days
+    assert w == 14 and CATALOG.spiral.rule == "decay"
+    mob = blurs([sig(0, "mobilization", "France"), sig(60, "mobilization", "Germany")])[1]
+    assert mob == pytest.approx(0.8 * 2 ** (-(60 - w) / 90))  # standing (rung 3): 90 days
+    threat = blurs([sig(0, "coercive_threat", "France"), sig(60, "coercive_threat", "Germany")])[1]
+    assert threat == pytest.approx(0.6 * 2 ** (-(60 - w) / 30))  # declaratory (rung 2): 30 days
+    arms = blurs([sig(0, "arms_buildup", "France"), sig(60, "arms_buildup", "Germany")])[1]
+    assert arms == pytest.approx(0.7 * 2 ** (-(60 - w) / 90))  # a build-up stands though on rung 2
+    assert blurs([sig(0, "mobilization", "France"), sig(w, "mobilization", "Germany")])[1] == pytest.approx(0.8)
+    assert blurs([sig(0, "mobilization", "France"), sig(365, "mobilization", "Germany")])[1] == pytest.approx(
+        0.8 * 2 ** (-(365 - w) / 90)
+    )
+    assert blurs([sig(0, "mobilization", "France"), sig(366, "mobilization", "Germany")]) == [0.0, 0.0]
+    got = reactions(SCENARIO, [sig(0, "mobilization", "France"), sig(60, "mobilization", "Germany")], CATALOG)[1]
+    assert got is not None and (got.days, got.half_life) == (60, 90.0) and got.decay == pytest.approx(0.7017, abs=1e-4)
+    assert "60 days before: its weight decayed to 0.70, half-life 90 days" in got.describe()
+    assert got.to_json()["effective_weight"] == pytest.approx(0.7017, abs=1e-4)
+    # an initiative is named only against the window: a year-old threat does not make a fait accompli one
+    assert reactions(SCENARIO, [sig(0, "coercive_threat", "France"), sig(30, "fait_accompli", "Germany")],
+                     CATALOG)[1] is None  # fmt: skip
+
+
+def test_an_older_catalog_keeps_the_all_or_nothing_rule() -> None:
+    raw = tomllib.loads(bundled_catalog_path().read_text(encoding="utf-8"))
+    raw["spiral"] = {"reaction_window_days": 14, "rationale": "older"}  # none of the graded rule's keys
+    old = validate_catalog(raw, "old.toml")
+    assert old.spiral.rule == "window" and "all-or-nothing window of 14 days" in old.spiral.describe()
+    log = [sig(0, "mobilization", "France"), sig(15, "mobilization", "Germany"), sig(16, "coercive_threat", "France"),
+           sig(17, "mobilization", "Germany")]  # fmt: skip
+    got = reactions(SCENARIO, log, old)
+    assert got[1] is None  # day 15: out of the window, forgotten
+    assert got[3] is not None and got[3].initiative  # one rung above: all-or-nothing
+    del raw["spiral"]
+    assert validate_catalog(raw, "older.toml").spiral.rule == "window"
+    raw["spiral"] = {"horizon_days": 200}  # one graded key: the graded rule, the rest at their defaults
+    assert validate_catalog(raw, "new.toml").spiral.rule == "decay"
 
 
 def test_window_same_day_retraction_and_absence() -> None:
-    w = CATALOG.reaction_window_days
-    assert w == 14
-    assert blurs([sig(0, "mobilization", "France"), sig(w, "mobilization", "Germany")])[1] == pytest.approx(0.8)
-    assert blurs([sig(0, "mobilization", "France"), sig(w + 1, "mobilization", "Germany")]) == [0.0, 0.0]
     # the same day: the analyst's order says which came first
     assert blurs([sig(3, "mobilization", "Germany"), sig(3, "mobilization", "France")]) == [0.0, 0.0]
     assert blurs([sig(3, "mobilization", "France"), sig(3, "mobilization", "Germany")])[1] == pytest.approx(0.8)
@@ -147,6 +194,16 @@ rationale = "x"
         ("", "[spiral]\nreaction_window_days = -1\n", "[spiral]", "reaction_window_days", "at least 0"),
         ("", '[spiral]\nreaction_window_days = "two weeks"\n', "[spiral]", "reaction_window_days", "whole number"),
         ("", "[spiral]\nreaction_window_days = 400\n", "[spiral]", "reaction_window_days", "at most 365"),
+        ("", "[spiral]\nhorizon_days = 7\n", "[spiral]", "horizon_days", "at least reaction_window_days (14)"),
+        ("", "[spiral]\nhorizon_days = 4000\n", "[spiral]", "horizon_days", "at most 3,650"),
+        ("", "[spiral]\nstanding_half_life_days = 0\n", "[spiral]", "standing_half_life_days", "more than 0"),
+        ("", '[spiral]\ndeclaratory_half_life_days = "a month"\n', "[spiral]", "declaratory_half_life_days", "number"),
+        ("", "[spiral]\nstanding_rung = 0\n", "[spiral]", "standing_rung", "at least 1"),
+        ("", "[spiral]\nrung_weights = [1.0, 0.5]\n", "[spiral]", "rung_weights", "at least 3"),
+        ("", "[spiral]\nrung_weights = [1.0, 0.5, 0.7]\n", "[spiral]", "rung_weights", "must not rise"),
+        ("", "[spiral]\nrung_weights = [1.0, 1.5, 0.0]\n", "[spiral]", "rung_weights[1]", "at most 1"),
+        ("", '[spiral]\nrule = "fade"\n', "[spiral]", "rule", "must be one of"),
+        ("", '[spiral]\nstanding_kinds = ["silos"]\n', "[spiral]", "standing_kinds", "does not hold: silos"),
     ],
 )
 def test_bad_spiral_fields_are_named(extra: str, head: str, entry: str, field: str, says: str) -> None:

@@ -31,13 +31,13 @@ ally_recklessness = { alpha = 2.0, beta = 2.0 }
 
 [[signals]]
 date = 1914-07-01
-kind = "mobilization"
+kind = "coercive_threat"
 actor = "Us"
 grade = "A1"
 
 [[signals]]
 date = 1914-07-03
-kind = "mobilization"
+kind = "coercive_threat"
 actor = "Them"
 grade = "B2"
 
@@ -48,12 +48,20 @@ actor = "Them"
 grade = "B2"
 
 [[signals]]
-date = 1914-07-30
+date = 1914-07-05
 kind = "mobilization"
 actor = "Them"
 grade = "B2"
+
+[[signals]]
+date = 1914-08-30
+kind = "coercive_threat"
+actor = "Them"
+grade = "B2"
+channel = "press"
 """
-READING = "weighed as a possible reaction to mobilization by Us of 1914-07-01"
+READING = "weighed as a possible reaction to coercive_threat by Us of 1914-07-01"
+FADED = 0.6 * 2 ** (-(60 - 14) / 30)  # 60 days after a declaratory threat: half-life 30 days
 
 
 @pytest.fixture(scope="module")
@@ -77,32 +85,41 @@ def test_explain_names_the_provocation(path: Path) -> None:
     data = json.loads(run("explain", str(path), "--json"))
     reports = {r["index"]: r for r in data["evidence"]["reports"]}
     r = reports[1]["reaction"]
-    assert (r["to"], r["date"], r["kind"], r["actor"], r["role"]) == (0, "1914-07-01", "mobilization", "Us", "perspective")
-    assert r["blur"] == pytest.approx(0.8) and not r["initiative"] and r["reading"].startswith(READING)
+    assert (r["to"], r["date"], r["kind"], r["actor"], r["role"]) == (0, "1914-07-01", "coercive_threat", "Us", "perspective")
+    assert r["blur"] == pytest.approx(0.6) and not r["initiative"] and r["reading"].startswith(READING)
     assert reports[2]["reaction"]["initiative"] and reports[2]["reaction"]["blur"] == 0.0
-    assert "reaction" not in reports[3]  # 29 days later: out of the window, an act out of the blue
+    half = reports[3]["reaction"]  # a mobilization one rung above the threat
+    assert (half["proportion"], half["blur"], half["initiative"]) == (0.5, pytest.approx(0.8 * 0.5), False)
+    faded = reports[4]["reaction"]
+    assert (faded["days"], faded["blur"]) == (60, pytest.approx(FADED, abs=1e-6))
+    assert faded["decay"] == pytest.approx(2 ** (-46 / 30), abs=1e-6) and faded["effective_weight"] == faded["decay"]
     text = folded(run("explain", str(path)))
-    assert f"#1 mobilization of 1914-07-03: {READING}" in text
-    assert "#2 fait_accompli of 1914-07-04: an initiative: escalates beyond mobilization by Us" in text
+    assert f"#1 coercive_threat of 1914-07-03: {READING}" in text
+    assert "#2 fait_accompli of 1914-07-04: an initiative: escalates beyond coercive_threat by Us" in text
+    assert f"#3 mobilization of 1914-07-05: {READING} (half weight: one rung above it, 3 over 2;" in text
+    assert f"#4 coercive_threat of 1914-08-30: {READING} (60 days before: its weight decayed to 0.35" in text
 
 
 def test_assess_counts_reactions_and_initiatives(path: Path) -> None:
     data = json.loads(run("assess", str(path), "--json"))
     spiral = data["spiral"]
     assert spiral["reaction_window_days"] == 14 and spiral["provocations"] == 1
-    assert [(r["index"], r["reaction"]["initiative"]) for r in spiral["reactions"]] == [(1, False), (2, True)]
+    assert spiral["rule"]["rule"] == "decay" and spiral["rule"]["horizon_days"] == 365
+    assert [(r["index"], r["reaction"]["initiative"]) for r in spiral["reactions"]] == [
+        (1, False), (2, True), (3, False), (4, False),
+    ]  # fmt: skip
     text = folded(run("assess", str(path)))
-    assert "Spiral context (window 14 days): 1 act(s) weighed as possible reactions" in text
+    assert "Spiral context (graded memory: 14 days whole, then half-lives 90/30 days): 3 act(s) weighed" in text
     assert "1 initiative(s)" in text
 
 
 def test_replay_marks_each_step(path: Path) -> None:
     steps = json.loads(run("replay", str(path), "--json"))["steps"]
     assert [None if s["signal"] is None else s["signal"].get("reaction", {}).get("blur") for s in steps] == [
-        None, None, pytest.approx(0.8), 0.0, None,
+        None, None, pytest.approx(0.6), 0.0, pytest.approx(0.4), pytest.approx(FADED, abs=1e-6),
     ]  # fmt: skip
     text = run("replay", str(path))
-    assert re.search(r"\[↺0\.80\]", text) and "[initiative]" in text and "[context]" in text
+    assert re.search(r"\[↺0\.60\]", text) and "[initiative]" in text and "[context]" in text
 
 
 def test_briefing_carries_the_reading(path: Path, tmp_path: Path) -> None:
@@ -110,8 +127,9 @@ def test_briefing_carries_the_reading(path: Path, tmp_path: Path) -> None:
     res = runner.invoke(app, ["report", str(path), "--output", str(out)])
     assert res.exit_code == 0, res.output
     html = folded(out.read_text())
-    assert html.count(READING) == 2  # in the signal log and in the evidence ledger
-    assert "an initiative: escalates beyond mobilization by Us" in html
+    assert html.count(READING) == 6  # three reactions, in the signal log and in the evidence ledger
+    assert "an initiative: escalates beyond coercive_threat by Us" in html
+    assert html.count("half weight: one rung above it") == 2 and html.count("decayed to 0.35") == 2
 
 
 def test_a_stored_case_names_the_provocation_by_its_id(path: Path, tmp_path: Path) -> None:

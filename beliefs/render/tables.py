@@ -152,8 +152,11 @@ def absence_line(a: Assessment) -> Text:
 def spiral_line(a: Assessment) -> Text:
     """Spiral context: how many acts were weighed as possible reactions, and how many were initiatives."""
     summary = a.spiral()
-    if not summary or not summary["reactions"]:
+    if not summary:
         return Text("")
+    label = summary["rule"]["label"]
+    if not summary["reactions"]:  # still say which rule an older catalog was assessed under
+        return Text(f"Spiral context: {label}", style="dim") if summary["rule"]["rule"] == "window" else Text("")
     rx = [r["reaction"] for r in summary["reactions"]]
     answered = [r for r in rx if not r["initiative"]]
     parts = []
@@ -162,7 +165,7 @@ def spiral_line(a: Assessment) -> Text:
                      f"(blur up to {max(r['blur'] for r in answered):.2f})")
     if len(answered) < len(rx):
         parts.append(f"{len(rx) - len(answered)} initiative(s) escalating beyond the provocation, not discounted")
-    return Text(f"Spiral context (window {summary['reaction_window_days']} days): " + "; ".join(parts)
+    return Text(f"Spiral context ({label}): " + "; ".join(parts)
                 + " (`beliefs explain` names the provocations)", style="dim")  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from tui.widgets.signal_log import SignalLog
 
 @pytest.fixture
 def provoked(july):
-    """Russia (the ally) mobilizes; Germany mobilizes two days later (a possible reaction), then seizes."""
+    """Russia (the ally) mobilizes; Germany mobilizes two days later (a possible reaction), then seizes (one rung above)."""
     tl, catalog = july
     signals = [
         Signal(date=dt.date(1914, 7, 25), kind="ally_unilateral_mobilization", grade="A1", actor="Russia"),
@@ -43,7 +43,7 @@ async def test_ledger_line_and_screen_show_the_reaction(provoked, engine, tmp_pa
         assert isinstance(screen, LedgerScreen)
         table = screen.query_one(DataTable)
         column = {str(table.get_row_at(r)[2]): str(table.get_row_at(r)[10]) for r in range(table.row_count)}
-        assert column == {"mobilization": "↺0.80", "fait_accompli": "initiative"}
+        assert column == {"mobilization": "↺0.80", "fait_accompli": "↺0.05"}  # kappa 0.1 x half weight
         await pilot.press("escape")
         await pilot.pause()
         log.move_cursor(row=2)
@@ -51,5 +51,5 @@ async def test_ledger_line_and_screen_show_the_reaction(provoked, engine, tmp_pa
         await pilot.pause()
         assert isinstance(app.screen, SignalDetailScreen)
         text = " ".join(app.screen.query_one("#detail-body").plain.split())
-        assert "an initiative: escalates beyond ally_unilateral_mobilization by Russia of 1914-07-25" in text
+        assert "reaction to ally_unilateral_mobilization by Russia of 1914-07-25 (half weight: one rung above it" in text
         assert "spiral context: Rung 4" in text  # the kind's argued numbers
