@@ -105,7 +105,7 @@ def analyse(
 def _catalog_origin(catalog: Catalog) -> dict[str, Any]:
     path = catalog.source or str(bundled_catalog_path())
     bundled = Path(path).resolve() == bundled_catalog_path().resolve()
-    return {"path": "bundled" if bundled else path, "digest": catalog.digest}
+    return {"path": "bundled" if bundled else path, "digest": catalog.digest, "spiral_rule": catalog.spiral.describe()}
 
 
 def _kinds_used(a: Analysis) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ SIGNALS = [
 ]
 
 
-def timeline_text(rows) -> str:
+def timeline_text(rows, doubt: float | None = None) -> str:
     head = textwrap.dedent(
         """
         [scenario]
@@ -49,6 +49,7 @@ def timeline_text(rows) -> str:
         ally_recklessness = { alpha = 2.0, beta = 3.0 }
         """
     )
+    head += "" if doubt is None else f"model_doubt = {doubt}\n"
     body = ""
     for i, (kind, grade, channel, actor, *rest) in enumerate(rows):
         body += f'\n[[signals]]\ndate = 1914-07-{10 + i}\nkind = "{kind}"\ngrade = "{grade}"\nactor = "{actor}"\n'
@@ -114,17 +115,28 @@ def test_within_a_channel_the_first_report_carries_the_channel_alone(case):
 
 
 def test_p_without_each_report_matches_the_exact_posterior_without_it(case, tmp_path):
+    """Each report's P without it is the per-report model's (no doubt branch): what the report does to the
+    evidence; the model with the branch would give other figures (by more than the tolerance for some)."""
     path, *_, led = case
     assert [e.index for e in led.adversary] == [0, 2, 3, 4, 5]  # retracted 7 is not in the ledger
+    moved_by_doubt = 0.0
     for e in led.adversary:
         rows = [r for i, r in enumerate(SIGNALS) if i != e.index]
         other = tmp_path / f"without{e.index}.toml"
-        other.write_text(timeline_text(rows))
+        other.write_text(timeline_text(rows, doubt=0.0))
         exact = reference_from_toml(other, bundled_catalog_path())["p_expansionist"]
         assert e.loo == "psis" and e.reliable and e.khat < 0.7
         assert e.p_without == pytest.approx(exact, abs=0.02), e.index
+        other.write_text(timeline_text(rows))
+        moved_by_doubt = max(moved_by_doubt, abs(exact - reference_from_toml(other, bundled_catalog_path())["p_expansionist"]))
+    assert moved_by_doubt > 0.05  # the test tells the per-report figure from the bounded one
     full = reference_from_toml(path, bundled_catalog_path())["p_expansionist"]
     assert led.p_expansionist == pytest.approx(full, abs=0.02)
+    alone = tmp_path / "alone.toml"
+    alone.write_text(timeline_text(SIGNALS, doubt=0.0))
+    assert led.p_reports == pytest.approx(reference_from_toml(alone, bundled_catalog_path())["p_expansionist"], abs=0.02)
+    assert led.doubt is not None and led.p_reports == led.doubt.p_without
+    assert "what that report does to the evidence" in led.how_to_read() and f"{led.p_reports:.3f}" in led.how_to_read()
 
 
 def test_ally_reports_say_what_the_axis_would_be_without_them(case):
@@ -209,3 +221,18 @@ def test_explain_and_assess_json_from_the_command_line(case, tmp_path):
     assert "+ model uncertainty" in words and "no evidence can move P(expansionist) beyond [0.04, 0.81]" in words
     assess = json.loads(_run("assess", str(path), "--json", "--seed", "3").stdout)
     assert assess["evidence"]["reports"] == [{k: v for k, v in r.items() if k != "signal_id"} for r in ev["reports"]]
+
+
+def test_july_1914_shows_what_mattered_and_still_adds_up(july, engine):
+    """Issue 25: across the adversary's reports "P without it" spans at least 1.0 in log-odds (it was 0.41,
+    0.861 to 0.903, while each report's P without it was taken with the doubt branch in), and
+    prior + reports + model uncertainty = the posterior-mean log-odds."""
+    tl, catalog = july
+    a = assess_signals(tl, catalog, list(tl.signals), seed=0, engine=engine)
+    led = build_ledger(tl.signals, catalog, a.inputs, a.posterior, scenario=tl.scenario)
+    assert led.reliable and led.doubt is not None
+    logits = [float(np.log(e.p_without) - np.log1p(-e.p_without)) for e in led.adversary if e.p_without is not None]
+    assert len(logits) == len(led.adversary) >= 8
+    assert max(logits) - min(logits) >= 1.0, sorted(logits)
+    assert led.total == pytest.approx(led.posterior_logodds_mean, abs=1e-9)
+    assert led.p_reports is not None and led.p_reports > led.p_expansionist  # the bound takes some away

@@ -50,7 +50,8 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
         expand=True,
         caption="log-odds = the report's posterior-mean contribution to logit P(expansionist); ×odds = its factor "
         "on the odds; running = prior + contributions up to this report, in entry order; "
-        "P w/o = P(expansionist) without the report (leave-one-out); a = a third party's attribution weight "
+        "P w/o = P(expansionist) without the report (leave-one-out, in the per-report model: see below); "
+        "a = a third party's attribution weight "
         "(its act counts as the adversary's with that weight); ↺ = weighed as a possible reaction, with its blur "
         "(spiral context, listed below)",
         caption_justify="left",
@@ -77,6 +78,7 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
     if doubt is not None:
         lines.append(doubt.line() + (f" (Pareto k̂ {doubt.khat:.2f})" if doubt.loo == "psis" else ""))
         lines.append("\n" if doubt.reliable else f" {UNRELIABLE}\n", style="" if doubt.reliable else "bold red")
+    lines.append(ledger.how_to_read() + "\n")
     logit_p = "±∞" if p in (0.0, 1.0) else f"{float(_logit(p)):+.3f}"
     lines.append(f"P(expansionist) = {p:.4f} (logit {logit_p}). Note: {JENSEN_NOTE}.\n", style="dim")
     if not ledger.reliable:
@@ -89,6 +91,8 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
     if spiral:
         ctx_lines = Text("Spiral context (an act that may answer an own-side provocation: its status-quo "
                          "likelihood moves towards the expansionist one by the blur)\n", style="bold")  # fmt: skip
+        if ledger.spiral_rule:
+            ctx_lines.append(f"  rule: {ledger.spiral_rule}\n", style="dim")
         for e in sorted(spiral, key=lambda e: e.index):
             ctx_lines.append(f"  #{e.index} {printable(e.signal.kind)} of {e.signal.date.isoformat()}: ")
             ctx_lines.append(printable(e.reaction.describe()) + "\n", style="magenta")  # type: ignore[union-attr]

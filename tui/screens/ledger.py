@@ -40,9 +40,11 @@ def entry_lines(ledger: Ledger | None, index: int, step: int, label: str = "sele
     if e.about == "adversary":
         without = "—" if e.p_without is None else f"{e.p_without:.3f}"
         spiral = [] if e.reaction is None else [f"  [$text-muted]{escape(printable(e.reaction.describe()))}[/]"]
+        with_all = "" if ledger.p_reports is None else f" (with it {ledger.p_reports:.3f})"
+        alone = " in the per-report model" if ledger.doubt is not None else ""
         return [
             f"[b]{label}[/] {e.contribution:+.2f} log-odds (×{e.odds_factor:.2f} odds)",
-            f"  P(exp) without it [b]{without}[/]{warn}",
+            f"  P(exp) without it [b]{without}[/]{with_all}{alone}{warn}",
             *spiral,
         ]
     without = "—" if e.mean_without is None else f"{e.mean_without:.3f}"
@@ -77,7 +79,7 @@ class LedgerScreen(ModalScreen[None]):
             yield Static(
                 f"prior log-odds {led.prior_logodds:+.3f} + contributions {total:+.3f}{model_term} = "
                 f"posterior-mean log-odds [b]{led.posterior_logodds_mean:+.3f}[/]\n"
-                f"{doubt_line}[$text-muted]{escape(JENSEN_NOTE)}[/]",
+                f"{doubt_line}{escape(led.how_to_read())}\n[$text-muted]{escape(JENSEN_NOTE)}[/]",
                 id="ledger-total",
             )
 

@@ -99,13 +99,12 @@ def _ledger(session: Session, index: int) -> list[str]:
     """The evidence ledger's line for this signal, under the posterior of the current replay step."""
     now = session.result()
     head = f"[b]evidence ledger[/] (replay step {session.step})"
-    return [
-        head,
-        *(
-            "  " + line
-            for line in entry_lines(now.ledger if now else None, index, session.step, "contribution")
-        ),
-    ]
+    ledger = now.ledger if now else None
+    lines = [head, *("  " + line for line in entry_lines(ledger, index, session.step, "contribution"))]
+    e = None if ledger is None or index >= session.step else ledger.entry(index)
+    if ledger is not None and e is not None and e.about == "adversary":  # how to read it against the bound
+        lines.append(f"  [$text-muted]{safe(ledger.how_to_read())}[/]")
+    return lines
 
 
 class SignalDetailScreen(ModalScreen[None]):
