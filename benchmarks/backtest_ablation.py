@@ -12,7 +12,11 @@ transforming the loaded timelines and catalog (nothing is re-tuned):
    other side's provocations are blurred towards the expansionist rate);
 4. ``+ negative evidence``: the ``observed = false`` entries count;
 5. ``+ model uncertainty``: the catalog's model-doubt weight;
-6. ``+ one game``: the coupled payoffs (changes recommendations, not P).
+6. ``+ one game``: the coupled payoffs (changes recommendations, not P);
+7. ``+ spiral memory`` (issue 25): a provocation's weight fades after the
+   reaction window instead of vanishing, and an act one rung above it is
+   half a reaction (switched off by restoring the older all-or-nothing rule,
+   ``[spiral] rule = "window"``).
 
 Printed per row: mean Brier and log score of the final P(expansionist) over
 the cases with ``adversary_type`` (and the prior's), the mean Brier over the
@@ -69,6 +73,11 @@ def no_doubt(tl: Timeline, cat: Catalog) -> Case:
     return _copy(tl, scenario=scenario), _copy(cat, model={**cat.model.model_dump(), "doubt": 0.0})
 
 
+def no_spiral_memory(tl: Timeline, cat: Catalog) -> Case:
+    """The older all-or-nothing spiral rule: whole weight inside the window, nothing after it or above."""
+    return tl, _copy(cat, spiral={**cat.spiral.model_dump(), "rule": "window"})
+
+
 def no_game(tl: Timeline, cat: Catalog) -> Case:
     neutral = {
         "offense_cost_slope": 0.0,
@@ -87,6 +96,7 @@ STAGES: list[tuple[str, Ablation]] = [
     ("negative evidence", no_absences),
     ("model uncertainty", no_doubt),
     ("one game", no_game),
+    ("spiral memory", no_spiral_memory),
 ]
 
 
