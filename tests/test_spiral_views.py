@@ -140,3 +140,28 @@ def test_a_stored_case_names_the_provocation_by_its_id(path: Path, tmp_path: Pat
     reports = {r["index"]: r for r in data["evidence"]["reports"]}
     ids = {r["index"]: r["signal_id"] for r in data["evidence"]["reports"] + data["evidence"]["context_reports"]}
     assert reports[1]["reaction"]["to"] == 0 and reports[1]["reaction"]["to_signal_id"] == ids[0]
+
+
+def test_an_older_catalog_is_assessed_under_the_older_rule_and_says_so(path: Path, tmp_path: Path) -> None:
+    """A catalog whose [spiral] table predates the graded rule loads, keeps the all-or-nothing rule, and
+    every output names it (the 60-day-old threat is then forgotten; the mobilization is an initiative)."""
+    import re as _re
+
+    from beliefs.catalog import bundled_catalog_path
+
+    catalog = bundled_catalog_path().read_text(encoding="utf-8")
+    older = _re.sub(r"(?ms)^\[spiral\]\n.*?(?=^# -----)", "[spiral]\nreaction_window_days = 14\n\n", catalog)
+    assert "horizon_days" not in older
+    (tmp_path / "old.toml").write_text(older, encoding="utf-8")
+    timeline = tmp_path / "t.toml"
+    timeline.write_text(path.read_text().replace('prior_expansionist = 0.45', 'prior_expansionist = 0.45\ncatalog = "old.toml"'))
+    data = json.loads(run("assess", str(timeline), "--json"))
+    assert data["spiral"]["rule"]["rule"] == "window" and "all-or-nothing" in data["spiral"]["rule"]["reading"]
+    assert [(r["index"], r["reaction"]["initiative"]) for r in data["spiral"]["reactions"]] == [
+        (1, False), (2, True), (3, True),
+    ]  # fmt: skip
+    assert "Spiral context (older all-or-nothing rule, window 14 days)" in folded(run("assess", str(timeline)))
+    assert "rule: all-or-nothing window of 14 days" in folded(run("explain", str(timeline)))
+    out = tmp_path / "b.html"
+    assert runner.invoke(app, ["report", str(timeline), "--output", str(out)]).exit_code == 0
+    assert "all-or-nothing window of 14 days" in folded(out.read_text())
