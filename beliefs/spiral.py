@@ -232,8 +232,8 @@ def reactions(
         if best is not None:
             out[i] = best
             continue
-        recent = [p for p in before if p.date >= sig.date - window]
-        if recent:  # every provocation in the window is too far below: name the highest (the latest of equals)
+        recent = [p for p in before if p.date >= sig.date - window and rule.proportion(kind.escalation - p.rung) == 0.0]
+        if recent:  # provocations in the window, all too far below: name the highest (the latest of equals)
             beyond = max(recent, key=lambda p: (p.rung, p.index))
             out[i] = Reaction(i, sig.kind, kind.reactivity, kind.escalation, beyond, 0.0,
                               (sig.date - beyond.date).days, 1.0, 0.0)  # fmt: skip

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from beliefs.catalog import bundled_catalog_path, load_catalog, validate_catalog
 from beliefs.encode import encode_signals
@@ -239,3 +241,37 @@ def test_cli_exits_2_naming_file_entry_and_field(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     for fragment in ("cat.toml", "kind 'probe', reactivity", "kind 'probe', provocative"):
         assert fragment in message, message
+
+
+KINDS = sorted(k.id for k in CATALOG.kinds)
+ROLES = {"France": "perspective", "Russia": "ally", "Germany": "adversary"}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 500),
+            st.sampled_from(KINDS),
+            st.sampled_from(sorted(ROLES)),
+            st.sampled_from(["A1", "B2", "C3", "D4", "F6"]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_the_engine_s_blurs_equal_the_reference_on_random_logs(rows) -> None:
+    """beliefs.spiral and the independent tests/reference_spiral.py agree on any log (graded rule)."""
+    import tomllib
+
+    from reference_spiral import reaction_blurs as reference_blurs
+
+    rows = sorted(rows, key=lambda r: r[0])  # the log is in date order
+    log = [sig(day, kind, actor, grade, observed=seen, retracted=gone) for day, kind, actor, grade, seen, gone in rows]
+    raw = tomllib.loads(bundled_catalog_path().read_text(encoding="utf-8"))
+    tables = {k["id"]: k for k in raw["kinds"]}
+    dicts = [{"date": s.date, "kind": s.kind, "actor": s.actor, "grade": s.grade, "observed": s.observed,
+              "retracted": s.retracted} for s in log]  # fmt: skip
+    want = reference_blurs(dicts, tables, ROLES.__getitem__, CATALOG.grading.weight, raw["spiral"])
+    assert blurs(log) == pytest.approx(want, abs=1e-12)
