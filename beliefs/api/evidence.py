@@ -2,8 +2,10 @@
 
 The evidence ledger (:mod:`beliefs.ledger`) of one assessment: each adversary
 report's contribution to the posterior-mean log-odds (prior + contributions +
-the model-uncertainty row = posterior-mean log-odds exactly), P(expansionist) without it, and for ally
-reports the reliability or recklessness with and without them.
+the model-uncertainty row = posterior-mean log-odds exactly), P(expansionist) without it in the
+per-report model (what the report does to the evidence; the model-uncertainty row is what the bound
+then takes away: ``Ledger.how_to_read``), and for ally reports the reliability or recklessness with
+and without them.
 """
 
 from __future__ import annotations
