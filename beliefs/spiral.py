@@ -148,7 +148,7 @@ class Reaction:
             notes.append(f"{self.days} days before: its weight decayed to {self.decay:.2f}, half-life {self.half_life:g} days")
             factors += f" x decay {self.decay:.2f}"
         if notes:
-            factors = f"{factors} = {self.weight:.2f}"
+            factors = f"({factors} = {self.weight:.2f})"
         head = "; ".join(notes) + "; " if notes else ""
         return (
             f"weighed as a possible reaction to {p.describe()} "

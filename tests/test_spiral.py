@@ -54,7 +54,7 @@ def test_the_weightiest_provocation_in_proportion_sets_the_blur() -> None:
     # one rung above the A1 threat (1.0 x 1/2 = 0.50) outweighs the C3 mobilization in proportion (0.49)
     assert got[2] is not None and got[2].provocation.index == 1 and got[2].proportion == 0.5
     assert got[2].blur == pytest.approx(0.8 * 0.5)
-    assert "(half weight: one rung above it, 3 over 2; reactivity 0.80 x weight 1.00 x 0.5 = 0.50 = blur 0.40)" in (
+    assert "(half weight: one rung above it, 3 over 2; reactivity 0.80 x (weight 1.00 x 0.5 = 0.50) = blur 0.40)" in (
         got[2].describe()
     )
     assert got[3] is not None and got[3].provocation.index == 1 and got[3].blur == pytest.approx(0.6)
