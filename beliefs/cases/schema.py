@@ -20,7 +20,11 @@ its per-connection settings (``foreign_keys``, ``recursive_triggers``):
 * an INSERT that would REPLACE an existing signal, retraction or case aborts
   (a BEFORE INSERT trigger finds the id, or the name, taken);
 * a case that still has signals or assessments cannot be deleted;
+* a case's id, name, scenario and catalog snapshot never change (version 7);
 * ids come from AUTOINCREMENT: an id, once used, is never handed out again.
+
+Every open checks that these triggers are all there, as this build makes them
+(:func:`beliefs.cases.rules.check_rules`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from beliefs.cases.rules import V7
 from beliefs.errors import BeliefsError
 
 #: "BELF": marks the file as a beliefs case database.
@@ -233,7 +238,8 @@ ALTER TABLE signals ADD COLUMN observed INTEGER NOT NULL DEFAULT 1 CHECK (observ
 """
 
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4, V5, V6)
+#: Version 7 (:data:`beliefs.cases.rules.V7`): a case's id, name, scenario and catalog are fixed.
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4, V5, V6, V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
