@@ -21,18 +21,8 @@ import re
 import sqlite3
 from pathlib import Path
 
+from beliefs.cases.schema import migrate
 from beliefs.errors import BeliefsError
-
-#: Version 7: a case's identity and inputs are fixed once made. Only ``updated_at`` (when
-#: its log last changed) and ``deleting`` (0 -> 1, by ``beliefs cases delete``) may change.
-V7 = """
-CREATE TRIGGER cases_no_update BEFORE UPDATE ON cases
-WHEN NEW.id IS NOT OLD.id OR NEW.name IS NOT OLD.name
-  OR NEW.scenario_json IS NOT OLD.scenario_json OR NEW.catalog_json IS NOT OLD.catalog_json
-  OR NEW.catalog_digest IS NOT OLD.catalog_digest OR NEW.origin IS NOT OLD.origin
-  OR NEW.created_at IS NOT OLD.created_at
-BEGIN SELECT RAISE(ABORT, 'a case''s id, name, scenario and catalog are fixed when it is made: nothing is updated in place (a case goes only as a whole: beliefs cases delete)'); END;
-"""
 
 
 def _normal(sql: str) -> str:
@@ -47,8 +37,6 @@ def _triggers(conn: sqlite3.Connection) -> dict[str, str]:
 @functools.cache
 def expected_triggers(version: int) -> dict[str, str]:
     """The triggers (name -> normalised SQL) of a database this build migrated to ``version``."""
-    from beliefs.cases.schema import migrate
-
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         migrate(conn, Path(":memory:"), upto=version)
