@@ -41,6 +41,8 @@ def place(tmp_path_factory) -> dict[str, str]:
     (root / "empty.toml").write_text("")
     (root / "notes.txt").write_text("not a database\n")
     (root / "damaged.db").write_bytes(b"SQLite format 3\x00" + b"\xff" * 2000)
+    (root / "zero.db").write_bytes(b"")
+    (root / "dangling.db").symlink_to(root / "nowhere" / "target.db")
     return {"root": str(root), "db": str(db)}
 
 
@@ -48,7 +50,10 @@ PATHS = ["", " ", "-", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.
          "bad\nname.toml", "x\x1b[31m.toml", "[/]", "{root}", "{root}/deep.toml", "{root}/binary.toml",
          "{root}/bom.toml", "{root}/empty.toml"]  # fmt: skip
 DBS = ["", ":memory:", "file:x.db?mode=memory", "/dev/null", "/", LONG, f"{LONG}/c.db",
-       "{root}", "{root}/notes.txt", "{root}/damaged.db", "bad\nname.db"]  # fmt: skip
+       "{root}", "{root}/notes.txt", "{root}/damaged.db", "bad\nname.db", "postgresql://h/db",
+       "postgres://u:pw@h:5432/db", "http://h/c.db", "sqlite:///c.db", "https:/h/c.db", "{root}/dangling.db"]  # fmt: skip
+#: --db values that read commands must leave exactly as they are (a zero-byte file stays zero bytes)
+READ_ONLY_DBS = ["{root}/zero.db"]
 NAMES = ["", "c\n", "../c", "[/]", "c" * 65, "\x1b[2J", "-c"]
 SEEDS = ["-1", "4294967296", "99999999999999999999999", "nan", "1e3"]
 IDS = ["0", "-5", "9223372036854775808", "99999999999999999999", "abc"]
@@ -66,6 +71,7 @@ def _cases() -> list[list[str]]:
             ["validate", p], ["assess", p, "--engine", "importance"], ["replay", p, "--engine", "importance"],
             ["sensitivity", p], ["backtest", p], ["report", p], ["explain", p], ["catalog", "--path", p],
             ["cases", "import", p, "--db", "{db}"], ["cases", "new", "n1", "--from", p, "--db", "{db}"],
+            ["cases", "import", p, "--db", "{root}/new/fresh.db"],  # refused: no new database either
         ]  # fmt: skip
     for o in ["", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.toml", "{root}", "{root}/notes.txt"]:
         out += [["cases", "export", "c", "-o", o, "--db", "{db}"],
@@ -76,6 +82,13 @@ def _cases() -> list[list[str]]:
             ["cases", "new", "n2", "--from", "morocco-1905", "--db", d], ["cases", "delete", "c", "--db", d],
             ["signal", "add", "c", "--kind", "ultimatum", "--grade", "B2", "--date", "1905-04-01", "--db", d],
             ["assess", "--case", "c", "--db", d, "--engine", "importance"],
+        ]  # fmt: skip
+    for d in READ_ONLY_DBS:
+        out += [
+            ["cases", "list", "--db", d], ["cases", "show", "c", "--db", d], ["cases", "delete", "c", "--yes", "--db", d],
+            ["signal", "add", "c", "--kind", "ultimatum", "--grade", "B2", "--date", "1905-04-01", "--db", d],
+            ["signal", "retract", "c", "1", "--reason", "r", "--db", d], ["cases", "export", "c", "--db", d],
+            ["assess", "--case", "c", "--db", d, "--engine", "importance"], ["cases", "actors", "c", "--db", d],
         ]  # fmt: skip
     for n in NAMES:
         out += [["cases", "new", n, "--from", "morocco-1905", "--db", "{db}"], ["cases", "show", n, "--db", "{db}"],
@@ -143,6 +156,8 @@ def test_every_command_with_hostile_arguments(place, monkeypatch):
     conn = sqlite3.connect(place["db"])
     assert conn.execute("SELECT count(*) FROM signals").fetchone()[0] == before
     conn.close()
+    assert (Path(place["root"]) / "zero.db").stat().st_size == 0  # read commands wrote nothing into it
+    assert not (Path(place["root"]) / "dangling.db").exists()  # nothing created through the link
 
 
 @pytest.mark.parametrize(
@@ -154,6 +169,8 @@ def test_every_command_with_hostile_arguments(place, monkeypatch):
         (["signal", "retract", "c", "99999999999999999999", "--reason", "r", "--db", "{db}"], EXIT_BAD_INPUT),
         (["sensitivity", "july-1914", "--workers", "1000"], EXIT_BAD_INPUT),
         (["cases", "new", "m", "--from", "morocco-1905", "--db", ":memory:"], EXIT_BAD_INPUT),
+        (["cases", "new", "m", "--from", "morocco-1905", "--db", "postgresql://h/db"], EXIT_BAD_INPUT),
+        (["cases", "list", "--db", "{root}/dangling.db"], EXIT_BAD_INPUT),
     ],
 )
 def test_the_console_script_prints_no_traceback(place, args, code):

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hostile import CONTROL, FORMULAS, MARKUP, SHOWN_LITERALLY, hostile_files, raw_controls
+from hostile import CONTROL, FORMULAS, MARKUP, SHOWN_LITERALLY, hostile_files, raw_controls, rewrite_case_row
 from typer.testing import CliRunner
 
 from beliefs.cli.app import app
@@ -143,8 +143,8 @@ def _store_raw(db: Path, actor: str, note: str, title: str | None = None) -> Non
             (actor, note, note),
         )
         if title is not None:
-            conn.execute(
-                "UPDATE cases SET scenario_json = json_set(scenario_json, '$.scenario.title', ?)", (title,)
+            rewrite_case_row(
+                conn, "UPDATE cases SET scenario_json = json_set(scenario_json, '$.scenario.title', ?)", (title,)
             )
 
 

@@ -1,7 +1,8 @@
 """Opening a case database file safely: which paths are files, creating one, soundness, disk errors.
 
-* ``--db`` must name a real file (:func:`check_db_path`): SQLite's ``:memory:``,
-  temporary databases and ``file:`` URIs would silently lose the cases.
+* ``--db`` must name a real file (:func:`check_db_path`, read by
+  :mod:`beliefs.cases.location`): SQLite's ``:memory:``, temporary databases,
+  ``file:`` URIs and ``scheme://`` values are refused.
 * A file that is not SQLite is refused on its header, read by SQLite read-only
   (:func:`check_file`); a damaged one by ``PRAGMA quick_check`` (:func:`check_sound`).
 * A new database is built in a temporary file and linked into place
@@ -14,27 +15,22 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from beliefs.cases.schema import migrate
+from beliefs.cases.rules import check_rules
+from beliefs.cases.schema import SCHEMA_VERSION, check_identity, migrate
 from beliefs.errors import BeliefsError, StorageError
 
 
 def check_db_path(path: Path | str) -> Path:
-    """``--db`` must name a file: not SQLite's in-memory or temporary databases, not a URI."""
-    text = str(path)
-    if not text.strip():
-        raise BeliefsError("--db: the case database path is empty; give a file path")
-    if text.startswith(":") or text.lower().startswith("file:") or text != text.strip():
-        raise BeliefsError(
-            f"--db {text!r}: give the path of a file (SQLite's special names such as ':memory:', "
-            "'file:' URIs and names with surrounding spaces are refused: the cases would not be kept)"
-        )
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        raise BeliefsError(f"--db {text!r}: control characters are not allowed in the path")
-    return Path(text)
+    """``--db`` must name a file (:func:`beliefs.cases.location.sqlite_path` reads it)."""
+    from beliefs.cases.location import sqlite_path
+
+    return sqlite_path(path)
 
 
 def storage_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
@@ -50,7 +46,21 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
     }.get(primary)  # type: ignore[arg-type]
     if reason is None:
         return None
+    if primary in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+        free = _free_bytes(path)
+        if free is not None and free < FULL_BELOW:
+            reason = f"the disk is full ({free:,} bytes free)"
     return StorageError(f"{path}: {reason} ({exc}); nothing was written")
+
+
+#: Free bytes under which an I/O error is reported as a full disk.
+FULL_BELOW = 1 << 20
+
+
+def _free_bytes(path: Path) -> int | None:
+    with contextlib.suppress(OSError):
+        return shutil.disk_usage(path.resolve().parent).free
+    return None
 
 
 def create_database(path: Path, busy_timeout: float) -> None:
@@ -62,7 +72,6 @@ def create_database(path: Path, busy_timeout: float) -> None:
     sees a half-made database. (An empty file already at ``path`` is not
     replaced: it is migrated in place, under the write lock, like an old database.)
     """
-    import os
     import tempfile
 
     from beliefs.cases.privacy import make_private_folder
@@ -91,6 +100,79 @@ def create_database(path: Path, busy_timeout: float) -> None:
                 os.unlink(leftover)
 
 
+def is_missing(path: Path) -> bool:
+    """No database yet: no file, or an empty (zero-byte) one (read commands write nothing into it)."""
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the file and its folder (SQLite's -wal and -shm live there)."""
+    real = path.resolve()
+    return os.access(real, os.W_OK) and os.access(real.parent, os.W_OK | os.X_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that reads ``path`` without writing anything, even in a folder this process cannot write.
+
+    Where the folder is writable, or the write-ahead log and its index are there, plain
+    ``mode=ro``. In a read-only folder with no write-ahead log (a cleanly closed database),
+    SQLite cannot make the shared-memory index that a WAL database needs: the file is then
+    read as it is (``immutable=1``: everything committed is in it, and nobody can start a
+    write-ahead log there). A log without its index cannot be read from such a folder: said.
+    """
+    real = path.resolve()
+    uri = f"{real.as_uri()}?mode=ro"
+    wal, shm = (real.with_name(real.name + ext) for ext in ("-wal", "-shm"))
+    if writable(path) or (wal.exists() and shm.exists()):
+        return uri
+    if wal.exists():
+        raise StorageError(
+            f"{path}: cannot be read from this read-only folder: its write-ahead log ({wal.name}) holds "
+            f"commits that SQLite reads only with an index file ({shm.name}) it cannot create here; open it "
+            "once as a user who can write the folder. Nothing was written"
+        )
+    return uri + "&immutable=1"
+
+
+def open_database(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """A connection to the existing database at ``path``, checked before anything is written.
+
+    Refused untouched: a foreign, newer or damaged file, and one whose rules (triggers) are
+    missing or altered (:func:`beliefs.cases.rules.check_rules`). A file this process may not
+    write is opened read-only (reads work, a write exits 74 "read-only"); one that would first
+    need a migration cannot be read then, and says so.
+    """
+    rw = writable(path)
+    if rw:
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+    else:
+        uri = read_only_uri(path)
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+    try:
+        version = check_identity(conn, path)
+        check_sound(conn, path)
+        check_rules(conn, path)
+        conn.execute("PRAGMA foreign_keys = ON")
+        if rw:
+            set_wal(conn)
+            conn.execute("PRAGMA synchronous = FULL")
+            migrate(conn, path)
+        elif version < SCHEMA_VERSION:
+            raise StorageError(
+                f"{path}: schema version {version} must be upgraded to {SCHEMA_VERSION} before this beliefs "
+                "can read it, and the file or its folder is read-only; nothing was written"
+            )
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def set_wal(conn: sqlite3.Connection) -> None:
     """WAL journal mode (a no-op when the file already has it, the usual case)."""
     if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
@@ -114,6 +196,12 @@ def check_file(path: Path) -> None:
     """Refuse a path that is not (or cannot become) a SQLite file, before opening it."""
     if path.is_dir():
         raise BeliefsError(f"{path}: is a directory, not a case database")
+    if path.is_symlink() and not path.exists():
+        raise BeliefsError(
+            f"{path}: a symbolic link to {os.readlink(path)}, which does not exist; a new database is not "
+            "created through a link (it would not be where --db says, and a link planted in a shared folder "
+            "could choose where your cases go): give the link's target as --db, or remove the link"
+        )
     if path.exists() and not path.is_file():
         raise BeliefsError(f"{path}: not a regular file (a device, pipe or socket), so not a case database")
     if not path.exists() or path.stat().st_size == 0:
@@ -122,7 +210,7 @@ def check_file(path: Path) -> None:
     # descriptor of a file drops every POSIX lock this process holds on it, so a plain
     # read beside an open CaseStore would let another process delete the WAL under it.
     try:
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        probe = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             probe.execute("PRAGMA schema_version").fetchone()
         finally:
@@ -130,6 +218,9 @@ def check_file(path: Path) -> None:
     except sqlite3.OperationalError as exc:
         if "not a database" in str(exc) or "file is encrypted" in str(exc):
             raise _foreign(path, exc) from None
+        refused = storage_error(exc, path)
+        if refused is not None:
+            raise refused from None
         raise BeliefsError(f"{path}: cannot read the case database: {exc}") from None
     except sqlite3.DatabaseError as exc:
         raise _foreign(path, exc) from None

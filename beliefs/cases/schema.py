@@ -20,7 +20,11 @@ its per-connection settings (``foreign_keys``, ``recursive_triggers``):
 * an INSERT that would REPLACE an existing signal, retraction or case aborts
   (a BEFORE INSERT trigger finds the id, or the name, taken);
 * a case that still has signals or assessments cannot be deleted;
+* a case's id, name, scenario and catalog snapshot never change (version 7);
 * ids come from AUTOINCREMENT: an id, once used, is never handed out again.
+
+Every open checks that these triggers are all there, as this build makes them
+(:func:`beliefs.cases.rules.check_rules`, in :mod:`beliefs.cases.dbfile`).
 """
 
 from __future__ import annotations
@@ -232,8 +236,20 @@ V6 = """
 ALTER TABLE signals ADD COLUMN observed INTEGER NOT NULL DEFAULT 1 CHECK (observed IN (0, 1));
 """
 
+#: Version 7: a case's identity and inputs are fixed once made. Only ``updated_at`` (when
+#: its log last changed) and ``deleting`` (0 -> 1, by ``beliefs cases delete``) may change.
+V7 = """
+CREATE TRIGGER cases_no_update BEFORE UPDATE ON cases
+WHEN NEW.id IS NOT OLD.id OR NEW.name IS NOT OLD.name
+  OR NEW.scenario_json IS NOT OLD.scenario_json OR NEW.catalog_json IS NOT OLD.catalog_json
+  OR NEW.catalog_digest IS NOT OLD.catalog_digest OR NEW.origin IS NOT OLD.origin
+  OR NEW.created_at IS NOT OLD.created_at
+BEGIN SELECT RAISE(ABORT, 'a case''s id, name, scenario and catalog are fixed when it is made: nothing is updated in place (a case goes only as a whole: beliefs cases delete)'); END;
+"""
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4, V5, V6)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, _v4, V5, V6, V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -34,11 +34,12 @@ def open_store(db: str | Path | None, *, case: str | None = None, create: bool |
     a :class:`NotFoundError` naming it, and no file is created. ``create``
     (default: true unless ``case`` is given) whether a missing database is made.
     """
+    from beliefs.cases.dbfile import check_db_path, is_missing
     from beliefs.errors import CaseNotFoundError
 
-    path = Path(default_db() if db is None else db)
+    path = check_db_path(default_db() if db is None else db)
     create = case is None if create is None else create
-    if not create and case is not None and not path.exists():
+    if not create and case is not None and is_missing(path) and not path.is_symlink():
         raise CaseNotFoundError(
             f"no case called '{case}': there is no case database at {path} yet "
             "(`beliefs cases new NAME --from TIMELINE` creates it); nothing was created"

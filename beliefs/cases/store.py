@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 from beliefs.cases.actor_map import read_mappings
 from beliefs.cases.actor_store import ActorMappingMethods
-from beliefs.cases.dbfile import check_db_path, check_file, check_sound, create_database, db_errors, set_wal
+from beliefs.cases.dbfile import (
+    check_db_path,
+    check_file,
+    create_database,
+    db_errors,
+    is_missing,
+    open_database,
+)
 from beliefs.cases.privacy import check_private
 from beliefs.cases.records import (
     ASSESSMENT_SELECT,
@@ -45,7 +52,7 @@ from beliefs.cases.records import (
     validate_name,
 )
 from beliefs.cases.rows import case_from_rows, check_channel, insert_assessment, insert_signal
-from beliefs.cases.schema import check_identity, migrate, rollback
+from beliefs.cases.schema import rollback
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
 from beliefs.channels import letter_conflicts, letter_message
@@ -80,44 +87,51 @@ class CaseStore(ActorMappingMethods):
     def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True):
         """Open the database at ``path``; ``create=False``: a missing file is a :class:`NotFoundError`.
 
-        A new file is created private (0600, its new folders 0700); an existing
-        one that others may read is used and reported once (:mod:`beliefs.cases.privacy`).
+        A missing (or zero-byte) file is created by the first read or write, not
+        here: whatever is refused before that (a bad file to import, a bad name)
+        leaves no database behind. A new file is created private (0600, its new
+        folders 0700); an existing one that others may read is used and reported
+        once (:mod:`beliefs.cases.privacy`). A file this process may not write is
+        read read-only (:func:`beliefs.cases.dbfile.open_database`).
         """
         self.path = check_db_path(path)
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
+        self._conn_: sqlite3.Connection | None = None
         check_file(self.path)
-        if not self.path.exists() and not create:
-            raise NotFoundError(
-                f"there is no case database at {self.path} yet (`beliefs cases new NAME --from TIMELINE` "
-                "creates it); nothing was created"
-            )
-        if self.path.exists():
-            check_private(self.path)
-        with self._errors():
-            if not self.path.exists():
-                create_database(self.path, busy_timeout)
-            self._conn = sqlite3.connect(
-                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-            )
-            try:
-                # Identity and soundness before any write: refuse foreign, newer or
-                # damaged files untouched.
-                check_identity(self._conn, self.path)
-                check_sound(self._conn, self.path)
-                self._conn.execute("PRAGMA foreign_keys = ON")
-                set_wal(self._conn)
-                self._conn.execute("PRAGMA synchronous = FULL")
-                migrate(self._conn, self.path)
-            except BaseException:
-                self._conn.close()
-                raise
+        if is_missing(self.path):
+            if not create:
+                empty = self.path.exists()
+                raise NotFoundError(
+                    f"there is no case database at {self.path} yet"
+                    + (" (an empty file)" if empty else "")
+                    + " (`beliefs cases new NAME --from TIMELINE` creates it); "
+                    + ("nothing was written into it" if empty else "nothing was created")
+                )
+            return  # made by the first transaction: a command refused before it writes no file
+        self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        """The connection, opening (and first creating, if missing) the database."""
+        with self._lock:
+            if self._conn_ is None:
+                with self._errors():
+                    if not self.path.exists():
+                        create_database(self.path, self.busy_timeout)
+                    self._conn_ = open_database(self.path, self.busy_timeout)
+                check_private(self.path)
+            return self._conn_
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._connect()
 
     # -- plumbing ---------------------------------------------------------------
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            if self._conn_ is not None:
+                self._conn_.close()
 
     def __enter__(self) -> CaseStore:
         return self
@@ -304,7 +318,13 @@ class CaseStore(ActorMappingMethods):
             version = log_version(conn, case_id)
             mappings = read_mappings(conn, case_id)
         return case_from_rows(
-            self.path, name, (case_id, scen, cat, digest, origin, created, updated), rows, latest, version, mappings
+            self.path,
+            name,
+            (case_id, scen, cat, digest, origin, created, updated),
+            rows,
+            latest,
+            version,
+            mappings,
         )
 
     # -- the signal log ---------------------------------------------------------

@@ -56,7 +56,8 @@ def test_default_location_is_private(tmp_path, loose_umask, monkeypatch):
 
 def test_an_existing_loose_database_is_used_and_reported_once(tmp_path, monkeypatch):
     db = tmp_path / "cases.db"
-    CaseStore(db).close()
+    with CaseStore(db) as store:
+        store.list_cases()  # the first read creates the file
     os.chmod(db, 0o644)
     said: list[str] = []
     monkeypatch.setattr(privacy, "report", said.append)

@@ -276,5 +276,7 @@ def test_default_db_follows_xdg(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     with open_store(None) as store:
         assert store.path == tmp_path / "beliefs" / "cases.db"
+        assert not store.path.exists()  # made by the first read or write, not by opening
+        assert store.list_cases() == []
     assert (tmp_path / "beliefs" / "cases.db").exists()
     assert os.path.getsize(tmp_path / "beliefs" / "cases.db") > 0

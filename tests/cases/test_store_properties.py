@@ -45,6 +45,28 @@ def _rows(db: Path) -> list[tuple]:
         ]
 
 
+#: What another connection may try on the case (``{table}``: each table of its log).
+REWRITES = [
+    "UPDATE cases SET id = id + 100",
+    "UPDATE cases SET scenario_json = json_set(scenario_json, '$.scenario.prior_expansionist', 0.99)",
+    "UPDATE cases SET catalog_json = '{{}}', catalog_digest = 'x'",
+    "UPDATE cases SET name = 'renamed'",
+    "DELETE FROM cases",
+    "UPDATE {table} SET {owner} = {owner} + 100",
+    "DELETE FROM {table}",
+    "INSERT OR REPLACE INTO cases SELECT * FROM cases",
+]
+
+
+def _everything(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return [
+            (table, *row)
+            for table in ("cases", "signals", "retractions", "assessments", "actor_mappings")
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")
+        ]
+
+
 class StoreMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -122,3 +144,63 @@ class StoreMachine(RuleBasedStateMachine):
 
 TestStore = StoreMachine.TestCase
 TestStore.settings = settings(settings.default, max_examples=25, stateful_step_count=12)
+
+
+class TamperMachine(RuleBasedStateMachine):
+    """Adds and retractions through the store, interleaved with rewrites by a plain connection.
+
+    A machine of its own (the one above keeps its derandomized exploration)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="beliefs-tamper-"))
+        self.db = self.folder / "cases.db"
+        self.store = CaseStore(self.db)
+        self.store.create_case("c", BASE.with_signals(BASE.signals[:2]), CATALOG)
+        self.ids = self.store.load_case("c").signal_ids
+
+    def teardown(self) -> None:
+        self.store.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    @rule(signal=SIGNALS)
+    def add(self, signal):
+        self.ids.append(self.store.add_signal("c", signal))
+
+    @rule(data=st.data())
+    def retract(self, data):
+        sid = data.draw(st.sampled_from(self.ids))
+        if not any(e.id == sid and e.retraction_reason for e in self.store.load_case("c").log):
+            self.store.retract_signal("c", sid, "misattributed")
+
+    @rule(
+        sql=st.sampled_from(REWRITES),
+        table=st.sampled_from(["signals", "retractions", "assessments", "actor_mappings"]),
+    )
+    def a_plain_connection_rewrites_nothing(self, sql, table):
+        """Another program's UPDATE / DELETE / REPLACE of any table a case's numbers depend on
+        is refused by the file itself, and the store still opens (its rules intact)."""
+        before = _everything(self.db)
+        target = table if "{table}" in sql else "cases"
+        sql = sql.format(table=table, owner="signal_id" if table == "retractions" else "case_id")
+        conn = sqlite3.connect(self.db, isolation_level=None)
+        try:
+            if conn.execute(f"SELECT count(*) FROM {target}").fetchone()[0]:
+                with pytest.raises(
+                    sqlite3.IntegrityError, match=r"append-only|fixed|never replaced|deleted only|kept"
+                ):
+                    conn.execute(sql)
+            else:  # no row to change: nothing to refuse
+                conn.execute(sql)
+        finally:
+            conn.close()
+        assert _everything(self.db) == before
+        CaseStore(self.db).close()
+
+    @invariant()
+    def the_log_is_whole(self):
+        assert self.store.load_case("c").signal_ids == self.ids
+
+
+TestTamper = TamperMachine.TestCase
+TestTamper.settings = settings(settings.default, max_examples=10, stateful_step_count=10)

@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hostile import rewrite_case_row
 from typer.testing import CliRunner
 
 from beliefs.cases.schema import SCHEMA_VERSION, migrate
@@ -241,7 +242,7 @@ def test_no_stored_value_makes_show_unusable(db):
     """Markup, escapes and over-long text written by another program (or an older
     version) are shown literally; `cases show` keeps working (exit 0)."""
     conn = _shell(db)
-    conn.execute("UPDATE cases SET origin = '[/] [bold]x\x1b[31m'")
+    rewrite_case_row(conn, "UPDATE cases SET origin = '[/] [bold]x\x1b[31m'")
     conn.execute(
         "INSERT INTO signals (case_id, date, kind, actor, grade, note, entered_at, entered_by, origin)"
         " SELECT id, '1914-08-03', 'ultimatum', '[/]', 'B2', ?, 'now', '[/]', '[/]' FROM cases",

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hostile import CONTROL, MARKUP, raw_controls, timeline_text
+from hostile import CONTROL, MARKUP, raw_controls, rewrite_case_row, timeline_text
 from textual import events
 from textual.widgets import Input
 from tui_helpers import SIZE, settle, short_timeline, sync
@@ -40,7 +40,8 @@ def hostile_case(july, tmp_path):
                 " origin) VALUES (1, '1914-07-29', 'mobilization', ?, 'B2', ?, NULL, 'now', 'old', 'old')",
                 (text, text),
             )
-        conn.execute(
+        rewrite_case_row(
+            conn,
             "UPDATE cases SET scenario_json = json_set(scenario_json, '$.scenario.title', ?)",
             ("\x1b]0;pwned\x07[bold red]T[/]",),
         )
