@@ -21,42 +21,75 @@ import tomli_w
 
 from beliefs.errors import BeliefsError
 from beliefs.text import data_text
+from beliefs.timeline import Signal
 
 if TYPE_CHECKING:
     from beliefs.cases.records import Case
     from beliefs.catalog import Catalog
+    from beliefs.timeline import Timeline
 
 
 def case_to_toml(case: Case, catalog_file: str | None = None) -> str:
-    """The timeline TOML text of ``case``; ``catalog_file`` is where its own catalog goes."""
-    from beliefs.cases.records import is_bundled_catalog
+    """The timeline TOML text of ``case``; ``catalog_file`` is where its own catalog goes.
 
-    tl = case.timeline
-    scenario = tl.scenario.model_dump(mode="json", exclude_none=True)
-    scenario.pop("catalog", None)
-    if not is_bundled_catalog(case.catalog):
-        if catalog_file is None:
-            raise BeliefsError(
-                f"case '{case.name}' uses its own signal catalog (not the bundled one); "
-                "export with -o FILE so the catalog can be written next to it"
-            )
-        scenario["catalog"] = catalog_file
-    doc: dict[str, Any] = {"scenario": scenario}
-    payoffs = tl.payoffs.model_dump(mode="json", exclude_none=True)
-    if payoffs:
-        doc["payoffs"] = payoffs
-    ordered = sorted(tl.signals, key=lambda s: s.date)  # stable: same-day signals keep entry order
-    doc["signals"] = [_signal_table(s) for s in ordered]
-    if tl.outcome is not None:
-        doc["outcome"] = tl.outcome.toml_table()
+    Each retracted signal carries its retraction from the log: reason, who and when.
+    """
+    from beliefs.cases.records import is_bundled_catalog
+    from beliefs.timeline import Retraction
+
+    if not is_bundled_catalog(case.catalog) and catalog_file is None:
+        raise BeliefsError(
+            f"case '{case.name}' uses its own signal catalog (not the bundled one); "
+            "export with -o FILE so the catalog can be written next to it"
+        )
+    signals = [
+        e.signal.model_copy(
+            update={
+                "retraction": Retraction(
+                    reason=e.retraction_reason, by=e.retracted_by or "", at=e.retracted_at or ""
+                )
+            }
+        )
+        if e.signal.retracted and e.retraction_reason
+        else e.signal
+        for e in case.log
+    ]
     # The origin is a file name, and file names may hold newlines: quoted and escaped,
     # it can never end the comment line and smuggle TOML in.
     origin = json.dumps(case.origin or "unknown", ensure_ascii=True)
-    head = f"{EXPORT_MARK} '{case.name}' (origin: {origin}).\n"
-    return data_text(head + tomli_w.dumps(doc))
+    head = f"{EXPORT_MARK} '{case.name}' (origin: {origin})."
+    return timeline_to_toml(case.timeline.with_signals(signals), catalog_file, head=head)
 
 
-def _signal_table(sig: Any) -> dict[str, Any]:
+def timeline_to_toml(timeline: Timeline, catalog_file: str | None = None, *, head: str = "") -> str:
+    """The one timeline writer: a timeline as TOML that ``load_timeline`` reads back to the same timeline.
+
+    Every export goes through it (``cases export``, the TUI's ``e``, a case or a
+    bare timeline), so no field is ever written by one and forgotten by another.
+    ``catalog_file``: the file that holds the timeline's own catalog (None: the
+    bundled one). ``head``: a comment line put first.
+    """
+    scenario = timeline.scenario.model_dump(mode="json", exclude_none=True)
+    scenario.pop("catalog", None)
+    if catalog_file is not None:
+        scenario["catalog"] = catalog_file
+    doc: dict[str, Any] = {"scenario": scenario}
+    payoffs = timeline.payoffs.model_dump(mode="json", exclude_none=True)
+    if payoffs:
+        doc["payoffs"] = payoffs
+    ordered = sorted(timeline.signals, key=lambda s: s.date)  # stable: same-day signals keep entry order
+    doc["signals"] = [signal_table(s) for s in ordered]
+    if timeline.outcome is not None:
+        doc["outcome"] = timeline.outcome.toml_table()
+    return data_text((head + "\n" if head else "") + tomli_w.dumps(doc))
+
+
+def signal_table(sig: Signal) -> dict[str, Any]:
+    """A signal as its ``[[signals]]`` table: every field that differs from its default.
+
+    Written from the model's own fields, so a field added to :class:`Signal`
+    is exported without anyone remembering to.
+    """
     out: dict[str, Any] = {
         "date": sig.date,
         "kind": sig.kind,
@@ -64,15 +97,17 @@ def _signal_table(sig: Any) -> dict[str, Any]:
         "grade": sig.grade,
         "note": sig.note,
     }
-    if sig.source is not None:
-        out["source"] = sig.source
-    if sig.channel is not None:
-        out["channel"] = sig.channel
-    if sig.retracted:
-        out["retracted"] = True
-    if not sig.observed:
-        out["observed"] = False
+    for field, info in Signal.model_fields.items():
+        value = getattr(sig, field)
+        if field in out or value == info.get_default(call_default_factory=True):
+            continue
+        out[field] = value.model_dump(mode="json", exclude_defaults=True) if field == "retraction" else value
     return out
+
+
+def unrecorded_reason(origin: str) -> str:
+    """The reason stored for a signal whose file says ``retracted = true`` and no more (an older export)."""
+    return f"no reason recorded: {origin} marks it retracted without one"
 
 
 def catalog_to_toml(catalog: Catalog) -> str:
