@@ -168,8 +168,10 @@ class CaseLink:
         """
         from beliefs.cases.records import is_bundled_catalog
         from beliefs.cases.toml_io import catalog_to_toml, timeline_to_toml, write_atomic
+        from beliefs.outfile import check_target
 
         path = Path(path).expanduser()
+        check_target(path, database=self.db)
         catalog_ref, write_catalog = (None, False)
         if not is_bundled_catalog(session.catalog):
             catalog_ref, write_catalog = catalog_reference(session.catalog, path)
@@ -184,6 +186,7 @@ class CaseLink:
             )
         if write_catalog:
             assert catalog_ref is not None
+            check_target(path.parent / catalog_ref, database=self.db)
             write_atomic(path.parent / catalog_ref, catalog_to_toml(session.catalog))
         write_atomic(path, text)
         load_timeline(path)  # raises InputError if what we wrote would not load

@@ -10,10 +10,7 @@ written next to the timeline: ``scenario.catalog`` then names that file.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,19 +118,14 @@ EXPORT_MARK = "# Exported from beliefs case"
 CATALOG_MARK = "# Signal catalog exported by beliefs."
 
 
-def check_export_target(path: Path, mark: str, force: bool) -> None:
-    """Refuse, before any work, to write where we may not: a missing or read-only folder, a
-    directory, or an existing file that `cases export` did not write (unless ``force``)."""
+def check_export_target(path: Path, mark: str, force: bool, *, database: Path | str | None = None) -> None:
+    """Refuse, before any work, to write where we may not (:func:`beliefs.outfile.check_target`:
+    a missing or read-only folder, a directory, the case ``database`` itself), or over an
+    existing file that `cases export` did not write (unless ``force``)."""
+    from beliefs.outfile import check_target
+
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise BeliefsError(f"{path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise BeliefsError(f"{path}: is a directory")
-    if path.exists() and not path.is_file():  # /dev/null, a pipe: never replaced by a rename
-        raise BeliefsError(f"{path}: not a regular file; nothing was written")
-    if not os.access(folder, os.W_OK):
-        raise BeliefsError(f"{path}: the folder {folder} is not writable")
+    check_target(path, database=database)
     if path.exists() and not force:
         try:
             with path.open("rb") as fh:
@@ -190,21 +182,7 @@ def check_import_size(text: str, path: Path) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: all or nothing."""
-    path = Path(path)
-    if path.is_dir():
-        raise BeliefsError(f"{path}: is a directory")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise BeliefsError(f"{path}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write ``text`` to ``path`` whole or not at all, private (0600): :func:`beliefs.outfile.write_text`."""
+    from beliefs.outfile import write_text
+
+    write_text(Path(path), text)

@@ -26,6 +26,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from beliefs.cli.streams import OutputStreamError
 from beliefs.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, BeliefsError
 from beliefs.text import data_text, printable
 
@@ -73,13 +74,16 @@ def guarded(fn: F) -> F:
                     if interrupted():
                         raise Interrupted() from None
                     raise
+        except OutputStreamError:
+            raise  # stdout or stderr failed: the entry point's rule (beliefs.cli.streams) decides
         except BeliefsError as exc:
             _fail(str(exc), getattr(exc, "exit_code", EXIT_BAD_INPUT))
         except (typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt as exc:
-            message = exc.message if isinstance(exc, Interrupted) else "interrupted, nothing stored"
-            _fail(message, EXIT_INTERRUPTED, label="")
+            from beliefs.interrupts import outcome
+
+            _fail(exc.message if isinstance(exc, Interrupted) else outcome(), EXIT_INTERRUPTED, label="")
         except RecursionError:
             _fail("the input is nested too deeply to read", EXIT_BAD_INPUT)
         except OverflowError as exc:

@@ -14,7 +14,17 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import ENGINE_HELP, MAX_SEED, SEED_HELP, app, console, err_console, guarded, print_json
+from beliefs.cli.app import (
+    ENGINE_HELP,
+    MAX_SEED,
+    SEED_HELP,
+    app,
+    console,
+    err_console,
+    guarded,
+    print_json,
+    safe_markup,
+)
 
 
 @app.command()
@@ -72,7 +82,7 @@ def backtest(
         from beliefs.render.backtest_plot import save_backtest_plot
 
         save_backtest_plot(result, plot)
-        err_console.print(f"plot written to {plot}", highlight=False)
+        err_console.print(safe_markup(f"plot written to {plot}"), highlight=False)
     if json_out:
         print_json(scored.to_dict())
     else:
