@@ -55,6 +55,11 @@ def stored(what: str) -> None:
     _done.append(what)
 
 
+def already_stored() -> list[str]:
+    """What the running (or just finished) command has committed or written, in order."""
+    return list(_done)
+
+
 def outcome() -> str:
     """The exit message of an interrupt now: "nothing stored", or what had been stored already."""
     if not _done:

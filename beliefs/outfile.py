@@ -77,7 +77,8 @@ def disk_error(path: Path, exc: OSError) -> BeliefsError:
     elif exc.errno == errno.EDQUOT:
         reason = "the disk quota is exceeded"
     else:
-        reason = (exc.strerror or str(exc)).lower()
+        reason = exc.strerror or str(exc)
+        reason = reason[:1].lower() + reason[1:]
     message = f"{path}: could not be written: {reason}; nothing was written"
     return StorageError(message) if exc.errno in DISK_ERRNOS else BeliefsError(message)
 
@@ -126,8 +127,13 @@ def write_text(path: Path, text: str, *, mode: int | None = 0o600) -> Path:
     data = text.encode("utf-8")
 
     def write(tmp: Path) -> None:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
+        fd = os.open(tmp, os.O_WRONLY | os.O_TRUNC)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
 
     def same_size(tmp: Path) -> None:
         if tmp.stat().st_size != len(data):

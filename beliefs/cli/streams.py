@@ -112,8 +112,12 @@ def _tell(exc: OutputStreamError) -> None:
     """Say what failed on the other stream, if that one still works (never on a broken pipe)."""
     if exc.code == EXIT_BROKEN_PIPE or exc.name == "<stderr>":
         return
+    from beliefs.interrupts import already_stored
+
+    done = already_stored()
+    stored = f" ({' and '.join(done)} had been stored)" if done else ""
     with contextlib.suppress(Exception):
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {exc}{stored}\n")
         sys.stderr.flush()
 
 
