@@ -67,7 +67,9 @@ def _cases() -> list[list[str]]:
             ["sensitivity", p], ["backtest", p], ["report", p], ["explain", p], ["catalog", "--path", p],
             ["cases", "import", p, "--db", "{db}"], ["cases", "new", "n1", "--from", p, "--db", "{db}"],
         ]  # fmt: skip
-    for o in ["", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.toml", "{root}", "{root}/notes.txt"]:
+    # the database itself and its side files (issue 24, item 3): refused even with --force
+    for o in ["", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.toml", "{root}", "{root}/notes.txt",
+              "{db}", "{db}-wal", "{db}-shm"]:  # fmt: skip
         out += [["cases", "export", "c", "-o", o, "--db", "{db}"],
                 ["cases", "export", "c", "-o", o, "--force", "--db", "{db}"]]  # fmt: skip
     for d in DBS:
@@ -154,6 +156,7 @@ def test_every_command_with_hostile_arguments(place, monkeypatch):
         (["signal", "retract", "c", "99999999999999999999", "--reason", "r", "--db", "{db}"], EXIT_BAD_INPUT),
         (["sensitivity", "july-1914", "--workers", "1000"], EXIT_BAD_INPUT),
         (["cases", "new", "m", "--from", "morocco-1905", "--db", ":memory:"], EXIT_BAD_INPUT),
+        (["cases", "export", "c", "-o", "{db}", "--force", "--db", "{db}"], EXIT_BAD_INPUT),
     ],
 )
 def test_the_console_script_prints_no_traceback(place, args, code):

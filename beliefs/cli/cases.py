@@ -172,7 +172,7 @@ def _show(case: Case) -> None:
     for e in case.log:
         if e.signal.retracted:
             console.print(
-                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}")
+                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]} by {e.retracted_by}: {e.retraction_reason}")
             )
     for i, sup in gone.items():
         e = case.log[i]
