@@ -42,7 +42,11 @@ def _leftovers(folder: Path) -> list[str]:
 def test_export_never_overwrites_the_database_even_with_force(db, tmp_path, how):
     for side in ("-wal", "-shm"):
         db.with_name(db.name + side).write_bytes(b"side file")  # as SQLite leaves them while open
-    target = {"itself": db, "-wal": db.with_name(db.name + "-wal"), "-shm": db.with_name(db.name + "-shm")}.get(how)
+    target = {
+        "itself": db,
+        "-wal": db.with_name(db.name + "-wal"),
+        "-shm": db.with_name(db.name + "-shm"),
+    }.get(how)
     if how == "symlink":
         target = tmp_path / "link.toml"
         target.symlink_to(db)
@@ -112,10 +116,14 @@ def test_a_folder_that_may_not_be_written_exits_74(db, tmp_path, monkeypatch):
     folder = tmp_path / "ro"
     folder.mkdir()
     real = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == folder else real(p, mode, **kw))
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: False if Path(p) == folder else real(p, mode, **kw)
+    )
     res = runner.invoke(app, ["cases", "export", "m", "-o", str(folder / "e.toml"), "--db", str(db)])
     assert res.exit_code == EXIT_IO and "is not writable" in res.output
-    res = runner.invoke(app, ["replay", "munich-1938", "--engine", "importance", "--plot", str(folder / "p.png")])
+    res = runner.invoke(
+        app, ["replay", "munich-1938", "--engine", "importance", "--plot", str(folder / "p.png")]
+    )
     assert res.exit_code == EXIT_IO and "is not writable" in res.output
     assert list(folder.iterdir()) == []
 

@@ -48,7 +48,7 @@ class OutputStreamError(Exception):
 class GuardedStream:
     """A text stream whose write and flush failures are :class:`OutputStreamError` naming it."""
 
-    def __init__(self, stream: TextIO, name: str):
+    def __init__(self, stream: TextIO | io.TextIOBase, name: str):
         self._stream = stream
         self.name = name
 
@@ -124,8 +124,8 @@ def _tell(exc: OutputStreamError) -> None:
 def run_guarded(command: Callable[[], object]) -> NoReturn:
     """Run ``command`` (the Typer app) under the output-stream rule, then exit with its code."""
     closed = {fd for fd in (0, 1, 2) if _reserve(fd)}
-    out = ClosedStream() if 1 in closed or sys.stdout is None else sys.stdout
-    err = ClosedStream() if 2 in closed or sys.stderr is None else sys.stderr
+    out: Any = ClosedStream() if 1 in closed or sys.stdout is None else sys.stdout
+    err: Any = ClosedStream() if 2 in closed or sys.stderr is None else sys.stderr
     sys.stdout = GuardedStream(out, "<stdout>")  # type: ignore[assignment]
     sys.stderr = GuardedStream(err, "<stderr>")  # type: ignore[assignment]
     code: Any = 0

@@ -30,7 +30,9 @@ def test_tui_export_of_a_timeline_keeps_its_absences_and_its_p(engine, tmp_path)
     assert [s.observed for s in back.signals] == [s.observed for s in tl.signals]
     assert back.signals == tl.signals
     before = assess_signals(tl, catalog, tl.signals, seed=0, engine=engine).posterior.mean("p_expansionist")
-    after = assess_signals(back, back_catalog, back.signals, seed=0, engine=engine).posterior.mean("p_expansionist")
+    after = assess_signals(back, back_catalog, back.signals, seed=0, engine=engine).posterior.mean(
+        "p_expansionist"
+    )
     assert after == before
 
 
@@ -51,7 +53,9 @@ def test_the_tui_has_no_timeline_writer_of_its_own():
     writers = set()
     for path in (ROOT / "tui").rglob("*.py"):
         tree = ast.parse(path.read_text())
-        imports = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
+        imports = {
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names
+        }
         if "tomli_w" in imports:
             writers.add(path.relative_to(ROOT).as_posix())
     assert writers == {"tui/theme.py"}  # colours, not timelines
@@ -95,11 +99,14 @@ def test_export_and_import_restore_the_retraction_reason_who_and_when(tmp_path):
 
 
 def test_an_older_export_with_only_retracted_true_imports_with_an_honest_reason(tmp_path):
-    tl, _ = load_timeline("munich-1938")
     with CaseStore(tmp_path / "a.db", create=True) as store:
         _retracted_case(store)
         text = store.export_toml("m")
-    old = "\n".join(line for line in text.splitlines() if not line.startswith(("[signals.retraction]", "reason", "by =", "at =")))
+    old = "\n".join(
+        line
+        for line in text.splitlines()
+        if not line.startswith(("[signals.retraction]", "reason", "by =", "at ="))
+    )
     old_file = tmp_path / "old.toml"
     old_file.write_text(old)
     with CaseStore(tmp_path / "b.db", create=True) as store:
@@ -107,7 +114,10 @@ def test_an_older_export_with_only_retracted_true_imports_with_an_honest_reason(
         after = [e for e in store.load_case("m").log if e.signal.retracted]
     assert len(after) == 2
     assert all(e.retraction_reason == unrecorded_reason(str(old_file)) for e in after)
-    assert "no reason recorded" in after[0].retraction_reason and "retracted in" not in after[0].retraction_reason
+    assert (
+        "no reason recorded" in after[0].retraction_reason
+        and "retracted in" not in after[0].retraction_reason
+    )
 
 
 def test_a_tui_retraction_typed_in_a_bare_timeline_is_exported_with_its_reason(tmp_path):
@@ -115,7 +125,9 @@ def test_a_tui_retraction_typed_in_a_bare_timeline_is_exported_with_its_reason(t
     session = Session.from_timeline(tl, catalog)
     session.retract(2, "double-counted")
     back, _ = load_timeline(CaseLink(tmp_path / "cases.db").export(session, tmp_path / "t.toml"))
-    assert back.signals[2].retracted and back.signals[2].retraction == Retraction(reason="double-counted", by="tui")
+    assert back.signals[2].retracted and back.signals[2].retraction == Retraction(
+        reason="double-counted", by="tui"
+    )
 
 
 @pytest.mark.parametrize(
