@@ -6,7 +6,8 @@ register through the ``beliefs.commands`` entry-point group, so ``beliefs``
 never imports them.
 
 Exit codes (README, "Exit codes"): 0 success, 2 bad input (any :class:`BeliefsError`),
-74 the disk or file system refused, 130 interrupted (nothing stored), 1 a bug.
+74 the disk or file system refused (an output file, or stdout/stderr: :mod:`beliefs.cli.streams`),
+130 interrupted (saying what, if anything, was stored), 141 stdout's reader went away, 1 a bug.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def guarded(fn: F) -> F:
 
     0 success; 2 bad input (any :class:`BeliefsError`, and input too deep or too
     large for Python); 74 the file system refused (full, read-only, no
-    permission); 130 interrupted by Ctrl-C or SIGTERM, nothing stored; 1 only
+    permission); 130 interrupted by Ctrl-C or SIGTERM (the message says what had
+    been stored, if anything: :func:`beliefs.interrupts.outcome`); 1 only
     for a bug (an exception nobody expected).
     """
 
