@@ -29,6 +29,7 @@ from rich.markup import escape
 
 from beliefs.cli.streams import OutputStreamError
 from beliefs.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, BeliefsError
+from beliefs.outfile import DISK_ERRNOS
 from beliefs.text import data_text, printable
 
 app = typer.Typer(
@@ -106,10 +107,8 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-#: errno values that mean "the disk or the file system refused" (exit 74).
-IO_ERRNOS = frozenset(
-    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EFBIG}
-)
+#: errno values that mean "the disk or the file system refused" (exit 74): one list, in beliefs.outfile.
+IO_ERRNOS = DISK_ERRNOS
 
 
 def os_message(exc: OSError) -> str:
