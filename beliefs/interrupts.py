@@ -33,8 +33,10 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 _received = threading.Event()
 _deferring = threading.Event()
-#: What the running command has committed or written so far (:func:`storing`, :func:`stored`).
+#: What the running command has committed or written so far (:func:`storing`, :func:`stored`);
+#: kept after its block for the exit message, cleared when the next command starts.
 _done: list[str] = []
+_in_command = threading.Event()
 
 
 class Interrupted(KeyboardInterrupt):
@@ -52,7 +54,8 @@ def stored(what: str) -> None:
     Call it at the commit point: an interrupt after it says so instead of
     "nothing stored". :func:`storing` calls it for you.
     """
-    _done.append(what)
+    if _in_command.is_set():  # only a command's own record (the Python API keeps none)
+        _done.append(what)
 
 
 def already_stored() -> list[str]:
@@ -94,11 +97,13 @@ def interruptible() -> Iterator[None]:
     _received.clear()
     _deferring.clear()
     _done.clear()  # a new command: nothing of it stored yet (kept after the block for its message)
+    _in_command.set()
     for s in STOP_SIGNALS:
         signal.signal(s, _handler)
     try:
         yield
     finally:
+        _in_command.clear()
         for s, h in previous.items():
             signal.signal(s, h)
         # Outside the block nothing is waiting for this interrupt: a later

@@ -311,3 +311,15 @@ def test_report_interrupted_while_printing_the_pdf_says_the_briefing_was_written
     out = res.output.replace("\n", "")
     assert f"the briefing {html} had already been stored" in out and "nothing stored" not in out
     assert html.exists() and not (tmp_path / "b.pdf").exists()
+
+
+def test_outside_a_command_nothing_is_recorded_as_stored():
+    """The Python API stores assessments in a loop: no list grows, no later message is wrong."""
+    from beliefs.interrupts import already_stored
+
+    with interruptible():
+        pass
+    for _ in range(3):
+        with storing("the assessment"):
+            pass
+    assert already_stored() == []
