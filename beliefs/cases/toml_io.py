@@ -1,8 +1,12 @@
-"""Writing a stored case back out as a timeline TOML (and its catalog, if its own).
+"""Writing a case or a timeline out as a timeline TOML (and its catalog, if its own).
 
-The export is a timeline file that ``beliefs assess`` and ``beliefs cases
-import`` accept: the scenario, payoff overrides, outcome, and every signal of
-the log, retracted ones kept with ``retracted = true``. Signals are written in
+:func:`timeline_to_toml` is the one timeline writer: ``cases export``, the
+TUI's ``e`` (a case or a bare timeline) and the store's ``export_toml`` all
+use it. The export is a timeline file that ``beliefs assess`` and ``beliefs
+cases import`` accept: the scenario, payoff overrides, outcome, and every
+signal of the log with every field that differs from its default (absences
+keep ``observed = false``), retracted ones kept with ``retracted = true`` and
+their ``[signals.retraction]`` (reason, by whom, when). Signals are written in
 date order (timeline files require it); signals with the same date keep their
 entry order. A case whose catalog is not the bundled one needs the catalog
 written next to the timeline: ``scenario.catalog`` then names that file.
