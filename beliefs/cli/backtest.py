@@ -14,17 +14,7 @@ from typing import Annotated
 
 import typer
 
-from beliefs.cli.app import (
-    ENGINE_HELP,
-    MAX_SEED,
-    SEED_HELP,
-    app,
-    console,
-    err_console,
-    guarded,
-    print_json,
-    safe_markup,
-)
+from beliefs.cli.app import ENGINE_HELP, MAX_SEED, SEED_HELP, app, console, err_console, guarded, print_json
 
 
 @app.command()
@@ -82,6 +72,8 @@ def backtest(
         from beliefs.render.backtest_plot import save_backtest_plot
 
         save_backtest_plot(result, plot)
+        from beliefs.cli.app import safe_markup
+
         err_console.print(safe_markup(f"plot written to {plot}"), highlight=False)
     if json_out:
         print_json(scored.to_dict())
