@@ -4,7 +4,9 @@ Samplers are allowed to swallow :class:`KeyboardInterrupt` (``pm.sample``
 returns the draws it has so far, as if the run had finished). So the signal
 handler installed by :func:`interruptible` also *remembers* that an interrupt
 came, and :func:`check` raises :class:`Interrupted` afterwards: a truncated run
-is never mistaken for a finished one. :func:`assess_signals` calls
+is never mistaken for a finished one. What a command has committed is
+recorded at the commit (:func:`stored`, done by :func:`storing`), so the exit
+message of a later interrupt says what was stored, never "nothing stored". :func:`assess_signals` calls
 :func:`check` right after sampling, and the case store's recorder calls it
 again before writing, inside :func:`storing`, which defers an interrupt that
 arrives while the (millisecond) write transaction runs until it has committed.
@@ -31,14 +33,41 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 _received = threading.Event()
 _deferring = threading.Event()
+#: What the running command has committed or written so far (:func:`storing`, :func:`stored`);
+#: kept after its block for the exit message, cleared when the next command starts.
+_done: list[str] = []
+_in_command = threading.Event()
 
 
 class Interrupted(KeyboardInterrupt):
-    """The user (or the system) asked the command to stop; nothing was stored."""
+    """The user (or the system) asked the command to stop; :attr:`message` says what was stored."""
 
-    def __init__(self, message: str = "interrupted, nothing stored"):
+    def __init__(self, message: str | None = None):
+        message = message or outcome()
         super().__init__(message)
         self.message = message
+
+
+def stored(what: str) -> None:
+    """Record that ``what`` (e.g. "the assessment", "the briefing b.html") is committed or written.
+
+    Call it at the commit point: an interrupt after it says so instead of
+    "nothing stored". :func:`storing` calls it for you.
+    """
+    if _in_command.is_set():  # only a command's own record (the Python API keeps none)
+        _done.append(what)
+
+
+def already_stored() -> list[str]:
+    """What the running (or just finished) command has committed or written, in order."""
+    return list(_done)
+
+
+def outcome() -> str:
+    """The exit message of an interrupt now: "nothing stored", or what had been stored already."""
+    if not _done:
+        return "interrupted, nothing stored"
+    return f"interrupted; {' and '.join(_done)} had already been stored"
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
@@ -67,11 +96,14 @@ def interruptible() -> Iterator[None]:
     previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
     _received.clear()
     _deferring.clear()
+    _done.clear()  # a new command: nothing of it stored yet (kept after the block for its message)
+    _in_command.set()
     for s in STOP_SIGNALS:
         signal.signal(s, _handler)
     try:
         yield
     finally:
+        _in_command.clear()
         for s, h in previous.items():
             signal.signal(s, h)
         # Outside the block nothing is waiting for this interrupt: a later
@@ -93,17 +125,18 @@ def storing(what: str = "the assessment") -> Iterator[None]:
     _deferring.set()
     try:
         yield
+        stored(what)  # before interrupts are let through again: no moment claims "nothing stored"
     finally:
         _deferring.clear()
     if _received.is_set():
-        raise Interrupted(f"interrupted; {what} had already been stored")
+        raise Interrupted()
 
 
 def _exit_now(signum: int, frame: FrameType | None) -> None:
     with contextlib.suppress(Exception):
         sys.stdout.flush()
     with contextlib.suppress(Exception):
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write((outcome() if _done else "interrupted") + "\n")
         sys.stderr.flush()
     os._exit(EXIT_INTERRUPTED)
 

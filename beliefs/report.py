@@ -15,8 +15,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -236,36 +234,25 @@ def report_context(
     }
 
 
-def check_output(path: Path, suffix: str, force: bool) -> None:
-    """Refuse, before any work, an output that cannot or should not be written."""
+def check_output(path: Path, suffix: str, force: bool, *, database: Path | str | None = None) -> None:
+    """Refuse, before any work, an output that cannot or should not be written (:mod:`beliefs.outfile`)."""
+    from beliefs.outfile import check_target
+
     if path.suffix.lower() != suffix:
         raise BeliefsError(f"{path}: the file name must end in {suffix}")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise BeliefsError(f"{path}: directory '{parent}' does not exist")
-    if path.is_dir():
-        raise BeliefsError(f"{path}: is a directory")
+    check_target(path, database=database)
     if path.exists() and not force:
-        head = path.read_bytes()[:4096] if path.is_file() else b""
+        head = path.read_bytes()[:4096]
         ours = GENERATOR_MARK in head or (suffix == ".pdf" and head.startswith(b"%PDF"))
         if not ours:
             raise BeliefsError(f"{path}: exists and is not a beliefs report; use --force to replace it")
-    if not os.access(parent, os.W_OK):
-        raise BeliefsError(f"{path}: directory '{parent}' is not writable")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, as the user's umask says
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_briefing(path: Path, html: str) -> None:
+    """Write a briefing page whole (:func:`beliefs.outfile.write_text`), as the user's umask says."""
+    from beliefs.outfile import write_text
+
+    write_text(path, html, mode=None)
 
 
 def briefing_html(

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
 from beliefs.channels import MAX_CHANNEL, channel_letter_problems, channel_names, one_line_text
@@ -123,6 +123,28 @@ class Payoffs(Strict):
     provocation_risk: Unit | None = None
 
 
+class Retraction(Strict):
+    """Why, by whom and when a retracted signal was withdrawn (what ``cases export`` writes).
+
+    ``at`` is kept as the text the case store wrote (ISO 8601 date-time), so an
+    export read back by ``cases import`` restores it exactly.
+    """
+
+    reason: Annotated[Line, Field(min_length=1), _at_most(MAX_NOTE)]
+    by: ShortLine = ""
+    at: ShortLine = ""
+
+    @field_validator("at")
+    @classmethod
+    def _iso_time(cls, v: str) -> str:
+        if v:
+            try:
+                dt.datetime.fromisoformat(v)
+            except ValueError:
+                raise ValueError("must be an ISO 8601 date-time such as 2026-01-31T12:00:00+00:00") from None
+        return v
+
+
 class Signal(Strict):
     """One source-graded signal: an act seen, or (``observed = false``) watched for and not seen by its date."""
 
@@ -137,6 +159,14 @@ class Signal(Strict):
     #: False: the analyst watched for this kind of act and had not seen it by ``date``
     #: (negative evidence: it enters with 1 - p in place of p).
     observed: bool = True
+    #: Why, by whom and when it was retracted (only with ``retracted = true``).
+    retraction: Retraction | None = None
+
+    @model_validator(mode="after")
+    def _retraction_needs_retracted(self) -> Signal:
+        if self.retraction is not None and not self.retracted:
+            raise ValueError("has a [retraction] but not retracted = true: add it, or drop the retraction")
+        return self
 
     @field_validator("channel", mode="before")
     @classmethod

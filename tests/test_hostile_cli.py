@@ -73,7 +73,9 @@ def _cases() -> list[list[str]]:
             ["cases", "import", p, "--db", "{db}"], ["cases", "new", "n1", "--from", p, "--db", "{db}"],
             ["cases", "import", p, "--db", "{root}/new/fresh.db"],  # refused: no new database either
         ]  # fmt: skip
-    for o in ["", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.toml", "{root}", "{root}/notes.txt"]:
+    # the database itself and its side files (issue 24, item 3): refused even with --force
+    for o in ["", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.toml", "{root}", "{root}/notes.txt",
+              "{db}", "{db}-wal", "{db}-shm"]:  # fmt: skip
         out += [["cases", "export", "c", "-o", o, "--db", "{db}"],
                 ["cases", "export", "c", "-o", o, "--force", "--db", "{db}"]]  # fmt: skip
     for d in DBS:
@@ -171,6 +173,7 @@ def test_every_command_with_hostile_arguments(place, monkeypatch):
         (["cases", "new", "m", "--from", "morocco-1905", "--db", ":memory:"], EXIT_BAD_INPUT),
         (["cases", "new", "m", "--from", "morocco-1905", "--db", "postgresql://h/db"], EXIT_BAD_INPUT),
         (["cases", "list", "--db", "{root}/dangling.db"], EXIT_BAD_INPUT),
+        (["cases", "export", "c", "-o", "{db}", "--force", "--db", "{db}"], EXIT_BAD_INPUT),
     ],
 )
 def test_the_console_script_prints_no_traceback(place, args, code):
@@ -185,3 +188,28 @@ def test_the_console_script_prints_no_traceback(place, args, code):
     assert proc.returncode == code, proc.stderr
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
     assert proc.stderr.strip()  # a message, not silence
+
+
+#: Commands that print an answer on stdout, run with stdout closed or on a full disk (issue 24, item 14).
+STREAM_WALK = [["validate", "july-1914"], ["catalog", "--json"], ["timelines"], ["cases", "list", "--db", "{db}"],
+               ["cases", "export", "c", "--db", "{db}"], ["cases", "show", "c", "--db", "{db}", "--json"]]  # fmt: skip
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("stdout", ["closed", "/dev/full"])
+def test_stdout_closed_or_full_exits_74_for_every_command(place, stdout):
+    bad = []
+    for template in STREAM_WALK:
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "beliefs.cli", *_fill(template, place)],
+                stdout=full if stdout == "/dev/full" else None,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=place["root"],
+                preexec_fn=(lambda: os.close(1)) if stdout == "closed" else None,
+                timeout=120,
+            )
+        if proc.returncode != EXIT_IO or "Traceback" in proc.stderr or "<stdout>" not in proc.stderr:
+            bad.append((template, proc.returncode, proc.stderr[-300:]))
+    assert bad == []

@@ -19,7 +19,7 @@ from beliefs.cases.records import Case
 from beliefs.cases.store import CaseStore
 from beliefs.cases.versions import FileWatch
 from beliefs.catalog import Catalog
-from beliefs.text import data_text, printable
+from beliefs.text import printable
 from beliefs.timeline import Signal, Timeline, load_timeline
 from tui.session import Session
 
@@ -167,9 +167,11 @@ class CaseLink:
         catalog, else the catalog is written beside the export as ``STEM.catalog.toml``.
         """
         from beliefs.cases.records import is_bundled_catalog
-        from beliefs.cases.toml_io import catalog_to_toml, write_atomic
+        from beliefs.cases.toml_io import catalog_to_toml, timeline_to_toml, write_atomic
+        from beliefs.outfile import check_target
 
         path = Path(path).expanduser()
+        check_target(path, database=self.db)
         catalog_ref, write_catalog = (None, False)
         if not is_bundled_catalog(session.catalog):
             catalog_ref, write_catalog = catalog_reference(session.catalog, path)
@@ -177,9 +179,14 @@ class CaseLink:
             with self._store() as store:
                 text = store.export_toml(session.case, catalog_ref)
         else:
-            text = timeline_toml(session.timeline_now(), catalog_ref)
+            text = timeline_to_toml(
+                session_timeline(session),
+                catalog_ref,
+                head=f"# Exported from the beliefs TUI ({printable(session.timeline.source or session.timeline.name or 'timeline')}).",
+            )
         if write_catalog:
             assert catalog_ref is not None
+            check_target(path.parent / catalog_ref, database=self.db)
             write_atomic(path.parent / catalog_ref, catalog_to_toml(session.catalog))
         write_atomic(path, text)
         load_timeline(path)  # raises InputError if what we wrote would not load
@@ -207,6 +214,19 @@ def catalog_reference(catalog: Catalog, out: Path) -> tuple[str, bool]:
     return name, True
 
 
+def session_timeline(session: Session) -> Timeline:
+    """The session's timeline now, each retraction typed in it carrying its reason (by the TUI)."""
+    from beliefs.timeline import Retraction
+
+    signals = [
+        sig.model_copy(update={"retraction": Retraction(reason=session.reasons[i], by="tui")})
+        if sig.retracted and session.reasons.get(i, "").strip()
+        else sig
+        for i, sig in enumerate(session.signals)
+    ]
+    return session.timeline.with_signals(signals)
+
+
 def _details(case: Case) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
     reasons = {i: e.retraction_reason for i, e in enumerate(case.log) if e.retraction_reason}
     entries = {i: (e.entered_at, e.entered_by, e.origin) for i, e in enumerate(case.log)}
@@ -231,33 +251,3 @@ def _take(session: Session, case: Case) -> None:
     session.signal_ids = list(case.signal_ids)
     session.version = case.version
     session.reasons, session.entries = _details(case)
-
-
-def timeline_toml(timeline: Timeline, catalog_file: str | None = None) -> str:
-    """A timeline as TOML that :func:`beliefs.timeline.load_timeline` reads back (``catalog_file``: its own catalog)."""
-    import tomli_w
-
-    scenario = timeline.scenario.model_dump(mode="json", exclude_none=True)
-    scenario.pop("catalog", None)
-    if catalog_file is not None:
-        scenario["catalog"] = catalog_file
-    doc: dict[str, Any] = {"scenario": scenario}
-    payoffs = timeline.payoffs.model_dump(mode="json", exclude_none=True)
-    if payoffs:
-        doc["payoffs"] = payoffs
-    rows = []
-    for sig in sorted(timeline.signals, key=lambda s: s.date):
-        row: dict[str, Any] = {"date": sig.date, "kind": sig.kind, "actor": sig.actor, "grade": sig.grade}
-        row["note"] = sig.note
-        if sig.source is not None:
-            row["source"] = sig.source
-        if sig.channel is not None:
-            row["channel"] = sig.channel
-        if sig.retracted:
-            row["retracted"] = True
-        rows.append(row)
-    doc["signals"] = rows
-    if timeline.outcome is not None:
-        doc["outcome"] = timeline.outcome.toml_table()
-    head = f"# Exported from the beliefs TUI ({printable(timeline.source or timeline.name or 'timeline')}).\n"
-    return data_text(head + tomli_w.dumps(doc))

@@ -207,11 +207,11 @@ def export(app: Workbench, then: Then = None) -> None:
 def briefing(app: Workbench, path: Path) -> None:
     """Write the briefing (``beliefs report``) of the session on screen, in a worker thread."""
     from beliefs.errors import BeliefsError
-    from beliefs.report import briefing_html, check_output, log_sha256, write_atomically
+    from beliefs.report import briefing_html, check_output, log_sha256, write_briefing
 
     s = app.session
     try:
-        check_output(path, path.suffix.lower(), force=False)
+        check_output(path, path.suffix.lower(), force=False, database=app.cases.db)
     except BeliefsError as exc:
         app.notify(str(exc), severity="error", timeout=10, markup=False)
         return
@@ -226,7 +226,7 @@ def briefing(app: Workbench, path: Path) -> None:
 
     def work() -> None:
         try:
-            write_atomically(path, briefing_html(timeline, s.catalog, label=label, origin=origin))
+            write_briefing(path, briefing_html(timeline, s.catalog, label=label, origin=origin))
         except Exception as exc:  # shown to the analyst, never a crash of the app
             app.call_from_thread(app.notify, f"briefing failed: {exc}", severity="error", timeout=10, markup=False)
             return

@@ -57,16 +57,18 @@ class LoggedSignal:
     origin: str
     retraction_reason: str | None = None
     retracted_at: str | None = None
+    retracted_by: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            **self.signal.model_dump(mode="json"),
+            **self.signal.model_dump(mode="json", exclude={"retraction"}),
             "entered_at": self.entered_at,
             "entered_by": self.entered_by,
             "origin": self.origin,
             "retraction_reason": self.retraction_reason,
             "retracted_at": self.retracted_at,
+            "retracted_by": self.retracted_by,
         }
 
 

@@ -61,6 +61,7 @@ def case_from_rows(
                 origin=r[9],
                 retraction_reason=r[10],
                 retracted_at=r[11],
+                retracted_by=r[14],
             )
             for r in rows
         ]

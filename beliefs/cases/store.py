@@ -202,8 +202,12 @@ class CaseStore(ActorMappingMethods):
         """A new case from a timeline; its signals (retracted ones too) start the log.
 
         ``retraction_reasons`` maps the index of a retracted signal to the reason
-        given for it (default: "retracted in ORIGIN").
+        given for it. Otherwise a signal's own ``retraction`` (an export's) is
+        restored as it was: reason, who and when. A signal marked ``retracted``
+        with neither gets a reason that says so (:func:`beliefs.cases.toml_io.unrecorded_reason`).
         """
+        from beliefs.cases.toml_io import unrecorded_reason
+
         reasons = dict(retraction_reasons or {})
         validate_name(name)
         for sig in timeline.signals:
@@ -238,10 +242,13 @@ class CaseStore(ActorMappingMethods):
             for i, sig in enumerate(timeline.signals):
                 sid = insert_signal(conn, case_id, sig, at, entered_by, origin)
                 if sig.retracted:
-                    reason = reasons.get(i, "").strip() or f"retracted in {origin}"
+                    kept = sig.retraction
+                    reason = reasons.get(i, "").strip() or (
+                        kept.reason if kept else unrecorded_reason(origin)
+                    )
                     conn.execute(
                         "INSERT INTO retractions (signal_id, reason, at, retracted_by) VALUES (?, ?, ?, ?)",
-                        (sid, reason, at, entered_by),
+                        (sid, reason, (kept and kept.at) or at, (kept and kept.by) or entered_by),
                     )
 
     def case_size(self, name: str) -> tuple[int, int]:
@@ -306,7 +313,7 @@ class CaseStore(ActorMappingMethods):
             case_id, scen, cat, digest, origin, created, updated = self._case_row(conn, name)
             rows = conn.execute(
                 "SELECT s.id, s.date, s.kind, s.actor, s.grade, s.note, s.source, s.entered_at,"
-                " s.entered_by, s.origin, r.reason, r.at, s.channel, s.observed"
+                " s.entered_by, s.origin, r.reason, r.at, s.channel, s.observed, r.retracted_by"
                 " FROM signals s LEFT JOIN retractions r ON r.signal_id = s.id"
                 " WHERE s.case_id = ? ORDER BY s.id",
                 (case_id,),

@@ -1,8 +1,12 @@
-"""Writing a stored case back out as a timeline TOML (and its catalog, if its own).
+"""Writing a case or a timeline out as a timeline TOML (and its catalog, if its own).
 
-The export is a timeline file that ``beliefs assess`` and ``beliefs cases
-import`` accept: the scenario, payoff overrides, outcome, and every signal of
-the log, retracted ones kept with ``retracted = true``. Signals are written in
+:func:`timeline_to_toml` is the one timeline writer: ``cases export``, the
+TUI's ``e`` (a case or a bare timeline) and the store's ``export_toml`` all
+use it. The export is a timeline file that ``beliefs assess`` and ``beliefs
+cases import`` accept: the scenario, payoff overrides, outcome, and every
+signal of the log with every field that differs from its default (absences
+keep ``observed = false``), retracted ones kept with ``retracted = true`` and
+their ``[signals.retraction]`` (reason, by whom, when). Signals are written in
 date order (timeline files require it); signals with the same date keep their
 entry order. A case whose catalog is not the bundled one needs the catalog
 written next to the timeline: ``scenario.catalog`` then names that file.
@@ -10,10 +14,7 @@ written next to the timeline: ``scenario.catalog`` then names that file.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,42 +22,75 @@ import tomli_w
 
 from beliefs.errors import BeliefsError
 from beliefs.text import data_text
+from beliefs.timeline import Signal
 
 if TYPE_CHECKING:
     from beliefs.cases.records import Case
     from beliefs.catalog import Catalog
+    from beliefs.timeline import Timeline
 
 
 def case_to_toml(case: Case, catalog_file: str | None = None) -> str:
-    """The timeline TOML text of ``case``; ``catalog_file`` is where its own catalog goes."""
-    from beliefs.cases.records import is_bundled_catalog
+    """The timeline TOML text of ``case``; ``catalog_file`` is where its own catalog goes.
 
-    tl = case.timeline
-    scenario = tl.scenario.model_dump(mode="json", exclude_none=True)
-    scenario.pop("catalog", None)
-    if not is_bundled_catalog(case.catalog):
-        if catalog_file is None:
-            raise BeliefsError(
-                f"case '{case.name}' uses its own signal catalog (not the bundled one); "
-                "export with -o FILE so the catalog can be written next to it"
-            )
-        scenario["catalog"] = catalog_file
-    doc: dict[str, Any] = {"scenario": scenario}
-    payoffs = tl.payoffs.model_dump(mode="json", exclude_none=True)
-    if payoffs:
-        doc["payoffs"] = payoffs
-    ordered = sorted(tl.signals, key=lambda s: s.date)  # stable: same-day signals keep entry order
-    doc["signals"] = [_signal_table(s) for s in ordered]
-    if tl.outcome is not None:
-        doc["outcome"] = tl.outcome.toml_table()
+    Each retracted signal carries its retraction from the log: reason, who and when.
+    """
+    from beliefs.cases.records import is_bundled_catalog
+    from beliefs.timeline import Retraction
+
+    if not is_bundled_catalog(case.catalog) and catalog_file is None:
+        raise BeliefsError(
+            f"case '{case.name}' uses its own signal catalog (not the bundled one); "
+            "export with -o FILE so the catalog can be written next to it"
+        )
+    signals = [
+        e.signal.model_copy(
+            update={
+                "retraction": Retraction(
+                    reason=e.retraction_reason, by=e.retracted_by or "", at=e.retracted_at or ""
+                )
+            }
+        )
+        if e.signal.retracted and e.retraction_reason
+        else e.signal
+        for e in case.log
+    ]
     # The origin is a file name, and file names may hold newlines: quoted and escaped,
     # it can never end the comment line and smuggle TOML in.
     origin = json.dumps(case.origin or "unknown", ensure_ascii=True)
-    head = f"{EXPORT_MARK} '{case.name}' (origin: {origin}).\n"
-    return data_text(head + tomli_w.dumps(doc))
+    head = f"{EXPORT_MARK} '{case.name}' (origin: {origin})."
+    return timeline_to_toml(case.timeline.with_signals(signals), catalog_file, head=head)
 
 
-def _signal_table(sig: Any) -> dict[str, Any]:
+def timeline_to_toml(timeline: Timeline, catalog_file: str | None = None, *, head: str = "") -> str:
+    """The one timeline writer: a timeline as TOML that ``load_timeline`` reads back to the same timeline.
+
+    Every export goes through it (``cases export``, the TUI's ``e``, a case or a
+    bare timeline), so no field is ever written by one and forgotten by another.
+    ``catalog_file``: the file that holds the timeline's own catalog (None: the
+    bundled one). ``head``: a comment line put first.
+    """
+    scenario = timeline.scenario.model_dump(mode="json", exclude_none=True)
+    scenario.pop("catalog", None)
+    if catalog_file is not None:
+        scenario["catalog"] = catalog_file
+    doc: dict[str, Any] = {"scenario": scenario}
+    payoffs = timeline.payoffs.model_dump(mode="json", exclude_none=True)
+    if payoffs:
+        doc["payoffs"] = payoffs
+    ordered = sorted(timeline.signals, key=lambda s: s.date)  # stable: same-day signals keep entry order
+    doc["signals"] = [signal_table(s) for s in ordered]
+    if timeline.outcome is not None:
+        doc["outcome"] = timeline.outcome.toml_table()
+    return data_text((head + "\n" if head else "") + tomli_w.dumps(doc))
+
+
+def signal_table(sig: Signal) -> dict[str, Any]:
+    """A signal as its ``[[signals]]`` table: every field that differs from its default.
+
+    Written from the model's own fields, so a field added to :class:`Signal`
+    is exported without anyone remembering to.
+    """
     out: dict[str, Any] = {
         "date": sig.date,
         "kind": sig.kind,
@@ -64,15 +98,17 @@ def _signal_table(sig: Any) -> dict[str, Any]:
         "grade": sig.grade,
         "note": sig.note,
     }
-    if sig.source is not None:
-        out["source"] = sig.source
-    if sig.channel is not None:
-        out["channel"] = sig.channel
-    if sig.retracted:
-        out["retracted"] = True
-    if not sig.observed:
-        out["observed"] = False
+    for field, info in Signal.model_fields.items():
+        value = getattr(sig, field)
+        if field in out or value == info.get_default(call_default_factory=True):
+            continue
+        out[field] = value.model_dump(mode="json", exclude_defaults=True) if field == "retraction" else value
     return out
+
+
+def unrecorded_reason(origin: str) -> str:
+    """The reason stored for a signal whose file says ``retracted = true`` and no more (an older export)."""
+    return f"no reason recorded: {origin} marks it retracted without one"
 
 
 def catalog_to_toml(catalog: Catalog) -> str:
@@ -86,19 +122,14 @@ EXPORT_MARK = "# Exported from beliefs case"
 CATALOG_MARK = "# Signal catalog exported by beliefs."
 
 
-def check_export_target(path: Path, mark: str, force: bool) -> None:
-    """Refuse, before any work, to write where we may not: a missing or read-only folder, a
-    directory, or an existing file that `cases export` did not write (unless ``force``)."""
+def check_export_target(path: Path, mark: str, force: bool, *, database: Path | str | None = None) -> None:
+    """Refuse, before any work, to write where we may not (:func:`beliefs.outfile.check_target`:
+    a missing or read-only folder, a directory, the case ``database`` itself), or over an
+    existing file that `cases export` did not write (unless ``force``)."""
+    from beliefs.outfile import check_target
+
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise BeliefsError(f"{path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise BeliefsError(f"{path}: is a directory")
-    if path.exists() and not path.is_file():  # /dev/null, a pipe: never replaced by a rename
-        raise BeliefsError(f"{path}: not a regular file; nothing was written")
-    if not os.access(folder, os.W_OK):
-        raise BeliefsError(f"{path}: the folder {folder} is not writable")
+    check_target(path, database=database)
     if path.exists() and not force:
         try:
             with path.open("rb") as fh:
@@ -155,21 +186,7 @@ def check_import_size(text: str, path: Path) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: all or nothing."""
-    path = Path(path)
-    if path.is_dir():
-        raise BeliefsError(f"{path}: is a directory")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise BeliefsError(f"{path}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write ``text`` to ``path`` whole or not at all, private (0600): :func:`beliefs.outfile.write_text`."""
+    from beliefs.outfile import write_text
+
+    write_text(Path(path), text)

@@ -6,7 +6,8 @@ register through the ``beliefs.commands`` entry-point group, so ``beliefs``
 never imports them.
 
 Exit codes (README, "Exit codes"): 0 success, 2 bad input (any :class:`BeliefsError`),
-74 the disk or file system refused, 130 interrupted (nothing stored), 1 a bug.
+74 the disk or file system refused (an output file, or stdout/stderr: :mod:`beliefs.cli.streams`),
+130 interrupted (saying what, if anything, was stored), 141 stdout's reader went away, 1 a bug.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from beliefs.cli.streams import OutputStreamError
 from beliefs.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, BeliefsError
+from beliefs.outfile import DISK_ERRNOS
 from beliefs.text import data_text, printable
 
 app = typer.Typer(
@@ -55,7 +58,8 @@ def guarded(fn: F) -> F:
 
     0 success; 2 bad input (any :class:`BeliefsError`, and input too deep or too
     large for Python); 74 the file system refused (full, read-only, no
-    permission); 130 interrupted by Ctrl-C or SIGTERM, nothing stored; 1 only
+    permission); 130 interrupted by Ctrl-C or SIGTERM (the message says what had
+    been stored, if anything: :func:`beliefs.interrupts.outcome`); 1 only
     for a bug (an exception nobody expected).
     """
 
@@ -73,13 +77,16 @@ def guarded(fn: F) -> F:
                     if interrupted():
                         raise Interrupted() from None
                     raise
+        except OutputStreamError:
+            raise  # stdout or stderr failed: the entry point's rule (beliefs.cli.streams) decides
         except BeliefsError as exc:
             _fail(str(exc), getattr(exc, "exit_code", EXIT_BAD_INPUT))
         except (typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt as exc:
-            message = exc.message if isinstance(exc, Interrupted) else "interrupted, nothing stored"
-            _fail(message, EXIT_INTERRUPTED, label="")
+            from beliefs.interrupts import outcome
+
+            _fail(exc.message if isinstance(exc, Interrupted) else outcome(), EXIT_INTERRUPTED, label="")
         except RecursionError:
             _fail("the input is nested too deeply to read", EXIT_BAD_INPUT)
         except OverflowError as exc:
@@ -100,10 +107,8 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-#: errno values that mean "the disk or the file system refused" (exit 74).
-IO_ERRNOS = frozenset(
-    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EFBIG}
-)
+#: errno values that mean "the disk or the file system refused" (exit 74): one list, in beliefs.outfile.
+IO_ERRNOS = DISK_ERRNOS
 
 
 def os_message(exc: OSError) -> str:

@@ -72,7 +72,9 @@ def backtest(
         from beliefs.render.backtest_plot import save_backtest_plot
 
         save_backtest_plot(result, plot)
-        err_console.print(f"plot written to {plot}", highlight=False)
+        from beliefs.cli.app import safe_markup
+
+        err_console.print(safe_markup(f"plot written to {plot}"), highlight=False)
     if json_out:
         print_json(scored.to_dict())
     else:

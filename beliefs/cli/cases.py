@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from beliefs.cli.app import DB_HELP, app, console, err_console, guarded, print_json, safe_markup
+from beliefs.interrupts import storing
 
 if TYPE_CHECKING:
     from beliefs.cases.store import Case, CaseStore
@@ -55,7 +56,7 @@ def cases_new(
 
     validate_name(name)
     timeline, catalog = load_timeline(source, strict=False)
-    with _store(db, create=True) as store:
+    with storing(f"case '{name}'"), _store(db, create=True) as store:
         store.create_case(name, timeline, catalog, entered_by=_who(), origin=source)
     console.print(
         f"created case [bold]{safe_markup(name)}[/] with {len(timeline.signals)} signal(s)", highlight=False
@@ -171,7 +172,7 @@ def _show(case: Case) -> None:
     for e in case.log:
         if e.signal.retracted:
             console.print(
-                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}")
+                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]} by {e.retracted_by}: {e.retraction_reason}")
             )
     for i, sup in gone.items():
         e = case.log[i]
@@ -251,6 +252,7 @@ def cases_export(
     header) unless --force is given; the export always fits `cases import`'s limit.
     """
     from beliefs.cases.records import is_bundled_catalog
+    from beliefs.cases.service import default_db
     from beliefs.cases.toml_io import (
         CATALOG_MARK,
         EXPORT_MARK,
@@ -261,8 +263,9 @@ def cases_export(
         write_atomic,
     )
 
+    database = default_db() if db is None else Path(db)
     if out is not None:
-        check_export_target(out, EXPORT_MARK, force)
+        check_export_target(out, EXPORT_MARK, force, database=database)
     with _store(db, name) as store:
         case = store.load_case(name)
         own_catalog = not is_bundled_catalog(case.catalog)
@@ -282,7 +285,7 @@ def cases_export(
         return
     if catalog_file is not None:
         catalog_text = catalog_to_toml(case.catalog)
-        check_export_target(out.parent / catalog_file, CATALOG_MARK, force)
+        check_export_target(out.parent / catalog_file, CATALOG_MARK, force, database=database)
         check_import_size(catalog_text, out.parent / catalog_file)
         write_atomic(out.parent / catalog_file, catalog_text)
     write_atomic(out, text)
@@ -300,7 +303,8 @@ def cases_import(
 ) -> None:
     """Create a case from a timeline file."""
     with _store(db, create=True) as store:
-        made = store.import_toml(file, name, entered_by=_who())
+        with storing(f"the imported case '{name or Path(file).stem}'"):
+            made = store.import_toml(file, name, entered_by=_who())
         n = len(store.load_case(made).timeline.signals)
     console.print(f"imported case [bold]{safe_markup(made)}[/] with {n} signal(s)", highlight=False)
 
@@ -336,7 +340,8 @@ def signal_add(
     )  # fmt: skip
     with _store(db, name) as store:
         check_actor(store.load_case(name), signal)
-        sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
+        with storing("the signal"):
+            sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
     typer.echo(sid)
 
 
@@ -391,6 +396,6 @@ def signal_retract(
     db: DbOpt = None,
 ) -> None:
     """Withdraw a signal: it stays in the log, flagged, and no longer counts."""
-    with _store(db, name) as store:
+    with _store(db, name) as store, storing("the retraction"):
         store.retract_signal(name, signal_id, reason, retracted_by=_who())
     console.print(safe_markup(f"retracted signal {signal_id} of case {name}"), highlight=False)

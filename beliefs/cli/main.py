@@ -174,8 +174,15 @@ def main() -> None:
     # finished) a stop signal ends the process at once; inside, the command's own
     # handler takes over (:func:`beliefs.cli.app.guarded`).
     exit_on_stop_signal()
-    _load_command_modules()
-    app()
+    from beliefs.cli.streams import run_guarded
+
+    def run() -> None:
+        _load_command_modules()
+        app()
+
+    # One rule for stdout and stderr failing (closed, full, a pipe whose reader left):
+    # exit 74 (141 for a broken pipe), never a traceback (beliefs.cli.streams).
+    run_guarded(run)
 
 
 if __name__ == "__main__":

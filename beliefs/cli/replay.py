@@ -99,18 +99,13 @@ def replay(
 
 
 def _check_plot_path(plot: Path) -> None:
+    """A PNG file name whose folder exists (exit 2) and may be written (exit 74): :mod:`beliefs.outfile`."""
     from beliefs.errors import BeliefsError
+    from beliefs.outfile import check_target
 
     if plot.suffix.lower() != ".png":
         raise BeliefsError(f"--plot {plot}: the figure is written as PNG; give a file name ending in .png")
-    if not plot.parent.exists() or not plot.parent.is_dir():
-        raise BeliefsError(f"--plot {plot}: directory '{plot.parent}' does not exist")
-    if plot.is_dir():
-        raise BeliefsError(f"--plot {plot}: is a directory")
-    import os
-
-    if not os.access(plot if plot.exists() else plot.parent, os.W_OK):
-        raise BeliefsError(f"--plot {plot}: not writable")
+    check_target(plot)
 
 
 def _run(crisis: Crisis, seed: int, settings: SamplerSettings, machine_output: bool = False) -> ReplayResult:

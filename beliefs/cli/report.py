@@ -11,18 +11,25 @@ replaced only when it is an earlier beliefs report or ``--force`` is given.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from beliefs.cli.app import DB_HELP, MAX_SEED, SEED_HELP, app, err_console, guarded
+from beliefs.cli.app import DB_HELP, MAX_SEED, SEED_HELP, app, err_console, guarded, safe_markup
 from beliefs.errors import BeliefsError
-from beliefs.report import check_output, write_atomically
+from beliefs.interrupts import storing
+from beliefs.report import check_output, write_briefing
 
 if TYPE_CHECKING:
     from beliefs.report import Analysis
+
+
+def _database(db: str | None) -> Path:
+    from beliefs.cases.service import default_db
+
+    return default_db() if db is None else Path(db)
+
 
 def _load(
     source: str | None, case: str | None, db: str | None
@@ -106,9 +113,12 @@ def report(
             raise BeliefsError(f"--as-of {as_of!r}: not a date (YYYY-MM-DD)") from None
     name = case or Path(str(timeline)).stem
     output = output or Path(f"{name}-briefing.html")
-    check_output(output, ".html", force)
+    database = _database(db) if (case or compare_case) else None
+    check_output(output, ".html", force, database=database)
     if pdf is not None:
-        check_output(pdf, ".pdf", force)
+        check_output(pdf, ".pdf", force, database=database)
+        if pdf.resolve() == output.resolve():
+            raise BeliefsError(f"{pdf}: the PDF and the HTML page cannot be the same file")
         from beliefs.render.browser import INSTALL_HINT, find_chromium
 
         if find_chromium() is None:
@@ -147,17 +157,15 @@ def report(
         if status is not None:
             status.stop()
     html = render_report(report_context(primary, other=second, sensitivity=sens, seed=seed))
-    write_atomically(output, html)
-    err_console.print(f"report written to {output} ({len(html.encode()) / 1024:.0f} KiB)", highlight=False)
+    with storing(f"the briefing {output}"):
+        write_briefing(output, html)
+    err_console.print(
+        safe_markup(f"report written to {output} ({len(html.encode()) / 1024:.0f} KiB)"), highlight=False
+    )
     if pdf is not None:
-        from beliefs.render.browser import print_pdf
+        from beliefs.render.browser import write_pdf
 
-        tmp = pdf.with_name(f".{pdf.name}.partial.pdf")
-        try:
-            print_pdf(output, tmp)
-            os.replace(tmp, pdf)
-        finally:
-            tmp.unlink(missing_ok=True)
-        err_console.print(f"PDF written to {pdf}", highlight=False)
+        write_pdf(output, pdf)
+        err_console.print(safe_markup(f"PDF written to {pdf}"), highlight=False)
     if not primary.replay.final.reliable:
         err_console.print("[bold red]warning:[/] the run is unreliable; the report says so.", highlight=False)

@@ -77,7 +77,9 @@ def sensitivity(
         if not target.exists() and not target.parent.is_dir():
             raise BeliefsError(f"--plot {plot}: parent directory {target.parent} does not exist")
         if not os.access(target if target.exists() else target.parent, os.W_OK):
-            raise BeliefsError(f"--plot {plot}: not writable")
+            from beliefs.errors import StorageError
+
+            raise StorageError(f"--plot {plot}: the folder is not writable; nothing was written")
     from beliefs.api.run import sensitivity as run_sensitivity
 
     result = run_sensitivity(

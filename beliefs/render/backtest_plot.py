@@ -16,8 +16,6 @@ Statistics come from :class:`beliefs.backtest.Backtest`; nothing is computed her
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,22 +37,9 @@ def save_backtest_plot(bt: Backtest, path: str | Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from beliefs.outfile import save_figure
 
-    path = Path(path)
-    fig = _figure(bt)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=DPI)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    finally:
-        plt.close(fig)
-    return path
+    return save_figure(_figure(bt), Path(path), dpi=DPI)
 
 
 def draw_backtest(bt: Backtest) -> Any:

@@ -72,12 +72,40 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
     return proc
 
 
-def print_pdf(html: Path, pdf: Path) -> str:
-    """Print ``html`` to ``pdf`` (A4/Letter from the page's CSS); returns Chromium's log."""
+def print_pdf(html: Path, pdf: Path, *, name: Path | None = None) -> str:
+    """Print ``html`` to ``pdf`` (A4/Letter from the page's CSS); returns Chromium's log.
+
+    ``name``: the file to name in a failure (the final path when ``pdf`` is a temporary file).
+    """
     proc = _run(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.resolve().as_uri()])
     if proc.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
-        raise BeliefsError(f"{pdf}: Chromium could not print the report (exit {proc.returncode})")
+        raise BeliefsError(f"{name or pdf}: Chromium could not print the report (exit {proc.returncode})")
     return proc.stderr
+
+
+def check_pdf(pdf: Path) -> None:
+    """Raise :class:`OSError` (EIO) unless ``pdf`` is a whole PDF: ``%PDF`` first, ``%%EOF`` last.
+
+    A full disk truncates a printed file without Chromium saying so: this is how it shows.
+    """
+    import errno
+
+    size = pdf.stat().st_size
+    with pdf.open("rb") as fh:
+        head = fh.read(5)
+        fh.seek(max(0, size - 1024))
+        tail = fh.read()
+    if size == 0 or not head.startswith(b"%PDF") or b"%%EOF" not in tail:
+        raise OSError(
+            errno.EIO, f"the printed PDF is incomplete ({size:,} bytes, no %%EOF): is the disk full?"
+        )
+
+
+def write_pdf(html: Path, pdf: Path) -> Path:
+    """Print ``html`` to ``pdf`` whole or not at all (:func:`beliefs.outfile.write_via`); 74 if the disk refused."""
+    from beliefs.outfile import write_via
+
+    return write_via(pdf, lambda tmp: print_pdf(html, tmp, name=pdf), check=check_pdf, mode=None)
 
 
 def screenshot(html: Path, png: Path, width: int = 1000, height: int = 1400) -> str:

@@ -20,8 +20,6 @@ Statistics come from :class:`beliefs.replay.Replay`; nothing is computed here.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -63,22 +61,9 @@ def save_replay_plot(rep: Replay, path: str | Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from beliefs.outfile import save_figure
 
-    path = Path(path)
-    fig = draw_replay(rep)
-    try:
-        fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.parent)
-        os.close(fd)
-        try:
-            fig.savefig(tmp, dpi=DPI, format="png")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    finally:
-        plt.close(fig)
-    return path
+    return save_figure(draw_replay(rep), Path(path), dpi=DPI)
 
 
 def draw_replay(rep: Replay) -> Any:

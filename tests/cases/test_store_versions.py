@@ -73,7 +73,7 @@ def test_create_case_keeps_the_retraction_reasons_given(db, two):
     with CaseStore(db) as store:
         store.create_case("a", flagged, catalog, origin="f.toml", retraction_reasons={1: "  misdated  "})
         log = store.load_case("a").log
-    assert [e.retraction_reason for e in log] == ["retracted in f.toml", "misdated"]
+    assert [e.retraction_reason for e in log] == ["no reason recorded: f.toml marks it retracted without one", "misdated"]
 
 
 def test_the_watch_sees_every_commit_of_this_or_another_process_not_reads(db, two):

@@ -81,8 +81,9 @@ async def test_export_writes_a_timeline_that_loads(short, engine, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
     back, _ = load_timeline(out)
-    assert back.signals == app.session.signals
+    assert [s.model_copy(update={"retraction": None}) for s in back.signals] == app.session.signals
     assert back.signals[2].retracted and back.scenario == tl.scenario
+    assert back.signals[2].retraction is not None and back.signals[2].retraction.reason == "dup"
 
 
 @sync
