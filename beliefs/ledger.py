@@ -221,7 +221,8 @@ def _columns(theta: lk.Theta, inputs: ModelInputs, idx: np.ndarray) -> tuple[Flo
     kind = np.asarray(inputs.adversary_kind, dtype=np.int64)[idx]
     q = inputs.adversary_weight[idx]
     reaction, seen = np.asarray(inputs.adversary_reaction)[idx], np.asarray(inputs.adversary_seen)[idx]
-    la_exp, la_sq = lk.adversary_columns(theta, inputs.catalog, inputs.gamma, kind, q, reaction, seen)
+    recip = np.asarray(inputs.adversary_recip)[idx]
+    la_exp, la_sq = lk.adversary_columns(theta, inputs.catalog, inputs.gamma, kind, q, reaction, seen, recip)
     return la_exp, la_sq, np.maximum(la_exp, la_sq)
 
 
@@ -268,6 +269,7 @@ def without_report(inputs: ModelInputs, about: str, j: int) -> ModelInputs:
         adversary_q=np.delete(inputs.adversary_q, j),
         adversary_attribution=np.delete(inputs.adversary_attribution, j),
         adversary_reaction=np.delete(inputs.adversary_reaction, j),
+        adversary_recip=np.delete(inputs.adversary_recip, j),
         adversary_seen=np.delete(inputs.adversary_seen, j),
         adversary_channel=np.searchsorted(used, keep).astype(np.int64),
         channel_rho=np.asarray(inputs.channel_rho)[used],
