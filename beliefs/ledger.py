@@ -52,6 +52,7 @@ import numpy as np
 from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.doubt import DoubtRow, doubt_row
+from beliefs.reciprocity import Reciprocation, reciprocations
 from beliefs.spiral import Reaction, reactions
 from beliefs.statements import Supersession, supersessions
 from beliefs.timeline import Scenario, Signal
@@ -93,6 +94,7 @@ class Entry:
     attribution: Attribution | None = None  # who acted, and how far it counts (None: not resolved)
     superseded: Supersession | None = None  # an absence a later statement supersedes (not in the model)
     reaction: Reaction | None = None  # adversary: weighed as a possible reaction, or an initiative (beliefs.spiral)
+    reciprocation: Reciprocation | None = None  # adversary: read as the answer to our move (beliefs.reciprocity)
 
     @property
     def odds_factor(self) -> float | None:
@@ -159,6 +161,8 @@ class Ledger:
                 out["attribution"] = {**e.attribution.to_json(), "reading": e.attribution.describe()}
             if e.reaction is not None:
                 out["reaction"] = e.reaction.to_json(signal_ids)
+            if e.reciprocation is not None:
+                out["reciprocation"] = e.reciprocation.to_json(signal_ids)
             return out
 
         def loo(e: Entry) -> dict[str, Any]:
@@ -357,8 +361,10 @@ def build_ledger(
     running = logit_p0 + np.cumsum(mean_contrib)  # entry order: the model's report order
     order = {pos: j for j, pos in enumerate(adv_pos)}
     rx = reactions(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
+    rc = reciprocations(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
     entries = [
-        replace(e, running=float(running[order[e.index]]), reaction=rx[e.index]) for e in entries
+        replace(e, running=float(running[order[e.index]]), reaction=rx[e.index], reciprocation=rc[e.index])
+        for e in entries
     ]
     cat = inputs.catalog
     for j, pos in enumerate(ally_pos):

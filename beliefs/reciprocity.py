@@ -106,7 +106,7 @@ class Reciprocation:
         if self.decay < 1.0:
             parts.append(f"faded to {self.decay:.2f}")
         if self.kept < 1.0:
-            parts.append(f"x{self.kept:.2f} after our provocations since")
+            parts.append(f"kept {self.kept:.2f} after our provocations since")
         weighed = f"(weight {' x '.join(parts)} = {self.weight:.2f}; expansionist rate x{self.factor:.2f})"
         if a.offer:
             return f"answered our offer of {a.date.isoformat()} ({a.kind} by {a.actor}) with {self.kind}: {weighed}"

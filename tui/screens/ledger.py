@@ -40,6 +40,8 @@ def entry_lines(ledger: Ledger | None, index: int, step: int, label: str = "sele
     if e.about == "adversary":
         without = "—" if e.p_without is None else f"{e.p_without:.3f}"
         spiral = [] if e.reaction is None else [f"  [$text-muted]{escape(printable(e.reaction.describe()))}[/]"]
+        if e.reciprocation is not None:
+            spiral.append(f"  [$text-muted]{escape(printable(e.reciprocation.describe()))}[/]")
         return [
             f"[b]{label}[/] {e.contribution:+.2f} log-odds (×{e.odds_factor:.2f} odds)",
             f"  P(exp) without it [b]{without}[/]{warn}",
