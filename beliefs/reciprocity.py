@@ -109,7 +109,7 @@ class Reciprocation:
             parts.append(f"kept {self.kept:.2f} after our provocations since")
         weighed = f"(weight {' x '.join(parts)} = {self.weight:.2f}; expansionist rate x{self.factor:.2f})"
         if a.offer:
-            return f"answered our offer of {a.date.isoformat()} ({a.kind} by {a.actor}) with {self.kind}: {weighed}"
+            return f"answered our offer of {a.date.isoformat()} ({a.kind} by {a.actor}) with {self.kind} {weighed}"
         return f"read as reciprocation of {a.kind} by {a.actor} of {a.date.isoformat()} {weighed}"
 
     def to_json(self, signal_ids: Sequence[int] | None = None) -> dict[str, Any]:

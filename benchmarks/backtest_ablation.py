@@ -12,7 +12,10 @@ transforming the loaded timelines and catalog (nothing is re-tuned):
    other side's provocations are blurred towards the expansionist rate);
 4. ``+ negative evidence``: the ``observed = false`` entries count;
 5. ``+ model uncertainty``: the catalog's model-doubt weight;
-6. ``+ one game``: the coupled payoffs (changes recommendations, not P).
+6. ``+ one game``: the coupled payoffs (changes recommendations, not P);
+7. ``+ reciprocity``: the catalog's ``[reciprocity]`` mu (off: mu = 0), so a
+   costly conciliatory answer to our own conciliatory move lowers its
+   expansionist rate (issue 25, item 3).
 
 Printed per row: mean Brier and log score of the final P(expansionist) over
 the cases with ``adversary_type`` (and the prior's), the mean Brier over the
@@ -79,6 +82,10 @@ def no_game(tl: Timeline, cat: Catalog) -> Case:
     return _copy(tl, payoffs={**tl.payoffs.model_dump(), **neutral}), cat
 
 
+def no_reciprocity(tl: Timeline, cat: Catalog) -> Case:
+    return tl, _copy(cat, reciprocity={**cat.reciprocity.model_dump(), "mu": 0.0})
+
+
 Ablation = Callable[[Timeline, Catalog], Case]
 #: The changes in the order they were made; a row switches off every change after it.
 STAGES: list[tuple[str, Ablation]] = [
@@ -87,6 +94,7 @@ STAGES: list[tuple[str, Ablation]] = [
     ("negative evidence", no_absences),
     ("model uncertainty", no_doubt),
     ("one game", no_game),
+    ("reciprocity", no_reciprocity),
 ]
 
 
