@@ -127,13 +127,19 @@ class Reciprocation:
 
 
 def _attributions(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None
+    scenario: Scenario,
+    signals: Sequence[Signal],
+    catalog: Catalog,
+    attributions: Sequence[Attribution] | None,
 ) -> Sequence[Attribution]:
     return attribute(scenario, signals, catalog) if attributions is None else attributions
 
 
 def conciliations(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
+    scenario: Scenario,
+    signals: Sequence[Signal],
+    catalog: Catalog,
+    attributions: Sequence[Attribution] | None = None,
 ) -> list[Conciliation]:
     """Our own active, seen conciliatory moves (the perspective state's and the ally's), in log order."""
     table = catalog.reciprocity.kinds
@@ -174,7 +180,10 @@ def kept(act: Conciliation, answer: int, answer_date: dt.date, provs: Sequence[P
 
 
 def reciprocations(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
+    scenario: Scenario,
+    signals: Sequence[Signal],
+    catalog: Catalog,
+    attributions: Sequence[Attribution] | None = None,
 ) -> list[Reciprocation | None]:
     """For every signal, the move it is read as reciprocating (None: not read as an answer)."""
     out: list[Reciprocation | None] = [None] * len(signals)
@@ -189,7 +198,12 @@ def reciprocations(
     window = dt.timedelta(days=rules.window_days)
     for i, sig in enumerate(signals):
         entry = rules.kinds.get(sig.kind)
-        if entry is None or sig.retracted or not sig.observed or not isinstance(catalog.by_id[sig.kind], AdversaryKind):
+        if (
+            entry is None
+            or sig.retracted
+            or not sig.observed
+            or not isinstance(catalog.by_id[sig.kind], AdversaryKind)
+        ):
             continue
         if not atts[i].evidence:
             continue  # our own step is a move, not an answer
@@ -207,13 +221,18 @@ def reciprocations(
 
 
 def recip_factors(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
+    scenario: Scenario,
+    signals: Sequence[Signal],
+    catalog: Catalog,
+    attributions: Sequence[Attribution] | None = None,
 ) -> list[float]:
     """Every signal's factor on the expansionist rate (1 where it answers nothing)."""
     return [1.0 if r is None else r.factor for r in reciprocations(scenario, signals, catalog, attributions)]
 
 
-def reciprocation_of(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, index: int) -> Reciprocation | None:
+def reciprocation_of(
+    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, index: int
+) -> Reciprocation | None:
     """How the signal at ``index`` answers our moves before it (only earlier signals matter)."""
     return reciprocations(scenario, signals[: index + 1], catalog)[index]
 

@@ -47,7 +47,10 @@ def recip_factors(
         return not sig.get("retracted", False) and sig.get("observed", True)
 
     def own_side(sig: Mapping[str, Any]) -> bool:
-        return kinds[sig["kind"]]["about"] == "ally" or role_of(sig.get("actor", "")) in ("ally", "perspective")
+        return kinds[sig["kind"]]["about"] == "ally" or role_of(sig.get("actor", "")) in (
+            "ally",
+            "perspective",
+        )
 
     out = []
     for i, ans in enumerate(signals):

@@ -24,7 +24,12 @@ RAW = tomllib.loads(bundled_catalog_path().read_text(encoding="utf-8"))
 
 def test_the_bundled_table_argues_every_number() -> None:
     r = CATALOG.reciprocity
-    assert (r.mu, r.full_weight_days, r.half_life_executed_days, r.half_life_offer_days) == (0.5, 30, 90.0, 30.0)
+    assert (r.mu, r.full_weight_days, r.half_life_executed_days, r.half_life_offer_days) == (
+        0.5,
+        30,
+        90.0,
+        30.0,
+    )
     for cite in ("Jervis 1976", "Snyder & Diesing 1977", "Axelrod 1984", "Osgood", "Kydd 2005"):
         assert cite in r.rationale, cite
     assert "Fearon 2002" in r.selection_effect and "Achen & Snidal 1989" in r.selection_effect
@@ -38,7 +43,9 @@ def test_the_bundled_table_argues_every_number() -> None:
 @pytest.mark.parametrize("kid", ["restrains_ally", "de_escalation", "ends_occupation"])
 def test_the_own_side_conciliatory_kinds_exist(kid: str) -> None:
     kind = CATALOG.by_id[kid]
-    assert kind.about == "adversary" and not kind.provocative and kind.escalation == 0 and kind.reactivity == 0.0
+    assert (
+        kind.about == "adversary" and not kind.provocative and kind.escalation == 0 and kind.reactivity == 0.0
+    )
     assert kind.given_expansionist.mean < kind.given_status_quo.mean  # conciliation favours the status quo
     assert re.search(r"\b(19|20)\d\d\b", kind.rationale) and kid in CATALOG.reciprocity.kinds
 
@@ -78,10 +85,26 @@ def test_a_catalog_without_the_table_keeps_its_digest_and_stored_snapshots_load(
         ('mu = "half"', "mu", "number"),
         ("full_weight_days = 400", "full_weight_days", "at most 365"),
         ("half_life_offer_days = 0.0", "half_life_offer_days", "more than 0"),
-        ("[reciprocity.kinds.accepts_compromise]\ncostliness = 0.0\nrationale = 'x'", "kinds.accepts_compromise.costliness", "more than 0"),
-        ("[reciprocity.kinds.accepts_compromise]\ncostliness = 1.5\nrationale = 'x'", "kinds.accepts_compromise.costliness", "at most 1"),
-        ("[reciprocity.kinds.accepts_compromise]\ncostliness = 1.0", "kinds.accepts_compromise.rationale", "required"),
-        ("[reciprocity.kinds.nonsense]\ncostliness = 1.0\nrationale = 'x'", "kinds.nonsense", "names no kind"),
+        (
+            "[reciprocity.kinds.accepts_compromise]\ncostliness = 0.0\nrationale = 'x'",
+            "kinds.accepts_compromise.costliness",
+            "more than 0",
+        ),
+        (
+            "[reciprocity.kinds.accepts_compromise]\ncostliness = 1.5\nrationale = 'x'",
+            "kinds.accepts_compromise.costliness",
+            "at most 1",
+        ),
+        (
+            "[reciprocity.kinds.accepts_compromise]\ncostliness = 1.0",
+            "kinds.accepts_compromise.rationale",
+            "required",
+        ),
+        (
+            "[reciprocity.kinds.nonsense]\ncostliness = 1.0\nrationale = 'x'",
+            "kinds.nonsense",
+            "names no kind",
+        ),
         ("window = 3", "window", "unknown key"),
     ],
 )
@@ -115,9 +138,17 @@ def test_the_record_reads_as_the_issue_says() -> None:
     """Cuba 1962: the withdrawal answers our pledges; Munich 1938: Hitler's acceptance of the conference
     answers Chamberlain's proposal, and the occupation of Prague answers nothing (no exploitation rule)."""
     t, c = load_timeline("cuba-1962")
-    rx = {t.signals[r.index].date.isoformat() + " " + r.kind: r for r in reciprocations(t.scenario, t.signals, c) if r}
+    rx = {
+        t.signals[r.index].date.isoformat() + " " + r.kind: r
+        for r in reciprocations(t.scenario, t.signals, c)
+        if r
+    }
     withdrawal = rx["1962-10-28 unilateral_arms_reduction"]
-    assert withdrawal.act.actor == "United States" and withdrawal.act.offer and withdrawal.factor == pytest.approx(0.75)
+    assert (
+        withdrawal.act.actor == "United States"
+        and withdrawal.act.offer
+        and withdrawal.factor == pytest.approx(0.75)
+    )
     assert withdrawal.describe().startswith("answered our offer of 1962-10-27")
     t, c = load_timeline("munich-1938")
     rx = {i.index: i for i in reciprocations(t.scenario, t.signals, c) if i}
