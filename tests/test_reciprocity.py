@@ -183,3 +183,65 @@ def test_a_provocation_spends_and_an_executed_move_reads_as_reciprocation(tmp_pa
     assert rx[2] is None  # our fait accompli (rung 4, A1) spent the withdrawal entirely
     assert rx[4] is not None and rx[4].act.kind == "restrains_ally" and rx[4].factor == pytest.approx(0.75)
     assert rx[4].describe().startswith("read as reciprocation of restrains_ally by Us of 1960-01-10")
+
+
+KINDS = ["conciliatory_offer", "accepts_compromise", "ends_occupation", "restrains_ally", "ally_accepts_restraint",
+         "coercive_threat", "mobilization", "fait_accompli", "treaty_compliance", "arms_buildup"]  # fmt: skip
+ACTORS = ["Us", "Ally", "Them", ""]
+HEAD = textwrap.dedent("""
+    [scenario]
+    title = "random"
+    perspective = "Us"
+    ally = "Ally"
+    adversary = "Them"
+    polarity = "multipolar"
+    offense_advantage = 0.5
+    distinguishability = 0.5
+    prior_expansionist = 0.5
+    ally_reliability = { alpha = 2.0, beta = 2.0 }
+    ally_recklessness = { alpha = 2.0, beta = 2.0 }
+    catalog = "catalog.toml"
+""")
+
+
+def _log_strategy():  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    row = st.tuples(
+        st.integers(0, 400), st.sampled_from(KINDS), st.sampled_from(ACTORS),
+        st.sampled_from(["A1", "B2", "C3", "F6"]), st.booleans(), st.booleans(),
+    )  # fmt: skip
+    return st.lists(row, min_size=1, max_size=12)
+
+
+def test_random_logs_follow_the_reference(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Any log (same-day entries, absences, retractions, the ally's kinds, no actor): the domain rule's
+    factors equal the independent reference's, and lie in [1 - mu, 1]."""
+    import datetime as dt
+
+    from hypothesis import given, settings
+
+    folder = tmp_path_factory.mktemp("random")
+    (folder / "catalog.toml").write_text(bundled_catalog_path().read_text(encoding="utf-8"), encoding="utf-8")
+
+    @settings(max_examples=60, deadline=None)
+    @given(_log_strategy())
+    def check(rows: list[tuple[int, str, str, str, bool, bool]]) -> None:
+        text = HEAD
+        for day, kind, actor, grade, observed, retracted in sorted(
+            rows, key=lambda r: r[0]
+        ):  # files: date order
+            if CATALOG.by_id[kind].about == "ally" and actor not in ("Ally", ""):
+                actor = "Ally"  # new input: an ally kind is the ally's
+            text += (f'\n[[signals]]\ndate = {dt.date(1960, 1, 1) + dt.timedelta(days=day)}\nkind = "{kind}"\n'
+                     f'actor = "{actor}"\ngrade = "{grade}"\nobserved = {str(observed).lower()}\n'
+                     f'retracted = {str(retracted).lower()}\n')  # fmt: skip
+        path = folder / "t.toml"
+        path.write_text(text, encoding="utf-8")
+        timeline, catalog = load_timeline(path, strict=False)
+        got = list(encode(timeline, catalog).adversary_recip)
+        want = [r.recip for r in load_reference_inputs(path)["adv_reports"]]
+        assert got == pytest.approx(want, abs=1e-12)
+        assert all(0.5 <= x <= 1.0 for x in got)
+
+    check()
