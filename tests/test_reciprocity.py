@@ -245,3 +245,18 @@ def test_random_logs_follow_the_reference(tmp_path_factory: pytest.TempPathFacto
         assert all(0.5 <= x <= 1.0 for x in got)
 
     check()
+
+
+def test_replay_steps_name_the_move_answered(engine) -> None:
+    """Cuba 1962: the step of the withdrawal carries the reciprocation (JSON and view), earlier steps none."""
+    from beliefs.replay import replay
+
+    timeline, catalog = load_timeline("cuba-1962")
+    n = next(i for i, s in enumerate(timeline.signals) if s.date.isoformat() == "1962-10-28") + 1
+    rep = replay(timeline.with_signals(timeline.signals[:n]), catalog, seed=0, engine=engine)
+    marked = [s.index for s in rep.steps if s.reciprocation is not None]
+    assert marked == [n]
+    rc = rep.steps[n].to_json()["signal"]["reciprocation"]
+    assert rc["factor"] == pytest.approx(0.75) and rc["reading"].startswith(
+        "answered our offer of 1962-10-27"
+    )
