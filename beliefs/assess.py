@@ -120,6 +120,14 @@ class Assessment:
 
         return summary(self.scenario, self.signals, self.catalog)
 
+    def reciprocity(self) -> dict[str, Any] | None:
+        """Reciprocity: the rules in force and the adversary's answers read as reciprocation of our moves."""
+        if self.scenario is None or self.catalog is None:
+            return None
+        from beliefs.reciprocity import summary
+
+        return summary(self.scenario, self.signals, self.catalog)
+
     def to_json(self) -> dict[str, Any]:
         diag = self.posterior.diagnostics.to_json()
         diag["seconds"] = round(self.seconds, 3)
@@ -137,6 +145,9 @@ class Assessment:
         spiral = self.spiral()
         if spiral is not None:
             out["spiral"] = spiral
+        reciprocity = self.reciprocity()
+        if reciprocity is not None:
+            out["reciprocity"] = reciprocity
         return out
 
 

@@ -290,6 +290,46 @@ class Spiral(Strict):
         return out
 
 
+Days = Annotated[int, Field(ge=0, le=MAX_WINDOW_DAYS)]
+
+
+class ReciprocityKind(Strict):
+    """A conciliatory kind's place in the reciprocity rule (:mod:`beliefs.reciprocity`)."""
+
+    #: c in (0, 1]: how costly the step is, for our own act and for the adversary's answer alike.
+    costliness: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+    #: True: a promise or proposal (its weight fades with the offers' half-life); False: a step executed.
+    offer: bool = False
+    rationale: Prose = Field(min_length=1)
+
+
+class Reciprocity(Strict):
+    """How the adversary answers our conciliatory moves (``[reciprocity]``; :mod:`beliefs.reciprocity`).
+
+    Without the table ``mu`` is 0 and no report is read as reciprocation.
+    """
+
+    #: mu in [0, 1): how far a fully weighted, fully costly answer lowers the expansionist rate.
+    mu: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] = 0.0
+    #: Days after our act during which its weight is whole (d = 1).
+    full_weight_days: Days = 30
+    #: After that, the weight halves every this many days: executed acts ...
+    half_life_executed_days: HalfLife = 90.0
+    #: ... and offers.
+    half_life_offer_days: HalfLife = 30.0
+    #: The longest span between our act and an answer read as its reciprocation.
+    window_days: Days = MAX_WINDOW_DAYS
+    rationale: Prose = ""
+    #: Whether the catalog's rates should be conditioned on being in a crisis (Fearon 2002).
+    selection_effect: Prose = ""
+    #: The conciliatory kinds, by id: each kind's costliness, whether it is an offer, and why.
+    kinds: dict[str, ReciprocityKind] = Field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return self.mu > 0.0 and bool(self.kinds)
+
+
 class Catalog(Strict):
     """A validated signal catalog."""
 
@@ -297,6 +337,7 @@ class Catalog(Strict):
     grading: Grading = Field(default_factory=Grading)
     model: ModelTerms = Field(default_factory=ModelTerms)
     spiral: Spiral = Field(default_factory=Spiral)
+    reciprocity: Reciprocity = Field(default_factory=Reciprocity)
     source: str = ""
 
     @model_validator(mode="after")
@@ -326,7 +367,10 @@ class Catalog(Strict):
     @cached_property
     def digest(self) -> str:
         """A short hash of the catalog's content (for provenance)."""
-        return hashlib.sha256(self.model_dump_json(exclude={"source"}).encode()).hexdigest()[:12]
+        # A catalog without [reciprocity] keeps the digest it had before the table existed
+        # (stored cases' snapshots are checked against their digests).
+        exclude = {"source"} | ({"reciprocity"} if self.reciprocity == Reciprocity() else set())
+        return hashlib.sha256(self.model_dump_json(exclude=exclude).encode()).hexdigest()[:12]
 
 
 def bundled_catalog_path() -> Path:
@@ -358,6 +402,13 @@ def validate_catalog(raw: dict[str, object], file: str) -> Catalog:
     if unknown and isinstance(spiral, dict) and "standing_kinds" in spiral:  # the default names one it may lack
         raise InputError([Problem(file, "[spiral]", "standing_kinds",
                                   f"names kind(s) the catalog does not hold: {', '.join(unknown)}")])  # fmt: skip
+    unknown = [kid for kid in catalog.reciprocity.kinds if kid not in catalog.by_id]
+    if unknown:
+        known = ", ".join(k.id for k in catalog.kinds)
+        raise InputError([
+            Problem(file, "[reciprocity]", f"kinds.{kid}", f"names no kind of this catalog; known: {known}")
+            for kid in unknown
+        ])  # fmt: skip
     return catalog
 
 
@@ -371,8 +422,8 @@ def _kind_entry(kinds: list[object]):  # type: ignore[no-untyped-def]
             if rest and rest[0] in ("adversary", "ally"):  # discriminated-union tag
                 rest = rest[1:]
             return (f"kind '{kid}'" if kid else f"kinds[{i}]"), rest
-        if loc and loc[0] == "spiral":
-            return "[spiral]", loc[1:]
+        if loc and loc[0] in ("spiral", "reciprocity"):
+            return f"[{loc[0]}]", loc[1:]
         return "", loc
 
     return name

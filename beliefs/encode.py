@@ -10,7 +10,9 @@ and do not become reports; a third party's act carries its attribution weight.
 A signal watched for and not seen (``observed = false``) enters with its
 ``seen`` flag 0 unless a later statement supersedes it (:mod:`beliefs.statements`).
 An act that may answer an own-side provocation carries its spiral-context
-blur (:mod:`beliefs.spiral`).
+blur (:mod:`beliefs.spiral`); a costly conciliatory answer to our own
+conciliatory move, its reciprocation factor on the expansionist rate
+(:mod:`beliefs.reciprocity`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.channels import channel_key
 from beliefs.doubt import resolve_doubt
 from beliefs.errors import BeliefsError
+from beliefs.reciprocity import recip_factors
 from beliefs.spiral import reaction_blurs
 from beliefs.statements import supersessions
 from beliefs.timeline import Scenario, Signal, Timeline
@@ -62,12 +65,14 @@ def encode_signals(
     adv_a: list[float] = []
     adv_o: list[float] = []
     adv_r: list[float] = []
+    adv_x: list[float] = []
     rho: list[float] = []
     ally_q: list[float] = []
     ally_o: list[float] = []
     letters: dict[str, tuple[int, str]] = {}  # channel key -> (index, letter)
     atts = attribute(scenario, signals, catalog)
     blurs = reaction_blurs(scenario, signals, catalog, atts)  # spiral context
+    recips = recip_factors(scenario, signals, catalog, atts)  # reciprocity
     gone = supersessions(signals, catalog, atts)  # negative evidence: the latest statement counts
     for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
         if sig.retracted or not att.evidence or i in gone:
@@ -92,6 +97,7 @@ def encode_signals(
             adv_a.append(att.weight)
             adv_o.append(1.0 if sig.observed else 0.0)
             adv_r.append(blurs[i])
+            adv_x.append(recips[i])
         else:
             ally_k.append(ally_index[sig.kind])
             ally_q.append(grading.weight(sig.grade))
@@ -105,6 +111,7 @@ def encode_signals(
         adversary_attribution=np.array(adv_a, dtype=float),
         adversary_seen=np.array(adv_o, dtype=float),
         adversary_reaction=np.array(adv_r, dtype=float),
+        adversary_recip=np.array(adv_x, dtype=float),
         ally_kind=np.array(ally_k, dtype=np.int64),
         ally_q=np.array(ally_q, dtype=float),
         ally_seen=np.array(ally_o, dtype=float),

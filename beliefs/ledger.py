@@ -61,6 +61,7 @@ import numpy as np
 from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.doubt import DoubtRow, doubt_row
+from beliefs.reciprocity import Reciprocation, reciprocations
 from beliefs.spiral import Reaction, reactions
 from beliefs.statements import Supersession, supersessions
 from beliefs.timeline import Scenario, Signal
@@ -102,6 +103,7 @@ class Entry:
     attribution: Attribution | None = None  # who acted, and how far it counts (None: not resolved)
     superseded: Supersession | None = None  # an absence a later statement supersedes (not in the model)
     reaction: Reaction | None = None  # adversary: weighed as a possible reaction, or an initiative (beliefs.spiral)
+    reciprocation: Reciprocation | None = None  # adversary: read as the answer to our move (beliefs.reciprocity)
 
     @property
     def odds_factor(self) -> float | None:
@@ -187,6 +189,8 @@ class Ledger:
                 out["attribution"] = {**e.attribution.to_json(), "reading": e.attribution.describe()}
             if e.reaction is not None:
                 out["reaction"] = e.reaction.to_json(signal_ids)
+            if e.reciprocation is not None:
+                out["reciprocation"] = e.reciprocation.to_json(signal_ids)
             return out
 
         def loo(e: Entry) -> dict[str, Any]:
@@ -251,7 +255,8 @@ def _columns(theta: lk.Theta, inputs: ModelInputs, idx: np.ndarray) -> tuple[Flo
     kind = np.asarray(inputs.adversary_kind, dtype=np.int64)[idx]
     q = inputs.adversary_weight[idx]
     reaction, seen = np.asarray(inputs.adversary_reaction)[idx], np.asarray(inputs.adversary_seen)[idx]
-    la_exp, la_sq = lk.adversary_columns(theta, inputs.catalog, inputs.gamma, kind, q, reaction, seen)
+    recip = np.asarray(inputs.adversary_recip)[idx]
+    la_exp, la_sq = lk.adversary_columns(theta, inputs.catalog, inputs.gamma, kind, q, reaction, seen, recip)
     return la_exp, la_sq, np.maximum(la_exp, la_sq)
 
 
@@ -298,6 +303,7 @@ def without_report(inputs: ModelInputs, about: str, j: int) -> ModelInputs:
         adversary_q=np.delete(inputs.adversary_q, j),
         adversary_attribution=np.delete(inputs.adversary_attribution, j),
         adversary_reaction=np.delete(inputs.adversary_reaction, j),
+        adversary_recip=np.delete(inputs.adversary_recip, j),
         adversary_seen=np.delete(inputs.adversary_seen, j),
         adversary_channel=np.searchsorted(used, keep).astype(np.int64),
         channel_rho=np.asarray(inputs.channel_rho)[used],
@@ -384,8 +390,10 @@ def build_ledger(
     running = logit_p0 + np.cumsum(mean_contrib)  # entry order: the model's report order
     order = {pos: j for j, pos in enumerate(adv_pos)}
     rx = reactions(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
+    rc = reciprocations(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
     entries = [
-        replace(e, running=float(running[order[e.index]]), reaction=rx[e.index]) for e in entries
+        replace(e, running=float(running[order[e.index]]), reaction=rx[e.index], reciprocation=rc[e.index])
+        for e in entries
     ]
     cat = inputs.catalog
     for j, pos in enumerate(ally_pos):

@@ -43,6 +43,7 @@ from beliefs.assess import Assessment, assess_signals, shared_engine
 from beliefs.attribution import Attribution, attribute, attribute_one
 from beliefs.catalog import Catalog
 from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
+from beliefs.reciprocity import Reciprocation, reciprocation_of
 from beliefs.spiral import Reaction, reaction_of
 from beliefs.statements import Supersession, supersessions
 from beliefs.text import csv_cell
@@ -150,6 +151,14 @@ class Step:
             return None  # a retracted step reuses the assessment before it
         return reaction_of(a.scenario, a.signals, a.catalog, self.index - 1)
 
+    @property
+    def reciprocation(self) -> Reciprocation | None:
+        """The move of ours this step's signal is read as answering (:mod:`beliefs.reciprocity`)."""
+        a = self.assessment
+        if self.signal is None or self.signal.retracted or a.scenario is None or a.catalog is None:
+            return None
+        return reciprocation_of(a.scenario, a.signals, a.catalog, self.index - 1)
+
     def statements(self) -> tuple[Supersession | None, list[int]]:
         """Negative evidence at this step: what supersedes this step's signal already (an absence
         after a sighting), and the earlier steps whose absences this step's signal supersedes."""
@@ -172,6 +181,9 @@ class Step:
         reaction = self.reaction
         if signal is not None and reaction is not None:
             signal["reaction"] = reaction.to_json()
+        reciprocation = self.reciprocation
+        if signal is not None and reciprocation is not None:
+            signal["reciprocation"] = reciprocation.to_json()
         if signal is not None:
             own, supersedes = self.statements()
             signal["superseded_by"] = None if own is None else {**own.to_json(), "index": own.by + 1}

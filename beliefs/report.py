@@ -135,11 +135,14 @@ def _kinds_used(a: Analysis) -> list[dict[str, Any]]:
 def _signals(a: Analysis) -> list[dict[str, Any]]:
     """Every signal as plain data, with who acted and how it was counted (``attribution.reading``)."""
     from beliefs.attribution import Actors
+    from beliefs.reciprocity import reciprocations
     from beliefs.spiral import reactions
 
     actors = Actors(a.timeline.scenario)
     known = all(s.kind in a.catalog.by_id for s in a.timeline.signals)
     rx = reactions(a.timeline.scenario, a.timeline.signals, a.catalog) if known else [None] * len(a.timeline.signals)
+    rc = (reciprocations(a.timeline.scenario, a.timeline.signals, a.catalog) if known
+          else [None] * len(a.timeline.signals))  # fmt: skip
     ids = a.signal_ids or (None,) * len(a.timeline.signals)
     rows = []
     for i, (sig, sid) in enumerate(zip(a.timeline.signals, ids, strict=False)):
@@ -152,8 +155,18 @@ def _signals(a: Analysis) -> list[dict[str, Any]]:
         row["attribution"] = {**att.to_json(), "reading": att.describe()}
         if rx[i] is not None:
             row["reaction"] = rx[i].to_json()  # type: ignore[union-attr]
+        if rc[i] is not None:
+            row["reciprocation"] = rc[i].to_json()  # type: ignore[union-attr]
         rows.append(row)
     return rows
+
+
+def _reciprocity(a: Analysis) -> str:
+    """The one line on the reciprocity rules in force and what they read (the assumptions section)."""
+    from beliefs.reciprocity import line, summary
+
+    known = [s for s in a.timeline.signals if s.kind in a.catalog.by_id]
+    return line(summary(a.timeline.scenario, known, a.catalog))
 
 
 def _who_acted(a: Analysis) -> dict[str, Any]:
@@ -201,6 +214,7 @@ def side(a: Analysis) -> dict[str, Any]:
         "signals": _signals(a),
         "who_acted": _who_acted(a),
         "kinds": _kinds_used(a),
+        "reciprocity": _reciprocity(a),
         "payoffs": payoffs,
         "origin": a.origin,
         "catalog": _catalog_origin(a.catalog),

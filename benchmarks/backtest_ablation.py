@@ -17,6 +17,9 @@ transforming the loaded timelines and catalog (nothing is re-tuned):
    reaction window instead of vanishing, and an act one rung above it is
    half a reaction (switched off by restoring the older all-or-nothing rule,
    ``[spiral] rule = "window"``).
+8. ``+ reciprocity``: the catalog's ``[reciprocity]`` mu (off: mu = 0), so a
+   costly conciliatory answer to our own conciliatory move lowers its
+   expansionist rate (issue 25, item 3).
 
 Printed per row: mean Brier and log score of the final P(expansionist) over
 the cases with ``adversary_type`` (and the prior's), the mean Brier over the
@@ -88,6 +91,10 @@ def no_game(tl: Timeline, cat: Catalog) -> Case:
     return _copy(tl, payoffs={**tl.payoffs.model_dump(), **neutral}), cat
 
 
+def no_reciprocity(tl: Timeline, cat: Catalog) -> Case:
+    return tl, _copy(cat, reciprocity={**cat.reciprocity.model_dump(), "mu": 0.0})
+
+
 Ablation = Callable[[Timeline, Catalog], Case]
 #: The changes in the order they were made; a row switches off every change after it.
 STAGES: list[tuple[str, Ablation]] = [
@@ -97,6 +104,7 @@ STAGES: list[tuple[str, Ablation]] = [
     ("model uncertainty", no_doubt),
     ("one game", no_game),
     ("spiral memory", no_spiral_memory),
+    ("reciprocity", no_reciprocity),
 ]
 
 

@@ -72,6 +72,12 @@ Context, absence and doubt (per-report data, all ``pm.Data``)
   :math:`s'_{i} = s_k + b_i (e_k - s_k)` with
   :math:`b_i = 1 - (1 - \gamma\,\mathbb{1}[\text{military}_k])(1 - \beta_i)`,
   and :math:`m_i = (e_k + s'_i)/2`.
+* **Reciprocity.** Each report carries a factor :math:`\chi_i \in (0, 1]`
+  (``adversary_recip``; 1 except for a costly conciliatory answer to an
+  own-side conciliatory act, set by :mod:`beliefs.reciprocity`) on the
+  expansionist rate: :math:`e''_i = \chi_i e_k`, with
+  :math:`\chi_i = 1 - \mu c_i w_i`; :math:`s'_i` and :math:`m_i` are formed
+  from :math:`e''_i`. The status-quo rate is never lowered.
 * **Negative evidence.** A report of an act watched for and not seen
   (``adversary_seen`` 0) has likelihood :math:`1 - x_{T,i}` where a sighting
   has :math:`x_{T,i} = w_i p_{T,i} + (1 - w_i) m_i`; the unsound rate is
@@ -146,9 +152,10 @@ def build_model(inputs: ModelInputs) -> pm.Model:
         k, w = d["adversary_kind"], d["adversary_q"] * d["adversary_attribution"]
         # Each report's blur: Jervis's (military kinds) composed with its spiral context.
         b = 1.0 - (1.0 - d["gamma"] * pt.as_tensor_variable(cat.military)[k]) * (1.0 - d["adversary_reaction"])
-        s_eff = s[k] + b * (e[k] - s[k])
-        mid = 0.5 * (e[k] + s_eff)
-        x_exp = w * e[k] + (1.0 - w) * mid
+        e_i = e[k] * d["adversary_recip"]  # reciprocation: the expansionist rate of this answer, e'' = e x factor
+        s_eff = s[k] + b * (e_i - s[k])
+        mid = 0.5 * (e_i + s_eff)
+        x_exp = w * e_i + (1.0 - w) * mid
         x_sq = w * s_eff + (1.0 - w) * mid
         o = d["adversary_seen"]  # 0: watched for, not seen (likelihood 1 - x)
         la_exp = pt.log(o * x_exp + (1.0 - o) * (1.0 - x_exp))

@@ -69,7 +69,7 @@ DROP_MASS = 1e-6
 COLUMN_BUDGET_BYTES = 96 * 2**20
 
 
-ColumnKey = tuple[int, float, float, float, float]  # (kind, item weight q, blur gamma, reaction, seen)
+ColumnKey = tuple[int, float, float, float, float, float]  # (kind, q, blur gamma, reaction, seen, recip)
 ChannelKey = tuple[float, tuple[tuple[ColumnKey, int], ...]]  # (rho, its reports' columns and counts)
 
 
@@ -104,8 +104,8 @@ class PriorSample:
         missing = [key for key in dict.fromkeys(keys) if key not in self.adversary]
         if missing:
             km = np.array([k[0] for k in missing], dtype=np.int64)
-            qm, rm, om = (np.array([k[j] for k in missing]) for j in (1, 3, 4))
-            a_exp, a_sq = lk.adversary_columns(self.theta, inputs.catalog, inputs.gamma, km, qm, rm, om)
+            qm, rm, om, xm = (np.array([k[j] for k in missing]) for j in (1, 3, 4, 5))
+            a_exp, a_sq = lk.adversary_columns(self.theta, inputs.catalog, inputs.gamma, km, qm, rm, om, xm)
             for j, key in enumerate(missing):
                 self.adversary[key] = (a_exp[:, j].copy(), a_sq[:, j].copy())
             self.columns_computed += len(missing)
@@ -134,9 +134,14 @@ class PriorSample:
         if kinds.size:
             gamma = float(inputs.gamma)
             keys = [
-                (int(k), float(q), gamma, float(b), float(o))
-                for k, q, b, o in zip(
-                    kinds, inputs.adversary_weight, inputs.adversary_reaction, inputs.adversary_seen, strict=True
+                (int(k), float(q), gamma, float(b), float(o), float(x))
+                for k, q, b, o, x in zip(
+                    kinds,
+                    inputs.adversary_weight,
+                    inputs.adversary_reaction,
+                    inputs.adversary_seen,
+                    inputs.adversary_recip,
+                    strict=True,
                 )
             ]
             self._columns(keys, inputs)

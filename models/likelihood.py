@@ -18,7 +18,8 @@ Three layers, each a function of the one below
    pair, one per type: :math:`\log a_{exp,i} = \log(q_i e_k + (1-q_i) m_k)`
    and :math:`\log a_{sq,i} = \log(q_i s'_k + (1-q_i) m_k)`, where
    :math:`q_i` is the report's digit weight times its attribution weight
-   (:attr:`models.spec.ModelInputs.adversary_weight`), :math:`s'` carries
+   (:attr:`models.spec.ModelInputs.adversary_weight`), :math:`e` carries each
+   report's reciprocation factor (:math:`e''_i = e_k\,\text{recip}_i`), :math:`s'` carries
    each report's reaction blur composed with Jervis's, and a report watched
    for and not seen has one minus these likelihoods (see
    :mod:`models.belief_model`).
@@ -102,19 +103,24 @@ def adversary_columns(
     q: FloatArray,
     reaction: FloatArray | None = None,
     seen: FloatArray | None = None,
+    recip: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Per-draw, per-report log-likelihoods under each type: two (N, n) arrays.
 
     ``reaction`` (default 0) is each report's spiral-context blur, composed with
     the Jervis blur as ``b = 1 - (1 - gamma military_k)(1 - reaction_i)``;
     ``seen`` (default 1) is 0 for an act watched for and not seen, whose
-    likelihood is one minus the seen one.
+    likelihood is one minus the seen one; ``recip`` (default 1) multiplies the
+    expansionist rate, ``e''_i = e_k recip_i`` (a reciprocation, :mod:`beliefs.reciprocity`),
+    before the blurs and the mid rate are formed from it.
     """
     kind = np.asarray(kind, dtype=np.int64)
     q = np.asarray(q, dtype=float)
     reaction = np.zeros(kind.shape) if reaction is None else np.asarray(reaction, dtype=float)
     seen = np.ones(kind.shape) if seen is None else np.asarray(seen, dtype=float)
     e = theta.e[:, kind]
+    if recip is not None:
+        e = e * np.asarray(recip, dtype=float)
     s = theta.s[:, kind]
     b = 1.0 - (1.0 - gamma * catalog.military[kind]) * (1.0 - reaction)
     s_eff = s + b * (e - s)
@@ -162,7 +168,7 @@ def distinct_reports(
 def report_columns(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray, IntArray]:
     """The distinct adversary report columns (N, D) under each type, and each report's column (n,).
 
-    Reports are distinct by (kind, item weight, reaction blur, seen).
+    Reports are distinct by (kind, item weight, reaction blur, seen, reciprocation factor).
     """
     kind = np.asarray(inputs.adversary_kind, dtype=np.int64)
     q = inputs.adversary_weight  # digit x attribution
@@ -170,12 +176,18 @@ def report_columns(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, Float
         empty = np.zeros((theta.n, 0))
         return empty, empty.copy(), np.zeros(0, dtype=np.int64)
     table = np.stack(
-        [kind.astype(float), q, np.asarray(inputs.adversary_reaction, float), np.asarray(inputs.adversary_seen, float)],
+        [
+            kind.astype(float),
+            q,
+            np.asarray(inputs.adversary_reaction, float),
+            np.asarray(inputs.adversary_seen, float),
+            np.asarray(inputs.adversary_recip, float),
+        ],
         axis=1,
     )
     rows, inverse = np.unique(table, axis=0, return_inverse=True)
     a_exp, a_sq = adversary_columns(
-        theta, inputs.catalog, inputs.gamma, rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3]
+        theta, inputs.catalog, inputs.gamma, rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4]
     )
     return a_exp, a_sq, np.asarray(inverse, dtype=np.int64).reshape(-1)
 

@@ -9,7 +9,8 @@ encodes a scenario, a catalog and a signal log into these value objects.
 * :class:`ModelInputs` -- everything else: the signals (kind index and grade
   weight ``q`` of each report; for adversary reports the attribution weight
   ``a`` of the actor, the reporting channel and that channel's letter weight
-  ``rho``, the spiral-context blur of each report and whether it was seen or
+  ``rho``, the spiral-context blur of each report, its reciprocation factor
+  on the expansionist rate (:mod:`beliefs.reciprocity`) and whether it was seen or
   watched for and not seen), the prior ``p0``, the Jervis blur ``gamma``, the
   ally priors, the likelihood power and the model-doubt weight ``epsilon``. All of it enters the model as
   ``pm.Data``, so a new or retracted signal, another prior or another
@@ -34,6 +35,8 @@ def _digest(obj: Any) -> str:
     h = hashlib.sha256()
     for f in fields(obj):
         value = getattr(obj, f.name)
+        if f.name == "adversary_recip" and np.all(np.asarray(value) == 1.0):
+            continue  # no reciprocation: the digest inputs had before the field existed
         h.update(f.name.encode())
         if isinstance(value, CatalogArrays):
             h.update(value.digest().encode())
@@ -94,6 +97,10 @@ class ModelInputs:
     #: reaction to the other side's provocation, its status-quo rate moves towards the
     #: expansionist one (0: no provocation before it; default).
     adversary_reaction: FloatArray = None  # type: ignore[assignment]
+    #: Reciprocation factor in (0, 1] of each adversary report: its expansionist rate is
+    #: e''_i = e_k x this factor, 1 - mu c_i w_i for a costly conciliatory answer to an
+    #: own-side conciliatory act (:mod:`beliefs.reciprocity`); 1.0 (default) for every other report.
+    adversary_recip: FloatArray = None  # type: ignore[assignment]
     #: 1.0 for a report of an act seen, 0.0 for "watched for, not seen by this date" (its
     #: likelihood is then 1 - p in place of p). Default: every report seen.
     adversary_seen: FloatArray = None  # type: ignore[assignment]
@@ -109,6 +116,7 @@ class ModelInputs:
         defaults = {
             "adversary_attribution": np.ones(n),
             "adversary_reaction": np.zeros(n),
+            "adversary_recip": np.ones(n),
             "adversary_seen": np.ones(n),
             "ally_seen": np.ones(len(self.ally_kind)),
         }
@@ -121,6 +129,9 @@ class ModelInputs:
             x = np.asarray(getattr(self, name), dtype=float)
             if x.size and (x.min() < 0.0 or x.max() > 1.0):
                 raise ValueError(f"{name} must lie in [0, 1]")
+        recip = np.asarray(self.adversary_recip, dtype=float)
+        if recip.size and (not np.all(np.isfinite(recip)) or recip.min() <= 0.0 or recip.max() > 1.0):
+            raise ValueError("adversary_recip must lie in (0, 1]")
         for name in ("adversary_seen", "ally_seen"):
             x = np.asarray(getattr(self, name), dtype=float)
             if not np.all((x == 0.0) | (x == 1.0)):
@@ -156,6 +167,7 @@ class ModelInputs:
             "adversary_attribution": np.asarray(self.adversary_attribution, dtype=float),
             "adversary_channel": np.asarray(self.adversary_channel, dtype=np.int64),
             "adversary_reaction": np.asarray(self.adversary_reaction, dtype=float),
+            "adversary_recip": np.asarray(self.adversary_recip, dtype=float),
             "adversary_seen": np.asarray(self.adversary_seen, dtype=float),
             "ally_seen": np.asarray(self.ally_seen, dtype=float),
             "model_doubt": np.asarray(self.model_doubt, dtype=float),
@@ -181,10 +193,10 @@ class ModelInputs:
         """A copy with some fields changed.
 
         A new set of adversary (ally) reports without their per-report arrays
-        (attribution, reaction, seen) keeps each array's neutral default when that
+        (attribution, reaction, recip, seen) keeps each array's neutral default when that
         is what this one had; otherwise the arrays must be given with the reports.
         """
-        neutral = {"adversary_attribution": 1.0, "adversary_reaction": 0.0, "adversary_seen": 1.0}
+        neutral = {"adversary_attribution": 1.0, "adversary_reaction": 0.0, "adversary_recip": 1.0, "adversary_seen": 1.0}
         for name, value in neutral.items():
             new_reports = "adversary_kind" in changes and name not in changes
             if new_reports and np.all(np.asarray(getattr(self, name)) == value):

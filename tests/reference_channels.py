@@ -6,7 +6,8 @@ only), from the model's definition:
 Each report ``i`` has a kind ``k``, a digit weight ``w_i`` and a channel; each
 channel ``c`` has a soundness weight ``rho_c`` (its letter's). With
 ``s'_i = s_k + b_i (e_k - s_k)``, ``b_i = 1 - (1 - gamma * military_k)(1 - beta_i)`` (``beta_i`` the
-report's spiral-context blur, 0 by default) and ``m_i = (e_k + s'_i) / 2``::
+report's spiral-context blur, 0 by default) and ``m_i = (e_k + s'_i) / 2``, where ``e_k`` is first
+multiplied by the report's reciprocation factor (1 by default, ``reference_reciprocity``)::
 
     a_exp(i) = w_i e_k  + (1 - w_i) m_i
     a_sq(i)  = w_i s'_i + (1 - w_i) m_i
@@ -86,6 +87,9 @@ class Report:
     #: Spiral-context blur beta in [0, 1] (reference_spiral): the status-quo rate moves towards the
     #: expansionist one by b = 1 - (1 - gamma military)(1 - beta).
     reaction: float = 0.0
+    #: Reciprocation factor in (0, 1] (reference_reciprocity): the expansionist rate of this report is
+    #: e'' = e x recip, and the blurred status-quo rate and the mid rate are formed from e''.
+    recip: float = 1.0
 
 
 def channel_groups(reports: Sequence[Report]) -> list[list[Report]]:
@@ -111,7 +115,7 @@ def _log_channels(groups: Sequence[Sequence[Report]], e: Mapping[str, np.ndarray
         la = lb = lu = np.zeros(())
         for rep in group:
             kd = kinds[rep.kind]
-            ek, sk = e[rep.kind], s[rep.kind]
+            ek, sk = e[rep.kind] * rep.recip, s[rep.kind]
             g = gamma if kd.military else 0.0
             b = 1.0 - (1.0 - g) * (1.0 - rep.reaction)
             sp = (1.0 - b) * sk + b * ek

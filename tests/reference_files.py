@@ -21,6 +21,7 @@ from reference_channels import (
     exact_p_expansionist_channels,
     is_p_expansionist_channels,
 )
+from reference_reciprocity import recip_factors
 from reference_spiral import reaction_blurs
 
 
@@ -108,6 +109,10 @@ def load_reference_inputs(
         lambda grade: grade_weight(grade, rel_over, cred_over),
         cat.get("spiral", {}) or {},
     )  # fmt: skip
+    recips = recip_factors(
+        signals, kind_tables, cat.get("reciprocity"), lambda actor: owner.get(norm(actor), ("adversary", 1.0))[0],
+        lambda grade: grade_weight(grade, rel_over, cred_over),
+    )  # fmt: skip
     counts = latest_statements(signals, adv_kinds, lambda sig: owner.get(norm(sig.get("actor", "")), ("adversary", 1.0)),
                                lambda sig: third.get(norm(sig.get("actor", "")), ""))  # fmt: skip
     adv_obs: list[tuple[str, float]] = []
@@ -131,7 +136,7 @@ def load_reference_inputs(
             key = (
                 " ".join(channel.split()).casefold() if isinstance(channel, str) and channel.strip() else None
             )
-            adv_reports.append(Report(kid, w, rho, key, attribution, seen, reaction=blurs[j]))
+            adv_reports.append(Report(kid, w, rho, key, attribution, seen, reaction=blurs[j], recip=recips[j]))
         elif kid in ally_kinds:
             ak = ally_kinds[kid]
             if ak.axis not in ally_obs:
@@ -205,12 +210,15 @@ def reference_from_toml(
     """Exact posterior means for a timeline file (see :func:`load_reference_inputs`).
 
     Returns ``{"p_expansionist": ..., "ally_reliability": ..., "ally_recklessness": ...}``.
-    P(expansionist) is exact when every channel carries one kind; otherwise an
-    importance-sampling estimate (standard error < 0.002, checked).
+    P(expansionist) is exact when every channel carries one kind (and, with model doubt, no
+    report is reciprocated); otherwise an importance-sampling estimate (standard error < 0.002, checked).
     """
     inp = load_reference_inputs(timeline_path, catalog_path, upto)
     kinds, reports = inp["adv_kinds"], inp["adv_reports"]
-    if all(len({r.kind for r in g}) == 1 for g in channel_groups(reports)):
+    # The quadrature splits each kind's grid where e = s, the kink of u = max(a_exp, a_sq); a reciprocated
+    # report moves its kink to e x recip = s, so with model doubt those logs are integrated by sampling.
+    kinked = inp["doubt"] > 0.0 and any(r.recip != 1.0 for r in reports)
+    if not kinked and all(len({r.kind for r in g}) == 1 for g in channel_groups(reports)):
         p_exp = exact_p_expansionist_channels(
             kinds, reports, inp["p0"], inp["gamma"], n_nodes=min(n_nodes, 160), doubt=inp["doubt"]
         )

@@ -193,7 +193,8 @@ def replay_view(rep: Replay) -> Group:
         f"replaces a different one; {UNRELIABLE_MARK} = sampler trouble; [context] = an own-side act, "
         f"not evidence on the adversary; [a=…] = a third party's act, weighed by its attribution; "
         f"[↺b] = weighed as a possible reaction to an own-side provocation, with its blur b; "
-        f"[initiative] = escalates beyond the provocation, not discounted (`beliefs explain` names them)"),
+        f"[initiative] = escalates beyond the provocation, not discounted; [⇄x] = read as reciprocation of our "
+        f"conciliatory move, its expansionist rate times x (`beliefs explain` names them)"),
         caption_justify="left",
     )
     for col, just in (
@@ -227,6 +228,9 @@ def replay_view(rep: Replay) -> Group:
             rx = step.reaction
             if rx is not None:
                 what.append(" [initiative]" if rx.initiative else f" [↺{rx.blur:.2f}]", style="magenta")
+            rc = step.reciprocation
+            if rc is not None:
+                what.append(f" [⇄{rc.factor:.2f}]", style="green")
             if sig.channel:
                 what.append(printable(f" via {sig.channel}"), style="dim")
             own, supersedes = step.statements()

@@ -31,6 +31,8 @@ def _signal(e: Entry) -> Text:
     if e.reaction is not None:
         r = e.reaction
         text.append(" initiative" if r.initiative else f" ↺{r.blur:.2f}", style="magenta")
+    if e.reciprocation is not None:
+        text.append(f" ⇄{e.reciprocation.factor:.2f}", style="green")
     return text
 
 
@@ -53,7 +55,8 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
         "P w/o = P(expansionist) without the report (leave-one-out, in the per-report model: see below); "
         "a = a third party's attribution weight "
         "(its act counts as the adversary's with that weight); ↺ = weighed as a possible reaction, with its blur "
-        "(spiral context, listed below)",
+        "(spiral context, listed below); ⇄ = read as reciprocation of our move, with its factor on the "
+        "expansionist rate (listed below)",
         caption_justify="left",
     )
     _columns(table, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
@@ -97,6 +100,14 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
             ctx_lines.append(f"  #{e.index} {printable(e.signal.kind)} of {e.signal.date.isoformat()}: ")
             ctx_lines.append(printable(e.reaction.describe()) + "\n", style="magenta")  # type: ignore[union-attr]
         parts.append(ctx_lines)
+    answers = [e for e in ledger.adversary if e.reciprocation is not None]
+    if answers:
+        rec_lines = Text("Reciprocity (a costly conciliatory answer to our own conciliatory move: its "
+                         "expansionist likelihood is lowered by the factor)\n", style="bold")  # fmt: skip
+        for e in sorted(answers, key=lambda e: e.index):
+            rec_lines.append(f"  #{e.index} {printable(e.signal.kind)} of {e.signal.date.isoformat()}: ")
+            rec_lines.append(printable(e.reciprocation.describe()) + "\n", style="green")  # type: ignore[union-attr]
+        parts.append(rec_lines)
     if ledger.ally:
         ally = _section("Ally reports: posterior mean of the axis they inform, with and without each")
         _columns(ally, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),

@@ -109,7 +109,7 @@ def assessment_view(a: Assessment) -> Group:
     head = literal(f"{a.title}  ({a.n_signals} signals)", "bold")
     return Group(
         head, post, doubt_line(a), Text(""), opts, Panel(rec, expand=False), watch, Text(""), attribution_line(a),
-        *[line for line in (spiral_line(a), absence_line(a)) if line.plain], diagnostics_line(a),
+        *[line for line in (spiral_line(a), reciprocity_line(a), absence_line(a)) if line.plain], diagnostics_line(a),
     )
 
 
@@ -167,6 +167,17 @@ def spiral_line(a: Assessment) -> Text:
         parts.append(f"{len(rx) - len(answered)} initiative(s) escalating beyond the provocation, not discounted")
     return Text(f"Spiral context ({label}): " + "; ".join(parts)
                 + " (`beliefs explain` names the provocations)", style="dim")  # fmt: skip
+
+
+def reciprocity_line(a: Assessment) -> Text:
+    """Reciprocity: the rules in force and how many answers were read as reciprocation of our moves."""
+    summary = a.reciprocity()
+    if summary is None:
+        return Text("")
+    from beliefs.reciprocity import line
+
+    more = " (`beliefs explain` names our moves)" if summary["reciprocations"] else ""
+    return Text(line(summary) + more, style="dim")
 
 
 def recommendation_text(dec: Decision, label: str = "Recommendation: ") -> Text:

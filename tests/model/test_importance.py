@@ -236,7 +236,8 @@ def test_cached_columns_and_channels_equal_the_likelihood(july):
     channel = rng.integers(0, 4, n)
     channel = np.unique(channel, return_inverse=True)[1]  # channels 0..C-1, each used
     rho = np.array([1.0, 0.85, 0.7, 0.5])[: channel.max() + 1]
-    inputs = base.replace(adversary_channel=channel, channel_rho=rho)
+    recip = np.where(rng.random(n) < 0.5, 1.0, rng.uniform(0.5, 1.0, n))  # reciprocation factors are cached too
+    inputs = base.replace(adversary_channel=channel, channel_rho=rho, adversary_recip=recip)
     theta = lk.sample_prior(inputs.catalog, inputs.reliability_prior, inputs.recklessness_prior, 3000, 2)
     sample = PriorSample(theta)
     # Reach the full log through partial logs (as a replay and a retraction would).
@@ -247,6 +248,7 @@ def test_cached_columns_and_channels_equal_the_likelihood(july):
             adversary_q=inputs.adversary_q[keep],
             adversary_attribution=inputs.adversary_attribution[keep],
             adversary_reaction=inputs.adversary_reaction[keep],
+            adversary_recip=inputs.adversary_recip[keep],
             adversary_seen=inputs.adversary_seen[keep],
             adversary_channel=np.unique(channel[keep], return_inverse=True)[1],
             channel_rho=rho[np.unique(channel[keep])],

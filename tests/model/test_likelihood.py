@@ -60,7 +60,8 @@ def random_inputs(
     channels, each with a random letter (its weight rho), and carry their digit's
     weight; 0: the default, every report its own channel with rho = 1 and q = letter x digit.
     ``attribution``: each adversary report gets a random attribution weight (third parties'
-    acts), 0 and 1 included, a random spiral-context blur (0 and 1 included), and some
+    acts), 0 and 1 included, a random spiral-context blur (0 and 1 included), a random
+    reciprocation factor on e (0.5 and 1 included), and some
     reports of either side are absences (watched for, not seen); the model-doubt weight
     is random. Otherwise every report is the adversary's own act, seen, out of the blue,
     and the doubt branch is off.
@@ -93,6 +94,10 @@ def random_inputs(
         b[-1] = 1.0
         extra["adversary_reaction"] = b
         extra["adversary_seen"] = (rng.random(len(adv_k)) < 0.7).astype(float)
+        # reciprocation factors on e (beliefs.reciprocity): 1 for most, down to 0.5 (mu c w at most 0.5)
+        x = np.where(rng.random(len(adv_k)) < 0.5, 1.0, rng.uniform(0.5, 1.0, len(adv_k)))
+        x[0], x[-1] = 0.5, 1.0
+        extra["adversary_recip"] = x
     if attribution:
         extra["ally_seen"] = (rng.random(len(ally_k)) < 0.7).astype(float)
         extra["model_doubt"] = float(rng.uniform(0.01, 0.5))
@@ -165,6 +170,7 @@ def test_numpy_loglik_equals_pymc_potentials(compiled, catalog, n_adv, n_ally, e
     if attribution and n_adv:
         assert inputs.adversary_attribution.min() == 0.0 and np.any(inputs.adversary_attribution == 1.0)
         assert inputs.adversary_reaction.max() == 1.0 and 0.0 in inputs.adversary_seen
+        assert inputs.adversary_recip.min() == 0.5 and 1.0 in inputs.adversary_recip
     assert inputs.n_channels == (min(channels, inputs.adversary_kind.size) if channels else inputs.adversary_kind.size)
     theta = random_points(inputs, rng, 24)
     want = pymc_values(compiled, inputs, theta)

@@ -42,6 +42,8 @@ def entry_lines(ledger: Ledger | None, index: int, step: int, label: str = "sele
         spiral = [] if e.reaction is None else [f"  [$text-muted]{escape(printable(e.reaction.describe()))}[/]"]
         with_all = "" if ledger.p_reports is None else f" (with it {ledger.p_reports:.3f})"
         alone = " in the per-report model" if ledger.doubt is not None else ""
+        if e.reciprocation is not None:
+            spiral.append(f"  [$text-muted]{escape(printable(e.reciprocation.describe()))}[/]")
         return [
             f"[b]{label}[/] {e.contribution:+.2f} log-odds (×{e.odds_factor:.2f} odds)",
             f"  P(exp) without it [b]{without}[/]{with_all}{alone}{warn}",
