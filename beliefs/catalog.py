@@ -49,6 +49,8 @@ Weight = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 #: The coarse escalation ladder's top rung (see :class:`Spiral` and :mod:`beliefs.spiral`).
 MAX_RUNG = 4
 Rung = Annotated[int, Field(ge=0, le=MAX_RUNG)]
+#: The lowest rung of a coercive kind: a confrontation of wills or a show of force (Kahn 1965).
+COERCIVE_MIN_RUNG = 2
 #: The longest reaction window a catalog may set (days): beyond a year an act is no answer to a crisis move.
 MAX_WINDOW_DAYS = 365
 Positive = Annotated[float, Field(ge=BETA_MIN, le=BETA_MAX, allow_inf_nan=False)]
@@ -112,6 +114,10 @@ class AdversaryKind(Strict):
     label: Line = Field(min_length=1)
     about: Literal["adversary"]
     military: bool
+    #: Coercion (Schelling 1966): the act presses the other side, by a threat or by force, to yield.
+    #: The calibration policy keeps coercive kinds in the moderate band (they reveal resolve, not
+    #: aims: Fearon 1997); a coercive kind is provocative and on rung 2 or above.
+    coercive: bool = False
     given_expansionist: BetaPrior
     given_status_quo: BetaPrior
     rationale: Prose = Field(min_length=1)
@@ -124,6 +130,21 @@ class AdversaryKind(Strict):
     spiral_rationale: Prose = ""
 
     _rung = field_validator("escalation")(_provocation_rung)
+
+    @model_validator(mode="after")
+    def _coercion_presses(self) -> AdversaryKind:
+        if self.coercive and not (self.provocative and self.escalation >= COERCIVE_MIN_RUNG):
+            raise ValueError(
+                f"a coercive kind presses the other side: it needs provocative = true and an escalation rung of "
+                f"{COERCIVE_MIN_RUNG} or above (a confrontation of wills, Kahn's ladder), not provocative = "
+                f"{str(self.provocative).lower()} on rung {self.escalation}"
+            )
+        return self
+
+    @property
+    def likelihood_ratio(self) -> float:
+        """E[e] / E[s], the ratio of the Beta means (the catalog's calibration bands are stated in it)."""
+        return self.given_expansionist.mean / self.given_status_quo.mean
 
 
 class AllyKind(Strict):
