@@ -103,7 +103,9 @@ class Grading(Strict):
 
 def _provocation_rung(rung: int, info: ValidationInfo) -> int:
     if info.data.get("provocative") is True and rung < 1:
-        raise ValueError("a provocative kind needs its rung on the escalation ladder (1 to 4): 0 is no pressure at all")
+        raise ValueError(
+            "a provocative kind needs its rung on the escalation ladder (1 to 4): 0 is no pressure at all"
+        )
     return rung
 
 
@@ -114,10 +116,6 @@ class AdversaryKind(Strict):
     label: Line = Field(min_length=1)
     about: Literal["adversary"]
     military: bool
-    #: Coercion (Schelling 1966): the act presses the other side, by a threat or by force, to yield.
-    #: The calibration policy keeps coercive kinds in the moderate band (they reveal resolve, not
-    #: aims: Fearon 1997); a coercive kind is provocative and on rung 2 or above.
-    coercive: bool = False
     given_expansionist: BetaPrior
     given_status_quo: BetaPrior
     rationale: Prose = Field(min_length=1)
@@ -128,18 +126,26 @@ class AdversaryKind(Strict):
     escalation: Rung = Field(default=0, validate_default=True)
     reactivity: Weight = 0.0
     spiral_rationale: Prose = ""
+    #: Coercion (Schelling 1966): the act presses the other side, by a threat or by force, to yield.
+    #: The calibration policy keeps coercive kinds in the moderate band (they reveal resolve, not
+    #: aims: Fearon 1997); a coercive kind is provocative and on rung 2 or above. (Declared after
+    #: ``provocative`` and ``escalation``: its validator reads them.)
+    coercive: bool = False
 
     _rung = field_validator("escalation")(_provocation_rung)
 
-    @model_validator(mode="after")
-    def _coercion_presses(self) -> AdversaryKind:
-        if self.coercive and not (self.provocative and self.escalation >= COERCIVE_MIN_RUNG):
+    @field_validator("coercive")
+    @classmethod
+    def _coercion_presses(cls, coercive: bool, info: ValidationInfo) -> bool:
+        provocative, rung = info.data.get("provocative"), info.data.get("escalation")
+        known = provocative is not None and rung is not None  # else their own errors say what is wrong
+        if coercive and known and not (provocative and rung >= COERCIVE_MIN_RUNG):
             raise ValueError(
-                f"a coercive kind presses the other side: it needs provocative = true and an escalation rung of "
-                f"{COERCIVE_MIN_RUNG} or above (a confrontation of wills, Kahn's ladder), not provocative = "
-                f"{str(self.provocative).lower()} on rung {self.escalation}"
+                f"a coercive kind presses the other side: it needs provocative = true and an escalation rung"
+                f" of {COERCIVE_MIN_RUNG} or above (a confrontation of wills on Kahn's ladder), not provocative"
+                f" = {str(provocative).lower()} on rung {rung}"
             )
-        return self
+        return coercive
 
     @property
     def likelihood_ratio(self) -> float:
