@@ -127,12 +127,24 @@ def old_coercion(tl: Timeline, cat: Catalog) -> Case:
     return tl, _copy(cat, kinds=kinds)
 
 
+#: The kinds issue 25 added (off: dropped from the catalog, so the earlier rows draw as before they existed).
+NEW_KINDS = {
+    "unilateral_withdrawal",
+    "verified_disarmament",
+    "economic_coercion",
+    "incident",
+    "diplomatic_rupture",
+    "subversion",
+}
+
+
 def old_kinds(tl: Timeline, cat: Catalog) -> Case:
     signals = [
         {**s.model_dump(), "kind": RECODED.get((tl.name, s.date.isoformat(), s.kind), s.kind)}
         for s in tl.signals
     ]
-    return _copy(tl, signals=signals), cat
+    kinds = [k.model_dump() for k in cat.kinds if k.id not in NEW_KINDS]
+    return _copy(tl, signals=signals), _copy(cat, kinds=kinds)
 
 
 Ablation = Callable[[Timeline, Catalog], Case]
