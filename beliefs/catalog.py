@@ -138,8 +138,9 @@ class AdversaryKind(Strict):
     @classmethod
     def _coercion_presses(cls, coercive: bool, info: ValidationInfo) -> bool:
         provocative, rung = info.data.get("provocative"), info.data.get("escalation")
-        known = provocative is not None and rung is not None  # else their own errors say what is wrong
-        if coercive and known and not (provocative and rung >= COERCIVE_MIN_RUNG):
+        if provocative is None or rung is None:  # their own errors say what is wrong
+            return coercive
+        if coercive and not (provocative and rung >= COERCIVE_MIN_RUNG):
             raise ValueError(
                 f"a coercive kind presses the other side: it needs provocative = true and an escalation rung"
                 f" of {COERCIVE_MIN_RUNG} or above (a confrontation of wills on Kahn's ladder), not provocative"
