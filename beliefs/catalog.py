@@ -49,6 +49,8 @@ Weight = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 #: The coarse escalation ladder's top rung (see :class:`Spiral` and :mod:`beliefs.spiral`).
 MAX_RUNG = 4
 Rung = Annotated[int, Field(ge=0, le=MAX_RUNG)]
+#: The lowest rung of a coercive kind: a confrontation of wills or a show of force (Kahn 1965).
+COERCIVE_MIN_RUNG = 2
 #: The longest reaction window a catalog may set (days): beyond a year an act is no answer to a crisis move.
 MAX_WINDOW_DAYS = 365
 Positive = Annotated[float, Field(ge=BETA_MIN, le=BETA_MAX, allow_inf_nan=False)]
@@ -101,7 +103,9 @@ class Grading(Strict):
 
 def _provocation_rung(rung: int, info: ValidationInfo) -> int:
     if info.data.get("provocative") is True and rung < 1:
-        raise ValueError("a provocative kind needs its rung on the escalation ladder (1 to 4): 0 is no pressure at all")
+        raise ValueError(
+            "a provocative kind needs its rung on the escalation ladder (1 to 4): 0 is no pressure at all"
+        )
     return rung
 
 
@@ -122,8 +126,32 @@ class AdversaryKind(Strict):
     escalation: Rung = Field(default=0, validate_default=True)
     reactivity: Weight = 0.0
     spiral_rationale: Prose = ""
+    #: Coercion (Schelling 1966): the act presses the other side, by a threat or by force, to yield.
+    #: The calibration policy keeps coercive kinds in the moderate band (they reveal resolve, not
+    #: aims: Fearon 1997); a coercive kind is provocative and on rung 2 or above. (Declared after
+    #: ``provocative`` and ``escalation``: its validator reads them.)
+    coercive: bool = False
 
     _rung = field_validator("escalation")(_provocation_rung)
+
+    @field_validator("coercive")
+    @classmethod
+    def _coercion_presses(cls, coercive: bool, info: ValidationInfo) -> bool:
+        provocative, rung = info.data.get("provocative"), info.data.get("escalation")
+        if provocative is None or rung is None:  # their own errors say what is wrong
+            return coercive
+        if coercive and not (provocative and rung >= COERCIVE_MIN_RUNG):
+            raise ValueError(
+                f"a coercive kind presses the other side: it needs provocative = true and an escalation rung"
+                f" of {COERCIVE_MIN_RUNG} or above (a confrontation of wills on Kahn's ladder), not provocative"
+                f" = {str(provocative).lower()} on rung {rung}"
+            )
+        return coercive
+
+    @property
+    def likelihood_ratio(self) -> float:
+        """E[e] / E[s], the ratio of the Beta means (the catalog's calibration bands are stated in it)."""
+        return self.given_expansionist.mean / self.given_status_quo.mean
 
 
 class AllyKind(Strict):

@@ -13,13 +13,19 @@ transforming the loaded timelines and catalog (nothing is re-tuned):
 4. ``+ negative evidence``: the ``observed = false`` entries count;
 5. ``+ model uncertainty``: the catalog's model-doubt weight;
 6. ``+ one game``: the coupled payoffs (changes recommendations, not P);
-7. ``+ spiral memory`` (issue 25): a provocation's weight fades after the
-   reaction window instead of vanishing, and an act one rung above it is
-   half a reaction (switched off by restoring the older all-or-nothing rule,
-   ``[spiral] rule = "window"``).
-8. ``+ reciprocity``: the catalog's ``[reciprocity]`` mu (off: mu = 0), so a
-   costly conciliatory answer to our own conciliatory move lowers its
-   expansionist rate (issue 25, item 3).
+7. ``+ coercion recalibrated`` (issue 25, item 1): the coercive kinds'
+   status-quo rates of the bundled catalog (off: the old rates,
+   :data:`OLD_STATUS_QUO`);
+8. ``+ new kinds, re-coded`` (item 2): the bundled signals re-coded into the
+   new kinds (off: mapped back to the kinds they were entered as,
+   :data:`RECODED`, and the new kinds dropped);
+9. ``+ reciprocity`` (item 3): the catalog's ``[reciprocity]`` mu (off:
+   mu = 0), so a costly conciliatory answer to our own conciliatory move
+   lowers its expansionist rate;
+10. ``+ spiral memory`` (item 4): a provocation's weight fades after the
+    reaction window instead of vanishing, and an act one rung above it is
+    half a reaction (off: the older all-or-nothing rule,
+    ``[spiral] rule = "window"``).
 
 Printed per row: mean Brier and log score of the final P(expansionist) over
 the cases with ``adversary_type`` (and the prior's), the mean Brier over the
@@ -57,7 +63,9 @@ def _kinds(catalog: Catalog, **update: object) -> Catalog:
 def no_attribution(tl: Timeline, cat: Catalog) -> Case:
     adversary = tl.scenario.adversary
     signals = [
-        {**s.model_dump(), "actor": adversary} if isinstance(cat.by_id[s.kind], AdversaryKind) else s.model_dump()
+        {**s.model_dump(), "actor": adversary}
+        if isinstance(cat.by_id[s.kind], AdversaryKind)
+        else s.model_dump()
         for s in tl.signals
     ]
     return _copy(tl, signals=signals), cat
@@ -95,6 +103,67 @@ def no_reciprocity(tl: Timeline, cat: Catalog) -> Case:
     return tl, _copy(cat, reciprocity={**cat.reciprocity.model_dump(), "mu": 0.0})
 
 
+#: Issue 25, item 1: the coercive kinds' given_status_quo before the recalibration (alpha, beta).
+OLD_STATUS_QUO = {
+    "fait_accompli": (1.2, 10.8),
+    "ultimatum": (1.1, 9.9),
+    "treaty_violation": (1.2, 10.8),
+    "offensive_deployment": (1.8, 10.2),
+    "mobilization": (2.4, 9.6),
+    "territorial_demand": (1.5, 8.5),
+    "coercive_probe": (1.8, 8.2),
+    "coercive_threat": (2.2, 7.8),
+}
+
+#: Issue 25, item 2: the re-coded bundled signals, (timeline, date, new kind) -> the kind they were entered as.
+RECODED = {
+    ("bosnia-1908", "1908-10-06", "unilateral_withdrawal"): "conciliatory_offer",
+    ("crimea-2014", "2013-08-14", "economic_coercion"): "coercive_probe",
+    ("crimea-2014", "2014-03-06", "economic_coercion"): "coercive_threat",
+    ("crimea-2014", "2014-03-31", "unilateral_withdrawal"): "unilateral_arms_reduction",
+    ("cuba-1962", "1962-11-08", "verified_disarmament"): "treaty_compliance",
+    ("georgia-2008", "2008-05-26", "incident"): "treaty_violation",
+    ("nato-1979", "1979-10-06", "unilateral_withdrawal"): "unilateral_arms_reduction",
+    ("nato-1979", "1983-11-23", "diplomatic_rupture"): "public_commitment",
+    ("six-day-1967", "1967-05-22", "economic_coercion"): "fait_accompli",
+}
+
+
+def old_coercion(tl: Timeline, cat: Catalog) -> Case:
+    kinds = [
+        {
+            **k.model_dump(),
+            "given_status_quo": dict(zip(("alpha", "beta"), OLD_STATUS_QUO[k.id], strict=True)),
+        }
+        if k.id in OLD_STATUS_QUO
+        else k.model_dump()
+        for k in cat.kinds
+    ]
+    return tl, _copy(cat, kinds=kinds)
+
+
+#: The kinds issue 25 added (off: dropped from the catalog, so the earlier rows draw as before they existed).
+NEW_KINDS = {
+    "unilateral_withdrawal",
+    "verified_disarmament",
+    "economic_coercion",
+    "incident",
+    "diplomatic_rupture",
+    "subversion",
+}
+
+
+def old_kinds(tl: Timeline, cat: Catalog) -> Case:
+    signals = [
+        {**s.model_dump(), "kind": RECODED.get((tl.name, s.date.isoformat(), s.kind), s.kind)}
+        for s in tl.signals
+    ]
+    kinds = [k.model_dump() for k in cat.kinds if k.id not in NEW_KINDS]
+    recip = cat.reciprocity.model_dump()
+    recip["kinds"] = {kid: v for kid, v in recip["kinds"].items() if kid not in NEW_KINDS}
+    return _copy(tl, signals=signals), _copy(cat, kinds=kinds, reciprocity=recip)
+
+
 Ablation = Callable[[Timeline, Catalog], Case]
 #: The changes in the order they were made; a row switches off every change after it.
 STAGES: list[tuple[str, Ablation]] = [
@@ -103,8 +172,10 @@ STAGES: list[tuple[str, Ablation]] = [
     ("negative evidence", no_absences),
     ("model uncertainty", no_doubt),
     ("one game", no_game),
-    ("spiral memory", no_spiral_memory),
+    ("coercion recalibrated", old_coercion),
+    ("new kinds, re-coded", old_kinds),
     ("reciprocity", no_reciprocity),
+    ("spiral memory", no_spiral_memory),
 ]
 
 
@@ -122,16 +193,21 @@ def main() -> None:
 
     print(machine())
     cases, skipped = load_cases(())
-    header = (
-        f"{'stage':<24}{'Brier':>7}{'log':>8}{'B exp':>7}{'B s.q.':>7}{'worst P':>9}{'>=0.95':>8}{'posture':>9}{'s':>6}"
-    )
+    found = {(tl.name, s.date.isoformat(), s.kind) for tl, _ in cases for s in tl.signals}
+    missing = sorted(set(RECODED) - found)
+    if missing:
+        raise SystemExit(f"RECODED names signals the bundled timelines no longer hold: {missing}")
+    header = f"{'stage':<24}{'Brier':>7}{'log':>8}{'B exp':>7}{'B s.q.':>7}{'worst P':>9}{'>=0.95':>8}{'posture':>9}{'s':>6}"
     rows = []
     for i in range(len(STAGES) + 1):
         name = "before attribution" if i == 0 else f"+ {STAGES[i - 1][0]}"
         bt = score_cases(ablate(cases, [f for _, f in STAGES[i:]]), skipped, seed=0)
         wrong = [c.p_final if c.y == 0 else 1.0 - c.p_final for c in bt.cases]
         hits, scored = bt.hits("type")
-        by_type = [sum(c.brier for c in bt.cases if c.y == y) / max(1, sum(c.y == y for c in bt.cases)) for y in (1, 0)]
+        by_type = [
+            sum(c.brier for c in bt.cases if c.y == y) / max(1, sum(c.y == y for c in bt.cases))
+            for y in (1, 0)
+        ]
         rows.append(
             f"{name:<24}{bt.total('brier'):>7.3f}{bt.total('log_score'):>8.3f}{by_type[0]:>7.3f}{by_type[1]:>7.3f}"
             f"{max(wrong):>9.3f}"
@@ -140,7 +216,9 @@ def main() -> None:
         prior = (bt.total("brier_prior"), bt.total("log_score_prior"), bt.hits("type_prior"))
     print(header)
     print("\n".join(rows))
-    print(f"{'prior alone':<24}{prior[0]:>7.3f}{prior[1]:>8.3f}{'':>14}{'':>9}{'':>8}{f'{prior[2][0]}/{prior[2][1]}':>9}")
+    print(
+        f"{'prior alone':<24}{prior[0]:>7.3f}{prior[1]:>8.3f}{'':>14}{'':>9}{'':>8}{f'{prior[2][0]}/{prior[2][1]}':>9}"
+    )
     print(
         f"{len(cases)} cases; B exp / B s.q.: mean Brier over the expansionist / status-quo cases; worst P: the"
         " largest P(wrong type); >=0.95: cases of the wrong type at P >= 0.95; posture: recommended adversary"

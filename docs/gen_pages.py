@@ -176,7 +176,10 @@ CATALOG_INTRO = (
     "A catalog defines the kinds of signal: for adversary kinds the Beta distributions of "
     "P(seen | expansionist) and P(seen | status quo); for ally kinds the axis, direction and "
     "diagnosticity; for every kind a rationale and its spiral context (`provocative`, an `escalation` rung, "
-    "for adversary kinds a `reactivity`, argued in `spiral_rationale`). `[grading]` overrides the Admiralty "
+    "for adversary kinds a `reactivity`, argued in `spiral_rationale`). An adversary kind marked `coercive = true` "
+    "presses the other side by a threat or by force; it must be `provocative` on rung 2 or above, and the bundled "
+    "catalog keeps every coercive kind's likelihood ratio E[e]/E[s] at 2.5 or less (coercion reveals resolve, not "
+    "aims); only costly reassurance is strong evidence (see the model page). `[grading]` overrides the Admiralty "
     "weights; `[spiral]` sets the reaction window (see the model page)."
 )
 

@@ -34,7 +34,9 @@ adversary = "Them"
 polarity = "multipolar"
 offense_advantage = 0.4
 distinguishability = 0.6
-prior_expansionist = 0.45
+# 0.46 under the catalog of issue 25: a fait accompli changes the recommendation whether seen
+# or not (a "both" entry), and a mobilization moves it.
+prior_expansionist = 0.46
 # Without the model-doubt branch, whose rate passes either outcome at the likelier type's and so
 # is no distribution over the two outcomes (tests/test_doubt_watch.py checks the watch with it).
 model_doubt = 0.0

@@ -197,6 +197,7 @@ def test_the_hdi_widens_and_moves_towards_the_prior(tmp_path, engine) -> None:
     lo0, hi0 = plain.posterior.hdi("p_expansionist")
     lo1, hi1 = doubted.posterior.hdi("p_expansionist")
     p0 = timeline.scenario.prior_expansionist
-    assert hi1 - lo1 > 2 * (hi0 - lo0)  # wider
+    # wider (by 1.85 under issue 25's catalog, in which the per-report model is itself less certain)
+    assert hi1 - lo1 > 1.5 * (hi0 - lo0)
     assert hi1 < lo0 and hi1 <= bound(p0, 0.1)[1] + 1e-9  # shifted down, inside the bound
     assert p0 < doubted.posterior.mean("p_expansionist") < plain.posterior.mean("p_expansionist")
