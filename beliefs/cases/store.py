@@ -26,7 +26,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from beliefs.cases.actor_map import read_mappings
 from beliefs.cases.actor_store import ActorMappingMethods
@@ -119,7 +119,7 @@ class CaseStore(ActorMappingMethods):
         with self._lock:
             self._conn.close()
 
-    def __enter__(self) -> CaseStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -17,7 +17,8 @@ import typer
 from beliefs.cli.app import DB_HELP, app, console, err_console, guarded, print_json, safe_markup
 
 if TYPE_CHECKING:
-    from beliefs.cases.store import Case, CaseStore
+    from beliefs.cases.interface import Store
+    from beliefs.cases.store import Case
 
 cases_app = typer.Typer(help="Stored cases: a scenario and its append-only signal log.", no_args_is_help=True)
 signal_app = typer.Typer(help="Add signals to a stored case, or retract them.", no_args_is_help=True)
@@ -28,7 +29,7 @@ DbOpt = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 NameArg = Annotated[str, typer.Argument(help="The case name.")]
 
 
-def _store(db: str | None, case: str | None = None, *, create: bool = False) -> CaseStore:
+def _store(db: str | None, case: str | None = None, *, create: bool = False) -> Store:
     """The case database; only ``cases new`` and ``cases import`` may create it."""
     from beliefs.cases.service import open_store
 
