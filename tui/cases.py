@@ -219,7 +219,7 @@ def catalog_reference(catalog: Catalog, out: Path) -> tuple[str, bool]:
 
 def _details(case: Case) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
     reasons = {i: e.retraction_reason for i, e in enumerate(case.log) if e.retraction_reason}
-    entries = {i: (e.entered_at, e.entered_by, e.origin) for i, e in enumerate(case.log)}
+    entries = {i: (e.entered_at, e.writer, e.origin) for i, e in enumerate(case.log)}
     return reasons, entries
 
 

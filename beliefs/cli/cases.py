@@ -169,10 +169,15 @@ def _show(case: Case) -> None:
             style="dim" if sig.retracted else "",
         )  # fmt: skip
     console.print(table)
+    from beliefs.cases.records import writers
+
+    if writers(case):
+        console.print(literal(f"signals written by database users: {writers(case)}"))
     for e in case.log:
         if e.signal.retracted:
+            by = f" by database user {e.retracted_db_user}" if e.retracted_db_user else ""
             console.print(
-                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]}: {e.retraction_reason}")
+                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]}{by}: {e.retraction_reason}")
             )
     for i, sup in gone.items():
         e = case.log[i]

@@ -24,6 +24,7 @@ from beliefs.report import check_output, write_atomically
 if TYPE_CHECKING:
     from beliefs.report import Analysis
 
+
 def _load(
     source: str | None, case: str | None, db: str | None
 ) -> tuple[Any, Any, dict[str, Any], tuple[int | None, ...]]:
@@ -37,7 +38,11 @@ def _load(
         with open_store(db, case=case) as store:
             loaded = store.load_case(case)
         tl = loaded.timeline
+        from beliefs.cases.records import writers
+
         origin = {"kind": "case", "name": case, "case": case, "sha256": log_sha256(tl)}
+        if writers(loaded):  # a PostgreSQL store records the database user of every row
+            origin["writers"] = writers(loaded)
         return tl, loaded.catalog, origin, tuple(loaded.signal_ids)
     assert source is not None
     tl, catalog = load_timeline(source)

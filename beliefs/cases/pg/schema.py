@@ -15,6 +15,8 @@ The rules, enforced by triggers for every role, the tables' owner included:
   (:meth:`~beliefs.cases.pg.store.PgCaseStore.delete_case`, one transaction);
 * a case's name, scenario, catalog, origin and creation time never change;
   only ``updated_at`` moves, and ``deleting`` goes from 0 to 1, never back;
+  a case marked ``deleting`` must be gone when its transaction commits (a
+  deferred constraint trigger): nobody leaves a case half deleted;
 * TRUNCATE is refused; ids come from identity sequences and are never reused;
 * each write of the log notifies ``beliefs_log`` with the case id (LISTEN/NOTIFY).
 
@@ -166,6 +168,16 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION beliefs_case_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM cases WHERE id = NEW.id AND deleting = 1) THEN
+        RAISE EXCEPTION 'a case marked for deletion goes whole in the same transaction: beliefs cases delete';
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE CONSTRAINT TRIGGER cases_deleted_whole AFTER UPDATE OF deleting ON cases
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION beliefs_case_gone();
 CREATE TRIGGER cases_stamp BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION beliefs_stamp();
 CREATE TRIGGER cases_update BEFORE UPDATE ON cases FOR EACH ROW EXECUTE FUNCTION beliefs_case_update();
 CREATE TRIGGER cases_delete BEFORE DELETE ON cases FOR EACH ROW EXECUTE FUNCTION beliefs_case_delete();
@@ -243,10 +255,16 @@ def migrate(conn: psycopg.Connection[Any], where: str, create: bool) -> int:
             conn.execute("UPDATE beliefs_schema SET version = %s", (version + 1,))
 
 
-def init_roles(conn: psycopg.Connection[Any]) -> list[str]:
-    """Create the three roles (if missing) and grant each its rights; the statements run."""
+def init_roles(conn: psycopg.Connection[Any], where: str) -> list[str]:
+    """Create the three roles (if missing) and grant each its rights; the statements run.
+
+    Needs a role that may create roles and owns the store's tables; else a
+    message naming the database (exit 2), and nothing is changed.
+    """
+    from beliefs.cases.pg.conn import pg_errors
+
     done: list[str] = []
-    with conn.transaction():
+    with pg_errors(where, str(conn.info.user)), conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
         for role in ROLES:
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()

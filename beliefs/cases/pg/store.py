@@ -17,6 +17,7 @@ adapts them), so both backends behave alike by construction. What differs:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -26,7 +27,8 @@ import psycopg
 
 from beliefs.cases.location import mask_url
 from beliefs.cases.pg.conn import PgConn, pg_errors
-from beliefs.cases.pg.schema import WRITE_LOCK, migrate
+from beliefs.cases.pg.schema import WRITE_LOCK, init_roles, migrate
+from beliefs.cases.records import Case
 from beliefs.cases.store import BUSY_TIMEOUT, CaseStore
 from beliefs.errors import NotFoundError
 
@@ -90,6 +92,31 @@ class PgCaseStore(CaseStore):
         with self._lock, self._errors(), self._raw.transaction():
             self._raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             yield self._conn
+
+    def load_case(self, name: str) -> Case:
+        """The case as :meth:`CaseStore.load_case` reads it, each signal with the database users who wrote it."""
+        case = super().load_case(name)
+        with self._read() as conn:
+            users = {
+                row[0]: (row[1], row[2])
+                for row in conn.execute(
+                    "SELECT s.id, s.db_user, r.db_user FROM signals s LEFT JOIN retractions r ON r.signal_id = s.id"
+                    " JOIN cases c ON c.id = s.case_id WHERE c.name = ?",
+                    (name,),
+                )
+            }
+        log = [
+            dataclasses.replace(
+                e, db_user=users.get(e.id, (None,))[0], retracted_db_user=users.get(e.id, (None, None))[1]
+            )
+            for e in case.log
+        ]
+        return dataclasses.replace(case, log=log)
+
+    def init_roles(self) -> list[str]:
+        """Create the reader, analyst and owner roles and grant their rights (:func:`~beliefs.cases.pg.schema.init_roles`)."""
+        with self._lock:
+            return init_roles(self._raw, str(self.path))
 
     def integrity_check(self) -> str:
         """ "ok" when the server answers and the store's tables are there (PostgreSQL checks its own pages)."""
