@@ -9,7 +9,6 @@ import json
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg
@@ -121,9 +120,8 @@ def test_the_owners_own_psql_session_cannot_rewrite_the_log(team, sql):
         ("owner1", "permission denied|append-only|goes whole"),
         ("admin", "append-only|kept as created|goes whole"),
     ):
-        with psycopg.connect(team[who], autocommit=True) as conn:
-            with pytest.raises(psycopg.Error, match=says):
-                conn.execute(sql)  # type: ignore[arg-type]
+        with psycopg.connect(team[who], autocommit=True) as conn, pytest.raises(psycopg.Error, match=says):
+            conn.execute(sql)  # type: ignore[arg-type]
     assert _count(team["admin"]) == before
 
 
