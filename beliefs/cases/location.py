@@ -37,6 +37,15 @@ def mask_url(url: str) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", out)
 
 
+_ANY_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:@/\s\"']*):[^@\s\"']*@", re.I)
+_ANY_PASSWORD_PARAM = re.compile(r"(password\s*=\s*)[^&\s\"']+", re.I)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` (a driver's message, say) with every password of a URL or ``password=`` shown as ``***``."""
+    return _ANY_PASSWORD_PARAM.sub(r"\1***", _ANY_URL_PASSWORD.sub(r"\1:***@", text))
+
+
 def shown(db: str | Path) -> str:
     """How a ``--db`` value is named in messages: a path as it is, a URL masked."""
     return mask_url(str(db)) if is_pg_url(db) else str(db)

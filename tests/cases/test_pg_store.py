@@ -219,7 +219,7 @@ def test_an_unreachable_server_exits_74_with_a_message_and_no_password():
     url = f"postgresql://ana:hunter2@127.0.0.1:{port}/cases?connect_timeout=2"
     result = run("cases", "list", "--db", url)
     assert result.exit_code == 74, result.output
-    assert "PostgreSQL server refused or dropped the connection" in result.output
+    assert "cannot reach the PostgreSQL server" in result.output
     assert "hunter2" not in result.output and "Traceback" not in result.output
 
 
@@ -231,3 +231,17 @@ def test_passwords_are_masked_in_every_url_shown():
         "postgres://db/c?user=ana&password=***&sslmode=verify-full"
     )
     assert mask_url("postgresql://ana@db/c") == "postgresql://ana@db/c"
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "says"),
+    [
+        ("postgresql://ana:hunter2@[bad", 2, "case database error"),
+        ("postgresql://ana:hunter2@127.0.0.1:1/x?sslmode=bogus", 2, "bad PostgreSQL connection string"),
+        ("postgresql://ana@127.0.0.1:1/x?bogus=1&password=hunter2", 2, "invalid URI query parameter"),
+    ],
+)
+def test_a_bad_connection_string_exits_2_and_its_password_is_never_echoed(url, code, says):
+    result = run("cases", "list", "--db", url)
+    assert result.exit_code == code and says in result.output, result.output
+    assert "hunter2" not in result.output and "Traceback" not in result.output

@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 
+from beliefs.cases.location import mask_secrets
 from beliefs.errors import BeliefsError, StorageError
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -64,31 +65,46 @@ class PgConn:
 
 
 def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return mask_secrets((str(exc).strip().splitlines() or [type(exc).__name__])[0])
+
+
+#: Words of libpq's messages that say the server (not the connection string) is the problem.
+_SERVER_WORDS = ("connection to server", "server closed", "terminating connection", "timeout", "timed out",
+                 "could not", "shutting down", "starting up", "recovery", "consuming input failed",
+                 "the connection is lost", "connection is closed")  # fmt: skip
 
 
 @contextlib.contextmanager
-def pg_errors(where: str, user: str) -> Iterator[None]:
+def pg_errors(where: str, user: str, *, connecting: bool = False) -> Iterator[None]:
     """The server's refusals as messages naming the database (exit 2; 74 when it cannot be reached).
 
-    ``where`` is the URL without its password; the driver's messages name host,
-    port and user, never a password.
+    ``where`` is the URL without its password; any password in the driver's
+    message is masked too (:func:`~beliefs.cases.location.mask_secrets`).
     """
     try:
         yield
     except psycopg.errors.InsufficientPrivilege as exc:
         raise BeliefsError(
             f"{where}: the database role '{user}' lacks the right to do this ({_first_line(exc)}); "
-            "nothing was written (see docs/teams.md: reader, analyst, owner)"
+            "nothing was written (docs/teams.md: reader, analyst, owner)"
         ) from None
     except (psycopg.errors.RaiseException, psycopg.IntegrityError) as exc:
         raise BeliefsError(
             f"{where}: refused by the case database's rules: {_first_line(exc)}; nothing was written"
         ) from None
     except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+        said = _first_line(exc)
+        if connecting and not any(w.lower() in said.lower() for w in _SERVER_WORDS):
+            raise BeliefsError(
+                f"{where}: bad PostgreSQL connection string ({said}); nothing was written"
+            ) from None
+        if connecting:
+            raise StorageError(
+                f"{where}: cannot reach the PostgreSQL server ({said}); nothing was read or written"
+            ) from None
         raise StorageError(
-            f"{where}: the PostgreSQL server refused or dropped the connection ({_first_line(exc)}); "
-            "a write that was not acknowledged was not kept whole or at all: `beliefs cases show` tells"
+            f"{where}: the PostgreSQL server dropped the connection ({said}); a write it had not "
+            "acknowledged is stored whole or not at all (`beliefs cases show` tells which)"
         ) from None
     except psycopg.Error as exc:
         raise BeliefsError(f"{where}: case database error: {_first_line(exc)}") from None
