@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import raw_rows, raw_sql, refused_errors
+from store_backends import raw_rows, raw_sql, refused_errors
 
 from beliefs.cases.service import open_store
 from beliefs.cases.store import StaleLogError
