@@ -19,6 +19,7 @@ from beliefs.cases.location import mask_url
 from beliefs.cases.service import open_store
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
+from beliefs.errors import BeliefsError
 from beliefs.timeline import Signal
 
 _load_command_modules()
@@ -128,6 +129,7 @@ def test_the_owners_own_psql_session_cannot_rewrite_the_log(team, sql):
 WRITER = """
 import sys, datetime as dt
 from beliefs.cases.service import open_store
+from beliefs.errors import BeliefsError
 from beliefs.timeline import Signal
 url, tag = sys.argv[1], sys.argv[2]
 for i in range(25):
@@ -159,6 +161,7 @@ def test_two_writers_adding_25_signals_each_at_once_lose_and_double_nothing(team
 STREAM = """
 import os, sys, time, datetime as dt
 from beliefs.cases.service import open_store
+from beliefs.errors import BeliefsError
 from beliefs.errors import BeliefsError
 from beliefs.timeline import Signal
 url, stop = sys.argv[1], sys.argv[2]
@@ -245,3 +248,20 @@ def test_a_bad_connection_string_exits_2_and_its_password_is_never_echoed(url, c
     result = run("cases", "list", "--db", url)
     assert result.exit_code == code and says in result.output, result.output
     assert "hunter2" not in result.output and "Traceback" not in result.output
+
+
+def test_a_writer_held_up_by_another_gives_up_with_busy_and_writes_nothing(pg_url):
+    from beliefs.cases.pg.schema import WRITE_LOCK
+    from beliefs.cases.pg.store import PgCaseStore
+
+    assert run("cases", "new", "july", "--from", "july-1914", "--db", pg_url).exit_code == 0
+    with psycopg.connect(pg_url) as holder:  # another writer, in the middle of a long transaction
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        with PgCaseStore(pg_url, busy_timeout=0.3) as store:
+            before = store.log_version("july")  # readers are not held up
+            with pytest.raises(BeliefsError, match="busy") as err:
+                store.add_signal("july", Signal(date=dt.date(1914, 8, 1), kind="mobilization", grade="B2"))
+            assert getattr(err.value, "exit_code", 2) == 2
+        holder.rollback()
+    with open_store(pg_url) as store:
+        assert store.log_version("july") == before

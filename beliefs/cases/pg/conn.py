@@ -92,6 +92,11 @@ def pg_errors(where: str, user: str, *, connecting: bool = False) -> Iterator[No
         raise BeliefsError(
             f"{where}: refused by the case database's rules: {_first_line(exc)}; nothing was written"
         ) from None
+    except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled) as exc:
+        raise BeliefsError(
+            f"{where}: the case database is busy: another writer held it too long ({_first_line(exc)}); "
+            "nothing was written, try again"
+        ) from None
     except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
         said = _first_line(exc)
         if connecting and not any(w.lower() in said.lower() for w in _SERVER_WORDS):
