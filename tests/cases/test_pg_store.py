@@ -265,3 +265,19 @@ def test_a_writer_held_up_by_another_gives_up_with_busy_and_writes_nothing(pg_ur
         holder.rollback()
     with open_store(pg_url) as store:
         assert store.log_version("july") == before
+
+
+def test_the_python_api_opens_and_records_a_postgresql_case_and_a_reader_cannot_store(team, engine):
+    import beliefs
+
+    crisis = beliefs.open_case("july", team["analyst1"])
+    assert "s3cret-pw" not in repr(crisis)
+    result = beliefs.assess(crisis, seed=3)
+    with open_store(team["reader1"], case="july") as store:
+        stored = store.assessments("july")
+    assert len(stored) == 1 and stored[0]["seed"] == 3
+    assert stored[0]["summary"]["posterior"] == result.to_dict()["posterior"]
+    refused = run("assess", "--case", "july", "--seed", "3", "--db", team["reader1"])
+    assert refused.exit_code == 2 and "lacks the right" in refused.output, refused.output
+    with open_store(team["admin"], case="july") as store:
+        assert len(store.assessments("july")) == 1
