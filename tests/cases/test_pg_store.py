@@ -13,9 +13,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from beliefs.cases.location import mask_url
+from beliefs.cases.location import mask_secrets, mask_url
 from beliefs.cases.service import open_store
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
@@ -224,6 +226,26 @@ def test_an_unreachable_server_exits_74_with_a_message_and_no_password():
     assert result.exit_code == 74, result.output
     assert "cannot reach the PostgreSQL server" in result.output
     assert "hunter2" not in result.output and "Traceback" not in result.output
+
+
+PASSWORD = st.text(
+    alphabet=st.characters(
+        codec="ascii", categories=("L", "N", "P", "S"), exclude_characters="@/?#&%:\\\"' "
+    ),
+    min_size=8,
+    max_size=40,
+).map(lambda p: "pw" + p)
+
+
+@given(user=st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True), password=PASSWORD)
+def test_no_password_survives_masking_in_a_url_or_a_message(user, password):
+    for url in (
+        f"postgresql://{user}:{password}@db.example:5432/cases?sslmode=require",
+        f"postgres://db.example/cases?user={user}&password={password}",
+    ):
+        assert password not in mask_url(url)
+        assert password not in mask_secrets(f'invalid URI: "{url}" (at offset 3)')
+        assert user in mask_url(url)
 
 
 def test_passwords_are_masked_in_every_url_shown():
