@@ -115,6 +115,14 @@ def test_delete_takes_the_whole_case_and_ids_are_never_reused(filled, july):
         assert raw_rows(filled, f"SELECT count(*) FROM {table}")[0][0] == 0
     assert min(case.signal_ids) > max_signal
     assert raw_rows(filled, "SELECT id FROM cases")[0][0] > max_case
+    if filled.startswith("postgresql://"):  # the server refuses an old id chosen by the client, too
+        with pytest.raises(refused_errors(), match="never chosen"):
+            raw_sql(
+                filled,
+                "INSERT INTO signals (id, case_id, date, kind, actor, grade, note, entered_at, entered_by, origin)"
+                " OVERRIDING SYSTEM VALUE SELECT 1, id, '1914-08-01', 'ultimatum', 'Germany', 'B2', '', 'now',"
+                " 'x', 'x' FROM cases",
+            )
 
 
 def test_missing_cases_and_databases_are_named_and_nothing_is_created(store_db):

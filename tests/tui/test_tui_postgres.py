@@ -63,7 +63,8 @@ async def test_a_signal_added_from_the_cli_appears_in_the_open_app_within_a_seco
         seen = await _until(pilot, lambda: app.session.n == n + 1, ceiling=5.0)
         assert proc.wait(timeout=30) == 0 and int(line.split()[-1]) == app.session.signal_ids[-1]
         assert seen < 1.0, f"the CLI's signal took {seen:.2f} s to appear"
-        assert any("1 signal added" in m.message for m in app._notifications)
+        said = lambda: any("1 signal added" in m.message for m in app._notifications)  # noqa: E731
+        await _until(pilot, said, ceiling=5.0)  # a notification is posted as a message: it follows
         by = app.session.entries[n][1]
         assert "database user postgres" in by and "pw-never-shown" not in by
     link.close()

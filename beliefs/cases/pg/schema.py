@@ -17,7 +17,8 @@ The rules, enforced by triggers for every role, the tables' owner included:
   only ``updated_at`` moves, and ``deleting`` goes from 0 to 1, never back;
   a case marked ``deleting`` must be gone when its transaction commits (a
   deferred constraint trigger): nobody leaves a case half deleted;
-* TRUNCATE is refused; ids come from identity sequences and are never reused;
+* TRUNCATE is refused; ids come from identity sequences and are never reused
+  (an INSERT that chooses its own id, OVERRIDING SYSTEM VALUE, is refused);
 * each write of the log notifies ``beliefs_log`` with the case id (LISTEN/NOTIFY).
 
 Roles (:func:`init_roles`): ``beliefs_reader`` reads; ``beliefs_analyst`` also
@@ -111,7 +112,19 @@ CREATE TABLE actor_mappings (
 CREATE INDEX actor_mappings_case ON actor_mappings(case_id, id);
 
 CREATE FUNCTION beliefs_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN NEW.db_user := current_user; RETURN NEW; END $$;
+DECLARE seq text := pg_get_serial_sequence(quote_ident(TG_TABLE_SCHEMA) || '.' || quote_ident(TG_TABLE_NAME), 'id');
+BEGIN
+    -- The id must be the one the sequence just gave: OVERRIDING SYSTEM VALUE cannot reuse an id.
+    BEGIN
+        IF NEW.id IS DISTINCT FROM currval(seq) THEN
+            RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+    EXCEPTION WHEN object_not_in_prerequisite_state THEN
+        RAISE EXCEPTION '% ids come from the store''s sequence: an id is never chosen, nor reused', TG_TABLE_NAME;
+    END;
+    NEW.db_user := current_user;
+    RETURN NEW;
+END $$;
 
 CREATE FUNCTION beliefs_no_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION '% are append-only: nothing is updated in place', TG_TABLE_NAME; END $$;
@@ -275,6 +288,13 @@ def init_roles(conn: psycopg.Connection[Any], where: str) -> list[str]:
             for grant in GRANTS[role]:
                 conn.execute(grant)  # type: ignore[arg-type]
                 done.append(grant)
+        # The insert trigger compares each new id with its sequence's currval: reading a sequence
+        # (SELECT) lets no one draw or set a value.
+        for table in ("cases", *LOG_TABLES):
+            seq = conn.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]  # type: ignore[index]
+            grant = f"GRANT SELECT ON SEQUENCE {seq} TO beliefs_reader"
+            conn.execute(grant)  # type: ignore[arg-type]
+            done.append(grant)
     return done
 
 
