@@ -39,7 +39,11 @@ CONNECT_TIMEOUT = 10
 def connect(url: str, *, busy_timeout: float = BUSY_TIMEOUT) -> psycopg.Connection[Any]:
     """An autocommit connection; a write waits at most ``busy_timeout`` s for another writer's lock."""
     ms = int(busy_timeout * 1000)
-    with pg_errors(mask_url(url), "?", connecting=True):
+    try:
+        user = str(psycopg.conninfo.conninfo_to_dict(url).get("user") or "(libpq's default user)")
+    except psycopg.Error:
+        user = "(unknown)"
+    with pg_errors(mask_url(url), user, connecting=True):
         return psycopg.connect(
             url,
             autocommit=True,
