@@ -61,9 +61,7 @@ class Cluster:
 
     def start(self) -> None:
         log = self.folder / "server.log"
-        opts = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
-        )
+        opts = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
         self.ctl("-w", "-l", str(log), "-o", opts, "start")
 
     def stop(self, mode: str = "fast") -> None:
