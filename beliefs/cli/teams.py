@@ -33,9 +33,12 @@ def cases_copy(
     from beliefs.cases.location import env_db, shown
     from beliefs.errors import ArgumentError
 
-    source = source or env_db()
-    if source is None or dest is None:
-        raise ArgumentError("--from/--to", "give both stores (a SQLite file or a postgresql:// URL)")
+    if dest is None:
+        raise ArgumentError("--to", "give the store to copy into (a SQLite file or a postgresql:// URL)")
+    if source is None:  # the default store, as for every other command
+        from beliefs.cases.service import default_db
+
+        source = env_db() or str(default_db())
     if source == dest and (new_name or name) == name:
         raise ArgumentError("--to", "is the store the case is in; give another store or --as NEW_NAME")
     n_signals, n_assessments = copy_case(source, dest, name, new_name)

@@ -100,3 +100,12 @@ def test_copy_refuses_a_name_taken_and_writes_nothing(pg_url, tmp_path):
     assert result.exit_code == 2 and "already exists" in result.output
     with open_store(sqlite) as store:
         assert store.load_case("july").origin == "agadir-1911"
+
+
+def test_copy_takes_the_default_store_from_beliefs_db_and_needs_a_destination(pg_url, tmp_path, monkeypatch):
+    run("cases", "new", "july", "--from", "july-1914", "--db", pg_url)
+    monkeypatch.setenv("BELIEFS_DB", pg_url)
+    result = runner.invoke(app, ["cases", "copy", "july"])
+    assert result.exit_code == 2 and "--to" in result.output
+    assert "copied case july" in run("cases", "copy", "july", "--to", str(tmp_path / "c.db"))
+    assert json.loads(run("cases", "list", "--json", "--db", str(tmp_path / "c.db")))[0]["name"] == "july"
