@@ -43,3 +43,18 @@ def july():
     from beliefs.timeline import load_timeline
 
     return load_timeline("july-1914")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the whole session (tests/pg_cluster.py); fails loudly without one."""
+    from pg_cluster import running_cluster
+
+    with running_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A fresh, empty database on the session's server (superuser URL)."""
+    return pg_cluster.new_database()

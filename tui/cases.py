@@ -15,33 +15,39 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from beliefs.cases.interface import Store
+from beliefs.cases.location import env_db, is_pg_url, shown
 from beliefs.cases.records import Case
-from beliefs.cases.store import CaseStore
-from beliefs.cases.versions import FileWatch
+from beliefs.cases.watch import Watch, open_watch
 from beliefs.catalog import Catalog
 from beliefs.text import printable
 from beliefs.timeline import Signal, Timeline, load_timeline
 from tui.session import Session
 
 
-def _db(db: str | Path | None) -> Path:
+def _db(db: str | Path | None) -> str | Path:
+    db = env_db() if db is None else db
     if db is not None:
-        return Path(db)
+        return str(db) if is_pg_url(db) else Path(db)
     from beliefs.cli.app import default_db
 
     return default_db()
 
 
 class CaseLink:
-    """Read and write cases in one database file."""
+    """Read and write cases in one case store (a SQLite file or a PostgreSQL database)."""
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.db = _db(db)
-        self._watch: FileWatch | None = None
+        #: how the store is named on screen (a URL without its password)
+        self.where = shown(self.db)
+        self._watch: Watch | None = None
 
-    def _store(self, *, create: bool = False) -> CaseStore:
-        """The database; only saving a new case creates it (0600, see beliefs.cases.privacy)."""
-        return CaseStore(self.db, create=create)
+    def _store(self, *, create: bool = False) -> Store:
+        """The store; only saving a new case creates it (a file 0600, see beliefs.cases.privacy)."""
+        from beliefs.cases.service import open_store
+
+        return open_store(self.db, create=create)
 
     def open(self, name: str, *, seed: int = 0) -> Session:
         """A session on the stored case ``name`` (all its signals, retracted ones flagged)."""
@@ -57,13 +63,14 @@ class CaseLink:
     def changed(self, session: Session) -> bool:
         """Whether the session's case changed on disk since it was read (another process wrote).
 
-        Looks at the file's size and time (:class:`~beliefs.cases.versions.FileWatch`);
-        only when they changed does it open the store to compare log versions.
+        Looks at the file's size and time (:class:`~beliefs.cases.versions.FileWatch`), or
+        listens to PostgreSQL's notifications (:class:`~beliefs.cases.pg.notify.PgWatch`);
+        only when they say so does it open the store to compare log versions.
         """
         if session.case is None:
             return False
         if self._watch is None:
-            self._watch = FileWatch(self.db)
+            self._watch = open_watch(self.db)
         if not self._watch.changed():
             return False
         with self._store() as store:
@@ -94,6 +101,9 @@ class CaseLink:
         return done
 
     def close(self) -> None:
+        close = getattr(self._watch, "close", None)
+        if close is not None:
+            close()
         self._watch = None
 
     def names(self) -> list[str]:
@@ -101,7 +111,7 @@ class CaseLink:
 
     def summaries(self) -> list[Any]:
         """The stored cases (``CaseSummary``: name, title, n_signals...); none if there is no database."""
-        if not self.db.exists():
+        if isinstance(self.db, Path) and not self.db.exists():
             return []
         with self._store() as store:
             return list(store.list_cases())
@@ -229,7 +239,7 @@ def session_timeline(session: Session) -> Timeline:
 
 def _details(case: Case) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
     reasons = {i: e.retraction_reason for i, e in enumerate(case.log) if e.retraction_reason}
-    entries = {i: (e.entered_at, e.entered_by, e.origin) for i, e in enumerate(case.log)}
+    entries = {i: (e.entered_at, e.writer, e.origin) for i, e in enumerate(case.log)}
     return reasons, entries
 
 

@@ -239,7 +239,7 @@ def briefing(app: Workbench, path: Path) -> None:
 def save_case(app: Workbench, then: Then = None) -> None:
     s = app.session
     if s.case is not None:
-        app.notify(f"already saved: every change goes to case '{s.case}' in {app.cases.db}")
+        app.notify(f"already saved: every change goes to case '{s.case}' in {app.cases.where}")
         return
 
     def done(name: str | None) -> None:
@@ -250,7 +250,7 @@ def save_case(app: Workbench, then: Then = None) -> None:
         except Exception as exc:  # shown to the analyst, never a crash of the app
             app.notify(f"not saved: {exc}", severity="error", timeout=10)
             return
-        app.notify(f"saved as case '{name}' in {app.cases.db}; changes now go there")
+        app.notify(f"saved as case '{name}' in {app.cases.where}; changes now go there")
         app.main.show_log(s)  # the numbers are database ids now
         app.redraw()
         if then is not None:
@@ -259,7 +259,7 @@ def save_case(app: Workbench, then: Then = None) -> None:
     app.push_screen(
         PromptScreen(
             "Save as a case",
-            f"Case name (stored in {app.cases.db}):",
+            f"Case name (stored in {app.cases.where}):",
             s.timeline.name or "",
             ok="Save",
             required="name: letters, digits, '_', '.', '-'",

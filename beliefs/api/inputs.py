@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
@@ -35,7 +35,8 @@ class Crisis:
     timeline: Timeline
     catalog: Catalog
     case: str | None = None
-    db: Path | None = None
+    #: the case database: a SQLite file, or a ``postgresql://`` URL (never shown: it may hold a password)
+    db: Path | str | None = field(default=None, repr=False)
     signal_ids: tuple[int, ...] = ()
 
     @property
@@ -123,7 +124,8 @@ def load_timeline(path_or_name: str | Path, *, catalog: CatalogLike = None) -> C
 def open_case(name: str, db: str | Path | None = None) -> Crisis:
     """A stored case (its whole signal log, retracted signals flagged) from the case database.
 
-    ``db`` defaults to ``$XDG_DATA_HOME/beliefs/cases.db``, as on the command line.
+    ``db`` defaults to ``$BELIEFS_DB``, else ``$XDG_DATA_HOME/beliefs/cases.db``, as on the
+    command line; a ``postgresql://`` URL opens a team's shared store (docs/teams.md).
     Raises :class:`~beliefs.CaseNotFoundError` if there is no such case.
 
     >>> import pathlib, tempfile
@@ -137,16 +139,18 @@ def open_case(name: str, db: str | Path | None = None) -> Crisis:
     >>> case.case, case.n_signals == agadir.n_signals
     ('demo', True)
     """
+    from beliefs.cases.location import env_db, is_pg_url
     from beliefs.cases.service import open_store
 
     with open_store(db, case=name) as store:  # a missing case creates no database
         path = store.path
         case = store.load_case(name)
+    where = env_db() if db is None else db
     return Crisis(
         timeline=case.timeline,
         catalog=case.catalog,
         case=case.name,
-        db=Path(path),
+        db=str(where) if is_pg_url(where) else Path(path),
         signal_ids=tuple(case.signal_ids),
     )
 

@@ -4,8 +4,12 @@
 a typed location:
 
 * :class:`SqlitePath`: a plain file path, the SQLite case database;
-* :class:`ServerUrl`: ``postgresql://`` or ``postgres://`` (refused by this
-  build: :func:`sqlite_path` says so, exit 2).
+* :class:`ServerUrl`: ``postgresql://`` or ``postgres://``, a PostgreSQL
+  store (libpq's syntax: ``sslmode``, ``PGPASSFILE``/``~/.pgpass`` and the
+  ``PG*`` environment variables all apply; :mod:`beliefs.cases.pg`).
+
+``BELIEFS_DB`` gives the value when ``--db`` is not given. Passwords never
+leave this module: :func:`mask_url` is what every message shows.
 
 Everything else that looks like a URL (``http://``, ``sqlite://``, any
 ``scheme://``) and SQLite's special names (``:memory:``, ``file:`` URIs) is
@@ -15,10 +19,10 @@ refused here, so that no such value ever becomes a folder called
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from beliefs.errors import BeliefsError
 
@@ -27,6 +31,7 @@ _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 #: ``scheme:/...`` or a bare ``scheme:``: what ``Path("postgresql://h/db")`` turns into.
 _SCHEME_FOLDER = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:(/|$)")
 SERVER_SCHEMES = ("postgresql", "postgres")
+PG_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
@@ -45,14 +50,43 @@ class ServerUrl:
     shown: str
 
 
+def is_pg_url(value: str | Path | None) -> bool:
+    """Whether ``value`` is a PostgreSQL connection URL."""
+    return isinstance(value, str) and value.strip().lower().startswith(PG_SCHEMES)
+
+
+def env_db() -> str | None:
+    """``BELIEFS_DB``, when set and not empty."""
+    value = os.environ.get("BELIEFS_DB", "").strip()
+    return value or None
+
+
+_NETLOC_PASSWORD = re.compile(r"^(?P<scheme>[a-z]+://)(?P<user>[^:@/]*):(?P<pw>[^@/]*)@", re.I)
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*", re.I)
+
+
+def mask_url(url: str) -> str:
+    """``url`` with any password (in the user part or a ``password=`` parameter) shown as ``***``."""
+    out = _NETLOC_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:***@", url.strip(), count=1)
+    return _QUERY_PASSWORD.sub(r"\1***", out)
+
+
+_ANY_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:@/\s\"']*):[^@\s\"']*@", re.I)
+_ANY_PASSWORD_PARAM = re.compile(r"(password\s*=\s*)[^&\s\"']+", re.I)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` (a driver's message, say) with every password of a URL or ``password=`` shown as ``***``."""
+    return _ANY_PASSWORD_PARAM.sub(r"\1***", _ANY_URL_PASSWORD.sub(r"\1:***@", text))
+
+
+def shown(db: str | Path) -> str:
+    """How a ``--db`` value is named in messages: a path as it is, a URL masked."""
+    return mask_url(str(db)) if is_pg_url(db) else str(db)
+
+
 def _shown(url: str) -> str:
-    """The URL with its password (if any) replaced by ``***``, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return parts._replace(netloc=f"{user}:***@{netloc}").geturl()
+    return mask_url(url)
 
 
 def parse_db(value: str | Path) -> SqlitePath | ServerUrl:
@@ -86,11 +120,11 @@ def parse_db(value: str | Path) -> SqlitePath | ServerUrl:
 
 
 def sqlite_path(value: str | Path) -> Path:
-    """The file of a SQLite store; a server URL is refused (this build has no server stores)."""
+    """The file of a SQLite store; a server URL is refused here (:func:`beliefs.cases.service.open_store` opens those)."""
     location = parse_db(value)
     if isinstance(location, ServerUrl):
         raise BeliefsError(
-            f"--db {location.shown!r}: PostgreSQL stores are not supported by this build; "
-            "give the path of a case database file"
+            f"--db {location.shown!r}: a PostgreSQL store is not a file; this command needs the path of a "
+            "case database file"
         )
     return location.path

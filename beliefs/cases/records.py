@@ -58,8 +58,12 @@ class LoggedSignal:
     retraction_reason: str | None = None
     retracted_at: str | None = None
     retracted_by: str | None = None
+    #: the database user who wrote the row, as the server recorded it (PostgreSQL; None in a SQLite file)
+    db_user: str | None = None
+    retracted_db_user: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        users = {"db_user": self.db_user, "retracted_db_user": self.retracted_db_user} if self.db_user else {}
         return {
             "id": self.id,
             **self.signal.model_dump(mode="json", exclude={"retraction"}),
@@ -69,7 +73,22 @@ class LoggedSignal:
             "retraction_reason": self.retraction_reason,
             "retracted_at": self.retracted_at,
             "retracted_by": self.retracted_by,
+            **users,
         }
+
+    @property
+    def writer(self) -> str:
+        """Who entered it: the database user when the store records one, else what the client said."""
+        return f"{self.entered_by} (database user {self.db_user})" if self.db_user else self.entered_by
+
+
+def writers(case: Case) -> str:
+    """The database users who wrote a case's signals, with their counts ("" when the store records none)."""
+    counts: dict[str, int] = {}
+    for e in case.log:
+        if e.db_user:
+            counts[e.db_user] = counts.get(e.db_user, 0) + 1
+    return ", ".join(f"{user} ({n} signal{'s' if n != 1 else ''})" for user, n in sorted(counts.items()))
 
 
 @dataclass(frozen=True)

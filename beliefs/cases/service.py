@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from beliefs.cases.interface import Store
+from beliefs.cases.location import env_db, is_pg_url
 from beliefs.cases.store import CaseStore
 from beliefs.catalog import Catalog
 from beliefs.interrupts import storing
@@ -27,18 +29,41 @@ def default_db() -> Path:
     return Path(base) / "beliefs" / "cases.db"
 
 
-def open_store(db: str | Path | None, *, case: str | None = None, create: bool | None = None) -> CaseStore:
-    """The case store at ``db`` (default: ``$XDG_DATA_HOME/beliefs/cases.db``).
+def database_file(db: str | Path | None) -> Path | None:
+    """The SQLite file ``db`` names (what an output must never replace); None for a server store."""
+    db = env_db() if db is None else db
+    if is_pg_url(db):
+        return None
+    return default_db() if db is None else Path(db)
+
+
+def open_store(db: str | Path | None, *, case: str | None = None, create: bool | None = None) -> Store:
+    """The case store at ``db`` (default: ``$BELIEFS_DB``, else ``$XDG_DATA_HOME/beliefs/cases.db``).
+
+    A ``postgresql://`` URL opens a PostgreSQL store, anything else a SQLite
+    file (:mod:`beliefs.cases.location`); callers see only :class:`Store`.
 
     ``case``: the caller looks for this existing case, so a missing database is
     a :class:`NotFoundError` naming it, and no file is created. ``create``
     (default: true unless ``case`` is given) whether a missing database is made.
     """
     from beliefs.cases.dbfile import check_db_path, is_missing
-    from beliefs.errors import CaseNotFoundError
+    from beliefs.errors import CaseNotFoundError, NotFoundError
 
-    path = check_db_path(default_db() if db is None else db)
+    db = env_db() if db is None else db
     create = case is None if create is None else create
+    if is_pg_url(db):
+        from beliefs.cases.pg.store import PgCaseStore
+
+        try:
+            return PgCaseStore(str(db), create=create)
+        except CaseNotFoundError:
+            raise
+        except NotFoundError as exc:
+            if case is None:
+                raise
+            raise CaseNotFoundError(f"no case called '{case}': {exc}") from None
+    path = check_db_path(default_db() if db is None else db)
     if not create and case is not None and is_missing(path) and not path.is_symlink():
         raise CaseNotFoundError(
             f"no case called '{case}': there is no case database at {path} yet "

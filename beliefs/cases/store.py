@@ -26,7 +26,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from beliefs.cases.actor_map import read_mappings
 from beliefs.cases.actor_store import ActorMappingMethods
@@ -133,7 +133,7 @@ class CaseStore(ActorMappingMethods):
             if self._conn_ is not None:
                 self._conn_.close()
 
-    def __enter__(self) -> CaseStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -50,7 +50,7 @@ SEED_HELP = f"Random seed (0-{MAX_SEED}): the same seed gives the same numbers."
 ENGINE_HELP = (
     "auto (importance sampling, NUTS when its Pareto k or ESS says it is unreliable), importance or nuts."
 )
-DB_HELP = "Case database (default: $XDG_DATA_HOME/beliefs/cases.db)."
+DB_HELP = "Case database: a SQLite file, or a postgresql:// URL (default: $BELIEFS_DB, else $XDG_DATA_HOME/beliefs/cases.db)."
 
 
 def guarded(fn: F) -> F:

@@ -18,7 +18,8 @@ from beliefs.cli.app import DB_HELP, app, console, err_console, guarded, print_j
 from beliefs.interrupts import storing
 
 if TYPE_CHECKING:
-    from beliefs.cases.store import Case, CaseStore
+    from beliefs.cases.interface import Store
+    from beliefs.cases.store import Case
 
 cases_app = typer.Typer(help="Stored cases: a scenario and its append-only signal log.", no_args_is_help=True)
 signal_app = typer.Typer(help="Add signals to a stored case, or retract them.", no_args_is_help=True)
@@ -29,7 +30,7 @@ DbOpt = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 NameArg = Annotated[str, typer.Argument(help="The case name.")]
 
 
-def _store(db: str | None, case: str | None = None, *, create: bool = False) -> CaseStore:
+def _store(db: str | None, case: str | None = None, *, create: bool = False) -> Store:
     """The case database; only ``cases new`` and ``cases import`` may create it."""
     from beliefs.cases.service import open_store
 
@@ -169,10 +170,15 @@ def _show(case: Case) -> None:
             style="dim" if sig.retracted else "",
         )  # fmt: skip
     console.print(table)
+    from beliefs.cases.records import writers
+
+    if writers(case):
+        console.print(literal(f"signals written by database users: {writers(case)}"))
     for e in case.log:
         if e.signal.retracted:
+            by = f" by database user {e.retracted_db_user}" if e.retracted_db_user else ""
             console.print(
-                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]} by {e.retracted_by}: {e.retraction_reason}")
+                literal(f"signal {e.id} retracted {(e.retracted_at or '')[:19]} by {e.retracted_by}{by}: {e.retraction_reason}")
             )
     for i, sup in gone.items():
         e = case.log[i]
@@ -252,7 +258,7 @@ def cases_export(
     header) unless --force is given; the export always fits `cases import`'s limit.
     """
     from beliefs.cases.records import is_bundled_catalog
-    from beliefs.cases.service import default_db
+    from beliefs.cases.service import database_file
     from beliefs.cases.toml_io import (
         CATALOG_MARK,
         EXPORT_MARK,
@@ -263,7 +269,7 @@ def cases_export(
         write_atomic,
     )
 
-    database = default_db() if db is None else Path(db)
+    database = database_file(db)
     if out is not None:
         check_export_target(out, EXPORT_MARK, force, database=database)
     with _store(db, name) as store:

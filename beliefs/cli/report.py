@@ -25,10 +25,10 @@ if TYPE_CHECKING:
     from beliefs.report import Analysis
 
 
-def _database(db: str | None) -> Path:
-    from beliefs.cases.service import default_db
+def _database(db: str | None) -> Path | None:
+    from beliefs.cases.service import database_file
 
-    return default_db() if db is None else Path(db)
+    return database_file(db)
 
 
 def _load(
@@ -44,7 +44,11 @@ def _load(
         with open_store(db, case=case) as store:
             loaded = store.load_case(case)
         tl = loaded.timeline
+        from beliefs.cases.records import writers
+
         origin = {"kind": "case", "name": case, "case": case, "sha256": log_sha256(tl)}
+        if writers(loaded):  # a PostgreSQL store records the database user of every row
+            origin["writers"] = writers(loaded)
         return tl, loaded.catalog, origin, tuple(loaded.signal_ids)
     assert source is not None
     tl, catalog = load_timeline(source)

@@ -1,21 +1,20 @@
-"""Tests of the SQLite case store (beliefs/store.py): round trip, retraction,
-append-only log, names and kinds, traceable assessments."""
+"""Tests of the case store (beliefs/cases/store.py), on both backends (a SQLite file and a
+PostgreSQL database, tests/cases/conftest.py): round trip, retraction, append-only log,
+names and kinds, traceable assessments."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import tomllib
-from pathlib import Path
 
 import numpy as np
 import pytest
 from reference_files import reference_from_toml
+from store_backends import raw_sql, refused_errors
 
 from beliefs.assess import MODEL_VERSION, assess_signals
-from beliefs.cases.service import case_for_assess
-from beliefs.cases.store import CaseStore
+from beliefs.cases.service import case_for_assess, open_store
 from beliefs.catalog import bundled_catalog_path
 from beliefs.errors import BeliefsError
 from beliefs.timeline import Signal, load_timeline
@@ -24,8 +23,9 @@ CATALOG = str(bundled_catalog_path())
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "cases.db"
+def db(store_db: str) -> str:
+    """A fresh store: a SQLite file, then a PostgreSQL database (the same tests on both)."""
+    return store_db
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def _same_draws(a, b) -> None:
 
 def test_round_trip_timeline_case_export_import(engine, july, db, tmp_path):
     tl, catalog = july
-    with CaseStore(db) as store:
+    with open_store(db) as store:
         store.create_case("july", tl, catalog)
         new_id = store.add_signal("july", _sig(5, note="entered later"), entered_by="tester")
         exported = store.export_toml("july")
@@ -84,7 +84,7 @@ def test_round_trip_timeline_case_export_import(engine, july, db, tmp_path):
 
 def test_export_of_out_of_order_entry_is_a_valid_timeline(july, db, tmp_path):
     tl, catalog = july
-    with CaseStore(db) as store:
+    with open_store(db) as store:
         store.create_case("c", tl, catalog)
         store.add_signal("c", Signal(date=dt.date(1914, 7, 1), kind="arms_buildup", grade="C3"))
         case = store.load_case("c")
@@ -101,7 +101,7 @@ def test_export_of_out_of_order_entry_is_a_valid_timeline(july, db, tmp_path):
 
 def test_retracted_signal_no_longer_moves_the_posterior(engine, short_july, db, tmp_path):
     tl, catalog = short_july
-    with CaseStore(db) as store:
+    with open_store(db) as store:
         store.create_case("c", tl, catalog)
         sid = store.add_signal("c", _sig(1, kind="accepts_mediation", grade="A1", note="mediation"))
         with_it = store.load_case("c")
@@ -135,7 +135,7 @@ def test_retracted_signal_no_longer_moves_the_posterior(engine, short_july, db, 
 
 def test_retract_errors_write_nothing(july, db):
     tl, catalog = july
-    with CaseStore(db) as store:
+    with open_store(db) as store:
         store.create_case("a", tl, catalog)
         store.create_case("b", tl, catalog)
         other = store.load_case("b").signal_ids[0]
@@ -155,24 +155,22 @@ def test_retract_errors_write_nothing(july, db):
 
 def test_signals_and_retractions_cannot_be_updated_or_deleted(july, db):
     tl, catalog = july
-    with CaseStore(db) as store:
+    with open_store(db) as store:
         store.create_case("c", tl, catalog)
         store.retract_signal("c", 2, "test")
-    conn = sqlite3.connect(db)
     for sql in (
         "UPDATE signals SET grade = 'A1'",
         "DELETE FROM signals",
         "UPDATE retractions SET reason = 'x'",
         "DELETE FROM retractions",
     ):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            conn.execute(sql)
-    conn.close()
+        with pytest.raises(refused_errors(), match="append-only"):
+            raw_sql(db, sql)
 
 
 def test_bad_names_kinds_and_duplicates_are_refused(july, db):
     tl, catalog = july
-    with CaseStore(db) as store:
+    with open_store(db) as store:
         for bad in ("", "has space", "-dash-first", "x" * 65, "../etc", "a/b"):
             with pytest.raises(BeliefsError, match="bad case name"):
                 store.create_case(bad, tl, catalog)
@@ -189,13 +187,13 @@ def test_bad_names_kinds_and_duplicates_are_refused(july, db):
 
 def test_assessment_is_traceable(engine, short_july, db):
     tl, catalog = short_july
-    with CaseStore(db) as store:
+    with open_store(db) as store:
         store.create_case("c", tl, catalog)
         store.retract_signal("c", 1, "test")
     timeline, cat, signals, record = case_for_assess("c", str(db))
     result = assess_signals(timeline, cat, signals, seed=5, engine=engine)
     aid = record(result)
-    with CaseStore(db) as store:
+    with open_store(db) as store:
         latest = store.load_case("c").latest_assessment
         history = store.assessments("c")
     assert latest is not None and latest["id"] == aid and history == [latest]
@@ -227,7 +225,7 @@ def test_outcome_adversary_type_round_trips_through_store_and_export(db, tmp_pat
         adversary_type_basis="A basis sentence (Historian 1999, p. 2).",
     )
     bare = truth.model_copy(update={"adversary_type": None, "adversary_type_basis": None})
-    with CaseStore(db) as store:
+    with open_store(db) as store:
         for name, outcome in (("with-type", truth), ("without-type", bare)):
             store.create_case(name, tl.model_copy(update={"outcome": outcome}), catalog)
             path = tmp_path / f"{name}.toml"

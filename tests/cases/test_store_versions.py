@@ -1,4 +1,5 @@
-"""Log versions and stale writes (beliefs/cases/versions.py), and noticing other processes' commits."""
+"""Log versions and stale writes (beliefs/cases/versions.py), on both backends, and noticing other
+processes' commits to a SQLite file (the PostgreSQL listener: tests/tui/test_tui_postgres.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from beliefs.cases.service import open_store
 from beliefs.cases.store import CaseStore, StaleLogError
 from beliefs.cases.versions import FileWatch
 from beliefs.timeline import Signal
@@ -29,9 +31,9 @@ def _sig(day: int) -> Signal:
     return Signal(date=dt.date(1914, 8, day), kind="ultimatum", grade="B2", actor="Germany")
 
 
-def test_the_version_counts_signals_and_retractions_and_only_grows(db, two):
+def test_the_version_counts_signals_and_retractions_and_only_grows(store_db, two):
     tl, catalog = two
-    with CaseStore(db) as store:
+    with open_store(store_db) as store:
         store.create_case("a", tl, catalog)
         store.create_case("b", tl, catalog)
         assert store.log_version("a") == 2 == store.load_case("a").version
@@ -42,9 +44,9 @@ def test_the_version_counts_signals_and_retractions_and_only_grows(db, two):
         assert store.log_version("b") == 2  # another case's events do not count
 
 
-def test_a_stale_write_is_refused_and_writes_nothing(db, two, engine):
+def test_a_stale_write_is_refused_and_writes_nothing(store_db, two, engine):
     tl, catalog = two
-    with CaseStore(db) as store:
+    with open_store(store_db) as store:
         store.create_case("a", tl, catalog)
         seen = store.load_case("a").version
         store.add_signal("a", _sig(1))  # another writer, between our read and our write
@@ -67,10 +69,10 @@ def test_a_stale_write_is_refused_and_writes_nothing(db, two, engine):
         assert len(store.assessments("a")) == 1
 
 
-def test_create_case_keeps_the_retraction_reasons_given(db, two):
+def test_create_case_keeps_the_retraction_reasons_given(store_db, two):
     tl, catalog = two
     flagged = tl.with_signals([s.model_copy(update={"retracted": True}) for s in tl.signals])
-    with CaseStore(db) as store:
+    with open_store(store_db) as store:
         store.create_case("a", flagged, catalog, origin="f.toml", retraction_reasons={1: "  misdated  "})
         log = store.load_case("a").log
     assert [e.retraction_reason for e in log] == ["no reason recorded: f.toml marks it retracted without one", "misdated"]

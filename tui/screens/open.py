@@ -34,7 +34,7 @@ class OpenScreen(Screen[Session | None]):
             options.border_title = "Open"
             yield options
             yield Static(
-                f"[$text-muted]cases are stored in {safe(str(self.cases.db))}; "
+                f"[$text-muted]cases are stored in {safe(self.cases.where)}; "
                 "a timeline can be saved as a case with ctrl+s[/]",
                 id="open-hint",
             )
@@ -48,7 +48,7 @@ class OpenScreen(Screen[Session | None]):
             summaries = self.cases.summaries()
         except Exception as exc:  # a damaged or foreign database: still offer the timelines
             summaries = []
-            self.notify(f"cannot read {self.cases.db}: {exc}", severity="error")
+            self.notify(f"cannot read {self.cases.where}: {exc}", severity="error")
         if summaries:
             options.add_option(Option("[b]Stored cases[/]", disabled=True))
             for c in summaries:
