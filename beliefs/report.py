@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from beliefs.catalog import AdversaryKind, Catalog, bundled_catalog_path
 from beliefs.errors import BeliefsError
+from beliefs.numbering import number
 from beliefs.replay import signal_json
 from beliefs.timeline import Signal, Timeline
 
@@ -147,7 +148,9 @@ def _signals(a: Analysis) -> list[dict[str, Any]]:
     for i, (sig, sid) in enumerate(zip(a.timeline.signals, ids, strict=False)):
         row = signal_json(sig)
         row["index"] = i
+        row["position"] = i + 1
         row["signal_id"] = sid
+        row["number"] = number(i, ids)
         kind = a.catalog.by_id.get(sig.kind)
         row["about"] = kind.about if kind is not None else ""
         att = actors.resolve(sig.actor, isinstance(kind, AdversaryKind))

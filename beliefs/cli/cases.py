@@ -154,9 +154,9 @@ def _show(case: Case) -> None:
     for col in ("id", "date", "kind", "actor", "grade", "channel", "status", "note"):
         if col == "channel" and not channels:
             continue
-        width = widths.get(col)
+        width = None if console.fits_pipe else widths.get(col)  # off a terminal: every cell whole
         table.add_column(col, no_wrap=True, overflow="ellipsis", width=width)
-    room = max(8, console.width - sum(widths.values()) - len(widths) - 1)
+    room = max(8, console.layout_width - sum(widths.values()) - len(widths) - 1)
     gone = _superseded(case)
     for i, e in enumerate(case.log):
         sig = e.signal

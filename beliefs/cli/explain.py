@@ -46,12 +46,16 @@ def explain(
         return
     from beliefs.render.ledger_table import ledger_view
 
-    console.print(ledger_view(result.ledger, result.title))
+    console.print(ledger_view(result.ledger, result.title, result.assessment.crisis.shown_ids))
     from beliefs.game import compact_reasons
 
     dec = result.assessment.assessment.decision
     if dec.break_even_reasons:  # the decision side: why firmness starts paying where it does
-        console.print(f"break-even P(expansionist): {compact_reasons(dec.break_even_reasons)}", markup=False, highlight=False)
+        console.print(
+            f"break-even P(expansionist): {compact_reasons(dec.break_even_reasons)}",
+            markup=False,
+            highlight=False,
+        )
     if not result.assessment.reliable:
         from beliefs.cli.app import safe_markup
 

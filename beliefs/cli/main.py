@@ -126,7 +126,7 @@ def catalog(
     else:
         from beliefs.render.tables import catalog_view
 
-        console.print(catalog_view(cat, console.width))
+        console.print(catalog_view(cat, console.layout_width))
 
 
 @app.command()
