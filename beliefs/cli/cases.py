@@ -328,8 +328,11 @@ def signal_add(
         ),
     ] = False,
     db: DbOpt = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help='Print {"signal_id": ID, "case": NAME} instead of the sentence.')
+    ] = False,
 ) -> None:
-    """Append a signal to a case; prints its id once it is committed."""
+    """Append a signal to a case; says what it added (its id, the case, kind, actor and date) once committed."""
     signal = make_signal(
         date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel,
         observed=not not_seen,
@@ -337,7 +340,19 @@ def signal_add(
     with _store(db, name) as store:
         check_actor(store.load_case(name), signal)
         sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
-    typer.echo(sid)
+    if json_out:
+        print_json({"signal_id": sid, "case": name})
+    else:
+        from beliefs.text import literal
+
+        console.print(literal(added_sentence(sid, name, signal)))
+
+
+def added_sentence(sid: int, case: str, signal: Any) -> str:
+    """'added signal 21 to case c1: mobilization by Germany, 1914-08-01' (the store's id, as `cases show`)."""
+    what = signal.kind if signal.observed else f"{signal.kind} not seen"
+    by = f" by {signal.actor}" if signal.actor else ""
+    return f"added signal {sid} to case {case}: {what}{by}, {signal.date.isoformat()}"
 
 
 def check_actor(case: Any, signal: Any) -> None:

@@ -133,19 +133,39 @@ def _psens_table(result: dict[str, Any]) -> Table:
     return tab
 
 
+#: What the Sobol table's marks mean (its caption).
+SOBOL_NOTE = (
+    "± = the 95% confidence half-width of the estimate; ≈0 = within its error of zero (no effect this "
+    "sample can detect). In theory 0 ≤ S1 ≤ ST; a negative S1, or S1 above ST, is estimation error "
+    "(a larger Sobol sample narrows it)"
+)
+
+
+def sobol_cell(value: float, conf: float) -> str:
+    """'0.31 ± 0.05', or '-0.01 ± 0.03 ≈0' when the index is within its error of zero."""
+    return f"{value:.2f} ± {conf:.2f}" + (" ≈0" if abs(value) <= conf else "")
+
+
 def _sobol_table(result: dict[str, Any]) -> Table:
     s = result["sobol"]
     tab = Table(
         title=f"Sobol indices of the margin ({s['evaluations']} evaluations, inputs independent)",
         box=box.SIMPLE_HEAD,
         title_justify="left",
+        caption=SOBOL_NOTE,
+        caption_justify="left",
     )
-    for col in ("assumption", "first order S1", "total ST"):
+    for col in ("assumption", "first order S1", "total ST", ""):
         tab.add_column(col)
     for d in s["indices"][:6]:
+        odd = d["S1"] < 0 or d["S1"] > d["ST"]
         tab.add_row(
-            d["assumption"], f"{d['S1']:.2f} +/- {d['S1_conf']:.2f}", f"{d['ST']:.2f} +/- {d['ST_conf']:.2f}"
-        )
+            d["assumption"],
+            sobol_cell(d["S1"], d["S1_conf"]),
+            sobol_cell(d["ST"], d["ST_conf"]),
+            Text("S1 < 0: estimation error" if d["S1"] < 0 else "S1 > ST: estimation error" if odd else "",
+                 style="dim"),
+        )  # fmt: skip
     return tab
 
 
