@@ -251,6 +251,24 @@ class StepBar(Panel):
         self.set_markup(f"step [b]{step}/{n}[/]  " + (safe(date) if date else "[$text-muted]prior[/]"))
 
 
+def verdict_line(now: StepResult | None) -> str:
+    """One line: P(expansionist) with its 90% band, then the recommendation or 'too close to call' (markup)."""
+    if now is None:
+        return "[$text-muted]P(expansionist) …  waiting for the posterior[/]"
+    s = now.posterior["p_expansionist"]
+    lo, hi = s["hdi_90"]
+    v = Verdict.from_json(now.recommendation)
+    words = f"[b $text-primary]{safe(v.short())}[/]" if v.determinate else f"[b]{safe(v.short())}[/]"
+    return f"P(exp) [b]{s['mean']:.3f}[/] [{lo:.2f}, {hi:.2f}]  {words}"
+
+
+class VerdictLine(Panel):
+    """P(expansionist) and the verdict on one line, on every page of the main screen and on the other screens."""
+
+    def show(self, now: StepResult | None) -> None:
+        self.set_markup(verdict_line(now))
+
+
 class PageBar(Panel):
     """The compact layout's pages, the current one highlighted; a click switches."""
 
