@@ -16,7 +16,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -257,18 +256,11 @@ def check_output(path: Path, suffix: str, force: bool) -> None:
         raise BeliefsError(f"{path}: directory '{parent}' is not writable")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, as the user's umask says
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_atomically(path: Path, text: str, *, private: bool = False) -> None:
+    """The briefing, all or nothing: private (0600) for a stored case, else the umask (beliefs.outfiles)."""
+    from beliefs.outfiles import write_text
+
+    write_text(path, text, private=private)
 
 
 def briefing_html(

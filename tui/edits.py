@@ -226,7 +226,8 @@ def briefing(app: Workbench, path: Path) -> None:
 
     def work() -> None:
         try:
-            write_atomically(path, briefing_html(timeline, s.catalog, label=label, origin=origin))
+            html = briefing_html(timeline, s.catalog, label=label, origin=origin)
+            write_atomically(path, html, private=s.case is not None)  # a stored case: 0600 (beliefs.outfiles)
         except Exception as exc:  # shown to the analyst, never a crash of the app
             app.call_from_thread(app.notify, f"briefing failed: {exc}", severity="error", timeout=10, markup=False)
             return

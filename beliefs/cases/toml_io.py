@@ -155,7 +155,8 @@ def check_import_size(text: str, path: Path) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: all or nothing."""
+    """Write ``text`` to ``path`` via a temporary file and a rename: all or nothing; private (0600),
+    as everything that comes from the case store (:mod:`beliefs.outfiles`)."""
     path = Path(path)
     if path.is_dir():
         raise BeliefsError(f"{path}: is a directory")
@@ -168,6 +169,7 @@ def write_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

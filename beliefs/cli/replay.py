@@ -88,7 +88,7 @@ def replay(
     if plot is not None:
         from beliefs.render.replay_plot import save_replay_plot
 
-        save_replay_plot(result, plot)
+        save_replay_plot(result, plot, private=crisis.case is not None)  # beliefs.outfiles
         err_console.print(safe_markup(f"plot written to {plot}"), highlight=False)
     if json_out:
         print_json(replayed.to_dict())

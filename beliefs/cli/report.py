@@ -19,6 +19,7 @@ import typer
 
 from beliefs.cli.app import DB_HELP, MAX_SEED, SEED_HELP, app, err_console, guarded
 from beliefs.errors import BeliefsError
+from beliefs.outfiles import PRIVATE, ordinary_mode
 from beliefs.report import check_output, write_atomically
 
 if TYPE_CHECKING:
@@ -147,7 +148,8 @@ def report(
         if status is not None:
             status.stop()
     html = render_report(report_context(primary, other=second, sensitivity=sens, seed=seed))
-    write_atomically(output, html)
+    private = case is not None or compare_case is not None  # from the case store: 0600 (beliefs.outfiles)
+    write_atomically(output, html, private=private)
     err_console.print(f"report written to {output} ({len(html.encode()) / 1024:.0f} KiB)", highlight=False)
     if pdf is not None:
         from beliefs.render.browser import print_pdf
@@ -155,6 +157,7 @@ def report(
         tmp = pdf.with_name(f".{pdf.name}.partial.pdf")
         try:
             print_pdf(output, tmp)
+            os.chmod(tmp, PRIVATE if private else ordinary_mode())
             os.replace(tmp, pdf)
         finally:
             tmp.unlink(missing_ok=True)

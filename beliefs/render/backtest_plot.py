@@ -16,8 +16,6 @@ Statistics come from :class:`beliefs.backtest.Backtest`; nothing is computed her
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,20 +39,13 @@ def save_backtest_plot(bt: Backtest, path: str | Path) -> Path:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    path = Path(path)
+    from beliefs.outfiles import save_figure
+
     fig = _figure(bt)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=DPI)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    try:  # bundled or file timelines: the umask (beliefs.outfiles)
+        return save_figure(fig, path, private=False, dpi=DPI)
     finally:
         plt.close(fig)
-    return path
 
 
 def draw_backtest(bt: Backtest) -> Any:

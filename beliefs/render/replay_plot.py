@@ -20,8 +20,6 @@ Statistics come from :class:`beliefs.replay.Replay`; nothing is computed here.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -58,27 +56,20 @@ def pixel_size() -> tuple[int, int]:
     return round(WIDTH * DPI), round(HEIGHT * DPI)
 
 
-def save_replay_plot(rep: Replay, path: str | Path) -> Path:
-    """Draw ``rep`` to a PNG at ``path`` (written to a temporary file, then renamed)."""
+def save_replay_plot(rep: Replay, path: str | Path, *, private: bool = False) -> Path:
+    """Draw ``rep`` to a PNG at ``path``, all or nothing; ``private`` (a stored case): 0600, else the umask."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    path = Path(path)
+    from beliefs.outfiles import save_figure
+
     fig = draw_replay(rep)
     try:
-        fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.parent)
-        os.close(fd)
-        try:
-            fig.savefig(tmp, dpi=DPI, format="png")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        return save_figure(fig, path, private=private, dpi=DPI, format="png")
     finally:
         plt.close(fig)
-    return path
 
 
 def draw_replay(rep: Replay) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from beliefs.outfiles import save_figure
 from beliefs.payoffs import OPTION_NAMES
 from beliefs.text import plot_text
 
@@ -124,9 +125,10 @@ def plot_tornado(result: dict[str, Any], path: Path) -> Path:
     )
     ax.set_ylim(-0.8, n - 0.4)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    try:  # timelines only: the umask (beliefs.outfiles)
+        return save_figure(fig, path, private=False, dpi=120)
+    finally:
+        plt.close(fig)
 
 
 def plot_map(result: dict[str, Any], plane: str, path: Path) -> Path:
@@ -164,9 +166,10 @@ def plot_map(result: dict[str, Any], plane: str, path: Path) -> Path:
     )
     ax.set_title(f"{MAP_TITLES.get(plane, plane)}\n{plot_text(result['scenario']['title'])}", fontsize=11)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    try:  # timelines only: the umask (beliefs.outfiles)
+        return save_figure(fig, path, private=False, dpi=120)
+    finally:
+        plt.close(fig)
 
 
 def write_plots(result: dict[str, Any], directory: str | Path) -> list[Path]:
