@@ -55,14 +55,16 @@ Positive = Annotated[float, Field(ge=BETA_MIN, le=BETA_MAX, allow_inf_nan=False)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class BetaPrior(Strict):
     """A Beta(alpha, beta) distribution."""
 
     alpha: Positive
+    """Beta(alpha, beta) first shape parameter: with beta, the prior's mean alpha / (alpha + beta); larger alpha + beta, a tighter prior."""
     beta: Positive
+    """Beta(alpha, beta) second shape parameter (see alpha)."""
 
     @property
     def mean(self) -> float:
@@ -73,7 +75,9 @@ class Grading(Strict):
     """Admiralty weights: q = reliability[letter] * credibility[digit]."""
 
     reliability: dict[str, Weight] = Field(default_factory=lambda: dict(DEFAULT_RELIABILITY))
+    """Weight of each source-reliability letter A-F in [0, 1] (A: reliable ... F: cannot be judged); the letters not given keep their defaults."""
     credibility: dict[str, Weight] = Field(default_factory=lambda: dict(DEFAULT_CREDIBILITY))
+    """Weight of each information-credibility digit 1-6 in [0, 1] (1: confirmed ... 6: cannot be judged); the digits not given keep their defaults."""
 
     @field_validator("reliability")
     @classmethod
@@ -109,19 +113,30 @@ class AdversaryKind(Strict):
     """A kind of adversary behaviour with uncertain likelihoods under each type."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    """The kind's identifier, used as a signal's `kind` (lower case, digits and underscores)."""
     label: Line = Field(min_length=1)
+    """A short human name of the kind, shown in tables."""
     about: Literal["adversary"]
+    """Whose type the kind informs: always `adversary` here."""
     military: bool
+    """Whether the act is military (blurred by the security dilemma: distinguishability scales its likelihood ratio)."""
     given_expansionist: BetaPrior
+    """Beta prior of P(seen | the adversary is expansionist)."""
     given_status_quo: BetaPrior
+    """Beta prior of P(seen | the adversary is a status-quo power)."""
     rationale: Prose = Field(min_length=1)
+    """Why these likelihoods: a sentence with its source in the literature."""
     #: Spiral context (:mod:`beliefs.spiral`): done by the perspective state or its ally, would the
     #: adversary feel threatened? Its rung on the escalation ladder; and, as the adversary's own act,
     #: how readily a status-quo state takes this step in answer to a threat (kappa in [0, 1]).
     provocative: bool = False
+    """Whether the act, done by the own side or the ally, provokes the adversary (spiral context)."""
     escalation: Rung = Field(default=0, validate_default=True)
+    """The act's escalation rung, 0 (none) to 4; an answer above the provocation's rung is an initiative."""
     reactivity: Weight = 0.0
+    """How readily a threatened status-quo adversary takes this step in answer to a provocation, in [0, 1] (the blur's scale)."""
     spiral_rationale: Prose = ""
+    """The argument for `provocative`, `escalation` and `reactivity`."""
 
     _rung = field_validator("escalation")(_provocation_rung)
 
@@ -130,16 +145,26 @@ class AllyKind(Strict):
     """A kind of ally behaviour: evidence on its reliability or recklessness."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    """The kind's identifier, used as a signal's `kind` (lower case, digits and underscores)."""
     label: Line = Field(min_length=1)
+    """A short human name of the kind, shown in tables."""
     about: Literal["ally"]
+    """Whose disposition the kind informs: always `ally` here."""
     axis: Literal["reliability", "recklessness"]
+    """Which ally quantity a report moves: `reliability` (honours its commitment) or `recklessness` (drags you in)."""
     direction: Literal[1, -1]
+    """+1 raises the axis, -1 lowers it."""
     delta: Annotated[float, Field(gt=0.0, le=1.0)]
+    """Diagnosticity in (0, 1]: how far one A1 report moves the axis."""
     rationale: Prose = Field(min_length=1)
+    """Why this effect: a sentence with its source in the literature."""
     #: Spiral context: the ally's act as a provocation of the adversary, and its rung.
     provocative: bool = False
+    """Whether the ally's act provokes the adversary (spiral context)."""
     escalation: Rung = Field(default=0, validate_default=True)
+    """The act's escalation rung, 0 (none) to 4."""
     spiral_rationale: Prose = ""
+    """The argument for `provocative` and `escalation`."""
 
     _rung = field_validator("escalation")(_provocation_rung)
 
@@ -160,23 +185,31 @@ class ModelTerms(Strict):
     """
 
     doubt: Doubt = 0.0
+    """Model doubt epsilon in [0, 1): the prior weight on the reports being deceptive or sharing a common cause; it bounds how far evidence can move P(expansionist). A scenario's `model_doubt` overrides it."""
     rationale: Prose = ""
+    """The argument for the doubt weight."""
 
 
 class Spiral(Strict):
     """The spiral context's catalog-wide setting: how long after a provocation an act may answer it."""
 
     reaction_window_days: Annotated[int, Field(ge=0, le=MAX_WINDOW_DAYS)] = 14
+    """How many days after an own-side provocation an adversary act may be weighed as its answer (0 turns the spiral context off)."""
     rationale: Prose = ""
+    """The argument for the window."""
 
 
 class Catalog(Strict):
     """A validated signal catalog."""
 
     kinds: list[Kind] = Field(min_length=1)
+    """The signal kinds (`[[kinds]]`): adversary kinds and ally kinds."""
     grading: Grading = Field(default_factory=Grading)
+    """Overrides of the Admiralty grade weights (`[grading]`)."""
     model: ModelTerms = Field(default_factory=ModelTerms)
+    """Model terms (`[model]`): the model-doubt weight."""
     spiral: Spiral = Field(default_factory=Spiral)
+    """The spiral context's settings (`[spiral]`): the reaction window."""
     source: str = ""
 
     @model_validator(mode="after")
