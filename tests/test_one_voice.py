@@ -125,3 +125,17 @@ def test_a_stored_case_shows_its_ids_in_explain_replay_and_json(tmp_path):
     rep = run("--width", "200", "replay", "--case", "second", "--db", db, "--engine", "importance")
     lines = [ln for ln in rep.splitlines() if re.match(r"^\s*\d+\s+\d+\s+\d{4}-", ln)]
     assert [int(ln.split()[1]) for ln in lines] == list(ids)
+
+
+def test_replay_json_carries_position_number_and_case_id(tmp_path):
+    rep = beliefs.replay("agadir-1911", seed=1, engine="importance").to_dict()
+    for step in rep["steps"][1:]:
+        assert step["signal"]["position"] == step["index"] == step["signal"]["number"]
+        assert "signal_id" not in step["signal"]
+    db = str(tmp_path / "c.db")
+    run("cases", "new", "first", "--from", "agadir-1911", "--db", db)
+    run("cases", "new", "second", "--from", "agadir-1911", "--db", db)
+    ids = beliefs.open_case("second", db).signal_ids
+    data = json.loads(run("replay", "--case", "second", "--db", db, "--engine", "importance", "--json"))
+    got = [(s["signal"]["position"], s["signal"]["signal_id"], s["signal"]["number"]) for s in data["steps"][1:]]
+    assert got == [(i + 1, sid, sid) for i, sid in enumerate(ids)]

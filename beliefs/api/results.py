@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from beliefs.api.display import card, clean, esc, interval, reliability_html
 from beliefs.api.inputs import Crisis
 from beliefs.errors import UnreliableRunError
+from beliefs.numbering import number
 from beliefs.ties import PostureChoice, Verdict
 
 if TYPE_CHECKING:
@@ -266,7 +267,15 @@ class ReplayResult:
 
     @classmethod
     def of(cls, crisis: Crisis, replay: Replay) -> ReplayResult:
-        return cls(crisis, replay, _frozen_json(replay.to_json()))
+        data = replay.to_json()
+        ids = crisis.shown_ids
+        for step in data["steps"]:  # step n adds signal n: its position, and the number every view shows
+            if step.get("signal") is not None and step["index"] >= 1:
+                step["signal"]["position"] = step["index"]
+                step["signal"]["number"] = number(step["index"] - 1, ids)
+                if ids is not None:
+                    step["signal"]["signal_id"] = ids[step["index"] - 1]
+        return cls(crisis, replay, _frozen_json(data))
 
     @property
     def title(self) -> str:
