@@ -11,10 +11,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from beliefs.render import sensitivity_plot  # noqa: E402
-
+from beliefs.render import sensitivity_plot
 
 #: The Agadir 1911 tornado (`beliefs sensitivity agadir-1911`, seed 0): label, baseline, low, high,
 #: margin at low, at high, best at low, at high. Its notes reach the lower right, where the legend was.
