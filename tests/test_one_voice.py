@@ -139,3 +139,20 @@ def test_replay_json_carries_position_number_and_case_id(tmp_path):
     data = json.loads(run("replay", "--case", "second", "--db", db, "--engine", "importance", "--json"))
     got = [(s["signal"]["position"], s["signal"]["signal_id"], s["signal"]["number"]) for s in data["steps"][1:]]
     assert got == [(i + 1, sid, sid) for i, sid in enumerate(ids)]
+
+
+def test_sensitivity_states_the_baseline_verdict_as_assess_does():
+    from rich.console import Console
+
+    from beliefs.render.sensitivity_tables import _headline
+
+    sens = beliefs.sensitivity("agadir-1911", seed=1, grid=3, sobol_n=8)
+    same = beliefs.assess("agadir-1911", seed=1)
+    assert sens.verdict.text == same.verdict.text and sens.determinate == same.determinate
+    console = Console(width=200, record=True)
+    console.print(_headline(sens.to_dict()))
+    head = console.export_text()
+    if same.determinate:
+        assert "Recommendation: " + same.recommendation in head
+    else:
+        assert TIE_WORDS in repr(sens) and TIE_WORDS in head and "a tie is not a recommendation" in head

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from beliefs.text import printable
+from beliefs.ties import Verdict
 
 
 def _f(x: float) -> str:
@@ -46,7 +47,12 @@ def _headline(result: dict[str, Any]) -> Text:
     t = Text()
     t.append(printable(result["scenario"]["title"]) + "\n", style="bold")
     t.append("Recommendation: ")
-    t.append(base["recommendation"], style="bold green")
+    verdict = Verdict.from_json(base["decision"]) if "decision" in base else None
+    if verdict is not None and not verdict.determinate:  # a tie said as a tie, as `beliefs assess` says it
+        t.append(verdict.text, style="bold yellow")
+        t.append(f"\nhighest expected utility: {base['recommendation']}; a tie is not a recommendation\n", style="dim")
+    else:
+        t.append(base["recommendation"], style="bold green")
     runner = sorted(base["expected_utility"].items(), key=lambda kv: -kv[1])[1][0]
     t.append(f"  P(best) {base['p_best']:.2f}, margin {base['margin']:.3f} EU over {runner}")
     t.append(f"  P(expansionist) {base['p_expansionist']:.2f}\n")

@@ -240,6 +240,15 @@ def _chunks(points: list[Point], size: int = CHUNK) -> list[Task]:
     return [{"kind": "points", "points": points[i : i + size]} for i in range(0, len(points), size)]
 
 
+#: The keys of a decision's JSON that :meth:`beliefs.ties.Verdict.from_json` reads.
+VERDICT_KEYS = ("best", "runner_up", "p_best", "margin", "margin_mcse", "determinate", "postures", "verdict")
+
+
+def verdict_json(decision: dict[str, Any]) -> dict[str, Any]:
+    """The baseline's verdict (determinate or a tie, with its halves), as every view reads it."""
+    return {k: decision[k] for k in VERDICT_KEYS}
+
+
 def run_sweep(
     ctx: Context, tasks: list[Task], executor: InProcess | DaskExecutor, progress: bool = False
 ) -> list[Any]:
@@ -345,6 +354,7 @@ def run_sensitivity(
         "baseline": {
             **baseline.to_json(),
             "recommendation": assessment.decision.best,
+            "decision": verdict_json(assessment.decision.to_json()),
             "diagnostics": assessment.posterior.diagnostics.to_json(),
         },
         "assumptions": [a.to_json() for a in specs],
