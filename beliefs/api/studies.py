@@ -96,16 +96,16 @@ class SensitivityResult:
     def __repr__(self) -> str:
         state = "reliable" if self.reliable else "UNRELIABLE"
         return (
-            f"<SensitivityResult {clean(self.title)!r}: baseline {clean(self.verdict.label)} "
-            f"({clean(self.verdict.short())}), "
+            f"<SensitivityResult {clean(self.title)!r}: baseline {clean(self.verdict.short())}, "
             f"{len(self._json['tornado'])} assumptions; {state}>"
         )
 
     def _repr_html_(self) -> str:
         flips = [t for t in self._json["tornado"] if t.get("flips")]
         rows = [
-            ("baseline", f"<b>{esc(self.verdict.label)}</b>: {esc(self.verdict.text, 400)} "
-             f"(margin {self.margin:+.2f} EU)"),
+            ("baseline", f"<b>{esc(self.recommendation)}</b> (margin {self.margin:+.2f} EU)" if self.determinate
+             else f"<b>{esc(self.verdict.label)}</b>: {esc(self.verdict.text, 400)} <small>(highest expected "
+             f"utility {esc(self.recommendation)}; a tie is not a recommendation)</small>"),
             ("P(expansionist)", f"{self.p_expansionist:.3f}"),
             ("flips within range", esc(", ".join(str(t.get("assumption", "?")) for t in flips) or "none")),
         ]
