@@ -137,7 +137,9 @@ def test_replay_json_carries_position_number_and_case_id(tmp_path):
     run("cases", "new", "second", "--from", "agadir-1911", "--db", db)
     ids = beliefs.open_case("second", db).signal_ids
     data = json.loads(run("replay", "--case", "second", "--db", db, "--engine", "importance", "--json"))
-    got = [(s["signal"]["position"], s["signal"]["signal_id"], s["signal"]["number"]) for s in data["steps"][1:]]
+    got = [
+        (s["signal"]["position"], s["signal"]["signal_id"], s["signal"]["number"]) for s in data["steps"][1:]
+    ]
     assert got == [(i + 1, sid, sid) for i, sid in enumerate(ids)]
 
 

@@ -33,12 +33,16 @@ def test_the_documented_idata_calls_do_not_warn_and_match():
     handler.emit = logged.append  # type: ignore[method-assign]
     import arviz
 
-    arviz_log = arviz._log  # ArviZ's own Logger (not in logging's registry): its chain-shape warning goes here
+    arviz_log = (
+        arviz._log
+    )  # ArviZ's own Logger (not in logging's registry): its chain-shape warning goes here
     arviz_log.addHandler(handler)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            exec(compile(code, "docs/api.md", "exec"), scope)  # the project's own documentation, not user input
+            exec(
+                compile(code, "docs/api.md", "exec"), scope
+            )  # the project's own documentation, not user input
     finally:
         arviz_log.removeHandler(handler)
         plt.close("all")
