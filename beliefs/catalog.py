@@ -57,14 +57,16 @@ Positive = Annotated[float, Field(ge=BETA_MIN, le=BETA_MAX, allow_inf_nan=False)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class BetaPrior(Strict):
     """A Beta(alpha, beta) distribution."""
 
     alpha: Positive
+    """Beta(alpha, beta) first shape parameter: with beta, the prior's mean alpha / (alpha + beta); larger alpha + beta, a tighter prior."""
     beta: Positive
+    """Beta(alpha, beta) second shape parameter (see alpha)."""
 
     @property
     def mean(self) -> float:
@@ -75,7 +77,9 @@ class Grading(Strict):
     """Admiralty weights: q = reliability[letter] * credibility[digit]."""
 
     reliability: dict[str, Weight] = Field(default_factory=lambda: dict(DEFAULT_RELIABILITY))
+    """Weight of each source-reliability letter A-F in [0, 1] (A: reliable ... F: cannot be judged); the letters not given keep their defaults."""
     credibility: dict[str, Weight] = Field(default_factory=lambda: dict(DEFAULT_CREDIBILITY))
+    """Weight of each information-credibility digit 1-6 in [0, 1] (1: confirmed ... 6: cannot be judged); the digits not given keep their defaults."""
 
     @field_validator("reliability")
     @classmethod
@@ -113,24 +117,33 @@ class AdversaryKind(Strict):
     """A kind of adversary behaviour with uncertain likelihoods under each type."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    """The kind's identifier, used as a signal's `kind` (lower case, digits and underscores)."""
     label: Line = Field(min_length=1)
+    """A short human name of the kind, shown in tables."""
     about: Literal["adversary"]
+    """Whose type the kind informs: always `adversary` here."""
     military: bool
+    """Whether the act is military (blurred by the security dilemma: distinguishability scales its likelihood ratio)."""
     given_expansionist: BetaPrior
+    """Beta prior of P(seen | the adversary is expansionist)."""
     given_status_quo: BetaPrior
+    """Beta prior of P(seen | the adversary is a status-quo power)."""
     rationale: Prose = Field(min_length=1)
+    """Why these likelihoods: a sentence with its source in the literature."""
     #: Spiral context (:mod:`beliefs.spiral`): done by the perspective state or its ally, would the
     #: adversary feel threatened? Its rung on the escalation ladder; and, as the adversary's own act,
     #: how readily a status-quo state takes this step in answer to a threat (kappa in [0, 1]).
     provocative: bool = False
+    """Whether the act, done by the own side or the ally, provokes the adversary (spiral context)."""
     escalation: Rung = Field(default=0, validate_default=True)
+    """The act's escalation rung, 0 (none) to 4; an answer above the provocation's rung is an initiative."""
     reactivity: Weight = 0.0
+    """How readily a threatened status-quo adversary takes this step in answer to a provocation, in [0, 1] (the blur's scale)."""
     spiral_rationale: Prose = ""
-    #: Coercion (Schelling 1966): the act presses the other side, by a threat or by force, to yield.
-    #: The calibration policy keeps coercive kinds in the moderate band (they reveal resolve, not
-    #: aims: Fearon 1997); a coercive kind is provocative and on rung 2 or above. (Declared after
-    #: ``provocative`` and ``escalation``: its validator reads them.)
+    """The argument for `provocative`, `escalation` and `reactivity`."""
+    # (Declared after ``provocative`` and ``escalation``: its validator reads them.)
     coercive: bool = False
+    """Coercion (Schelling 1966): the act presses the other side to yield; kept in the moderate band (likelihood ratio <= 2.5: resolve, not aims, Fearon 1997); must be provocative and on rung 2 or above."""
 
     _rung = field_validator("escalation")(_provocation_rung)
 
@@ -158,16 +171,26 @@ class AllyKind(Strict):
     """A kind of ally behaviour: evidence on its reliability or recklessness."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    """The kind's identifier, used as a signal's `kind` (lower case, digits and underscores)."""
     label: Line = Field(min_length=1)
+    """A short human name of the kind, shown in tables."""
     about: Literal["ally"]
+    """Whose disposition the kind informs: always `ally` here."""
     axis: Literal["reliability", "recklessness"]
+    """Which ally quantity a report moves: `reliability` (honours its commitment) or `recklessness` (drags you in)."""
     direction: Literal[1, -1]
+    """+1 raises the axis, -1 lowers it."""
     delta: Annotated[float, Field(gt=0.0, le=1.0)]
+    """Diagnosticity in (0, 1]: how far one A1 report moves the axis."""
     rationale: Prose = Field(min_length=1)
+    """Why this effect: a sentence with its source in the literature."""
     #: Spiral context: the ally's act as a provocation of the adversary, and its rung.
     provocative: bool = False
+    """Whether the ally's act provokes the adversary (spiral context)."""
     escalation: Rung = Field(default=0, validate_default=True)
+    """The act's escalation rung, 0 (none) to 4."""
     spiral_rationale: Prose = ""
+    """The argument for `provocative` and `escalation`."""
 
     _rung = field_validator("escalation")(_provocation_rung)
 
@@ -188,7 +211,9 @@ class ModelTerms(Strict):
     """
 
     doubt: Doubt = 0.0
+    """Model doubt epsilon in [0, 1): the prior weight on the reports being deceptive or sharing a common cause; it bounds how far evidence can move P(expansionist). A scenario's `model_doubt` overrides it."""
     rationale: Prose = ""
+    """The argument for the doubt weight."""
 
 
 #: The longest memory a catalog may give provocations (days): ten years.
@@ -217,19 +242,29 @@ class Spiral(Strict):
     """
 
     rule: SpiralRule = "window"
+    """"decay" (graded memory) or "window" (the older all-or-nothing rule); unwritten: "decay" when any graded key is set."""
     reaction_window_days: Annotated[int, Field(ge=0, le=MAX_WINDOW_DAYS)] = 14
+    """How many days after an own-side provocation its weight is whole (0 turns the spiral context off)."""
     horizon_days: Annotated[int, Field(ge=0, le=MAX_HORIZON_DAYS)] = 365
+    """How many days back a provocation is remembered at all (graded rule)."""
     standing_half_life_days: HalfLife = 90.0
+    """After the window, a standing provocation's weight halves every this many days (rung >= standing_rung, or a standing kind)."""
     declaratory_half_life_days: HalfLife = 30.0
+    """After the window, a declaratory provocation's weight halves every this many days."""
     standing_rung: Annotated[int, Field(ge=1, le=MAX_RUNG)] = 3
+    """The lowest rung whose provocations are standing (mobilizations, deployments, facts on the ground)."""
     standing_kinds: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]] = Field(
         default_factory=lambda: ["arms_buildup"]
     )
+    """Kinds below that rung whose provocations are standing too (an arms build-up lasts)."""
     rung_weights: Annotated[list[Weight], Field(min_length=3, max_length=3)] = Field(
         default_factory=lambda: [1.0, 0.5, 0.0]
     )
+    """The weight of a provocation for an act on its rung or below, one rung above, two or more above (must not rise)."""
     rationale: Prose = ""
+    """The argument for the window."""
     decay_rationale: Prose = ""
+    """The argument for the graded memory (half-lives, horizon, rung weights)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -324,11 +359,12 @@ Days = Annotated[int, Field(ge=0, le=MAX_WINDOW_DAYS)]
 class ReciprocityKind(Strict):
     """A conciliatory kind's place in the reciprocity rule (:mod:`beliefs.reciprocity`)."""
 
-    #: c in (0, 1]: how costly the step is, for our own act and for the adversary's answer alike.
     costliness: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
-    #: True: a promise or proposal (its weight fades with the offers' half-life); False: a step executed.
+    """c in (0, 1]: how costly the step is, for our own act and for the adversary's answer alike."""
     offer: bool = False
+    """True: a promise or proposal (its weight fades with the offers' half-life); false: a step executed."""
     rationale: Prose = Field(min_length=1)
+    """Why the kind has this costliness."""
 
 
 class Reciprocity(Strict):
@@ -337,21 +373,22 @@ class Reciprocity(Strict):
     Without the table ``mu`` is 0 and no report is read as reciprocation.
     """
 
-    #: mu in [0, 1): how far a fully weighted, fully costly answer lowers the expansionist rate.
     mu: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] = 0.0
-    #: Days after our act during which its weight is whole (d = 1).
+    """mu in [0, 1): how far a fully weighted, fully costly answer lowers the expansionist rate (0: no reciprocity)."""
     full_weight_days: Days = 30
-    #: After that, the weight halves every this many days: executed acts ...
+    """Days after our conciliatory act during which its weight is whole."""
     half_life_executed_days: HalfLife = 90.0
-    #: ... and offers.
+    """After that, an executed act's weight halves every this many days."""
     half_life_offer_days: HalfLife = 30.0
-    #: The longest span between our act and an answer read as its reciprocation.
+    """After that, an offer's weight halves every this many days."""
     window_days: Days = MAX_WINDOW_DAYS
+    """The longest span between our act and an answer read as its reciprocation."""
     rationale: Prose = ""
-    #: Whether the catalog's rates should be conditioned on being in a crisis (Fearon 2002).
+    """The argument for mu, the windows and the half-lives."""
     selection_effect: Prose = ""
-    #: The conciliatory kinds, by id: each kind's costliness, whether it is an offer, and why.
+    """Whether the catalog's rates are conditioned on being in a crisis (Fearon 2002), and how."""
     kinds: dict[str, ReciprocityKind] = Field(default_factory=dict)
+    """The conciliatory kinds, by id: each kind's costliness, whether it is an offer, and why."""
 
     @property
     def active(self) -> bool:
@@ -362,10 +399,15 @@ class Catalog(Strict):
     """A validated signal catalog."""
 
     kinds: list[Kind] = Field(min_length=1)
+    """The signal kinds (`[[kinds]]`): adversary kinds and ally kinds."""
     grading: Grading = Field(default_factory=Grading)
+    """Overrides of the Admiralty grade weights (`[grading]`)."""
     model: ModelTerms = Field(default_factory=ModelTerms)
+    """Model terms (`[model]`): the model-doubt weight."""
     spiral: Spiral = Field(default_factory=Spiral)
+    """The spiral context's settings (`[spiral]`): the reaction window and the graded memory."""
     reciprocity: Reciprocity = Field(default_factory=Reciprocity)
+    """How the adversary's answers to our conciliatory moves are read (`[reciprocity]`)."""
     source: str = ""
 
     @model_validator(mode="after")

@@ -61,6 +61,7 @@ import numpy as np
 from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.doubt import DoubtRow, doubt_row
+from beliefs.numbering import number
 from beliefs.reciprocity import Reciprocation, reciprocations
 from beliefs.spiral import Reaction, reactions
 from beliefs.statements import Supersession, supersessions
@@ -179,7 +180,8 @@ class Ledger:
         """The ``evidence`` block of ``assess --json`` (``signal_ids``: a stored case's ids)."""
 
         def base(e: Entry) -> dict[str, Any]:
-            out: dict[str, Any] = {"index": e.index}
+            # index: 0-based; position: 1-based; number: what every view shows (beliefs.numbering)
+            out: dict[str, Any] = {"index": e.index, "position": e.index + 1, "number": number(e.index, signal_ids)}
             if signal_ids is not None:
                 out["signal_id"] = signal_ids[e.index]
             s = e.signal

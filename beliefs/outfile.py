@@ -1,5 +1,14 @@
 """Output files: one rule for every file a command writes (exports, briefings, PDFs, plots).
 
+* **Who may read them** (``private``): what comes from the case store
+  (``cases export``, ``report --case`` and its PDF, the TUI's briefing of a
+  case, ``replay --case --plot``) is written **private, mode 0600**: a stored
+  case holds the analyst's own signal log, which may be sensitive, and the
+  store itself is private (0600, in a 0700 folder). Everything else (a report,
+  plot or figure of a timeline file or a bundled crisis, the backtest and
+  sensitivity plots) follows the **umask** (``0666 & ~umask``, usually 0644),
+  as any file the user makes.
+
 * **Checked before any work** (:func:`check_target`): a folder that does not
   exist, or a target that is a directory or not a regular file, is bad input
   (exit 2); a folder the user may not write to is the file system refusing
@@ -29,6 +38,21 @@ from beliefs.errors import BeliefsError, StorageError
 DISK_ERRNOS = frozenset(
     {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EFBIG}
 )
+
+PRIVATE = 0o600
+
+
+def ordinary_mode() -> int:
+    """The mode the user's umask gives a new ordinary file (``0666 & ~umask``)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def mode_for(private: bool) -> int:
+    """The rule: 0600 for what comes from the case store, the umask for the rest."""
+    return PRIVATE if private else ordinary_mode()
+
 
 #: The files SQLite keeps beside a database: none of them is ever an output.
 DB_SIDE_FILES = ("", "-wal", "-shm", "-journal")
@@ -88,11 +112,11 @@ def write_via(
     write: Callable[[Path], object],
     *,
     check: Callable[[Path], None] | None = None,
-    mode: int | None = 0o600,
+    private: bool,
 ) -> Path:
     """Have ``write`` write a temporary file beside ``path``, ``check`` it, then rename it to ``path``.
 
-    ``mode`` the file's permissions (None: as the umask says). All or nothing:
+    ``private``: mode 0600, else as the umask says (the rule above). All or nothing:
     on any failure the temporary file is removed and ``path`` is untouched.
     An :class:`OSError` becomes :func:`disk_error`, naming ``path``.
     """
@@ -106,11 +130,7 @@ def write_via(
             check(Path(tmp))
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
+        os.chmod(tmp, mode_for(private))
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
@@ -122,7 +142,7 @@ def write_via(
     return path
 
 
-def write_text(path: Path, text: str, *, mode: int | None = 0o600) -> Path:
+def write_text(path: Path, text: str, *, private: bool) -> Path:
     """Write ``text`` (UTF-8) to ``path`` whole, or not at all (see :func:`write_via`)."""
     data = text.encode("utf-8")
 
@@ -139,16 +159,16 @@ def write_text(path: Path, text: str, *, mode: int | None = 0o600) -> Path:
         if tmp.stat().st_size != len(data):
             raise OSError(errno.EIO, "the written file is shorter than its text")
 
-    return write_via(path, write, check=same_size, mode=mode)
+    return write_via(path, write, check=same_size, private=private)
 
 
-def save_figure(fig: Any, path: Path, *, dpi: int, mode: int | None = 0o600) -> Path:
+def save_figure(fig: Any, path: Path | str, *, private: bool, dpi: int = 100) -> Path:
     """Save a matplotlib figure as PNG at ``path`` whole or not at all (:func:`write_via`), then close it."""
     import matplotlib.pyplot as plt
 
     try:
         return write_via(
-            Path(path), lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"), check=_png, mode=mode
+            Path(path), lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"), check=_png, private=private
         )
     finally:
         plt.close(fig)

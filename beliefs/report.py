@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from beliefs.catalog import AdversaryKind, Catalog, bundled_catalog_path
 from beliefs.errors import BeliefsError
+from beliefs.numbering import number
 from beliefs.replay import signal_json
 from beliefs.timeline import Signal, Timeline
 
@@ -148,7 +149,9 @@ def _signals(a: Analysis) -> list[dict[str, Any]]:
     for i, (sig, sid) in enumerate(zip(a.timeline.signals, ids, strict=False)):
         row = signal_json(sig)
         row["index"] = i
+        row["position"] = i + 1
         row["signal_id"] = sid
+        row["number"] = number(i, ids)
         kind = a.catalog.by_id.get(sig.kind)
         row["about"] = kind.about if kind is not None else ""
         att = actors.resolve(sig.actor, isinstance(kind, AdversaryKind))
@@ -262,11 +265,11 @@ def check_output(path: Path, suffix: str, force: bool, *, database: Path | str |
             raise BeliefsError(f"{path}: exists and is not a beliefs report; use --force to replace it")
 
 
-def write_briefing(path: Path, html: str) -> None:
-    """Write a briefing page whole (:func:`beliefs.outfile.write_text`), as the user's umask says."""
+def write_briefing(path: Path, html: str, *, private: bool = False) -> None:
+    """The briefing, whole or not at all: private (0600) for a stored case, else the umask (:mod:`beliefs.outfile`)."""
     from beliefs.outfile import write_text
 
-    write_text(path, html, mode=None)
+    write_text(path, html, private=private)
 
 
 def briefing_html(

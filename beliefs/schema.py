@@ -16,6 +16,7 @@ written by hand in ``beliefs/data/schemas/`` and tested against real output.
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from typing import Any
 
@@ -37,12 +38,28 @@ def _strip_internal(schema: dict[str, Any], model: str) -> dict[str, Any]:
     return schema
 
 
+#: A Sphinx role in a docstring (``:mod:`beliefs.game` ``): shown as plain code in schemas and docs.
+ROLE = re.compile(r":(?:func|class|meth|mod|data|attr|obj):`~?([^`]+)`")
+
+
+def plain_docs(node: Any) -> Any:
+    """Every ``description`` under ``node`` with reStructuredText roles and double backquotes made Markdown."""
+    if isinstance(node, dict):
+        return {
+            k: ROLE.sub(r"`\1`", v).replace("``", "`") if k == "description" and isinstance(v, str) else plain_docs(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [plain_docs(v) for v in node]
+    return node
+
+
 def _file_schema(name: str) -> dict[str, Any]:
     from beliefs.catalog import Catalog
     from beliefs.timeline import Timeline
 
     model: type[Timeline] | type[Catalog] = Timeline if name == "timeline" else Catalog
-    schema = model.model_json_schema(mode="validation")
+    schema = plain_docs(model.model_json_schema(mode="validation"))
     _strip_internal(schema, model.__name__)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

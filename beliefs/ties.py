@@ -19,6 +19,7 @@ margin and twice its MCSE ("margin 0.03 ± 0.04 EU").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,6 +67,22 @@ class PostureChoice:
             "p_best": round(self.p_best, 4),
             "determinate": self.determinate,
         }
+
+    @classmethod
+    def from_json(cls, side: Side, data: Mapping[str, Any]) -> PostureChoice:
+        """The half back from its ``to_json`` (the API and the TUI read the JSON)."""
+        best_option, other_option = data["options"]
+        return cls(
+            side=side,
+            best=str(data["best"]),
+            other=str(data["versus"]),
+            best_option=str(best_option),
+            other_option=str(other_option),
+            margin=float(data["margin"]),
+            margin_mcse=float(data["margin_mcse"]),
+            p_best=float(data["p_best"]),
+            determinate=bool(data["determinate"]),
+        )
 
     def phrase(self) -> str:
         """'firm toward the adversary' or 'toward the ally: too close to call (...)'."""
@@ -148,3 +165,93 @@ def partial_label(decision: Any) -> str:
     if adv != "?" and ally != "?":
         return f"{decision.best}?"
     return f"{adv}+{ally}"
+
+
+#: What every view says when a recommendation is not determinate.
+TIE_WORDS = "too close to call"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Determinate or a tie, with its halves: the one answer every view (CLI, API, TUI, briefing) gives.
+
+    Built from a :class:`beliefs.decision.Decision` (:meth:`of`) or from the
+    ``recommendation`` block of its JSON (:meth:`from_json`): the same rule and
+    the same words either way.
+    """
+
+    determinate: bool
+    best: str  # the option with the highest expected utility (a recommendation only when determinate)
+    runner_up: str
+    p_best: float
+    margin: float
+    margin_mcse: float
+    adversary: PostureChoice
+    ally: PostureChoice
+
+    @property
+    def postures(self) -> tuple[PostureChoice, PostureChoice]:
+        return (self.adversary, self.ally)
+
+    @property
+    def recommendation(self) -> str | None:
+        """The recommended option, or None when it is too close to call."""
+        return self.best if self.determinate else None
+
+    @property
+    def label(self) -> str:
+        """The option, with '?' for each half that is a tie ('firm+?')."""
+        return partial_label(self)
+
+    @property
+    def text(self) -> str:
+        """The recommendation in words: the option, or what is determinate and what is too close to call."""
+        return verdict(self)
+
+    def line(self) -> str:
+        """One line: 'recommended firm + support (P(best) 0.70, margin +0.20 ± 0.02 EU)', or the tie's label and words
+        ('firm+?: firm toward the adversary; toward the ally: too close to call (...)')."""
+        if self.determinate:
+            adv, ally = self.best.split("+")
+            return (
+                f"recommended {adv} + {ally} (P(best) {self.p_best:.2f}, "
+                f"margin {self.margin:+.2f} ± {MCSE_FACTOR * self.margin_mcse:.2f} EU)"
+            )
+        return f"{self.label}: {self.text}"
+
+    def short(self) -> str:
+        """A few words for a status line: 'recommended firm + support, P(best) 0.70' or 'firm+? too close to call (support vs restrain)'."""
+        if self.determinate:
+            adv, ally = self.best.split("+")
+            return f"recommended {adv} + {ally}, P(best) {self.p_best:.2f}"
+        ties = [f"{c.best} vs {c.other}" for c in self.postures if not c.determinate]
+        return f"{self.label} {TIE_WORDS} ({'; '.join(ties) or f'{self.best} vs {self.runner_up}'})"
+
+    @classmethod
+    def of(cls, decision: Any) -> Verdict:
+        """The verdict of a :class:`beliefs.decision.Decision`."""
+        return cls(
+            determinate=bool(decision.determinate),
+            best=str(decision.best),
+            runner_up=str(decision.runner_up),
+            p_best=float(decision.p_best),
+            margin=float(decision.margin),
+            margin_mcse=float(decision.margin_mcse),
+            adversary=decision.posture("adversary"),
+            ally=decision.posture("ally"),
+        )
+
+    @classmethod
+    def from_json(cls, rec: Mapping[str, Any]) -> Verdict:
+        """The verdict of a ``recommendation`` JSON block (``assess --json``, a replay step, the TUI)."""
+        halves = rec["postures"]
+        return cls(
+            determinate=bool(rec["determinate"]),
+            best=str(rec["best"]),
+            runner_up=str(rec.get("runner_up", "")),
+            p_best=float(rec["p_best"]),
+            margin=float(rec["margin"]),
+            margin_mcse=float(rec["margin_mcse"]),
+            adversary=PostureChoice.from_json("adversary", halves["adversary"]),
+            ally=PostureChoice.from_json("ally", halves["ally"]),
+        )

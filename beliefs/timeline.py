@@ -66,8 +66,11 @@ class Aliases(Strict):
     """
 
     adversary: list[Line] = Field(default_factory=list, max_length=50)
+    """Other names of the adversary (its organs, its coalition's members): their acts are the adversary's."""
     ally: list[Line] = Field(default_factory=list, max_length=50)
+    """Other names of the ally: their acts are the ally's."""
     perspective: list[Line] = Field(default_factory=list, max_length=50)
+    """Other names of the perspective state (the own side): their acts are context, not evidence."""
 
 
 class ThirdParty(Strict):
@@ -79,48 +82,75 @@ class ThirdParty(Strict):
     """
 
     attribution: Unit
+    """How far the party's acts express the adversary's will, in [0, 1]: 1 an instrument of the adversary, 0 acting for itself alone."""
     basis: Prose = ""
+    """The argument for the attribution weight."""
     aliases: list[Line] = Field(default_factory=list, max_length=50)
+    """Other names of this third party."""
 
 
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
     title: ShortLine = Field(min_length=1)
+    """The crisis's title, shown in every output."""
     perspective: ShortLine = Field(min_length=1)
+    """The state whose decision is analysed (the own side)."""
     ally: ShortLine = Field(min_length=1)
+    """The perspective state's ally."""
     adversary: ShortLine = Field(min_length=1)
+    """The adversary whose type (expansionist or status quo) is in question."""
     polarity: Literal["multipolar", "bipolar"]
+    """The international system: `multipolar` or `bipolar`; sets the default abandonment and entrapment costs."""
     offense_advantage: Unit
+    """The offense-defense balance in [0, 1] (1: offense dominant): scales the spiral and exploitation costs and, in a multipolar system, the alliance costs."""
     distinguishability: Unit
+    """How well offensive and defensive military postures can be told apart, in [0, 1] (0: not at all, the security dilemma at its worst): blurs military kinds' likelihoods."""
     prior_expansionist: OpenUnit
+    """The prior P(adversary expansionist), in (0, 1), set as an analyst would have set it at the time."""
     ally_reliability: BetaPrior
+    """Beta prior of the ally's reliability (honours its commitment)."""
     ally_recklessness: BetaPrior
+    """Beta prior of the ally's recklessness (drags you into its quarrels)."""
     catalog: ShortLine | None = None
+    """A catalog file for this timeline (relative to the timeline's folder); default: the bundled catalog."""
     #: Other names of the roles (``[scenario.aliases]``).
     aliases: Aliases = Field(default_factory=Aliases)
+    """Other names of the three roles (`[scenario.aliases]`)."""
     #: Third parties by name (``[scenario.actors]``), each with its attribution weight.
     actors: dict[Line, ThirdParty] = Field(default_factory=dict, max_length=100)
+    """Third parties by name (`[scenario.actors.NAME]`), each with its attribution weight."""
     #: This case's model doubt epsilon in [0, 1), overriding the catalog's ``[model] doubt``.
     model_doubt: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] | None = None
+    """This case's model-doubt epsilon in [0, 1), overriding the catalog's `[model] doubt`."""
 
 
 class Payoffs(Strict):
     """Overrides of the default payoffs (docs/decision.md); any subset."""
 
     firm_vs_status_quo: Finite | None = None
+    """Utility of standing firm against a status-quo adversary (the spiral). Default -2, for either polarity."""
     conciliate_vs_status_quo: Finite | None = None
+    """Utility of conciliating a status-quo adversary. Default 3, for either polarity."""
     firm_vs_expansionist: Finite | None = None
+    """Utility of standing firm against an expansionist adversary (deterrence). Default 1, for either polarity."""
     conciliate_vs_expansionist: Finite | None = None
+    """Utility of conciliating an expansionist adversary (exploitation). Default -4, for either polarity."""
     abandonment_cost: NonNegative | None = None
+    """Cost of being abandoned by the ally. Default depends on polarity: bipolar 1; multipolar 3 × (0.5 + offense_advantage)."""
     entrapment_cost: NonNegative | None = None
+    """Cost of being dragged into the ally's war. Default depends on polarity: bipolar 2; multipolar 3 × (1.5 − offense_advantage)."""
     #: The one-game couplings (beliefs.game): offense-defense slope of the
     #: spiral and exploitation costs, entrapment by the adversary's type, and
     #: the risk that backing a reckless ally provokes a status-quo adversary.
     offense_cost_slope: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] | None = None
+    """How strongly offense advantage scales the spiral and exploitation costs, in [0, 2]: m = 1 + slope × (offense_advantage − 0.5). Default 1."""
     entrapment_factor_expansionist: NonNegative | None = None
+    """Entrapment cost multiplier when the adversary is expansionist (entrapment costs less: the war was coming anyway). Default 0.5."""
     entrapment_factor_status_quo: NonNegative | None = None
+    """Entrapment cost multiplier when the adversary is a status-quo power. Default 1.5."""
     provocation_risk: Unit | None = None
+    """Risk, in [0, 1], that backing a reckless ally provokes a status-quo adversary into a spiral. Default 0.5."""
 
 
 class Retraction(Strict):
@@ -149,18 +179,25 @@ class Signal(Strict):
     """One source-graded signal: an act seen, or (``observed = false``) watched for and not seen by its date."""
 
     date: dt.date
+    """When the act happened (or, not seen, by when it was watched for); a TOML date."""
     kind: KindId = Field(min_length=1)
+    """The act's kind: a kind `id` of the catalog (`beliefs catalog`)."""
     actor: ShortLine = ""
+    """Who acted: a role's name or alias, or a third party of `[scenario.actors]`; decides how the act counts."""
     grade: Grade
+    """Admiralty grade: source reliability A-F then information credibility 1-6, e.g. `B2`."""
     note: Note = ""
+    """What was observed, in the analyst's words."""
     source: ShortLine | None = None
+    """Where the report comes from (a document, an archive reference)."""
     channel: Line | None = None
+    """The reporting channel (the same ambassador, press, photography); the grade's letter belongs to the channel."""
     retracted: bool = False
-    #: False: the analyst watched for this kind of act and had not seen it by ``date``
-    #: (negative evidence: it enters with 1 - p in place of p).
+    """Whether the signal was retracted (kept in the log, struck through, not counted)."""
     observed: bool = True
-    #: Why, by whom and when it was retracted (only with ``retracted = true``).
+    """False: the kind was watched for and not seen by `date` (negative evidence, it enters with 1 − p)."""
     retraction: Retraction | None = None
+    """Why, by whom and when it was retracted (only with `retracted = true`)."""
 
     @model_validator(mode="after")
     def _retraction_needs_retracted(self) -> Signal:
@@ -199,10 +236,15 @@ class Outcome(Strict):
     """
 
     adversary_posture: Literal["firm", "conciliate", "mixed"]
+    """What the perspective state did toward the adversary: `firm`, `conciliate` or `mixed`."""
     ally_posture: Literal["support", "restrain", "mixed"]
+    """What it did toward the ally: `support`, `restrain` or `mixed`."""
     summary: LongProse = ""
+    """What happened, in a few sentences."""
     adversary_type: Literal["expansionist", "status_quo"] | None = None
+    """The historians' consensus in hindsight: `expansionist` or `status_quo` (what the backtest scores against)."""
     adversary_type_basis: LongProse | None = None
+    """The sentence and citation behind `adversary_type`."""
 
     def toml_table(self) -> dict[str, Any]:
         """The ``[outcome]`` table as a TOML writer takes it (no empty optional keys)."""
@@ -213,9 +255,13 @@ class Timeline(Strict):
     """A validated timeline, with the catalog its signals refer to."""
 
     scenario: Scenario
+    """Who, which environment, which priors (`[scenario]`)."""
     payoffs: Payoffs = Field(default_factory=Payoffs)
+    """Overrides of the default payoffs (`[payoffs]`); any subset."""
     signals: list[Signal] = Field(default_factory=list, max_length=MAX_SIGNALS)
+    """The signal log (`[[signals]]`), in date order."""
     outcome: Outcome | None = None
+    """What the decision-makers did and what the adversary was, in hindsight (`[outcome]`); optional."""
     source: str = ""
     name: str = ""
 

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import re
 import tomllib
 from typing import Any
 
@@ -126,19 +125,44 @@ def constraints(prop: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def value_range(prop: dict[str, Any]) -> str:
+    """The range column: the constraints, or what any value of the type may be."""
+    said = constraints(prop)
+    if said:
+        return said
+    kinds = [prop, *prop.get("anyOf", [])]
+    if any("enum" in p or "const" in p for p in kinds):
+        return "one of the values listed"
+    if any("$ref" in p for p in kinds):
+        return "see its table"
+    types = {p.get("type") for p in kinds} - {"null"}
+    if "boolean" in types:
+        return "`true` or `false`"
+    if "string" in types:
+        return "any text (one line unless a note)" if prop.get("format") != "date" else "a calendar date"
+    if types & {"array", "object"}:
+        return "any number of entries"
+    return "any value of the type"
+
+
+def default_of(key: str, prop: dict[str, Any], required: set[str]) -> str:
+    if key in required:
+        return "**required**"
+    if "default" in prop and prop["default"] is not None:
+        return f"default `{json.dumps(prop['default'])}`"
+    if "default" in prop:  # None: the field is optional; its meaning states the default that applies
+        return "optional (see meaning)"
+    return "optional"
+
+
 def model_table(name: str, model: dict[str, Any]) -> list[str]:
     out = [f"### {name}", "", (model.get("description") or "").strip(), ""]
     required = set(model.get("required", []))
     out += ["| key | type | required / default | range | meaning |", "|---|---|---|---|---|"]
     for key, prop in model.get("properties", {}).items():
-        if key in required:
-            req = "**required**"
-        elif "default" in prop:
-            req = f"default `{json.dumps(prop['default'])}`"
-        else:
-            req = "optional"
         out.append(
-            f"| `{key}` | {type_of(prop)} | {req} | {cell(constraints(prop))} | {cell(prop.get('description', ''))} |"
+            f"| `{key}` | {type_of(prop)} | {default_of(key, prop, required)} | {cell(value_range(prop))} "
+            f"| {cell(prop.get('description', ''))} |"
         )
     return [*out, ""]
 
@@ -308,7 +332,7 @@ def tui_screens() -> None:
 tui_screens()
 
 
-ROLE = re.compile(r":(?:func|class|meth|mod|data|attr):`~?([^`]+)`")
+from beliefs.schema import ROLE  # noqa: E402  (one rule for reStructuredText roles: schemas and pages)
 
 
 def doc_markdown(doc: str) -> str:
@@ -345,9 +369,12 @@ def api_page() -> None:
             if name in beliefs._EXPORTS
             else getattr(beliefs, name)
         )
+        if not callable(obj):  # a value (``__version__``): its type and value, not its type's docstring
+            lines += [f"## `{name}`", "", "```python", f"beliefs.{name}: {type(obj).__name__} = {obj!r}", "```", ""]
+            continue
         kind = "class" if inspect.isclass(obj) else "function"
         try:
-            sig = str(inspect.signature(obj)) if callable(obj) else ""
+            sig = str(inspect.signature(obj))
         except (TypeError, ValueError):
             sig = ""
         lines += [

@@ -94,7 +94,7 @@ def added(app: Workbench, signal: Signal | None) -> None:
     s = app.session
     app._announce = True
     app.main.show_log(s)
-    app.main.query_one("#signals").move_cursor(row=s.n - 1)  # type: ignore[attr-defined]
+    app.main.query_one("#signals").select(s.n - 1)  # type: ignore[attr-defined]
     app.notify(f"added #{s.number(s.n - 1)} {signal.kind} ({signal.grade}) on {signal.date}")
     app.update_posterior()
 
@@ -226,7 +226,8 @@ def briefing(app: Workbench, path: Path) -> None:
 
     def work() -> None:
         try:
-            write_briefing(path, briefing_html(timeline, s.catalog, label=label, origin=origin))
+            html = briefing_html(timeline, s.catalog, label=label, origin=origin)
+            write_briefing(path, html, private=s.case is not None)  # a stored case: 0600 (beliefs.outfile)
         except Exception as exc:  # shown to the analyst, never a crash of the app
             app.call_from_thread(app.notify, f"briefing failed: {exc}", severity="error", timeout=10, markup=False)
             return
@@ -320,4 +321,6 @@ def reload(app: Workbench, head: str) -> None:
     detail = f": {', '.join(what)}" if what else ""
     app.notify(f"{head}{detail}; view reloaded", title="Case updated", severity="warning", timeout=8)
     app.main.show_log(s)
+    if added_n:  # the newest signal, in view and selected
+        app.main.query_one("#signals").select(s.n - 1)  # type: ignore[attr-defined]
     app.update_posterior()

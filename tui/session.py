@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from beliefs.catalog import Catalog
+from beliefs.numbering import number
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
@@ -146,9 +147,7 @@ class Session:
 
     def number(self, index: int) -> int:
         """The number shown for signal ``index``: its database id in a case, else its position (1-based)."""
-        if self.case is not None and index < len(self.signal_ids):
-            return self.signal_ids[index]
-        return index + 1
+        return number(index, self.signal_ids if self.case is not None else None)
 
     def date_order_position(self, date: dt.date) -> int:
         """How many signals (retracted ones too) are dated on or before ``date``: where date order puts it."""

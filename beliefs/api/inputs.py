@@ -49,6 +49,11 @@ class Crisis:
         return self.timeline.scenario.title
 
     @property
+    def shown_ids(self) -> tuple[int, ...] | None:
+        """The signal ids every view numbers by (a stored case), or None: 1-based positions (:mod:`beliefs.numbering`)."""
+        return self.signal_ids if self.case is not None and self.signal_ids else None
+
+    @property
     def signals(self) -> tuple[Signal, ...]:
         """The signal log in file (or entry) order, retracted ones included and flagged."""
         return tuple(self.timeline.signals)

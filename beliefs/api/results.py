@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from beliefs.api.display import card, clean, esc, interval, reliability_html
 from beliefs.api.inputs import Crisis
 from beliefs.errors import UnreliableRunError
+from beliefs.numbering import number
+from beliefs.ties import PostureChoice, Verdict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,8 +96,31 @@ class AssessResult:
 
     @property
     def recommendation(self) -> str:
-        """The option with the highest expected utility, e.g. ``"firm+restrain"``."""
+        """The option with the highest expected utility, e.g. ``"firm+restrain"``.
+
+        A recommendation only when :attr:`determinate`; otherwise see :attr:`verdict`.
+        """
         return str(self._json["recommendation"]["best"])
+
+    @property
+    def verdict(self) -> Verdict:
+        """Determinate or a tie, with its halves (:class:`beliefs.ties.Verdict`): what the CLI says."""
+        return Verdict.from_json(self._json["recommendation"])
+
+    @property
+    def determinate(self) -> bool:
+        """Whether the recommendation is determinate (False: too close to call, in whole or in part)."""
+        return self.verdict.determinate
+
+    @property
+    def adversary_posture(self) -> PostureChoice:
+        """The adversary half: firm or conciliate, its margin, P(best) and whether it is determinate."""
+        return self.verdict.adversary
+
+    @property
+    def ally_posture(self) -> PostureChoice:
+        """The ally half: support or restrain, its margin, P(best) and whether it is determinate."""
+        return self.verdict.ally
 
     @property
     def p_best(self) -> float:
@@ -185,6 +210,8 @@ class AssessResult:
             "problems": list(self.problems),
             "p_expansionist_mean": self.p_expansionist,
             "recommendation": self.recommendation,
+            "determinate": int(self.determinate),
+            "verdict": self.verdict.text,
         }
         return inference_data(self.assessment.posterior, self.crisis.catalog, attrs)
 
@@ -199,8 +226,8 @@ class AssessResult:
         lo, hi = self.p_expansionist_hdi
         state = "reliable" if self.reliable else "UNRELIABLE"
         return (
-            f"<AssessResult {clean(self.title)!r}: {clean(self.recommendation)} "
-            f"(P(best) {self.p_best:.2f}); P(expansionist) {self.p_expansionist:.3f} "
+            f"<AssessResult {clean(self.title)!r}: {clean(self.verdict.line(), 400)}; "
+            f"P(expansionist) {self.p_expansionist:.3f} "
             f"{interval(lo, hi)}; {self.n_signals} signal(s); {state}>"
         )
 
@@ -209,9 +236,19 @@ class AssessResult:
 
     def _html_rows(self) -> list[tuple[str, str]]:
         lo, hi = self.p_expansionist_hdi
+        v = self.verdict
+        if v.determinate:
+            rec = (
+                f"<b>{esc(v.best)}</b> (P(best) {v.p_best:.2f}, "
+                f"margin {v.margin:+.2f} ± {2 * v.margin_mcse:.2f} EU)"
+            )
+        else:
+            rec = (
+                f"<b>{esc(v.label)}</b>: {esc(v.text, 400)} <small>(highest expected utility "
+                f"{esc(v.best)}; a tie is not a recommendation)</small>"
+            )
         return [
-            ("recommendation", f"<b>{esc(self.recommendation)}</b> (P(best) {self.p_best:.2f}, "
-             f"margin {self.margin:+.2f} EU)"),
+            ("recommendation", rec),
             ("P(expansionist)", f"{self.p_expansionist:.3f} <small>90% HDI {interval(lo, hi)}</small>"),
             ("signals", str(self.n_signals)),
         ]  # fmt: skip
@@ -230,7 +267,15 @@ class ReplayResult:
 
     @classmethod
     def of(cls, crisis: Crisis, replay: Replay) -> ReplayResult:
-        return cls(crisis, replay, _frozen_json(replay.to_json()))
+        data = replay.to_json()
+        ids = crisis.shown_ids
+        for step in data["steps"]:  # step n adds signal n: its position, and the number every view shows
+            if step.get("signal") is not None and step["index"] >= 1:
+                step["signal"]["position"] = step["index"]
+                step["signal"]["number"] = number(step["index"] - 1, ids)
+                if ids is not None:
+                    step["signal"]["signal_id"] = ids[step["index"] - 1]
+        return cls(crisis, replay, _frozen_json(data))
 
     @property
     def title(self) -> str:
@@ -257,6 +302,11 @@ class ReplayResult:
     def recommendations(self) -> tuple[str, ...]:
         """The recommended option at every step."""
         return tuple(s["recommendation"]["best"] for s in self._json["steps"])
+
+    @property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        """Determinate or a tie, with its halves, at every step."""
+        return tuple(Verdict.from_json(s["recommendation"]) for s in self._json["steps"])
 
     @property
     def p_expansionist(self) -> tuple[float, ...]:
@@ -310,7 +360,7 @@ class ReplayResult:
         state = "reliable" if self.reliable else f"UNRELIABLE at step(s) {list(self.unreliable_steps)}"
         return (
             f"<ReplayResult {clean(self.title)!r}: {self.n_steps} steps, {len(self.flips)} flip(s), "
-            f"final {clean(self.recommendations[-1])}, P(expansionist) {self.p_expansionist[-1]:.3f}; {state}>"
+            f"final {clean(self.verdicts[-1].line(), 400)}, P(expansionist) {self.p_expansionist[-1]:.3f}; {state}>"
         )
 
     def _repr_html_(self) -> str:

@@ -108,8 +108,8 @@ def explain(
     >>> total += why.model_uncertainty["contribution_logodds"]  # the model-doubt row
     >>> abs(total - why.posterior_logodds_mean) < 1e-4
     True
-    >>> list(why.to_dataframe().columns[:4])
-    ['date', 'kind', 'channel', 'grade']
+    >>> list(why.to_dataframe().columns[:4])  # position: 1-based; number: what every view shows
+    ['position', 'number', 'date', 'kind']
     """
     result = assess(
         crisis, seed=seed, sampler=sampler, catalog=catalog, payoffs=payoffs, engine=engine, record=False

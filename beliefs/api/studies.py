@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from beliefs.api.display import card, clean, esc, reliability_html
 from beliefs.api.inputs import Crisis
 from beliefs.errors import UnreliableRunError
+from beliefs.ties import Verdict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,6 +47,16 @@ class SensitivityResult:
     def recommendation(self) -> str:
         """The baseline recommendation."""
         return str(self._json["baseline"]["recommendation"])
+
+    @property
+    def verdict(self) -> Verdict:
+        """The baseline's verdict: determinate or a tie, with its halves (:class:`beliefs.ties.Verdict`)."""
+        return Verdict.from_json(self._json["baseline"]["decision"])
+
+    @property
+    def determinate(self) -> bool:
+        """Whether the baseline recommendation is determinate (False: too close to call)."""
+        return self.verdict.determinate
 
     @property
     def p_expansionist(self) -> float:
@@ -85,14 +96,16 @@ class SensitivityResult:
     def __repr__(self) -> str:
         state = "reliable" if self.reliable else "UNRELIABLE"
         return (
-            f"<SensitivityResult {clean(self.title)!r}: baseline {clean(self.recommendation)}, "
+            f"<SensitivityResult {clean(self.title)!r}: baseline {clean(self.verdict.short())}, "
             f"{len(self._json['tornado'])} assumptions; {state}>"
         )
 
     def _repr_html_(self) -> str:
         flips = [t for t in self._json["tornado"] if t.get("flips")]
         rows = [
-            ("baseline", f"<b>{esc(self.recommendation)}</b> (margin {self.margin:+.2f} EU)"),
+            ("baseline", f"<b>{esc(self.recommendation)}</b> (margin {self.margin:+.2f} EU)" if self.determinate
+             else f"<b>{esc(self.verdict.label)}</b>: {esc(self.verdict.text, 400)} <small>(highest expected "
+             f"utility {esc(self.recommendation)}; a tie is not a recommendation)</small>"),
             ("P(expansionist)", f"{self.p_expansionist:.3f}"),
             ("flips within range", esc(", ".join(str(t.get("assumption", "?")) for t in flips) or "none")),
         ]

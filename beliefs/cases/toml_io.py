@@ -189,4 +189,4 @@ def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all, private (0600): :func:`beliefs.outfile.write_text`."""
     from beliefs.outfile import write_text
 
-    write_text(Path(path), text)
+    write_text(Path(path), text, private=True)  # from the case store

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from beliefs.cli.consoles import make_console, set_width
 from beliefs.cli.streams import OutputStreamError
 from beliefs.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, BeliefsError
 from beliefs.outfile import DISK_ERRNOS
@@ -39,8 +39,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(emoji=False)  # user text never turns into emoji either
-err_console = Console(stderr=True, emoji=False)
+
+
+@app.callback()
+def _options(
+    width: int | None = typer.Option(
+        None,
+        "--width",
+        min=20,
+        max=1000,
+        help="Lay the output out for N columns (default: the terminal's width; not on a terminal, "
+        "as wide as the tables need, nothing cut).",
+    ),
+) -> None:
+    """Bayesian belief updating and decision support for crisis analysis."""
+    set_width(width)
+
+
+console = make_console()  # user text never turns into emoji either
+err_console = make_console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

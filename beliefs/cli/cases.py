@@ -156,9 +156,9 @@ def _show(case: Case) -> None:
     for col in ("id", "date", "kind", "actor", "grade", "channel", "status", "note"):
         if col == "channel" and not channels:
             continue
-        width = widths.get(col)
+        width = None if console.fits_pipe else widths.get(col)  # off a terminal: every cell whole
         table.add_column(col, no_wrap=True, overflow="ellipsis", width=width)
-    room = max(8, console.width - sum(widths.values()) - len(widths) - 1)
+    room = max(8, console.layout_width - sum(widths.values()) - len(widths) - 1)
     gone = _superseded(case)
     for i, e in enumerate(case.log):
         sig = e.signal
@@ -338,8 +338,11 @@ def signal_add(
         ),
     ] = False,
     db: DbOpt = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help='Print {"signal_id": ID, "case": NAME} instead of the sentence.')
+    ] = False,
 ) -> None:
-    """Append a signal to a case; prints its id once it is committed."""
+    """Append a signal to a case; says what it added (its id, the case, kind, actor and date) once committed."""
     signal = make_signal(
         date=date, kind=kind, grade=grade, actor=actor, note=note, source=source, channel=channel,
         observed=not not_seen,
@@ -348,7 +351,19 @@ def signal_add(
         check_actor(store.load_case(name), signal)
         with storing("the signal"):
             sid = store.add_signal(name, signal, entered_by=_who(), origin="beliefs signal add")
-    typer.echo(sid)
+    if json_out:
+        print_json({"signal_id": sid, "case": name})
+    else:
+        from beliefs.text import literal
+
+        console.print(literal(added_sentence(sid, name, signal)))
+
+
+def added_sentence(sid: int, case: str, signal: Any) -> str:
+    """'added signal 21 to case c1: mobilization by Germany, 1914-08-01' (the store's id, as `cases show`)."""
+    what = signal.kind if signal.observed else f"{signal.kind} not seen"
+    by = f" by {signal.actor}" if signal.actor else ""
+    return f"added signal {sid} to case {case}: {what}{by}, {signal.date.isoformat()}"
 
 
 def check_actor(case: Any, signal: Any) -> None:

@@ -10,11 +10,13 @@ from beliefs.cli.app import app, console, engine_status, guarded, print_json
 from beliefs.cli.main import (
     DbOpt,
     EngineOpt,
+    ExplainTermsOpt,
     JsonOpt,
     SamplerOpt,
     SeedOpt,
     TimelineArg,
     crisis_of,
+    print_with_terms,
     settings_for,
 )
 
@@ -29,6 +31,7 @@ def explain(
     seed: SeedOpt = 0,
     sampler: SamplerOpt = "pymc",
     engine: EngineOpt = "auto",
+    explain_terms: ExplainTermsOpt = False,
 ) -> None:
     """Why the posterior is where it is: each report's contribution to the log-odds."""
     from beliefs.api import run
@@ -46,12 +49,16 @@ def explain(
         return
     from beliefs.render.ledger_table import ledger_view
 
-    console.print(ledger_view(result.ledger, result.title))
+    print_with_terms(ledger_view(result.ledger, result.title, result.assessment.crisis.shown_ids), explain_terms)
     from beliefs.game import compact_reasons
 
     dec = result.assessment.assessment.decision
     if dec.break_even_reasons:  # the decision side: why firmness starts paying where it does
-        console.print(f"break-even P(expansionist): {compact_reasons(dec.break_even_reasons)}", markup=False, highlight=False)
+        console.print(
+            f"break-even P(expansionist): {compact_reasons(dec.break_even_reasons)}",
+            markup=False,
+            highlight=False,
+        )
     if not result.assessment.reliable:
         from beliefs.cli.app import safe_markup
 

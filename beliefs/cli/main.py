@@ -7,8 +7,9 @@ inside commands, never at start-up.
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -43,6 +44,30 @@ EngineOpt = Annotated[str, typer.Option("--engine", help=ENGINE_HELP)]
 
 TimelineArg = Annotated[str | None, typer.Argument(help="Timeline file or bundled name (july-1914).")]
 DbOpt = Annotated[str | None, typer.Option("--db", help="Case database.")]
+ExplainTermsOpt = Annotated[
+    bool,
+    typer.Option("--explain-terms", help="After the output, define the terms it uses (MCSE, HDI, EVPI...)."),
+]
+
+
+def print_with_terms(view: Any, explain_terms: bool) -> None:
+    """Print ``view``; with ``explain_terms``, then the glossary entries (beliefs.glossary) of the terms it used."""
+    if not explain_terms:
+        console.print(view)
+        return
+    with console.capture() as cap:
+        console.print(view)
+    shown = cap.get()
+    sys.stdout.write(shown)
+    from rich.text import Text
+
+    from beliefs.glossary import terms_in
+
+    terms = Text("\nTerms used above (docs/glossary.md):\n", style="bold")
+    for t in terms_in(Text.from_ansi(shown).plain):
+        terms.append(f"  {t.name}", style="bold")
+        terms.append(f": {t.meaning}\n")
+    console.print(terms)
 
 
 def crisis_of(timeline: str | None, case: str | None, db: str | None) -> Crisis | str:
@@ -74,6 +99,7 @@ def assess(
     seed: SeedOpt = 0,
     sampler: SamplerOpt = "pymc",
     engine: EngineOpt = "auto",
+    explain_terms: ExplainTermsOpt = False,
 ) -> None:
     """Posterior and recommendation after all signals."""
     from beliefs.api import run
@@ -91,7 +117,7 @@ def assess(
     else:
         from beliefs.render.tables import assessment_view
 
-        console.print(assessment_view(result.assessment))
+        print_with_terms(assessment_view(result.assessment), explain_terms)
 
 
 @app.command()
@@ -126,7 +152,7 @@ def catalog(
     else:
         from beliefs.render.tables import catalog_view
 
-        console.print(catalog_view(cat, console.width))
+        console.print(catalog_view(cat, console.layout_width))
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""`beliefs replay TIMELINE [--json|--csv] [--plot FILE.png] [--seed N]`.
+"""`beliefs replay TIMELINE|--case NAME [--json|--csv] [--plot FILE.png] [--seed N]`.
 
 Default output is a rich table with one row per step (step 0 = the prior),
 a flip marker where the recommendation changes and an unreliable marker
@@ -10,6 +10,7 @@ progress bar goes to stderr, so ``--json`` and ``--csv`` stdout stay clean.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -27,6 +28,7 @@ from beliefs.cli.app import (
     print_json,
     safe_markup,
 )
+from beliefs.numbering import number
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -51,7 +53,9 @@ SHORT = {
 @app.command()
 @guarded
 def replay(
-    timeline: Annotated[str, typer.Argument(help="Timeline file or bundled name (july-1914).")],
+    timeline: Annotated[str | None, typer.Argument(help="Timeline file or bundled name (july-1914).")] = None,
+    case: Annotated[str | None, typer.Option("--case", help="Replay a stored case instead.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Case database.")] = None,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print one JSON object (`beliefs schema replay` prints its JSON Schema).")
     ] = False,
@@ -74,22 +78,24 @@ def replay(
         _check_plot_path(plot)
     from beliefs.api.inputs import load_timeline
     from beliefs.api.run import sampler_settings
+    from beliefs.cli.main import crisis_of
 
-    crisis = load_timeline(timeline)
+    target = crisis_of(timeline, case, db)
+    crisis = load_timeline(target) if isinstance(target, str) else target
     settings = sampler_settings(sampler, engine)
     replayed = _run(crisis, seed, settings, machine_output=json_out or csv_out)
     result = replayed.replay
     if plot is not None:
         from beliefs.render.replay_plot import save_replay_plot
 
-        save_replay_plot(result, plot)
+        save_replay_plot(result, plot, private=crisis.case is not None)  # beliefs.outfile
         err_console.print(safe_markup(f"plot written to {plot}"), highlight=False)
     if json_out:
         print_json(replayed.to_dict())
     elif csv_out:
         sys.stdout.write(result.to_csv())  # cells made safe by beliefs.text.csv_cell
     else:
-        console.print(replay_view(result))
+        console.print(replay_view(result, crisis.shown_ids))
     if not result.reliable:
         err_console.print(
             f"[bold red]warning:[/] the sampler reports trouble at step(s) "
@@ -169,8 +175,12 @@ def best_label(dec: Decision) -> str:
     return partial_label(dec).replace("conciliate", "conc.")
 
 
-def replay_view(rep: Replay) -> Group:
-    """The replay table, the flips, and the final recommendation beside the historical choice."""
+def replay_view(rep: Replay, signal_ids: Sequence[int] | None = None) -> Group:
+    """The replay table, the flips, and the final recommendation beside the historical choice.
+
+    ``#`` is the step (step n adds the timeline's n-th signal); a stored case's
+    table adds ``id``, each signal's id (``signal_ids``, :mod:`beliefs.numbering`).
+    """
     from rich import box
     from rich.console import Group
     from rich.table import Table
@@ -199,6 +209,7 @@ def replay_view(rep: Replay) -> Group:
     )
     for col, just in (
         ("#", "right"),
+        *((("id", "right"),) if signal_ids else ()),
         ("date", "left"),
         ("signal (actor) grade", "left"),
         ("P(exp) [90%]", "right"),
@@ -247,8 +258,11 @@ def replay_view(rep: Replay) -> Group:
             marks.append(FLIP_MARK, style="bold yellow")
         if not step.reliable:
             marks.append(UNRELIABLE_MARK, style="bold red")
+        sid = "" if step.index == 0 else str(number(step.index - 1, signal_ids))
+        ident = (sid,) if signal_ids else ()
         table.add_row(
             str(step.index),
+            *ident,
             "" if step.date is None else step.date.isoformat(),
             what,
             f"{p['mean']:.2f} [{p['hdi_90'][0]:.2f}, {p['hdi_90'][1]:.2f}]",

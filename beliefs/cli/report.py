@@ -161,15 +161,16 @@ def report(
         if status is not None:
             status.stop()
     html = render_report(report_context(primary, other=second, sensitivity=sens, seed=seed))
+    private = case is not None or compare_case is not None  # from the case store: 0600 (beliefs.outfile)
     with storing(f"the briefing {output}"):
-        write_briefing(output, html)
+        write_briefing(output, html, private=private)
     err_console.print(
         safe_markup(f"report written to {output} ({len(html.encode()) / 1024:.0f} KiB)"), highlight=False
     )
     if pdf is not None:
         from beliefs.render.browser import write_pdf
 
-        write_pdf(output, pdf)
+        write_pdf(output, pdf, private=private)
         err_console.print(safe_markup(f"PDF written to {pdf}"), highlight=False)
     if not primary.replay.final.reliable:
         err_console.print("[bold red]warning:[/] the run is unreliable; the report says so.", highlight=False)

@@ -39,7 +39,7 @@ def save_backtest_plot(bt: Backtest, path: str | Path) -> Path:
     matplotlib.use("Agg", force=False)
     from beliefs.outfile import save_figure
 
-    return save_figure(_figure(bt), Path(path), dpi=DPI)
+    return save_figure(_figure(bt), Path(path), private=False, dpi=DPI)  # history, not the store: the umask
 
 
 def draw_backtest(bt: Backtest) -> Any:

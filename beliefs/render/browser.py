@@ -101,11 +101,14 @@ def check_pdf(pdf: Path) -> None:
         )
 
 
-def write_pdf(html: Path, pdf: Path) -> Path:
-    """Print ``html`` to ``pdf`` whole or not at all (:func:`beliefs.outfile.write_via`); 74 if the disk refused."""
+def write_pdf(html: Path, pdf: Path, *, private: bool = False) -> Path:
+    """Print ``html`` to ``pdf`` whole or not at all (:func:`beliefs.outfile.write_via`); 74 if the disk refused.
+
+    ``private`` (a stored case's briefing): 0600, else the umask (:mod:`beliefs.outfile`).
+    """
     from beliefs.outfile import write_via
 
-    return write_via(pdf, lambda tmp: print_pdf(html, tmp, name=pdf), check=check_pdf, mode=None)
+    return write_via(pdf, lambda tmp: print_pdf(html, tmp, name=pdf), check=check_pdf, private=private)
 
 
 def screenshot(html: Path, png: Path, width: int = 1000, height: int = 1400) -> str:

@@ -6,12 +6,15 @@ made printable, never as markup.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from beliefs.ledger import JENSEN_NOTE, Entry, Ledger
+from beliefs.numbering import number
 from beliefs.text import printable
 
 UNRELIABLE = "⚠"
@@ -41,8 +44,16 @@ def _loo(e: Entry, value: str) -> Text:
     return Text(value) if e.reliable else Text(value + UNRELIABLE, style="bold red")
 
 
-def ledger_view(ledger: Ledger, title: str) -> Group:
-    """The adversary ledger (largest first), the identity it adds up to, and the ally reports."""
+def ledger_view(ledger: Ledger, title: str, signal_ids: Sequence[int] | None = None) -> Group:
+    """The adversary ledger (largest first), the identity it adds up to, and the ally reports.
+
+    ``#`` is :func:`beliefs.numbering.number`: a stored case's signal id (``signal_ids``), else the 1-based position.
+    """
+
+    def no(e: Entry) -> str:
+        return str(number(e.index, signal_ids))
+
+    w = max([2, *(len(no(e)) for e in ledger.entries)])
     table = Table(
         title=f"{printable(title)}: evidence ledger",
         title_justify="left",
@@ -59,12 +70,12 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
         "expansionist rate (listed below)",
         caption_justify="left",
     )
-    _columns(table, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
+    _columns(table, (("#", w), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
                      ("log-odds", 8), ("×odds", 6), ("running", 7), ("P w/o", 6)))  # fmt: skip
     for e in ledger.by_size():
         s = e.signal
         table.add_row(
-            str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade,
+            no(e), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade,
             f"{e.contribution:+.2f}", f"{e.odds_factor:.2f}", f"{e.running:+.2f}",
             _loo(e, "—" if e.p_without is None else f"{e.p_without:.3f}"),
         )  # fmt: skip
@@ -97,7 +108,7 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
         if ledger.spiral_rule:
             ctx_lines.append(f"  rule: {ledger.spiral_rule}\n", style="dim")
         for e in sorted(spiral, key=lambda e: e.index):
-            ctx_lines.append(f"  #{e.index} {printable(e.signal.kind)} of {e.signal.date.isoformat()}: ")
+            ctx_lines.append(f"  #{no(e)} {printable(e.signal.kind)} of {e.signal.date.isoformat()}: ")
             ctx_lines.append(printable(e.reaction.describe()) + "\n", style="magenta")  # type: ignore[union-attr]
         parts.append(ctx_lines)
     answers = [e for e in ledger.adversary if e.reciprocation is not None]
@@ -105,28 +116,30 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
         rec_lines = Text("Reciprocity (a costly conciliatory answer to our own conciliatory move: its "
                          "expansionist likelihood is lowered by the factor)\n", style="bold")  # fmt: skip
         for e in sorted(answers, key=lambda e: e.index):
-            rec_lines.append(f"  #{e.index} {printable(e.signal.kind)} of {e.signal.date.isoformat()}: ")
+            rec_lines.append(f"  #{no(e)} {printable(e.signal.kind)} of {e.signal.date.isoformat()}: ")
             rec_lines.append(printable(e.reciprocation.describe()) + "\n", style="green")  # type: ignore[union-attr]
         parts.append(rec_lines)
     if ledger.ally:
         ally = _section("Ally reports: posterior mean of the axis they inform, with and without each")
-        _columns(ally, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
+        _columns(ally, (("#", w), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2),
                         ("axis", 12), ("with", 5), ("without", 8)))  # fmt: skip
         for e in ledger.ally:
             s = e.signal
             ally.add_row(
-                str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade,
+                no(e), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade,
                 str(e.axis), f"{e.mean:.3f}", _loo(e, "—" if e.mean_without is None else f"{e.mean_without:.3f}"),
             )  # fmt: skip
         parts.append(ally)
     if ledger.context:
         ctx = _section("Context: own-side acts, not evidence on the adversary's type (not weighed)")
-        _columns(ctx, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2), ("", 12)))
+        _columns(ctx, (("#", w), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2), ("", 12)))
         for e in ledger.context:
             s = e.signal
-            who = "perspective" if e.attribution is not None and e.attribution.role == "perspective" else "ally"
+            who = (
+                "perspective" if e.attribution is not None and e.attribution.role == "perspective" else "ally"
+            )
             ctx.add_row(
-                str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade, who
+                no(e), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade, who
             )
         parts.append(ctx)
     if ledger.superseded:
@@ -134,18 +147,22 @@ def ledger_view(ledger: Ledger, title: str) -> Group:
             "Superseded: absences a sighting or a later absence of the same kind and channel replaces "
             "(the latest statement counts; not weighed)"
         )
-        _columns(gone, (("#", 2), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2), ("", 25)))
+        _columns(gone, (("#", w), ("date", 10), ("signal (actor)", 0), ("channel", 12), ("gr", 2), ("", 25)))
         for e in ledger.superseded:
             s = e.signal
             why = e.superseded.short() if e.superseded is not None else ""
-            gone.add_row(str(e.index), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade, why)
+            gone.add_row(
+                no(e), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade, why
+            )
         parts.append(gone)
     return Group(*parts)
 
 
 def _section(title: str) -> Table:
     """One of the ledger's secondary tables (ally reports, context, superseded): titled, full width, no padding."""
-    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0), expand=True)
+    return Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0), expand=True
+    )
 
 
 def _columns(table: Table, spec: tuple[tuple[str, int], ...]) -> None:

@@ -56,14 +56,14 @@ def pixel_size() -> tuple[int, int]:
     return round(WIDTH * DPI), round(HEIGHT * DPI)
 
 
-def save_replay_plot(rep: Replay, path: str | Path) -> Path:
-    """Draw ``rep`` to a PNG at ``path`` (written to a temporary file, then renamed)."""
+def save_replay_plot(rep: Replay, path: str | Path, *, private: bool = False) -> Path:
+    """Draw ``rep`` to a PNG at ``path``, all or nothing; ``private`` (a stored case): 0600, else the umask."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     from beliefs.outfile import save_figure
 
-    return save_figure(draw_replay(rep), Path(path), dpi=DPI)
+    return save_figure(draw_replay(rep), Path(path), private=private, dpi=DPI)
 
 
 def draw_replay(rep: Replay) -> Any:
@@ -118,7 +118,7 @@ def draw_replay(rep: Replay) -> Any:
             color="#777777",
             linestyle=":",
             linewidth=1.8,
-            label="break-even P(exp):\nbest firm option ties\nbest conciliatory one",
+            label="break-even P(exp):\nfirm ties\nconciliation",
         )
     for target, ylabel in ((ax, "P(adversary\nexpansionist)"), (ally_ax, "ally")):
         target.set_ylim(-0.02, 1.02)
@@ -192,7 +192,33 @@ def draw_replay(rep: Replay) -> Any:
     sig_ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=8)
     sig_ax.set_xlim(-0.6, n - 0.4)
     fig.subplots_adjust(left=0.07, right=0.86, top=0.895, bottom=0.1)
+    fit_signal_labels(sig_ax)
     return fig
+
+
+#: Labels keep this many pixels below the "best" strip above them.
+LABEL_GAP_PX = 4
+
+
+def fit_signal_labels(ax: Any) -> None:
+    """Shrink the rotated signal labels until the tallest ends below the top of its panel.
+
+    The panel sits right under the "best" strip: a label taller than the panel
+    would run into the strip (a long kind and actor, or many steps).
+    """
+    texts = [t for t in ax.texts if t.get_rotation() == 90]
+    if not texts:
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    top = ax.get_window_extent(renderer).y1 - LABEL_GAP_PX
+    for _ in range(6):
+        highest = max(t.get_window_extent(renderer).y1 for t in texts)
+        if highest <= top:
+            return
+        bottom = min(t.get_window_extent(renderer).y0 for t in texts)
+        scale = max(0.5, (top - bottom) / (highest - bottom)) * 0.98
+        for t in texts:
+            t.set_fontsize(t.get_fontsize() * scale)
 
 
 def _draw_signals(ax: Any, rep: Replay) -> None:

@@ -109,13 +109,15 @@ def plot_tornado(result: dict[str, Any], path: Path) -> Path:
     )
     from matplotlib.patches import Patch
 
-    ax.legend(
+    fig.legend(  # at the foot of the figure, below the axis label: no bar or note is there
         handles=[
             Patch(color="#B8B8B8", label="low end of range"),
             Patch(color="#505050", label="high end of range"),
         ],
-        loc="lower right",
+        loc="lower center",
+        ncol=2,
         fontsize=8,
+        frameon=False,
     )
     ax.set_xlabel(f"margin: EU({base['recommendation']}) minus best other option's EU (baseline {m0:.3f})")
     ax.set_title(
@@ -124,8 +126,25 @@ def plot_tornado(result: dict[str, Any], path: Path) -> Path:
         fontsize=11,
     )
     ax.set_ylim(-0.8, n - 0.4)
-    fig.tight_layout()
-    return save_figure(fig, path, dpi=120)
+    fig.tight_layout(rect=(0.0, 0.35 / fig.get_figheight(), 1.0, 1.0))  # room for the legend at the foot
+    fit_texts_inside(ax)
+    return save_figure(fig, path, private=False, dpi=120)  # timelines only: the umask
+
+
+def fit_texts_inside(ax: Any, pad_px: float = 6.0) -> None:
+    """Widen the x range until every text drawn in data coordinates (the end labels, the notes) is inside the axes."""
+    renderer = ax.figure.canvas.get_renderer()
+    texts = [t for t in ax.texts if t.get_transform() == ax.transData]
+    for _ in range(5):
+        box = ax.get_window_extent(renderer)
+        left = min(t.get_window_extent(renderer).x0 for t in texts) if texts else box.x0
+        right = max(t.get_window_extent(renderer).x1 for t in texts) if texts else box.x1
+        over_left, over_right = box.x0 + pad_px - left, right - (box.x1 - pad_px)
+        if over_left <= 0 and over_right <= 0:
+            return
+        lo, hi = ax.get_xlim()
+        per_px = (hi - lo) / box.width
+        ax.set_xlim(lo - max(over_left, 0) * per_px * 1.05, hi + max(over_right, 0) * per_px * 1.05)
 
 
 def plot_map(result: dict[str, Any], plane: str, path: Path) -> Path:
@@ -163,7 +182,7 @@ def plot_map(result: dict[str, Any], plane: str, path: Path) -> Path:
     )
     ax.set_title(f"{MAP_TITLES.get(plane, plane)}\n{plot_text(result['scenario']['title'])}", fontsize=11)
     fig.tight_layout()
-    return save_figure(fig, path, dpi=120)
+    return save_figure(fig, path, private=False, dpi=120)  # timelines only: the umask
 
 
 def write_plots(result: dict[str, Any], directory: str | Path) -> list[Path]:

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from beliefs.text import printable
+from beliefs.ties import Verdict
 
 
 def _f(x: float) -> str:
@@ -46,7 +47,12 @@ def _headline(result: dict[str, Any]) -> Text:
     t = Text()
     t.append(printable(result["scenario"]["title"]) + "\n", style="bold")
     t.append("Recommendation: ")
-    t.append(base["recommendation"], style="bold green")
+    verdict = Verdict.from_json(base["decision"]) if "decision" in base else None
+    if verdict is not None and not verdict.determinate:  # a tie said as a tie, as `beliefs assess` says it
+        t.append(verdict.text, style="bold yellow")
+        t.append(f"\nhighest expected utility: {base['recommendation']}; a tie is not a recommendation\n", style="dim")
+    else:
+        t.append(base["recommendation"], style="bold green")
     runner = sorted(base["expected_utility"].items(), key=lambda kv: -kv[1])[1][0]
     t.append(f"  P(best) {base['p_best']:.2f}, margin {base['margin']:.3f} EU over {runner}")
     t.append(f"  P(expansionist) {base['p_expansionist']:.2f}\n")
@@ -133,19 +139,39 @@ def _psens_table(result: dict[str, Any]) -> Table:
     return tab
 
 
+#: What the Sobol table's marks mean (its caption).
+SOBOL_NOTE = (
+    "± = the 95% confidence half-width of the estimate; ≈0 = within its error of zero (no effect this "
+    "sample can detect). In theory 0 ≤ S1 ≤ ST; a negative S1, or S1 above ST, is estimation error "
+    "(a larger Sobol sample narrows it)"
+)
+
+
+def sobol_cell(value: float, conf: float) -> str:
+    """'0.31 ± 0.05', or '-0.01 ± 0.03 ≈0' when the index is within its error of zero."""
+    return f"{value:.2f} ± {conf:.2f}" + (" ≈0" if abs(value) <= conf else "")
+
+
 def _sobol_table(result: dict[str, Any]) -> Table:
     s = result["sobol"]
     tab = Table(
         title=f"Sobol indices of the margin ({s['evaluations']} evaluations, inputs independent)",
         box=box.SIMPLE_HEAD,
         title_justify="left",
+        caption=SOBOL_NOTE,
+        caption_justify="left",
     )
-    for col in ("assumption", "first order S1", "total ST"):
+    for col in ("assumption", "first order S1", "total ST", ""):
         tab.add_column(col)
     for d in s["indices"][:6]:
+        odd = d["S1"] < 0 or d["S1"] > d["ST"]
         tab.add_row(
-            d["assumption"], f"{d['S1']:.2f} +/- {d['S1_conf']:.2f}", f"{d['ST']:.2f} +/- {d['ST_conf']:.2f}"
-        )
+            d["assumption"],
+            sobol_cell(d["S1"], d["S1_conf"]),
+            sobol_cell(d["ST"], d["ST_conf"]),
+            Text("S1 < 0: estimation error" if d["S1"] < 0 else "S1 > ST: estimation error" if odd else "",
+                 style="dim"),
+        )  # fmt: skip
     return tab
 
 

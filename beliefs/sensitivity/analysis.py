@@ -211,11 +211,13 @@ def executor_for(
 
 @contextmanager
 def progress_bar(total: int, enabled: bool) -> Iterator[Advance]:
-    """A progress bar on stderr (or a no-op)."""
-    if not enabled:
+    """A progress bar on stderr when stderr is a terminal; a no-op otherwise (a pipe or a file gets nothing)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
         yield lambda: None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -224,7 +226,7 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Advance]:
         MofNCompleteColumn(),
         TextColumn("tasks"),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
     ) as bar:
         tid = bar.add_task("sweep", total=total)
@@ -236,6 +238,15 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Advance]:
 
 def _chunks(points: list[Point], size: int = CHUNK) -> list[Task]:
     return [{"kind": "points", "points": points[i : i + size]} for i in range(0, len(points), size)]
+
+
+#: The keys of a decision's JSON that :meth:`beliefs.ties.Verdict.from_json` reads.
+VERDICT_KEYS = ("best", "runner_up", "p_best", "margin", "margin_mcse", "determinate", "postures", "verdict")
+
+
+def verdict_json(decision: dict[str, Any]) -> dict[str, Any]:
+    """The baseline's verdict (determinate or a tie, with its halves), as every view reads it."""
+    return {k: decision[k] for k in VERDICT_KEYS}
 
 
 def run_sweep(
@@ -343,6 +354,7 @@ def run_sensitivity(
         "baseline": {
             **baseline.to_json(),
             "recommendation": assessment.decision.best,
+            "decision": verdict_json(assessment.decision.to_json()),
             "diagnostics": assessment.posterior.diagnostics.to_json(),
         },
         "assumptions": [a.to_json() for a in specs],

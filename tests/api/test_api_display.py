@@ -80,7 +80,7 @@ def test_html_card_escapes_hostile_text(hostile):
 
 def test_plain_repr_has_no_control_characters(hostile):
     text = repr(hostile)
-    assert text.startswith("<AssessResult ") and hostile.recommendation in text
+    assert text.startswith("<AssessResult ") and hostile.verdict.label in text
     assert not re.search(r"[\x00-\x1f\x7f\u202e]", text)
     assert f"{hostile.p_expansionist:.3f}" in text
 

@@ -29,6 +29,8 @@ def test_quickstart_notebook_executes(tmp_path, monkeypatch):
     outputs = [cell.get("outputs", []) for cell in nb.cells if cell.cell_type == "code"]
     errors = [o for outs in outputs for o in outs if o.get("output_type") == "error"]
     assert not errors
+    stderr = "".join(o.get("text", "") for outs in outputs for o in outs if o.get("name") == "stderr")
+    assert "warn" not in stderr.lower(), stderr  # no documented call warns (chains, deprecations)
     html = [o["data"]["text/html"] for outs in outputs for o in outs if "text/html" in o.get("data", {})]
     assert any("P(expansionist)" in h and "recommendation" in h for h in html)  # the result card
     images = [o for outs in outputs for o in outs if "image/png" in o.get("data", {})]

@@ -4,6 +4,7 @@ exit codes, messages, and that a refused command writes nothing."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import tomllib
 from pathlib import Path
@@ -63,7 +64,9 @@ def test_signal_add_prints_the_committed_id_and_retract_flags_it(db):
         "--actor", "Germany", "--note", "to Belgium", "--source", "Albertini", "--db", str(db),
     )  # fmt: skip
     assert added.exit_code == 0, added.output
-    sid = int(added.stdout.strip())
+    said = re.fullmatch(r"added signal (\d+) to case july: ultimatum by Germany, 1914-08-05\n", added.stdout)
+    assert said is not None, added.stdout  # says what it did, with the id `cases show` and `retract` use
+    sid = int(said.group(1))
     assert _count(db) == n + 1
     with CaseStore(db) as store:
         entry = store.load_case("july").log[-1]
@@ -252,3 +255,18 @@ def test_import_needs_a_name_when_the_file_name_is_not_one(db, tmp_path):
     refused = run("cases", "import", str(odd), "--db", str(db))
     assert refused.exit_code == 2 and "--name" in refused.stderr
     assert run("cases", "import", str(odd), "--name", "munich", "--db", str(db)).exit_code == 0
+
+
+def test_signal_add_json_gives_the_id_and_a_not_seen_signal_says_so(db):
+    added = run(
+        "signal", "add", "july", "--kind", "mobilization", "--grade", "B2", "--date", "1914-08-06",
+        "--actor", "Germany", "--not-seen", "--json", "--db", str(db),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    data = json.loads(added.stdout)
+    assert data["case"] == "july" and isinstance(data["signal_id"], int)
+    said = run(
+        "signal", "add", "july", "--kind", "mobilization", "--grade", "B2", "--date", "1914-08-07",
+        "--actor", "Germany", "--not-seen", "--db", str(db),
+    )  # fmt: skip
+    assert f"added signal {data['signal_id'] + 1} to case july: mobilization not seen by Germany, 1914-08-07" in said.stdout

@@ -57,3 +57,49 @@ def test_add_signal_form(snap_compare, july, engine, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+# -- the other screens at 80×24 (an ssh session): the title and the verdict stay above each ----------
+
+
+def _snap_80x24(snap_compare, app: BeliefsApp, *keys: str) -> bool:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        await settle(pilot)
+        for inp in pilot.app.screen.query(Input):
+            inp.cursor_blink = False
+        await pilot.pause()
+
+    return snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_ledger_screen_80x24(snap_compare, july, engine, tmp_path):
+    assert _snap_80x24(snap_compare, make_app(july, engine, tmp_path), "l")
+
+
+def test_sensitivity_screen_80x24(snap_compare, july, engine, tmp_path):
+    assert _snap_80x24(snap_compare, make_app(july, engine, tmp_path), "s")
+
+
+def test_retract_dialog_80x24(snap_compare, july, engine, tmp_path):
+    assert _snap_80x24(snap_compare, make_app(july, engine, tmp_path), "x")
+
+
+def test_actors_screen_80x24(snap_compare, july, engine, tmp_path):
+    from tui.screens.actors import ActorsScreen
+
+    tl, catalog = july
+    signals = [
+        s.model_copy(update={"actor": "Kaiser Wilhelm"}) if i in (1, 2) else s
+        for i, s in enumerate(tl.signals[:6])
+    ]
+    app = make_app(july, engine, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(ActorsScreen("july", tl.scenario, signals, catalog))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -7,6 +7,7 @@ the condition (a generous ceiling), never on a duration.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -151,12 +152,12 @@ async def test_a_concurrent_cli_edit_reaches_the_open_app_with_database_ids(shor
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.session.signal_ids == [1, 2, 3, 4]
-        new_id = int(
+        new_id = json.loads(
             _cli(
                 "signal", "add", "july", "--kind", "mobilization", "--grade", "A1", "--date", "1914-08-01",
-                "--actor", "Russia", "--db", str(db),
-            ).split()[-1]
-        )  # fmt: skip
+                "--actor", "Russia", "--json", "--db", str(db),
+            )
+        )["signal_id"]  # fmt: skip
         assert new_id == 9  # after the other case's four
         await _until(pilot, lambda: app.session.n == 5, "the CLI's signal to appear")
         log = app.main.query_one(SignalLog)

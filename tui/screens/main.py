@@ -31,6 +31,7 @@ from tui.widgets.panels import (
     StatusLine,
     StepBar,
     TitleBar,
+    VerdictLine,
     WatchList,
 )
 from tui.widgets.signal_log import SignalLog, superseded_at_step
@@ -97,6 +98,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="topbar"):
             yield TitleBar(id="title")
             yield StepBar(id="stepbar")
+        yield VerdictLine(id="verdict")
         yield PageBar(id="pages")
         with Horizontal(id="body"):
             with Vertical(id="left"):
@@ -184,6 +186,7 @@ class MainScreen(Screen[None]):
         date = str(session.signals[session.step - 1].date) if session.step > 0 else ""
         self.query_one(TitleBar).show(session.title, session.case, playing)
         self.query_one(StepBar).show(session.step, session.n, date)
+        self.query_one(VerdictLine).show(now)
         self._beliefs = (now, before, error, session.step)
         self._show_beliefs()
         self.query_one(RecommendationPanel).show(now, None if stale else outcome_text(session))

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.safe import safe
 from tui.session import Session, StepResult
-from tui.widgets.panels import SHORT, Panel
+from tui.widgets.panels import SHORT, Panel, verdict_markup
 
 
 def break_even_markup(session: Session, now: StepResult | None) -> str:
@@ -29,7 +29,7 @@ def break_even_markup(session: Session, now: StepResult | None) -> str:
     p = now.p_expansionist
     lines = [
         f"P(expansionist) now       [b]{p:.3f}[/]   (prior {session.prior:.3f})",
-        f"recommended               [b $text-primary]{safe(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}",
+        f"verdict                   {verdict_markup(rec)}",
     ]
     if be is None:
         lines.append(
@@ -51,7 +51,7 @@ def whatif_markup(prior: float, base: StepResult | None, alt: StepResult) -> str
     rec = alt.recommendation
     line = (
         f"with prior {prior:.3f}:  P(expansionist) [b]{alt.p_expansionist:.3f}[/]"
-        f"   recommended [b $text-primary]{safe(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
+        f"\n{verdict_markup(rec)}"
     )
     if base is not None:
         same = base.best == alt.best

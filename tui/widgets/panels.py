@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from beliefs.game import compact_reasons
+from beliefs.ties import Verdict
 from beliefs.watch import compact_reading
 from tui.safe import safe
 from tui.session import StepResult
@@ -138,7 +139,7 @@ class RecommendationPanel(Panel):
             interval = f"[{lo:.2f}, {hi:.2f}]"
             row = f"{mark} {SHORT[o['option']]:<15} {eu['mean']:>6.2f}  {interval:<16}  {o['p_best']:.2f}"
             lines.append(f"[b $text-primary]{safe(row)}[/]" if best else safe(row))
-        lines.append(_verdict(rec))
+        lines.append(verdict_markup(rec))
         best = next(o for o in rec["options"] if o["option"] == rec["best"])
         r = best["risks"]
         lines.append(
@@ -155,17 +156,15 @@ class RecommendationPanel(Panel):
         self.set_markup("\n".join(lines))
 
 
-def _verdict(rec: dict[str, Any]) -> str:
-    """The recommendation, or, when the decision is not determinate, its own words for the tie."""
-    mcse = rec.get("margin_mcse")
-    pm = f" ± {2 * mcse:.2f}" if isinstance(mcse, int | float) else ""  # twice the MCSE: the rule's bar
-    if rec.get("determinate", True):
+def verdict_markup(rec: dict[str, Any]) -> str:
+    """The recommendation, or the tie in the words every view uses (:class:`beliefs.ties.Verdict`)."""
+    v = Verdict.from_json(rec)
+    if v.determinate:
         return (
-            f"recommended [b $text-primary]{safe(SHORT[rec['best']])}[/]  P(best) {rec['p_best']:.2f}"
-            f"  margin {rec['margin']:.2f}{pm} EU"
+            f"recommended [b $text-primary]{safe(SHORT[v.best])}[/]  P(best) {v.p_best:.2f}"
+            f"  margin {v.margin:+.2f} ± {2 * v.margin_mcse:.2f} EU"
         )
-    verdict = rec.get("verdict") or f"too close to call ({rec['best']} by {rec['margin']:.2f}{pm} EU)"
-    return f"[b]not determinate:[/] {safe(verdict)}"
+    return f"[b]{safe(v.label)}:[/] {safe(v.text)}"
 
 
 class WatchList(Panel):
@@ -250,6 +249,24 @@ class StepBar(Panel):
 
     def show(self, step: int, n: int, date: str) -> None:
         self.set_markup(f"step [b]{step}/{n}[/]  " + (safe(date) if date else "[$text-muted]prior[/]"))
+
+
+def verdict_line(now: StepResult | None) -> str:
+    """One line: P(expansionist) with its 90% band, then the recommendation or 'too close to call' (markup)."""
+    if now is None:
+        return "[$text-muted]P(expansionist) …  waiting for the posterior[/]"
+    s = now.posterior["p_expansionist"]
+    lo, hi = s["hdi_90"]
+    v = Verdict.from_json(now.recommendation)
+    words = f"[b $text-primary]{safe(v.short())}[/]" if v.determinate else f"[b]{safe(v.short())}[/]"
+    return f"P(exp) [b]{s['mean']:.3f}[/] [{lo:.2f}, {hi:.2f}]  {words}"
+
+
+class VerdictLine(Panel):
+    """P(expansionist) and the verdict on one line, on every page of the main screen and on the other screens."""
+
+    def show(self, now: StepResult | None) -> None:
+        self.set_markup(verdict_line(now))
 
 
 class PageBar(Panel):

@@ -78,6 +78,14 @@ class SignalLog(DataTable[Text]):
         if signals:
             self.move_cursor(row=min(max(row, 0), len(signals) - 1), animate=False)
 
+    def select(self, index: int) -> None:
+        """Put the cursor on signal ``index`` and scroll it into view (a new signal: from the form or another process)."""
+        if not 0 <= index < self.row_count:
+            return
+        self.move_cursor(row=index, animate=False, scroll=True)
+        # once the new rows are laid out (a redraw may still be pending), scroll again
+        self.call_after_refresh(self.move_cursor, row=index, animate=False, scroll=True)
+
     @property
     def selected_index(self) -> int | None:
         """The signal index under the cursor, if any."""
