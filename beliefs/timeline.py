@@ -161,8 +161,11 @@ class Retraction(Strict):
     """
 
     reason: Annotated[Line, Field(min_length=1), _at_most(MAX_NOTE)]
+    """Why the signal was withdrawn, in the analyst's words."""
     by: ShortLine = ""
+    """Who retracted it (the user the case store recorded)."""
     at: ShortLine = ""
+    """When it was retracted (ISO 8601 date-time, as the case store wrote it)."""
 
     @field_validator("at")
     @classmethod

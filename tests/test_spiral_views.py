@@ -93,11 +93,11 @@ def test_explain_names_the_provocation(path: Path) -> None:
     faded = reports[4]["reaction"]
     assert (faded["days"], faded["blur"]) == (60, pytest.approx(FADED, abs=1e-6))
     assert faded["decay"] == pytest.approx(2 ** (-46 / 30), abs=1e-6) and faded["effective_weight"] == faded["decay"]
-    text = folded(run("explain", str(path)))
-    assert f"#1 coercive_threat of 1914-07-03: {READING}" in text
-    assert "#2 fait_accompli of 1914-07-04: an initiative: escalates beyond coercive_threat by Us" in text
-    assert f"#3 mobilization of 1914-07-05: {READING} (half weight: one rung above it, 3 over 2;" in text
-    assert f"#4 coercive_threat of 1914-08-30: {READING} (60 days before: its weight decayed to 0.35" in text
+    text = folded(run("explain", str(path)))  # numbered from 1, as every view numbers a timeline's signals
+    assert f"#2 coercive_threat of 1914-07-03: {READING}" in text
+    assert "#3 fait_accompli of 1914-07-04: an initiative: escalates beyond coercive_threat by Us" in text
+    assert f"#4 mobilization of 1914-07-05: {READING} (half weight: one rung above it, 3 over 2;" in text
+    assert f"#5 coercive_threat of 1914-08-30: {READING} (60 days before: its weight decayed to 0.35" in text
 
 
 def test_assess_counts_reactions_and_initiatives(path: Path) -> None:
