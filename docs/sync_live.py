@@ -133,7 +133,7 @@ def excerpt(spec: Spec, output: str) -> str:
         if last < 0:
             raise ValueError(f"live: {spec.command!r} printed no line matching to {spec.stop!r}")
     if spec.find is not None:
-        m = re.search(spec.find, "\n".join(lines[first : last + 1]))
+        m = re.search(spec.find, "\n".join(lines[first : last + 1]), re.M)
         if not m:
             raise ValueError(f"live: {spec.command!r} printed nothing matching find {spec.find!r}")
         return m.group(1)
@@ -315,6 +315,14 @@ def sync_readme(text: str, runner: Runner, rerun: bool) -> str:
 
 
 def main(argv: list[str]) -> int:
+    try:
+        return run(argv)
+    except (ValueError, RuntimeError) as exc:
+        print(f"sync_live: {exc}", file=sys.stderr)
+        return 2
+
+
+def run(argv: list[str]) -> int:
     runner = Runner()
     if "--check" in argv:
         problems = stale(runner)
