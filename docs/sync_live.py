@@ -181,10 +181,10 @@ def diff(name: str, old: str, new: str) -> str:
     )
 
 
-def stale(runner: Runner, pages: list[str] = PAGES) -> dict[str, str]:
+def stale(runner: Runner) -> dict[str, str]:
     """Page -> readable diff of every page whose live markers differ from the commands' output."""
     out = {}
-    for name in pages:
+    for name in PAGES:
         old = (ROOT / name).read_text(encoding="utf-8")
         new = sync_text(old, runner)
         if name == "README.md":
