@@ -20,7 +20,9 @@ figure from the output (the regex's first group)::
 Options after the command, separated by ``;``: ``width N`` lays the output out
 for N columns (default 100), ``from "RE"`` / ``to "RE"`` keep the lines from
 the first matching RE to the first matching RE after it (both included),
-``find "RE"`` (figures only). Every command must be seeded. Timings
+``find "RE"`` (figures only), ``files "PAGE"`` runs the command beside the
+files a page writes (its ```toml title="NAME"``` blocks: the tutorial's).
+Every command runs in a scratch case database and must be seeded. Timings
 ("0.59 s", "48.2 s") are not compared: they are the machine's, not the model's.
 
 The README's backtest ablation table (benchmarks/backtest_ablation.py, six
@@ -39,6 +41,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["README.md", "docs/getting-started.md", "docs/tutorial.md", "docs/guide.md"]
 WIDTH = 100
 LIVE = re.compile(r"<!-- live: (?P<spec>.*?) -->(?P<body>.*?)<!-- /live -->", re.S)
-OPTION = re.compile(r'^(width|from|to|find)\s+(?:"(.*)"|(\d+))$')
+OPTION = re.compile(r'^(width|from|to|find|files)\s+(?:"(.*)"|(\d+))$')
+PAGE_FILE = re.compile(r'^```toml title="([^"/]+)"\n(.*?)^```', re.S | re.M)
 TIMING = re.compile(r"\b\d+(?:\.\d+)? m?s\b")
 FENCE = "```"
 SEEDED = {"assess", "explain", "replay", "backtest", "sensitivity", "report"}
@@ -59,10 +63,11 @@ class Spec:
     start: str | None = None
     stop: str | None = None
     find: str | None = None
+    files: str | None = None
 
 
 def parse_spec(text: str) -> Spec:
-    """``CMD; width N; from "RE"; to "RE"; find "RE"`` -> Spec (a bad option is an error naming it)."""
+    """``CMD; width N; from "RE"; to "RE"; find "RE"; files "PAGE"`` -> Spec (a bad option is named)."""
     command, *options = [part.strip() for part in text.split(";")]
     words = command.split()
     if words[:1] != ["beliefs"]:
@@ -81,23 +86,38 @@ def parse_spec(text: str) -> Spec:
 
 
 class Runner:
-    """Runs each distinct (command, width) once and remembers what it printed."""
+    """Runs each distinct (command, width, files) once and remembers what it printed.
+
+    Every command runs in a scratch folder with its own case database (never the
+    user's); ``files`` first writes there the page's ```toml title="NAME"``` blocks.
+    """
 
     def __init__(self) -> None:
-        self._out: dict[tuple[str, int], str] = {}
+        self._out: dict[tuple[str, int, str | None], str] = {}
         self._width_flag: bool | None = None
 
-    def _run(self, argv: list[str], width: int) -> str:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": str(width), "LINES": "50", "NO_COLOR": "1"}
-        env.pop("FORCE_COLOR", None)
-        proc = subprocess.run(
-            [sys.executable, "-m", "beliefs.cli.main", *argv],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+    def _run(self, argv: list[str], width: int, files: str | None = None) -> str:
+        with tempfile.TemporaryDirectory(prefix="sync_live_") as scratch:
+            if files is not None:
+                for name, body in PAGE_FILE.findall((ROOT / files).read_text(encoding="utf-8")):
+                    (Path(scratch) / name).write_text(body, encoding="utf-8")
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "XDG_DATA_HOME": str(Path(scratch) / "data"),
+                "COLUMNS": str(width),
+                "LINES": "50",
+                "NO_COLOR": "1",
+            }
+            env.pop("FORCE_COLOR", None)
+            proc = subprocess.run(
+                [sys.executable, "-m", "beliefs.cli.main", *argv],
+                cwd=scratch if files is not None else ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
         if proc.returncode != 0:
             raise RuntimeError(f"beliefs {shlex.join(argv)}: exit {proc.returncode}\n{proc.stderr}")
         return proc.stdout
@@ -108,15 +128,14 @@ class Runner:
             self._width_flag = "--width" in self._run(["--help"], WIDTH)
         return self._width_flag
 
-    def output(self, command: str, width: int = WIDTH) -> str:
-        key = (command, width)
+    def output(self, command: str, width: int = WIDTH, files: str | None = None) -> str:
+        key = (command, width, files)
         if key not in self._out:
             argv = shlex.split(command)[1:]
             if self.width_flag():
                 argv = ["--width", str(width), *argv]
-            self._out[key] = "\n".join(line.rstrip() for line in self._run(argv, width).splitlines()).strip(
-                "\n"
-            )
+            printed = self._run(argv, width, files)
+            self._out[key] = "\n".join(line.rstrip() for line in printed.splitlines()).strip("\n")
         return self._out[key]
 
 
@@ -142,7 +161,7 @@ def excerpt(spec: Spec, output: str) -> str:
 
 def render(spec: Spec, runner: Runner) -> str:
     """The body a live marker should hold now: a figure inline, or a fenced block on its own lines."""
-    text = excerpt(spec, runner.output(spec.command, spec.width))
+    text = excerpt(spec, runner.output(spec.command, spec.width, spec.files))
     if spec.find is not None:
         return text
     if FENCE in text:

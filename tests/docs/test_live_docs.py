@@ -81,7 +81,7 @@ class Canned(sync_live.Runner):
         self.outputs = outputs
         self.calls: list[str] = []
 
-    def output(self, command: str, width: int = sync_live.WIDTH) -> str:
+    def output(self, command: str, width: int = sync_live.WIDTH, files: str | None = None) -> str:
         self.calls.append(command)
         return self.outputs[command]
 
