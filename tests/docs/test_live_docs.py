@@ -41,6 +41,7 @@ def test_documented_output_is_what_the_commands_print(page, runner):
     now = sync_live.sync_text(text, runner)
     if page == "README.md":
         now = sync_live.sync_readme(now, runner, rerun=False)
+        assert not sync_live.prose_figures_missing(now), sync_live.prose_figures_missing(now)
     if sync_live.comparable(now) != sync_live.comparable(text):
         pytest.fail(
             f"{page}: documented output differs from the commands ({FIX}):\n{sync_live.diff(page, text, now)}"
@@ -188,3 +189,14 @@ def test_the_readme_table_is_checked_by_its_last_rows():
     assert fixed == README_TABLE, "the check shows the rows as they should read, bold and minus signs kept"
     with pytest.raises(ValueError, match="no backtest ablation table"):
         sync_live.sync_readme(README_TABLE.replace("before attribution", "before"), runner, rerun=False)
+
+
+def test_the_readme_reading_of_the_table_cites_only_figures_the_table_holds():
+    text = (
+        README_TABLE
+        + "\nRead it: Brier 0.466 (0.010 / 0.922), right in 1 of 2.\nThe [user guide](x) has more."
+    )
+    assert sync_live.prose_figures_missing(text) == []
+    stale = text.replace("0.922), right in 1 of 2", "0.921), right in 2 of 2")
+    problems = sync_live.prose_figures_missing(stale)
+    assert len(problems) == 2 and "cites 0.921" in problems[0] and "cites 2 of 2" in problems[1]
