@@ -36,6 +36,7 @@ in the package.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import shlex
@@ -44,6 +45,10 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from live_tables import sync_guide  # beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["README.md", "docs/getting-started.md", "docs/tutorial.md", "docs/guide.md"]
@@ -210,6 +215,8 @@ def stale(runner: Runner) -> dict[str, str]:
         if name == "README.md":
             new = sync_readme(new, runner, rerun=False)
             problems = prose_figures_missing(new)
+        if name == "docs/guide.md":
+            new = sync_guide(new, backtest_json(runner), rerun=False)
         if comparable(new) != comparable(old) or problems:
             out[name] = diff(name, old, new) + "".join(f"{p}\n" for p in problems)
     return out
@@ -233,11 +240,13 @@ def f3(values: list[float]) -> str:
     return str(mean.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
 
 
+def backtest_json(runner: Runner) -> Any:
+    return json.loads(runner.output("beliefs backtest --json --seed 0"))
+
+
 def backtest_rows(runner: Runner) -> dict[str, list[str]]:
     """The README's final model row and prior row, as ``beliefs backtest --json --seed 0`` gives them."""
-    import json
-
-    bt = json.loads(runner.output("beliefs backtest --json --seed 0"))
+    bt = backtest_json(runner)
     cases = bt["cases"]
     exp = [c for c in cases if c["truth"] == "expansionist"]
     sq = [c for c in cases if c["truth"] != "expansionist"]
@@ -379,6 +388,8 @@ def run(argv: list[str]) -> int:
         new = sync_text(old, runner)
         if name == "README.md":
             new = sync_readme(new, runner, rerun=True)
+        if name == "docs/guide.md":
+            new = sync_guide(new, backtest_json(runner), rerun=True)
         if new != old:
             path.write_text(new, encoding="utf-8")
             print(f"updated {name}")

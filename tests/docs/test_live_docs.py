@@ -42,6 +42,8 @@ def test_documented_output_is_what_the_commands_print(page, runner):
     if page == "README.md":
         now = sync_live.sync_readme(now, runner, rerun=False)
         assert not sync_live.prose_figures_missing(now), sync_live.prose_figures_missing(now)
+    if page == "docs/guide.md":
+        now = sync_live.sync_guide(now, sync_live.backtest_json(runner), rerun=False)
     if sync_live.comparable(now) != sync_live.comparable(text):
         pytest.fail(
             f"{page}: documented output differs from the commands ({FIX}):\n{sync_live.diff(page, text, now)}"
