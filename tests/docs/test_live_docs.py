@@ -11,6 +11,7 @@ that a drifted page is shown to fail without running anything.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ assert _spec is not None and _spec.loader is not None
 sync_live = importlib.util.module_from_spec(_spec)
 sys.modules["sync_live"] = sync_live
 _spec.loader.exec_module(sync_live)
+sync_live_tables = sys.modules["live_tables"]  # imported by sync_live from beside it
 
 FIX = "run python docs/sync_live.py"
 
@@ -202,3 +204,29 @@ def test_the_readme_reading_of_the_table_cites_only_figures_the_table_holds():
     stale = text.replace("0.922), right in 1 of 2", "0.921), right in 2 of 2")
     problems = sync_live.prose_figures_missing(stale)
     assert len(problems) == 2 and "cites 0.921" in problems[0] and "cites 2 of 2" in problems[1]
+
+
+GUIDE_TABLE = """| case | truth | absence | P final before | Brier before | log before | P final after | Brier after | log after |
+|---|---|---|---|---|---|---|---|---|
+| x-1900 | expansionist | 1 | 0.801 | 0.040 | -0.22 | 0.900 | 0.010 | -0.11 |
+| **mean of 14** | | | | 0.216 | -0.61 | | 0.466 | -1.68 |
+| prior alone | | | | 0.238 | -0.67 | | 0.226 | -0.65 |
+"""
+
+
+def test_the_guide_before_after_tables_are_checked_by_their_after_columns():
+    bt = {
+        **json.loads(BACKTEST_JSON),
+        "cases": [{"name": "x-1900", "p_final": 0.9, "brier": 0.01, "log_score": -0.1054}],
+    }
+    page = "".join(f"<!-- {name} -->\n{GUIDE_TABLE}<!-- /{name} -->\n\n" for name in sync_live_tables.TABLES)
+    assert sync_live.sync_guide(page, bt, rerun=False) == page
+    drifted = page.replace("| 0.900 | 0.010 |", "| 0.899 | 0.010 |").replace(
+        "| 0.466 | -1.68 |", "| 0.465 | -1.68 |"
+    )
+    assert sync_live.sync_guide(drifted, bt, rerun=False) == page, "the after columns as they should read"
+    assert "| 0.801 | 0.040 | -0.22 |" in sync_live.sync_guide(drifted, bt, rerun=False), (
+        "before is left alone"
+    )
+    with pytest.raises(ValueError, match="no table between <!-- spiral-table -->"):
+        sync_live.sync_guide(page.replace("spiral-table", "x"), bt, rerun=False)
