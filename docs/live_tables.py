@@ -7,20 +7,22 @@ prior rows are ``beliefs backtest --json --seed 0``: checked on every run
 the same backtest with one change switched off (benchmarks/backtest_ablation.py's
 ``no_spiral``, ``no_absences``, ``no_doubt``): a backtest each, so they are
 recomputed only when the sync finds the after columns stale. The other
-columns (provocations, absences, bounds) describe the timelines and are kept.
-Figures are the JSON's (4 decimals) rounded half up: P and Brier to 3, log to 2.
+columns (provocations, absences, bounds, what was done) describe the timelines and are kept.
+The one-game table's after columns are each case's final P, break-even and
+best option. Figures are the JSON's (4 decimals) rounded half up: P, Brier and
+break-even to 3, log to 2.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLES = {"spiral-table": "no_spiral", "absence-table": "no_absences", "doubt-table": "no_doubt"}
 MEAN_ROW = "**mean of 14**"
 PRIOR_ROW = "prior alone"
 
@@ -47,6 +49,24 @@ def columns(bt: dict[str, Any], side: str) -> dict[str, dict[str, str]]:
     return out
 
 
+def decisions(bt: dict[str, Any], side: str) -> dict[str, dict[str, str]]:
+    """The one-game table: break-even and best option per case (P final, the same on both sides, once)."""
+    out: dict[str, dict[str, str]] = {}
+    for c in bt["cases"]:
+        row = {f"break-even {side}": fig(c["break_even"], 3), f"best {side}": c["recommended"]}
+        out[c["name"]] = {"P final": fig(c["p_final"], 3), **row} if side == "after" else row
+    return out
+
+
+Columns = Callable[[dict[str, Any], str], dict[str, dict[str, str]]]
+TABLES: dict[str, tuple[str, Columns]] = {
+    "game-table": ("no_game", decisions),
+    "spiral-table": ("no_spiral", columns),
+    "absence-table": ("no_absences", columns),
+    "doubt-table": ("no_doubt", columns),
+}
+
+
 def ablated(off: str) -> dict[str, Any]:
     """The bundled backtest (seed 0) with one of backtest_ablation.py's changes switched off."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -66,6 +86,8 @@ def fill(table: str, want: dict[str, dict[str, str]]) -> str:
         label = cells[0].strip() if cells else None
         if cells and label in want and len(cells) == len(header):
             for col, value in want[label].items():
+                if col not in header:
+                    raise ValueError(f"docs/guide.md: a before/after table has no column {col!r}")
                 i = header.index(col)
                 cells[i] = f" {value} "
             line = "|" + "|".join(cells) + "|"
@@ -79,14 +101,13 @@ def table_re(name: str) -> re.Pattern[str]:
 
 def sync_guide(text: str, bt: dict[str, Any], rerun: bool) -> str:
     """The guide with each table's after columns from ``bt``; before columns recomputed (rerun) if stale."""
-    after = columns(bt, "after")
-    for name, off in TABLES.items():
+    for name, (off, figures) in TABLES.items():
         m = table_re(name).search(text)
         if m is None:
             raise ValueError(f"docs/guide.md: no table between <!-- {name} --> and <!-- /{name} -->")
         body = m.group(2)
-        new = fill(body, after)
+        new = fill(body, figures(bt, "after"))
         if new != body and rerun:
-            new = fill(new, columns(ablated(off), "before"))
+            new = fill(new, figures(ablated(off), "before"))
         text = text[: m.start(2)] + new + text[m.end(2) :]
     return text

@@ -213,13 +213,22 @@ GUIDE_TABLE = """| case | truth | absence | P final before | Brier before | log 
 | prior alone | | | | 0.238 | -0.67 | | 0.226 | -0.65 |
 """
 
+GAME_TABLE = """| case | truth | P final | done | break-even before | best before | break-even after | best after |
+|---|---|---|---|---|---|---|---|
+| x-1900 | expansionist | 0.900 | firm/mixed | 0.503 | firm+restrain | 0.478 | firm+support |
+"""
+
 
 def test_the_guide_before_after_tables_are_checked_by_their_after_columns():
     bt = {
         **json.loads(BACKTEST_JSON),
-        "cases": [{"name": "x-1900", "p_final": 0.9, "brier": 0.01, "log_score": -0.1054}],
+        "cases": [
+            {"name": "x-1900", "p_final": 0.9, "brier": 0.01, "log_score": -0.1054}
+            | {"break_even": 0.4778, "recommended": "firm+support"}
+        ],
     }
-    page = "".join(f"<!-- {name} -->\n{GUIDE_TABLE}<!-- /{name} -->\n\n" for name in sync_live_tables.TABLES)
+    tables = {name: GUIDE_TABLE for name in sync_live_tables.TABLES} | {"game-table": GAME_TABLE}
+    page = "".join(f"<!-- {name} -->\n{table}<!-- /{name} -->\n\n" for name, table in tables.items())
     assert sync_live.sync_guide(page, bt, rerun=False) == page
     drifted = page.replace("| 0.900 | 0.010 |", "| 0.899 | 0.010 |").replace(
         "| 0.466 | -1.68 |", "| 0.465 | -1.68 |"
