@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +17,6 @@ from beliefs.errors import InputError, Problem
 #: The limit agrees with the largest export of a case (MAX_SIGNALS signals with every
 #: text field at its longest, see beliefs.timeline): an export always imports.
 MAX_FILE_BYTES = 24_000_000
-
-#: Longest quoted value in an error message (a huge string is cut).
-MAX_QUOTED = 80
 
 #: Longest quoted value in an error message (a huge string is cut).
 MAX_QUOTED = 80
@@ -56,7 +55,19 @@ def read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, "", "", f"malformed TOML: {exc}")]) from None
     except RecursionError:
-        raise InputError([Problem(file, "", "", "arrays or tables nested too deeply to be a timeline")]) from None
+        raise InputError(
+            [Problem(file, "", "", "arrays or tables nested too deeply to be a timeline")]
+        ) from None
+    except ValueError:  # tomllib: an integer longer than Python's int-string limit (4,300 digits)
+        raise InputError([Problem(file, "", "", _long_number(text))]) from None
+
+
+def _long_number(text: str) -> str:
+    """Why tomllib refused ``text`` with a plain ValueError: the line of the first over-long number."""
+    limit = sys.get_int_max_str_digits()
+    match = re.search(rf"[0-9_]{{{limit + 1},}}", text) if limit else None
+    where = f"line {text.count(chr(10), 0, match.start()) + 1}: " if match else ""
+    return f"{where}a number with more than {limit:,} digits: not a value a timeline can hold"
 
 
 def _default_namer(loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:

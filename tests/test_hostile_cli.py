@@ -39,6 +39,7 @@ def place(tmp_path_factory) -> dict[str, str]:
     (root / "binary.toml").write_bytes(b"\x00\x01\x02\xff" * 100)
     (root / "bom.toml").write_bytes(b"\xef\xbb\xbf" + b"[scenario]\n")
     (root / "empty.toml").write_text("")
+    (root / "long-number.toml").write_text("[scenario]\nx = " + "7" * 4301 + "\n")  # past the int-string limit
     (root / "notes.txt").write_text("not a database\n")
     (root / "damaged.db").write_bytes(b"SQLite format 3\x00" + b"\xff" * 2000)
     return {"root": str(root), "db": str(db)}
@@ -46,7 +47,7 @@ def place(tmp_path_factory) -> dict[str, str]:
 
 PATHS = ["", " ", "-", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.toml",
          "bad\nname.toml", "x\x1b[31m.toml", "[/]", "{root}", "{root}/deep.toml", "{root}/binary.toml",
-         "{root}/bom.toml", "{root}/empty.toml"]  # fmt: skip
+         "{root}/bom.toml", "{root}/empty.toml", "{root}/long-number.toml"]  # fmt: skip
 DBS = ["", ":memory:", "file:x.db?mode=memory", "/dev/null", "/", LONG, f"{LONG}/c.db",
        "{root}", "{root}/notes.txt", "{root}/damaged.db", "bad\nname.db"]  # fmt: skip
 NAMES = ["", "c\n", "../c", "[/]", "c" * 65, "\x1b[2J", "-c"]
@@ -149,6 +150,7 @@ def test_every_command_with_hostile_arguments(place, monkeypatch):
     ("args", "code"),
     [
         (["validate", "{root}/deep.toml"], EXIT_BAD_INPUT),
+        (["validate", "{root}/long-number.toml"], EXIT_BAD_INPUT),
         (["cases", "list", "--db", f"{LONG}/c.db"], EXIT_BAD_INPUT),
         (["assess", "july-1914", "--seed", "99999999999999999999999"], EXIT_BAD_INPUT),
         (["signal", "retract", "c", "99999999999999999999", "--reason", "r", "--db", "{db}"], EXIT_BAD_INPUT),
@@ -168,3 +170,14 @@ def test_the_console_script_prints_no_traceback(place, args, code):
     assert proc.returncode == code, proc.stderr
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
     assert proc.stderr.strip()  # a message, not silence
+
+
+def test_a_number_past_the_int_string_limit_is_bad_input_and_makes_no_database(place, tmp_path):
+    """tomllib raises a plain ValueError on a 4,301-digit integer: it was an internal error, and
+    `cases import` had already made the database it then left behind."""
+    new_db = str(tmp_path / "new.db")
+    for args in (["validate", "{root}/long-number.toml"], ["cases", "import", "{root}/long-number.toml", "--db", new_db]):
+        result = runner.invoke(app, _fill(args, place))
+        assert result.exit_code == EXIT_BAD_INPUT, result.output
+        assert "long-number.toml: line 2: a number with more than 4,300 digits" in result.output
+    assert list(tmp_path.iterdir()) == []

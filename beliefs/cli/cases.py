@@ -299,6 +299,9 @@ def cases_import(
     db: DbOpt = None,
 ) -> None:
     """Create a case from a timeline file."""
+    from beliefs.timeline import load_timeline
+
+    load_timeline(file, strict=False)  # a refused file is refused before any database is opened or made
     with _store(db, create=True) as store:
         made = store.import_toml(file, name, entered_by=_who())
         n = len(store.load_case(made).timeline.signals)
