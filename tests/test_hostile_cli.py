@@ -181,3 +181,28 @@ def test_a_number_past_the_int_string_limit_is_bad_input_and_makes_no_database(p
         assert result.exit_code == EXIT_BAD_INPUT, result.output
         assert "long-number.toml: line 2: a number with more than 4,300 digits" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("stdin_is_a_terminal", [False, True])
+def test_the_tui_without_a_terminal_exits_2_at_once(tmp_path, stdin_is_a_terminal):
+    """Input or output redirected: Textual used to write escape codes into the file for ten minutes."""
+    import pty
+
+    master, slave = pty.openpty()
+    out, err = tmp_path / "o", tmp_path / "e"
+    try:
+        with out.open("wb") as o, err.open("wb") as e:
+            proc = subprocess.run(
+                [sys.executable, "-m", "beliefs.cli", "tui", "july-1914"],
+                stdin=slave if stdin_is_a_terminal else subprocess.DEVNULL,
+                stdout=o,
+                stderr=e,
+                cwd=tmp_path,
+                timeout=60,
+            )
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode == EXIT_BAD_INPUT
+    assert out.read_bytes() == b""
+    assert err.read_text().startswith("error: `beliefs tui` needs a terminal")
