@@ -148,3 +148,34 @@ def test_cli_startup_does_not_import_pymc() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
+
+
+HOST = """
+import json, os, warnings
+import numpy
+from threadpoolctl import threadpool_info
+env, pools, filters = dict(os.environ), threadpool_info(), list(warnings.filters)
+import beliefs, models
+crisis = beliefs.load_timeline("agadir-1911")
+print(json.dumps({"env": dict(os.environ) == env, "pools": threadpool_info() == pools,
+                  "filters": list(warnings.filters) == filters}))
+import beliefs.cli  # the tool's own package: it sets up its process
+print(json.dumps({"blas": os.environ.get("OPENBLAS_NUM_THREADS"),
+                  "limits": sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"})}))
+"""
+
+
+def test_import_beliefs_leaves_the_host_process_alone() -> None:
+    """`import beliefs` used to set OPENBLAS_NUM_THREADS=1 for the process and its children and cut
+    an already-loaded numpy's BLAS threads; now only the command-line tool does that, for itself."""
+    import json
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    proc = subprocess.run(
+        [sys.executable, "-c", HOST], capture_output=True, text=True, timeout=300, env=env, cwd=ROOT
+    )
+    assert proc.returncode == 0, proc.stderr
+    library, tool = (json.loads(line) for line in proc.stdout.splitlines())
+    assert library == {"env": True, "pools": True, "filters": True}
+    assert tool == {"blas": "1", "limits": [1]}
