@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from beliefs.errors import InputError, Problem
+from beliefs.limits import MAX_KINDS
 from beliefs.text import Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
@@ -52,6 +53,13 @@ Rung = Annotated[int, Field(ge=0, le=MAX_RUNG)]
 #: The longest reaction window a catalog may set (days): beyond a year an act is no answer to a crisis move.
 MAX_WINDOW_DAYS = 365
 Positive = Annotated[float, Field(ge=BETA_MIN, le=BETA_MAX, allow_inf_nan=False)]
+
+
+#: Why a catalog of ally kinds only is refused: the belief is about the adversary.
+NO_ADVERSARY_KIND = (
+    'no kind has about = "adversary": the model weighs reports of the adversary\'s acts, '
+    "so a catalog needs at least one adversary kind (ally kinds alone cannot move the belief)"
+)
 
 
 class Strict(BaseModel):
@@ -173,7 +181,7 @@ class Spiral(Strict):
 class Catalog(Strict):
     """A validated signal catalog."""
 
-    kinds: list[Kind] = Field(min_length=1)
+    kinds: list[Kind] = Field(min_length=1, max_length=MAX_KINDS)
     grading: Grading = Field(default_factory=Grading)
     model: ModelTerms = Field(default_factory=ModelTerms)
     spiral: Spiral = Field(default_factory=Spiral)
@@ -185,6 +193,8 @@ class Catalog(Strict):
         dupes = [k.id for k in self.kinds if k.id in seen or seen.add(k.id)]  # type: ignore[func-returns-value]
         if dupes:
             raise ValueError(f"duplicate kind id(s): {sorted(set(dupes))}")
+        if not any(isinstance(k, AdversaryKind) for k in self.kinds):
+            raise ValueError(NO_ADVERSARY_KIND)
         return self
 
     @property
@@ -227,6 +237,10 @@ def validate_catalog(raw: dict[str, object], file: str) -> Catalog:
     kinds = raw.get("kinds")
     if not isinstance(kinds, list) or not kinds:
         raise InputError([Problem(file, "[[kinds]]", "", "the catalog has no [[kinds]] entries")])
+    if len(kinds) > MAX_KINDS:
+        raise InputError([Problem(file, "[[kinds]]", "", f"{len(kinds):,} kinds; the limit is {MAX_KINDS:,}")])
+    if not any(isinstance(k, dict) and k.get("about") == "adversary" for k in kinds):
+        raise InputError([Problem(file, "[[kinds]]", "about", NO_ADVERSARY_KIND)])
     problems = validation_problems(
         Catalog, {**raw, "source": file}, file, entry_name=_kind_entry(kinds), strict=True
     )

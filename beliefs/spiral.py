@@ -180,7 +180,7 @@ def reactions(
         if not atts[i].evidence:
             continue  # an own-side act is context, not a report
         # dated within the window before the act (bisected: a long log stays cheap), and entered before it
-        in_window = provs[bisect_left(dates, sig.date - window) : bisect_right(dates, sig.date)]
+        in_window = provs[bisect_left(dates, _days_before(sig.date, window)) : bisect_right(dates, sig.date)]
         before = [p for p in in_window if p.index < i]
         if not before:
             continue  # comes first: an act out of the blue
@@ -194,6 +194,11 @@ def reactions(
             beyond = max(before, key=lambda p: (p.rung, p.index))
             out[i] = Reaction(i, sig.kind, kind.reactivity, kind.escalation, beyond, 0.0)
     return out
+
+
+def _days_before(date: dt.date, window: dt.timedelta) -> dt.date:
+    """``date - window``, or the calendar's first day (a date stored before the input range: never an error)."""
+    return date - window if date.toordinal() > window.days else dt.date.min
 
 
 def reaction_blurs(

@@ -19,11 +19,9 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
 from beliefs.channels import MAX_CHANNEL, channel_letter_problems, channel_names, one_line_text
 from beliefs.errors import InputError, NotFoundError, Problem
+from beliefs.limits import MAX_SIGNALS, date_problem
 from beliefs.text import Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
-
-#: More signals than this in one timeline is refused (a "huge timeline").
-MAX_SIGNALS = 2000
 
 #: The largest payoff (in absolute value) a timeline may set: beyond it, expected
 #: utilities over thousands of draws lose every digit that decides between options.
@@ -152,6 +150,14 @@ class Signal(Strict):
             raise ValueError("must be a date such as 1914-07-23, not a date-time")
         if isinstance(v, int | float):
             raise ValueError("must be a date such as 1914-07-23")
+        return v
+
+    @field_validator("date")
+    @classmethod
+    def _date_in_range(cls, v: dt.date, info: ValidationInfo) -> dt.date:
+        problem = date_problem(v)
+        if problem is not None and not (info.context or {}).get("stored"):  # stored: kept, and computed safely
+            raise ValueError(problem)
         return v
 
 

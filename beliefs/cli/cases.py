@@ -377,7 +377,9 @@ def make_signal(**fields: Any) -> Any:
             field = ".".join(str(p) for p in err["loc"])
             hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
             msg = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(f"--{field}: {msg} (got {shorten(repr(err.get('input')), 60)}){hint}")
+            got = err.get("input")
+            shown = got.isoformat() if isinstance(got, dt.date) else shorten(repr(got), 60)
+            problems.append(f"--{field}: {msg} (got {shown}){hint}")
     if problems:
         raise BeliefsError("\n".join(problems))
     return signal
