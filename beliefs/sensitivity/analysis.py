@@ -34,6 +34,7 @@ from beliefs.assess import Assessment, assess, shared_engine
 from beliefs.catalog import Catalog
 from beliefs.encode import encode_signals
 from beliefs.errors import BeliefsError
+from beliefs.interrupts import children_ignore_ctrl_c
 from beliefs.limits import SCHEDULER_SECONDS
 from beliefs.sensitivity.assumptions import Assumption, Point, assumptions
 from beliefs.sensitivity.break_even import find_break_even
@@ -173,9 +174,16 @@ class DaskExecutor:
             n = int(workers or min(2, max_workers()))
             if not 1 <= n <= max_workers():
                 raise BeliefsError(f"workers={n}: give 1 to {max_workers()}, the number of cores available")
-            self._cluster = LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            import logging
+
+            with children_ignore_ctrl_c():  # Ctrl-C reaches the whole process group: only this process answers
+                self._cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,  # a worker stopped on Ctrl-C logs its lost heartbeat
+                )
             self.client = Client(self._cluster)
             self.name = f"dask LocalCluster({n} workers)"
 
