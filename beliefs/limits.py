@@ -20,6 +20,7 @@ MIN_DATE, MAX_DATE        1800-01-01,     a signal's date (calendar arithmetic, 
                           2200-12-31      spiral's reaction window, stays in range)
 SCHEDULER_SECONDS         10              the whole Dask scheduler handshake
 SCHEDULER_FRAME_BYTES     64 MiB          one message from a Dask scheduler
+MAX_SEED                  2**32 - 1       a seed (every sampler takes 32-bit seeds)
 ========================  ==============  ==============================================
 """
 
@@ -49,6 +50,9 @@ SCHEDULER_SECONDS = 10.0
 #: The largest single message accepted from a Dask scheduler (bytes): a peer that is not
 #: a scheduler (an HTTP server) cannot make the client allocate its garbage length (3 EiB).
 SCHEDULER_FRAME_BYTES = 64 * 2**20
+
+#: Seeds are 32-bit: every sampler takes them, and a larger one would overflow.
+MAX_SEED = 2**32 - 1
 
 
 def date_problem(value: dt.date) -> str | None:

@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from beliefs.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, BeliefsError
+from beliefs.limits import MAX_SEED as MAX_SEED  # every command's --seed (re-exported)
 from beliefs.text import data_text, printable
 
 app = typer.Typer(
@@ -41,8 +42,6 @@ err_console = Console(stderr=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Seeds are 32-bit: every sampler takes them, and a larger one would overflow.
-MAX_SEED = 2**32 - 1
 SEED_HELP = f"Random seed (0-{MAX_SEED}): the same seed gives the same numbers."
 ENGINE_HELP = (
     "auto (importance sampling, NUTS when its Pareto k or ESS says it is unreliable), importance or nuts."
