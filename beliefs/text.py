@@ -54,6 +54,8 @@ CONTROL_IN_PROSE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}]")
 HIDDEN_IN_PROSE = CONTROL_IN_PROSE
 #: What a spreadsheet reads as the start of a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Longest untrusted value quoted in a message (a huge string is cut).
+MAX_QUOTED = 80
 #: pydantic validation context for data read back from the case store.
 STORED: dict[str, Any] = {"stored": True}
 
@@ -136,6 +138,13 @@ def printable(value: object, *, multiline: bool = False) -> str:
 def shorten(value: str, width: int) -> str:
     """``value`` cut to ``width`` characters, with an ellipsis when cut."""
     return value if len(value) <= width else value[: max(width - 1, 0)] + "…"
+
+
+def quoted(value: object) -> str:
+    """Untrusted ``value`` quoted in a message: cut to MAX_QUOTED characters, control and
+    invisible characters escaped (``'a\\nb'``), so a name can neither flood nor break a line."""
+    text = value if isinstance(value, str) else str(value)
+    return repr(shorten(text, MAX_QUOTED))
 
 
 def csv_cell(value: object) -> str:

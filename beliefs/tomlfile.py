@@ -14,9 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from beliefs.errors import InputError, Problem
 from beliefs.limits import MAX_FILE_BYTES, MAX_KEYS_NAMED, MAX_KEYS_PER_TABLE
-
-#: Longest quoted value in an error message (a huge string is cut).
-MAX_QUOTED = 80
+from beliefs.text import MAX_QUOTED
 
 EntryNamer = Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]
 

@@ -206,3 +206,15 @@ def test_the_tui_without_a_terminal_exits_2_at_once(tmp_path, stdin_is_a_termina
     assert proc.returncode == EXIT_BAD_INPUT
     assert out.read_bytes() == b""
     assert err.read_text().startswith("error: `beliefs tui` needs a terminal")
+
+
+@pytest.mark.parametrize("args", [["cases", "show"], ["cases", "new"], ["assess", "--case"], ["cases", "delete"]])
+def test_a_case_name_is_quoted_short_and_on_one_line(place, args):
+    """A 10,000-character name was quoted whole, and a newline in a name was printed raw."""
+    for name, shown in (("n" * 10_000, "'" + "n" * 79 + "…'"), ("a\nb", "'a\\nb'")):
+        extra = ["--from", "morocco-1905"] if args[-1] == "new" else []
+        result = runner.invoke(app, [*args, name, *extra, "--db", place["db"]])
+        assert result.exit_code == EXIT_BAD_INPUT, result.output
+        message = " ".join(result.stderr.split())
+        assert shown in message, message
+        assert len(result.stderr) < 600 and result.stderr.count("\n") <= 3, result.stderr

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from beliefs.cases.store import CaseStore
 from beliefs.catalog import Catalog
 from beliefs.interrupts import storing
+from beliefs.text import quoted
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def open_store(db: str | Path | None, *, case: str | None = None, create: bool |
     create = case is None if create is None else create
     if not create and case is not None and not path.exists():
         raise CaseNotFoundError(
-            f"no case called '{case}': there is no case database at {path} yet "
+            f"no case called {quoted(case)}: there is no case database at {path} yet "
             "(`beliefs cases new NAME --from TIMELINE` creates it); nothing was created"
         )
     return CaseStore(path, create=create)
