@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from beliefs.errors import InputError, Problem
 from beliefs.limits import MAX_KINDS
-from beliefs.text import Line, Prose
+from beliefs.text import FilledLine, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
 RELIABILITY = "ABCDEF"
@@ -117,7 +117,7 @@ class AdversaryKind(Strict):
     """A kind of adversary behaviour with uncertain likelihoods under each type."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
-    label: Line = Field(min_length=1)
+    label: FilledLine = Field(min_length=1)
     about: Literal["adversary"]
     military: bool
     given_expansionist: BetaPrior
@@ -138,7 +138,7 @@ class AllyKind(Strict):
     """A kind of ally behaviour: evidence on its reliability or recklessness."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
-    label: Line = Field(min_length=1)
+    label: FilledLine = Field(min_length=1)
     about: Literal["ally"]
     axis: Literal["reliability", "recklessness"]
     direction: Literal[1, -1]

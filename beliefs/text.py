@@ -110,8 +110,16 @@ def _crlf(value: Any) -> Any:
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
+def _filled(value: str, info: ValidationInfo) -> str:
+    if value and not value.strip() and not _from_store(info):
+        raise ValueError("is blank (only spaces): give the text itself")
+    return value
+
+
 #: A single-line text field: no control character at all.
 Line = Annotated[str, AfterValidator(_line)]
+#: A single-line field that must say something (a title, a name, a label): not only spaces.
+FilledLine = Annotated[Line, AfterValidator(_filled)]
 #: A prose field (notes): tab and newline allowed, CRLF read as a newline.
 Prose = Annotated[str, BeforeValidator(_crlf), AfterValidator(_prose)]
 

@@ -20,7 +20,7 @@ from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
 from beliefs.channels import MAX_CHANNEL, channel_letter_problems, channel_names, one_line_text
 from beliefs.errors import InputError, NotFoundError, Problem
 from beliefs.limits import MAX_SIGNALS, date_problem
-from beliefs.text import Line, Prose
+from beliefs.text import FilledLine, Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
 #: The largest payoff (in absolute value) a timeline may set: beyond it, expected
@@ -45,6 +45,7 @@ def _at_most(limit: int) -> AfterValidator:
 
 
 ShortLine = Annotated[Line, _at_most(MAX_LINE)]
+ShortName = Annotated[FilledLine, _at_most(MAX_LINE)]  # a title or a role's name: not only spaces
 KindId = Annotated[Line, _at_most(MAX_KIND)]
 Note = Annotated[Prose, _at_most(MAX_NOTE)]
 LongProse = Annotated[Prose, _at_most(MAX_PROSE)]
@@ -84,10 +85,10 @@ class ThirdParty(Strict):
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
-    title: ShortLine = Field(min_length=1)
-    perspective: ShortLine = Field(min_length=1)
-    ally: ShortLine = Field(min_length=1)
-    adversary: ShortLine = Field(min_length=1)
+    title: ShortName = Field(min_length=1)
+    perspective: ShortName = Field(min_length=1)
+    ally: ShortName = Field(min_length=1)
+    adversary: ShortName = Field(min_length=1)
     polarity: Literal["multipolar", "bipolar"]
     offense_advantage: Unit
     distinguishability: Unit
