@@ -179,3 +179,24 @@ def test_import_beliefs_leaves_the_host_process_alone() -> None:
     library, tool = (json.loads(line) for line in proc.stdout.splitlines())
     assert library == {"env": True, "pools": True, "filters": True}
     assert tool == {"blas": "1", "limits": [1]}
+
+
+TOOL_WARNINGS = """
+import warnings
+import beliefs.cli  # the tool's process set-up
+for module in ("numba.core.dispatcher", "distributed.deploy.spec", "dask.config", "mymodule"):
+    warnings.warn_explicit(f"from {module}", UserWarning, "x.py", 1, module=module)
+warnings.warn("NumbaPerformanceWarning: the parallel loop is not parallel", UserWarning)
+"""
+
+
+def test_the_tool_keeps_numba_and_dask_warnings_off_stderr_and_the_library_does_not() -> None:
+    proc = subprocess.run([sys.executable, "-c", TOOL_WARNINGS], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    shown = [line for line in proc.stderr.splitlines() if "UserWarning" in line]
+    assert len(shown) == 1 and "from mymodule" in shown[0], proc.stderr  # other warnings still show
+    library = subprocess.run(
+        [sys.executable, "-c", TOOL_WARNINGS.replace("import beliefs.cli", "import beliefs")],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert library.stderr.count("UserWarning") == 5, library.stderr  # the library filters nothing
