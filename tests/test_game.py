@@ -154,7 +154,7 @@ def test_decide_uses_the_coupled_utility_and_states_its_reasons():
     assert [x["factor"] for x in js["break_even_reasons"]] == [
         "adversary_payoffs", "offense_defense", "alliance_costs", "entrapment_by_type", "provocation",
     ]  # fmt: skip
-    assert js["break_even_reasons"][0]["break_even"] == 0.5  # (3 + 2) / (4 + 6): the default adversary payoffs
+    assert js["break_even_reasons"][0]["break_even"] == pytest.approx(0.5, abs=1e-4)  # (3 + 2) / (4 + 6): default payoffs
     assert js["break_even_reasons"][-1]["break_even"] == pytest.approx(round(be, 4), abs=1e-4)
     assert js["options"][0]["risks"]["provocation"] > 0  # firm+support provokes
     assert d.option("firm+restrain").risks["provocation"] == 0.0
