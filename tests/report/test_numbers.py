@@ -11,7 +11,10 @@ from beliefs.render.numbers import fixed
 from beliefs.render.tables import fmt_interval
 
 
-@given(x=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6), digits=st.integers(0, 4))
+@given(
+    x=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6),
+    digits=st.integers(0, 4),
+)
 def test_no_negative_zero_and_the_same_number_otherwise(x, digits):
     for spec in (f".{digits}f", f"+.{digits}f"):
         text = fixed(x, spec)
