@@ -7,6 +7,7 @@ Every refusal is an :class:`~beliefs.errors.ArgumentError` naming the argument.
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 from beliefs.errors import ArgumentError
@@ -18,9 +19,11 @@ def _type_name(value: Any) -> str:
 
 
 def whole_number(name: str, value: Any, low: int, high: int | None = None) -> int:
-    """``value`` if it is an ``int`` (not a bool) within ``[low, high]``."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    """``value`` as an ``int`` if it is a whole-number type (``int``, ``numpy.int64``; not a bool) within
+    ``[low, high]``. A float or a string is refused even when it holds a whole number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ArgumentError(name, f"must be a whole number (an int), not {_type_name(value)} ({value!r:.80})")
+    value = int(value)
     if value < low or (high is not None and value > high):
         bounds = f"from {low:,} to {high:,}" if high is not None else f"at least {low:,}"
         raise ArgumentError(name, f"must be {bounds} (got {value:,})")

@@ -94,6 +94,17 @@ def test_payoff_overrides_are_strict_too(crisis):
         beliefs.assess(crisis, payoffs={"abandonment_cost": True})
 
 
+def test_numpy_whole_numbers_are_whole_numbers_and_numpy_bools_are_not():
+    import numpy as np
+
+    from beliefs.api.arguments import seed as check_seed
+
+    assert check_seed(np.int64(3)) == 3 and type(check_seed(np.uint32(5))) is int
+    for bad in (np.bool_(True), np.float64(1.0)):
+        with pytest.raises(beliefs.ArgumentError, match="^seed: must be a whole number"):
+            check_seed(bad)
+
+
 def test_good_arguments_still_work(crisis):
     assert crisis.with_scenario(prior_expansionist=0.3).timeline.scenario.prior_expansionist == 0.3
     assert (
