@@ -222,11 +222,13 @@ def executor_for(
 
 @contextmanager
 def progress_bar(total: int, enabled: bool) -> Iterator[Advance]:
-    """A progress bar on stderr (or a no-op)."""
-    if not enabled:
+    """A progress bar on stderr when it is a terminal (or a no-op: into a file it would leave a blank line)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
         yield lambda: None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -235,7 +237,7 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Advance]:
         MofNCompleteColumn(),
         TextColumn("tasks"),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
     ) as bar:
         tid = bar.add_task("sweep", total=total)
