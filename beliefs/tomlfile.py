@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from beliefs.errors import InputError, Problem
 from beliefs.limits import MAX_FILE_BYTES, MAX_KEYS_NAMED, MAX_KEYS_PER_TABLE
-from beliefs.text import MAX_QUOTED
+from beliefs.text import MAX_QUOTED, quoted
 
 EntryNamer = Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]
 
@@ -50,9 +50,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, "", "", f"malformed TOML: {exc}")]) from None
     except RecursionError:
-        raise InputError(
-            [Problem(file, "", "", "arrays or tables nested too deeply to be a timeline")]
-        ) from None
+        raise InputError([Problem(file, "", "", "arrays or tables nested too deeply to be a timeline")]) from None
     except ValueError:  # tomllib: an integer longer than Python's int-string limit (4,300 digits)
         raise InputError([Problem(file, "", "", _long_number(text))]) from None
     crowded = _crowded_tables(parsed)
@@ -202,10 +200,7 @@ def _unknown_keys(file: str, entry: str, table: str, keys: list[str]) -> Problem
     hint = "check the spelling; `beliefs schema timeline` lists every key"
     if len(keys) == 1:
         return Problem(file, entry, _field_path((table, keys[0]) if table else (keys[0],)), f"unknown key ({hint})")
-    shown = ", ".join(repr(_cut(k)) for k in keys[:MAX_KEYS_NAMED])
+    shown = ", ".join(quoted(k) for k in keys[:MAX_KEYS_NAMED])
     more = f" and {len(keys) - MAX_KEYS_NAMED:,} more" if len(keys) > MAX_KEYS_NAMED else ""
     return Problem(file, entry, table, f"{len(keys):,} unknown keys: {shown}{more} ({hint})")
 
-
-def _cut(text: str) -> str:
-    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
