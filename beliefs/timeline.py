@@ -157,7 +157,8 @@ class Signal(Strict):
     @classmethod
     def _date_in_range(cls, v: dt.date, info: ValidationInfo) -> dt.date:
         problem = date_problem(v)
-        if problem is not None and not (info.context or {}).get("stored"):  # stored: kept, and computed safely
+        # stored: kept as it is (computations stay within the calendar, beliefs.spiral)
+        if problem is not None and not (info.context or {}).get("stored"):
             raise ValueError(problem)
         return v
 

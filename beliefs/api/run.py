@@ -194,7 +194,8 @@ def sensitivity(
 
     seed, progress = arg.seed(seed), arg.flag("progress", progress)
     workers = arg.optional_whole_number("workers", workers, 1)
-    grid, sobol_n = arg.optional_whole_number("grid", grid, 2), arg.optional_whole_number("sobol_n", sobol_n, 2)
+    grid = arg.optional_whole_number("grid", grid, 2)
+    sobol_n = arg.optional_whole_number("sobol_n", sobol_n, 2)
     scheduler = arg.optional_text("scheduler", scheduler)
     tls_ca_file, tls_cert, tls_key = (arg.optional_text(n, v) for n, v in
                                       (("tls_ca_file", tls_ca_file), ("tls_cert", tls_cert), ("tls_key", tls_key)))  # fmt: skip

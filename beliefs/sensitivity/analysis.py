@@ -176,7 +176,8 @@ class DaskExecutor:
                 raise BeliefsError(f"workers={n}: give 1 to {max_workers()}, the number of cores available")
             import logging
 
-            with children_ignore_ctrl_c():  # Ctrl-C reaches the whole process group: only this process answers
+            # Ctrl-C reaches the whole process group: only this process answers it.
+            with children_ignore_ctrl_c():
                 self._cluster = LocalCluster(
                     n_workers=n,
                     threads_per_worker=1,

@@ -166,10 +166,12 @@ def check_scheduler(address: str, security: Any | None = None, seconds: float = 
                 sock.settimeout(left())
                 sock = context.wrap_socket(sock, server_hostname=host)
             sock.settimeout(left())
-            sock.sendall(_handshake())  # as distributed's client does: a peer that waits for a request answers
+            # as distributed's client does: a peer that waits for a request (HTTP) then answers
+            sock.sendall(_handshake())
             (length,) = struct.unpack("<Q", read(sock, 8))
             if length > SCHEDULER_FRAME_BYTES:
-                raise fail(f"it does not speak the Dask protocol: its first message would be {length:,} bytes")
+                why = f"its first message would be {length:,} bytes"
+                raise fail(f"it does not speak the Dask protocol: {why}")
             if not _is_handshake(read(sock, length)):
                 raise fail("it does not speak the Dask protocol: its first message is not a Dask handshake")
         finally:
@@ -191,7 +193,8 @@ def _handshake() -> bytes:
     from distributed.protocol.core import dumps
     from distributed.protocol.utils import pack_frames
 
-    info = {"compression": None, "python": tuple(sys.version_info)[:3], "pickle-protocol": pickle.HIGHEST_PROTOCOL}
+    version = tuple(sys.version_info)[:3]
+    info = {"compression": None, "python": version, "pickle-protocol": pickle.HIGHEST_PROTOCOL}
     packed = pack_frames(dumps(info))
     return struct.pack("<Q", len(packed)) + packed
 

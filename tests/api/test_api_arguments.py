@@ -101,7 +101,7 @@ def test_numpy_whole_numbers_are_whole_numbers_and_numpy_bools_are_not():
 
     assert check_seed(np.int64(3)) == 3 and type(check_seed(np.uint32(5))) is int
     for bad in (np.bool_(True), np.float64(1.0)):
-        with pytest.raises(beliefs.ArgumentError, match="^seed: must be a whole number"):
+        with pytest.raises(beliefs.ArgumentError, match=r"^seed: must be a whole number"):
             check_seed(bad)
 
 
