@@ -27,9 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# Single-threaded OpenBLAS, unless the user chose otherwise (see models/__init__.py).
-import models  # noqa: F401
-
 #: Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
     "load_timeline": "beliefs.api.inputs",

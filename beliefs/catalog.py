@@ -16,7 +16,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from beliefs.errors import InputError, Problem
-from beliefs.text import Line, Prose
+from beliefs.limits import MAX_KINDS
+from beliefs.text import FilledLine, Prose
 from beliefs.tomlfile import read_toml, validation_problems
 
 RELIABILITY = "ABCDEF"
@@ -54,6 +55,13 @@ COERCIVE_MIN_RUNG = 2
 #: The longest reaction window a catalog may set (days): beyond a year an act is no answer to a crisis move.
 MAX_WINDOW_DAYS = 365
 Positive = Annotated[float, Field(ge=BETA_MIN, le=BETA_MAX, allow_inf_nan=False)]
+
+
+#: Why a catalog of ally kinds only is refused: the belief is about the adversary.
+NO_ADVERSARY_KIND = (
+    'no kind has about = "adversary": the model weighs reports of the adversary\'s acts, '
+    "so a catalog needs at least one adversary kind (ally kinds alone cannot move the belief)"
+)
 
 
 class Strict(BaseModel):
@@ -118,7 +126,7 @@ class AdversaryKind(Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
     """The kind's identifier, used as a signal's `kind` (lower case, digits and underscores)."""
-    label: Line = Field(min_length=1)
+    label: FilledLine = Field(min_length=1)
     """A short human name of the kind, shown in tables."""
     about: Literal["adversary"]
     """Whose type the kind informs: always `adversary` here."""
@@ -172,7 +180,7 @@ class AllyKind(Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
     """The kind's identifier, used as a signal's `kind` (lower case, digits and underscores)."""
-    label: Line = Field(min_length=1)
+    label: FilledLine = Field(min_length=1)
     """A short human name of the kind, shown in tables."""
     about: Literal["ally"]
     """Whose disposition the kind informs: always `ally` here."""
@@ -398,7 +406,7 @@ class Reciprocity(Strict):
 class Catalog(Strict):
     """A validated signal catalog."""
 
-    kinds: list[Kind] = Field(min_length=1)
+    kinds: list[Kind] = Field(min_length=1, max_length=MAX_KINDS)
     """The signal kinds (`[[kinds]]`): adversary kinds and ally kinds."""
     grading: Grading = Field(default_factory=Grading)
     """Overrides of the Admiralty grade weights (`[grading]`)."""
@@ -416,6 +424,8 @@ class Catalog(Strict):
         dupes = [k.id for k in self.kinds if k.id in seen or seen.add(k.id)]  # type: ignore[func-returns-value]
         if dupes:
             raise ValueError(f"duplicate kind id(s): {sorted(set(dupes))}")
+        if not any(isinstance(k, AdversaryKind) for k in self.kinds):
+            raise ValueError(NO_ADVERSARY_KIND)
         return self
 
     @property
@@ -461,6 +471,10 @@ def validate_catalog(raw: dict[str, object], file: str) -> Catalog:
     kinds = raw.get("kinds")
     if not isinstance(kinds, list) or not kinds:
         raise InputError([Problem(file, "[[kinds]]", "", "the catalog has no [[kinds]] entries")])
+    if len(kinds) > MAX_KINDS:
+        raise InputError([Problem(file, "[[kinds]]", "", f"{len(kinds):,} kinds; the limit is {MAX_KINDS:,}")])
+    if not any(isinstance(k, dict) and k.get("about") == "adversary" for k in kinds):
+        raise InputError([Problem(file, "[[kinds]]", "about", NO_ADVERSARY_KIND)])
     problems = validation_problems(
         Catalog, {**raw, "source": file}, file, entry_name=_kind_entry(kinds), strict=True
     )

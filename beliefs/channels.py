@@ -10,11 +10,11 @@ signal's ``channel``, ``grade`` and ``retracted``, so they import nothing of
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 from beliefs.errors import Problem
+from beliefs.text import check_text
 
 
 class Graded(Protocol):
@@ -30,17 +30,14 @@ class Graded(Protocol):
 
 #: The longest channel name accepted.
 MAX_CHANNEL = 80
-#: Bidirectional-override characters: they reorder what a terminal shows.
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def one_line_text(value: str, limit: int) -> str:
-    """``value`` stripped; refused if it spans lines, holds control bytes or is too long."""
+    """``value`` stripped; refused if it spans lines, breaks the untrusted-text rule (beliefs.text) or is too long."""
     text = value.strip()
-    bad = [c for c in text if unicodedata.category(c) == "Cc" or c in _BIDI]
-    if bad:
-        what = "a line break" if any(c in "\r\n" for c in bad) else f"a control character ({bad[0]!r})"
-        raise ValueError(f"must be a single line of text without control characters; it holds {what}")
+    if any(c in "\r\n" for c in text):
+        raise ValueError("must be a single line of text; it holds a line break")
+    check_text(text)
     if len(text) > limit:
         raise ValueError(f"is {len(text)} characters long; the limit is {limit}")
     return text

@@ -146,3 +146,24 @@ def exit_on_stop_signal() -> None:
     if threading.current_thread() is threading.main_thread():
         for s in STOP_SIGNALS:
             signal.signal(s, _exit_now)
+
+
+@contextlib.contextmanager
+def children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started inside ignore SIGINT; this one answers Ctrl-C again afterwards.
+
+    Ctrl-C in a terminal signals the whole foreground process group: the Dask
+    workers of ``sensitivity --workers`` printed ~70 lines of tracebacks as
+    they died. An ignored signal stays ignored across fork and exec (and
+    Python keeps it so), so workers started here leave the interrupt to this
+    process, which stops them as it stops the sweep. A Ctrl-C while they start
+    (a few seconds) is not seen. Only in the main thread; elsewhere it does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -215,7 +215,7 @@ def reactions(
         if not atts[i].evidence:
             continue  # an own-side act is context, not a report
         # dated within the horizon before the act (bisected: a long log stays cheap), and entered before it
-        remembered = provs[bisect_left(dates, sig.date - horizon) : bisect_right(dates, sig.date)]
+        remembered = provs[bisect_left(dates, _days_before(sig.date, horizon)) : bisect_right(dates, sig.date)]
         before = [p for p in remembered if p.index < i]
         if not before:
             continue  # comes first: an act out of the blue
@@ -232,12 +232,17 @@ def reactions(
         if best is not None:
             out[i] = best
             continue
-        recent = [p for p in before if p.date >= sig.date - window and rule.proportion(kind.escalation - p.rung) == 0.0]
+        recent = [p for p in before if p.date >= _days_before(sig.date, window) and rule.proportion(kind.escalation - p.rung) == 0.0]
         if recent:  # provocations in the window, all too far below: name the highest (the latest of equals)
             beyond = max(recent, key=lambda p: (p.rung, p.index))
             out[i] = Reaction(i, sig.kind, kind.reactivity, kind.escalation, beyond, 0.0,
                               (sig.date - beyond.date).days, 1.0, 0.0)  # fmt: skip
     return out
+
+
+def _days_before(date: dt.date, window: dt.timedelta) -> dt.date:
+    """``date - window``, or the calendar's first day (a date stored before the input range: never an error)."""
+    return date - window if date.toordinal() > window.days else dt.date.min
 
 
 def reaction_blurs(

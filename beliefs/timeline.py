@@ -19,11 +19,9 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator, mod
 from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
 from beliefs.channels import MAX_CHANNEL, channel_letter_problems, channel_names, one_line_text
 from beliefs.errors import InputError, NotFoundError, Problem
-from beliefs.text import Line, Prose
+from beliefs.limits import MAX_SIGNALS, date_problem
+from beliefs.text import FilledLine, Line, Prose
 from beliefs.tomlfile import read_toml, validation_problems
-
-#: More signals than this in one timeline is refused (a "huge timeline").
-MAX_SIGNALS = 2000
 
 #: The largest payoff (in absolute value) a timeline may set: beyond it, expected
 #: utilities over thousands of draws lose every digit that decides between options.
@@ -47,6 +45,7 @@ def _at_most(limit: int) -> AfterValidator:
 
 
 ShortLine = Annotated[Line, _at_most(MAX_LINE)]
+ShortName = Annotated[FilledLine, _at_most(MAX_LINE)]  # a title or a role's name: not only spaces
 KindId = Annotated[Line, _at_most(MAX_KIND)]
 Note = Annotated[Prose, _at_most(MAX_NOTE)]
 LongProse = Annotated[Prose, _at_most(MAX_PROSE)]
@@ -92,13 +91,13 @@ class ThirdParty(Strict):
 class Scenario(Strict):
     """The analyst's situation: who, which environment, which priors."""
 
-    title: ShortLine = Field(min_length=1)
+    title: ShortName = Field(min_length=1)
     """The crisis's title, shown in every output."""
-    perspective: ShortLine = Field(min_length=1)
+    perspective: ShortName = Field(min_length=1)
     """The state whose decision is analysed (the own side)."""
-    ally: ShortLine = Field(min_length=1)
+    ally: ShortName = Field(min_length=1)
     """The perspective state's ally."""
-    adversary: ShortLine = Field(min_length=1)
+    adversary: ShortName = Field(min_length=1)
     """The adversary whose type (expansionist or status quo) is in question."""
     polarity: Literal["multipolar", "bipolar"]
     """The international system: `multipolar` or `bipolar`; sets the default abandonment and entrapment costs."""
@@ -222,6 +221,15 @@ class Signal(Strict):
             raise ValueError("must be a date such as 1914-07-23, not a date-time")
         if isinstance(v, int | float):
             raise ValueError("must be a date such as 1914-07-23")
+        return v
+
+    @field_validator("date")
+    @classmethod
+    def _date_in_range(cls, v: dt.date, info: ValidationInfo) -> dt.date:
+        problem = date_problem(v)
+        # stored: kept as it is (computations stay within the calendar, beliefs.spiral)
+        if problem is not None and not (info.context or {}).get("stored"):
+            raise ValueError(problem)
         return v
 
 

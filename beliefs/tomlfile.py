@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -10,17 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from beliefs.errors import InputError, Problem
-
-#: Files larger than this are refused before parsing (a "huge timeline").
-#: The limit agrees with the largest export of a case (MAX_SIGNALS signals with every
-#: text field at its longest, see beliefs.timeline): an export always imports.
-MAX_FILE_BYTES = 24_000_000
-
-#: Longest quoted value in an error message (a huge string is cut).
-MAX_QUOTED = 80
-
-#: Longest quoted value in an error message (a huge string is cut).
-MAX_QUOTED = 80
+from beliefs.limits import MAX_FILE_BYTES, MAX_KEYS_NAMED, MAX_KEYS_PER_TABLE
+from beliefs.text import MAX_QUOTED, quoted
 
 EntryNamer = Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]
 
@@ -52,11 +46,46 @@ def read_toml(path: Path) -> dict[str, Any]:
     if not text.strip():
         raise InputError([Problem(file, "", "", "the file is empty")])
     try:
-        return tomllib.loads(text)
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, "", "", f"malformed TOML: {exc}")]) from None
     except RecursionError:
         raise InputError([Problem(file, "", "", "arrays or tables nested too deeply to be a timeline")]) from None
+    except ValueError:  # tomllib: an integer longer than Python's int-string limit (4,300 digits)
+        raise InputError([Problem(file, "", "", _long_number(text))]) from None
+    crowded = _crowded_tables(parsed)
+    if crowded:
+        raise InputError(
+            [
+                Problem(file, "", where or "(top level)", f"{n:,} keys in one table; the limit is {MAX_KEYS_PER_TABLE:,}")
+                for where, n in crowded
+            ]
+        )
+    return parsed
+
+
+def _crowded_tables(data: dict[str, Any]) -> list[tuple[str, int]]:
+    """``(path, number of keys)`` of every table holding more than MAX_KEYS_PER_TABLE keys (iterative walk)."""
+    out: list[tuple[str, int]] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            if len(value) > MAX_KEYS_PER_TABLE:
+                out.append((_field_path(loc), len(value)))
+                continue
+            stack.extend(((*loc, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*loc, i), v) for i, v in enumerate(value) if isinstance(v, dict | list))
+    return sorted(out)
+
+
+def _long_number(text: str) -> str:
+    """Why tomllib refused ``text`` with a plain ValueError: the line of the first over-long number."""
+    limit = sys.get_int_max_str_digits()
+    match = re.search(rf"[0-9_]{{{limit + 1},}}", text) if limit else None
+    where = f"line {text.count(chr(10), 0, match.start()) + 1}: " if match else ""
+    return f"{where}a number with more than {limit:,} digits: not a value a timeline can hold"
 
 
 def _default_namer(loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
@@ -98,7 +127,8 @@ def _message(err: Any) -> str:
         msg = msg[len("Value error, ") :]
     value = err.get("input")
     if err["type"] not in ("missing", "extra_forbidden") and not isinstance(value, dict | list):
-        shown = repr(value)  # repr: control characters escaped, strings quoted
+        # repr: control characters escaped, strings quoted; a date as written in TOML
+        shown = value.isoformat() if isinstance(value, dt.date) else repr(value)
         if len(shown) > MAX_QUOTED:
             shown = shown[: MAX_QUOTED - 1] + "…"
         msg += f" (got {shown})"
@@ -149,9 +179,28 @@ def validation_problems(
     try:
         model.model_validate(raw, strict=strict)
     except ValidationError as exc:
-        problems = []
+        problems: list[Problem | tuple[str, str]] = []
+        unknown: dict[tuple[str, str], list[str]] = {}  # (entry, table) -> its unknown keys: one problem
         for err in exc.errors():
             entry, rest = entry_name(tuple(err["loc"]))
-            problems.append(Problem(file, entry, _field_path(rest), _message(err)))
-        return problems
+            if err["type"] == "extra_forbidden" and rest:
+                table = (entry, _field_path(rest[:-1]))
+                if table not in unknown:
+                    unknown[table] = []
+                    problems.append(table)
+                unknown[table].append(str(rest[-1]))
+            else:
+                problems.append(Problem(file, entry, _field_path(rest), _message(err)))
+        return [p if isinstance(p, Problem) else _unknown_keys(file, *p, unknown[p]) for p in problems]
     return []
+
+
+def _unknown_keys(file: str, entry: str, table: str, keys: list[str]) -> Problem:
+    """One problem for every unknown key of one table: the count and the first few names."""
+    hint = "check the spelling; `beliefs schema timeline` lists every key"
+    if len(keys) == 1:
+        return Problem(file, entry, _field_path((table, keys[0]) if table else (keys[0],)), f"unknown key ({hint})")
+    shown = ", ".join(quoted(k) for k in keys[:MAX_KEYS_NAMED])
+    more = f" and {len(keys) - MAX_KEYS_NAMED:,} more" if len(keys) > MAX_KEYS_NAMED else ""
+    return Problem(file, entry, table, f"{len(keys):,} unknown keys: {shown}{more} ({hint})")
+

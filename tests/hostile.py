@@ -43,6 +43,19 @@ CONTROL: list[str] = [
     "next\x85line",  # C1 NEL
 ]
 
+#: Invisible characters that reorder or hide text (display spoofing): bidi overrides, embeddings
+#: and isolates, zero-width characters, line/paragraph separators. Refused on the way in (exit 2);
+#: when already stored they reach no output raw.
+INVISIBLE: list[str] = [
+    "report\u202eexe.txt",  # RLO: shows as "reporttxt.exe"
+    "\u202dLRO\u202c and \u202aLRE\u202c and \u202bRLE\u202c",
+    "\u2066LRI\u2069\u2067RLI\u2069\u2068FSI\u2069",
+    "zero\u200bwidth\u200c\u200d\u200e\u200f",
+    "line\u2028sep\u2029para",
+    "word\u2060joiner\u2061\u2062\u2063\u2064",
+    "no\ufeffbreak",
+]
+
 #: Rich / Textual markup, mathtext and emoji codes: must be shown as typed.
 MARKUP: list[str] = [
     "[/]",
@@ -87,6 +100,15 @@ RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 def raw_controls(output: str) -> list[str]:
     """The raw control characters in ``output`` (newline excepted): must be empty."""
     return RAW_CONTROL.findall(output)
+
+
+#: The characters of INVISIBLE (written out independently of beliefs.text).
+RAW_INVISIBLE = re.compile("[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def raw_invisible(output: str) -> list[str]:
+    """The raw invisible (bidi, zero-width, separator) characters in ``output``: must be empty."""
+    return RAW_INVISIBLE.findall(output)
 
 
 SCENARIO = """[scenario]

@@ -121,6 +121,8 @@ CASES: dict[str, tuple[str | bytes, dict[str, str], list[str]]] = {
     "binary_file": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", {}, ["binary"]),
     "unknown_key": (GOOD_SCENARIO.replace("polarity =", "polarty = 1\npolarity ="), {}, ["[scenario]", "polarty", "unknown key"]),
     "huge_timeline": (GOOD_SCENARIO + signal() * 2001, {}, ["2,001 signals", "limit"]),
+    "blank_title": (GOOD_SCENARIO.replace('title = "t"', 'title = "   "'), {}, ["[scenario]", "title", "blank"]),
+    "blank_role": (GOOD_SCENARIO.replace('ally = "Ally"', 'ally = "   "'), {}, ["[scenario]", "ally", "blank"]),
     "unknown_adversary_type": (
         GOOD_SCENARIO + signal() + OUTCOME.replace('"status_quo"', '"revisionist"'),
         {},

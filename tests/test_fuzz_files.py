@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import tomli_w
-from hostile import CONTROL, SHOWN_LITERALLY, raw_controls, timeline_text
+from hostile import CONTROL, INVISIBLE, SHOWN_LITERALLY, raw_controls, raw_invisible, timeline_text
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -42,6 +42,7 @@ def check(args: list[str]) -> int:
     assert result.exit_code in (0, 2), (result.exit_code, out[-2000:], repr(result.exception))
     assert "Traceback" not in out and "internal error" not in out, out[-2000:]
     assert raw_controls(out) == [], out[-2000:]
+    assert raw_invisible(out) == [], out[-2000:]  # bidi overrides, zero-width characters
     if result.exit_code == 2:
         assert out.startswith("error:")
     return result.exit_code
@@ -94,7 +95,7 @@ def test_byte_mutations_of_the_catalog_exit_0_or_2(tmp_path_factory, data):
 
 # -- structure level -----------------------------------------------------------------------
 
-TEXT = st.sampled_from([*CONTROL, *SHOWN_LITERALLY, "", " ", "x" * 5000]) | st.text(max_size=30)
+TEXT = st.sampled_from([*CONTROL, *INVISIBLE, *SHOWN_LITERALLY, "", " ", "x" * 5000]) | st.text(max_size=30)
 SCALARS = (
     TEXT
     | st.integers(-(2**70), 2**70).filter(lambda i: -(2**63) <= i < 2**63)

@@ -39,6 +39,7 @@ def place(tmp_path_factory) -> dict[str, str]:
     (root / "binary.toml").write_bytes(b"\x00\x01\x02\xff" * 100)
     (root / "bom.toml").write_bytes(b"\xef\xbb\xbf" + b"[scenario]\n")
     (root / "empty.toml").write_text("")
+    (root / "long-number.toml").write_text("[scenario]\nx = " + "7" * 4301 + "\n")  # past the int-string limit
     (root / "notes.txt").write_text("not a database\n")
     (root / "damaged.db").write_bytes(b"SQLite format 3\x00" + b"\xff" * 2000)
     (root / "zero.db").write_bytes(b"")
@@ -48,7 +49,7 @@ def place(tmp_path_factory) -> dict[str, str]:
 
 PATHS = ["", " ", "-", "/", "/dev/null", LONG, f"{LONG}/a.toml", "no/such/dir/x.toml",
          "bad\nname.toml", "x\x1b[31m.toml", "[/]", "{root}", "{root}/deep.toml", "{root}/binary.toml",
-         "{root}/bom.toml", "{root}/empty.toml"]  # fmt: skip
+         "{root}/bom.toml", "{root}/empty.toml", "{root}/long-number.toml"]  # fmt: skip
 DBS = ["", ":memory:", "file:x.db?mode=memory", "/dev/null", "/", LONG, f"{LONG}/c.db",
        "{root}", "{root}/notes.txt", "{root}/damaged.db", "bad\nname.db", "postgresql://h/db",
        "postgres://u:pw@h:5432/db", "http://h/c.db", "sqlite:///c.db", "https:/h/c.db", "{root}/dangling.db"]  # fmt: skip
@@ -166,6 +167,7 @@ def test_every_command_with_hostile_arguments(place, monkeypatch):
     ("args", "code"),
     [
         (["validate", "{root}/deep.toml"], EXIT_BAD_INPUT),
+        (["validate", "{root}/long-number.toml"], EXIT_BAD_INPUT),
         (["cases", "list", "--db", f"{LONG}/c.db"], EXIT_BAD_INPUT),
         (["assess", "july-1914", "--seed", "99999999999999999999999"], EXIT_BAD_INPUT),
         (["signal", "retract", "c", "99999999999999999999", "--reason", "r", "--db", "{db}"], EXIT_BAD_INPUT),
@@ -213,3 +215,51 @@ def test_stdout_closed_or_full_exits_74_for_every_command(place, stdout):
         if proc.returncode != EXIT_IO or "Traceback" in proc.stderr or "<stdout>" not in proc.stderr:
             bad.append((template, proc.returncode, proc.stderr[-300:]))
     assert bad == []
+
+
+def test_a_number_past_the_int_string_limit_is_bad_input_and_makes_no_database(place, tmp_path):
+    """tomllib raises a plain ValueError on a 4,301-digit integer: it was an internal error, and
+    `cases import` had already made the database it then left behind."""
+    new_db = str(tmp_path / "new.db")
+    for args in (["validate", "{root}/long-number.toml"], ["cases", "import", "{root}/long-number.toml", "--db", new_db]):
+        result = runner.invoke(app, _fill(args, place))
+        assert result.exit_code == EXIT_BAD_INPUT, result.output
+        assert "long-number.toml: line 2: a number with more than 4,300 digits" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("stdin_is_a_terminal", [False, True])
+def test_the_tui_without_a_terminal_exits_2_at_once(tmp_path, stdin_is_a_terminal):
+    """Input or output redirected: Textual used to write escape codes into the file for ten minutes."""
+    import pty
+
+    master, slave = pty.openpty()
+    out, err = tmp_path / "o", tmp_path / "e"
+    try:
+        with out.open("wb") as o, err.open("wb") as e:
+            proc = subprocess.run(
+                [sys.executable, "-m", "beliefs.cli", "tui", "july-1914"],
+                stdin=slave if stdin_is_a_terminal else subprocess.DEVNULL,
+                stdout=o,
+                stderr=e,
+                cwd=tmp_path,
+                timeout=60,
+            )
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode == EXIT_BAD_INPUT
+    assert out.read_bytes() == b""
+    assert err.read_text().startswith("error: `beliefs tui` needs a terminal")
+
+
+@pytest.mark.parametrize("args", [["cases", "show"], ["cases", "new"], ["assess", "--case"], ["cases", "delete"]])
+def test_a_case_name_is_quoted_short_and_on_one_line(place, args):
+    """A 10,000-character name was quoted whole, and a newline in a name was printed raw."""
+    for name, shown in (("n" * 10_000, "'" + "n" * 79 + "…'"), ("a\nb", "'a\\nb'")):
+        extra = ["--from", "morocco-1905"] if args[-1] == "new" else []
+        result = runner.invoke(app, [*args, name, *extra, "--db", place["db"]])
+        assert result.exit_code == EXIT_BAD_INPUT, result.output
+        message = " ".join(result.stderr.split())
+        assert shown in message, message
+        assert len(result.stderr) < 600 and result.stderr.count("\n") <= 3, result.stderr

@@ -148,3 +148,55 @@ def test_cli_startup_does_not_import_pymc() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
+
+
+HOST = """
+import json, os, warnings
+import numpy
+from threadpoolctl import threadpool_info
+env, pools, filters = dict(os.environ), threadpool_info(), list(warnings.filters)
+import beliefs, models
+crisis = beliefs.load_timeline("agadir-1911")
+print(json.dumps({"env": dict(os.environ) == env, "pools": threadpool_info() == pools,
+                  "filters": list(warnings.filters) == filters}))
+import beliefs.cli  # the tool's own package: it sets up its process
+print(json.dumps({"blas": os.environ.get("OPENBLAS_NUM_THREADS"),
+                  "limits": sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"})}))
+"""
+
+
+def test_import_beliefs_leaves_the_host_process_alone() -> None:
+    """`import beliefs` used to set OPENBLAS_NUM_THREADS=1 for the process and its children and cut
+    an already-loaded numpy's BLAS threads; now only the command-line tool does that, for itself."""
+    import json
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    proc = subprocess.run(
+        [sys.executable, "-c", HOST], capture_output=True, text=True, timeout=300, env=env, cwd=ROOT
+    )
+    assert proc.returncode == 0, proc.stderr
+    library, tool = (json.loads(line) for line in proc.stdout.splitlines())
+    assert library == {"env": True, "pools": True, "filters": True}
+    assert tool == {"blas": "1", "limits": [1]}
+
+
+TOOL_WARNINGS = """
+import warnings
+import beliefs.cli  # the tool's process set-up
+for module in ("numba.core.dispatcher", "distributed.deploy.spec", "dask.config", "mymodule"):
+    warnings.warn_explicit(f"from {module}", UserWarning, "x.py", 1, module=module)
+warnings.warn("NumbaPerformanceWarning: the parallel loop is not parallel", UserWarning)
+"""
+
+
+def test_the_tool_keeps_numba_and_dask_warnings_off_stderr_and_the_library_does_not() -> None:
+    proc = subprocess.run([sys.executable, "-c", TOOL_WARNINGS], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    shown = [line for line in proc.stderr.splitlines() if "UserWarning" in line]
+    assert len(shown) == 1 and "from mymodule" in shown[0], proc.stderr  # other warnings still show
+    library = subprocess.run(
+        [sys.executable, "-c", TOOL_WARNINGS.replace("import beliefs.cli", "import beliefs")],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert library.stderr.count("UserWarning") == 5, library.stderr  # the library filters nothing

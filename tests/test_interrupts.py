@@ -323,3 +323,31 @@ def test_outside_a_command_nothing_is_recorded_as_stored():
         with storing("the assessment"):
             pass
     assert already_stored() == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_a_dask_sweep_prints_one_line_and_exits_130():
+    """Ctrl-C signals the whole process group: the Dask workers printed ~70 lines of tracebacks
+    and log warnings as they died. Now they ignore it and the tool stops them: one message line."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "beliefs.cli", "sensitivity", "july-1914", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, like a shell job
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while len(_group(proc.pid)) < 3:  # the tool and its two workers (and maybe a resource tracker)
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "workers never started"
+            time.sleep(0.2)
+        time.sleep(8.0)  # the sweep is running on the workers
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert err == "interrupted, nothing stored\n", err
+    assert out == ""

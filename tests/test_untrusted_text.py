@@ -8,7 +8,21 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hostile import CONTROL, FORMULAS, MARKUP, SHOWN_LITERALLY, hostile_files, raw_controls, rewrite_case_row
+from hostile import (
+    CONTROL,
+    FORMULAS,
+    INVISIBLE,
+    MARKUP,
+    ODD,
+    SHOWN_LITERALLY,
+    hostile_files,
+    raw_controls,
+    raw_invisible,
+    rewrite_case_row,
+    timeline_text,
+)
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from beliefs.cli.app import app
@@ -199,3 +213,68 @@ def test_a_newline_in_the_origin_cannot_break_the_export_header(tmp_path):
     assert exported.exit_code == 0
     head, _, rest = exported.stdout.partition("\n")
     assert head.startswith("# Exported") and "firm_vs_status_quo" in head and "[payoffs]" not in rest
+
+
+# -- invisible characters: bidi overrides, zero-width, separators ------------------------
+
+_INVISIBLE_CHARS = sorted({ch for text in INVISIBLE for ch in raw_invisible(text)})
+
+
+@given(
+    before=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp", "Cs")), max_size=20),
+    bad=st.sampled_from(_INVISIBLE_CHARS),
+    after=st.text(max_size=20),
+)
+def test_an_invisible_character_anywhere_is_refused_and_shown_visibly(before, bad, after):
+    """Display spoofing (U+202E shows `report\u202eexe.txt` as `reporttxt.exe`): refused on the way in,
+    in lines and prose alike, named with its position; made visible on the way out, in every output."""
+    text = before + bad + after
+    for prose in (False, True):
+        problem = control_problem(text, prose=prose)
+        assert problem is not None
+        assert f"at position {len(before)}" in problem and f"U+{ord(bad):04X}" in problem
+    for shown in (printable(text), printable(text, multiline=True), csv_cell(text)):
+        assert raw_invisible(shown) == [] and raw_controls(shown) == []
+        assert f"\\u{ord(bad):04x}" in shown  # visible, not silently dropped
+    data = data_text(json.dumps({"x": text}, ensure_ascii=False))
+    assert raw_invisible(data) == [] and json.loads(data) == {"x": text}
+
+
+def test_legal_right_to_left_and_combining_text_is_not_invisible():
+    for text in ODD:
+        assert control_problem(text) is None and printable(text) == text
+
+
+@pytest.mark.parametrize("field", ["--actor", "--note", "--source", "--channel"])
+def test_signal_add_refuses_invisible_characters_and_writes_nothing(db, field):
+    before = _signals(db)
+    for text in INVISIBLE:
+        result = run(*ADD, field, text, "--db", str(db))
+        assert result.exit_code == 2, (text, result.output)
+        assert f"error: {field}: contains the invisible character U+" in result.stderr
+        assert raw_invisible(result.output) == []
+    assert _signals(db) == before
+
+
+def test_a_timeline_with_a_bidi_override_in_the_title_is_refused_naming_the_field(tmp_path):
+    path = tmp_path / "spoof.toml"
+    path.write_text(timeline_text(title="report\u202eexe.txt", note="a\u200bb"), encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert "[scenario], title: contains the invisible character U+202E (RLO) at position 6" in out
+    assert "signals[0], note: contains the invisible character U+200B (ZWSP) at position 1" in out
+    assert raw_invisible(result.output) == []
+
+
+def test_stored_invisible_characters_are_shown_escaped(db):
+    for i, text in enumerate(INVISIBLE):
+        _store_raw(db, actor=text[:12], note=f"{i}:{text}")
+    _store_raw(db, actor="x", note="y", title="case\u202etxt.exe")
+    for args in (("cases", "show", "c"), ("cases", "list"), ("cases", "show", "c", "--json"), ("cases", "export", "c")):
+        result = run(*args, "--db", str(db))
+        assert result.exit_code == 0, result.output
+        assert raw_invisible(result.stdout) == [], args
+    assert "case\\u202etxt.exe" in run("cases", "list", "--db", str(db)).stdout
+    data = json.loads(run("cases", "show", "c", "--db", str(db), "--json").stdout)
+    assert [s["note"] for s in data["signals"]][-len(INVISIBLE) - 1 : -1] == [f"{i}:{t}" for i, t in enumerate(INVISIBLE)]

@@ -7,6 +7,7 @@ Typer app when ``beliefs.cli.main`` loads the entry-point group. Everything heav
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -55,6 +56,12 @@ def register(app: typer.Typer) -> None:
         from tui.theme import config_file
 
         try:
+            # Arguments are checked first; then, without a terminal, Textual would draw into a file forever.
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):
+                raise BeliefsError(
+                    "`beliefs tui` needs a terminal (its input or output is redirected); "
+                    "in scripts use `beliefs assess`, `replay` or `cases`"
+                )
             BeliefsApp(session, cases=cases, seed=seed, config=config_file()).run()
         finally:
             cases.close()

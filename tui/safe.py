@@ -7,7 +7,7 @@ and never reach the terminal with an escape sequence.
 
 from __future__ import annotations
 
-from beliefs.text import printable
+from beliefs.text import UNSAFE_CHARS, printable
 
 #: Appended to text that ends in a backslash, which would otherwise escape the next tag's bracket.
 _ZERO_WIDTH_SPACE = "\u200b"
@@ -25,5 +25,5 @@ def safe(value: object, *, multiline: bool = False) -> str:
     return text + _ZERO_WIDTH_SPACE if text.endswith("\\") else text
 
 
-#: ``Input(restrict=NO_CONTROL)``: typing or pasting a control character is refused (with the bell).
-NO_CONTROL = "[^\x00-\x1f\x7f-\x9f]*"
+#: ``Input(restrict=NO_CONTROL)``: typing or pasting a control or invisible character is refused (with the bell).
+NO_CONTROL = f"[^{UNSAFE_CHARS}]*"

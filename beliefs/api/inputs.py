@@ -15,6 +15,7 @@ from typing import Any, Union
 
 from pydantic import ValidationError
 
+from beliefs.api import arguments as arg
 from beliefs.catalog import Catalog, load_catalog
 from beliefs.errors import ArgumentError, InputError
 from beliefs.timeline import Payoffs, Signal, Timeline, _signal_namer, validate_timeline
@@ -79,8 +80,7 @@ class Crisis:
 
     def upto(self, n: int) -> Crisis:
         """The crisis as it stood after its first ``n`` signals."""
-        if not 0 <= n <= len(self.timeline.signals):
-            raise ArgumentError("upto", f"must be between 0 and {len(self.timeline.signals)} (got {n})")
+        arg.whole_number("upto", n, 0, len(self.timeline.signals))
         return dataclasses.replace(
             self,
             timeline=self.timeline.with_signals(self.timeline.signals[:n]),
@@ -91,10 +91,11 @@ class Crisis:
 
     def _revalidated(self, update: dict[str, Any], where: str) -> Crisis:
         raw = {**self.timeline.model_dump(exclude={"source", "name"}), **update}
-        problems = validation_problems(Timeline, raw, where, _signal_namer(raw.get("signals")))
+        # strict, as for a file: "0.5" or True where a number belongs is refused, not coerced
+        problems = validation_problems(Timeline, raw, where, _signal_namer(raw.get("signals")), strict=True)
         if problems:
             raise InputError(problems)
-        timeline = Timeline.model_validate(raw).model_copy(
+        timeline = Timeline.model_validate(raw, strict=True).model_copy(
             update={"source": self.timeline.source, "name": self.timeline.name}
         )
         return dataclasses.replace(self, timeline=timeline, case=None, db=None, signal_ids=())
@@ -183,9 +184,9 @@ def merged_payoffs(timeline: Timeline, overrides: Mapping[str, float]) -> dict[s
     """The timeline's ``[payoffs]`` with ``overrides`` on top, validated like the file's table."""
     merged = {**timeline.payoffs.model_dump(exclude_none=True), **dict(overrides)}
     try:
-        Payoffs.model_validate(merged)
+        Payoffs.model_validate(merged, strict=True)
     except ValidationError:
-        raise InputError(validation_problems(Payoffs, merged, "payoffs argument")) from None
+        raise InputError(validation_problems(Payoffs, merged, "payoffs argument", strict=True)) from None
     return merged
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from beliefs.api import arguments as arg
 from beliefs.api.evidence import ExplainResult
 from beliefs.api.inputs import CatalogLike, Crisis, CrisisLike, as_crisis
 from beliefs.api.results import AssessResult, ReplayResult
@@ -33,6 +34,8 @@ def sampler_settings(sampler: str, engine: str = "auto") -> SamplerSettings:
     ``engine``: ``"auto"`` (importance sampling, NUTS when it is unreliable),
     ``"importance"`` or ``"nuts"``; ``sampler`` picks the NUTS implementation.
     """
+    arg.text("sampler", sampler)
+    arg.text("engine", engine)
     if sampler not in SAMPLERS:
         raise ArgumentError("sampler", f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
     if engine not in METHODS:
@@ -71,8 +74,11 @@ def assess(
     """
     from beliefs.assess import assess_signals, shared_engine
 
+    seed = arg.seed(seed)
+    record, evidence = arg.flag("record", record), arg.flag("evidence", evidence)
+    settings = sampler_settings(sampler, engine)
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
-    inference = shared_engine(sampler_settings(sampler, engine))
+    inference = shared_engine(settings)
     assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=inference)
     ledger = None
     if evidence:
@@ -141,8 +147,10 @@ def replay(
     from beliefs.assess import shared_engine
     from beliefs.replay import replay as run_replay
 
+    seed, progress = arg.seed(seed), arg.callback("progress", progress)
+    settings = sampler_settings(sampler, engine)
     c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
-    inference = shared_engine(sampler_settings(sampler, engine))
+    inference = shared_engine(settings)
     rep = run_replay(c.timeline, c.catalog, seed=seed, engine=inference, progress=progress)
     return ReplayResult.of(c, rep)
 
@@ -184,15 +192,17 @@ def sensitivity(
     from beliefs.sensitivity.analysis import run_sensitivity
     from beliefs.sensitivity.remote import TlsFiles
 
+    seed, progress = arg.seed(seed), arg.flag("progress", progress)
+    workers = arg.optional_whole_number("workers", workers, 1)
+    grid = arg.optional_whole_number("grid", grid, 2)
+    sobol_n = arg.optional_whole_number("sobol_n", sobol_n, 2)
+    scheduler = arg.optional_text("scheduler", scheduler)
+    tls_ca_file, tls_cert, tls_key = (arg.optional_text(n, v) for n, v in
+                                      (("tls_ca_file", tls_ca_file), ("tls_cert", tls_cert), ("tls_key", tls_key)))  # fmt: skip
     if workers is not None and scheduler is not None:
         raise ArgumentError("workers", "give workers=N or scheduler=ADDRESS, not both")
-    if workers is not None and workers < 1:
-        raise ArgumentError("workers", f"must be at least 1 (got {workers})")
-    for name, value in (("grid", grid), ("sobol_n", sobol_n)):
-        if value is not None and value < 2:
-            raise ArgumentError(name, f"must be at least 2 (got {value})")
-    c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
     settings = sampler_settings(sampler, engine)
+    c = as_crisis(crisis, catalog=catalog, payoffs=payoffs)
     result = run_sensitivity(
         c.timeline,
         c.catalog,
@@ -232,6 +242,8 @@ def backtest(
     from beliefs.assess import shared_engine
     from beliefs.backtest import Skipped, load_cases, score_cases
 
+    seed, progress = arg.seed(seed), arg.callback("progress", progress)
+    settings = sampler_settings(sampler, engine)
     items = [targets] if isinstance(targets, Crisis | str | Path) else list(targets)
     cases: list[tuple[Timeline, Catalog]] = []
     skipped: list[Skipped] = []
@@ -254,7 +266,7 @@ def backtest(
             cases.append((item.timeline, item.catalog))
     if problems:
         raise InputError(problems)
-    inference = shared_engine(sampler_settings(sampler, engine))
+    inference = shared_engine(settings)
     return BacktestResult.of(score_cases(cases, skipped, seed=seed, engine=inference, progress=progress))
 
 

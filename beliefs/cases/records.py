@@ -14,6 +14,7 @@ from typing import Any
 
 from beliefs.catalog import Catalog, bundled_catalog_path, load_catalog
 from beliefs.errors import BeliefsError
+from beliefs.text import quoted
 from beliefs.timeline import Signal, Timeline
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")  # \Z: no trailing newline slips through
@@ -23,7 +24,7 @@ def validate_name(name: str) -> str:
     """A case name: 1-64 letters, digits, '_', '.', '-', starting with a letter or digit."""
     if not NAME_RE.match(name):
         raise BeliefsError(
-            f"bad case name {name!r}: use 1-64 letters, digits, '_', '.' or '-', "
+            f"bad case name {quoted(name)}: use 1-64 letters, digits, '_', '.' or '-', "
             "starting with a letter or digit"
         )
     return name

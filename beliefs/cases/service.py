@@ -17,6 +17,7 @@ from beliefs.cases.location import env_db, is_pg_url
 from beliefs.cases.store import CaseStore
 from beliefs.catalog import Catalog
 from beliefs.interrupts import storing
+from beliefs.text import quoted
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def open_store(db: str | Path | None, *, case: str | None = None, create: bool |
     path = check_db_path(default_db() if db is None else db)
     if not create and case is not None and is_missing(path) and not path.is_symlink():
         raise CaseNotFoundError(
-            f"no case called '{case}': there is no case database at {path} yet "
+            f"no case called {quoted(case)}: there is no case database at {path} yet "
             "(`beliefs cases new NAME --from TIMELINE` creates it); nothing was created"
         )
     return CaseStore(path, create=create)

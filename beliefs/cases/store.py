@@ -57,7 +57,7 @@ from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
 from beliefs.channels import letter_conflicts, letter_message
 from beliefs.errors import BeliefsError, CaseNotFoundError, NotFoundError
-from beliefs.text import STORED, check_text
+from beliefs.text import STORED, check_text, quoted
 from beliefs.timeline import MAX_SIGNALS, Signal, Timeline
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ class CaseStore(ActorMappingMethods):
 
             hint = difflib.get_close_matches(name, names, n=3)
             raise CaseNotFoundError(
-                f"no case called '{name}' in {self.path}"
+                f"no case called {quoted(name)} in {self.path}"
                 + (f"; did you mean {', '.join(hint)}?" if hint else "")
                 + ("" if names else " (the database has no cases yet: `beliefs cases new`)")
             )

@@ -29,6 +29,7 @@ from rich.markup import escape
 from beliefs.cli.consoles import make_console, set_width
 from beliefs.cli.streams import OutputStreamError
 from beliefs.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, BeliefsError
+from beliefs.limits import MAX_SEED as MAX_SEED  # every command's --seed (re-exported)
 from beliefs.outfile import DISK_ERRNOS
 from beliefs.text import data_text, printable
 
@@ -61,8 +62,6 @@ err_console = make_console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Seeds are 32-bit: every sampler takes them, and a larger one would overflow.
-MAX_SEED = 2**32 - 1
 SEED_HELP = f"Random seed (0-{MAX_SEED}): the same seed gives the same numbers."
 ENGINE_HELP = (
     "auto (importance sampling, NUTS when its Pareto k or ESS says it is unreliable), importance or nuts."

@@ -308,6 +308,9 @@ def cases_import(
     db: DbOpt = None,
 ) -> None:
     """Create a case from a timeline file."""
+    from beliefs.timeline import load_timeline
+
+    load_timeline(file, strict=False)  # a refused file is refused before any database is opened or made
     with _store(db, create=True) as store:
         with storing(f"the imported case '{name or Path(file).stem}'"):
             made = store.import_toml(file, name, entered_by=_who())
@@ -400,7 +403,9 @@ def make_signal(**fields: Any) -> Any:
             field = ".".join(str(p) for p in err["loc"])
             hint = " (reliability A-F then credibility 1-6, e.g. B2)" if field == "grade" else ""
             msg = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(f"--{field}: {msg} (got {shorten(repr(err.get('input')), 60)}){hint}")
+            got = err.get("input")
+            shown = got.isoformat() if isinstance(got, dt.date) else shorten(repr(got), 60)
+            problems.append(f"--{field}: {msg} (got {shown}){hint}")
     if problems:
         raise BeliefsError("\n".join(problems))
     return signal

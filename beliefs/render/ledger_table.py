@@ -15,6 +15,7 @@ from rich.text import Text
 
 from beliefs.ledger import JENSEN_NOTE, Entry, Ledger
 from beliefs.numbering import number
+from beliefs.render.numbers import fixed
 from beliefs.text import printable
 
 UNRELIABLE = "⚠"
@@ -76,24 +77,25 @@ def ledger_view(ledger: Ledger, title: str, signal_ids: Sequence[int] | None = N
         s = e.signal
         table.add_row(
             no(e), s.date.isoformat(), _signal(e), Text(printable(s.channel or "—")), s.grade,
-            f"{e.contribution:+.2f}", f"{e.odds_factor:.2f}", f"{e.running:+.2f}",
+            "—" if e.contribution is None else fixed(e.contribution, "+.2f"), f"{e.odds_factor:.2f}",
+            "—" if e.running is None else fixed(e.running, "+.2f"),
             _loo(e, "—" if e.p_without is None else f"{e.p_without:.3f}"),
         )  # fmt: skip
     total = sum(e.contribution or 0.0 for e in ledger.adversary)
     p = ledger.p_expansionist
     lines = Text()
     doubt = ledger.doubt
-    model_term = "" if doubt is None else f" + model uncertainty {doubt.contribution:+.3f}"
+    model_term = "" if doubt is None else f" + model uncertainty {fixed(doubt.contribution, '+.3f')}"
     lines.append(
-        f"prior log-odds {ledger.prior_logodds:+.3f} + contributions {total:+.3f}{model_term}"
-        f"{chr(10) if model_term else ' '}= posterior-mean log-odds {ledger.posterior_logodds_mean:+.3f}\n",
+        f"prior log-odds {fixed(ledger.prior_logodds, '+.3f')} + contributions {fixed(total, '+.3f')}{model_term}"
+        f"{chr(10) if model_term else ' '}= posterior-mean log-odds {fixed(ledger.posterior_logodds_mean, '+.3f')}\n",
         style="bold",
     )
     if doubt is not None:
         lines.append(doubt.line() + (f" (Pareto k̂ {doubt.khat:.2f})" if doubt.loo == "psis" else ""))
         lines.append("\n" if doubt.reliable else f" {UNRELIABLE}\n", style="" if doubt.reliable else "bold red")
     lines.append(ledger.how_to_read() + "\n")
-    logit_p = "±∞" if p in (0.0, 1.0) else f"{float(_logit(p)):+.3f}"
+    logit_p = "±∞" if p in (0.0, 1.0) else f"{fixed(float(_logit(p)), '+.3f')}"
     lines.append(f"P(expansionist) = {p:.4f} (logit {logit_p}). Note: {JENSEN_NOTE}.\n", style="dim")
     if not ledger.reliable:
         lines.append(

@@ -4,7 +4,7 @@ Everything a reader needs is inline: the stylesheet, the figures as SVG. The
 page loads nothing from anywhere (no script, no font, no image URL), so it
 opens offline and prints as it shows (A4 or Letter: the page box takes the
 printer's paper). Every string from a timeline, a case or the command line is
-escaped by Jinja2's autoescape and stripped of control characters by the
+escaped by Jinja2's autoescape and stripped of control and invisible (bidi, zero-width) characters by the
 environment's ``finalize``; only the SVG that :mod:`beliefs.render.report_figures`
 draws (fixed words and numbers) is marked safe.
 """
@@ -12,24 +12,22 @@ draws (fixed words and numbers) is marked safe.
 from __future__ import annotations
 
 import math
-import re
 from importlib import resources
 from typing import Any
 
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING
 from beliefs.render import report_figures as figs
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from beliefs.text import HIDDEN_IN_PROSE
 
 
 def _clean(value: Any) -> Any:
-    """Drop C0/C1 control characters (tab and newline stay) from every printed string."""
+    """Drop control and invisible characters (tab and newline stay) from every printed string (beliefs.text)."""
     from markupsafe import Markup
 
     if isinstance(value, Markup):
         return value
     if isinstance(value, str):
-        return _CONTROL.sub("", value)
+        return HIDDEN_IN_PROSE.sub("", value)
     return "" if value is None else value
 
 

@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from beliefs.render.numbers import fixed
 from beliefs.text import printable
 from beliefs.ties import Verdict
 
@@ -92,8 +93,8 @@ def _tornado_table(result: dict[str, Any]) -> Table:
             e["label"],
             _f(e["baseline"]),
             f"{_f(e['low'])}..{_f(e['high'])}",
-            f"{e['margin_low']:+.2f}",
-            f"{e['margin_high']:+.2f}",
+            f"{fixed(e['margin_low'], '+.2f')}",
+            f"{fixed(e['margin_high'], '+.2f')}",
             f"{e['swing']:.2f}",
             Text("FLIPS", style="bold red") if e["flips"] else "",
         )

@@ -11,6 +11,7 @@ from rich.text import Text
 from beliefs.assess import Assessment
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.decision import Decision
+from beliefs.render.numbers import fixed
 from beliefs.text import literal, printable, shorten
 from beliefs.watch import compact_reading
 
@@ -29,7 +30,7 @@ SHORT = {
 
 
 def fmt_interval(lo: float, hi: float, digits: int = 2) -> str:
-    return f"[{lo:.{digits}f}, {hi:.{digits}f}]"
+    return f"[{fixed(lo, f'.{digits}f')}, {fixed(hi, f'.{digits}f')}]"
 
 
 def diagnostics_line(a: Assessment) -> Text:
@@ -82,7 +83,7 @@ def assessment_view(a: Assessment) -> Group:
         r = o.risks
         opts.add_row(
             star + SHORT[o.option],
-            f"{o.eu_mean:+.2f}",
+            f"{fixed(o.eu_mean, '+.2f')}",
             fmt_interval(*o.eu_hdi, digits=1),
             f"{o.p_best:.2f}",
             f"{r['spiral']:.2f}",
@@ -189,12 +190,12 @@ def recommendation_text(dec: Decision, label: str = "Recommendation: ") -> Text:
     rec.append(label, style="bold")
     if dec.determinate:
         rec.append(PRETTY[dec.best], style="bold cyan")
-        rec.append(f"   P(best) {dec.p_best:.2f}   margin {dec.margin:+.2f} ± {2 * dec.margin_mcse:.2f} EU")
+        rec.append(f"   P(best) {dec.p_best:.2f}   margin {fixed(dec.margin, '+.2f')} ± {2 * dec.margin_mcse:.2f} EU")
         return rec
     rec.append(dec.verdict, style="bold yellow")
     rec.append(
         f"\nhighest expected utility: {PRETTY[dec.best]} (P(best) {dec.p_best:.2f}, "
-        f"margin {dec.margin:+.2f} ± {2 * dec.margin_mcse:.2f} EU over {PRETTY.get(dec.runner_up, dec.runner_up)}); "
+        f"margin {fixed(dec.margin, '+.2f')} ± {2 * dec.margin_mcse:.2f} EU over {PRETTY.get(dec.runner_up, dec.runner_up)}); "
         "a tie is not a recommendation",
         style="dim",
     )

@@ -34,12 +34,14 @@ from beliefs.assess import Assessment, assess, shared_engine
 from beliefs.catalog import Catalog
 from beliefs.encode import encode_signals
 from beliefs.errors import BeliefsError
+from beliefs.interrupts import children_ignore_ctrl_c
+from beliefs.limits import SCHEDULER_SECONDS
 from beliefs.sensitivity.assumptions import Assumption, Point, assumptions
 from beliefs.sensitivity.break_even import find_break_even
 from beliefs.sensitivity.evaluator import Draws, EvalResult, Evaluator
 from beliefs.sensitivity.lenses import LENSES
 from beliefs.sensitivity.maps import GRID, PLANES, map_grid, map_points
-from beliefs.sensitivity.remote import TlsFiles, scheduler_security
+from beliefs.sensitivity.remote import TlsFiles, check_scheduler, scheduler_security
 from beliefs.sensitivity.sobol import BASE_N, sobol_indices, sobol_points
 from beliefs.sensitivity.tornado import mark_flips, tornado_entries, tornado_points
 from beliefs.text import STORED, printable
@@ -58,7 +60,7 @@ _EVALUATORS: dict[str, Evaluator] = {}
 #: How many analyses' evaluators (each holding its baseline draws) a process keeps.
 KEEP_EVALUATORS = 4
 #: How long connecting to an existing scheduler may take.
-CONNECT_TIMEOUT = "15s"
+CONNECT_TIMEOUT = f"{SCHEDULER_SECONDS:g}s"
 
 
 def make_context(
@@ -152,12 +154,14 @@ class DaskExecutor:
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None, tls: TlsFiles | None = None):
         from dask.distributed import Client, LocalCluster
+        from dask.utils import parse_timedelta
 
         self._cluster = None
         if scheduler is not None:
             security, warning = scheduler_security(scheduler, tls)  # exit 2 before connecting
             if warning is not None:
                 sys.stderr.write(printable(warning) + "\n")
+            check_scheduler(scheduler, security, parse_timedelta(CONNECT_TIMEOUT))  # bounded: never hangs
             try:
                 self.client = Client(scheduler.strip(), timeout=CONNECT_TIMEOUT, security=security)
             except (OSError, TimeoutError, ValueError, TypeError) as exc:
@@ -170,9 +174,17 @@ class DaskExecutor:
             n = int(workers or min(2, max_workers()))
             if not 1 <= n <= max_workers():
                 raise BeliefsError(f"workers={n}: give 1 to {max_workers()}, the number of cores available")
-            self._cluster = LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            import logging
+
+            # Ctrl-C reaches the whole process group: only this process answers it.
+            with children_ignore_ctrl_c():
+                self._cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,  # a worker stopped on Ctrl-C logs its lost heartbeat
+                )
             self.client = Client(self._cluster)
             self.name = f"dask LocalCluster({n} workers)"
 

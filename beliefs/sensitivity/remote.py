@@ -10,7 +10,12 @@ and key may be given as ``--tls-cert`` alone).
 :func:`scheduler_security` checks the address and the files before anything
 connects (exit 2 naming the option), and returns the ``Security`` for a TLS
 scheduler and the one-line warning for a clear-text scheduler that is not on
-this machine.
+this machine. :func:`check_scheduler` then makes sure, within a bounded time
+and a bounded number of bytes (:mod:`beliefs.limits`), that the peer speaks
+the Dask protocol before distributed's client reads from it: distributed
+bounds only the TCP connect, so a peer that accepts and never answers hung
+the client forever, and an HTTP server's reply read as a message length made
+it allocate 3 EiB.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from beliefs.errors import ArgumentError
+from beliefs.errors import ArgumentError, BeliefsError
+from beliefs.limits import SCHEDULER_FRAME_BYTES, SCHEDULER_SECONDS
 
 SCHEMES = ("tcp", "tls")
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
@@ -69,6 +75,8 @@ def is_loopback(host: str) -> bool:
 
 def _readable(option: str, value: str) -> str:
     path = Path(value).expanduser()
+    if path.is_dir():
+        raise ArgumentError(option, f"{value!r} is a directory; give the PEM file")
     if not path.is_file():
         raise ArgumentError(option, f"{value!r}: no such file")
     try:
@@ -108,3 +116,97 @@ def scheduler_security(address: str, tls: TlsFiles | None = None) -> tuple[Any |
         ),
         None,
     )
+
+
+def check_scheduler(address: str, security: Any | None = None, seconds: float = SCHEDULER_SECONDS) -> None:
+    """Refuse ``address`` unless it sends a Dask handshake within ``seconds`` (exit 2, never a hang).
+
+    A Dask scheduler writes its handshake (a msgpack map with ``python`` and
+    ``pickle-protocol``, framed by 8-byte lengths) as soon as a connection is
+    accepted. This sends this client's handshake (as distributed does, so that
+    a server waiting for a request, such as HTTP, answers) and reads the
+    peer's on a plain (or TLS) socket with one deadline for connect, TLS, the
+    write and the reads, refusing a first length over SCHEDULER_FRAME_BYTES,
+    and closes the socket.
+    """
+    import socket
+    import ssl
+    import struct
+    import time
+
+    _, host = split_address(address)
+    port = urlsplit(address.strip() if "://" in address else f"tcp://{address.strip()}").port
+    deadline = time.monotonic() + seconds
+    tls = " (check the TLS certificates and the CA)" if security is not None else ""
+
+    def fail(why: str) -> BeliefsError:
+        return BeliefsError(f"--scheduler {address}: cannot connect to a Dask scheduler ({why}){tls}")
+
+    def left() -> float:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        return remaining
+
+    def read(sock: socket.socket, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            sock.settimeout(left())
+            chunk = sock.recv(min(n - len(data), 1 << 20))
+            if not chunk:
+                raise fail("the peer closed the connection before a Dask handshake")
+            data += chunk
+        return data
+
+    try:
+        sock = socket.create_connection((host, port), timeout=left())
+        try:
+            if security is not None:
+                context = security.get_connection_args("client")["ssl_context"]
+                sock.settimeout(left())
+                sock = context.wrap_socket(sock, server_hostname=host)
+            sock.settimeout(left())
+            # as distributed's client does: a peer that waits for a request (HTTP) then answers
+            sock.sendall(_handshake())
+            (length,) = struct.unpack("<Q", read(sock, 8))
+            if length > SCHEDULER_FRAME_BYTES:
+                why = f"its first message would be {length:,} bytes"
+                raise fail(f"it does not speak the Dask protocol: {why}")
+            if not _is_handshake(read(sock, length)):
+                raise fail("it does not speak the Dask protocol: its first message is not a Dask handshake")
+        finally:
+            sock.close()
+    except TimeoutError:
+        raise fail(f"no Dask handshake within {seconds:g} s") from None
+    except ssl.SSLError as exc:
+        raise fail(f"TLS: {exc.reason or exc}") from None
+    except OSError as exc:
+        raise fail(exc.strerror or str(exc)) from None
+
+
+def _handshake() -> bytes:
+    """This client's Dask handshake, framed as distributed frames it (8-byte length, prelude, frames)."""
+    import pickle
+    import struct
+    import sys
+
+    from distributed.protocol.core import dumps
+    from distributed.protocol.utils import pack_frames
+
+    version = tuple(sys.version_info)[:3]
+    info = {"compression": None, "python": version, "pickle-protocol": pickle.HIGHEST_PROTOCOL}
+    packed = pack_frames(dumps(info))
+    return struct.pack("<Q", len(packed)) + packed
+
+
+def _is_handshake(data: bytes) -> bool:
+    """Whether ``data`` (one framed Dask message) is a scheduler's handshake."""
+    import msgpack
+    from distributed.protocol.utils import unpack_frames
+
+    try:
+        frames, _ = unpack_frames(data, partial=True)
+        info = msgpack.loads(frames[0], raw=False) if frames else None
+    except Exception:  # garbage of any shape is "not a handshake"
+        return False
+    return isinstance(info, dict) and "python" in info and "pickle-protocol" in info

@@ -61,7 +61,11 @@ def sobol_indices(problem: dict[str, Any], margins: list[float], seed: int = 0) 
         return [
             {"assumption": n, "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0} for n in problem["names"]
         ]
-    res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed, num_resamples=200)
+    # SALib seeds its bootstrap only `if seed:`, so 0 would mean "unseeded". A SeedSequence is always
+    # truthy and gives numpy's generator the same stream as the plain int: every seed, 0 included, is real.
+    res = sobol_analyze.analyze(
+        problem, y, calc_second_order=False, seed=np.random.SeedSequence(seed), num_resamples=200
+    )
     out = [
         {
             "assumption": name,

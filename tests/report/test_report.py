@@ -7,7 +7,15 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from hostile import CONTROL, FORMULAS, MARKUP, ODD, raw_controls  # the project's hostile corpus
+from hostile import (  # the hostile corpus
+    CONTROL,
+    FORMULAS,
+    INVISIBLE,
+    MARKUP,
+    ODD,
+    raw_controls,
+    raw_invisible,
+)
 
 from beliefs.errors import BeliefsError
 from beliefs.render.report_html import recommendation_sentence, render_report
@@ -147,7 +155,7 @@ def test_hostile_text_is_shown_as_text_never_as_markup(morocco):
 
 
 def test_the_whole_hostile_corpus_goes_through_the_report(morocco):
-    corpus = [*CONTROL, *MARKUP, *FORMULAS, *ODD]
+    corpus = [*CONTROL, *INVISIBLE, *MARKUP, *FORMULAS, *ODD]
     tl = morocco.timeline
     bad = [
         s.model_copy(update={"note": corpus[i % len(corpus)], "actor": corpus[(i + 1) % len(corpus)]})
@@ -161,6 +169,7 @@ def test_the_whole_hostile_corpus_goes_through_the_report(morocco):
     assert "script" not in page.tags and not any(name.startswith("on") for _, name, _ in page.attrs)
     assert external_refs(page, html) == []
     assert raw_controls(html) == []
+    assert raw_invisible(html) == []  # bidi overrides and zero-width characters are dropped too
     for s in MARKUP + FORMULAS:
         if s in [x.note for x in bad]:
             assert s in "".join(page.text)  # shown literally

@@ -151,3 +151,70 @@ def test_clear_text_off_this_machine_is_warned_about_in_one_line(monkeypatch):
     assert res.exit_code == 2 and "--tls-ca-file" in res.stderr
     res = runner.invoke(app, ["sensitivity", "morocco-1905", "--tls-cert", "x.pem"])
     assert res.exit_code == 2 and "go with --scheduler tls://" in res.stderr
+
+
+# -- peers that are not Dask schedulers: bounded in time and bytes ---------------------------
+
+
+class _Peer:
+    """A tiny server on 127.0.0.1: ``http`` answers any request like a web server, ``silent``
+    accepts and never replies, ``garbage`` sends a small message that is not a Dask handshake."""
+
+    def __init__(self, kind: str):
+        import socket
+        import threading
+
+        self.kind = kind
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.address = f"tcp://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.held: list = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import struct
+
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+            if self.kind == "http":
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            elif self.kind == "garbage":
+                conn.sendall(struct.pack("<Q", 5) + b"hello")
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "why"),
+    [
+        ("http", r"it does not speak the Dask protocol: its first message would be [\d,]+ bytes"),
+        ("silent", r"no Dask handshake within 2 s"),
+        ("garbage", r"it does not speak the Dask protocol: its first message is not a Dask handshake"),
+    ],
+)
+def test_a_peer_that_is_not_a_scheduler_is_refused_in_bounded_time(monkeypatch, kind, why):
+    """An HTTP server made the client allocate 3 EiB (MemoryError); a silent one hung it forever."""
+    import time
+
+    monkeypatch.setattr(analysis, "CONNECT_TIMEOUT", "2s")
+    peer = _Peer(kind)
+    try:
+        start = time.monotonic()
+        with pytest.raises(BeliefsError, match=f"--scheduler {peer.address}: cannot connect to a Dask scheduler \\({why}\\)"):
+            analysis.DaskExecutor(scheduler=peer.address)
+        assert time.monotonic() - start < 10
+    finally:
+        peer.close()
+
+
+def test_a_directory_given_as_a_tls_file_is_named_as_one(tmp_path, pki):
+    good = pki["good"]
+    with pytest.raises(ArgumentError, match=r"--tls-ca-file: .* is a directory; give the PEM file"):
+        scheduler_security("tls://h:1", TlsFiles(str(tmp_path), good["cert"]))
