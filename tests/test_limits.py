@@ -41,7 +41,11 @@ def run(*args: str):
 
 
 def catalog_with(kinds: list[dict], path: Path) -> Path:
-    path.write_text(tomli_w.dumps({**CATALOG, "kinds": kinds}), encoding="utf-8")
+    """The bundled catalog with these kinds; its tables that name kinds keep only the kinds it still has."""
+    ids = {k["id"] for k in kinds}
+    spiral = {**CATALOG["spiral"], "standing_kinds": [k for k in CATALOG["spiral"].get("standing_kinds", []) if k in ids]}
+    recip = {**CATALOG["reciprocity"], "kinds": {k: v for k, v in CATALOG["reciprocity"]["kinds"].items() if k in ids}}
+    path.write_text(tomli_w.dumps({**CATALOG, "kinds": kinds, "spiral": spiral, "reciprocity": recip}), encoding="utf-8")
     return path
 
 

@@ -38,7 +38,7 @@ def parse(html: str) -> Tags:
 
 
 def test_clean_and_escape():
-    assert clean("a\x1b[31mb\x00c\u202ed\nx") == "a\\x1b[31mb\\x00cd x"
+    assert clean("a\x1b[31mb\x00c\u202ed\nx") == "a\\x1b[31mb\\x00c\\u202ed x"  # invisible: made visible
     assert esc('<b a="1">&') == "&lt;b a=&quot;1&quot;&gt;&amp;"
     assert len(clean("x" * 500)) == 200
 

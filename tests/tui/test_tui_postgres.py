@@ -61,7 +61,7 @@ async def test_a_signal_added_from_the_cli_appears_in_the_open_app_within_a_seco
         )
         line = await _read_line(pilot, proc)  # printed once the signal is committed
         seen = await _until(pilot, lambda: app.session.n == n + 1, ceiling=5.0)
-        assert proc.wait(timeout=30) == 0 and int(line.split()[-1]) == app.session.signal_ids[-1]
+        assert proc.wait(timeout=30) == 0 and int(line.split()[2]) == app.session.signal_ids[-1]  # "added signal N to case ..."
         assert seen < 1.0, f"the CLI's signal took {seen:.2f} s to appear"
         said = lambda: any("1 signal added" in m.message for m in app._notifications)  # noqa: E731
         await _until(pilot, said, ceiling=5.0)  # a notification is posted as a message: it follows
