@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
@@ -78,12 +78,13 @@ class LedgerScreen(ModalScreen[None]):
             doubt = led.doubt
             model_term = "" if doubt is None else f" + model uncertainty {doubt.contribution:+.3f}"
             doubt_line = "" if doubt is None else escape(doubt.line()) + ("" if doubt.reliable else " [b red]⚠[/]") + "\n"
-            yield Static(
-                f"prior log-odds {led.prior_logodds:+.3f} + contributions {total:+.3f}{model_term} = "
-                f"posterior-mean log-odds [b]{led.posterior_logodds_mean:+.3f}[/]\n"
-                f"{doubt_line}{escape(led.how_to_read())}\n[$text-muted]{escape(JENSEN_NOTE)}[/]",
-                id="ledger-total",
-            )
+            with VerticalScroll(id="ledger-notes"):  # the table keeps most of a small screen; the notes scroll
+                yield Static(
+                    f"prior log-odds {led.prior_logodds:+.3f} + contributions {total:+.3f}{model_term} = "
+                    f"posterior-mean log-odds [b]{led.posterior_logodds_mean:+.3f}[/]\n"
+                    f"{doubt_line}{escape(led.how_to_read())}\n[$text-muted]{escape(JENSEN_NOTE)}[/]",
+                    id="ledger-total",
+                )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
