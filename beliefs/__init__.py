@@ -21,8 +21,6 @@ ArviZ only when a computation needs them.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -103,22 +101,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
-
-
-class _Package(types.ModuleType):
-    """Keeps the public functions bound although submodules share their names.
-
-    Importing a submodule binds it on its package (``beliefs.assess`` is also
-    the module ``beliefs/assess.py``); without this, ``beliefs.assess`` would
-    turn from the function into that module as soon as anything imported it.
-    The submodules stay importable by their full names (``from beliefs.assess
-    import ...``).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

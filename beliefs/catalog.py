@@ -47,7 +47,7 @@ CREDIBILITY_MEANING = {
 BETA_MIN, BETA_MAX = 0.01, 10_000.0
 
 Weight = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-#: The coarse escalation ladder's top rung (see :class:`Spiral` and :mod:`beliefs.spiral`).
+#: The coarse escalation ladder's top rung (see :class:`Spiral` and :mod:`beliefs.evidence.spiral`).
 MAX_RUNG = 4
 Rung = Annotated[int, Field(ge=0, le=MAX_RUNG)]
 #: The lowest rung of a coercive kind: a confrontation of wills or a show of force (Kahn 1965).
@@ -138,7 +138,7 @@ class AdversaryKind(Strict):
     """Beta prior of P(seen | the adversary is a status-quo power)."""
     rationale: Prose = Field(min_length=1)
     """Why these likelihoods: a sentence with its source in the literature."""
-    #: Spiral context (:mod:`beliefs.spiral`): done by the perspective state or its ally, would the
+    #: Spiral context (:mod:`beliefs.evidence.spiral`): done by the perspective state or its ally, would the
     #: adversary feel threatened? Its rung on the escalation ladder; and, as the adversary's own act,
     #: how readily a status-quo state takes this step in answer to a threat (kappa in [0, 1]).
     provocative: bool = False
@@ -214,7 +214,7 @@ class ModelTerms(Strict):
 
     ``doubt`` is the prior weight epsilon of the branch in which the whole
     adversary picture was shaped by deception or a common cause (see
-    :mod:`beliefs.doubt`); a catalog without ``[model]`` has none (0, the
+    :mod:`beliefs.evidence.doubt`); a catalog without ``[model]`` has none (0, the
     per-report model). A timeline's ``[scenario] model_doubt`` overrides it.
     """
 
@@ -234,7 +234,7 @@ SpiralRule = Literal["decay", "window"]
 
 
 class Spiral(Strict):
-    """The spiral context's catalog-wide settings (:mod:`beliefs.spiral`).
+    """The spiral context's catalog-wide settings (:mod:`beliefs.evidence.spiral`).
 
     ``rule = "decay"``: a provocation keeps its whole weight for
     ``reaction_window_days``, then halves every ``standing_half_life_days``
@@ -365,7 +365,7 @@ Days = Annotated[int, Field(ge=0, le=MAX_WINDOW_DAYS)]
 
 
 class ReciprocityKind(Strict):
-    """A conciliatory kind's place in the reciprocity rule (:mod:`beliefs.reciprocity`)."""
+    """A conciliatory kind's place in the reciprocity rule (:mod:`beliefs.evidence.reciprocity`)."""
 
     costliness: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
     """c in (0, 1]: how costly the step is, for our own act and for the adversary's answer alike."""
@@ -376,7 +376,7 @@ class ReciprocityKind(Strict):
 
 
 class Reciprocity(Strict):
-    """How the adversary answers our conciliatory moves (``[reciprocity]``; :mod:`beliefs.reciprocity`).
+    """How the adversary answers our conciliatory moves (``[reciprocity]``; :mod:`beliefs.evidence.reciprocity`).
 
     Without the table ``mu`` is 0 and no report is read as reciprocation.
     """

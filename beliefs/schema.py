@@ -38,7 +38,7 @@ def _strip_internal(schema: dict[str, Any], model: str) -> dict[str, Any]:
     return schema
 
 
-#: A Sphinx role in a docstring (``:mod:`beliefs.game` ``): shown as plain code in schemas and docs.
+#: A Sphinx role in a docstring (``:mod:`beliefs.decision.game` ``): shown as plain code in schemas and docs.
 ROLE = re.compile(r":(?:func|class|meth|mod|data|attr|obj):`~?([^`]+)`")
 
 

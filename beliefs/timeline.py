@@ -61,7 +61,7 @@ class Aliases(Strict):
     """Other names of the scenario's three roles (a coalition's members, a government's organs).
 
     A signal's ``actor`` that equals a role's name or one of its aliases (case
-    and spacing aside) is that role's act: see :mod:`beliefs.attribution`.
+    and spacing aside) is that role's act: see :mod:`beliefs.evidence.attribution`.
     """
 
     adversary: list[Line] = Field(default_factory=list, max_length=50)
@@ -139,7 +139,7 @@ class Payoffs(Strict):
     """Cost of being abandoned by the ally. Default depends on polarity: bipolar 1; multipolar 3 × (0.5 + offense_advantage)."""
     entrapment_cost: NonNegative | None = None
     """Cost of being dragged into the ally's war. Default depends on polarity: bipolar 2; multipolar 3 × (1.5 − offense_advantage)."""
-    #: The one-game couplings (beliefs.game): offense-defense slope of the
+    #: The one-game couplings (beliefs.decision.game): offense-defense slope of the
     #: spiral and exploitation costs, entrapment by the adversary's type, and
     #: the risk that backing a reckless ally provokes a status-quo adversary.
     offense_cost_slope: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] | None = None
@@ -227,7 +227,7 @@ class Signal(Strict):
     @classmethod
     def _date_in_range(cls, v: dt.date, info: ValidationInfo) -> dt.date:
         problem = date_problem(v)
-        # stored: kept as it is (computations stay within the calendar, beliefs.spiral)
+        # stored: kept as it is (computations stay within the calendar, beliefs.evidence.spiral)
         if problem is not None and not (info.context or {}).get("stored"):
             raise ValueError(problem)
         return v
@@ -408,7 +408,7 @@ def _actor_check(
     """Every signal's actor must be a role, an alias or a listed third party (once the scenario is valid)."""
     from pydantic import ValidationError
 
-    from beliefs.attribution import actor_problems
+    from beliefs.evidence.attribution import actor_problems
 
     try:
         valid = Scenario.model_validate(scenario, strict=strict_types)

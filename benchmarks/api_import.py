@@ -12,7 +12,7 @@ Cases, cheapest first:
 
 1. ``import beliefs`` -- the public package alone (names resolve on first use);
 2. ``beliefs.load_timeline`` -- first use of a light function (pydantic, TOML);
-3. ``beliefs.assess`` -- the computation functions, without running them;
+3. ``beliefs.runs.assessment`` -- the computation functions, without running them;
 4. the naive package: everything eagerly, as an ``__init__`` that imported its
    API, ArviZ for ``.idata`` and pandas for ``to_dataframe`` would.
 """
@@ -43,7 +43,7 @@ HEAVY = (
 CASES: list[tuple[str, str]] = [
     ("import beliefs", "import beliefs"),
     ("beliefs.load_timeline", "import beliefs; beliefs.load_timeline"),
-    ("beliefs.assess (not run)", "import beliefs; beliefs.assess"),
+    ("beliefs.runs.assessment (not run)", "import beliefs; beliefs.assess"),
     (
         "naive: eager API + arviz + pandas",
         "import beliefs.api.run, beliefs.api.results, beliefs.api.studies, beliefs.api.idata; "

@@ -42,8 +42,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from beliefs.backtest import load_cases, score_cases
 from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.studies.backtesting import load_cases, score_cases
 from beliefs.timeline import Timeline
 
 Case = tuple[Timeline, Catalog]

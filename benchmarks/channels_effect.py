@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from beliefs.assess import shared_engine
-from beliefs.encode import encode_signals
-from beliefs.ledger import report_positions
+from beliefs.evidence.encode import encode_signals
+from beliefs.runs.assessment import shared_engine
+from beliefs.runs.ledger import report_positions
 from beliefs.timeline import bundled_timelines, load_timeline
 from models.engine import SamplerSettings
 from models.spec import ModelInputs
@@ -46,7 +46,7 @@ def main() -> None:
         letters = [catalog.grading.reliability[s.grade[0]] for s in adv]
         with_channels = encode_signals(tl.scenario, tl.signals, catalog)
         # Every report a channel of its own, named so that an absence is not merged with the sightings
-        # of its kind in the kind's unnamed channel (beliefs.statements), which would drop it.
+        # of its kind in the kind's unnamed channel (beliefs.evidence.negative), which would drop it.
         own = encode_signals(
             tl.scenario, [s.model_copy(update={"channel": f"report {i}"}) for i, s in enumerate(tl.signals)], catalog
         )

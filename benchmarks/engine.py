@@ -79,7 +79,7 @@ def section_a_b(runs: int, naive_runs: int) -> None:
 
 
 def section_c(updates: int, naive_updates: int) -> None:
-    from beliefs.assess import assess_signals
+    from beliefs.runs.assessment import assess_signals
     from beliefs.timeline import load_timeline
     from models.engine import Engine, SamplerSettings
 
@@ -114,8 +114,8 @@ def section_c(updates: int, naive_updates: int) -> None:
 def section_d(n_signals: int) -> None:
     from replay import synthetic_timeline
 
-    from beliefs.encode import encode_signals
-    from beliefs.replay import replay
+    from beliefs.evidence.encode import encode_signals
+    from beliefs.runs.replay_steps import replay
     from models.engine import Engine, SamplerSettings
 
     print(f"D. {n_signals}-signal synthetic replay, warm (benchmarks/replay.py's timeline, seed 0)")
@@ -160,9 +160,9 @@ def section_e(random_sizes: list[int]) -> None:
 
     from test_importance import contested_signals, long_scenario_toml, random_signals
 
-    from beliefs.assess import assess
     from beliefs.catalog import load_catalog
-    from beliefs.replay import replay
+    from beliefs.runs.assessment import assess
+    from beliefs.runs.replay_steps import replay
     from beliefs.timeline import bundled_timelines, load_timeline
     from models.engine import Engine, SamplerSettings
 

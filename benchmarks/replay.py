@@ -76,9 +76,9 @@ def main() -> None:
 
     print(f"machine: {machine()}")
     t0 = time.perf_counter()
-    from beliefs.assess import assess_signals
-    from beliefs.encode import encode_signals
-    from beliefs.replay import replay
+    from beliefs.evidence.encode import encode_signals
+    from beliefs.runs.assessment import assess_signals
+    from beliefs.runs.replay_steps import replay
     from models.engine import Engine, SamplerSettings
 
     print(f"imports: {time.perf_counter() - t0:.1f} s")

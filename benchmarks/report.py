@@ -17,11 +17,11 @@ import time
 
 from machine_info import machine
 
-from beliefs.assess import shared_engine
-from beliefs.ledger import evidence
 from beliefs.render.report_html import render_report
-from beliefs.report import analyse, report_context
-from beliefs.sensitivity.analysis import quick_sensitivity
+from beliefs.runs.assessment import shared_engine
+from beliefs.runs.briefing import analyse, report_context
+from beliefs.runs.ledger import evidence
+from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity
 
 
 def fifty_signals():

@@ -44,9 +44,15 @@ def main() -> None:
     import numpy as np
     from scipy.stats import qmc
 
-    from beliefs.assess import assess, shared_engine
-    from beliefs.sensitivity.analysis import DaskExecutor, InProcess, _chunks, make_context, run_sweep
-    from beliefs.sensitivity.assumptions import apply_point, assumptions
+    from beliefs.runs.assessment import assess, shared_engine
+    from beliefs.studies.sensitivity_analysis.analysis import (
+        DaskExecutor,
+        InProcess,
+        _chunks,
+        make_context,
+        run_sweep,
+    )
+    from beliefs.studies.sensitivity_analysis.assumptions import apply_point, assumptions
     from beliefs.timeline import load_timeline
     from models.engine import SamplerSettings
 
@@ -110,7 +116,7 @@ def main() -> None:
     finally:
         ex.close()
 
-    from beliefs.sensitivity.analysis import quick_sensitivity
+    from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity
 
     times = []
     for _ in range(5):

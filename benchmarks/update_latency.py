@@ -23,7 +23,7 @@ from machine_info import machine
 
 
 def warm_and_naive(n_updates: int, n_naive: int) -> None:
-    from beliefs.assess import assess_signals
+    from beliefs.runs.assessment import assess_signals
     from beliefs.timeline import load_timeline
     from models.engine import Engine, SamplerSettings
 

@@ -30,7 +30,7 @@ channel is sound*, the likelihood
 
 where :math:`w_i` is the digit's weight times the report's attribution weight
 :math:`a_i` (1 for the adversary's own act, less for a third party's:
-:mod:`beliefs.attribution`; the perspective state's and the ally's own acts
+:mod:`beliefs.evidence.attribution`; the perspective state's and the ally's own acts
 are context and never reach the model), and an *unsound* channel passes messages on whichever type is true: each of
 its messages arrives at :math:`u_i = \max(a_{exp,i}, a_{sq,i})`, the rate of
 the likelier type, and so carries no evidence. A channel *c* is sound with
@@ -67,14 +67,14 @@ Context, absence and doubt (per-report data, all ``pm.Data``)
 -------------------------------------------------------------
 * **Spiral context.** Each report carries a reaction blur
   :math:`\beta_i \in [0, 1]` (``adversary_reaction``; 0 for an act out of
-  the blue, set by :mod:`beliefs.spiral` from the other side's provocations).
+  the blue, set by :mod:`beliefs.evidence.spiral` from the other side's provocations).
   It composes with Jervis's blur so that neither counts twice:
   :math:`s'_{i} = s_k + b_i (e_k - s_k)` with
   :math:`b_i = 1 - (1 - \gamma\,\mathbb{1}[\text{military}_k])(1 - \beta_i)`,
   and :math:`m_i = (e_k + s'_i)/2`.
 * **Reciprocity.** Each report carries a factor :math:`\chi_i \in (0, 1]`
   (``adversary_recip``; 1 except for a costly conciliatory answer to an
-  own-side conciliatory act, set by :mod:`beliefs.reciprocity`) on the
+  own-side conciliatory act, set by :mod:`beliefs.evidence.reciprocity`) on the
   expansionist rate: :math:`e''_i = \chi_i e_k`, with
   :math:`\chi_i = 1 - \mu c_i w_i`; :math:`s'_i` and :math:`m_i` are formed
   from :math:`e''_i`. The status-quo rate is never lowered.
@@ -106,7 +106,7 @@ to 1e-9 (``tests/model/test_likelihood.py``): change both together.
 
 Example
 -------
->>> from beliefs.encode import encode                       # doctest: +SKIP
+>>> from beliefs.evidence.encode import encode                       # doctest: +SKIP
 >>> from beliefs.timeline import load_timeline              # doctest: +SKIP
 >>> model = build_model(encode(*load_timeline("july-1914")))  # doctest: +SKIP
 >>> sorted(model.free_RVs, key=str)                         # doctest: +SKIP

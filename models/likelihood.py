@@ -111,7 +111,7 @@ def adversary_columns(
     the Jervis blur as ``b = 1 - (1 - gamma military_k)(1 - reaction_i)``;
     ``seen`` (default 1) is 0 for an act watched for and not seen, whose
     likelihood is one minus the seen one; ``recip`` (default 1) multiplies the
-    expansionist rate, ``e''_i = e_k recip_i`` (a reciprocation, :mod:`beliefs.reciprocity`),
+    expansionist rate, ``e''_i = e_k recip_i`` (a reciprocation, :mod:`beliefs.evidence.reciprocity`),
     before the blurs and the mid rate are formed from it.
     """
     kind = np.asarray(kind, dtype=np.int64)

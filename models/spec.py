@@ -10,7 +10,7 @@ encodes a scenario, a catalog and a signal log into these value objects.
   weight ``q`` of each report; for adversary reports the attribution weight
   ``a`` of the actor, the reporting channel and that channel's letter weight
   ``rho``, the spiral-context blur of each report, its reciprocation factor
-  on the expansionist rate (:mod:`beliefs.reciprocity`) and whether it was seen or
+  on the expansionist rate (:mod:`beliefs.evidence.reciprocity`) and whether it was seen or
   watched for and not seen), the prior ``p0``, the Jervis blur ``gamma``, the
   ally priors, the likelihood power and the model-doubt weight ``epsilon``. All of it enters the model as
   ``pm.Data``, so a new or retracted signal, another prior or another
@@ -99,7 +99,7 @@ class ModelInputs:
     adversary_reaction: FloatArray = None  # type: ignore[assignment]
     #: Reciprocation factor in (0, 1] of each adversary report: its expansionist rate is
     #: e''_i = e_k x this factor, 1 - mu c_i w_i for a costly conciliatory answer to an
-    #: own-side conciliatory act (:mod:`beliefs.reciprocity`); 1.0 (default) for every other report.
+    #: own-side conciliatory act (:mod:`beliefs.evidence.reciprocity`); 1.0 (default) for every other report.
     adversary_recip: FloatArray = None  # type: ignore[assignment]
     #: 1.0 for a report of an act seen, 0.0 for "watched for, not seen by this date" (its
     #: likelihood is then 1 - p in place of p). Default: every report seen.

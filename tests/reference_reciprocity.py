@@ -1,7 +1,7 @@
 """The reciprocation factor of every report, from the TOML tables alone (independent of ``beliefs``).
 
 Written from the documented definition (docs/model.md, "Reciprocity"), not from
-:mod:`beliefs.reciprocity`:
+:mod:`beliefs.evidence.reciprocity`:
 
 * the catalog's ``[reciprocity]`` table sets ``mu`` (0 without the table),
   ``full_weight_days`` W (30), ``half_life_executed_days`` (90),

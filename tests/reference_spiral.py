@@ -1,6 +1,6 @@
 """The spiral-context blur of every report, from the TOML tables alone (independent of ``beliefs``).
 
-Written from the documented definition (issue 25, item 4), not from :mod:`beliefs.spiral`:
+Written from the documented definition (issue 25, item 4), not from :mod:`beliefs.evidence.spiral`:
 
 * a *provocation* is a signal that is not retracted, was seen (``observed``
   absent or true), whose kind has ``provocative = true``, and that was done by

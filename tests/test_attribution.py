@@ -18,12 +18,12 @@ import pytest
 from reference_files import reference_from_toml
 from typer.testing import CliRunner
 
-from beliefs.assess import assess
-from beliefs.attribution import attribute, unresolved_actors
 from beliefs.catalog import bundled_catalog_path
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
-from beliefs.encode import encode
+from beliefs.evidence.attribution import attribute, unresolved_actors
+from beliefs.evidence.encode import encode
+from beliefs.runs.assessment import assess
 from beliefs.timeline import Signal, bundled_timelines, load_timeline
 from models import likelihood as lk
 
@@ -92,7 +92,7 @@ def test_roles_aliases_and_third_parties_resolve(tmp_path: Path) -> None:
 
 def test_own_side_acts_never_reach_the_model(tmp_path: Path) -> None:
     """The log with the perspective state's and the ally's acts encodes as the log without them,
-    except for the spiral context (beliefs.spiral): they enter only as provocations the adversary's
+    except for the spiral context (beliefs.evidence.spiral): they enter only as provocations the adversary's
     acts may answer, never as reports."""
     with_context, without = tmp_path / "a.toml", tmp_path / "b.toml"
     with_context.write_text(timeline(ROWS))

@@ -14,8 +14,8 @@ import pytest
 from reference_files import reference_from_toml
 from typer.testing import CliRunner
 
-from beliefs.backtest import Backtest, CaseScore, Skipped, backtest, brier, load_cases, log_score
 from beliefs.errors import BeliefsError, InputError
+from beliefs.studies.backtesting import Backtest, CaseScore, Skipped, backtest, brier, load_cases, log_score
 
 CATALOG_PATH = Path(__file__).resolve().parents[1] / "beliefs" / "data" / "catalog.toml"
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from beliefs.catalog import load_catalog
-from beliefs.decision import decide, utilities
-from beliefs.payoffs import OPTION_NAMES, PayoffTable, alliance_costs, resolve_payoffs
+from beliefs.decision.decide import decide, utilities
+from beliefs.decision.evsi import evsi_by_kind
+from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable, alliance_costs, resolve_payoffs
 from beliefs.timeline import Payoffs, Scenario
-from beliefs.watch import evsi_by_kind
 
 CATALOG = load_catalog()
 
@@ -26,7 +26,7 @@ def draws(seed: int, n: int = 4000, p_a: float = 3.0, p_b: float = 2.0):
     )
 
 
-#: The additive game of earlier versions: neutral couplings (beliefs.game), offense advantage 0.5.
+#: The additive game of earlier versions: neutral couplings (beliefs.decision.game), offense advantage 0.5.
 PAY = PayoffTable(
     abandonment_cost=2.5, entrapment_cost=1.5, entrapment_factor_expansionist=1.0, entrapment_factor_status_quo=1.0, provocation_risk=0.0
 )

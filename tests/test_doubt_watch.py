@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from beliefs.assess import assess_signals
 from beliefs.catalog import bundled_catalog_path
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
-from beliefs.doubt import bound, resolve_doubt
-from beliefs.preposterior import report_outcomes
-from beliefs.sensitivity.assumptions import apply_point
-from beliefs.sensitivity.evaluator import Draws, Evaluator, point_seed
+from beliefs.decision.preposterior import report_outcomes
+from beliefs.evidence.doubt import bound, resolve_doubt
+from beliefs.runs.assessment import assess_signals
+from beliefs.studies.sensitivity_analysis.assumptions import apply_point
+from beliefs.studies.sensitivity_analysis.evaluator import Draws, Evaluator, point_seed
 from beliefs.timeline import Signal, load_timeline
 from models import likelihood as lk
 from models.importance import ImportanceSampler
@@ -97,7 +97,7 @@ def _rates(posterior, catalog, gamma):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("doubt", [0.1, 0.3])
-# (An absence of a kind already seen would be superseded by the sighting: beliefs.statements.)
+# (An absence of a kind already seen would be superseded by the sighting: beliefs.evidence.negative.)
 @pytest.mark.parametrize(
     ("kind", "seen"), [("ultimatum", True), ("accepts_mediation", True), ("mobilization", False), ("treaty_violation", False)]
 )

@@ -1,4 +1,4 @@
-"""The one game (beliefs.game): coupled utilities against hand-derived numbers, the break-even, EVSI <= EVPI.
+"""The one game (beliefs.decision.game): coupled utilities against hand-derived numbers, the break-even, EVSI <= EVPI.
 
 Every expected number here is written out from the formula in the module
 docstring and docs/decision.md, not computed by the code under test.
@@ -17,11 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from beliefs.catalog import load_catalog
-from beliefs.decision import decide
-from beliefs.game import break_even, break_even_reasons, outcome_terms, utilities
-from beliefs.payoffs import OPTION_NAMES, PayoffTable, resolve_payoffs
+from beliefs.decision.decide import decide
+from beliefs.decision.evsi import evsi_by_kind
+from beliefs.decision.game import break_even, break_even_reasons, outcome_terms, utilities
+from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable, resolve_payoffs
 from beliefs.timeline import Payoffs, Scenario
-from beliefs.watch import evsi_by_kind
 
 CATALOG = load_catalog()
 NEUTRAL = {

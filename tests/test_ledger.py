@@ -1,4 +1,4 @@
-"""The evidence ledger (beliefs/ledger.py): contributions that add up exactly, and
+"""The evidence ledger (beliefs/runs/ledger.py): contributions that add up exactly, and
 leave-one-out figures against the exact reference run on the log without the report."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pytest
 from reference import exact_ally_mean
 from reference_files import reference_from_toml
 
-from beliefs import ledger as ledger_mod
-from beliefs.assess import assess_signals
 from beliefs.catalog import bundled_catalog_path
-from beliefs.ledger import build_ledger, contributions, theta_of, without_report
+from beliefs.runs import ledger as ledger_mod
+from beliefs.runs.assessment import assess_signals
+from beliefs.runs.ledger import build_ledger, contributions, theta_of, without_report
 from beliefs.timeline import Signal, load_timeline
 from models import likelihood as lk
 
@@ -174,7 +174,7 @@ def test_high_khat_refits_or_says_unreliable(case, engine, monkeypatch):
 
 
 def test_without_report_drops_an_emptied_channel():
-    from beliefs.encode import encode_signals
+    from beliefs.evidence.encode import encode_signals
 
     tl, catalog = load_timeline("agadir-1911")
     day = dt.date(1911, 7, 1)

@@ -20,12 +20,12 @@ import pytest
 from reference_files import latest_statements, load_reference_inputs, reference_from_toml
 from typer.testing import CliRunner
 
-from beliefs.attribution import attribute
 from beliefs.catalog import bundled_catalog_path
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
-from beliefs.encode import encode
-from beliefs.statements import counted, statement, supersessions
+from beliefs.evidence.attribution import attribute
+from beliefs.evidence.encode import encode
+from beliefs.evidence.negative import counted, statement, supersessions
 from beliefs.timeline import load_timeline
 from models.importance import ImportanceSampler
 
@@ -305,7 +305,7 @@ def test_outputs_with_absences_validate_against_their_schemas(tmp_path: Path, co
 
 
 def test_an_own_side_absence_is_context(tmp_path: Path) -> None:
-    from beliefs.statements import summary
+    from beliefs.evidence.negative import summary
 
     rows = [*CHANNELS, (18, "mobilization", "Us", "A1", None, False)]  # the own side's act not seen: context
     tl, cat = load_timeline(write(tmp_path, rows))

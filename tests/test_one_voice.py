@@ -1,8 +1,8 @@
 """One voice: the verdict (determinate or a tie) and the signal numbers are the same in every view.
 
 The CLI, the API (attributes, repr, notebook card), the TUI and the briefing
-read the verdict from :class:`beliefs.ties.Verdict` and number signals with
-:func:`beliefs.numbering.number` (a stored case's id, else the 1-based position).
+read the verdict from :class:`beliefs.decision.ties.Verdict` and number signals with
+:func:`beliefs.runs.numbering.number` (a stored case's id, else the 1-based position).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 import beliefs
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
-from beliefs.numbering import number
-from beliefs.ties import TIE_WORDS, Verdict
+from beliefs.decision.ties import TIE_WORDS, Verdict
+from beliefs.runs.numbering import number
 
 _load_command_modules()
 runner = CliRunner()

@@ -75,7 +75,7 @@ def test_tornado_legend_clear_of_notes_and_labels_inside(tmp_path, monkeypatch):
 def test_replay_labels_end_below_the_best_strip():
     import beliefs
     from beliefs.render.replay_plot import draw_replay
-    from beliefs.replay import replay
+    from beliefs.runs.replay_steps import replay
 
     crisis = beliefs.load_timeline("july-1914")
     long = [  # long kinds and actors, some "not seen": the tallest labels

@@ -1,4 +1,4 @@
-"""Reciprocity (beliefs/reciprocity.py): the catalog table, the domain rule and what the outputs say."""
+"""Reciprocity (beliefs/evidence/reciprocity.py): the catalog table, the domain rule and what the outputs say."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from reference_files import load_reference_inputs
 
 from beliefs.catalog import bundled_catalog_path, load_catalog, validate_catalog
-from beliefs.encode import encode
 from beliefs.errors import InputError
-from beliefs.reciprocity import decay, line, reciprocations, summary
+from beliefs.evidence.encode import encode
+from beliefs.evidence.reciprocity import decay, line, reciprocations, summary
 from beliefs.timeline import bundled_timelines, load_timeline
 
 CATALOG = load_catalog()
@@ -126,7 +126,7 @@ def test_decay_is_whole_then_halves() -> None:
 
 @pytest.mark.parametrize("name", sorted(bundled_timelines()))
 def test_the_domain_rule_equals_the_reference_on_every_bundled_crisis(name: str) -> None:
-    """Every bundled log's factors, from beliefs.reciprocity, equal the independent reference's."""
+    """Every bundled log's factors, from beliefs.evidence.reciprocity, equal the independent reference's."""
     path = bundled_timelines()[name]
     timeline, catalog = load_timeline(path)
     got = list(encode(timeline, catalog).adversary_recip)
@@ -249,7 +249,7 @@ def test_random_logs_follow_the_reference(tmp_path_factory: pytest.TempPathFacto
 
 def test_replay_steps_name_the_move_answered(engine) -> None:
     """Cuba 1962: the step of the withdrawal carries the reciprocation (JSON and view), earlier steps none."""
-    from beliefs.replay import replay
+    from beliefs.runs.replay_steps import replay
 
     timeline, catalog = load_timeline("cuba-1962")
     n = next(i for i, s in enumerate(timeline.signals) if s.date.isoformat() == "1962-10-28") + 1

@@ -18,11 +18,11 @@ import pytest
 from reference_files import reference_from_toml
 from typer.testing import CliRunner
 
-from beliefs.assess import assess_signals
 from beliefs.catalog import load_catalog
-from beliefs.encode import encode_signals
 from beliefs.errors import InputError
-from beliefs.replay import CSV_COLUMNS, Replay, Step, replay
+from beliefs.evidence.encode import encode_signals
+from beliefs.runs.assessment import assess_signals
+from beliefs.runs.replay_steps import CSV_COLUMNS, Replay, Step, replay
 from beliefs.timeline import bundled_timelines, load_timeline, validate_timeline
 from beliefs.tomlfile import read_toml
 

@@ -1,4 +1,4 @@
-"""Spiral context (beliefs/spiral.py): which acts are weighed as reactions, to what, and how far.
+"""Spiral context (beliefs/evidence/spiral.py): which acts are weighed as reactions, to what, and how far.
 
 The posterior is checked against the exact reference in tests/model/test_reference_spiral.py;
 here the rule itself, what it cannot do, and bad catalog input.
@@ -20,9 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beliefs.catalog import bundled_catalog_path, load_catalog, validate_catalog
-from beliefs.encode import encode_signals
 from beliefs.errors import InputError
-from beliefs.spiral import reactions
+from beliefs.evidence.encode import encode_signals
+from beliefs.evidence.spiral import reactions
 from beliefs.timeline import Scenario, Signal
 from models import likelihood as lk
 
@@ -263,7 +263,7 @@ ROLES = {"France": "perspective", "Russia": "ally", "Germany": "adversary"}
     )
 )
 def test_the_engine_s_blurs_equal_the_reference_on_random_logs(rows) -> None:
-    """beliefs.spiral and the independent tests/reference_spiral.py agree on any log (graded rule)."""
+    """beliefs.evidence.spiral and the independent tests/reference_spiral.py agree on any log (graded rule)."""
     import tomllib
 
     from reference_spiral import reaction_blurs as reference_blurs

@@ -14,17 +14,17 @@ import numpy as np
 import pytest
 
 from beliefs.catalog import load_catalog
-from beliefs.decision import decide, utilities
-from beliefs.montecarlo import ess_mean, mcse_mean
-from beliefs.payoffs import OPTION_NAMES, PayoffTable
+from beliefs.decision.decide import decide, utilities
+from beliefs.decision.evsi import could_change, evsi_by_kind
+from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
+from beliefs.decision.ties import MCSE_FACTOR, P_BEST_MIN, is_determinate, partial_label
 from beliefs.render.tables import recommendation_text, watch_view
-from beliefs.ties import MCSE_FACTOR, P_BEST_MIN, is_determinate, partial_label
 from beliefs.timeline import Scenario, Signal, Timeline
-from beliefs.watch import could_change, evsi_by_kind
+from models.montecarlo import ess_mean, mcse_mean
 
 CATALOG = load_catalog()
-replay_mod = importlib.import_module("beliefs.replay")  # the module (``beliefs.replay`` is also the API's function)
-#: The additive game (neutral couplings, beliefs.game): the constructions below are argued on it.
+replay_mod = importlib.import_module("beliefs.runs.replay_steps")  # the module (``beliefs.runs.replay_steps`` is also the API's function)
+#: The additive game (neutral couplings, beliefs.decision.game): the constructions below are argued on it.
 PAY = PayoffTable(
     abandonment_cost=1.0, entrapment_cost=1.0, entrapment_factor_expansionist=1.0, entrapment_factor_status_quo=1.0, provocation_risk=0.0
 )
@@ -136,7 +136,7 @@ def test_ally_tie_names_the_adversary_posture_only():
 def test_adversary_tie_at_the_break_even_names_the_ally_posture_only():
     rng = np.random.default_rng(4)
     r, c = rng.beta(2, 8, N), rng.beta(1, 9, N)
-    from beliefs.decision import break_even
+    from beliefs.decision.decide import break_even
 
     p_star = break_even(utilities(np.ones(N), r, c, PAY).mean(axis=0), utilities(np.zeros(N), r, c, PAY).mean(axis=0))
     assert p_star is not None

@@ -13,7 +13,7 @@ from hostile import CONTROL, FORMULAS, MARKUP, raw_controls, timeline_text
 from rich.console import Console
 from typer.testing import CliRunner
 
-from beliefs.replay import replay
+from beliefs.runs.replay_steps import replay
 from beliefs.text import STORED, csv_cell
 from beliefs.timeline import Timeline, load_timeline
 

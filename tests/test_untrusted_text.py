@@ -179,7 +179,7 @@ def test_cases_show_escapes_stored_control_characters_and_markup(db):
 
 
 def test_the_reported_markup_note_no_longer_breaks_cases_show(db):
-    # An actor must be one of the case's roles (beliefs.attribution): markup there is refused, shown literally.
+    # An actor must be one of the case's roles (beliefs.evidence.attribution): markup there is refused, shown literally.
     refused = run(*ADD, "--actor", "[bold red]X[/]", "--note", "[/]", "--db", str(db))
     assert refused.exit_code == 2 and "unknown actor '[bold red]X[/]'" in " ".join(refused.output.split())
     assert run(*ADD, "--actor", "Germany", "--note", "[/]", "--db", str(db)).exit_code == 0
@@ -191,7 +191,7 @@ def test_the_reported_markup_note_no_longer_breaks_cases_show(db):
 
 @pytest.mark.parametrize("text", SHOWN_LITERALLY)
 def test_legal_hostile_text_round_trips_through_the_store(db, text):
-    # `signal add` refuses actors the case does not know (beliefs.attribution); the store keeps any legal text.
+    # `signal add` refuses actors the case does not know (beliefs.evidence.attribution); the store keeps any legal text.
     import datetime as dt
 
     from beliefs.cases.store import CaseStore

@@ -19,11 +19,11 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
-from beliefs.assess import decide_posterior
-from beliefs.encode import encode_signals
-from beliefs.game import utilities
+from beliefs.decision.evsi import CHANGES, evsi_by_kind, reading
+from beliefs.decision.game import utilities
+from beliefs.evidence.encode import encode_signals
+from beliefs.runs.assessment import decide_posterior
 from beliefs.timeline import Signal, load_timeline
-from beliefs.watch import CHANGES, evsi_by_kind, reading
 
 SCENARIO = """
 [scenario]

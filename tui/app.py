@@ -2,7 +2,7 @@
 
 The UI thread only renders and dispatches. Compiling and sampling run in a
 thread worker (``group="sample"``, exclusive: a new signal supersedes a
-running update) that imports ``beliefs.assess`` (and so PyMC/nutpie/ArviZ)
+running update) that imports ``beliefs.runs.assessment`` (and so PyMC/nutpie/ArviZ)
 lazily and posts typed messages back (:mod:`tui.messages`). Results are
 cached by exact signal prefix and seed in :class:`tui.session.Session`, so the
 numbers shown are ``assess_signals(timeline, catalog, signals[:step], seed=seed)``.
@@ -405,7 +405,7 @@ class BeliefsApp(edits.Workbench):
             return
         if not compute.has_tornado():
             self.screen.show_tornado(
-                "[$text-muted]the tornado needs beliefs.sensitivity.analysis, not installed here[/]"
+                "[$text-muted]the tornado needs beliefs.studies.sensitivity_analysis.analysis, not installed here[/]"
             )
             return
         if now is None:

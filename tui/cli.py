@@ -33,9 +33,9 @@ def register(app: typer.Typer) -> None:
         sampler: Annotated[str, typer.Option("--sampler", help="NUTS sampler: nutpie or pymc.")] = "nutpie",
     ) -> None:
         """The analyst's terminal UI: enter signals, watch beliefs and the recommendation move, replay."""
-        from beliefs.assess import set_default_settings
         from beliefs.cli.main import settings_for
         from beliefs.errors import BeliefsError
+        from beliefs.runs.assessment import set_default_settings
 
         set_default_settings(settings_for(sampler, engine))
         from tui.cases import CaseLink

@@ -1,6 +1,6 @@
 """The TUI's bridge to the computation in ``beliefs``: called from thread workers only.
 
-Every heavy import (``beliefs.assess`` and, through the engine, PyMC, nutpie
+Every heavy import (``beliefs.runs.assessment`` and, through the engine, PyMC, nutpie
 and ArviZ) happens inside these functions, never at module import, so the
 first screen paints before any of it is loaded.
 """
@@ -16,7 +16,7 @@ from beliefs.timeline import Signal, Timeline
 from tui.session import StepResult
 
 if TYPE_CHECKING:
-    from beliefs.assess import Assessment
+    from beliefs.runs.assessment import Assessment
     from models.engine import Engine
 
 
@@ -56,21 +56,21 @@ def call_cancellable(fn: Callable[[], T], cancelled: Callable[[], bool], poll: f
 
 def default_engine() -> Engine:
     """The process-wide nutpie engine (compiled once, re-sampled per update)."""
-    from beliefs.assess import shared_engine
+    from beliefs.runs.assessment import shared_engine
 
     return shared_engine()
 
 
 def needs_compile(engine: Engine, timeline: Timeline, catalog: Catalog) -> bool:
     """Whether the next sample will first compile the model (~15-30 s)."""
-    from beliefs.encode import encode_signals
+    from beliefs.evidence.encode import encode_signals
 
     return not engine.is_ready(encode_signals(timeline.scenario, [], catalog))
 
 
 def prepare(engine: Engine, timeline: Timeline, catalog: Catalog) -> None:
     """Compile the model for ``catalog`` (no-op when it is compiled already)."""
-    from beliefs.encode import encode_signals
+    from beliefs.evidence.encode import encode_signals
 
     engine.prepare(encode_signals(timeline.scenario, [], catalog))
 
@@ -85,8 +85,8 @@ def assess_step(
     engine: Engine, timeline: Timeline, catalog: Catalog, signals: list[Signal], seed: int
 ) -> StepResult:
     """``assess_signals`` on exactly these signals, summarised for display."""
-    from beliefs.assess import assess_signals
-    from beliefs.ledger import evidence
+    from beliefs.runs.assessment import assess_signals
+    from beliefs.runs.ledger import evidence
 
     a = assess_signals(timeline, catalog, signals, seed=seed, engine=engine)
     _ = a.model_doubt  # computed here, in the worker: the beliefs panel only reads it
@@ -103,16 +103,16 @@ def has_tornado() -> bool:
     """Whether the sensitivity module (with ``quick_sensitivity``) is installed."""
     import importlib.util
 
-    return importlib.util.find_spec("beliefs.sensitivity.analysis") is not None
+    return importlib.util.find_spec("beliefs.studies.sensitivity_analysis.analysis") is not None
 
 
 def tornado(assessment: Assessment, timeline: Timeline, catalog: Catalog) -> dict[str, Any]:
-    """``beliefs.sensitivity.analysis.quick_sensitivity`` on the assessment's draws, plus its sentences.
+    """``beliefs.studies.sensitivity_analysis.analysis.quick_sensitivity`` on the assessment's draws, plus its sentences.
 
     Adds ``"sentences"``: what would change the recommendation, nearest first.
     """
     from beliefs.render.sensitivity_tables import what_would_change
-    from beliefs.sensitivity.analysis import quick_sensitivity
+    from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity
 
     result = quick_sensitivity(assessment, timeline, catalog)
     # what_would_change reads the full analysis' baseline, which names the best option "recommendation"

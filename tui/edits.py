@@ -130,7 +130,7 @@ def retract(app: Workbench) -> None:
 
 def announce_unresolved(app: Workbench) -> None:
     """On a stored case whose actors do not all resolve (an older version's), say so once, and how to map them."""
-    from beliefs.attribution import unresolved_actors
+    from beliefs.evidence.attribution import unresolved_actors
 
     s = app.session
     if s.case is None:
@@ -207,7 +207,7 @@ def export(app: Workbench, then: Then = None) -> None:
 def briefing(app: Workbench, path: Path) -> None:
     """Write the briefing (``beliefs report``) of the session on screen, in a worker thread."""
     from beliefs.errors import BeliefsError
-    from beliefs.report import briefing_html, check_output, log_sha256, write_briefing
+    from beliefs.runs.briefing import briefing_html, check_output, log_sha256, write_briefing
 
     s = app.session
     try:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from beliefs.catalog import Catalog
-from beliefs.numbering import number
+from beliefs.runs.numbering import number
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
-    from beliefs.assess import Assessment
-    from beliefs.ledger import Ledger
+    from beliefs.runs.assessment import Assessment
+    from beliefs.runs.ledger import Ledger
 
 #: A cache key: the seed, the prior P(expansionist) and the signal prefix.
 Key = tuple[int, float, tuple[Signal, ...]]
@@ -33,7 +33,7 @@ class StepResult:
     posterior: dict[str, Any]  # Assessment.posterior_json()
     recommendation: dict[str, Any]  # Decision.to_json()
     diagnostics: dict[str, Any]  # Diagnostics.to_json()
-    ledger: Ledger | None = None  # the evidence ledger of this step (beliefs.ledger)
+    ledger: Ledger | None = None  # the evidence ledger of this step (beliefs.runs.ledger)
 
     @property
     def p_expansionist(self) -> float:

@@ -1,6 +1,6 @@
 """The result of :func:`beliefs.explain`: why the posterior is where it is.
 
-The evidence ledger (:mod:`beliefs.ledger`) of one assessment: each adversary
+The evidence ledger (:mod:`beliefs.runs.ledger`) of one assessment: each adversary
 report's contribution to the posterior-mean log-odds (prior + contributions +
 the model-uncertainty row = posterior-mean log-odds exactly), P(expansionist) without it in the
 per-report model (what the report does to the evidence; the model-uncertainty row is what the bound
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from arviz import InferenceData
 
-    from beliefs.ledger import Ledger
+    from beliefs.runs.ledger import Ledger
 
 
 def explain_json(result: AssessResult) -> dict[str, Any]:

@@ -51,7 +51,7 @@ class Crisis:
 
     @property
     def shown_ids(self) -> tuple[int, ...] | None:
-        """The signal ids every view numbers by (a stored case), or None: 1-based positions (:mod:`beliefs.numbering`)."""
+        """The signal ids every view numbers by (a stored case), or None: 1-based positions (:mod:`beliefs.runs.numbering`)."""
         return self.signal_ids if self.case is not None and self.signal_ids else None
 
     @property

@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from beliefs.api.display import card, clean, esc, interval, reliability_html
 from beliefs.api.inputs import Crisis
+from beliefs.decision.ties import PostureChoice, Verdict
 from beliefs.errors import UnreliableRunError
-from beliefs.numbering import number
-from beliefs.ties import PostureChoice, Verdict
+from beliefs.runs.numbering import number
 
 if TYPE_CHECKING:
     import pandas as pd
     from arviz import InferenceData
 
-    from beliefs.assess import Assessment
-    from beliefs.ledger import Ledger
-    from beliefs.replay import Replay
+    from beliefs.runs.assessment import Assessment
+    from beliefs.runs.ledger import Ledger
+    from beliefs.runs.replay_steps import Replay
 
 
 def _frozen_json(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -104,7 +104,7 @@ class AssessResult:
 
     @property
     def verdict(self) -> Verdict:
-        """Determinate or a tie, with its halves (:class:`beliefs.ties.Verdict`): what the CLI says."""
+        """Determinate or a tie, with its halves (:class:`beliefs.decision.ties.Verdict`): what the CLI says."""
         return Verdict.from_json(self._json["recommendation"])
 
     @property

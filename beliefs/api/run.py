@@ -20,8 +20,8 @@ from beliefs.errors import ArgumentError, InputError, Problem
 from models.engine import METHODS, SAMPLERS, SamplerSettings
 
 if TYPE_CHECKING:
-    from beliefs.assess import Assessment
     from beliefs.catalog import Catalog
+    from beliefs.runs.assessment import Assessment
     from beliefs.timeline import Timeline
 
 #: ``progress(done, total)``, called after each step of a replay.
@@ -60,7 +60,7 @@ def assess(
     ``catalog`` replaces its catalog, ``payoffs`` overrides some payoffs
     (``{"abandonment_cost": 3.0}``). For a stored case (:func:`beliefs.open_case`)
     the assessment is recorded in the case's history unless ``record=False``.
-    ``evidence`` adds the evidence ledger (:mod:`beliefs.ledger`): each report's
+    ``evidence`` adds the evidence ledger (:mod:`beliefs.runs.ledger`): each report's
     contribution to the log-odds and P(expansionist) without it.
 
     >>> import beliefs
@@ -72,7 +72,7 @@ def assess(
     >>> result.to_dict()["recommendation"]["best"] == result.recommendation
     True
     """
-    from beliefs.assess import assess_signals, shared_engine
+    from beliefs.runs.assessment import assess_signals, shared_engine
 
     seed = arg.seed(seed)
     record, evidence = arg.flag("record", record), arg.flag("evidence", evidence)
@@ -82,7 +82,7 @@ def assess(
     assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=inference)
     ledger = None
     if evidence:
-        from beliefs.ledger import build_ledger
+        from beliefs.runs.ledger import build_ledger
 
         ledger = build_ledger(
             c.timeline.signals, c.catalog, assessment.inputs, assessment.posterior,
@@ -144,8 +144,8 @@ def replay(
     >>> list(rep.to_dataframe().columns[:3])
     ['date', 'kind', 'actor']
     """
-    from beliefs.assess import shared_engine
-    from beliefs.replay import replay as run_replay
+    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.replay_steps import replay as run_replay
 
     seed, progress = arg.seed(seed), arg.callback("progress", progress)
     settings = sampler_settings(sampler, engine)
@@ -177,7 +177,7 @@ def sensitivity(
     ``workers=N`` runs the sweep on a local Dask cluster of N processes,
     ``scheduler="tcp://..."`` on an existing one (``beliefs sensitivity``);
     ``scheduler="tls://..."`` with ``tls_ca_file``, ``tls_cert`` (and ``tls_key``)
-    encrypts and authenticates the connection (:mod:`beliefs.sensitivity.remote`).
+    encrypts and authenticates the connection (:mod:`beliefs.studies.sensitivity_analysis.remote`).
     ``grid`` (points per map axis) and ``sobol_n`` (Sobol base sample) trade
     resolution for time; by default the command's (11 and 64).
 
@@ -189,8 +189,8 @@ def sensitivity(
     >>> sens.recommendation == beliefs.assess("agadir-1911", seed=1).recommendation
     True
     """
-    from beliefs.sensitivity.analysis import run_sensitivity
-    from beliefs.sensitivity.remote import TlsFiles
+    from beliefs.studies.sensitivity_analysis.analysis import run_sensitivity
+    from beliefs.studies.sensitivity_analysis.remote import TlsFiles
 
     seed, progress = arg.seed(seed), arg.flag("progress", progress)
     workers = arg.optional_whole_number("workers", workers, 1)
@@ -239,8 +239,8 @@ def backtest(
     >>> 0.0 <= bt.brier <= 1.0
     True
     """
-    from beliefs.assess import shared_engine
-    from beliefs.backtest import Skipped, load_cases, score_cases
+    from beliefs.runs.assessment import shared_engine
+    from beliefs.studies.backtesting import Skipped, load_cases, score_cases
 
     seed, progress = arg.seed(seed), arg.callback("progress", progress)
     settings = sampler_settings(sampler, engine)

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from beliefs.api.display import card, clean, esc, reliability_html
 from beliefs.api.inputs import Crisis
+from beliefs.decision.ties import Verdict
 from beliefs.errors import UnreliableRunError
-from beliefs.ties import Verdict
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from beliefs.backtest import Backtest
+    from beliefs.studies.backtesting import Backtest
 
 
 def _frozen_json(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -50,7 +50,7 @@ class SensitivityResult:
 
     @property
     def verdict(self) -> Verdict:
-        """The baseline's verdict: determinate or a tie, with its halves (:class:`beliefs.ties.Verdict`)."""
+        """The baseline's verdict: determinate or a tie, with its halves (:class:`beliefs.decision.ties.Verdict`)."""
         return Verdict.from_json(self._json["baseline"]["decision"])
 
     @property

@@ -34,8 +34,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from beliefs.attribution import Actors, actor_key
 from beliefs.errors import BeliefsError
+from beliefs.evidence.attribution import Actors, actor_key
 from beliefs.text import STORED, check_text, printable
 from beliefs.timeline import MAX_LINE, MAX_PROSE, Scenario, ThirdParty
 
@@ -225,8 +225,8 @@ def actor_table(case: Any) -> list[dict[str, Any]]:
     (else its ally-kind ones); ``mapping`` the event in force, if a mapping
     resolves it.
     """
-    from beliefs.attribution import Actors as _Actors
     from beliefs.catalog import AdversaryKind
+    from beliefs.evidence.attribution import Actors as _Actors
 
     tl = case.timeline
     names = _Actors(tl.scenario)

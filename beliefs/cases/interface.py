@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 if TYPE_CHECKING:
-    from beliefs.assess import Assessment
     from beliefs.cases.actor_map import ActorMapping
     from beliefs.cases.records import Case, CaseSummary
     from beliefs.catalog import Catalog
+    from beliefs.runs.assessment import Assessment
     from beliefs.timeline import Signal, Timeline
     from models.engine import SamplerSettings
 

@@ -24,7 +24,7 @@ from beliefs.text import STORED
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
-    from beliefs.assess import Assessment
+    from beliefs.runs.assessment import Assessment
     from models.engine import SamplerSettings
 
 #: The signal fields that ``load_case`` selects, in order.
@@ -122,7 +122,7 @@ def insert_assessment(
     summary: dict[str, Any] | None,
 ) -> int:
     """Write one assessment row: the JSON shown, and everything needed to reproduce it."""
-    from beliefs.assess import MODEL_VERSION
+    from beliefs.runs.assessment import MODEL_VERSION
 
     settings_json, diag_json = _assessment_json(assessment, settings)
     cur = conn.execute(

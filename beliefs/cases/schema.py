@@ -231,7 +231,7 @@ BEGIN SELECT RAISE(ABORT, 'a case with signals or assessments is deleted only wi
 """
 
 #: Version 6: negative evidence. 0: the kind was watched for and not seen by the signal's date
-#: (:mod:`beliefs.statements`); every signal stored before is a sighting.
+#: (:mod:`beliefs.evidence.negative`); every signal stored before is a sighting.
 V6 = """
 ALTER TABLE signals ADD COLUMN observed INTEGER NOT NULL DEFAULT 1 CHECK (observed IN (0, 1));
 """

@@ -21,7 +21,7 @@ from beliefs.text import quoted
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
-    from beliefs.assess import Assessment
+    from beliefs.runs.assessment import Assessment
 
 
 def default_db() -> Path:

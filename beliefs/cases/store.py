@@ -61,7 +61,7 @@ from beliefs.text import STORED, check_text, quoted
 from beliefs.timeline import MAX_SIGNALS, Signal, Timeline
 
 if TYPE_CHECKING:
-    from beliefs.assess import Assessment
+    from beliefs.runs.assessment import Assessment
     from models.engine import SamplerSettings
 
 #: Seconds a write waits for another process's write before giving up.

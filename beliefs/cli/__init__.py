@@ -1,7 +1,7 @@
 """The ``beliefs`` command line: the Typer app and one module per command group.
 
 A thin layer over the core modules, :mod:`beliefs.cases`,
-:mod:`beliefs.sensitivity` and :mod:`beliefs.render`; nothing imports it but
+:mod:`beliefs.studies.sensitivity_analysis` and :mod:`beliefs.render`; nothing imports it but
 the console script (``beliefs.cli.main:main``). Heavy imports happen inside commands.
 
 Importing it sets up the tool's own process (:mod:`beliefs.cli.process`: one

@@ -41,7 +41,7 @@ def actors_view(name: str, rows: list[dict[str, Any]], mappings: list[Any]) -> A
     from rich.table import Table
     from rich.text import Text
 
-    from beliefs.attribution import MAP_HINT
+    from beliefs.evidence.attribution import MAP_HINT
     from beliefs.text import literal
 
     table = Table(title=f"Actors of case {literal(name)}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)

@@ -2,7 +2,7 @@
 
 Scores P(adversary expansionist) against the historians' verdict in each
 timeline's ``[outcome] adversary_type`` (default: every bundled timeline).
-The computation is :func:`beliefs.backtest.backtest`; this module only
+The computation is :func:`beliefs.studies.backtesting.backtest`; this module only
 prints. Every file is validated before any sampling; the progress bar goes
 to stderr, so ``--json`` stdout stays clean.
 """

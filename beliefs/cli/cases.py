@@ -112,9 +112,9 @@ def cases_show(
 
 
 def _superseded(case: Case) -> dict[int, Any]:
-    """The case's superseded absences, by position in its log (:mod:`beliefs.statements`)."""
-    from beliefs.attribution import attribute
-    from beliefs.statements import supersessions
+    """The case's superseded absences, by position in its log (:mod:`beliefs.evidence.negative`)."""
+    from beliefs.evidence.attribution import attribute
+    from beliefs.evidence.negative import supersessions
 
     signals = case.timeline.signals
     return supersessions(signals, case.catalog, attribute(case.timeline.scenario, signals, case.catalog))
@@ -135,7 +135,7 @@ def _show(case: Case) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from beliefs.statements import statement
+    from beliefs.evidence.negative import statement
     from beliefs.text import literal, printable, shorten
 
     s = case.timeline.scenario
@@ -371,8 +371,8 @@ def added_sentence(sid: int, case: str, signal: Any) -> str:
 
 def check_actor(case: Any, signal: Any) -> None:
     """Refuse a new signal whose actor is none of the case's roles, aliases or third parties."""
-    from beliefs.attribution import actor_problems
     from beliefs.errors import BeliefsError
+    from beliefs.evidence.attribution import actor_problems
 
     raw = [signal.model_dump(mode="python")]
     problems = actor_problems(case.timeline.scenario, raw, case.catalog, f"case '{case.name}'")

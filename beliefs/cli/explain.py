@@ -37,7 +37,7 @@ def explain(
     from beliefs.api import run
 
     crisis = crisis_of(timeline, case, db)
-    from beliefs.assess import shared_engine
+    from beliefs.runs.assessment import shared_engine
 
     with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
         result = run.explain(crisis, seed=seed, sampler=sampler, engine=engine)
@@ -50,7 +50,7 @@ def explain(
     from beliefs.render.ledger_table import ledger_view
 
     print_with_terms(ledger_view(result.ledger, result.title, result.assessment.crisis.shown_ids), explain_terms)
-    from beliefs.game import compact_reasons
+    from beliefs.decision.game import compact_reasons
 
     dec = result.assessment.assessment.decision
     if dec.break_even_reasons:  # the decision side: why firmness starts paying where it does

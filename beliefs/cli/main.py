@@ -51,7 +51,7 @@ ExplainTermsOpt = Annotated[
 
 
 def print_with_terms(view: Any, explain_terms: bool) -> None:
-    """Print ``view``; with ``explain_terms``, then the glossary entries (beliefs.glossary) of the terms it used."""
+    """Print ``view``; with ``explain_terms``, then the glossary entries (beliefs.render.glossary) of the terms it used."""
     if not explain_terms:
         console.print(view)
         return
@@ -61,7 +61,7 @@ def print_with_terms(view: Any, explain_terms: bool) -> None:
     sys.stdout.write(shown)
     from rich.text import Text
 
-    from beliefs.glossary import terms_in
+    from beliefs.render.glossary import terms_in
 
     terms = Text("\nTerms used above (docs/glossary.md):\n", style="bold")
     for t in terms_in(Text.from_ansi(shown).plain):
@@ -105,7 +105,7 @@ def assess(
     from beliefs.api import run
 
     crisis = crisis_of(timeline, case, db)
-    from beliefs.assess import shared_engine
+    from beliefs.runs.assessment import shared_engine
 
     with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
         result = run.assess(crisis, seed=seed, sampler=sampler, engine=engine)

@@ -28,15 +28,15 @@ from beliefs.cli.app import (
     print_json,
     safe_markup,
 )
-from beliefs.numbering import number
+from beliefs.runs.numbering import number
 
 if TYPE_CHECKING:
     from rich.console import Group
 
     from beliefs.api.inputs import Crisis
     from beliefs.api.results import ReplayResult
-    from beliefs.decision import Decision
-    from beliefs.replay import Replay
+    from beliefs.decision.decide import Decision
+    from beliefs.runs.replay_steps import Replay
     from models.engine import SamplerSettings
 
 FLIP_MARK = "⇄"
@@ -122,8 +122,8 @@ def _run(crisis: Crisis, seed: int, settings: SamplerSettings, machine_output: b
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from beliefs.api.run import replay as run_replay
-    from beliefs.assess import shared_engine
-    from beliefs.encode import encode_signals
+    from beliefs.evidence.encode import encode_signals
+    from beliefs.runs.assessment import shared_engine
     from beliefs.text import printable
 
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0; the
@@ -168,7 +168,7 @@ def _run(crisis: Crisis, seed: int, settings: SamplerSettings, machine_output: b
 
 def best_label(dec: Decision) -> str:
     """The table's option: the best, or its determinate half with '?' for the tied one."""
-    from beliefs.ties import partial_label
+    from beliefs.decision.ties import partial_label
 
     if dec.determinate:
         return SHORT[dec.best]
@@ -179,7 +179,7 @@ def replay_view(rep: Replay, signal_ids: Sequence[int] | None = None) -> Group:
     """The replay table, the flips, and the final recommendation beside the historical choice.
 
     ``#`` is the step (step n adds the timeline's n-th signal); a stored case's
-    table adds ``id``, each signal's id (``signal_ids``, :mod:`beliefs.numbering`).
+    table adds ``id``, each signal's id (``signal_ids``, :mod:`beliefs.runs.numbering`).
     """
     from rich import box
     from rich.console import Group

@@ -19,10 +19,10 @@ import typer
 from beliefs.cli.app import DB_HELP, MAX_SEED, SEED_HELP, app, err_console, guarded, safe_markup
 from beliefs.errors import BeliefsError
 from beliefs.interrupts import storing
-from beliefs.report import check_output, write_briefing
+from beliefs.runs.briefing import check_output, write_briefing
 
 if TYPE_CHECKING:
-    from beliefs.report import Analysis
+    from beliefs.runs.briefing import Analysis
 
 
 def _database(db: str | None) -> Path | None:
@@ -35,7 +35,7 @@ def _load(
     source: str | None, case: str | None, db: str | None
 ) -> tuple[Any, Any, dict[str, Any], tuple[int | None, ...]]:
     """(timeline, catalog, origin, signal ids) of a timeline file, bundled name or stored case."""
-    from beliefs.report import file_sha256, log_sha256
+    from beliefs.runs.briefing import file_sha256, log_sha256
     from beliefs.timeline import load_timeline, resolve_timeline
 
     if case is not None:
@@ -64,8 +64,8 @@ def _load(
 def _analyse(
     tl: Any, catalog: Any, origin: dict[str, Any], ids: tuple[int | None, ...], seed: int, label: str
 ) -> Analysis:
-    from beliefs.assess import shared_engine
-    from beliefs.report import analyse
+    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.briefing import analyse
 
     return analyse(tl, catalog, label=label, origin=origin, seed=seed, engine=shared_engine(), signal_ids=ids)
 
@@ -102,8 +102,8 @@ def report(
 ) -> None:
     """A briefing to hand over: one self-contained HTML page (and PDF)."""
     from beliefs.render.report_html import render_report
-    from beliefs.report import as_of as cut
-    from beliefs.report import report_context
+    from beliefs.runs.briefing import as_of as cut
+    from beliefs.runs.briefing import report_context
 
     if (timeline is None) == (case is None):
         raise BeliefsError("give a TIMELINE or --case NAME (one of them)")
@@ -154,7 +154,7 @@ def report(
         second = None if other is None else _analyse(*other[:4], seed, other[4])
         sens = None
         if sensitivity:
-            from beliefs.sensitivity.analysis import quick_sensitivity
+            from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity
 
             sens = quick_sensitivity(primary.replay.final, tl, catalog)
     finally:

@@ -53,13 +53,13 @@ def sensitivity(
     if workers is not None and scheduler is not None:
         raise BeliefsError("give --workers N or --scheduler ADDRESS, not both")
     if scheduler is not None:
-        from beliefs.sensitivity.remote import split_address
+        from beliefs.studies.sensitivity_analysis.remote import split_address
 
         split_address(scheduler)  # a bad address fails before the timeline is read
     elif tls_ca_file or tls_cert or tls_key:
         raise BeliefsError("--tls-ca-file/--tls-cert/--tls-key go with --scheduler tls://HOST:PORT")
     if workers is not None:
-        from beliefs.sensitivity.analysis import max_workers
+        from beliefs.studies.sensitivity_analysis.analysis import max_workers
 
         cap = max_workers()
         if not 1 <= workers <= cap:

@@ -11,7 +11,7 @@ P(expansionist); a filled circle marks an expansionist adversary in
 hindsight, an open square a status-quo one (readable in black and white), so
 a good arrow runs toward 1 for circles and toward 0 for squares.
 
-Statistics come from :class:`beliefs.backtest.Backtest`; nothing is computed here.
+Statistics come from :class:`beliefs.studies.backtesting.Backtest`; nothing is computed here.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from beliefs.backtest import Backtest
 from beliefs.render.backtest_table import display_name
+from beliefs.studies.backtesting import Backtest
 from beliefs.text import plot_text, shorten
 
 #: Figure width (inches) and resolution; the height grows with the number of cases.

@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from beliefs.backtest import Backtest
+from beliefs.studies.backtesting import Backtest
 from beliefs.text import literal, printable
 
 

@@ -13,9 +13,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from beliefs.ledger import JENSEN_NOTE, Entry, Ledger
-from beliefs.numbering import number
 from beliefs.render.numbers import fixed
+from beliefs.runs.ledger import JENSEN_NOTE, Entry, Ledger
+from beliefs.runs.numbering import number
 from beliefs.text import printable
 
 UNRELIABLE = "⚠"
@@ -48,7 +48,7 @@ def _loo(e: Entry, value: str) -> Text:
 def ledger_view(ledger: Ledger, title: str, signal_ids: Sequence[int] | None = None) -> Group:
     """The adversary ledger (largest first), the identity it adds up to, and the ally reports.
 
-    ``#`` is :func:`beliefs.numbering.number`: a stored case's signal id (``signal_ids``), else the 1-based position.
+    ``#`` is :func:`beliefs.runs.numbering.number`: a stored case's signal id (``signal_ids``), else the 1-based position.
     """
 
     def no(e: Entry) -> str:

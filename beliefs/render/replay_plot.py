@@ -15,7 +15,7 @@ crisis signals bunch in a few days and then pause for months):
 4. The signals: one tick per step, labelled with kind, actor and grade; the
    historical choice from ``[outcome]`` is written beside the final step.
 
-Statistics come from :class:`beliefs.replay.Replay`; nothing is computed here.
+Statistics come from :class:`beliefs.runs.replay_steps.Replay`; nothing is computed here.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from beliefs.payoffs import OPTION_NAMES
-from beliefs.replay import Replay
+from beliefs.decision.payoffs import OPTION_NAMES
+from beliefs.decision.ties import partial_label
+from beliefs.runs.replay_steps import Replay
 from beliefs.text import plot_text, printable, shorten
-from beliefs.ties import partial_label
 
 #: Figure size (inches) and resolution: the PNG is WIDTH*DPI x HEIGHT*DPI pixels.
 WIDTH, HEIGHT, DPI = 12.0, 10.0, 100

@@ -86,7 +86,7 @@ def diagnostics_text(diag: dict[str, Any]) -> str:
 
 
 def watch_reading(w: dict[str, Any]) -> str:
-    from beliefs.watch import reading
+    from beliefs.decision.evsi import reading
 
     return reading(w)
 
@@ -156,7 +156,7 @@ def _environment() -> Any:
 
 
 def render_report(context: dict[str, Any]) -> str:
-    """The HTML page of :func:`beliefs.report.report_context`'s data."""
+    """The HTML page of :func:`beliefs.runs.briefing.report_context`'s data."""
     from markupsafe import Markup
 
     primary = _side(context["primary"], "a")

@@ -1,6 +1,6 @@
 """PNG figures of a sensitivity analysis: the tornado chart and the two recommendation maps.
 
-Numbers come from :func:`beliefs.sensitivity.analysis.run_sensitivity`; this module
+Numbers come from :func:`beliefs.studies.sensitivity_analysis.analysis.run_sensitivity`; this module
 only draws them (matplotlib with the Agg backend, imported lazily).
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from beliefs.decision.payoffs import OPTION_NAMES
 from beliefs.outfile import save_figure
-from beliefs.payoffs import OPTION_NAMES
 from beliefs.text import plot_text
 
 #: One colour per option (colour-blind safe, Okabe-Ito).

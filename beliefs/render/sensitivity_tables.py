@@ -16,9 +16,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from beliefs.decision.ties import Verdict
 from beliefs.render.numbers import fixed
 from beliefs.text import printable
-from beliefs.ties import Verdict
 
 
 def _f(x: float) -> str:

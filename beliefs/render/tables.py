@@ -8,12 +8,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from beliefs.assess import Assessment
 from beliefs.catalog import AdversaryKind, Catalog
-from beliefs.decision import Decision
+from beliefs.decision.decide import Decision
+from beliefs.decision.evsi import compact_reading
 from beliefs.render.numbers import fixed
+from beliefs.runs.assessment import Assessment
 from beliefs.text import literal, printable, shorten
-from beliefs.watch import compact_reading
 
 PRETTY = {
     "firm+support": "firm + support",
@@ -99,7 +99,7 @@ def assessment_view(a: Assessment) -> Group:
         f"break-even P(expansionist) {'none in [0, 1]' if be is None else f'{be:.2f}'}   "
         f"EVPI {dec.evpi:.3f} (on the type alone {dec.evpi_type:.3f})"
     )
-    if dec.break_even_reasons:  # why the break-even is where it is (beliefs.game), one coupling at a time
+    if dec.break_even_reasons:  # why the break-even is where it is (beliefs.decision.game), one coupling at a time
         rec.append("\nwhy the break-even is there, one part of the game at a time:", style="dim")
         for reason in dec.break_even_reasons:
             rec.append(f"\n  · {reason['text']}", style="dim")
@@ -139,7 +139,7 @@ def absence_line(a: Assessment) -> Text:
     """Negative evidence: how many absences count, and how many a later statement superseded."""
     if a.scenario is None or a.catalog is None:
         return Text("")
-    from beliefs.statements import summary
+    from beliefs.evidence.negative import summary
 
     n = summary(a.scenario, a.signals, a.catalog)
     if not n["counted"] and not n["superseded"]:
@@ -175,7 +175,7 @@ def reciprocity_line(a: Assessment) -> Text:
     summary = a.reciprocity()
     if summary is None:
         return Text("")
-    from beliefs.reciprocity import line
+    from beliefs.evidence.reciprocity import line
 
     more = " (`beliefs explain` names our moves)" if summary["reciprocations"] else ""
     return Text(line(summary) + more, style="dim")

@@ -220,7 +220,7 @@ def test_errors_are_the_projects_types(tmp_path):
 
 
 def test_require_reliable_raises_on_engine_trouble(agadir):
-    from beliefs.assess import Assessment
+    from beliefs.runs.assessment import Assessment
 
     post = agadir.assessment.posterior
     troubled = dataclasses.replace(

@@ -1,4 +1,4 @@
-"""``beliefs.sensitivity``: the analysis as a Python object (a coarse grid keeps it quick)."""
+"""``beliefs.studies.sensitivity_analysis``: the analysis as a Python object (a coarse grid keeps it quick)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def coarse():
 
 
 def test_to_dict_is_the_analysis_the_command_prints(coarse):
-    from beliefs.sensitivity.analysis import run_sensitivity
+    from beliefs.studies.sensitivity_analysis.analysis import run_sensitivity
     from beliefs.timeline import load_timeline
 
     tl, cat = load_timeline("agadir-1911")

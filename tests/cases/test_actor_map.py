@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from beliefs.attribution import summary
 from beliefs.cases.store import CaseStore, StaleLogError
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
-from beliefs.encode import encode
 from beliefs.errors import BeliefsError
+from beliefs.evidence.attribution import summary
+from beliefs.evidence.encode import encode
 from beliefs.text import STORED
 from beliefs.timeline import Signal
 

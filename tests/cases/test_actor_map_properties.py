@@ -14,9 +14,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from beliefs.attribution import Actors, actor_key
 from beliefs.cases.store import CaseStore
 from beliefs.errors import BeliefsError
+from beliefs.evidence.attribution import Actors, actor_key
 from beliefs.timeline import Signal, load_timeline
 
 BASE, CATALOG = load_timeline("morocco-1905")

@@ -16,7 +16,7 @@ from beliefs.cases.schema import SCHEMA_VERSION, migrate
 from beliefs.cases.store import CaseStore
 from beliefs.channels import channel_key, letter_conflicts
 from beliefs.errors import BeliefsError, InputError
-from beliefs.replay import CSV_COLUMNS, signal_json
+from beliefs.runs.replay_steps import CSV_COLUMNS, signal_json
 from beliefs.timeline import Signal, load_timeline
 
 SCENARIO = """

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from beliefs.assess import assess_signals
 from beliefs.cases.store import CaseStore
 from beliefs.cases.toml_io import signal_table, timeline_to_toml, unrecorded_reason
+from beliefs.runs.assessment import assess_signals
 from beliefs.timeline import Retraction, Signal, load_timeline
 from tui.cases import CaseLink
 from tui.session import Session

@@ -14,7 +14,7 @@ import pytest
 
 from beliefs.cases.schema import SCHEMA_VERSION, migrate
 from beliefs.cases.store import CaseStore
-from beliefs.encode import encode
+from beliefs.evidence.encode import encode
 from beliefs.timeline import Signal
 
 SCENARIO = """

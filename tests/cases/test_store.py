@@ -13,10 +13,10 @@ import pytest
 from reference_files import reference_from_toml
 from store_backends import raw_sql, refused_errors
 
-from beliefs.assess import MODEL_VERSION, assess_signals
 from beliefs.cases.service import case_for_assess, open_store
 from beliefs.catalog import bundled_catalog_path
 from beliefs.errors import BeliefsError
+from beliefs.runs.assessment import MODEL_VERSION, assess_signals
 from beliefs.timeline import Signal, load_timeline
 
 CATALOG = str(bundled_catalog_path())

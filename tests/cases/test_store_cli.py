@@ -234,8 +234,8 @@ def test_foreign_db_file_is_refused_untouched(tmp_path):
 def test_an_unreliable_assessment_is_flagged_in_show(engine, db):
     import dataclasses
 
-    from beliefs.assess import assess_signals
     from beliefs.cases.service import case_for_assess
+    from beliefs.runs.assessment import assess_signals
 
     timeline, catalog, signals, record = case_for_assess("july", str(db))
     good = assess_signals(timeline, catalog, signals, seed=2, engine=engine)

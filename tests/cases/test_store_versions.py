@@ -59,7 +59,7 @@ def test_a_stale_write_is_refused_and_writes_nothing(store_db, two, engine):
         with pytest.raises(StaleLogError):
             store.retract_signal("a", case.signal_ids[0], "dup", expected_version=seen)
         assert not store.load_case("a").timeline.signals[0].retracted
-        from beliefs.assess import assess_signals
+        from beliefs.runs.assessment import assess_signals
 
         a = assess_signals(tl, catalog, tl.signals, seed=0, engine=engine)
         with pytest.raises(StaleLogError):

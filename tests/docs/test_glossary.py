@@ -1,4 +1,4 @@
-"""One table of terms (beliefs.glossary) behind docs/glossary.md and `--explain-terms`."""
+"""One table of terms (beliefs.render.glossary) behind docs/glossary.md and `--explain-terms`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
-from beliefs.glossary import TERMS, glossary_markdown, terms_in
+from beliefs.render.glossary import TERMS, glossary_markdown, terms_in
 
 ROOT = Path(__file__).resolve().parents[2]
 _load_command_modules()
@@ -16,7 +16,7 @@ _load_command_modules()
 
 def test_the_glossary_page_is_the_table():
     page = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
-    assert page == glossary_markdown(), "regenerate: python -m beliefs.glossary > docs/glossary.md"
+    assert page == glossary_markdown(), "regenerate: python -m beliefs.render.glossary > docs/glossary.md"
     assert "glossary.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
 

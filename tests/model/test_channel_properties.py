@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beliefs.catalog import DEFAULT_CREDIBILITY, DEFAULT_RELIABILITY, load_catalog
-from beliefs.encode import catalog_arrays
+from beliefs.evidence.encode import catalog_arrays
 from models import likelihood as lk
 from models.spec import ModelInputs
 

@@ -13,8 +13,8 @@ import pytest
 from reference_channels import channel_groups
 from reference_files import reference_from_toml
 
-from beliefs.assess import assess, shared_engine
 from beliefs.catalog import bundled_catalog_path
+from beliefs.runs.assessment import assess, shared_engine
 from beliefs.timeline import load_timeline
 from models.engine import SamplerSettings
 

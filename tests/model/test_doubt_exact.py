@@ -1,4 +1,4 @@
-"""Model doubt (beliefs/doubt.py, the models' doubt branch) against the exact reference,
+"""Model doubt (beliefs/evidence/doubt.py, the models' doubt branch) against the exact reference,
 and the properties it promises: monotone, bounded, and an HDI that says so."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reference_files import reference_from_toml
 
-from beliefs.assess import assess
 from beliefs.catalog import bundled_catalog_path, load_catalog
-from beliefs.doubt import bound
-from beliefs.encode import catalog_arrays
+from beliefs.evidence.doubt import bound
+from beliefs.evidence.encode import catalog_arrays
+from beliefs.runs.assessment import assess
 from beliefs.timeline import bundled_timelines, load_timeline
 from models import likelihood as lk
 from models.spec import ModelInputs

@@ -18,10 +18,10 @@ import pytest
 from reference_files import reference_from_toml
 from test_model_exact import scenario_toml
 
-from beliefs.assess import assess, assess_signals
 from beliefs.catalog import bundled_catalog_path, load_catalog
-from beliefs.encode import encode
-from beliefs.replay import replay
+from beliefs.evidence.encode import encode
+from beliefs.runs.assessment import assess, assess_signals
+from beliefs.runs.replay_steps import replay
 from beliefs.timeline import bundled_timelines, load_timeline
 from models.engine import Engine, SamplerSettings
 from models.importance import ImportanceSampler

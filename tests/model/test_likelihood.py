@@ -14,7 +14,7 @@ import pytest
 from scipy.special import logit
 
 from beliefs.catalog import load_catalog
-from beliefs.encode import catalog_arrays
+from beliefs.evidence.encode import catalog_arrays
 from models import likelihood as lk
 from models.spec import ModelInputs
 
@@ -94,7 +94,7 @@ def random_inputs(
         b[-1] = 1.0
         extra["adversary_reaction"] = b
         extra["adversary_seen"] = (rng.random(len(adv_k)) < 0.7).astype(float)
-        # reciprocation factors on e (beliefs.reciprocity): 1 for most, down to 0.5 (mu c w at most 0.5)
+        # reciprocation factors on e (beliefs.evidence.reciprocity): 1 for most, down to 0.5 (mu c w at most 0.5)
         x = np.where(rng.random(len(adv_k)) < 0.5, 1.0, rng.uniform(0.5, 1.0, len(adv_k)))
         x[0], x[-1] = 0.5, 1.0
         extra["adversary_recip"] = x

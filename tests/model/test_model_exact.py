@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from reference_files import reference_from_toml
 
-from beliefs.assess import assess
 from beliefs.catalog import bundled_catalog_path
+from beliefs.runs.assessment import assess
 from beliefs.timeline import bundled_timelines, load_timeline
 
 TOL = 0.02

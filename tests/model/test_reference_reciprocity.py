@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from reference_files import load_reference_inputs, reference_from_toml
 
-from beliefs.assess import assess
 from beliefs.catalog import bundled_catalog_path
+from beliefs.runs.assessment import assess
 from beliefs.timeline import load_timeline
 
 TOL = 0.005
@@ -116,7 +116,7 @@ def test_reference_factors_follow_the_definition(tmp_path: Path, name: str) -> N
 
 @pytest.mark.parametrize("name", sorted(LOGS))
 def test_engine_factors_equal_the_reference(tmp_path: Path, name: str) -> None:
-    from beliefs.encode import encode
+    from beliefs.evidence.encode import encode
 
     timeline, catalog = load_timeline(write_case(tmp_path, name))
     assert list(encode(timeline, catalog).adversary_recip) == pytest.approx(EXPECTED[name])

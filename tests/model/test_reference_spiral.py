@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from reference_files import load_reference_inputs, reference_from_toml
 
-from beliefs.assess import assess
 from beliefs.catalog import bundled_catalog_path
+from beliefs.runs.assessment import assess
 from beliefs.timeline import load_timeline
 
 TOL = 0.005

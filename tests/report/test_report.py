@@ -19,7 +19,7 @@ from hostile import (  # the hostile corpus
 
 from beliefs.errors import BeliefsError
 from beliefs.render.report_html import recommendation_sentence, render_report
-from beliefs.report import analyse, as_of, report_context
+from beliefs.runs.briefing import analyse, as_of, report_context
 from beliefs.timeline import load_timeline
 
 SECTIONS = (
@@ -88,7 +88,7 @@ def morocco(engine):
 
 
 def test_a_bundled_crisis_gives_every_section_offline(morocco):
-    from beliefs.sensitivity.analysis import quick_sensitivity
+    from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity
 
     sens = quick_sensitivity(morocco.replay.final, morocco.timeline, morocco.catalog)
     html = render_report(report_context(morocco, sensitivity=sens, seed=1))

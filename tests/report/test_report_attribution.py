@@ -8,7 +8,7 @@ import pytest
 from test_report import HOSTILE, parse
 
 from beliefs.render.report_html import render_report
-from beliefs.report import analyse, report_context
+from beliefs.runs.briefing import analyse, report_context
 from beliefs.text import printable
 from beliefs.timeline import load_timeline
 

@@ -1,9 +1,9 @@
 """The sensitivity analysis's reweighting under the one game, against re-running the whole assessment.
 
-The coupled utility (beliefs.game) is not a sum of an adversary part and an
+The coupled utility (beliefs.decision.game) is not a sum of an adversary part and an
 ally part, so the evaluator combines the two blocks' importance weights
 through ``EU_a = sum_j w_ally_j U_a(p_bar, r_j, c_j)`` (module docstring of
-beliefs.sensitivity.evaluator). Here each reweighted answer is checked
+beliefs.studies.sensitivity_analysis.evaluator). Here each reweighted answer is checked
 against a brute-force re-run: the timeline's scenario changed at the point,
 assessed from scratch with an independent seed.
 
@@ -24,11 +24,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from beliefs.assess import assess_signals
-from beliefs.game import utilities
-from beliefs.payoffs import OPTION_NAMES
-from beliefs.sensitivity.assumptions import apply_point
-from beliefs.sensitivity.evaluator import (
+from beliefs.decision.game import utilities
+from beliefs.decision.payoffs import OPTION_NAMES
+from beliefs.runs.assessment import assess_signals
+from beliefs.studies.sensitivity_analysis.assumptions import apply_point
+from beliefs.studies.sensitivity_analysis.evaluator import (
     Draws,
     Evaluator,
     adversary_loglik,
@@ -133,8 +133,8 @@ def test_reweighted_answers_match_a_rerun_on_nuts_draws(engine, morocco):
 
 def test_the_couplings_are_payoff_assumptions_on_the_draws_as_they_are(morocco):
     """Moving a coupling changes payoffs only: the draws are reused, and EU is decide's on the changed table."""
-    from beliefs.decision import decide
-    from beliefs.sensitivity.assumptions import assumptions
+    from beliefs.decision.decide import decide
+    from beliefs.studies.sensitivity_analysis.assumptions import assumptions
 
     tl, _, a = morocco
     names = {x.name for x in assumptions(tl, a.payoffs)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from beliefs.sensitivity.analysis import progress_bar
+from beliefs.studies.sensitivity_analysis.analysis import progress_bar
 
 
 def _run(n: int) -> None:

@@ -12,17 +12,17 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from beliefs.assess import assess_signals
-from beliefs.encode import encode_signals
-from beliefs.sensitivity.analysis import quick_sensitivity, run_sensitivity
-from beliefs.sensitivity.assumptions import apply_point, assumptions
-from beliefs.sensitivity.break_even import XTOL
-from beliefs.sensitivity.evaluator import KHAT_MAX, Draws, Evaluator, point_seed
-from beliefs.sensitivity.psens import prior_sensitivity
+from beliefs.evidence.encode import encode_signals
+from beliefs.runs.assessment import assess_signals
+from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity, run_sensitivity
+from beliefs.studies.sensitivity_analysis.assumptions import apply_point, assumptions
+from beliefs.studies.sensitivity_analysis.break_even import XTOL
+from beliefs.studies.sensitivity_analysis.evaluator import KHAT_MAX, Draws, Evaluator, point_seed
+from beliefs.studies.sensitivity_analysis.psens import prior_sensitivity
 from beliefs.timeline import Payoffs
 
 SEED = 11
-#: Exposure weights and default adversary payoffs as printed in docs/decision.md (independent of beliefs.payoffs).
+#: Exposure weights and default adversary payoffs as printed in docs/decision.md (independent of beliefs.decision.payoffs).
 W_A = {"firm+support": 0.25, "conciliate+support": 0.5, "firm+restrain": 0.75, "conciliate+restrain": 1.0}
 W_E = {"firm+support": 1.0, "conciliate+support": 0.75, "firm+restrain": 0.5, "conciliate+restrain": 0.25}
 W_P = {"firm+support": 1.0, "conciliate+support": 0.75, "firm+restrain": 0.0, "conciliate+restrain": 0.0}
@@ -165,7 +165,7 @@ def test_reweighting_agrees_with_resampling_where_khat_is_low(engine, short_july
     # Monte Carlo error of both estimates (the reweighted one has fewer effective draws).
     tol_p = 4 * np.hypot(mcse_p, 2 * a.posterior.diagnostics.mcse["p_expansionist"])
     assert abs(rw.p_expansionist - fresh.mean("p_expansionist")) < tol_p
-    from beliefs.decision import utilities
+    from beliefs.decision.decide import utilities
 
     u = utilities(p_new, fresh.flat("r"), fresh.flat("c"), pay)
     se = np.array([fresh.mcse(u[:, i]) for i in range(u.shape[1])])
@@ -262,7 +262,7 @@ def test_point_inputs_follow_the_design(july):
 def test_sobol_indices_at_any_seed_are_reproducible(july, seed):
     """SALib seeds its bootstrap only `if seed:`: seed 0 (the default) used to give new confidence
     intervals every run, so `--workers 2` seemed to differ from the in-process run."""
-    from beliefs.sensitivity.sobol import sobol_indices, sobol_points
+    from beliefs.studies.sensitivity_analysis.sobol import sobol_indices, sobol_points
 
     tl, _ = july
     problem, points = sobol_points(assumptions(tl), n=8, seed=seed)

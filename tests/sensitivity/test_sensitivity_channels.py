@@ -13,10 +13,10 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from beliefs.assess import assess_signals
-from beliefs.decision import utilities
-from beliefs.sensitivity.assumptions import apply_point
-from beliefs.sensitivity.evaluator import Draws, Evaluator, point_seed
+from beliefs.decision.decide import utilities
+from beliefs.runs.assessment import assess_signals
+from beliefs.studies.sensitivity_analysis.assumptions import apply_point
+from beliefs.studies.sensitivity_analysis.evaluator import Draws, Evaluator, point_seed
 from beliefs.timeline import Signal
 
 SEED = 5

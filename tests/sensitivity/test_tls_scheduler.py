@@ -12,9 +12,14 @@ import pytest
 from typer.testing import CliRunner
 
 from beliefs.errors import ArgumentError, BeliefsError
-from beliefs.sensitivity import analysis
-from beliefs.sensitivity.analysis import run_sensitivity
-from beliefs.sensitivity.remote import TlsFiles, is_loopback, scheduler_security, split_address
+from beliefs.studies.sensitivity_analysis import analysis
+from beliefs.studies.sensitivity_analysis.analysis import run_sensitivity
+from beliefs.studies.sensitivity_analysis.remote import (
+    TlsFiles,
+    is_loopback,
+    scheduler_security,
+    split_address,
+)
 
 
 def _certificates(folder: Path, name: str) -> dict[str, str]:

@@ -24,8 +24,8 @@ from tui_helpers import (
     sync,
 )
 
-from beliefs.assess import assess_signals
-from beliefs.sensitivity.analysis import quick_sensitivity
+from beliefs.runs.assessment import assess_signals
+from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity
 from beliefs.timeline import Signal
 from tui.app import BeliefsApp
 from tui.cases import CaseLink

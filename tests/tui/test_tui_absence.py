@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import Switch
 from tui_helpers import SIZE, N, assert_shows, settle, short_timeline, sync
 
-from beliefs.assess import assess_signals
 from beliefs.cases.store import CaseStore
+from beliefs.runs.assessment import assess_signals
 from beliefs.timeline import Signal
 from tui.app import BeliefsApp
 from tui.cases import CaseLink

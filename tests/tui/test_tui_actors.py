@@ -9,8 +9,8 @@ from hostile import raw_controls
 from textual.widgets import Select
 from tui_helpers import SIZE, assert_shows, settle, short_timeline, sync
 
-from beliefs.assess import assess_signals
 from beliefs.cases.store import CaseStore
+from beliefs.runs.assessment import assess_signals
 from beliefs.text import STORED
 from beliefs.timeline import Signal
 from tui.app import BeliefsApp

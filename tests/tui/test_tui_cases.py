@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from tui_helpers import SIZE, assert_shows, make_app, settle, short_timeline, sync
 
-from beliefs.assess import assess_signals
 from beliefs.cases.store import CaseStore
+from beliefs.runs.assessment import assess_signals
 from beliefs.timeline import Signal, load_timeline
 from tui.app import BeliefsApp
 from tui.cases import CaseLink

@@ -1,6 +1,6 @@
 """Reporting channels and the evidence ledger in the TUI: the add form's channel field
 (completion, one letter per channel), the selected signal's line in the beliefs panel,
-and the ledger screen against beliefs.ledger on the same posterior."""
+and the ledger screen against beliefs.runs.ledger on the same posterior."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from textual.widgets import DataTable
 from tui_helpers import SIZE, make_app, settle, shown, sync
 
-from beliefs.assess import assess_signals
-from beliefs.ledger import build_ledger
+from beliefs.runs.assessment import assess_signals
+from beliefs.runs.ledger import build_ledger
 from beliefs.timeline import Signal
 from tui.screens.add_signal import AddSignalScreen
 from tui.screens.ledger import LedgerScreen

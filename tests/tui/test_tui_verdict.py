@@ -1,7 +1,7 @@
 """The TUI at 80×24: the verdict on every page, and a new signal selected and in view.
 
 The one-line verdict (P(expansionist), its 90% band, the recommendation or
-"too close to call") is :class:`beliefs.ties.Verdict`'s, the words the CLI and
+"too close to call") is :class:`beliefs.decision.ties.Verdict`'s, the words the CLI and
 the API use. A new signal, entered in the form or by another process, is
 selected in the signal log and scrolled into view.
 """
@@ -13,7 +13,7 @@ import datetime as dt
 from tui_helpers import settle, sync
 
 from beliefs.cases.store import CaseStore
-from beliefs.ties import Verdict
+from beliefs.decision.ties import Verdict
 from beliefs.timeline import Signal
 from tui import edits
 from tui.app import BeliefsApp

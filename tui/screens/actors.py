@@ -23,8 +23,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
-from beliefs.attribution import unresolved_counts, unresolved_reading
 from beliefs.catalog import Catalog
+from beliefs.evidence.attribution import unresolved_counts, unresolved_reading
 from beliefs.text import printable
 from tui.safe import safe
 

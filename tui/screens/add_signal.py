@@ -31,9 +31,9 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, Switch
 from textual.widgets.option_list import Option
 
-from beliefs.attribution import actor_problems
 from beliefs.catalog import CREDIBILITY_MEANING, RELIABILITY_MEANING, AdversaryKind, Catalog
 from beliefs.channels import channel_names, letter_conflicts, letter_message
+from beliefs.evidence.attribution import actor_problems
 from beliefs.text import control_problem, printable
 from beliefs.timeline import Scenario, Signal
 from tui.safe import NO_CONTROL, safe

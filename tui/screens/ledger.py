@@ -1,6 +1,6 @@
 """The evidence ledger in the TUI: one signal's line (beliefs panel, detail screen) and the full table.
 
-The ledger is computed in the worker with the posterior (:func:`beliefs.ledger.evidence`,
+The ledger is computed in the worker with the posterior (:func:`beliefs.runs.ledger.evidence`,
 no fresh samples: a report whose leave-one-out weights are not trusted is marked,
 not re-sampled); this module only formats it. Every text from the log is escaped.
 """
@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 from beliefs.text import printable
 
 if TYPE_CHECKING:
-    from beliefs.ledger import Ledger
+    from beliefs.runs.ledger import Ledger
 
 
 def entry_lines(ledger: Ledger | None, index: int, step: int, label: str = "selected signal") -> list[str]:
@@ -67,7 +67,7 @@ class LedgerScreen(ModalScreen[None]):
         self.numbers = numbers
 
     def compose(self) -> ComposeResult:
-        from beliefs.ledger import JENSEN_NOTE
+        from beliefs.runs.ledger import JENSEN_NOTE
 
         led = self.ledger
         total = sum(e.contribution or 0.0 for e in led.adversary)

@@ -14,9 +14,9 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
-from beliefs.game import compact_reasons
-from beliefs.ties import Verdict
-from beliefs.watch import compact_reading
+from beliefs.decision.evsi import compact_reading
+from beliefs.decision.game import compact_reasons
+from beliefs.decision.ties import Verdict
 from tui.safe import safe
 from tui.session import StepResult
 
@@ -149,7 +149,7 @@ class RecommendationPanel(Panel):
         be = rec["break_even_p_expansionist"]
         be_text = "none in [0, 1]" if be is None else f"{be:.3f}"
         lines.append(f"break-even P(exp) {safe(be_text)}   EVPI {rec['evpi']:.3f}")
-        if rec.get("break_even_reasons"):  # the one game, one coupling at a time (beliefs.game)
+        if rec.get("break_even_reasons"):  # the one game, one coupling at a time (beliefs.decision.game)
             lines.append(f"[$text-muted]why:[/] {safe(compact_reasons(rec['break_even_reasons']))}")
         if outcome:
             lines.append(f"[b]history:[/] {safe(outcome)}")
@@ -157,7 +157,7 @@ class RecommendationPanel(Panel):
 
 
 def verdict_markup(rec: dict[str, Any]) -> str:
-    """The recommendation, or the tie in the words every view uses (:class:`beliefs.ties.Verdict`)."""
+    """The recommendation, or the tie in the words every view uses (:class:`beliefs.decision.ties.Verdict`)."""
     v = Verdict.from_json(rec)
     if v.determinate:
         return (

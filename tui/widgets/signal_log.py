@@ -19,8 +19,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from beliefs.attribution import attribute
-from beliefs.statements import supersessions
+from beliefs.evidence.attribution import attribute
+from beliefs.evidence.negative import supersessions
 from beliefs.text import printable
 from beliefs.timeline import Signal
 

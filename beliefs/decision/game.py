@@ -27,7 +27,7 @@ Offense-defense balance (``offense_cost_slope`` s, default 1)
     The neutral point is o = 1/2, where m = 1 and the payoffs are the
     analyst's as written; with s = 1 the range is x0.5 (pure defense
     dominance) to x1.5 (pure offense dominance), the same linear form and range
-    as the multipolar abandonment cost 3 (1/2 + o) of :mod:`beliefs.payoffs`,
+    as the multipolar abandonment cost 3 (1/2 + o) of :mod:`beliefs.decision.payoffs`,
     so one environment scales every war-risk cost alike. The payoffs of the
     right posture are left alone. (The Jervis blur of the likelihood also uses
     o, but for what a signal says, not for what an outcome costs: nothing is
@@ -69,7 +69,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from beliefs.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
+from beliefs.decision.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
 
 Array = NDArray[np.float64]
 

@@ -29,7 +29,7 @@ function is given, the posterior without *i* is sampled afresh; otherwise the
 entry is marked unreliable. Ally reports get the same for the ally axis they
 inform (posterior mean of reliability or recklessness with and without them).
 
-Model doubt (:mod:`beliefs.doubt`) is not a report: its effect is its own row,
+Model doubt (:mod:`beliefs.evidence.doubt`) is not a report: its effect is its own row,
 "model uncertainty". The per-draw log-odds uses the doubt-mixed likelihood
 :math:`l'_T`; the reports' contributions telescope to the per-report model's
 :math:`\tau (l_{exp} - l_{sq})` and the row adds the rest,
@@ -58,13 +58,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from beliefs.attribution import Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
-from beliefs.doubt import DoubtRow, doubt_row
-from beliefs.numbering import number
-from beliefs.reciprocity import Reciprocation, reciprocations
-from beliefs.spiral import Reaction, reactions
-from beliefs.statements import Supersession, supersessions
+from beliefs.evidence.attribution import Attribution, attribute
+from beliefs.evidence.doubt import DoubtRow, doubt_row
+from beliefs.evidence.negative import Supersession, supersessions
+from beliefs.evidence.reciprocity import Reciprocation, reciprocations
+from beliefs.evidence.spiral import Reaction, reactions
+from beliefs.runs.numbering import number
 from beliefs.timeline import Scenario, Signal
 from models import likelihood as lk
 from models.posterior import Posterior
@@ -80,7 +80,7 @@ JENSEN_NOTE = (
 )
 
 if TYPE_CHECKING:
-    from beliefs.assess import Assessment
+    from beliefs.runs.assessment import Assessment
 
 Refit = Callable[[ModelInputs], Posterior]
 
@@ -103,8 +103,8 @@ class Entry:
     mean_without: float | None = None  # ally: ... without this report
     attribution: Attribution | None = None  # who acted, and how far it counts (None: not resolved)
     superseded: Supersession | None = None  # an absence a later statement supersedes (not in the model)
-    reaction: Reaction | None = None  # adversary: weighed as a possible reaction, or an initiative (beliefs.spiral)
-    reciprocation: Reciprocation | None = None  # adversary: read as the answer to our move (beliefs.reciprocity)
+    reaction: Reaction | None = None  # adversary: weighed as a possible reaction, or an initiative (beliefs.evidence.spiral)
+    reciprocation: Reciprocation | None = None  # adversary: read as the answer to our move (beliefs.evidence.reciprocity)
 
     @property
     def odds_factor(self) -> float | None:
@@ -180,7 +180,7 @@ class Ledger:
         """The ``evidence`` block of ``assess --json`` (``signal_ids``: a stored case's ids)."""
 
         def base(e: Entry) -> dict[str, Any]:
-            # index: 0-based; position: 1-based; number: what every view shows (beliefs.numbering)
+            # index: 0-based; position: 1-based; number: what every view shows (beliefs.runs.numbering)
             out: dict[str, Any] = {"index": e.index, "position": e.index + 1, "number": number(e.index, signal_ids)}
             if signal_ids is not None:
                 out["signal_id"] = signal_ids[e.index]
@@ -320,8 +320,8 @@ def report_positions(
 ) -> tuple[list[int], list[int]]:
     """Positions in ``signals`` of the active adversary and ally reports, in model order.
 
-    With ``scenario``, own-side acts (context, see :mod:`beliefs.attribution`) are left out,
-    as :func:`beliefs.encode.encode_signals` leaves them out of the model.
+    With ``scenario``, own-side acts (context, see :mod:`beliefs.evidence.attribution`) are left out,
+    as :func:`beliefs.evidence.encode.encode_signals` leaves them out of the model.
     """
     atts = attribute(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
     gone = supersessions(signals, catalog, atts)
@@ -344,7 +344,7 @@ def build_ledger(
     """The ledger of ``posterior`` (the model of ``inputs``, encoded from ``signals`` for ``scenario``).
 
     Without ``scenario`` every active signal is taken to be a report (logs from before attribution).
-    Absences that a later statement supersedes (:mod:`beliefs.statements`) are listed, not weighed.
+    Absences that a later statement supersedes (:mod:`beliefs.evidence.negative`) are listed, not weighed.
     """
     theta, w = theta_of(posterior)
     if np.any(w == 0.0):  # importance draws the weights have ruled out change no mean: drop them

@@ -8,14 +8,14 @@ draw's P(expansionist) is updated by Bayes' rule -- no re-sampling. Then::
     EVSI = sum_o  max_a  (1/n) sum_i w_io U_a(draw i after o)  -  max_a (1/n) sum_i U_a,i
 
 Because the two outcomes' weights sum to one per draw and U is linear in
-``p`` for fixed ``(r, c)`` (:mod:`beliefs.game`), the preposterior expectations average back exactly to
+``p`` for fixed ``(r, c)`` (:mod:`beliefs.decision.game`), the preposterior expectations average back exactly to
 the current ones, so EVSI >= 0 holds draw for draw, and EVSI never exceeds
 the EVPI on (type, r, c).
 
 The report valued is exactly one the model can take in: a signal of the kind
 graded A1 on a channel of its own, dated after the log, either seen or
 entered ``observed = false`` ("watched for, not seen by then", negative
-evidence, :mod:`beliefs.statements`). With the A and 1 weights at 1 (the
+evidence, :mod:`beliefs.evidence.negative`). With the A and 1 weights at 1 (the
 catalog's defaults) its likelihood under each type is ``e_k`` or ``s'_k``
 seen and ``1 - e_k`` or ``1 - s'_k`` not seen, ``s'_k`` carrying the Jervis
 blur of military kinds -- the model's equations (:mod:`models.likelihood`),
@@ -34,7 +34,7 @@ maximise each term held fixed, EVSI is the mean over draws of
 ``d_i = w_seen,i U_a_seen(i after seen) + w_unseen,i U_a_unseen(i after unseen)
 - U_a_now,i``, and ``evsi_mcse`` is the MCSE of that mean (ESS-based, over the
 chains). When no report's EVSI exceeds twice its MCSE -- the threshold of the
-tie rule in :mod:`beliefs.ties` -- no single report could change the
+tie rule in :mod:`beliefs.decision.ties` -- no single report could change the
 recommendation, and the watch list says so rather than ranking noise.
 (The MCSE ignores the selection of the maximising action, which biases EVSI
 up when actions nearly tie; the conclusion "nothing to watch" is therefore
@@ -47,10 +47,10 @@ predictive probability of the report under draw i,
 ``sum_i w_i (p_i e_i X_exp,a(r_i, c_i) + (seen_i - p_i e_i) X_sq,a(r_i, c_i))``,
 so a handful of (draws x kinds) array operations replace a loop over kinds.
 
-Model doubt (:mod:`beliefs.doubt`) changes the model's update: with the doubt
+Model doubt (:mod:`beliefs.evidence.doubt`) changes the model's update: with the doubt
 branch a draw's P(expansionist) after the report is no longer ``p e / seen``,
 and the doubt branch's likelihoods of the two outcomes sum to a little more
-than one. :mod:`beliefs.preposterior` gives, per outcome, the model's own
+than one. :mod:`beliefs.decision.preposterior` gives, per outcome, the model's own
 update of each draw and the outcome's normalised probability; the EVSI is
 then ``sum_o P(o) [max_a EU_a(after o) - EU_a_now(after o)]``, the value of
 being able to change the decision after the report (non-negative by
@@ -64,12 +64,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from beliefs.catalog import Catalog
-from beliefs.decision import Array
-from beliefs.game import outcome_terms
-from beliefs.montecarlo import mcse_mean
-from beliefs.payoffs import OPTION_NAMES, PayoffTable
-from beliefs.preposterior import report_outcomes
-from beliefs.ties import MCSE_FACTOR
+from beliefs.decision.decide import Array
+from beliefs.decision.game import outcome_terms
+from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
+from beliefs.decision.preposterior import report_outcomes
+from beliefs.decision.ties import MCSE_FACTOR
+from models.montecarlo import mcse_mean
 
 if TYPE_CHECKING:
     from models.likelihood import LogLik
@@ -131,7 +131,7 @@ def evsi_by_kind(
     ``chains``: how many chains the draws stack (for the MCSE); ``w``: the draws'
     normalised weights (importance sampling), None for equal weights. With model doubt,
     ``loglik`` (the draws' untempered log-likelihoods) and ``p0`` (and ``tau``) let each
-    draw's P(expansionist) be updated as the model would update it (:mod:`beliefs.preposterior`).
+    draw's P(expansionist) be updated as the model would update it (:mod:`beliefs.decision.preposterior`).
 
     Per kind, the per-draw gain ``d_i`` of deciding after the report (with the
     actions that maximise each outcome's expected utility held fixed) has
@@ -155,7 +155,7 @@ def evsi_by_kind(
             s_eff = s.copy()
             s_eff[:, mil] += gamma * (e[:, mil] - s[:, mil])
         # Per outcome (seen, not seen): m_i = the outcome's likelihood under draw i, pe_i = m_i times
-        # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.preposterior).
+        # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.decision.preposterior).
         per_outcome = report_outcomes(p, e, s_eff, wn, loglik, p0, tau)
         # k sum_i w_i (pe_i X_exp,a + (m_i - pe_i) X_sq,a) = P(outcome) x EU of option a after it: (4, K)
         v_seen, v_unseen = (

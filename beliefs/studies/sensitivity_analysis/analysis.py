@@ -13,9 +13,9 @@ Executors: in-process (default), a local Dask cluster (``workers=N``:
 existing one (``scheduler=ADDRESS``). Tasks are plain data (the timeline and
 catalog as JSON, the baseline draws as arrays, the points); each worker
 process builds its evaluator once and compiles the model only if it has to
-re-sample (:func:`beliefs.assess.shared_engine` is a per-process cache).
+re-sample (:func:`beliefs.runs.assessment.shared_engine` is a per-process cache).
 Every re-sample's seed derives from the base seed and the point
-(:func:`beliefs.sensitivity.evaluator.point_seed`), so results are identical
+(:func:`beliefs.studies.sensitivity_analysis.evaluator.point_seed`), so results are identical
 whatever the executor.
 """
 
@@ -30,20 +30,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from beliefs.assess import Assessment, assess, shared_engine
 from beliefs.catalog import Catalog
-from beliefs.encode import encode_signals
 from beliefs.errors import BeliefsError
+from beliefs.evidence.encode import encode_signals
 from beliefs.interrupts import children_ignore_ctrl_c
 from beliefs.limits import SCHEDULER_SECONDS
-from beliefs.sensitivity.assumptions import Assumption, Point, assumptions
-from beliefs.sensitivity.break_even import find_break_even
-from beliefs.sensitivity.evaluator import Draws, EvalResult, Evaluator
-from beliefs.sensitivity.lenses import LENSES
-from beliefs.sensitivity.maps import GRID, PLANES, map_grid, map_points
-from beliefs.sensitivity.remote import TlsFiles, check_scheduler, scheduler_security
-from beliefs.sensitivity.sobol import BASE_N, sobol_indices, sobol_points
-from beliefs.sensitivity.tornado import mark_flips, tornado_entries, tornado_points
+from beliefs.runs.assessment import Assessment, assess, shared_engine
+from beliefs.studies.sensitivity_analysis.assumptions import Assumption, Point, assumptions
+from beliefs.studies.sensitivity_analysis.break_even import find_break_even
+from beliefs.studies.sensitivity_analysis.evaluator import Draws, EvalResult, Evaluator
+from beliefs.studies.sensitivity_analysis.lenses import LENSES
+from beliefs.studies.sensitivity_analysis.maps import GRID, PLANES, map_grid, map_points
+from beliefs.studies.sensitivity_analysis.remote import TlsFiles, check_scheduler, scheduler_security
+from beliefs.studies.sensitivity_analysis.sobol import BASE_N, sobol_indices, sobol_points
+from beliefs.studies.sensitivity_analysis.tornado import mark_flips, tornado_entries, tornado_points
 from beliefs.text import STORED, printable
 from beliefs.timeline import Timeline
 from models.engine import SamplerSettings
@@ -252,7 +252,7 @@ def _chunks(points: list[Point], size: int = CHUNK) -> list[Task]:
     return [{"kind": "points", "points": points[i : i + size]} for i in range(0, len(points), size)]
 
 
-#: The keys of a decision's JSON that :meth:`beliefs.ties.Verdict.from_json` reads.
+#: The keys of a decision's JSON that :meth:`beliefs.decision.ties.Verdict.from_json` reads.
 VERDICT_KEYS = ("best", "runner_up", "p_best", "margin", "margin_mcse", "determinate", "postures", "verdict")
 
 
@@ -295,7 +295,7 @@ def run_sensitivity(
     tls: TlsFiles | None = None,
 ) -> dict[str, Any]:
     """The full analysis (see the module docstring); JSON-ready. ``tls``: for a ``tls://`` scheduler."""
-    from beliefs.sensitivity.psens import prior_sensitivity
+    from beliefs.studies.sensitivity_analysis.psens import prior_sensitivity
 
     start = time.perf_counter()
     settings = settings or SamplerSettings()

@@ -1,6 +1,6 @@
 """Global sensitivity of the decision margin: Sobol indices with SALib.
 
-Every assumption of :mod:`beliefs.sensitivity.assumptions` is treated as an
+Every assumption of :mod:`beliefs.studies.sensitivity_analysis.assumptions` is treated as an
 *independent* uniform input over its documented range, with one exception
 that keeps the inputs independent in meaning: the abandonment and entrapment
 costs enter as multipliers (0.5x..1.5x, ``*_cost_scale``) of the costs the
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from beliefs.sensitivity.assumptions import COST_FACTORS, COSTS, Assumption, Point
+from beliefs.studies.sensitivity_analysis.assumptions import COST_FACTORS, COSTS, Assumption, Point
 
 #: Base sample size N (a power of two): N * (D + 2) evaluations.
 BASE_N = 64

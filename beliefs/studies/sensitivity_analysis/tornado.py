@@ -1,9 +1,9 @@
 """One-at-a-time sensitivity (tornado): swing of the decision margin per assumption.
 
 Each assumption is moved to the low and the high end of its documented range
-(:mod:`beliefs.sensitivity.assumptions`) with every other assumption at its
+(:mod:`beliefs.studies.sensitivity_analysis.assumptions`) with every other assumption at its
 baseline. The *swing* is ``|margin(high) - margin(low)|`` where the margin is
-EU(baseline best) - max EU(other options) (:mod:`beliefs.sensitivity.evaluator`);
+EU(baseline best) - max EU(other options) (:mod:`beliefs.studies.sensitivity_analysis.evaluator`);
 an entry *flips* when the recommendation at either end differs from the
 baseline one, or when a break-even value lies inside the range.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from beliefs.sensitivity.assumptions import Assumption, Point
-from beliefs.sensitivity.evaluator import EvalResult
+from beliefs.studies.sensitivity_analysis.assumptions import Assumption, Point
+from beliefs.studies.sensitivity_analysis.evaluator import EvalResult
 
 
 def tornado_points(specs: list[Assumption]) -> list[Point]:

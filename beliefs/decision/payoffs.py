@@ -3,7 +3,7 @@
 Defaults are illustrative and every number can be overridden in a timeline's
 ``[payoffs]`` table. How the numbers combine into one game (offense-defense
 balance, provocation, entrapment by the adversary's type) is
-:mod:`beliefs.game`. In a multipolar system the abandonment and entrapment
+:mod:`beliefs.decision.game`. In a multipolar system the abandonment and entrapment
 costs follow the offense-defense balance (Christensen & Snyder 1990):
 offense dominance breeds chain-ganging (abandonment is a catastrophe),
 defense dominance breeds buck-passing (entrapment costs more).
@@ -39,7 +39,7 @@ class PayoffTable:
     conciliate_vs_expansionist: float = -4.0
     abandonment_cost: float = 1.0
     entrapment_cost: float = 2.0
-    # The one game (beliefs.game argues each default; 0.5 / 1 / 1 / 0 are the neutral,
+    # The one game (beliefs.decision.game argues each default; 0.5 / 1 / 1 / 0 are the neutral,
     # additive values of earlier versions).
     offense_advantage: float = 0.5  # the scenario's, not a [payoffs] entry
     offense_cost_slope: float = 1.0

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
-from beliefs.sensitivity.assumptions import Assumption
-from beliefs.sensitivity.evaluator import EvalResult
+from beliefs.studies.sensitivity_analysis.assumptions import Assumption
+from beliefs.studies.sensitivity_analysis.evaluator import EvalResult
 
 #: Points of the bracketing scan (ends included).
 SCAN = 9

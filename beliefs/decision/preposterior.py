@@ -1,6 +1,6 @@
 r"""One more adversary report, per posterior draw: how likely each outcome is, and where it leaves P.
 
-The watch list (:mod:`beliefs.watch`) values one more A1 report of each
+The watch list (:mod:`beliefs.decision.evsi`) values one more A1 report of each
 adversary kind *k* by its two outcomes *o* (seen; watched for and not seen).
 For each draw :math:`\theta_i` of the posterior it needs
 
@@ -16,7 +16,7 @@ blurred for military kinds), :math:`m_{seen} = p\,x_{exp} + (1-p)\,x_{sq}`,
 :math:`pe_{seen} = p\,x_{exp}`, and the unseen outcome the complements; the
 two outcomes' :math:`m` sum to one.
 
-With model doubt :math:`\varepsilon` (:mod:`beliefs.doubt`) the draw's type
+With model doubt :math:`\varepsilon` (:mod:`beliefs.evidence.doubt`) the draw's type
 likelihoods are :math:`L_T = (1-\varepsilon) e^{l_T} + \varepsilon e^{l_u}`,
 and after outcome *o* with rates :math:`b_T` (:math:`x_T` or :math:`1 - x_T`)
 

@@ -15,7 +15,7 @@ which lapses) or a step *executed*. Our *conciliatory acts* :math:`j` are the
 active, seen signals of those kinds by the perspective state or its ally (an
 adversary kind entered with the perspective state or the ally as actor; an
 ally kind whoever is named). An *answer* :math:`i` is an active, seen
-adversary report (:mod:`beliefs.attribution`: evidence, not context) of a
+adversary report (:mod:`beliefs.evidence.attribution`: evidence, not context) of a
 conciliatory kind. Each of our acts entered before the answer and dated at
 most ``window_days`` before it weighs
 
@@ -27,7 +27,7 @@ most ``window_days`` before it weighs
 with :math:`q` the whole Admiralty weight (letter x digit), :math:`W` =
 ``full_weight_days``, :math:`H_j` = ``half_life_offer_days`` for offers and
 ``half_life_executed_days`` otherwise, and the product over our own
-*provocations* :math:`p` (:func:`beliefs.spiral.provocations`) entered after
+*provocations* :math:`p` (:func:`beliefs.evidence.spiral.provocations`) entered after
 :math:`j` and before :math:`i` and dated between them: a provocation spends
 our move's goodwill by :math:`q_p r_p`, where **r_p is the provocation's
 escalation rung over the top of the ladder**, :math:`r_p = \ell_p / 4`
@@ -54,11 +54,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from beliefs.attribution import CONTEXT_ROLES, Attribution, attribute
 from beliefs.catalog import MAX_RUNG, AdversaryKind, Catalog
-from beliefs.spiral import Provocation, provocations
+from beliefs.evidence.attribution import CONTEXT_ROLES, Attribution, attribute
+from beliefs.evidence.spiral import Provocation, provocations
 
-# As in beliefs.attribution: a Scenario and a Signal are whatever has their fields.
+# As in beliefs.evidence.attribution: a Scenario and a Signal are whatever has their fields.
 Scenario = Any
 Signal = Any
 

@@ -4,15 +4,15 @@ Adversary reports carry their digit's weight ``w`` and a channel index; each
 channel carries its letter's weight ``rho`` (a report without a channel is a
 channel of its own). Ally reports carry the whole grade weight, letter x digit.
 
-Each signal's actor is resolved first (:mod:`beliefs.attribution`): the
+Each signal's actor is resolved first (:mod:`beliefs.evidence.attribution`): the
 perspective state's and the ally's own acts of adversary kinds are context
 and do not become reports; a third party's act carries its attribution weight.
 A signal watched for and not seen (``observed = false``) enters with its
-``seen`` flag 0 unless a later statement supersedes it (:mod:`beliefs.statements`).
+``seen`` flag 0 unless a later statement supersedes it (:mod:`beliefs.evidence.negative`).
 An act that may answer an own-side provocation carries its spiral-context
-blur (:mod:`beliefs.spiral`); a costly conciliatory answer to our own
+blur (:mod:`beliefs.evidence.spiral`); a costly conciliatory answer to our own
 conciliatory move, its reciprocation factor on the expansionist rate
-(:mod:`beliefs.reciprocity`).
+(:mod:`beliefs.evidence.reciprocity`).
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from beliefs.attribution import attribute
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.channels import channel_key
-from beliefs.doubt import resolve_doubt
 from beliefs.errors import BeliefsError
-from beliefs.reciprocity import recip_factors
-from beliefs.spiral import reaction_blurs
-from beliefs.statements import supersessions
+from beliefs.evidence.attribution import attribute
+from beliefs.evidence.doubt import resolve_doubt
+from beliefs.evidence.negative import supersessions
+from beliefs.evidence.reciprocity import recip_factors
+from beliefs.evidence.spiral import reaction_blurs
 from beliefs.timeline import Scenario, Signal, Timeline
 from models.spec import CatalogArrays, ModelInputs, blur
 

@@ -1,7 +1,7 @@
 """A calibration backtest against history: were the tool's probabilities any good?
 
 Each timeline whose ``[outcome]`` names ``adversary_type`` (the historians'
-verdict in hindsight) is replayed signal by signal (:mod:`beliefs.replay`) and
+verdict in hindsight) is replayed signal by signal (:mod:`beliefs.runs.replay_steps`) and
 its P(adversary expansionist) is scored against that truth ``y`` (1 for
 expansionist, 0 for status quo):
 
@@ -40,7 +40,7 @@ from typing import Any
 
 from beliefs.catalog import Catalog
 from beliefs.errors import BeliefsError, InputError, Problem
-from beliefs.replay import Replay, replay
+from beliefs.runs.replay_steps import Replay, replay
 from beliefs.timeline import Timeline, bundled_timelines, load_timeline, resolve_timeline
 from beliefs.tomlfile import read_toml
 
@@ -384,7 +384,7 @@ def score_cases(
             f"(skipped: {names})"
         )
     if engine is None:
-        from beliefs.assess import shared_engine
+        from beliefs.runs.assessment import shared_engine
 
         engine = shared_engine()
     total = sum(len(tl.signals) + 1 for tl, _ in cases)

@@ -4,7 +4,7 @@ Step 0 is the prior (no signal); step ``i`` is the assessment after the first
 ``i`` signals of the file. Every step is sampled with the same seed by the
 same engine, so the model is compiled once for the whole replay (a new
 signal changes the data, not the graph) and the last step equals
-:func:`beliefs.assess.assess_signals` on all signals with that seed.
+:func:`beliefs.runs.assessment.assess_signals` on all signals with that seed.
 
 With the importance-sampling engine every step weighs the *same* prior draws
 (one sample per replay, sized for the last step), and a step costs one new
@@ -13,7 +13,7 @@ never by Monte Carlo noise. Steps where importance sampling is unreliable
 fall back to NUTS, and say so in their diagnostics.
 
 A flip is counted only between determinate recommendations
-(:mod:`beliefs.ties`): a step is a flip when its recommendation is
+(:mod:`beliefs.decision.ties`): a step is a flip when its recommendation is
 determinate and differs from the last determinate one before it. A step
 whose recommendation is too close to call is marked indeterminate, never a
 flip, so a tie that the Monte Carlo draws resolve one way and then the other
@@ -39,13 +39,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from beliefs.assess import Assessment, assess_signals, shared_engine
-from beliefs.attribution import Attribution, attribute, attribute_one
 from beliefs.catalog import Catalog
-from beliefs.payoffs import OPTION_NAMES, resolve_payoffs
-from beliefs.reciprocity import Reciprocation, reciprocation_of
-from beliefs.spiral import Reaction, reaction_of
-from beliefs.statements import Supersession, supersessions
+from beliefs.decision.payoffs import OPTION_NAMES, resolve_payoffs
+from beliefs.evidence.attribution import Attribution, attribute, attribute_one
+from beliefs.evidence.negative import Supersession, supersessions
+from beliefs.evidence.reciprocity import Reciprocation, reciprocation_of
+from beliefs.evidence.spiral import Reaction, reaction_of
+from beliefs.runs.assessment import Assessment, assess_signals, shared_engine
 from beliefs.text import csv_cell
 from beliefs.timeline import Signal, Timeline
 from models.engine import Engine
@@ -145,7 +145,7 @@ class Step:
 
     @property
     def reaction(self) -> Reaction | None:
-        """How this step's signal stands to the provocations before it (:mod:`beliefs.spiral`)."""
+        """How this step's signal stands to the provocations before it (:mod:`beliefs.evidence.spiral`)."""
         a = self.assessment
         if self.signal is None or self.signal.retracted or a.scenario is None or a.catalog is None:
             return None  # a retracted step reuses the assessment before it
@@ -153,7 +153,7 @@ class Step:
 
     @property
     def reciprocation(self) -> Reciprocation | None:
-        """The move of ours this step's signal is read as answering (:mod:`beliefs.reciprocity`)."""
+        """The move of ours this step's signal is read as answering (:mod:`beliefs.evidence.reciprocity`)."""
         a = self.assessment
         if self.signal is None or self.signal.retracted or a.scenario is None or a.catalog is None:
             return None
@@ -338,7 +338,7 @@ def replay(
     if plan is not None:
         # One importance sample for every step (sized for the hardest one): the steps
         # share their draws, so trajectories carry no step-to-step jitter.
-        from beliefs.encode import encode_signals
+        from beliefs.evidence.encode import encode_signals
 
         plan([encode_signals(timeline.scenario, signals[:i], catalog) for i in range(total)], seed)
     steps: list[Step] = []

@@ -13,18 +13,18 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from beliefs.catalog import Catalog
-from beliefs.decision import Decision, decide
-from beliefs.encode import catalog_arrays, encode_signals
+from beliefs.decision.decide import Decision, decide
+from beliefs.decision.evsi import could_change, evsi_by_kind
+from beliefs.decision.payoffs import PayoffTable, resolve_payoffs
+from beliefs.evidence.encode import catalog_arrays, encode_signals
 from beliefs.interrupts import check as check_interrupt
-from beliefs.payoffs import PayoffTable, resolve_payoffs
 from beliefs.timeline import Scenario, Signal, Timeline
-from beliefs.watch import could_change, evsi_by_kind
 from models.engine import Engine, SamplerSettings
 from models.posterior import Posterior
 from models.spec import ModelInputs
 
 if TYPE_CHECKING:
-    from beliefs.doubt import ModelDoubt
+    from beliefs.evidence.doubt import ModelDoubt
 
 #: How many kinds "what to watch" lists.
 WATCH_TOP = 5
@@ -90,7 +90,7 @@ class Assessment:
         """The case's model doubt, the bound it implies and the doubt branch's posterior weight."""
         if self.scenario is None or self.catalog is None:
             return None
-        from beliefs.doubt import ModelDoubt, posterior_branch, resolve_doubt
+        from beliefs.evidence.doubt import ModelDoubt, posterior_branch, resolve_doubt
 
         eps, tau = float(self.inputs.model_doubt), float(self.inputs.likelihood_power)
         branch = None
@@ -108,7 +108,7 @@ class Assessment:
         """Who acted: counts by role, and the actors no role claims (older stored cases)."""
         if self.scenario is None or self.catalog is None:
             return None
-        from beliefs.attribution import summary
+        from beliefs.evidence.attribution import summary
 
         return summary(self.scenario, self.signals, self.catalog)
 
@@ -116,7 +116,7 @@ class Assessment:
         """Spiral context: the acts weighed as possible reactions to own-side provocations, and the initiatives."""
         if self.scenario is None or self.catalog is None:
             return None
-        from beliefs.spiral import summary
+        from beliefs.evidence.spiral import summary
 
         return summary(self.scenario, self.signals, self.catalog)
 
@@ -124,7 +124,7 @@ class Assessment:
         """Reciprocity: the rules in force and the adversary's answers read as reciprocation of our moves."""
         if self.scenario is None or self.catalog is None:
             return None
-        from beliefs.reciprocity import summary
+        from beliefs.evidence.reciprocity import summary
 
         return summary(self.scenario, self.signals, self.catalog)
 

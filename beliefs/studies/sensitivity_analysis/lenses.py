@@ -1,9 +1,9 @@
 """Theory lenses: the same evidence read through three schools' assumptions.
 
 Each lens is a documented set of overrides of the scenario's assumptions
-(names of :mod:`beliefs.sensitivity.assumptions`); everything not named keeps the
+(names of :mod:`beliefs.studies.sensitivity_analysis.assumptions`); everything not named keeps the
 timeline's value. Payoff entries are read as at a neutral offense-defense
-balance: the one game (:mod:`beliefs.game`) scales the spiral and exploitation
+balance: the one game (:mod:`beliefs.decision.game`) scales the spiral and exploitation
 payoffs by the lens's own offense advantage (x0.8 at 0.3, x1.2 at 0.7), so
 each school's view of the balance reaches its payoffs too.
 
@@ -25,7 +25,7 @@ each school's view of the balance reaches its payoffs too.
 
 from __future__ import annotations
 
-from beliefs.sensitivity.assumptions import Point
+from beliefs.studies.sensitivity_analysis.assumptions import Point
 
 LENSES: dict[str, tuple[str, Point]] = {
     "defensive_realist": (

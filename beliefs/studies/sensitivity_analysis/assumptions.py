@@ -3,7 +3,7 @@
 Every assumption has a baseline (read from the timeline) and a documented
 low/high range. A *point* is a plain ``dict`` of assumption name -> value
 (missing names keep their baseline); :func:`apply_point` turns it into the
-three things the evaluation needs: a :class:`~beliefs.payoffs.PayoffTable`, a
+three things the evaluation needs: a :class:`~beliefs.decision.payoffs.PayoffTable`, a
 :class:`~models.spec.ModelInputs` and the (possibly changed) scenario.
 
 Ranges (documented, illustrative -- the payoff scale is the one of docs/decision.md):
@@ -13,7 +13,7 @@ assumption                what it changes                      range
 ========================  ===================================  ====================================
 four adversary payoffs    ``U_adv`` (payoffs only)             baseline +/- 1.5
 abandonment, entrapment   ``A``, ``E`` (payoffs only)          0.5x .. 1.5x baseline
-offense_cost_slope        the one game (beliefs.game; payoffs  0 .. 2 (the whole admissible range)
+offense_cost_slope        the one game (beliefs.decision.game; payoffs  0 .. 2 (the whole admissible range)
                           only): spiral/exploitation x m(o)
 entrapment factors        entrapment vs each type (ditto)      0.5x .. 1.5x baseline
 provocation_risk          provocation of a status-quo          0 .. 1 (the whole range)
@@ -34,7 +34,7 @@ grading_exponent          every grade weight ``q -> q**k``     0.5 (trust source
 Two more names are accepted in points but are not tornado entries:
 ``abandonment_cost_scale`` and ``entrapment_cost_scale`` multiply the costs
 *after* the environment (and any explicit cost) has set them; the Sobol
-analysis uses them (:mod:`beliefs.sensitivity.sobol`).
+analysis uses them (:mod:`beliefs.studies.sensitivity_analysis.sobol`).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from beliefs.payoffs import PayoffTable, resolve_payoffs
+from beliefs.decision.payoffs import PayoffTable, resolve_payoffs
 from beliefs.timeline import Scenario, Timeline
 from models.spec import ModelInputs, blur
 
@@ -58,7 +58,7 @@ ADVERSARY_PAYOFFS = (
     "conciliate_vs_expansionist",
 )
 COSTS = ("abandonment_cost", "entrapment_cost")
-#: The one game's couplings (beliefs.game): how the adversary and alliance games interact.
+#: The one game's couplings (beliefs.decision.game): how the adversary and alliance games interact.
 COUPLINGS = (
     "offense_cost_slope",
     "entrapment_factor_expansionist",
@@ -245,7 +245,7 @@ def apply_point(
 
     ``base`` are the baseline model inputs (the timeline's signals encoded).
     Environment changes recompute the alliance costs through
-    :func:`beliefs.payoffs.resolve_payoffs`, so costs the timeline fixes in
+    :func:`beliefs.decision.payoffs.resolve_payoffs`, so costs the timeline fixes in
     ``[payoffs]`` stay fixed; an explicit cost in ``point`` wins over both.
     """
     check_point(point)

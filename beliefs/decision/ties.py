@@ -26,8 +26,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from beliefs.montecarlo import mcse_mean
-from beliefs.payoffs import OPTION_NAMES, OPTIONS
+from beliefs.decision.payoffs import OPTION_NAMES, OPTIONS
+from models.montecarlo import mcse_mean
 
 #: The margin must exceed this many Monte Carlo standard errors.
 MCSE_FACTOR = 2.0
@@ -138,7 +138,7 @@ def posture_choice(
 def verdict(decision: Any) -> str:
     """The recommendation in words, naming only what is determinate.
 
-    ``decision`` is a :class:`beliefs.decision.Decision` (typed loosely: that
+    ``decision`` is a :class:`beliefs.decision.decide.Decision` (typed loosely: that
     module imports this one).
     """
     if decision.determinate:
@@ -175,7 +175,7 @@ TIE_WORDS = "too close to call"
 class Verdict:
     """Determinate or a tie, with its halves: the one answer every view (CLI, API, TUI, briefing) gives.
 
-    Built from a :class:`beliefs.decision.Decision` (:meth:`of`) or from the
+    Built from a :class:`beliefs.decision.decide.Decision` (:meth:`of`) or from the
     ``recommendation`` block of its JSON (:meth:`from_json`): the same rule and
     the same words either way.
     """
@@ -229,7 +229,7 @@ class Verdict:
 
     @classmethod
     def of(cls, decision: Any) -> Verdict:
-        """The verdict of a :class:`beliefs.decision.Decision`."""
+        """The verdict of a :class:`beliefs.decision.decide.Decision`."""
         return cls(
             determinate=bool(decision.determinate),
             best=str(decision.best),

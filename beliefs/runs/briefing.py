@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from beliefs.catalog import AdversaryKind, Catalog, bundled_catalog_path
 from beliefs.errors import BeliefsError
-from beliefs.numbering import number
-from beliefs.replay import signal_json
+from beliefs.runs.numbering import number
+from beliefs.runs.replay_steps import signal_json
 from beliefs.timeline import Signal, Timeline
 
 GENERATOR_MARK = b'<meta name="generator" content="beliefs'
 
 if TYPE_CHECKING:
-    from beliefs.replay import Replay
+    from beliefs.runs.replay_steps import Replay
     from models.engine import Engine
 
 
@@ -52,7 +52,7 @@ class Analysis:
         leave-one-out weights are not trusted is flagged), each report with who
         acted and how it was counted.
         """
-        from beliefs.ledger import evidence
+        from beliefs.runs.ledger import evidence
 
         out = self.replay.final.to_json()
         final = self.replay.final
@@ -93,7 +93,7 @@ def analyse(
     signal_ids: tuple[int | None, ...] = (),
 ) -> Analysis:
     """Replay ``timeline`` once (step 0 = the prior) and keep everything a report shows."""
-    from beliefs.replay import replay
+    from beliefs.runs.replay_steps import replay
 
     if not timeline.signals:
         raise BeliefsError(f"{label}: no signals to report on")
@@ -135,9 +135,9 @@ def _kinds_used(a: Analysis) -> list[dict[str, Any]]:
 
 def _signals(a: Analysis) -> list[dict[str, Any]]:
     """Every signal as plain data, with who acted and how it was counted (``attribution.reading``)."""
-    from beliefs.attribution import Actors
-    from beliefs.reciprocity import reciprocations
-    from beliefs.spiral import reactions
+    from beliefs.evidence.attribution import Actors
+    from beliefs.evidence.reciprocity import reciprocations
+    from beliefs.evidence.spiral import reactions
 
     actors = Actors(a.timeline.scenario)
     known = all(s.kind in a.catalog.by_id for s in a.timeline.signals)
@@ -166,7 +166,7 @@ def _signals(a: Analysis) -> list[dict[str, Any]]:
 
 def _reciprocity(a: Analysis) -> str:
     """The one line on the reciprocity rules in force and what they read (the assumptions section)."""
-    from beliefs.reciprocity import line, summary
+    from beliefs.evidence.reciprocity import line, summary
 
     known = [s for s in a.timeline.signals if s.kind in a.catalog.by_id]
     return line(summary(a.timeline.scenario, known, a.catalog))
@@ -174,7 +174,7 @@ def _reciprocity(a: Analysis) -> str:
 
 def _who_acted(a: Analysis) -> dict[str, Any]:
     """The actors no role claims (a stored case's, from an older version): how each counts, how to map it."""
-    from beliefs.attribution import MAP_COMMAND, unresolved_counts, unresolved_reading
+    from beliefs.evidence.attribution import MAP_COMMAND, unresolved_counts, unresolved_reading
 
     known = [s for s in a.timeline.signals if s.kind in a.catalog.by_id]
     counts = unresolved_counts(a.timeline.scenario, known, a.catalog)

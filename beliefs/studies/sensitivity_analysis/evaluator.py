@@ -3,7 +3,7 @@ r"""Evaluate the decision at one point of assumption space, reusing posterior dr
 The belief model's posterior factorises into an adversary block
 :math:`(e, s)` and an ally block :math:`(r, c)`, which share no prior and no
 likelihood term; the utility couples them (the one game) but is linear in
-P(expansionist). :mod:`beliefs.sensitivity.coupled` derives how the two
+P(expansionist). :mod:`beliefs.studies.sensitivity_analysis.coupled` derives how the two
 blocks' importance weights combine into expected utilities under that
 utility. Three paths, in order of cost:
 
@@ -45,10 +45,10 @@ from typing import Any
 import numpy as np
 from scipy.special import betaln, expit, logit
 
-from beliefs.decision import Array
-from beliefs.payoffs import OPTION_NAMES, PayoffTable
-from beliefs.sensitivity.assumptions import Point, apply_point
-from beliefs.sensitivity.coupled import by_blocks, paired
+from beliefs.decision.decide import Array
+from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
+from beliefs.studies.sensitivity_analysis.assumptions import Point, apply_point
+from beliefs.studies.sensitivity_analysis.coupled import by_blocks, paired
 from beliefs.timeline import Timeline
 from models.engine import Engine
 from models.posterior import Posterior
@@ -280,7 +280,7 @@ class Evaluator:
         self, point: Point, p: Array, pay: PayoffTable, w_adv: Array | None, w_ally: Array | None,
         khat: float | None, reliable: bool, joint: Array | None = None,
     ) -> EvalResult:  # fmt: skip
-        """Each block with its own weights (:func:`beliefs.sensitivity.coupled.by_blocks`)."""
+        """Each block with its own weights (:func:`beliefs.studies.sensitivity_analysis.coupled.by_blocks`)."""
         eu, u, pairs, p_bar = by_blocks(p, self.draws.r, self.draws.c, pay, w_adv, w_ally)
         return self._result(point, eu, u, pairs if joint is None else joint, p_bar, "reweight", khat, reliable)
 
@@ -379,7 +379,7 @@ class Evaluator:
 
     def _resampled(self, point: Point, inputs: ModelInputs, pay: PayoffTable, khat: float) -> EvalResult:
         if self._engine is None:
-            from beliefs.assess import shared_engine
+            from beliefs.runs.assessment import shared_engine
 
             engine = shared_engine()
         else:

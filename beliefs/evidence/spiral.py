@@ -12,7 +12,7 @@ met by arming, whatever the other side's aims.
 The rule
 --------
 For each *act* -- an active, seen (``observed``), adversary-kind report
-(:mod:`beliefs.attribution`: the adversary's own, a third party's or an
+(:mod:`beliefs.evidence.attribution`: the adversary's own, a third party's or an
 unresolved actor's) of a kind with reactivity :math:`\kappa_k > 0` -- the
 *provocations* are the active, seen signals of a ``provocative`` kind by the
 perspective state or its ally (an ally kind is the ally's conduct whoever is
@@ -82,10 +82,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from beliefs.attribution import CONTEXT_ROLES, Attribution, attribute
 from beliefs.catalog import AdversaryKind, Catalog
+from beliefs.evidence.attribution import CONTEXT_ROLES, Attribution, attribute
 
-# As in beliefs.attribution: a Scenario and a Signal are whatever has their fields.
+# As in beliefs.evidence.attribution: a Scenario and a Signal are whatever has their fields.
 Scenario = Any
 Signal = Any
 

@@ -2,7 +2,7 @@ r"""Expected utilities from two independently reweighted blocks of draws, under 
 
 The belief model's posterior factorises: the adversary block
 :math:`(e, s)` and the ally block :math:`(r, c)` share no prior and no
-likelihood term. The utility does not factorise (:mod:`beliefs.game`: the
+likelihood term. The utility does not factorise (:mod:`beliefs.decision.game`: the
 two games are played as one), but it is linear in :math:`p` for fixed
 :math:`(r, c)`:
 
@@ -27,7 +27,7 @@ weights, :math:`w^{adv}` and :math:`w^{ally}`, and
     EU_a = \sum_j w^{ally}_j\, U_a(\bar p', r_j, c_j),
     \qquad \bar p' = \sum_i w^{adv}_i\, p'_i,
 
-i.e. the one utility function (:func:`beliefs.game.utilities`) evaluated at
+i.e. the one utility function (:func:`beliefs.decision.game.utilities`) evaluated at
 the adversary block's weighted mean of :math:`p` and averaged with the ally
 block's weights. This is the expectation under the product of the two
 reweighted empirical distributions (all :math:`n^2` pairs of draws, not
@@ -38,7 +38,7 @@ expectation that depends on that block alone, exactly as they were. P(best),
 the probability of a non-linear event, uses the sampled pairs with the
 joint weights :math:`w^{adv}_i w^{ally}_i` (normalised). When no block
 changes (the baseline, and payoff-only points) the sampled pairs are used
-with the fit's own weights, as :func:`beliefs.decision.decide` uses them, so
+with the fit's own weights, as :func:`beliefs.decision.decide.decide` uses them, so
 the baseline reproduces the assessment exactly; a re-sample is a fresh
 posterior and is used the same way. The two estimators differ at the
 baseline only by the draws' sample covariance of :math:`p` with
@@ -51,8 +51,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from beliefs.game import utilities
-from beliefs.payoffs import PayoffTable
+from beliefs.decision.game import utilities
+from beliefs.decision.payoffs import PayoffTable
 from models.weighted import uniform
 
 Array = np.ndarray

@@ -5,14 +5,14 @@ For each draw ``i`` and option ``(a, b)``::
     U_i(a, b) = p_i X_exp(a, b, r_i, c_i) + (1 - p_i) X_sq(a, b, r_i, c_i)
 
 with ``p_i = P(expansionist | theta_i, data)`` and the one game's payoffs
-``X_exp``, ``X_sq`` (:mod:`beliefs.game`: the offense-defense balance,
+``X_exp``, ``X_sq`` (:mod:`beliefs.decision.game`: the offense-defense balance,
 entrapment by type, provocation of a status-quo adversary). Draws carry normalised weights
 ``w_i`` (importance sampling; ``None`` means equal weights, as from NUTS), and
 every expectation, probability and interval below is weighted. Reported: expected utility
 (mean, 90% HDI), P(best), risks, the recommendation, the break-even
-P(expansionist), EVPI, and EVSI per catalog kind (:mod:`beliefs.watch`).
+P(expansionist), EVPI, and EVSI per catalog kind (:mod:`beliefs.decision.evsi`).
 Whether the recommendation, and each half of it, is determinate or a tie is
-decided by :mod:`beliefs.ties`.
+decided by :mod:`beliefs.decision.ties`.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from beliefs.game import W_PROVOKE, break_even, break_even_reasons, outcome_terms, utilities
-from beliefs.montecarlo import mcse_mean
-from beliefs.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
-from beliefs.ties import PostureChoice, is_determinate, posture_choice, verdict
+from beliefs.decision.game import W_PROVOKE, break_even, break_even_reasons, outcome_terms, utilities
+from beliefs.decision.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
+from beliefs.decision.ties import PostureChoice, is_determinate, posture_choice, verdict
 from models import weighted
+from models.montecarlo import mcse_mean
 
 Array = NDArray[np.float64]
 
@@ -46,7 +46,7 @@ def evpi(
 ) -> tuple[float, float]:
     """Expected value of perfect information: on (type, r, c), and on the type alone.
 
-    ``terms``: :func:`beliefs.game.outcome_terms` of the draws, when the caller has them already.
+    ``terms``: :func:`beliefs.decision.game.outcome_terms` of the draws, when the caller has them already.
     """
     w = _w(w, len(p))
     x_exp, x_sq = outcome_terms(r, c, pay) if terms is None else terms
@@ -101,7 +101,7 @@ class Decision:
     determinate: bool = True
     postures: tuple[PostureChoice, ...] = field(default=())
     watch_could_change: bool = True
-    #: Why the break-even is where it is: the one game built up one coupling at a time (beliefs.game).
+    #: Why the break-even is where it is: the one game built up one coupling at a time (beliefs.decision.game).
     break_even_reasons: tuple[dict[str, Any], ...] = field(default=())
 
     def posture(self, side: str) -> PostureChoice:

@@ -1,7 +1,7 @@
 """The terms a reader meets in the tool's output, defined once.
 
 :data:`TERMS` is the one table: ``docs/glossary.md`` is generated from it
-(``python -m beliefs.glossary > docs/glossary.md``; a test fails when the two
+(``python -m beliefs.render.glossary > docs/glossary.md``; a test fails when the two
 differ) and ``beliefs assess --explain-terms`` / ``beliefs explain
 --explain-terms`` print the entries whose marks appear in what they printed.
 """
@@ -134,7 +134,7 @@ def glossary_markdown() -> str:
         "# Glossary",
         "",
         "The terms the tool prints, defined once. This page is generated from the table in",
-        "`beliefs/glossary.py` (`python -m beliefs.glossary > docs/glossary.md`), the same table",
+        "`beliefs/render/glossary.py` (`python -m beliefs.render.glossary > docs/glossary.md`), the same table",
         "`beliefs assess --explain-terms` and `beliefs explain --explain-terms` print from;",
         "a test fails when the two differ.",
         "",

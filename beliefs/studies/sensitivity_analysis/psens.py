@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from beliefs.sensitivity.evaluator import (
+from beliefs.studies.sensitivity_analysis.evaluator import (
     Draws,
     adversary_loglik,
     adversary_term,

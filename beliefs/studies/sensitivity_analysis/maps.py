@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from beliefs.sensitivity.assumptions import PROBABILITY_BOUNDS, Point
-from beliefs.sensitivity.evaluator import EvalResult
+from beliefs.studies.sensitivity_analysis.assumptions import PROBABILITY_BOUNDS, Point
+from beliefs.studies.sensitivity_analysis.evaluator import EvalResult
 
 #: Grid points per axis.
 GRID = 11

@@ -37,7 +37,7 @@ The group of a signal is (kind, subject, channel):
   not seen mobilising" is not superseded by the adversary's mobilisation;
   every other evidence (the adversary, no actor, an unresolved one) is the
   adversary's. Ally kinds are the ally's whoever acted. The own side's acts
-  (context, :mod:`beliefs.attribution`) are no statements about the
+  (context, :mod:`beliefs.evidence.attribution`) are no statements about the
   adversary and take no part.
 
 "Latest" means latest by date, entry order breaking ties. Retracted signals
@@ -140,7 +140,7 @@ def counted(
 
 def summary(scenario: Any, signals: Sequence[Signal], catalog: Catalog) -> dict[str, int]:
     """How many absences count and how many are superseded (retracted ones left out)."""
-    from beliefs.attribution import attribute
+    from beliefs.evidence.attribution import attribute
 
     atts = attribute(scenario, signals, catalog)
     gone = supersessions(signals, catalog, atts)

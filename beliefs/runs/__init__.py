@@ -1,0 +1,1 @@
+"""Runs of the model on a crisis: one assessment, a replay, the ledger, the briefing."""

@@ -1,0 +1,1 @@
+"""Studies across runs: the backtest against history and sensitivity analysis."""
