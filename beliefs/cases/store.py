@@ -357,6 +357,7 @@ class CaseStore(ActorMappingMethods):
         """
         if signal.retracted:
             raise BeliefsError("a new signal cannot be retracted already: add it, then retract it")
+        self._check_actor(name, signal)
         with self._write() as conn:
             case_id, _, cat, *_ = self._case_row(conn, name)
             check_version(conn, name, case_id, expected_version)
@@ -369,6 +370,17 @@ class CaseStore(ActorMappingMethods):
             sid = insert_signal(conn, case_id, signal, at, entered_by, origin)
             conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
         return sid
+
+    def _check_actor(self, name: str, signal: Signal) -> None:
+        """The rule `cases import` applies (:func:`beliefs.evidence.attribution.actor_problems`), for every caller:
+        a signal the store takes must read back from its own export."""
+        from beliefs.evidence.attribution import actor_problems
+
+        case = self.load_case(name)
+        problems = actor_problems(case.timeline.scenario, [signal.model_dump(mode="python")], case.catalog,
+                                  f"case '{name}'")  # fmt: skip
+        if problems:
+            raise BeliefsError(f"actor: {problems[0].message}; nothing was written")
 
     def retract_signal(
         self,

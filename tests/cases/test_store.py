@@ -150,6 +150,26 @@ def test_retract_errors_write_nothing(july, db):
         assert not any(s.retracted for s in store.load_case("b").timeline.signals)
 
 
+def test_the_store_refuses_a_signal_its_own_import_would_refuse(july, db, tmp_path):
+    """The actor rule held only in the CLI: through the store (the API, the TUI) an ally kind could be
+    entered as the adversary's act, and the case's export then failed its own import."""
+    tl, catalog = july
+    with open_store(db) as store:
+        store.create_case("a", tl, catalog)
+        n = len(store.load_case("a").log)
+        wrong = Signal(date=dt.date(1914, 8, 5), kind="ally_hedges", grade="A1", actor=tl.scenario.adversary)
+        with pytest.raises(BeliefsError, match="is the adversary, but 'ally_hedges' is an ally kind"):
+            store.add_signal("a", wrong)
+        assert len(store.load_case("a").log) == n
+        right = Signal(date=dt.date(1914, 8, 5), kind="ally_hedges", grade="A1", actor=tl.scenario.ally)
+        store.add_signal("a", right)
+        text = store.export_toml("a", None)
+        path = tmp_path / "a.toml"
+        path.write_text(text, encoding="utf-8")
+        store.import_toml(path, "b")  # reads back
+        assert len(store.load_case("b").log) == n + 1
+
+
 # -- the log is append-only; input checks ------------------------------------------
 
 
