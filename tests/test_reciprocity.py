@@ -14,8 +14,7 @@ from reference_files import load_reference_inputs
 
 from beliefs.catalog import bundled_catalog_path, load_catalog, validate_catalog
 from beliefs.errors import InputError
-from beliefs.evidence.encode import encode
-from beliefs.evidence.encode import evidence_record
+from beliefs.evidence.encode import encode, evidence_record
 from beliefs.evidence.reciprocity import decay, line, reciprocations
 from beliefs.timeline import bundled_timelines, load_timeline
 

@@ -21,8 +21,7 @@ from beliefs.cases.store import CaseStore, StaleLogError
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
 from beliefs.errors import BeliefsError
-from beliefs.evidence.encode import evidence_record
-from beliefs.evidence.encode import encode
+from beliefs.evidence.encode import encode, evidence_record
 from beliefs.text import STORED
 from beliefs.timeline import Signal
 
