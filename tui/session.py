@@ -50,7 +50,7 @@ class StepResult:
 
     @property
     def reliable(self) -> bool:
-        return self.assessment.reliable
+        return bool(self.diagnostics["reliable"])  # as the status line shows it (its problems are the same dict's)
 
     @property
     def determinate(self) -> bool:

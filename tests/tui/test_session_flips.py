@@ -19,7 +19,7 @@ def _result(best: str, determinate: bool) -> StepResult:
         assessment=SimpleNamespace(decision=decision, reliable=True),  # type: ignore[arg-type]
         posterior={},
         recommendation={},  # not re-parsed: the TUI reads the Assessment
-        diagnostics={},
+        diagnostics={"reliable": True},
     )
 
 
