@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from beliefs.evidence.encode import encode_signals
+from beliefs.evidence.encode import encode_signals, evidence_record
 from beliefs.runs.assessment import shared_engine
-from beliefs.runs.ledger import report_positions
 from beliefs.timeline import bundled_timelines, load_timeline
 from models.engine import SamplerSettings
 from models.spec import ModelInputs
@@ -41,10 +40,10 @@ def main() -> None:
     rows = []
     for name in bundled_timelines():
         tl, catalog = load_timeline(name)
-        positions, _ = report_positions(tl.signals, catalog, tl.scenario)  # the model's adversary reports
-        adv = [tl.signals[i] for i in positions]
+        record = evidence_record(tl.scenario, tl.signals, catalog)
+        adv = [tl.signals[i] for i in record.positions("adversary")]  # the model's adversary reports
         letters = [catalog.grading.reliability[s.grade[0]] for s in adv]
-        with_channels = encode_signals(tl.scenario, tl.signals, catalog)
+        with_channels = record.inputs
         # Every report a channel of its own, named so that an absence is not merged with the sightings
         # of its kind in the kind's unnamed channel (beliefs.evidence.negative), which would drop it.
         own = encode_signals(

@@ -198,7 +198,7 @@ def test_stored_free_text_actors_keep_opening_with_one_warning(tmp_path, july) -
             sig = Signal(date=dt.date(1914, 8, day), kind="coercive_threat", grade="B2", actor=actor)
             store.add_signal("old", sig)
         case = store.load_case("old")
-    names = unresolved_actors(case.timeline.scenario, case.timeline.signals, case.catalog)
+    names = unresolved_actors(case.timeline.signals, attribute(case.timeline.scenario, case.timeline.signals, case.catalog))
     assert names[-2:] == ["the Kaiser's court", "Berlin press"] and {"Austria-Hungary", "Russia"} <= set(names)
     # Unresolved acts are the adversary's own: the model sees every adversary-kind signal but those of
     # the roles still named (Britain's own acts stay context).

@@ -65,7 +65,7 @@ def case(engine, tmp_path_factory):
     tl, catalog = load_timeline(path)
     a = assess_signals(tl, catalog, list(tl.signals), seed=3, engine=engine)
     assert a.reliable
-    return path, tl, catalog, a, build_ledger(tl.signals, catalog, a.inputs, a.posterior)
+    return path, tl, catalog, a, build_ledger(a.record, a.posterior)
 
 
 def test_contributions_telescope_exactly_per_draw(case):
@@ -150,7 +150,7 @@ def test_ally_reports_say_what_the_axis_would_be_without_them(case):
 
 
 def test_high_khat_refits_or_says_unreliable(case, engine, monkeypatch):
-    _, tl, catalog, a, led = case
+    *_, a, led = case
     monkeypatch.setattr(ledger_mod, "KHAT_MAX", -np.inf)  # every report "needs" a fresh sample
     calls = []
 
@@ -158,7 +158,7 @@ def test_high_khat_refits_or_says_unreliable(case, engine, monkeypatch):
         calls.append(inputs.n_signals)
         return engine.sample(inputs, seed=9)
 
-    fresh = build_ledger(tl.signals, catalog, a.inputs, a.posterior, refit=refit)
+    fresh = build_ledger(a.record, a.posterior, refit=refit)
     # One fresh sample per report without it, and one without the model-doubt branch (all reports).
     assert calls == [a.inputs.n_signals - 1] * len(fresh.entries) + [a.inputs.n_signals]
     for e, f in zip(led.entries, fresh.entries, strict=True):
@@ -168,7 +168,7 @@ def test_high_khat_refits_or_says_unreliable(case, engine, monkeypatch):
         )
     assert led.doubt is not None and fresh.doubt is not None and fresh.doubt.loo == "refit"
     assert fresh.doubt.p_without == pytest.approx(led.doubt.p_without, abs=0.02)
-    blind = build_ledger(tl.signals, catalog, a.inputs, a.posterior)
+    blind = build_ledger(a.record, a.posterior)
     assert not blind.reliable and all(e.loo == "none" and e.p_without is None for e in blind.adversary)
     assert blind.doubt is not None and blind.doubt.loo == "none" and blind.doubt.p_without is None
 
@@ -229,7 +229,7 @@ def test_july_1914_shows_what_mattered_and_still_adds_up(july, engine):
     prior + reports + model uncertainty = the posterior-mean log-odds."""
     tl, catalog = july
     a = assess_signals(tl, catalog, list(tl.signals), seed=0, engine=engine)
-    led = build_ledger(tl.signals, catalog, a.inputs, a.posterior, scenario=tl.scenario)
+    led = build_ledger(a.record, a.posterior)
     assert led.reliable and led.doubt is not None
     logits = [float(np.log(e.p_without) - np.log1p(-e.p_without)) for e in led.adversary if e.p_without is not None]
     assert len(logits) == len(led.adversary) >= 8

@@ -268,7 +268,7 @@ def test_dates_decide_the_latest_absence(tmp_path: Path) -> None:
         tmp_path, [(10, "ultimatum", "Them", "B2", None, False), (10, "ultimatum", "Them", "B2", None, False)]
     )
     tl, cat = load_timeline(path)
-    gone = supersessions(tl.signals, cat)
+    gone = supersessions(tl.signals, cat, attribute(tl.scenario, tl.signals, cat))
     assert list(gone) == [0] and gone[0].by == 1
     assert gone[0].by_date == dt.date(1914, 7, 10)
     np.testing.assert_array_equal(encode(tl, cat).adversary_seen, [0.0])
@@ -305,9 +305,9 @@ def test_outputs_with_absences_validate_against_their_schemas(tmp_path: Path, co
 
 
 def test_an_own_side_absence_is_context(tmp_path: Path) -> None:
-    from beliefs.evidence.negative import summary
+    from beliefs.evidence.encode import evidence_record
 
     rows = [*CHANNELS, (18, "mobilization", "Us", "A1", None, False)]  # the own side's act not seen: context
     tl, cat = load_timeline(write(tmp_path, rows))
-    assert summary(tl.scenario, tl.signals, cat) == {"counted": 3, "superseded": 2}
+    assert evidence_record(tl.scenario, tl.signals, cat).absence_summary() == {"counted": 3, "superseded": 2}
     assert encode(tl, cat).adversary_seen.tolist() == [0.0, 1.0, 1.0, 0.0]

@@ -14,8 +14,8 @@ from reference_files import load_reference_inputs
 
 from beliefs.catalog import bundled_catalog_path, load_catalog, validate_catalog
 from beliefs.errors import InputError
-from beliefs.evidence.encode import encode
-from beliefs.evidence.reciprocity import decay, line, reciprocations, summary
+from beliefs.evidence.encode import encode, evidence_record
+from beliefs.evidence.reciprocity import decay, line, reciprocations
 from beliefs.timeline import bundled_timelines, load_timeline
 
 CATALOG = load_catalog()
@@ -60,7 +60,7 @@ def test_a_catalog_without_the_table_has_no_reciprocity(tmp_path: Path) -> None:
     timeline, _ = load_timeline("cuba-1962")
     assert all(r is None for r in reciprocations(timeline.scenario, timeline.signals, cat))
     assert np.all(encode(timeline, cat).adversary_recip == 1.0)
-    s = summary(timeline.scenario, timeline.signals, cat)
+    s = evidence_record(timeline.scenario, timeline.signals, cat).reciprocity_summary(cat)
     assert s["rules"] == {"in_force": False, "mu": 0.0} and "not in force" in line(s)
 
 

@@ -21,7 +21,7 @@ from scipy.special import logsumexp
 
 from beliefs.decision.evsi import CHANGES, evsi_by_kind, reading
 from beliefs.decision.game import utilities
-from beliefs.evidence.encode import encode_signals
+from beliefs.evidence.encode import encode_signals, evidence_record
 from beliefs.runs.assessment import decide_posterior
 from beliefs.timeline import Signal, load_timeline
 
@@ -72,9 +72,10 @@ def _setup(case, seed: int):
     tl, cat = case
     sampler = ImportanceSampler(n_draws=N, max_draws=N)
     signals = list(tl.signals)
-    inputs = encode_signals(tl.scenario, signals, cat)
+    record = evidence_record(tl.scenario, signals, cat)
+    inputs = record.inputs
     post = sampler.sample(inputs, seed=seed)
-    now = decide_posterior(tl, cat, signals, post, inputs)
+    now = decide_posterior(tl, cat, record, post)
     return sampler, signals, inputs, post, now
 
 

@@ -130,12 +130,10 @@ def retract(app: Workbench) -> None:
 
 def announce_unresolved(app: Workbench) -> None:
     """On a stored case whose actors do not all resolve (an older version's), say so once, and how to map them."""
-    from beliefs.evidence.attribution import unresolved_actors
-
     s = app.session
     if s.case is None:
         return
-    names = unresolved_actors(s.timeline.scenario, s.signals, s.catalog)
+    names = list(s.record(s.n).unresolved())
     if names:
         listed = ", ".join(repr(n) for n in names[:5]) + (" …" if len(names) > 5 else "")
         app.notify(
@@ -171,7 +169,7 @@ def map_actors(app: Workbench) -> None:
         app.main.show_log(s)
         app.update_posterior()
 
-    app.push_screen(ActorsScreen(s.case, s.timeline.scenario, s.signals, s.catalog), done)
+    app.push_screen(ActorsScreen(s.case, s.timeline.scenario, s.record(s.n).unresolved()), done)
 
 
 def export(app: Workbench, then: Then = None) -> None:

@@ -18,6 +18,7 @@ from beliefs.runs.numbering import number
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
+    from beliefs.evidence.record import EvidenceRecord
     from beliefs.runs.assessment import Assessment
     from beliefs.runs.ledger import Ledger
 
@@ -45,16 +46,16 @@ class StepResult:
 
     @property
     def best(self) -> str:
-        return str(self.recommendation["best"])
+        return self.assessment.decision.best
 
     @property
     def reliable(self) -> bool:
-        return bool(self.diagnostics["reliable"])
+        return bool(self.diagnostics["reliable"])  # as the status line shows it (its problems are the same dict's)
 
     @property
     def determinate(self) -> bool:
         """Whether the recommendation is determinate (not too close to call)."""
-        return bool(self.recommendation.get("determinate", True))
+        return self.assessment.decision.determinate
 
 
 @dataclass
@@ -73,6 +74,8 @@ class Session:
     case: str | None = None
     signal_ids: list[int] = field(default_factory=list)
     cache: dict[Key, StepResult] = field(default_factory=dict)
+    #: the log read (beliefs.evidence.record) for prefixes whose assessment is not computed yet
+    readings: dict[Key, EvidenceRecord] = field(default_factory=dict)
     #: the case's log version the signals were read at (beliefs.cases.versions); None without a case
     version: int | None = None
     #: retraction reasons by signal index (typed in this session, or from the case's log)
@@ -135,15 +138,25 @@ class Session:
         step in between has no result yet.
         """
         after = self.result(step) if step >= 1 else None
-        if after is None or not after.determinate:
+        if after is None:
             return None
-        for i in range(step - 1, -1, -1):
-            before = self.result(i)
-            if before is None:
-                return None
-            if before.determinate:
-                return None if before.best == after.best else (before.best, after.best)
-        return None
+        from beliefs.runs.replay_steps import flip_of  # the replay's rule (loaded with the first result)
+
+        earlier = (None if (r := self.result(i)) is None else r.assessment for i in range(step - 1, -1, -1))
+        return flip_of(after.assessment, earlier)
+
+    def record(self, step: int | None = None) -> EvidenceRecord:
+        """How the first ``step`` signals (the current step's by default) were read: the assessment's
+        evidence record once it is computed, else the log read once and kept (never per redraw)."""
+        result = self.result(step)
+        if result is not None and result.assessment.record is not None:
+            return result.assessment.record
+        key = self.key(step)
+        if key not in self.readings:
+            from beliefs.runs.assessment import read_log
+
+            self.readings[key] = read_log(self.timeline, self.catalog, list(key[2]))
+        return self.readings[key]
 
     def number(self, index: int) -> int:
         """The number shown for signal ``index``: its database id in a case, else its position (1-based)."""

@@ -82,12 +82,9 @@ def assess(
     assessment = assess_signals(c.timeline, c.catalog, list(c.timeline.signals), seed=seed, engine=inference)
     ledger = None
     if evidence:
-        from beliefs.runs.ledger import build_ledger
+        from beliefs.runs.ledger import evidence as ledger_of
 
-        ledger = build_ledger(
-            c.timeline.signals, c.catalog, assessment.inputs, assessment.posterior,
-            refit=lambda inputs: inference.sample(inputs, seed=seed), scenario=c.timeline.scenario,
-        )  # fmt: skip
+        ledger = ledger_of(assessment, refit=lambda inputs: inference.sample(inputs, seed=seed))
     result = AssessResult.of(c, assessment, ledger)
     if record and c.case is not None:
         _record(c, assessment, result.to_dict())

@@ -162,32 +162,27 @@ def attribute(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -
     return [actors.resolve(s.actor, isinstance(catalog.by_id[s.kind], AdversaryKind)) for s in signals]
 
 
-def attribute_one(scenario: Scenario, signal: Signal, catalog: Catalog) -> Attribution:
-    """The attribution of one signal."""
-    return Actors(scenario).resolve(signal.actor, isinstance(catalog.by_id[signal.kind], AdversaryKind))
-
-
-def summary(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> dict[str, Any]:
-    """How the active signals were attributed: counts by role, unresolved actors, and the warning."""
+def summary(signals: Sequence[Signal], atts: Sequence[Attribution]) -> dict[str, Any]:
+    """How the active signals were attributed (``atts``: :func:`attribute`'s): counts by role, unresolved actors, and the warning."""
     counts: dict[str, int] = {}
-    for sig, att in zip(signals, attribute(scenario, signals, catalog), strict=True):
+    for sig, att in zip(signals, atts, strict=True):
         if not sig.retracted:
             key = "context" if not att.evidence else att.role
             counts[key] = counts.get(key, 0) + 1
-    unresolved = unresolved_counts(scenario, signals, catalog)
+    unresolved = unresolved_counts(signals, atts)
     names = list(unresolved)
     return {"counts": counts, "unresolved_actors": names, "warning": unresolved_warning(unresolved) if names else None}
 
 
-def unresolved_actors(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> list[str]:
+def unresolved_actors(signals: Sequence[Signal], atts: Sequence[Attribution]) -> list[str]:
     """The distinct actors of active signals that resolve to no role (older stored cases)."""
-    return list(unresolved_counts(scenario, signals, catalog))
+    return list(unresolved_counts(signals, atts))
 
 
-def unresolved_counts(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> dict[str, tuple[int, int]]:
+def unresolved_counts(signals: Sequence[Signal], atts: Sequence[Attribution]) -> dict[str, tuple[int, int]]:
     """Each unresolved actor of the active signals: (adversary-kind signals, ally-kind signals), in order of first use."""
     out: dict[str, tuple[int, int]] = {}
-    for s, a in zip(signals, attribute(scenario, signals, catalog), strict=True):
+    for s, a in zip(signals, atts, strict=True):
         if a.role == "unresolved" and not s.retracted:
             adv, ally = out.get(a.name, (0, 0))
             out[a.name] = (adv + a.adversary_kind, ally + (not a.adversary_kind))

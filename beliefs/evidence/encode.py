@@ -1,4 +1,4 @@
-"""Encode a timeline and its catalog into the plain arrays of :mod:`models.spec`.
+"""Read a signal log once: its evidence record (:mod:`beliefs.evidence.record`) and the plain arrays of :mod:`models.spec`.
 
 Adversary reports carry their digit's weight ``w`` and a channel index; each
 channel carries its letter's weight ``rho`` (a report without a channel is a
@@ -18,6 +18,7 @@ conciliatory move, its reciprocation factor on the expansionist rate
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -27,8 +28,9 @@ from beliefs.errors import BeliefsError
 from beliefs.evidence.attribution import attribute
 from beliefs.evidence.doubt import resolve_doubt
 from beliefs.evidence.negative import supersessions
-from beliefs.evidence.reciprocity import recip_factors
-from beliefs.evidence.spiral import reaction_blurs
+from beliefs.evidence.reciprocity import conciliations, reciprocations_to
+from beliefs.evidence.record import EvidenceRecord, Reading
+from beliefs.evidence.spiral import provocations, reactions_to
 from beliefs.timeline import Scenario, Signal, Timeline
 from models.spec import CatalogArrays, ModelInputs, blur
 
@@ -48,13 +50,13 @@ def catalog_arrays(catalog: Catalog) -> CatalogArrays:
     )
 
 
-def encode_signals(
+def evidence_record(
     scenario: Scenario,
     signals: Sequence[Signal],
     catalog: Catalog,
     arrays: CatalogArrays | None = None,
-) -> ModelInputs:
-    """Model inputs for ``scenario`` after the non-retracted ``signals``."""
+) -> EvidenceRecord:
+    """Read ``signals`` once for ``scenario``: every signal's reading and the model inputs (retracted ones ignored)."""
     adv_index = {k.id: i for i, k in enumerate(catalog.adversary)}
     ally_index = {k.id: i for i, k in enumerate(catalog.ally)}
     grading = catalog.grading
@@ -70,14 +72,22 @@ def encode_signals(
     ally_q: list[float] = []
     ally_o: list[float] = []
     letters: dict[str, tuple[int, str]] = {}  # channel key -> (index, letter)
-    atts = attribute(scenario, signals, catalog)
-    blurs = reaction_blurs(scenario, signals, catalog, atts)  # spiral context
-    recips = recip_factors(scenario, signals, catalog, atts)  # reciprocity
+    atts = attribute(scenario, signals, catalog)  # the one actor resolver of this reading
+    provs = provocations(scenario, signals, catalog, atts)
+    acts = conciliations(scenario, signals, catalog, atts)
+    rx = reactions_to(signals, catalog, atts, provs)  # spiral context
+    rc = reciprocations_to(signals, catalog, atts, acts, provs)  # reciprocity
     gone = supersessions(signals, catalog, atts)  # negative evidence: the latest statement counts
+    readings: list[Reading] = []
     for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
-        if sig.retracted or not att.evidence or i in gone:
-            continue
-        if isinstance(catalog.by_id[sig.kind], AdversaryKind):
+        reading = Reading(i, sig, att, "retracted", rx[i], rc[i], gone.get(i))
+        if sig.retracted:
+            pass
+        elif not att.evidence:
+            reading = replace(reading, about="context")
+        elif i in gone:
+            reading = replace(reading, about="superseded")
+        elif isinstance(catalog.by_id[sig.kind], AdversaryKind):
             key, letter = channel_key(sig.channel), sig.grade[0]
             if key is None or key not in letters:
                 if key is not None:
@@ -92,17 +102,21 @@ def encode_signals(
                         "all reports of one channel share its letter"
                     )
                 adv_ch.append(index)
+            reading = replace(reading, about="adversary", report=len(adv_k), channel=adv_ch[-1])
             adv_k.append(adv_index[sig.kind])
             adv_w.append(grading.credibility[sig.grade[1]])
             adv_a.append(att.weight)
             adv_o.append(1.0 if sig.observed else 0.0)
-            adv_r.append(blurs[i])
-            adv_x.append(recips[i])
+            adv_r.append(reading.blur)
+            adv_x.append(reading.recip_factor)
         else:
+            reading = replace(reading, about="ally", report=len(ally_k))
             ally_k.append(ally_index[sig.kind])
             ally_q.append(grading.weight(sig.grade))
             ally_o.append(1.0 if sig.observed else 0.0)
-    return ModelInputs(
+        readings.append(reading)
+    doubt, source = resolve_doubt(scenario, catalog)
+    inputs = ModelInputs(
         catalog=arrays if arrays is not None else catalog_arrays(catalog),
         adversary_kind=np.array(adv_k, dtype=np.int64),
         adversary_q=np.array(adv_w, dtype=float),
@@ -119,8 +133,19 @@ def encode_signals(
         gamma=blur(scenario.offense_advantage, scenario.distinguishability),
         reliability_prior=(scenario.ally_reliability.alpha, scenario.ally_reliability.beta),
         recklessness_prior=(scenario.ally_recklessness.alpha, scenario.ally_recklessness.beta),
-        model_doubt=resolve_doubt(scenario, catalog)[0],
+        model_doubt=doubt,
     )
+    return EvidenceRecord(tuple(readings), tuple(provs), tuple(acts), source, catalog.spiral.describe(), inputs)
+
+
+def encode_signals(
+    scenario: Scenario,
+    signals: Sequence[Signal],
+    catalog: Catalog,
+    arrays: CatalogArrays | None = None,
+) -> ModelInputs:
+    """Model inputs for ``scenario`` after the non-retracted ``signals`` (:func:`evidence_record`'s)."""
+    return evidence_record(scenario, signals, catalog, arrays).inputs
 
 
 def encode(timeline: Timeline, catalog: Catalog, upto: int | None = None) -> ModelInputs:

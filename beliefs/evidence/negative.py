@@ -48,7 +48,7 @@ the signal that superseded them; they are left out of the model.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,12 +83,10 @@ class Supersession:
                 "reading": self.describe()}  # fmt: skip
 
 
-def _subject(sig: Signal, att: Attribution | None, adversary_kind: bool) -> str | None:
+def _subject(sig: Signal, att: Attribution, adversary_kind: bool) -> str | None:
     """Whose act ``sig`` states (None: context, not a statement)."""
     if not adversary_kind:
         return "ally"
-    if att is None:
-        return "adversary"
     if not att.evidence:
         return None
     if att.role == "third_party":
@@ -96,13 +94,9 @@ def _subject(sig: Signal, att: Attribution | None, adversary_kind: bool) -> str 
     return "adversary"
 
 
-def supersessions(
-    signals: Sequence[Signal],
-    catalog: Catalog,
-    attributions: Sequence[Attribution | None] | None = None,
-) -> dict[int, Supersession]:
-    """The superseded signals of ``signals``, by position (see the module docstring)."""
-    atts = attributions if attributions is not None else [None] * len(signals)
+def supersessions(signals: Sequence[Signal], catalog: Catalog, atts: Sequence[Attribution]) -> dict[int, Supersession]:
+    """The superseded signals of ``signals``, by position (see the module docstring); ``atts``: every signal's
+    attribution (:func:`beliefs.evidence.attribution.attribute`)."""
     groups: dict[tuple[str, str, str | None], list[int]] = {}
     for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
         if sig.retracted or sig.kind not in catalog.by_id:
@@ -130,20 +124,14 @@ def supersessions(
     return out
 
 
-def counted(
-    signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution | None] | None = None
-) -> list[bool]:
+def counted(signals: Sequence[Signal], catalog: Catalog, atts: Sequence[Attribution]) -> list[bool]:
     """Per signal: whether it is not superseded (retracted ones count as ``True`` here)."""
-    gone = supersessions(signals, catalog, attributions)
+    gone = supersessions(signals, catalog, atts)
     return [i not in gone for i in range(len(signals))]
 
 
-def summary(scenario: Any, signals: Sequence[Signal], catalog: Catalog) -> dict[str, int]:
-    """How many absences count and how many are superseded (retracted ones left out)."""
-    from beliefs.evidence.attribution import attribute
-
-    atts = attribute(scenario, signals, catalog)
-    gone = supersessions(signals, catalog, atts)
+def summary(signals: Sequence[Signal], atts: Sequence[Attribution], gone: Mapping[int, Supersession]) -> dict[str, int]:
+    """How many absences count and how many are superseded (``gone``: :func:`supersessions`; retracted ones left out)."""
     absent = [i for i, (s, a) in enumerate(zip(signals, atts, strict=True)) if not s.retracted and not s.observed
               and a.evidence]  # fmt: skip (an own-side act not seen is context, like one seen)
     return {"counted": sum(i not in gone for i in absent), "superseded": len(gone)}

@@ -126,24 +126,12 @@ class Reciprocation:
         return out
 
 
-def _attributions(
-    scenario: Scenario,
-    signals: Sequence[Signal],
-    catalog: Catalog,
-    attributions: Sequence[Attribution] | None,
-) -> Sequence[Attribution]:
-    return attribute(scenario, signals, catalog) if attributions is None else attributions
-
-
 def conciliations(
-    scenario: Scenario,
-    signals: Sequence[Signal],
-    catalog: Catalog,
-    attributions: Sequence[Attribution] | None = None,
+    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, atts: Sequence[Attribution]
 ) -> list[Conciliation]:
-    """Our own active, seen conciliatory moves (the perspective state's and the ally's), in log order."""
+    """Our own active, seen conciliatory moves (the perspective state's and the ally's), in log order
+    (``atts``: every signal's attribution, :func:`beliefs.evidence.attribution.attribute`)."""
     table = catalog.reciprocity.kinds
-    atts = _attributions(scenario, signals, catalog, attributions)
     out: list[Conciliation] = []
     for i, sig in enumerate(signals):
         entry = table.get(sig.kind)
@@ -179,22 +167,26 @@ def kept(act: Conciliation, answer: int, answer_date: dt.date, provs: Sequence[P
     return out
 
 
-def reciprocations(
-    scenario: Scenario,
+def reciprocations(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> list[Reciprocation | None]:
+    """For every signal, the move it is read as reciprocating (None: not read as an answer)."""
+    atts = attribute(scenario, signals, catalog)
+    provs = provocations(scenario, signals, catalog, atts)
+    return reciprocations_to(signals, catalog, atts, conciliations(scenario, signals, catalog, atts), provs)
+
+
+def reciprocations_to(
     signals: Sequence[Signal],
     catalog: Catalog,
-    attributions: Sequence[Attribution] | None = None,
+    atts: Sequence[Attribution],
+    acts: Sequence[Conciliation],
+    provs: Sequence[Provocation],
 ) -> list[Reciprocation | None]:
-    """For every signal, the move it is read as reciprocating (None: not read as an answer)."""
+    """:func:`reciprocations`, given every signal's attribution, our :func:`conciliations` and our provocations
+    (:func:`beliefs.evidence.spiral.provocations`): the evidence record's."""
     out: list[Reciprocation | None] = [None] * len(signals)
     rules = catalog.reciprocity
-    if not rules.active:
+    if not rules.active or not acts:
         return out
-    atts = _attributions(scenario, signals, catalog, attributions)
-    acts = conciliations(scenario, signals, catalog, atts)
-    if not acts:
-        return out
-    provs = provocations(scenario, signals, catalog, atts)
     window = dt.timedelta(days=rules.window_days)
     for i, sig in enumerate(signals):
         entry = rules.kinds.get(sig.kind)
@@ -220,23 +212,6 @@ def reciprocations(
     return out
 
 
-def recip_factors(
-    scenario: Scenario,
-    signals: Sequence[Signal],
-    catalog: Catalog,
-    attributions: Sequence[Attribution] | None = None,
-) -> list[float]:
-    """Every signal's factor on the expansionist rate (1 where it answers nothing)."""
-    return [1.0 if r is None else r.factor for r in reciprocations(scenario, signals, catalog, attributions)]
-
-
-def reciprocation_of(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, index: int
-) -> Reciprocation | None:
-    """How the signal at ``index`` answers our moves before it (only earlier signals matter)."""
-    return reciprocations(scenario, signals[: index + 1], catalog)[index]
-
-
 def rules_in_force(catalog: Catalog) -> dict[str, Any]:
     """The reciprocity rules an assessment was made under (mu 0: none)."""
     r = catalog.reciprocity
@@ -250,12 +225,12 @@ def rules_in_force(catalog: Catalog) -> dict[str, Any]:
     return out
 
 
-def summary(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> dict[str, Any]:
+def summary(catalog: Catalog, rc: Sequence[Reciprocation | None], n_conciliations: int) -> dict[str, Any]:
     """The rules in force, how many of our conciliatory moves the log holds and every answer read as reciprocation."""
-    listed = [r for r in reciprocations(scenario, signals, catalog) if r is not None]
+    listed = [r for r in rc if r is not None]
     return {
         "rules": rules_in_force(catalog),
-        "conciliations": len(conciliations(scenario, signals, catalog)),
+        "conciliations": n_conciliations,
         "reciprocations": [{"index": r.index, "kind": r.kind, "reciprocation": r.to_json()} for r in listed],
     }
 

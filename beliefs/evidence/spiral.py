@@ -169,18 +169,11 @@ class Reaction:
         return out
 
 
-def _attributions(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None
-) -> Sequence[Attribution]:
-    """Every signal's attribution: the caller's, when it has them already (encoding does)."""
-    return attribute(scenario, signals, catalog) if attributions is None else attributions
-
-
 def provocations(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
+    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, atts: Sequence[Attribution]
 ) -> list[Provocation]:
-    """The active, seen, provocative acts of the perspective state and the ally, in log order."""
-    atts = _attributions(scenario, signals, catalog, attributions)
+    """The active, seen, provocative acts of the perspective state and the ally, in log order (``atts``: every
+    signal's attribution, :func:`beliefs.evidence.attribution.attribute`)."""
     grading = catalog.grading
     out: list[Provocation] = []
     for i, sig in enumerate(signals):
@@ -198,14 +191,19 @@ def provocations(
     return out
 
 
-def reactions(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
-) -> list[Reaction | None]:
+def reactions(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> list[Reaction | None]:
     """For every signal, how it stands to the provocations before it (None: not weighed as either)."""
+    atts = attribute(scenario, signals, catalog)
+    return reactions_to(signals, catalog, atts, provocations(scenario, signals, catalog, atts))
+
+
+def reactions_to(
+    signals: Sequence[Signal], catalog: Catalog, atts: Sequence[Attribution], provoked: Sequence[Provocation]
+) -> list[Reaction | None]:
+    """:func:`reactions`, given every signal's attribution and the log's :func:`provocations` (the evidence record's)."""
     rule = catalog.spiral
     horizon, window = dt.timedelta(days=rule.horizon), dt.timedelta(days=rule.reaction_window_days)
-    atts = _attributions(scenario, signals, catalog, attributions)
-    provs = sorted(provocations(scenario, signals, catalog, atts), key=lambda p: (p.date, p.index))
+    provs = sorted(provoked, key=lambda p: (p.date, p.index))
     dates = [p.date for p in provs]
     out: list[Reaction | None] = [None] * len(signals)
     for i, sig in enumerate(signals):
@@ -245,26 +243,12 @@ def _days_before(date: dt.date, window: dt.timedelta) -> dt.date:
     return date - window if date.toordinal() > window.days else dt.date.min
 
 
-def reaction_blurs(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, attributions: Sequence[Attribution] | None = None
-) -> list[float]:
-    """The spiral-context blur beta of every signal (0 where it is not weighed as a reaction)."""
-    return [0.0 if r is None else r.blur for r in reactions(scenario, signals, catalog, attributions)]
-
-
-def reaction_of(
-    scenario: Scenario, signals: Sequence[Signal], catalog: Catalog, index: int
-) -> Reaction | None:
-    """How the signal at ``index`` stands to the provocations before it (only earlier signals matter)."""
-    return reactions(scenario, signals[: index + 1], catalog)[index]
-
-
-def summary(scenario: Scenario, signals: Sequence[Signal], catalog: Catalog) -> dict[str, Any]:
+def summary(catalog: Catalog, rx: Sequence[Reaction | None], n_provocations: int) -> dict[str, Any]:
     """The spiral context of a log: its provocations and every act weighed as a reaction or an initiative."""
-    listed = [r for r in reactions(scenario, signals, catalog) if r is not None]
+    listed = [r for r in rx if r is not None]
     return {
         "reaction_window_days": catalog.reaction_window_days,
         "rule": catalog.spiral.to_json(),
-        "provocations": len(provocations(scenario, signals, catalog)),
+        "provocations": n_provocations,
         "reactions": [{"index": r.index, "kind": r.kind, "reaction": r.to_json()} for r in listed],
     }

@@ -137,11 +137,9 @@ def attribution_line(a: Assessment) -> Text:
 
 def absence_line(a: Assessment) -> Text:
     """Negative evidence: how many absences count, and how many a later statement superseded."""
-    if a.scenario is None or a.catalog is None:
+    if a.record is None:
         return Text("")
-    from beliefs.evidence.negative import summary
-
-    n = summary(a.scenario, a.signals, a.catalog)
+    n = a.record.absence_summary()
     if not n["counted"] and not n["superseded"]:
         return Text("")
     parts = [f"{n['counted']} absence(s) weighed as not seen (1 - p)"]

@@ -16,7 +16,8 @@ from beliefs.catalog import Catalog
 from beliefs.decision.decide import Decision, decide
 from beliefs.decision.evsi import could_change, evsi_by_kind
 from beliefs.decision.payoffs import PayoffTable, resolve_payoffs
-from beliefs.evidence.encode import catalog_arrays, encode_signals
+from beliefs.evidence.encode import catalog_arrays, evidence_record
+from beliefs.evidence.record import EvidenceRecord
 from beliefs.interrupts import check as check_interrupt
 from beliefs.timeline import Scenario, Signal, Timeline
 from models.engine import Engine, SamplerSettings
@@ -64,6 +65,8 @@ class Assessment:
     catalog: Catalog | None = None
     #: The scenario assessed: whom each signal's actor names (the ledger's attribution).
     scenario: Scenario | None = None
+    #: How the signals were read, once (:mod:`beliefs.evidence.record`): what every view of the evidence reads.
+    record: EvidenceRecord | None = None
 
     @property
     def reliable(self) -> bool:
@@ -88,9 +91,9 @@ class Assessment:
     @cached_property
     def model_doubt(self) -> ModelDoubt | None:
         """The case's model doubt, the bound it implies and the doubt branch's posterior weight."""
-        if self.scenario is None or self.catalog is None:
+        if self.record is None:
             return None
-        from beliefs.evidence.doubt import ModelDoubt, posterior_branch, resolve_doubt
+        from beliefs.evidence.doubt import ModelDoubt, posterior_branch
 
         eps, tau = float(self.inputs.model_doubt), float(self.inputs.likelihood_power)
         branch = None
@@ -102,31 +105,23 @@ class Assessment:
             if ll is None:
                 ll = loglik(Theta(post.flat("e"), post.flat("s"), post.flat("r"), post.flat("c")), self.inputs)
             branch = posterior_branch(ll, post.w, self.inputs.p0, tau)
-        return ModelDoubt(eps, resolve_doubt(self.scenario, self.catalog)[1], float(self.inputs.p0), tau, branch)
+        return ModelDoubt(eps, self.record.doubt_source, float(self.inputs.p0), tau, branch)
 
     def attribution(self) -> dict[str, Any] | None:
         """Who acted: counts by role, and the actors no role claims (older stored cases)."""
-        if self.scenario is None or self.catalog is None:
-            return None
-        from beliefs.evidence.attribution import summary
-
-        return summary(self.scenario, self.signals, self.catalog)
+        return None if self.record is None else self.record.attribution_summary()
 
     def spiral(self) -> dict[str, Any] | None:
         """Spiral context: the acts weighed as possible reactions to own-side provocations, and the initiatives."""
-        if self.scenario is None or self.catalog is None:
+        if self.record is None or self.catalog is None:
             return None
-        from beliefs.evidence.spiral import summary
-
-        return summary(self.scenario, self.signals, self.catalog)
+        return self.record.spiral_summary(self.catalog)
 
     def reciprocity(self) -> dict[str, Any] | None:
         """Reciprocity: the rules in force and the adversary's answers read as reciprocation of our moves."""
-        if self.scenario is None or self.catalog is None:
+        if self.record is None or self.catalog is None:
             return None
-        from beliefs.evidence.reciprocity import summary
-
-        return summary(self.scenario, self.signals, self.catalog)
+        return self.record.reciprocity_summary(self.catalog)
 
     def to_json(self) -> dict[str, Any]:
         diag = self.posterior.diagnostics.to_json()
@@ -159,28 +154,37 @@ def assess_signals(
     seed: int = 0,
     engine: Engine | None = None,
     payoffs: PayoffTable | None = None,
+    record: EvidenceRecord | None = None,
 ) -> Assessment:
-    """Assess ``timeline``'s scenario after ``signals`` (retracted ones are ignored)."""
+    """Assess ``timeline``'s scenario after ``signals`` (retracted ones are ignored).
+
+    ``record``: the signals' :func:`read_log`, when the caller has read them already (a replay's plan).
+    """
     start = time.perf_counter()
     engine = engine or shared_engine()
-    inputs = encode_signals(timeline.scenario, signals, catalog, _arrays(catalog))
-    posterior = engine.sample(inputs, seed=seed)
+    record = record if record is not None else read_log(timeline, catalog, signals)
+    posterior = engine.sample(record.inputs, seed=seed)
     # A sampler may swallow Ctrl-C and return the draws it had: never use them as a finished run.
     check_interrupt()
-    return decide_posterior(timeline, catalog, signals, posterior, inputs, payoffs, start)
+    return decide_posterior(timeline, catalog, record, posterior, payoffs, start)
+
+
+def read_log(timeline: Timeline, catalog: Catalog, signals: list[Signal]) -> EvidenceRecord:
+    """The evidence record of ``signals`` for ``timeline``'s scenario (the catalog's arrays shared per process)."""
+    return evidence_record(timeline.scenario, signals, catalog, _arrays(catalog))
 
 
 def decide_posterior(
     timeline: Timeline,
     catalog: Catalog,
-    signals: list[Signal],
+    record: EvidenceRecord,
     posterior: Posterior,
-    inputs: ModelInputs,
     payoffs: PayoffTable | None = None,
     start: float | None = None,
 ) -> Assessment:
-    """The decision layer on given posterior draws."""
+    """The decision layer on given posterior draws (of the model of ``record.inputs``)."""
     start = time.perf_counter() if start is None else start
+    signals, inputs = record.signals, record.inputs
     pay = payoffs or resolve_payoffs(timeline.scenario, timeline.payoffs)
     p, r, c = posterior.flat("p_expansionist"), posterior.flat("r"), posterior.flat("c")
     chains = int(posterior.p_expansionist.shape[0])
@@ -207,9 +211,10 @@ def decide_posterior(
         payoffs=pay,
         inputs=inputs,
         seconds=time.perf_counter() - start,
-        signals=tuple(signals),
+        signals=signals,
         catalog=catalog,
         scenario=timeline.scenario,
+        record=record,
     )
 
 

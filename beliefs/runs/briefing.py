@@ -29,6 +29,7 @@ from beliefs.timeline import Signal, Timeline
 GENERATOR_MARK = b'<meta name="generator" content="beliefs'
 
 if TYPE_CHECKING:
+    from beliefs.evidence.record import EvidenceRecord
     from beliefs.runs.replay_steps import Replay
     from models.engine import Engine
 
@@ -133,20 +134,20 @@ def _kinds_used(a: Analysis) -> list[dict[str, Any]]:
     return rows
 
 
+def _record(a: Analysis) -> EvidenceRecord:
+    """How the replay read the whole log (its last step's evidence record)."""
+    record = a.replay.final.record
+    if record is None:  # pragma: no cover - every assessment of a replay carries its record
+        raise BeliefsError(f"{a.label}: the replay carries no evidence record")
+    return record
+
+
 def _signals(a: Analysis) -> list[dict[str, Any]]:
     """Every signal as plain data, with who acted and how it was counted (``attribution.reading``)."""
-    from beliefs.evidence.attribution import Actors
-    from beliefs.evidence.reciprocity import reciprocations
-    from beliefs.evidence.spiral import reactions
-
-    actors = Actors(a.timeline.scenario)
-    known = all(s.kind in a.catalog.by_id for s in a.timeline.signals)
-    rx = reactions(a.timeline.scenario, a.timeline.signals, a.catalog) if known else [None] * len(a.timeline.signals)
-    rc = (reciprocations(a.timeline.scenario, a.timeline.signals, a.catalog) if known
-          else [None] * len(a.timeline.signals))  # fmt: skip
     ids = a.signal_ids or (None,) * len(a.timeline.signals)
     rows = []
-    for i, (sig, sid) in enumerate(zip(a.timeline.signals, ids, strict=False)):
+    for r, sid in zip(_record(a).readings, ids, strict=False):
+        i, sig = r.index, r.signal
         row = signal_json(sig)
         row["index"] = i
         row["position"] = i + 1
@@ -154,30 +155,27 @@ def _signals(a: Analysis) -> list[dict[str, Any]]:
         row["number"] = number(i, ids)
         kind = a.catalog.by_id.get(sig.kind)
         row["about"] = kind.about if kind is not None else ""
-        att = actors.resolve(sig.actor, isinstance(kind, AdversaryKind))
-        row["attribution"] = {**att.to_json(), "reading": att.describe()}
-        if rx[i] is not None:
-            row["reaction"] = rx[i].to_json()  # type: ignore[union-attr]
-        if rc[i] is not None:
-            row["reciprocation"] = rc[i].to_json()  # type: ignore[union-attr]
+        row["attribution"] = {**r.attribution.to_json(), "reading": r.attribution.describe()}
+        if r.reaction is not None:
+            row["reaction"] = r.reaction.to_json()
+        if r.reciprocation is not None:
+            row["reciprocation"] = r.reciprocation.to_json()
         rows.append(row)
     return rows
 
 
 def _reciprocity(a: Analysis) -> str:
     """The one line on the reciprocity rules in force and what they read (the assumptions section)."""
-    from beliefs.evidence.reciprocity import line, summary
+    from beliefs.evidence.reciprocity import line
 
-    known = [s for s in a.timeline.signals if s.kind in a.catalog.by_id]
-    return line(summary(a.timeline.scenario, known, a.catalog))
+    return line(_record(a).reciprocity_summary(a.catalog))
 
 
 def _who_acted(a: Analysis) -> dict[str, Any]:
     """The actors no role claims (a stored case's, from an older version): how each counts, how to map it."""
-    from beliefs.evidence.attribution import MAP_COMMAND, unresolved_counts, unresolved_reading
+    from beliefs.evidence.attribution import MAP_COMMAND, unresolved_reading
 
-    known = [s for s in a.timeline.signals if s.kind in a.catalog.by_id]
-    counts = unresolved_counts(a.timeline.scenario, known, a.catalog)
+    counts = _record(a).unresolved()
     case = a.origin.get("case")
     return {
         "unresolved": [

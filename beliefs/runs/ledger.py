@@ -58,14 +58,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from beliefs.catalog import AdversaryKind, Catalog
-from beliefs.evidence.attribution import Attribution, attribute
+from beliefs.evidence.attribution import Attribution
 from beliefs.evidence.doubt import DoubtRow, doubt_row
-from beliefs.evidence.negative import Supersession, supersessions
-from beliefs.evidence.reciprocity import Reciprocation, reciprocations
-from beliefs.evidence.spiral import Reaction, reactions
+from beliefs.evidence.negative import Supersession
+from beliefs.evidence.reciprocity import Reciprocation
+from beliefs.evidence.record import EvidenceRecord
+from beliefs.evidence.spiral import Reaction
 from beliefs.runs.numbering import number
-from beliefs.timeline import Scenario, Signal
+from beliefs.timeline import Signal
 from models import likelihood as lk
 from models.posterior import Posterior
 from models.spec import FloatArray, ModelInputs
@@ -315,47 +315,18 @@ def without_report(inputs: ModelInputs, about: str, j: int) -> ModelInputs:
 # -- the ledger ---------------------------------------------------------------------
 
 
-def report_positions(
-    signals: Sequence[Signal], catalog: Catalog, scenario: Scenario | None = None
-) -> tuple[list[int], list[int]]:
-    """Positions in ``signals`` of the active adversary and ally reports, in model order.
+def build_ledger(record: EvidenceRecord, posterior: Posterior, refit: Refit | None = None) -> Ledger:
+    """The ledger of ``posterior``, the posterior of the model of ``record.inputs`` (the log's evidence record).
 
-    With ``scenario``, own-side acts (context, see :mod:`beliefs.evidence.attribution`) are left out,
-    as :func:`beliefs.evidence.encode.encode_signals` leaves them out of the model.
+    Own-side acts (context) and absences that a later statement supersedes
+    (:mod:`beliefs.evidence.negative`) are listed, not weighed.
     """
-    atts = attribute(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
-    gone = supersessions(signals, catalog, atts)
-    adv: list[int] = []
-    ally: list[int] = []
-    for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
-        if not sig.retracted and (att is None or att.evidence) and i not in gone:
-            (adv if isinstance(catalog.by_id[sig.kind], AdversaryKind) else ally).append(i)
-    return adv, ally
-
-
-def build_ledger(
-    signals: Sequence[Signal],
-    catalog: Catalog,
-    inputs: ModelInputs,
-    posterior: Posterior,
-    refit: Refit | None = None,
-    scenario: Scenario | None = None,
-) -> Ledger:
-    """The ledger of ``posterior`` (the model of ``inputs``, encoded from ``signals`` for ``scenario``).
-
-    Without ``scenario`` every active signal is taken to be a report (logs from before attribution).
-    Absences that a later statement supersedes (:mod:`beliefs.evidence.negative`) are listed, not weighed.
-    """
+    inputs, signals, readings = record.inputs, record.signals, record.readings
     theta, w = theta_of(posterior)
     if np.any(w == 0.0):  # importance draws the weights have ruled out change no mean: drop them
         keep = np.flatnonzero(w > 0.0)
         theta, w = theta.take(keep), w[keep] / w[keep].sum()
-    adv_pos, ally_pos = report_positions(signals, catalog, scenario)
-    atts: Sequence[Attribution | None] = (
-        attribute(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
-    )
-    if len(adv_pos) != len(inputs.adversary_kind) or len(ally_pos) != len(inputs.ally_kind):
-        raise ValueError("the signals do not match the model inputs")
+    adv_pos, ally_pos = record.positions("adversary"), record.positions("ally")
     p0, tau = inputs.p0, inputs.likelihood_power
     logit_p0 = float(np.log(p0) - np.log1p(-p0))
     l_exp, l_sq = lk.adversary_channel_logliks(theta, inputs)  # (N, C)
@@ -385,18 +356,14 @@ def build_ledger(
             if khat >= KHAT_MAX:
                 alone = without_report(inputs, "adversary", int(j)).replace(model_doubt=0.0)
                 p_without, how, ok = _refit(refit, alone, "p_expansionist")
+            r = readings[adv_pos[j]]
             entries.append(
-                Entry(adv_pos[j], signals[adv_pos[j]], "adversary", khat, how, ok,
-                      contribution=float(mean_contrib[j]), p_without=p_without, attribution=atts[adv_pos[j]])
+                Entry(r.index, r.signal, "adversary", khat, how, ok, contribution=float(mean_contrib[j]),
+                      p_without=p_without, attribution=r.attribution, reaction=r.reaction,
+                      reciprocation=r.reciprocation)
             )  # fmt: skip
     running = logit_p0 + np.cumsum(mean_contrib)  # entry order: the model's report order
-    order = {pos: j for j, pos in enumerate(adv_pos)}
-    rx = reactions(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
-    rc = reciprocations(scenario, signals, catalog) if scenario is not None else [None] * len(signals)
-    entries = [
-        replace(e, running=float(running[order[e.index]]), reaction=rx[e.index], reciprocation=rc[e.index])
-        for e in entries
-    ]
+    entries = [replace(e, running=float(running[readings[e.index].report or 0])) for e in entries]
     cat = inputs.catalog
     for j, pos in enumerate(ally_pos):
         k = np.asarray(inputs.ally_kind)[j : j + 1]
@@ -410,13 +377,14 @@ def build_ledger(
             mean_without, how, ok = _refit(refit, without_report(inputs, "ally", j), axis[0])
         entries.append(
             Entry(pos, signals[pos], "ally", khat, how, ok, axis=axis, mean=float(w @ x), mean_without=mean_without,
-                  attribution=atts[pos])
+                  attribution=readings[pos].attribution)
         )  # fmt: skip
-    for i, (sig, att) in enumerate(zip(signals, atts, strict=True)):
-        if att is not None and not att.evidence and not sig.retracted:
-            entries.append(Entry(i, sig, "context", 0.0, "none", True, attribution=att))
-    for i, sup in supersessions(signals, catalog, atts).items():
-        entries.append(Entry(i, signals[i], "superseded", 0.0, "none", True, attribution=atts[i], superseded=sup))
+    for r in readings:
+        if r.about == "context":
+            entries.append(Entry(r.index, r.signal, "context", 0.0, "none", True, attribution=r.attribution))
+        elif r.about == "superseded":
+            entries.append(Entry(r.index, r.signal, "superseded", 0.0, "none", True, attribution=r.attribution,
+                                 superseded=r.superseded))  # fmt: skip
     entries.sort(key=lambda e: e.index)
     p_with = float(w @ lk.p_expansionist(mix_exp, mix_sq, p0, tau))
     doubt = None
@@ -429,8 +397,7 @@ def build_ledger(
             p_without, how, ok = _refit(refit, inputs.replace(model_doubt=0.0), "p_expansionist")
         doubt = doubt_row(both, w, p0, tau, p_with, (p_without, khat, how, ok))
         p_reports = p_without
-    rule = catalog.spiral.describe() if scenario is not None else None
-    return Ledger(logit_p0, float(w @ logodds), p_with, tuple(entries), doubt, p_reports, rule)
+    return Ledger(logit_p0, float(w @ logodds), p_with, tuple(entries), doubt, p_reports, record.spiral_rule)
 
 
 def evidence(assessment: Assessment, refit: Refit | None = None) -> Ledger:
@@ -439,11 +406,9 @@ def evidence(assessment: Assessment, refit: Refit | None = None) -> Ledger:
     Without ``refit`` a report whose leave-one-out weights are not trusted is
     marked unreliable instead of sampled afresh (what an interactive front end wants).
     """
-    if assessment.catalog is None:
-        raise ValueError("this assessment does not carry its signals and catalog")
-    return build_ledger(
-        assessment.signals, assessment.catalog, assessment.inputs, assessment.posterior, refit, assessment.scenario
-    )
+    if assessment.record is None:
+        raise ValueError("this assessment does not carry its evidence record")
+    return build_ledger(assessment.record, assessment.posterior, refit)
 
 
 def _refit(refit: Refit | None, inputs: ModelInputs, name: str) -> tuple[float | None, str, bool]:

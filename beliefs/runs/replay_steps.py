@@ -35,17 +35,18 @@ import csv
 import datetime as dt
 import io
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from beliefs.catalog import Catalog
 from beliefs.decision.payoffs import OPTION_NAMES, resolve_payoffs
-from beliefs.evidence.attribution import Attribution, attribute, attribute_one
-from beliefs.evidence.negative import Supersession, supersessions
-from beliefs.evidence.reciprocity import Reciprocation, reciprocation_of
-from beliefs.evidence.spiral import Reaction, reaction_of
-from beliefs.runs.assessment import Assessment, assess_signals, shared_engine
+from beliefs.evidence.attribution import Attribution
+from beliefs.evidence.negative import Supersession
+from beliefs.evidence.reciprocity import Reciprocation
+from beliefs.evidence.record import Reading
+from beliefs.evidence.spiral import Reaction
+from beliefs.runs.assessment import Assessment, assess_signals, read_log, shared_engine
 from beliefs.text import csv_cell
 from beliefs.timeline import Signal, Timeline
 from models.engine import Engine
@@ -136,40 +137,35 @@ class Step:
         return self.assessment.decision.determinate
 
     @property
+    def reading(self) -> Reading | None:
+        """How this step's signal was read (:mod:`beliefs.evidence.record`; None for the prior)."""
+        record = self.assessment.record
+        if self.signal is None or record is None:
+            return None
+        return record.readings[self.index - 1]
+
+    @property
     def attribution(self) -> Attribution | None:
         """How this step's signal was attributed (None for the prior)."""
-        a = self.assessment
-        if self.signal is None or a.scenario is None or a.catalog is None:
-            return None
-        return attribute_one(a.scenario, self.signal, a.catalog)
+        return None if self.reading is None else self.reading.attribution
 
     @property
     def reaction(self) -> Reaction | None:
         """How this step's signal stands to the provocations before it (:mod:`beliefs.evidence.spiral`)."""
-        a = self.assessment
-        if self.signal is None or self.signal.retracted or a.scenario is None or a.catalog is None:
-            return None  # a retracted step reuses the assessment before it
-        return reaction_of(a.scenario, a.signals, a.catalog, self.index - 1)
+        return None if self.reading is None else self.reading.reaction
 
     @property
     def reciprocation(self) -> Reciprocation | None:
         """The move of ours this step's signal is read as answering (:mod:`beliefs.evidence.reciprocity`)."""
-        a = self.assessment
-        if self.signal is None or self.signal.retracted or a.scenario is None or a.catalog is None:
-            return None
-        return reciprocation_of(a.scenario, a.signals, a.catalog, self.index - 1)
+        return None if self.reading is None else self.reading.reciprocation
 
     def statements(self) -> tuple[Supersession | None, list[int]]:
         """Negative evidence at this step: what supersedes this step's signal already (an absence
         after a sighting), and the earlier steps whose absences this step's signal supersedes."""
-        a = self.assessment
-        if self.signal is None or a.catalog is None or self.signal.retracted:
+        record, reading = self.assessment.record, self.reading
+        if record is None or reading is None:
             return None, []
-        signals = list(a.signals)
-        atts = attribute(a.scenario, signals, a.catalog) if a.scenario is not None else None
-        gone = supersessions(signals, a.catalog, atts)
-        me = len(signals) - 1
-        return gone.get(me), sorted(i + 1 for i, sup in gone.items() if sup.by == me)
+        return reading.superseded, [i + 1 for i in record.superseded_by(reading.index)]
 
     def to_json(self) -> dict[str, Any]:
         a = self.assessment
@@ -321,6 +317,21 @@ def counts_as_flip(settled: str | None, current: Assessment) -> bool:
     return settled is not None and current.decision.determinate and current.decision.best != settled
 
 
+def flip_of(current: Assessment, earlier: Iterable[Assessment | None]) -> tuple[str, str] | None:
+    """(before, after) when ``current`` is a flip after ``earlier``, the steps before it, latest first.
+
+    ``earlier`` is read only back to the last determinate recommendation; a step read as None is
+    not known yet (a front end still computing it), and then no flip is known either.
+    """
+    for before in earlier:
+        if before is None:
+            return None
+        if before.decision.determinate:
+            settled = before.decision.best
+            return (settled, current.decision.best) if counts_as_flip(settled, current) else None
+    return None
+
+
 def replay(
     timeline: Timeline,
     catalog: Catalog,
@@ -334,22 +345,22 @@ def replay(
     engine = engine or shared_engine()
     signals = list(timeline.signals)
     total = len(signals) + 1
+    records = [read_log(timeline, catalog, signals[:i]) for i in range(total)]  # each prefix read once
     plan = getattr(engine, "plan", None)
     if plan is not None:
         # One importance sample for every step (sized for the hardest one): the steps
         # share their draws, so trajectories carry no step-to-step jitter.
-        from beliefs.evidence.encode import encode_signals
-
-        plan([encode_signals(timeline.scenario, signals[:i], catalog) for i in range(total)], seed)
+        plan([r.inputs for r in records], seed)
     steps: list[Step] = []
     previous: Assessment | None = None
     settled: str | None = None  # the last determinate recommendation
     for i in range(total):
         sig = signals[i - 1] if i else None
         if previous is not None and sig is not None and sig.retracted:
-            current = previous  # a retracted signal changes nothing
+            # a retracted signal changes nothing: the posterior and decision before it, with its log read
+            current = replace(previous, signals=records[i].signals, record=records[i])
         else:
-            current = assess_signals(timeline, catalog, signals[:i], seed=seed, engine=engine)
+            current = assess_signals(timeline, catalog, signals[:i], seed=seed, engine=engine, record=records[i])
         flip = counts_as_flip(settled, current)
         if current.decision.determinate:
             settled = current.decision.best

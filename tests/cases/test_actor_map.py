@@ -21,8 +21,7 @@ from beliefs.cases.store import CaseStore, StaleLogError
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
 from beliefs.errors import BeliefsError
-from beliefs.evidence.attribution import summary
-from beliefs.evidence.encode import encode
+from beliefs.evidence.encode import encode, evidence_record
 from beliefs.text import STORED
 from beliefs.timeline import Signal
 
@@ -102,7 +101,7 @@ def test_map_actor_records_an_alias_that_survives_reopening_and_changes_the_weig
     # The Kaiser's court is now the ally's: context, out of the adversary likelihood; Berlin press at 0.3.
     assert len(enc.adversary_kind) == len(enc0.adversary_kind) - 1
     assert list(enc.adversary_attribution[-3:]) == [0.3, 0.3, 1.0]
-    att = summary(s, case.timeline.signals, case.catalog)
+    att = evidence_record(s, case.timeline.signals, case.catalog).attribution_summary()
     assert "Berlin press" not in att["unresolved_actors"] and "Wien\x1b[2J" in att["unresolved_actors"]
 
     undo = run("cases", "map-actor", "old", "Berlin press", "--unmap", "--db", str(old_case))
@@ -173,7 +172,7 @@ def test_a_third_party_made_by_a_mapping_owns_its_name(old_case: Path) -> None:
         with pytest.raises(BeliefsError, match="'the Kaiser's court' is already the third party The Kaiser's court"):
             store.map_actor("old", "the Kaiser's court", "adversary")
         case = store.load_case("old")
-    att = summary(case.timeline.scenario, case.timeline.signals, case.catalog)
+    att = evidence_record(case.timeline.scenario, case.timeline.signals, case.catalog).attribution_summary()
     assert "the Kaiser's court" not in att["unresolved_actors"] and att["counts"]["third_party"] == 3  # the court once, the press twice
 
 

@@ -125,7 +125,7 @@ def test_the_recommendation_sentence_says_a_tie_is_a_tie(morocco):
         assert "too close to call" in expected
 
 
-def test_hostile_text_is_shown_as_text_never_as_markup(morocco):
+def test_hostile_text_is_shown_as_text_never_as_markup(morocco, engine):
     tl = morocco.timeline
     bad = [
         s.model_copy(
@@ -135,13 +135,9 @@ def test_hostile_text_is_shown_as_text_never_as_markup(morocco):
     ]
     scenario = tl.scenario.model_copy(update={"title": HOSTILE[0], "adversary": HOSTILE[1]})
     hostile = tl.model_copy(update={"signals": bad, "scenario": scenario})
-    a = type(morocco)(
-        HOSTILE[2],
-        hostile,
-        morocco.catalog,
-        morocco.replay,
-        {"kind": "case", "name": HOSTILE[3], "sha256": "x"},
-    )
+    origin = {"kind": "case", "name": HOSTILE[3], "sha256": "x"}
+    # the briefing reads the replay's evidence record: replay the hostile log itself
+    a = analyse(hostile, morocco.catalog, label=HOSTILE[2], origin=origin, seed=1, engine=engine)
     html = render_report(report_context(a, seed=1))
     page = parse(html)
     assert "script" not in page.tags and "img" not in page.tags
@@ -154,16 +150,15 @@ def test_hostile_text_is_shown_as_text_never_as_markup(morocco):
     assert "{{ 7*7 }}" in text and "[bold red]markup[/]" in text
 
 
-def test_the_whole_hostile_corpus_goes_through_the_report(morocco):
+def test_the_whole_hostile_corpus_goes_through_the_report(morocco, engine):
     corpus = [*CONTROL, *INVISIBLE, *MARKUP, *FORMULAS, *ODD]
     tl = morocco.timeline
     bad = [
         s.model_copy(update={"note": corpus[i % len(corpus)], "actor": corpus[(i + 1) % len(corpus)]})
         for i, s in enumerate(tl.signals)
     ]
-    a = type(morocco)(
-        "corpus", tl.model_copy(update={"signals": bad}), morocco.catalog, morocco.replay, morocco.origin
-    )
+    hostile = tl.model_copy(update={"signals": bad})
+    a = analyse(hostile, morocco.catalog, label="corpus", origin=morocco.origin, seed=1, engine=engine)
     html = render_report(report_context(a, seed=1))
     page = parse(html)
     assert "script" not in page.tags and not any(name.startswith("on") for _, name, _ in page.attrs)

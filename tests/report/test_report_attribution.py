@@ -42,7 +42,7 @@ def test_every_signal_says_who_acted_and_how_it_was_counted(suez):
     assert 'id="unresolved-actors"' not in html  # every actor of a bundled timeline resolves
 
 
-def test_unresolved_actors_are_listed_prominently_escaped_with_how_to_map_them(suez):
+def test_unresolved_actors_are_listed_prominently_escaped_with_how_to_map_them(suez, engine):
     tl = suez.timeline
     ally_kinds = {k.id for k in suez.catalog.ally}
     adversary_rows = [i for i, s in enumerate(tl.signals) if s.kind not in ally_kinds]
@@ -50,8 +50,9 @@ def test_unresolved_actors_are_listed_prominently_escaped_with_how_to_map_them(s
     hostile_actor, ally_actor = HOSTILE[0], HOSTILE[5]  # a script tag; an escape sequence
     changed = {adversary_rows[0]: hostile_actor, adversary_rows[1]: hostile_actor, ally_row: ally_actor}
     signals = [s.model_copy(update={"actor": changed[i]}) if i in changed else s for i, s in enumerate(tl.signals)]
-    a = type(suez)("old case", tl.with_signals(signals), suez.catalog, suez.replay,
-                   {"kind": "case", "name": "old", "case": "old", "sha256": "x"})  # fmt: skip
+    origin = {"kind": "case", "name": "old", "case": "old", "sha256": "x"}
+    # the briefing reads the replay's evidence record: replay the log with the changed actors
+    a = analyse(tl.with_signals(signals), suez.catalog, label="old case", origin=origin, seed=1, engine=engine)
     html = render_report(report_context(a, seed=1))
     page = parse(html)
     assert "script" not in page.tags and not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", html)

@@ -68,7 +68,7 @@ async def test_beliefs_panel_and_ledger_screen_show_the_ledger(channelled, engin
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         a = assess_signals(tl, catalog, tl.signals, seed=0, engine=engine)
-        want = build_ledger(tl.signals, catalog, a.inputs, a.posterior)
+        want = build_ledger(a.record, a.posterior)
         log = app.main.query_one(SignalLog)
         log.move_cursor(row=0)
         await pilot.pause()

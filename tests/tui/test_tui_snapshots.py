@@ -88,6 +88,7 @@ def test_retract_dialog_80x24(snap_compare, july, engine, tmp_path):
 
 
 def test_actors_screen_80x24(snap_compare, july, engine, tmp_path):
+    from beliefs.evidence.encode import evidence_record
     from tui.screens.actors import ActorsScreen
 
     tl, catalog = july
@@ -99,7 +100,8 @@ def test_actors_screen_80x24(snap_compare, july, engine, tmp_path):
 
     async def run_before(pilot) -> None:
         await settle(pilot)
-        pilot.app.push_screen(ActorsScreen("july", tl.scenario, signals, catalog))
+        counts = evidence_record(tl.scenario, signals, catalog).unresolved()
+        pilot.app.push_screen(ActorsScreen("july", tl.scenario, counts))
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

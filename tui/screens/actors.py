@@ -13,6 +13,7 @@ attribution weight is made on the command line (``--attribution``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -23,8 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
-from beliefs.catalog import Catalog
-from beliefs.evidence.attribution import unresolved_counts, unresolved_reading
+from beliefs.evidence.attribution import unresolved_reading
 from beliefs.text import printable
 from tui.safe import safe
 
@@ -48,11 +48,11 @@ class ActorsScreen(ModalScreen[list[tuple[str, str]] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, case: str, scenario: Any, signals: list[Any], catalog: Catalog) -> None:
+    def __init__(self, case: str, scenario: Any, counts: Mapping[str, tuple[int, int]]) -> None:
+        """``counts``: each unresolved actor's (adversary-kind, ally-kind) signals (the log's evidence record)."""
         super().__init__()
         self.case = case
         self.scenario = scenario
-        counts = unresolved_counts(scenario, signals, catalog)
         self.actors = list(counts.items())
 
     def compose(self) -> ComposeResult:

@@ -19,8 +19,6 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from beliefs.evidence.attribution import attribute
-from beliefs.evidence.negative import supersessions
 from beliefs.text import printable
 from beliefs.timeline import Signal
 
@@ -95,8 +93,6 @@ class SignalLog(DataTable[Text]):
 
 
 def superseded_at_step(session: Session) -> dict[int, str]:
-    """The absences superseded among the signals up to the session's step (what its model counts)."""
-    signals = session.signals[: session.step]
-    scenario, catalog = session.timeline.scenario, session.catalog
-    gone = supersessions(signals, catalog, attribute(scenario, signals, catalog))
-    return {i: sup.describe() for i, sup in gone.items()}
+    """The absences superseded among the signals up to the session's step (what its model counts),
+    from the step's evidence record (:meth:`tui.session.Session.record`)."""
+    return {i: sup.describe() for i, sup in session.record().superseded.items()}
