@@ -67,12 +67,13 @@ from beliefs.catalog import Catalog
 from beliefs.decision.decide import Array
 from beliefs.decision.game import outcome_terms
 from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
-from beliefs.decision.preposterior import report_outcomes
+from beliefs.decision.preposterior import BLOCK, Outcome, report_outcomes
 from beliefs.decision.ties import MCSE_FACTOR
 from models.montecarlo import mcse_mean
 
 if TYPE_CHECKING:
     from models.likelihood import LogLik
+    from models.spec import IntArray
 
 #: What a watch entry says would change the recommendation (``changes``).
 CHANGES = ("neither", "seen", "not_seen", "both")
@@ -107,6 +108,56 @@ def compact_reading(item: dict[str, Any]) -> str:
 def could_change(watch: list[dict[str, Any]]) -> bool:
     """Whether any report's EVSI exceeds twice its Monte Carlo standard error."""
     return any(w["evsi"] > MCSE_FACTOR * w.get("evsi_mcse", 0.0) for w in watch)
+
+
+def _blurred(e: Array, s: Array, gamma: float, military: list[int]) -> Array:
+    """``s`` with Jervis's blur on the military kinds' columns: ``s + gamma (e - s)`` there.
+
+    Block by block of draws into one new array (no (draws x kinds) temporaries: allocating
+    those cost more than the arithmetic); the same numbers as the column-wise update.
+    """
+    out = np.empty_like(s, dtype=float)
+    g = np.zeros(s.shape[1])
+    g[military] = gamma
+    for i in range(0, len(s), BLOCK):
+        j = slice(i, i + BLOCK)
+        blk = out[j]
+        np.subtract(e[j], s[j], out=blk)
+        blk *= g
+        blk += s[j]  # exactly s on the other columns: s + 0 (e - s), the draws being finite
+    return out
+
+
+def _adversary_gains(
+    per_outcome: tuple[Outcome, Outcome],
+    bests: tuple[IntArray, IntArray],
+    act: IntArray,
+    x_exp: Array,
+    x_sq: Array,
+    a_now: int,
+) -> Array:
+    """Per draw and adversary kind, the gain of deciding after the report (zero where it cannot change the action).
+
+    For the kinds ``act`` whose report could change the action: per outcome, the gain of switching from
+    ``a_now`` to the outcome's best option, ``scale (pe dX_exp + (m - pe) dX_sq)``, summed over the two
+    outcomes. Computed block by block of draws (the temporaries stay small).
+    """
+    n, k = per_outcome[0][0].shape
+    d = np.zeros((n, k))
+    if not act.size:
+        return d
+    terms = [(m, pe, scale[act], best[act]) for (m, pe, scale), best in zip(per_outcome, bests, strict=True)]
+    for i in range(0, n, BLOCK):
+        j = slice(i, i + BLOCK)
+        xe, xs = x_exp[j], x_sq[j]
+        acc = np.zeros((len(xe), act.size))
+        for m, pe, scale, best in terms:
+            m_a, pe_a = m[j][:, act], pe[j][:, act]
+            acc += scale * (
+                pe_a * (xe[:, best] - xe[:, [a_now]]) + (m_a - pe_a) * (xs[:, best] - xs[:, [a_now]])
+            )
+        d[j, act] = acc
+    return d
 
 
 def evsi_by_kind(
@@ -152,8 +203,7 @@ def evsi_by_kind(
         s_eff = s
         mil = [i for i, k in enumerate(adv) if k.military]
         if gamma and mil:
-            s_eff = s.copy()
-            s_eff[:, mil] += gamma * (e[:, mil] - s[:, mil])
+            s_eff = _blurred(e, s, gamma, mil)
         # Per outcome (seen, not seen): m_i = the outcome's likelihood under draw i, pe_i = m_i times
         # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.decision.preposterior).
         per_outcome = report_outcomes(p, e, s_eff, wn, loglik, p0, tau)
@@ -162,16 +212,8 @@ def evsi_by_kind(
             k * ((wn[:, None] * x_exp).T @ pe + (wn[:, None] * x_sq).T @ (m - pe)) for m, pe, k in per_outcome
         )
         a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
-        d = np.zeros((n, len(adv)))
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
-        for (m, pe, scale), best in zip(per_outcome, (a_s, a_u), strict=True):
-            # The gain of switching from a_now to the outcome's best option, draw by draw.
-            if act.size:
-                m_a, pe_a, b_ = m[:, act], pe[:, act], best[act]
-                d[:, act] += scale[act] * (
-                    pe_a * (x_exp[:, b_] - x_exp[:, [a_now]]) + (m_a - pe_a) * (x_sq[:, b_] - x_sq[:, [a_now]])
-                )
-        gains.append(d)
+        gains.append(_adversary_gains(per_outcome, (a_s, a_u), act, x_exp, x_sq, a_now))
         out.extend({"kind": k.id, "label": k.label, "about": "adversary"} for k in adv)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if catalog.ally:
