@@ -68,3 +68,15 @@ def test_blurred_rates_and_gains_equal_their_column_wise_definitions(seed: int, 
     np.testing.assert_allclose(
         evsi._adversary_gains(per_outcome, bests, act, x_exp, x_sq, 1), want, rtol=1e-12, atol=1e-14
     )
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.sampled_from([2, 9, 4099]), k=st.integers(1, 9))
+def test_weighted_mcse_of_columns_equals_the_mcse_of_each_column(seed: int, n: int, k: int) -> None:
+    """models.montecarlo.mcse_mean on a (draws x columns) array, block by block, against each column alone."""
+    from models.montecarlo import mcse_mean
+
+    rng = np.random.default_rng(seed)
+    x, w = rng.normal(size=(n, k)) * rng.uniform(0.0, 3.0, k), rng.exponential(1.0, n)
+    x[:, 0] = 0.0
+    want = [float(mcse_mean(x[:, j], weights=w)) for j in range(k)]
+    np.testing.assert_allclose(mcse_mean(x, weights=w), want, rtol=1e-10, atol=1e-15)

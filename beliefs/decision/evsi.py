@@ -146,6 +146,27 @@ def _adversary_gains(
     d = np.zeros((n, k))
     if not act.size:
         return d
+    # Over all kinds (gathers of (draws x 4) columns, no copies of m and pe), then the kinds that
+    # cannot change the action set to exactly zero; the same arithmetic, element by element.
+    buf = np.empty((min(BLOCK, n), k)), np.empty((min(BLOCK, n), k))
+    for i in range(0, n, BLOCK):
+        j = slice(i, i + BLOCK)
+        xe, xs = x_exp[j], x_sq[j]
+        de, ds = xe - xe[:, [a_now]], xs - xs[:, [a_now]]
+        acc = d[j]
+        g, t = buf[0][: len(xe)], buf[1][: len(xe)]
+        for (m, pe, scale), best in zip(per_outcome, bests, strict=True):
+            np.take(de, best, axis=1, out=g)
+            g *= pe[j]
+            np.subtract(m[j], pe[j], out=t)
+            t *= np.take(ds, best, axis=1)
+            g += t
+            g *= scale
+            acc += g
+    still = np.setdiff1d(np.arange(k), act)
+    if still.size:
+        d[:, still] = 0.0
+    return d
     terms = [(m, pe, scale[act], best[act]) for (m, pe, scale), best in zip(per_outcome, bests, strict=True)]
     for i in range(0, n, BLOCK):
         j = slice(i, i + BLOCK)
@@ -232,12 +253,18 @@ def evsi_by_kind(
         out.extend({"kind": k.id, "label": k.label, "about": "ally"} for k in catalog.ally)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if gains:
-        d = np.concatenate(gains, axis=1)
-        errors = np.zeros(d.shape[1])
-        moving = np.nonzero(np.any(d != 0.0, axis=0))[0]  # a zero column has no Monte Carlo error
-        if moving.size:
-            errors[moving] = np.atleast_1d(mcse_mean(d[:, moving], chains, weights=w))
-        for item, value, err, (a_s_k, a_u_k) in zip(out, wn @ d, errors, choices, strict=True):
+        values, errors = [], []
+        for d in gains:  # part by part (adversary, ally): never copied into one array
+            err = np.zeros(d.shape[1])
+            moving = np.flatnonzero(d.any(axis=0))  # a zero column has no Monte Carlo error
+            if moving.size:
+                cols = d if moving.size == d.shape[1] else d[:, moving]
+                err[moving] = np.atleast_1d(mcse_mean(cols, chains, weights=w))
+            values.append(wn @ d)
+            errors.append(err)
+        for item, value, err, (a_s_k, a_u_k) in zip(
+            out, np.concatenate(values), np.concatenate(errors), choices, strict=True
+        ):
             item["evsi"] = max(float(value), 0.0)
             item["evsi_mcse"] = float(err)
             item.update(outcomes(a_now, a_s_k, a_u_k))
