@@ -229,9 +229,10 @@ def evsi_by_kind(
         # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.decision.preposterior).
         per_outcome = report_outcomes(p, e, s_eff, wn, loglik, p0, tau)
         # k sum_i w_i (pe_i X_exp,a + (m_i - pe_i) X_sq,a) = P(outcome) x EU of option a after it: (4, K)
-        v_seen, v_unseen = (
-            k * ((wn[:, None] * x_exp).T @ pe + (wn[:, None] * x_sq).T @ (m - pe)) for m, pe, k in per_outcome
-        )
+        # (written as (X_exp - X_sq) pe + X_sq m: matrix products only, no (draws x kinds) temporary)
+        wx_sq = wn[:, None] * x_sq
+        wx_gap = wn[:, None] * x_exp - wx_sq
+        v_seen, v_unseen = (k * (wx_gap.T @ pe + wx_sq.T @ m) for m, pe, k in per_outcome)
         a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
         gains.append(_adversary_gains(per_outcome, (a_s, a_u), act, x_exp, x_sq, a_now))
