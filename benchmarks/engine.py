@@ -7,8 +7,8 @@ A. ``beliefs assess july-1914 --json``, whole process, default engine (auto)
    vs ``--engine nuts --sampler pymc`` (the former default).        target <= 1.5 s
 B. ``beliefs replay july-1914 --json``, whole process, auto vs ``--engine nuts``
    (nutpie, compiling once).                                         target <= 2 s
-C. Warm update, one new signal -> posterior + decision (july-1914, <= 30
-   signals), in process: auto vs the compiled nutpie model.          target <= 20 ms
+C. Warm update, one new signal -> posterior + decision + watch list (july-1914,
+   <= 30 signals), in process: auto vs the compiled nutpie model.    target <= 20 ms
 D. 50-signal synthetic replay, warm (the NUTS model compiled beforehand, for the
    steps that fall back), auto vs NUTS at every step.                target <= 5 s
 E. Accuracy: |P(expansionist) - exact| against tests/reference.py at every step of
