@@ -34,9 +34,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo
-
 if TYPE_CHECKING:
+    from pydantic import ValidationInfo
     from rich.text import Text
 
 #: Invisible characters that change how the text around them is shown (a regex character class):
@@ -116,12 +115,38 @@ def _filled(value: str, info: ValidationInfo) -> str:
     return value
 
 
-#: A single-line text field: no control character at all.
-Line = Annotated[str, AfterValidator(_line)]
-#: A single-line field that must say something (a title, a name, a label): not only spaces.
-FilledLine = Annotated[Line, AfterValidator(_filled)]
-#: A prose field (notes): tab and newline allowed, CRLF read as a newline.
-Prose = Annotated[str, BeforeValidator(_crlf), AfterValidator(_prose)]
+def _field_types() -> dict[str, Any]:
+    """The validated text types of the files' models (pydantic loads here, on first use, so that
+    ``beliefs --help`` and the error messages never pay for it)."""
+    from pydantic import AfterValidator, BeforeValidator
+
+    line = Annotated[str, AfterValidator(_line)]
+    return {
+        #: A single-line text field: no control character at all.
+        "Line": line,
+        #: A single-line field that must say something (a title, a name, a label): not only spaces.
+        "FilledLine": Annotated[line, AfterValidator(_filled)],
+        #: A prose field (notes): tab and newline allowed, CRLF read as a newline.
+        "Prose": Annotated[str, BeforeValidator(_crlf), AfterValidator(_prose)],
+    }
+
+
+if TYPE_CHECKING:
+    from pydantic import AfterValidator, BeforeValidator
+
+    #: A single-line text field: no control character at all.
+    Line = Annotated[str, AfterValidator(_line)]
+    #: A single-line field that must say something (a title, a name, a label): not only spaces.
+    FilledLine = Annotated[Line, AfterValidator(_filled)]
+    #: A prose field (notes): tab and newline allowed, CRLF read as a newline.
+    Prose = Annotated[str, BeforeValidator(_crlf), AfterValidator(_prose)]
+else:
+
+    def __getattr__(name: str) -> Any:
+        if name in ("Line", "FilledLine", "Prose"):
+            globals().update(_field_types())
+            return globals()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -7,13 +7,28 @@ A. ``beliefs assess july-1914 --json``, whole process, default engine (auto)
    vs ``--engine nuts --sampler pymc`` (the former default).        target <= 1.5 s
 B. ``beliefs replay july-1914 --json``, whole process, auto vs ``--engine nuts``
    (nutpie, compiling once).                                         target <= 2 s
-C. Warm update, one new signal -> posterior + decision (july-1914, <= 30
-   signals), in process: auto vs the compiled nutpie model.          target <= 20 ms
+C. Warm update, one new signal -> posterior + decision + watch list (july-1914,
+   <= 30 signals), in process: auto vs the compiled nutpie model.    target <= 20 ms
 D. 50-signal synthetic replay, warm (the NUTS model compiled beforehand, for the
    steps that fall back), auto vs NUTS at every step.                target <= 5 s
 E. Accuracy: |P(expansionist) - exact| against tests/reference.py at every step of
    every bundled timeline, and on random and contested scenarios of 10-150
    signals; how many results are reliable; NUTS alongside.           target <= 0.01
+F. ``beliefs --help``, whole process, beside the interpreter alone and
+   ``import typer, rich`` (the floor under any typer CLI).            target <= 0.25 s
+G. ``beliefs assess july-1914 --json``, whole process, against the naive numpy
+   importance sampler of the same posterior (benchmarks/naive_sampler.py),
+   also a whole process.                                             target <= 3x
+H. The 50-signal synthetic replay (D's timeline, as a TOML file) as a whole
+   process, ``beliefs replay FILE --json``; NUTS at every step alongside
+   unless --quick.                                                   target <= 5 s
+
+Issue 26's targets are C, F, G and H; A and B are issue 11's.
+
+The tool sets up its own process (``beliefs.cli.process``: one OpenBLAS thread,
+which the TUI, where warm updates happen, inherits); this script does the same
+before numpy loads, so that C and D measure what the tool runs, and the child
+processes of A, B, F, G and H (the naive sampler included) inherit it.
 
 Wall-clock times depend on the machine's load (printed first): on a shared
 2-core machine other processes take most of the CPU, so CPU seconds (user +
@@ -32,11 +47,14 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
-from machine_info import machine
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "model")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "model")]
+
+# isort: off
+import beliefs.cli  # noqa: E402,F401  (the tool's process set-up, before numpy loads)
+import numpy as np  # noqa: E402
+from machine_info import machine  # noqa: E402
+# isort: on
 
 
 def _children_cpu() -> float:
@@ -44,13 +62,16 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def whole_process(args: list[str], runs: int) -> tuple[float, float, list[float]]:
-    """Median wall and CPU seconds of ``beliefs ARGS`` as a fresh process."""
+def whole_process(
+    args: list[str], runs: int, command: list[str] | None = None
+) -> tuple[float, float, list[float]]:
+    """Median wall and CPU seconds of ``beliefs ARGS`` (or ``python COMMAND ARGS``) as a fresh process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     walls, cpus = [], []
+    head = [sys.executable, *(command or ["-m", "beliefs.cli"])]
     for _ in range(runs):
         c0, t0 = _children_cpu(), time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "beliefs.cli", *args], capture_output=True, text=True, env=env)
+        proc = subprocess.run([*head, *args], capture_output=True, text=True, env=env)
         walls.append(time.perf_counter() - t0)
         cpus.append(_children_cpu() - c0)
         if proc.returncode != 0:
@@ -70,7 +91,9 @@ def section_a_b(runs: int, naive_runs: int) -> None:
     print("A. beliefs assess july-1914 --json (whole process)")
     whole_process(["assess", "july-1914", "--json"], 1)  # file-system caches warm
     fast = whole_process(["assess", "july-1914", "--json"], runs)
-    naive = whole_process(["assess", "july-1914", "--json", "--engine", "nuts", "--sampler", "pymc"], naive_runs)
+    naive = whole_process(
+        ["assess", "july-1914", "--json", "--engine", "nuts", "--sampler", "pymc"], naive_runs
+    )
     row("assess", fast, naive)
     print("B. beliefs replay july-1914 --json (whole process)")
     fast = whole_process(["replay", "july-1914", "--json"], runs)
@@ -128,7 +151,9 @@ def section_d(n_signals: int) -> None:
     rep = replay(timeline, catalog, engine=auto)
     fast, fast_cpu = time.perf_counter() - t0, time.process_time() - c0
     methods = [s.assessment.posterior.diagnostics.method for s in rep.steps]
-    imp = [s.assessment.seconds for s in rep.steps if s.assessment.posterior.diagnostics.method == "importance"]
+    imp = [
+        s.assessment.seconds for s in rep.steps if s.assessment.posterior.diagnostics.method == "importance"
+    ]
     c0, t0 = time.process_time(), time.perf_counter()
     naive = replay(timeline, catalog, engine=nuts)
     slow, slow_cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -183,8 +208,12 @@ def section_e(random_sizes: list[int]) -> None:
         nuts._compiled, nuts._models = auto._compiled, auto._models
         nuts_err = abs(assess(tl, cat, engine=nuts).posterior.mean("p_expansionist") - _exact(path))
         nuts_worst = max(nuts_worst, nuts_err)
-        print(f"  {name}: max error over {len(rep.steps)} steps {max(errs):.4f} (NUTS, last step: {nuts_err:.4f})")
-    print(f"  bundled: max error {worst:.4f} over {n_steps} steps, {unreliable} unreliable; NUTS max {nuts_worst:.4f}")
+        print(
+            f"  {name}: max error over {len(rep.steps)} steps {max(errs):.4f} (NUTS, last step: {nuts_err:.4f})"
+        )
+    print(
+        f"  bundled: max error {worst:.4f} over {n_steps} steps, {unreliable} unreliable; NUTS max {nuts_worst:.4f}"
+    )
     kinds = [k.id for k in load_catalog().kinds]
     with tempfile.TemporaryDirectory() as tmp:
         for n in random_sizes:
@@ -208,10 +237,56 @@ def section_e(random_sizes: list[int]) -> None:
                 )
 
 
+def _runs(x: tuple[float, float, list[float]]) -> str:
+    return ", ".join(f"{v:.2f}" for v in x[2])
+
+
+def section_f(runs: int) -> None:
+    print("F. beliefs --help (whole process)")
+    whole_process(["--help"], 1)
+    fast = whole_process(["--help"], runs)
+    bare = whole_process([], runs, ["-c", "pass"])
+    floor = whole_process([], runs, ["-c", "import typer, typer.rich_utils"])
+    print(
+        f"  beliefs --help: {fast[0]:.3f} s wall ({fast[1]:.3f} s CPU) [runs: {_runs(fast)}]; "
+        f"python alone {bare[0]:.3f} s; python + typer and its rich help {floor[0]:.3f} s"
+    )
+
+
+def section_g(runs: int) -> None:
+    print("G. one-shot assess july-1914 vs the naive numpy importance sampler (both whole processes)")
+    whole_process(["assess", "july-1914", "--json"], 1)
+    fast = whole_process(["assess", "july-1914", "--json"], runs)
+    naive = whole_process(["july-1914"], runs, [str(ROOT / "benchmarks" / "naive_sampler.py")])
+    print(
+        f"  beliefs assess: {fast[0]:.2f} s wall ({fast[1]:.2f} s CPU) [runs: {_runs(fast)}]; "
+        f"naive sampler: {naive[0]:.2f} s wall ({naive[1]:.2f} s CPU) [runs: {_runs(naive)}]: "
+        f"{fast[0] / naive[0]:.2f}x the naive wall time, {fast[1] / naive[1]:.2f}x its CPU time"
+    )
+
+
+def section_h(n_signals: int, runs: int, naive: bool) -> None:
+    import tempfile
+
+    import tomli_w
+    from replay import synthetic_raw
+
+    print(f"H. {n_signals}-signal synthetic replay, whole process (D's timeline as a file)")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"synthetic-{n_signals}.toml"
+        path.write_text(tomli_w.dumps(synthetic_raw(n_signals, 0)), encoding="utf-8")
+        fast = whole_process(["replay", str(path), "--json"], runs)
+        line = f"  beliefs replay: {fast[0]:.2f} s wall ({fast[1]:.2f} s CPU) [runs: {_runs(fast)}]"
+        if naive:
+            slow = whole_process(["replay", str(path), "--json", "--engine", "nuts"], 1)
+            line += f"; --engine nuts: {slow[0]:.1f} s wall ({slow[1]:.1f} s CPU), {slow[0] / fast[0]:.0f}x"
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--only", default="ABCDE", help="sections to run, e.g. AC")
+    parser.add_argument("--only", default="ABCDEFGH", help="sections to run, e.g. CFGH (issue 26's targets)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     print(f"machine: {machine()}")
@@ -223,6 +298,12 @@ def main() -> None:
         section_d(50)
     if "E" in args.only:
         section_e([10, 30, 50, 100, 150] if not args.quick else [10, 50, 150])
+    if "F" in args.only:
+        section_f(runs=5 if args.quick else 11)
+    if "G" in args.only:
+        section_g(runs=3 if args.quick else 7)
+    if "H" in args.only:
+        section_h(50, runs=1 if args.quick else 3, naive=not args.quick)
     print(f"machine after: {machine()}")
 
 

@@ -27,8 +27,14 @@ from machine_info import machine
 
 def synthetic_timeline(n: int, seed: int):  # type: ignore[no-untyped-def]
     """A multipolar scenario with ``n`` random signals of every catalog kind and grade."""
-    from beliefs.catalog import load_catalog
     from beliefs.timeline import validate_timeline
+
+    return validate_timeline(synthetic_raw(n, seed), "<synthetic>")
+
+
+def synthetic_raw(n: int, seed: int) -> dict:  # type: ignore[type-arg]
+    """The timeline of :func:`synthetic_timeline` as the dict a TOML file holds."""
+    from beliefs.catalog import load_catalog
 
     catalog = load_catalog()
     rng = np.random.default_rng(seed)
@@ -63,7 +69,7 @@ def synthetic_timeline(n: int, seed: int):  # type: ignore[no-untyped-def]
                 "source": "benchmark",
             }
         )
-    return validate_timeline(raw, "<synthetic>")
+    return raw
 
 
 def main() -> None:

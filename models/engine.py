@@ -40,12 +40,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from models import SAMPLERS as SAMPLERS  # re-exported
 from models.importance import ImportanceSampler
 from models.posterior import Diagnostics, Posterior, judge
 from models.spec import ModelInputs
 
 Sampler = Literal["nutpie", "pymc"]
-SAMPLERS: tuple[str, ...] = ("nutpie", "pymc")
 Method = Literal["auto", "importance", "nuts"]
 METHODS: tuple[str, ...] = ("auto", "importance", "nuts")
 #: ``status(message)`` is called before a step that may take more than a second.

@@ -73,6 +73,26 @@ def ess_mean(x: Array, chains: int = 1) -> Array:
     return out.reshape(x.shape[1:])
 
 
+#: Draws per block of :func:`_weighted_columns`.
+BLOCK = 4096
+
+
+def _weighted_columns(x: Array, w: Array) -> Array:
+    """The weighted MCSE of each column of ``x`` (draws x columns): ``sqrt(sum_i w_i^2 (x_i - mean)^2)``.
+
+    Block by block of draws, with matrix-vector products: no (draws x columns) temporaries, whose
+    allocation cost more than the arithmetic on the watch list's 20,000 x 30 gains.
+    """
+    mean = w @ x
+    acc = np.zeros(x.shape[1])
+    buf = np.empty((min(BLOCK, len(x)), x.shape[1]))
+    for i in range(0, len(x), BLOCK):
+        blk = np.subtract(x[i : i + BLOCK], mean, out=buf[: len(x[i : i + BLOCK])])
+        blk *= blk
+        acc += np.square(w[i : i + BLOCK]) @ blk
+    return np.asarray(np.sqrt(acc), dtype=float)
+
+
 def mcse_mean(x: Array, chains: int = 1, weights: Array | None = None) -> Array:
     """Monte Carlo standard error of the mean of each column of ``x``.
 
@@ -83,6 +103,8 @@ def mcse_mean(x: Array, chains: int = 1, weights: Array | None = None) -> Array:
     if weights is not None:
         w = np.asarray(weights, dtype=float)
         w = w / w.sum()
+        if x.ndim == 2:
+            return _weighted_columns(x, w)
         shape = (-1,) + (1,) * (x.ndim - 1)
         wc = w.reshape(shape)
         mean = (wc * x).sum(axis=0)

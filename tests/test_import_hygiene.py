@@ -150,6 +150,19 @@ def test_cli_startup_does_not_import_pymc() -> None:
     assert proc.stdout.strip() == "False"
 
 
+def test_cli_help_does_not_import_numpy_or_the_briefing() -> None:
+    """`beliefs --help` loads every command module; none of them may pull in numpy (the engine), pydantic
+    (the files' models) or the briefing (Jinja2, figures) at import: they load inside the commands
+    that use them (issue 26)."""
+    code = (
+        "import sys; from beliefs.cli import main; main._load_command_modules(); "
+        "print(sorted(m for m in ('numpy', 'pydantic', 'models.engine', 'beliefs.runs.briefing', 'jinja2') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
 HOST = """
 import json, os, warnings
 import numpy

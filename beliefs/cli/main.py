@@ -24,10 +24,11 @@ from beliefs.cli.app import (
     print_json,
     safe_markup,
 )
-from models.engine import SAMPLERS, SamplerSettings
+from models import SAMPLERS
 
 if TYPE_CHECKING:
     from beliefs.api.inputs import Crisis
+    from models.engine import SamplerSettings
 
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print one JSON object (`beliefs schema NAME` prints its JSON Schema).")

@@ -19,7 +19,6 @@ import typer
 from beliefs.cli.app import DB_HELP, MAX_SEED, SEED_HELP, app, err_console, guarded, safe_markup
 from beliefs.errors import BeliefsError
 from beliefs.interrupts import storing
-from beliefs.runs.briefing import check_output, write_briefing
 
 if TYPE_CHECKING:
     from beliefs.runs.briefing import Analysis
@@ -118,6 +117,8 @@ def report(
     name = case or Path(str(timeline)).stem
     output = output or Path(f"{name}-briefing.html")
     database = _database(db) if (case or compare_case) else None
+    from beliefs.runs.briefing import check_output, write_briefing
+
     check_output(output, ".html", force, database=database)
     if pdf is not None:
         check_output(pdf, ".pdf", force, database=database)

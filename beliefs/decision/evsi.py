@@ -67,12 +67,13 @@ from beliefs.catalog import Catalog
 from beliefs.decision.decide import Array
 from beliefs.decision.game import outcome_terms
 from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
-from beliefs.decision.preposterior import report_outcomes
+from beliefs.decision.preposterior import BLOCK, Outcome, report_outcomes
 from beliefs.decision.ties import MCSE_FACTOR
 from models.montecarlo import mcse_mean
 
 if TYPE_CHECKING:
     from models.likelihood import LogLik
+    from models.spec import IntArray
 
 #: What a watch entry says would change the recommendation (``changes``).
 CHANGES = ("neither", "seen", "not_seen", "both")
@@ -107,6 +108,77 @@ def compact_reading(item: dict[str, Any]) -> str:
 def could_change(watch: list[dict[str, Any]]) -> bool:
     """Whether any report's EVSI exceeds twice its Monte Carlo standard error."""
     return any(w["evsi"] > MCSE_FACTOR * w.get("evsi_mcse", 0.0) for w in watch)
+
+
+def _blurred(e: Array, s: Array, gamma: float, military: list[int]) -> Array:
+    """``s`` with Jervis's blur on the military kinds' columns: ``s + gamma (e - s)`` there.
+
+    Block by block of draws into one new array (no (draws x kinds) temporaries: allocating
+    those cost more than the arithmetic); the same numbers as the column-wise update.
+    """
+    out = np.empty_like(s, dtype=float)
+    g = np.zeros(s.shape[1])
+    g[military] = gamma
+    for i in range(0, len(s), BLOCK):
+        j = slice(i, i + BLOCK)
+        blk = out[j]
+        np.subtract(e[j], s[j], out=blk)
+        blk *= g
+        blk += s[j]  # exactly s on the other columns: s + 0 (e - s), the draws being finite
+    return out
+
+
+def _adversary_gains(
+    per_outcome: tuple[Outcome, Outcome],
+    bests: tuple[IntArray, IntArray],
+    act: IntArray,
+    x_exp: Array,
+    x_sq: Array,
+    a_now: int,
+) -> Array:
+    """Per draw and adversary kind, the gain of deciding after the report (zero where it cannot change the action).
+
+    For the kinds ``act`` whose report could change the action: per outcome, the gain of switching from
+    ``a_now`` to the outcome's best option, ``scale (pe dX_exp + (m - pe) dX_sq)``, summed over the two
+    outcomes. Computed block by block of draws (the temporaries stay small).
+    """
+    n, k = per_outcome[0][0].shape
+    d = np.zeros((n, k))
+    if not act.size:
+        return d
+    # Over all kinds (gathers of (draws x 4) columns, no copies of m and pe), then the kinds that
+    # cannot change the action set to exactly zero; the same arithmetic, element by element.
+    buf = np.empty((min(BLOCK, n), k)), np.empty((min(BLOCK, n), k))
+    for i in range(0, n, BLOCK):
+        j = slice(i, i + BLOCK)
+        xe, xs = x_exp[j], x_sq[j]
+        de, ds = xe - xe[:, [a_now]], xs - xs[:, [a_now]]
+        acc = d[j]
+        g, t = buf[0][: len(xe)], buf[1][: len(xe)]
+        for (m, pe, scale), best in zip(per_outcome, bests, strict=True):
+            np.take(de, best, axis=1, out=g)
+            g *= pe[j]
+            np.subtract(m[j], pe[j], out=t)
+            t *= np.take(ds, best, axis=1)
+            g += t
+            g *= scale
+            acc += g
+    still = np.setdiff1d(np.arange(k), act)
+    if still.size:
+        d[:, still] = 0.0
+    return d
+    terms = [(m, pe, scale[act], best[act]) for (m, pe, scale), best in zip(per_outcome, bests, strict=True)]
+    for i in range(0, n, BLOCK):
+        j = slice(i, i + BLOCK)
+        xe, xs = x_exp[j], x_sq[j]
+        acc = np.zeros((len(xe), act.size))
+        for m, pe, scale, best in terms:
+            m_a, pe_a = m[j][:, act], pe[j][:, act]
+            acc += scale * (
+                pe_a * (xe[:, best] - xe[:, [a_now]]) + (m_a - pe_a) * (xs[:, best] - xs[:, [a_now]])
+            )
+        d[j, act] = acc
+    return d
 
 
 def evsi_by_kind(
@@ -152,26 +224,18 @@ def evsi_by_kind(
         s_eff = s
         mil = [i for i, k in enumerate(adv) if k.military]
         if gamma and mil:
-            s_eff = s.copy()
-            s_eff[:, mil] += gamma * (e[:, mil] - s[:, mil])
+            s_eff = _blurred(e, s, gamma, mil)
         # Per outcome (seen, not seen): m_i = the outcome's likelihood under draw i, pe_i = m_i times
         # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.decision.preposterior).
         per_outcome = report_outcomes(p, e, s_eff, wn, loglik, p0, tau)
         # k sum_i w_i (pe_i X_exp,a + (m_i - pe_i) X_sq,a) = P(outcome) x EU of option a after it: (4, K)
-        v_seen, v_unseen = (
-            k * ((wn[:, None] * x_exp).T @ pe + (wn[:, None] * x_sq).T @ (m - pe)) for m, pe, k in per_outcome
-        )
+        # (written as (X_exp - X_sq) pe + X_sq m: matrix products only, no (draws x kinds) temporary)
+        wx_sq = wn[:, None] * x_sq
+        wx_gap = wn[:, None] * x_exp - wx_sq
+        v_seen, v_unseen = (k * (wx_gap.T @ pe + wx_sq.T @ m) for m, pe, k in per_outcome)
         a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
-        d = np.zeros((n, len(adv)))
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
-        for (m, pe, scale), best in zip(per_outcome, (a_s, a_u), strict=True):
-            # The gain of switching from a_now to the outcome's best option, draw by draw.
-            if act.size:
-                m_a, pe_a, b_ = m[:, act], pe[:, act], best[act]
-                d[:, act] += scale[act] * (
-                    pe_a * (x_exp[:, b_] - x_exp[:, [a_now]]) + (m_a - pe_a) * (x_sq[:, b_] - x_sq[:, [a_now]])
-                )
-        gains.append(d)
+        gains.append(_adversary_gains(per_outcome, (a_s, a_u), act, x_exp, x_sq, a_now))
         out.extend({"kind": k.id, "label": k.label, "about": "adversary"} for k in adv)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if catalog.ally:
@@ -190,12 +254,18 @@ def evsi_by_kind(
         out.extend({"kind": k.id, "label": k.label, "about": "ally"} for k in catalog.ally)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if gains:
-        d = np.concatenate(gains, axis=1)
-        errors = np.zeros(d.shape[1])
-        moving = np.nonzero(np.any(d != 0.0, axis=0))[0]  # a zero column has no Monte Carlo error
-        if moving.size:
-            errors[moving] = np.atleast_1d(mcse_mean(d[:, moving], chains, weights=w))
-        for item, value, err, (a_s_k, a_u_k) in zip(out, wn @ d, errors, choices, strict=True):
+        values, errors = [], []
+        for d in gains:  # part by part (adversary, ally): never copied into one array
+            err = np.zeros(d.shape[1])
+            moving = np.flatnonzero(d.any(axis=0))  # a zero column has no Monte Carlo error
+            if moving.size:
+                cols = d if moving.size == d.shape[1] else d[:, moving]
+                err[moving] = np.atleast_1d(mcse_mean(cols, chains, weights=w))
+            values.append(wn @ d)
+            errors.append(err)
+        for item, value, err, (a_s_k, a_u_k) in zip(
+            out, np.concatenate(values), np.concatenate(errors), choices, strict=True
+        ):
             item["evsi"] = max(float(value), 0.0)
             item["evsi_mcse"] = float(err)
             item.update(outcomes(a_now, a_s_k, a_u_k))
