@@ -52,7 +52,9 @@ def test_provocation_and_reaction_counts_are_the_spiral_lists(name: str) -> None
     reactions = sum(not r["initiative"] for r in read)
     initiatives = sum(bool(r["initiative"]) for r in read)
     row = ROWS[name]
-    assert row["provocations"] == str(got["provocations"]), f"docs/guide.md, spiral table, {name}: provocations"
+    assert row["provocations"] == str(got["provocations"]), (
+        f"docs/guide.md, spiral table, {name}: provocations"
+    )
     assert row["reactions / initiatives"] == f"{reactions} / {initiatives}", (
         f"docs/guide.md, spiral table, {name}: reactions / initiatives"
     )
