@@ -1,0 +1,37 @@
+"""The smallest valid ``[scenario]`` table of a timeline file, written once for the tests that need one.
+
+Tests that build a timeline in ``tmp_path`` start from this text and append
+their ``[[signals]]`` (or ``str.replace`` one line of it to make it invalid),
+so a new required scenario field is added here and nowhere else. Imported
+by bare name (tests/ is on the pythonpath): ``from scenario_text import
+scenario_toml``.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def scenario_toml(title: str = "t", *, catalog: str | None = None) -> str:
+    """A valid ``[scenario]`` table: Us, Ally and Them, neutral environment, flat Beta(2, 2) ally priors.
+
+    ``title`` is written as a TOML basic string; ``catalog`` (a path relative
+    to the timeline file) is added when given. The text starts and ends with
+    a newline, so signals can be appended to it.
+    """
+    text = f"""
+[scenario]
+title = {json.dumps(title, ensure_ascii=False)}
+perspective = "Us"
+ally = "Ally"
+adversary = "Them"
+polarity = "multipolar"
+offense_advantage = 0.5
+distinguishability = 0.5
+prior_expansionist = 0.5
+ally_reliability = {{ alpha = 2.0, beta = 2.0 }}
+ally_recklessness = {{ alpha = 2.0, beta = 2.0 }}
+"""
+    if catalog is not None:
+        text += f"catalog = {json.dumps(catalog, ensure_ascii=False)}\n"
+    return text
