@@ -2,14 +2,18 @@
 
 Tests that build a timeline in ``tmp_path`` start from this text and append
 their ``[[signals]]`` (or ``str.replace`` one line of it to make it invalid),
-so a new required scenario field is added here and nowhere else. Imported
+so a new required scenario field is added here and nowhere else; logs
+written as rows of (day, kind, actor, grade, extra) become signals through
+:func:`signals_toml`. Imported
 by bare name (tests/ is on the pythonpath): ``from scenario_text import
 scenario_toml``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable
 
 
 def scenario_toml(title: str = "t", *, catalog: str | None = None) -> str:
@@ -35,3 +39,12 @@ ally_recklessness = {{ alpha = 2.0, beta = 2.0 }}
     if catalog is not None:
         text += f"catalog = {json.dumps(catalog, ensure_ascii=False)}\n"
     return text
+
+
+def signals_toml(start: dt.date, rows: Iterable[tuple[int, str, str, str, str]]) -> str:
+    """``[[signals]]`` tables from (day counted from ``start`` = 1, kind, actor, grade, extra TOML lines) rows."""
+    return "".join(
+        f'\n[[signals]]\ndate = {start + dt.timedelta(days=day - 1)}\nkind = "{kind}"\n'
+        f'actor = "{actor}"\ngrade = "{grade}"\n{extra}\n'
+        for day, kind, actor, grade, extra in rows
+    )
