@@ -17,13 +17,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
-from beliefs.catalog import BetaPrior, Catalog, Strict
+from beliefs.catalog import BetaPrior, Catalog
 from beliefs.channels import MAX_CHANNEL, channel_names, one_line_text
 from beliefs.errors import InputError, NotFoundError, Problem
 from beliefs.limits import MAX_SIGNALS, date_problem
 from beliefs.text import FilledLine, Line, Prose
 from beliefs.timeline_checks import catalog_for, cross_check, outcome_check
-from beliefs.tomlfile import read_toml, validation_problems
+from beliefs.tomlfile import Strict, read_toml, validation_problems
 
 #: The largest payoff (in absolute value) a timeline may set: beyond it, expected
 #: utilities over thousands of draws lose every digit that decides between options.
