@@ -3,7 +3,8 @@
 A timeline is a TOML file (docs/reference/timeline.md). ``TIMELINE`` on the
 command line is a path or the short name of a bundled timeline (``july-1914``).
 :func:`load_timeline` validates the file *and* its signals against the
-catalog, and reports every problem at once.
+catalog (the checks across entries and files are in
+:mod:`beliefs.timeline_checks`), and reports every problem at once.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
-from beliefs.catalog import BetaPrior, Catalog, Strict, load_catalog
-from beliefs.channels import MAX_CHANNEL, channel_letter_problems, channel_names, one_line_text
+from beliefs.catalog import BetaPrior, Catalog
+from beliefs.channels import MAX_CHANNEL, channel_names, one_line_text
 from beliefs.errors import InputError, NotFoundError, Problem
 from beliefs.limits import MAX_SIGNALS, date_problem
 from beliefs.text import FilledLine, Line, Prose
-from beliefs.tomlfile import read_toml, validation_problems
+from beliefs.timeline_checks import catalog_for, cross_check, outcome_check
+from beliefs.tomlfile import Strict, read_toml, validation_problems
 
 #: The largest payoff (in absolute value) a timeline may set: beyond it, expected
 #: utilities over thousands of draws lose every digit that decides between options.
@@ -389,11 +391,11 @@ def validate_timeline(
         Timeline, {**raw, "source": file}, file, _signal_namer(signals), strict=strict_types
     )
     if catalog is None:
-        catalog, catalog_problems = _catalog_for(raw, file, base)
+        catalog, catalog_problems = catalog_for(raw, file, base)
         problems += catalog_problems
     if catalog is not None and isinstance(signals, list):
-        problems += _cross_check(signals, catalog, file, strict)
-    problems += _outcome_check(raw.get("outcome"), file, strict)
+        problems += cross_check(signals, catalog, file, strict)
+    problems += outcome_check(raw.get("outcome"), file, strict)
     if catalog is not None and isinstance(signals, list):
         problems += _actor_check(raw.get("scenario"), signals, catalog, file, strict_types)
     if problems:
@@ -415,88 +417,3 @@ def _actor_check(
     except ValidationError:
         return []  # the scenario's own problems are listed already
     return actor_problems(valid, signals, catalog, file)
-
-
-def _catalog_for(raw: dict[str, Any], file: str, base: Path | None) -> tuple[Catalog | None, list[Problem]]:
-    scenario = raw.get("scenario")
-    ref = scenario.get("catalog") if isinstance(scenario, dict) else None
-    if not isinstance(ref, str):
-        return load_catalog(), []
-    path = (base or Path(".")) / ref
-    if not path.exists():
-        return None, [Problem(file, "[scenario]", "catalog", f"catalog file '{path}' does not exist")]
-    try:
-        return load_catalog(path), []
-    except InputError as exc:  # the catalog's problems join the timeline's: all listed in one run
-        return None, exc.problems
-
-
-def _cross_check(signals: list[Any], catalog: Catalog, file: str, strict: bool) -> list[Problem]:
-    problems: list[Problem] = []
-    previous: dt.date | None = None
-    for i, sig in enumerate(signals):
-        if not isinstance(sig, dict):
-            continue
-        entry = f"signals[{i}]"
-        kind = sig.get("kind")
-        if isinstance(kind, str) and kind not in catalog.by_id:
-            close = difflib.get_close_matches(kind, list(catalog.by_id), n=3)
-            hint = f"did you mean {', '.join(close)}? " if close else ""
-            problems.append(
-                Problem(
-                    file,
-                    entry,
-                    "kind",
-                    f"unknown kind '{kind}'; {hint}(`beliefs catalog` lists all {len(catalog.kinds)})",
-                )
-            )
-        date = sig.get("date")
-        if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
-            if previous is not None and date < previous:
-                problems.append(
-                    Problem(
-                        file,
-                        entry,
-                        "date",
-                        f"{date} comes before the previous signal's {previous}: signals must be in date order",
-                    )
-                )
-            previous = date
-        if strict and not sig.get("source"):
-            problems.append(Problem(file, entry, "source", "bundled timelines need a source on every signal"))
-    problems += channel_letter_problems(signals, file)
-    return problems
-
-
-def _outcome_check(outcome: Any, file: str, strict: bool = False) -> list[Problem]:
-    """A truth in hindsight needs its basis: ``adversary_type`` without a sourced reason is refused.
-
-    ``strict`` (bundled timelines): an ``[outcome]`` must name ``adversary_type``.
-    """
-    if not isinstance(outcome, dict):
-        return []
-    if outcome.get("adversary_type") is None:
-        if not strict:
-            return []
-        return [
-            Problem(
-                file,
-                "[outcome]",
-                "adversary_type",
-                'bundled timelines need the adversary type in hindsight ("expansionist" or "status_quo") '
-                "with adversary_type_basis",
-            )
-        ]
-    basis = outcome.get("adversary_type_basis")
-    if isinstance(basis, str) and basis.strip():
-        return []
-    if basis is not None and not isinstance(basis, str):
-        return []  # the type check already names it
-    return [
-        Problem(
-            file,
-            "[outcome]",
-            "adversary_type_basis",
-            "is required with adversary_type: a sentence and a citation for the historians' judgement",
-        )
-    ]

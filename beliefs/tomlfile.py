@@ -10,13 +10,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from beliefs.errors import InputError, Problem
 from beliefs.limits import MAX_FILE_BYTES, MAX_KEYS_NAMED, MAX_KEYS_PER_TABLE
 from beliefs.text import MAX_QUOTED, quoted
 
 EntryNamer = Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]
+
+
+class Strict(BaseModel):
+    """The base of every table of a user file: unknown keys refused, values frozen, field docstrings kept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -50,14 +56,21 @@ def read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(file, "", "", f"malformed TOML: {exc}")]) from None
     except RecursionError:
-        raise InputError([Problem(file, "", "", "arrays or tables nested too deeply to be a timeline")]) from None
+        raise InputError(
+            [Problem(file, "", "", "arrays or tables nested too deeply to be a timeline")]
+        ) from None
     except ValueError:  # tomllib: an integer longer than Python's int-string limit (4,300 digits)
         raise InputError([Problem(file, "", "", _long_number(text))]) from None
     crowded = _crowded_tables(parsed)
     if crowded:
         raise InputError(
             [
-                Problem(file, "", where or "(top level)", f"{n:,} keys in one table; the limit is {MAX_KEYS_PER_TABLE:,}")
+                Problem(
+                    file,
+                    "",
+                    where or "(top level)",
+                    f"{n:,} keys in one table; the limit is {MAX_KEYS_PER_TABLE:,}",
+                )
                 for where, n in crowded
             ]
         )
@@ -199,8 +212,9 @@ def _unknown_keys(file: str, entry: str, table: str, keys: list[str]) -> Problem
     """One problem for every unknown key of one table: the count and the first few names."""
     hint = "check the spelling; `beliefs schema timeline` lists every key"
     if len(keys) == 1:
-        return Problem(file, entry, _field_path((table, keys[0]) if table else (keys[0],)), f"unknown key ({hint})")
+        return Problem(
+            file, entry, _field_path((table, keys[0]) if table else (keys[0],)), f"unknown key ({hint})"
+        )
     shown = ", ".join(quoted(k) for k in keys[:MAX_KEYS_NAMED])
     more = f" and {len(keys) - MAX_KEYS_NAMED:,} more" if len(keys) > MAX_KEYS_NAMED else ""
     return Problem(file, entry, table, f"{len(keys):,} unknown keys: {shown}{more} ({hint})")
-

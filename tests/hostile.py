@@ -22,6 +22,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from scenario_text import scenario_toml, toml_string
+
 DATA = Path(__file__).parent / "data" / "hostile"
 
 #: Terminal escape sequences and bare control characters.
@@ -111,19 +113,6 @@ def raw_invisible(output: str) -> list[str]:
     return RAW_INVISIBLE.findall(output)
 
 
-SCENARIO = """[scenario]
-title = {title}
-perspective = "Us"
-ally = "Ally"
-adversary = "Them"
-polarity = "multipolar"
-offense_advantage = 0.5
-distinguishability = 0.5
-prior_expansionist = 0.5
-ally_reliability = {{ alpha = 2.0, beta = 2.0 }}
-ally_recklessness = {{ alpha = 2.0, beta = 2.0 }}
-"""
-
 SIGNAL = """
 [[signals]]
 date = {date}
@@ -134,22 +123,9 @@ note = {note}
 """
 
 
-def toml_string(text: str) -> str:
-    """``text`` as a TOML basic string (control characters as ``\\uXXXX``)."""
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
 def timeline_text(title: str = "t", actor: str = "", note: str = "", n: int = 1) -> str:
     """A small valid timeline with the given text fields (quoted here)."""
-    body = SCENARIO.format(title=toml_string(title))
+    body = scenario_toml(title)
     if actor:  # the actor's text is the adversary's other name: it resolves, and is shown literally
         body += f"\n[scenario.aliases]\nadversary = [{toml_string(actor)}]\n"
     start = dt.date(1914, 1, 1)

@@ -8,20 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from scenario_text import scenario_toml
 
-GOOD_SCENARIO = """
-[scenario]
-title = "t"
-perspective = "Us"
-ally = "Ally"
-adversary = "Them"
-polarity = "multipolar"
-offense_advantage = 0.5
-distinguishability = 0.5
-prior_expansionist = 0.5
-ally_reliability = { alpha = 2.0, beta = 2.0 }
-ally_recklessness = { alpha = 2.0, beta = 2.0 }
-"""
+GOOD_SCENARIO = scenario_toml()
 
 
 def signal(date: str = "1914-07-23", kind: str = "ultimatum", grade: str = "B2") -> str:

@@ -9,11 +9,11 @@ rung 2 or above, and a bad one is named (file, entry, field) with exit 2.
 from __future__ import annotations
 
 import re
-import textwrap
 import tomllib
 from pathlib import Path
 
 import pytest
+from scenario_text import scenario_toml
 from typer.testing import CliRunner
 
 from beliefs.catalog import COERCIVE_MIN_RUNG, AdversaryKind, load_catalog, validate_catalog
@@ -162,22 +162,7 @@ def test_cli_exits_2_naming_file_entry_and_field(tmp_path: Path) -> None:
     _load_command_modules()
     (tmp_path / "cat.toml").write_text(KIND)
     path = tmp_path / "t.toml"
-    path.write_text(
-        textwrap.dedent("""
-        [scenario]
-        title = "t"
-        perspective = "Us"
-        ally = "Ally"
-        adversary = "Them"
-        polarity = "multipolar"
-        offense_advantage = 0.5
-        distinguishability = 0.5
-        prior_expansionist = 0.5
-        ally_reliability = { alpha = 2.0, beta = 2.0 }
-        ally_recklessness = { alpha = 2.0, beta = 2.0 }
-        catalog = "cat.toml"
-        """)
-    )
+    path.write_text(scenario_toml(catalog="cat.toml"))
     out = CliRunner().invoke(app, ["validate", str(path)])
     assert out.exit_code == 2, out.output
     text = " ".join(out.output.split())

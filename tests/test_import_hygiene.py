@@ -100,7 +100,8 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_the_import_graph_is_read_from_every_module() -> None:
     graph = import_graph()
     assert "beliefs.cases.store" in graph and "models.engine" in graph and "tui.app" in graph
-    assert "beliefs.cases.schema" in graph["beliefs.cases.store"]
+    assert "beliefs.cases.connection" in graph["beliefs.cases.store"]
+    assert "beliefs.cases.schema" in graph["beliefs.cases.connection"]
 
 
 def test_no_import_cycles() -> None:

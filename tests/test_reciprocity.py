@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from reference_files import load_reference_inputs
+from scenario_text import scenario_toml
 
 from beliefs.catalog import bundled_catalog_path, load_catalog, validate_catalog
 from beliefs.errors import InputError
@@ -159,19 +159,7 @@ def test_the_record_reads_as_the_issue_says() -> None:
 
 
 def test_a_provocation_spends_and_an_executed_move_reads_as_reciprocation(tmp_path: Path) -> None:
-    text = textwrap.dedent("""
-        [scenario]
-        title = "t"
-        perspective = "Us"
-        ally = "Ally"
-        adversary = "Them"
-        polarity = "multipolar"
-        offense_advantage = 0.5
-        distinguishability = 0.5
-        prior_expansionist = 0.5
-        ally_reliability = { alpha = 2.0, beta = 2.0 }
-        ally_recklessness = { alpha = 2.0, beta = 2.0 }
-    """)
+    text = scenario_toml()
     rows = [("1960-01-01", "ends_occupation", "Us"), ("1960-01-05", "fait_accompli", "Us"),
             ("1960-01-09", "accepts_compromise", "Them"), ("1960-01-10", "restrains_ally", "Us"),
             ("1960-01-11", "accepts_compromise", "Them")]  # fmt: skip
@@ -188,20 +176,7 @@ def test_a_provocation_spends_and_an_executed_move_reads_as_reciprocation(tmp_pa
 KINDS = ["conciliatory_offer", "accepts_compromise", "ends_occupation", "restrains_ally", "ally_accepts_restraint",
          "coercive_threat", "mobilization", "fait_accompli", "treaty_compliance", "arms_buildup"]  # fmt: skip
 ACTORS = ["Us", "Ally", "Them", ""]
-HEAD = textwrap.dedent("""
-    [scenario]
-    title = "random"
-    perspective = "Us"
-    ally = "Ally"
-    adversary = "Them"
-    polarity = "multipolar"
-    offense_advantage = 0.5
-    distinguishability = 0.5
-    prior_expansionist = 0.5
-    ally_reliability = { alpha = 2.0, beta = 2.0 }
-    ally_recklessness = { alpha = 2.0, beta = 2.0 }
-    catalog = "catalog.toml"
-""")
+HEAD = scenario_toml("random", catalog="catalog.toml")
 
 
 def _log_strategy():  # type: ignore[no-untyped-def]

@@ -41,34 +41,19 @@ def read_case_rows(store: CaseStore, name: str) -> dict[str, Any]:
     """Every row of a case, in entry order, from one snapshot."""
     with store._read() as conn:
         case_id = store._case_row(conn, name)[0]
+
+        def rows(sql: str) -> list[tuple[Any, ...]]:
+            return [tuple(r) for r in conn.execute(sql, (case_id,))]
+
         return {
             "case": tuple(conn.execute(f"SELECT {CASE_COLS} FROM cases WHERE id = ?", (case_id,)).fetchone()),
-            "signals": [
-                tuple(r)
-                for r in conn.execute(
-                    f"SELECT id, {SIGNAL_COLS} FROM signals WHERE case_id = ? ORDER BY id", (case_id,)
-                )
-            ],
-            "retractions": [
-                tuple(r)
-                for r in conn.execute(
-                    "SELECT r.signal_id, r.reason, r.at, r.retracted_by FROM retractions r"
-                    " JOIN signals s ON s.id = r.signal_id WHERE s.case_id = ? ORDER BY r.id",
-                    (case_id,),
-                )
-            ],
-            "mappings": [
-                tuple(r)
-                for r in conn.execute(
-                    f"SELECT {MAPPING_COLS} FROM actor_mappings WHERE case_id = ? ORDER BY id", (case_id,)
-                )
-            ],
-            "assessments": [
-                tuple(r)
-                for r in conn.execute(
-                    f"SELECT {ASSESSMENT_COLS} FROM assessments WHERE case_id = ? ORDER BY id", (case_id,)
-                )
-            ],
+            "signals": rows(f"SELECT id, {SIGNAL_COLS} FROM signals WHERE case_id = ? ORDER BY id"),
+            "retractions": rows(
+                "SELECT r.signal_id, r.reason, r.at, r.retracted_by FROM retractions r"
+                " JOIN signals s ON s.id = r.signal_id WHERE s.case_id = ? ORDER BY r.id"
+            ),
+            "mappings": rows(f"SELECT {MAPPING_COLS} FROM actor_mappings WHERE case_id = ? ORDER BY id"),
+            "assessments": rows(f"SELECT {ASSESSMENT_COLS} FROM assessments WHERE case_id = ? ORDER BY id"),
         }
 
 

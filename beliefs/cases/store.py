@@ -20,25 +20,14 @@ by SQLite; a writer waits at most ``busy_timeout`` seconds and then gets a
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from beliefs.cases.actor_map import read_mappings
 from beliefs.cases.actor_store import ActorMappingMethods
-from beliefs.cases.dbfile import (
-    check_db_path,
-    check_file,
-    create_database,
-    db_errors,
-    is_missing,
-    open_database,
-)
-from beliefs.cases.privacy import check_private
+from beliefs.cases.connection import BUSY_TIMEOUT, CaseFile
 from beliefs.cases.records import (
     ASSESSMENT_SELECT,
     NAME_RE,
@@ -52,20 +41,16 @@ from beliefs.cases.records import (
     validate_name,
 )
 from beliefs.cases.rows import case_from_rows, check_channel, insert_assessment, insert_signal
-from beliefs.cases.schema import rollback
 from beliefs.cases.versions import StaleLogError, check_version, log_version
 from beliefs.catalog import Catalog
 from beliefs.channels import letter_conflicts, letter_message
-from beliefs.errors import BeliefsError, CaseNotFoundError, NotFoundError
-from beliefs.text import STORED, check_text, quoted
+from beliefs.errors import BeliefsError, NotFoundError
+from beliefs.text import STORED, check_text
 from beliefs.timeline import MAX_SIGNALS, Signal, Timeline
 
 if TYPE_CHECKING:
     from beliefs.runs.assessment import Assessment
     from models.engine import SamplerSettings
-
-#: Seconds a write waits for another process's write before giving up.
-BUSY_TIMEOUT = 10.0
 
 __all__ = [
     "BUSY_TIMEOUT",
@@ -81,111 +66,8 @@ __all__ = [
 ]  # fmt: skip
 
 
-class CaseStore(ActorMappingMethods):
-    """One case database file. Thread-safe; several processes may share the file."""
-
-    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True):
-        """Open the database at ``path``; ``create=False``: a missing file is a :class:`NotFoundError`.
-
-        A missing (or zero-byte) file is created by the first read or write, not
-        here: whatever is refused before that (a bad file to import, a bad name)
-        leaves no database behind. A new file is created private (0600, its new
-        folders 0700); an existing one that others may read is used and reported
-        once (:mod:`beliefs.cases.privacy`). A file this process may not write is
-        read read-only (:func:`beliefs.cases.dbfile.open_database`).
-        """
-        self.path = check_db_path(path)
-        self.busy_timeout = busy_timeout
-        self._lock = threading.RLock()
-        self._conn_: sqlite3.Connection | None = None
-        check_file(self.path)
-        if is_missing(self.path):
-            if not create:
-                empty = self.path.exists()
-                raise NotFoundError(
-                    f"there is no case database at {self.path} yet"
-                    + (" (an empty file)" if empty else "")
-                    + " (`beliefs cases new NAME --from TIMELINE` creates it); "
-                    + ("nothing was written into it" if empty else "nothing was created")
-                )
-            return  # made by the first transaction: a command refused before it writes no file
-        self._connect()
-
-    def _connect(self) -> sqlite3.Connection:
-        """The connection, opening (and first creating, if missing) the database."""
-        with self._lock:
-            if self._conn_ is None:
-                with self._errors():
-                    if not self.path.exists():
-                        create_database(self.path, self.busy_timeout)
-                    self._conn_ = open_database(self.path, self.busy_timeout)
-                check_private(self.path)
-            return self._conn_
-
-    @property
-    def _conn(self) -> sqlite3.Connection:
-        return self._connect()
-
-    # -- plumbing ---------------------------------------------------------------
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn_ is not None:
-                self._conn_.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _errors(self) -> contextlib.AbstractContextManager[None]:
-        return db_errors(self.path, self.busy_timeout)
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, committed (and on disk) when the block ends."""
-        with self._lock, self._errors():
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-                self._conn.execute("COMMIT")
-            except BaseException:
-                rollback(self._conn)
-                raise
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for several SELECTs."""
-        with self._lock, self._errors():
-            self._conn.execute("BEGIN")
-            try:
-                yield self._conn
-            finally:
-                self._conn.execute("COMMIT")
-
-    def _case_row(self, conn: sqlite3.Connection, name: str) -> tuple[Any, ...]:
-        row = conn.execute(
-            "SELECT id, scenario_json, catalog_json, catalog_digest, origin, created_at, updated_at, deleting "
-            "FROM cases WHERE name = ?",
-            (name,),
-        ).fetchone()
-        if row is not None and row[7]:
-            raise BeliefsError(
-                f"case '{name}' in {self.path} is half deleted (by another program); "
-                f"finish with `beliefs cases delete {name}`"
-            )
-        if row is None:
-            names = [r[0] for r in conn.execute("SELECT name FROM cases ORDER BY name")]
-            import difflib
-
-            hint = difflib.get_close_matches(name, names, n=3)
-            raise CaseNotFoundError(
-                f"no case called {quoted(name)} in {self.path}"
-                + (f"; did you mean {', '.join(hint)}?" if hint else "")
-                + ("" if names else " (the database has no cases yet: `beliefs cases new`)")
-            )
-        return tuple(row[:7])
+class CaseStore(CaseFile, ActorMappingMethods):
+    """One case database file: its cases, their signal logs and assessments."""
 
     # -- cases ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from scenario_text import scenario_toml
 
 from beliefs.cases.schema import SCHEMA_VERSION, migrate
 from beliefs.cases.store import CaseStore
@@ -19,19 +20,7 @@ from beliefs.errors import BeliefsError, InputError
 from beliefs.runs.replay_steps import CSV_COLUMNS, signal_json
 from beliefs.timeline import Signal, load_timeline
 
-SCENARIO = """
-[scenario]
-title = "t"
-perspective = "Us"
-ally = "Ally"
-adversary = "Them"
-polarity = "multipolar"
-offense_advantage = 0.5
-distinguishability = 0.5
-prior_expansionist = 0.5
-ally_reliability = { alpha = 2.0, beta = 2.0 }
-ally_recklessness = { alpha = 2.0, beta = 2.0 }
-"""
+SCENARIO = scenario_toml()
 
 
 def _signal(date: str, grade: str, channel: str | None, kind: str = "ultimatum", extra: str = "") -> str:

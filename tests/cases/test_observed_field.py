@@ -11,25 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from scenario_text import scenario_toml
 
 from beliefs.cases.schema import SCHEMA_VERSION, migrate
 from beliefs.cases.store import CaseStore
 from beliefs.evidence.encode import encode
 from beliefs.timeline import Signal
 
-SCENARIO = """
-[scenario]
-title = "t"
-perspective = "Us"
-ally = "Ally"
-adversary = "Them"
-polarity = "multipolar"
-offense_advantage = 0.5
-distinguishability = 0.5
-prior_expansionist = 0.5
-ally_reliability = { alpha = 2.0, beta = 2.0 }
-ally_recklessness = { alpha = 2.0, beta = 2.0 }
-
+SCENARIO = scenario_toml() + """
 [[signals]]
 date = 1914-07-23
 kind = "mobilization"

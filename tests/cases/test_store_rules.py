@@ -30,14 +30,9 @@ def run(*args: str):
 
 
 @pytest.fixture
-def db(tmp_path: Path, july) -> Path:
-    path = tmp_path / "cases.db"
-    tl, catalog = july
-    with CaseStore(path) as store:
-        store.create_case("july", tl, catalog)
-        sid = store.add_signal("july", Signal(date=dt.date(1914, 8, 2), kind="ultimatum", grade="B2"))
-        store.retract_signal("july", sid, "test")
-    return path
+def db(july_db: Path) -> Path:
+    """July 1914 with a retracted signal (tests/cases/conftest.py)."""
+    return july_db
 
 
 def _shell(db: Path) -> sqlite3.Connection:

@@ -12,6 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from scenario_text import scenario_toml
 
 from beliefs.schema import FILE_SCHEMAS, dumps, schema
 from beliefs.timeline import bundled_timelines
@@ -59,24 +60,15 @@ def test_the_bundled_catalog_validates():
     assert [e.message for e in validator("catalog").iter_errors(as_json(raw))] == []
 
 
-BASE = """
-[scenario]
-title = "t"
-perspective = "Us"
-ally = "Ally"
-adversary = "Them"
-polarity = "multipolar"
-offense_advantage = 0.5
-distinguishability = 0.5
-prior_expansionist = 0.5
-ally_reliability = { alpha = 2.0, beta = 2.0 }
-ally_recklessness = { alpha = 2.0, beta = 2.0 }
-
+BASE = (
+    scenario_toml()
+    + """
 [[signals]]
 date = 1914-07-23
 kind = "ultimatum"
 grade = "B2"
 """
+)
 
 #: Mutations of a valid timeline: (what, replace this, with that). The schema and
 #: `beliefs validate` must agree on each (both accept or both refuse). Left out: what

@@ -9,12 +9,14 @@ definition gives by hand (decay, offers, provocations spending goodwill).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import textwrap
 from pathlib import Path
 
 import pytest
 from reference_files import load_reference_inputs, reference_from_toml
+from scenario_text import signals_toml
 
 from beliefs.catalog import bundled_catalog_path
 from beliefs.runs.assessment import assess
@@ -76,13 +78,7 @@ def write_case(tmp_path: Path, name: str, reciprocal: bool = True) -> Path:
     folder = tmp_path / ("recip" if reciprocal else "flat")
     folder.mkdir(exist_ok=True)
     (folder / "catalog.toml").write_text(catalog, encoding="utf-8")
-    import datetime as dt
-
-    body = "".join(
-        f'\n[[signals]]\ndate = {dt.date(1962, 1, 1) + dt.timedelta(days=day - 1)}\nkind = "{kind}"\n'
-        f'actor = "{actor}"\ngrade = "{grade}"\n{extra}\n'
-        for day, kind, actor, grade, extra in LOGS[name]
-    )
+    body = signals_toml(dt.date(1962, 1, 1), LOGS[name])
     path = folder / f"{name}.toml"
     path.write_text(textwrap.dedent(SCENARIO) + body, encoding="utf-8")
     return path

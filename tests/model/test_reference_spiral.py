@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from reference_files import load_reference_inputs, reference_from_toml
+from scenario_text import signals_toml
 
 from beliefs.catalog import bundled_catalog_path
 from beliefs.runs.assessment import assess
@@ -112,11 +113,7 @@ def write_case(tmp_path: Path, name: str, reactive: bool = True, rule: str = "de
     folder = tmp_path / ("spiral" if reactive else "flat") / rule
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "catalog.toml").write_text(catalog, encoding="utf-8")
-    body = "".join(
-        f'\n[[signals]]\ndate = {dt.date(1914, 7, 1) + dt.timedelta(days=day - 1)}\nkind = "{kind}"\n'
-        f'actor = "{actor}"\ngrade = "{grade}"\n{extra}\n'
-        for day, kind, actor, grade, extra in LOGS[name]
-    )
+    body = signals_toml(dt.date(1914, 7, 1), LOGS[name])
     path = folder / f"{name}.toml"
     path.write_text(textwrap.dedent(SCENARIO) + body, encoding="utf-8")
     return path
