@@ -5,7 +5,7 @@ columns that describe the timelines themselves (how many own-side
 provocations, how many acts weighed as reactions or initiatives) are written
 by hand. They went stale once already, when the spiral memory let a
 provocation reach past the 14-day window; this keeps them equal to
-``beliefs explain``'s spiral list (beliefs.evidence.spiral.summary).
+``beliefs explain``'s spiral list (the evidence record's spiral summary).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from beliefs.evidence.spiral import summary
+from beliefs.evidence.encode import evidence_record
 from beliefs.timeline import load_timeline
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def test_the_table_lists_every_bundled_timeline() -> None:
 @pytest.mark.parametrize("name", sorted(ROWS))
 def test_provocation_and_reaction_counts_are_the_spiral_lists(name: str) -> None:
     timeline, catalog = load_timeline(TIMELINES / f"{name}.toml")
-    got = summary(timeline.scenario, timeline.signals, catalog)
+    got = evidence_record(timeline.scenario, timeline.signals, catalog).spiral_summary(catalog)
     read = [r["reaction"] for r in got["reactions"]]
     reactions = sum(not r["initiative"] for r in read)
     initiatives = sum(bool(r["initiative"]) for r in read)
