@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from models import weighted
+from models.montecarlo import mcse_mean
 from models.spec import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -64,10 +65,7 @@ class Diagnostics:
     def line(self) -> str:
         """A one-line description of the engine's run (tables, TUI status line)."""
         if self.method == "importance":
-            return (
-                f"importance sampling {self.draws} draws  Pareto k {self.pareto_k:.2f}"
-                f"  ESS {self.ess:.0f}"
-            )
+            return f"importance sampling {self.draws} draws  Pareto k {self.pareto_k:.2f}  ESS {self.ess:.0f}"
         text = (
             f"NUTS ({self.sampler}) {self.chains}x{self.draws}  R-hat {self.r_hat_max:.3f}"
             f"  ESS {self.ess_bulk_min:.0f}  {self.divergences} divergences"
@@ -180,19 +178,12 @@ class Posterior:
     def mcse(self, values: FloatArray) -> float:
         """Monte Carlo standard error of the posterior mean of per-draw ``values`` (flat).
 
-        Importance sampling: the delta-method estimate of the weighted mean.
-        NUTS: sd / sqrt(bulk ESS of ``values`` across the chains).
-        Use it for any derived quantity, e.g. a paired difference of utilities.
+        One rule for every derived quantity (e.g. a paired difference of utilities):
+        :func:`models.montecarlo.mcse_mean` -- the delta-method estimate for importance
+        weights, sd / sqrt(split-chain ESS of the mean) across the chains for NUTS.
         """
-        x = np.asarray(values, dtype=float)
-        if self.weights is not None:
-            return weighted.mcse_mean(x, self.weights)
-        if np.ptp(x) == 0:
-            return 0.0
-        from models.diagnostics import ess_mean
-
         chains = int(self.p_expansionist.shape[0])
-        return weighted.mcse_mean(x, self.w, ess=ess_mean(x.reshape(chains, -1)))
+        return float(mcse_mean(np.asarray(values, dtype=float), chains, weights=self.weights))
 
     def resampled(self, n: int | None = None, seed: int = 0) -> Posterior:
         """Equal-weight draws (systematic resampling); ``self`` when already equal-weight."""
