@@ -89,9 +89,7 @@ class PriorSample:
 
     theta: lk.Theta
     adversary: OrderedDict[ColumnKey, tuple[FloatArray, FloatArray]] = field(default_factory=OrderedDict)
-    channels: OrderedDict[ChannelKey, tuple[FloatArray, FloatArray, FloatArray]] = field(
-        default_factory=OrderedDict
-    )
+    channels: OrderedDict[ChannelKey, tuple[FloatArray, FloatArray, FloatArray]] = field(default_factory=OrderedDict)
     ally: OrderedDict[tuple[int, float, float], FloatArray] = field(default_factory=OrderedDict)
     columns_computed: int = 0
 
@@ -151,7 +149,9 @@ class PriorSample:
             for key, ch in zip(keys, np.asarray(inputs.adversary_channel, dtype=np.int64), strict=True):
                 members.setdefault(int(ch), Counter())[key] += 1
             rho = np.asarray(inputs.channel_rho, dtype=float)
-            channel_keys = Counter((float(rho[ch]), tuple(sorted(m.items()))) for ch, m in members.items())
+            channel_keys = Counter(
+                (float(rho[ch]), tuple(sorted(m.items()))) for ch, m in members.items()
+            )
             for ckey in sorted(channel_keys):
                 c_exp, c_sq, c_u = self._channel(ckey)
                 count = channel_keys[ckey]
@@ -207,19 +207,12 @@ class ImportanceSampler:
 
     @staticmethod
     def _session(inputs: ModelInputs, seed: int) -> tuple[object, ...]:
-        return (
-            inputs.catalog.digest(),
-            tuple(inputs.reliability_prior),
-            tuple(inputs.recklessness_prior),
-            seed,
-        )
+        return (inputs.catalog.digest(), tuple(inputs.reliability_prior), tuple(inputs.recklessness_prior), seed)
 
     def prior_sample(self, inputs: ModelInputs, seed: int, n: int) -> PriorSample:
         key = (*self._session(inputs, seed), n)
         if key not in self._samples:
-            theta = lk.sample_prior(
-                inputs.catalog, inputs.reliability_prior, inputs.recklessness_prior, n, seed
-            )
+            theta = lk.sample_prior(inputs.catalog, inputs.reliability_prior, inputs.recklessness_prior, n, seed)
             self._samples[key] = PriorSample(theta)
             while len(self._samples) > self.max_samples:
                 self._samples.popitem(last=False)
@@ -288,9 +281,7 @@ class ImportanceSampler:
         if keep is not None:
             w = w[keep] / w[keep].sum()
             p, r, c, e, s = p[keep], r[keep], c[keep], e[keep], s[keep]
-        mcse = {
-            name: float(mcse_mean(x, weights=w)) for name, x in (("p_expansionist", p), ("r", r), ("c", c))
-        }
+        mcse = {name: float(mcse_mean(x, weights=w)) for name, x in (("p_expansionist", p), ("r", r), ("c", c))}
         n = len(p)
         diag = Diagnostics(
             sampler="importance",

@@ -127,9 +127,7 @@ def adversary_columns(
     mid = 0.5 * (e + s_eff)
     x_exp = q * e + (1.0 - q) * mid
     x_sq = q * s_eff + (1.0 - q) * mid
-    return np.log(seen * x_exp + (1.0 - seen) * (1.0 - x_exp)), np.log(
-        seen * x_sq + (1.0 - seen) * (1.0 - x_sq)
-    )
+    return np.log(seen * x_exp + (1.0 - seen) * (1.0 - x_exp)), np.log(seen * x_sq + (1.0 - seen) * (1.0 - x_sq))
 
 
 def ally_columns(
@@ -189,21 +187,12 @@ def report_columns(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, Float
     )
     rows, inverse = np.unique(table, axis=0, return_inverse=True)
     a_exp, a_sq = adversary_columns(
-        theta,
-        inputs.catalog,
-        inputs.gamma,
-        rows[:, 0].astype(np.int64),
-        rows[:, 1],
-        rows[:, 2],
-        rows[:, 3],
-        rows[:, 4],
+        theta, inputs.catalog, inputs.gamma, rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4]
     )
     return a_exp, a_sq, np.asarray(inverse, dtype=np.int64).reshape(-1)
 
 
-def channel_logliks(
-    sum_exp: FloatArray, sum_sq: FloatArray, sum_u: FloatArray, rho: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+def channel_logliks(sum_exp: FloatArray, sum_sq: FloatArray, sum_u: FloatArray, rho: FloatArray) -> tuple[FloatArray, FloatArray]:
     """log p(R_c | T, theta) per draw and channel from the channel sums of log a_exp, log a_sq, log u.
 
     p(R_c | T) = rho_c prod a_T + (1 - rho_c) prod u: the channel is sound with
@@ -254,9 +243,7 @@ def ally_loglik(theta: Theta, inputs: ModelInputs) -> FloatArray:
     return ally_columns(theta, inputs.catalog, kinds, qs, seen) @ counts
 
 
-def doubt_mixture(
-    l_exp: FloatArray, l_sq: FloatArray, l_u: FloatArray, doubt: float
-) -> tuple[FloatArray, FloatArray]:
+def doubt_mixture(l_exp: FloatArray, l_sq: FloatArray, l_u: FloatArray, doubt: float) -> tuple[FloatArray, FloatArray]:
     """The type log-likelihoods with the model-doubt branch mixed in.
 
     With weight ``doubt`` (epsilon) the whole adversary picture was shaped by
@@ -341,11 +328,7 @@ class LogLik:
     def _combine(self, other: LogLik, sign: float) -> LogLik:
         l_u = None if self.l_u is None or other.l_u is None else self.l_u + sign * other.l_u
         return LogLik(
-            self.l_exp + sign * other.l_exp,
-            self.l_sq + sign * other.l_sq,
-            self.l_ally + sign * other.l_ally,
-            l_u,
-            self.doubt,
+            self.l_exp + sign * other.l_exp, self.l_sq + sign * other.l_sq, self.l_ally + sign * other.l_ally, l_u, self.doubt
         )
 
     def __add__(self, other: LogLik) -> LogLik:
@@ -358,9 +341,7 @@ class LogLik:
 def loglik(theta: Theta, inputs: ModelInputs) -> LogLik:
     """The untempered per-draw log-likelihoods of ``inputs``' signals."""
     l_exp, l_sq, l_u = adversary_channel_terms(theta, inputs)
-    return LogLik(
-        l_exp.sum(axis=1), l_sq.sum(axis=1), ally_loglik(theta, inputs), l_u.sum(axis=1), inputs.model_doubt
-    )
+    return LogLik(l_exp.sum(axis=1), l_sq.sum(axis=1), ally_loglik(theta, inputs), l_u.sum(axis=1), inputs.model_doubt)
 
 
 def potentials(theta: Theta, inputs: ModelInputs) -> dict[str, FloatArray]:

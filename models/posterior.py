@@ -65,7 +65,10 @@ class Diagnostics:
     def line(self) -> str:
         """A one-line description of the engine's run (tables, TUI status line)."""
         if self.method == "importance":
-            return f"importance sampling {self.draws} draws  Pareto k {self.pareto_k:.2f}  ESS {self.ess:.0f}"
+            return (
+                f"importance sampling {self.draws} draws  Pareto k {self.pareto_k:.2f}"
+                f"  ESS {self.ess:.0f}"
+            )
         text = (
             f"NUTS ({self.sampler}) {self.chains}x{self.draws}  R-hat {self.r_hat_max:.3f}"
             f"  ESS {self.ess_bulk_min:.0f}  {self.divergences} divergences"
