@@ -17,7 +17,7 @@ import numpy as np
 
 from models import weighted
 from models.montecarlo import mcse_mean
-from models.spec import FloatArray, IntArray
+from models.spec import FloatArray, IntArray, ModelInputs
 
 if TYPE_CHECKING:
     from models.likelihood import LogLik, Theta
@@ -157,6 +157,18 @@ class Posterior:
             return None
         ll = self.loglik if self.kept is None else self.loglik.take(self.kept)
         return ll if ll.l_exp.shape[0] == self.n_draws else None
+
+    def loglik_for(self, inputs: ModelInputs) -> LogLik:
+        """The untempered log-likelihoods of these draws under ``inputs``: the importance
+        sampler's when it kept them for the same model doubt, else computed. The one place
+        the decision layer and the model-doubt summary get them."""
+        ll = self.draws_loglik()
+        if ll is None or ll.doubt != inputs.model_doubt:
+            from models.likelihood import Theta, loglik
+
+            theta = Theta(self.flat("e"), self.flat("s"), self.flat("r"), self.flat("c"))
+            ll = loglik(theta, inputs)
+        return ll
 
     def flat(self, name: str) -> FloatArray:
         """One variable's draws with chains stacked: shape (chains*draws[, kinds])."""

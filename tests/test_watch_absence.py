@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.decision.evsi import CHANGES, evsi_by_kind, reading
 from beliefs.decision.game import utilities
 from beliefs.evidence.encode import encode_signals
@@ -57,6 +58,9 @@ grade = "B3"
 observed = false
 """
 N = 100_000
+
+#: Posterior draws from arrays.
+D = PosteriorDraws.of_arrays
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +110,7 @@ def _brute_evsi(case, kind: str, about: str, seed: int) -> tuple[float, float]:
 def _watch(case, seed: int) -> dict[str, dict]:
     _, _, inputs, post, now = _setup(case, seed)
     flat = [post.flat(x) for x in ("p_expansionist", "r", "c", "e", "s")]
-    return {w["kind"]: w for w in evsi_by_kind(case[1], *flat, inputs.gamma, now.payoffs, 1, w=post.weights)}
+    return {w["kind"]: w for w in evsi_by_kind(case[1], D(*flat, w=post.weights), inputs.gamma, now.payoffs)}
 
 
 def test_evsi_is_the_value_of_adding_the_seen_or_not_seen_report(case) -> None:

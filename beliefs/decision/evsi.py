@@ -59,20 +59,16 @@ construction; without model doubt exactly the formula above, draw for draw).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from beliefs.catalog import Catalog
-from beliefs.decision.decide import Array
-from beliefs.decision.game import outcome_terms
+from beliefs.decision.draws import Array, PosteriorDraws, Utilities
 from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
 from beliefs.decision.preposterior import report_outcomes
 from beliefs.decision.ties import MCSE_FACTOR
 from models.montecarlo import mcse_mean
-
-if TYPE_CHECKING:
-    from models.likelihood import LogLik
 
 #: What a watch entry says would change the recommendation (``changes``).
 CHANGES = ("neither", "seen", "not_seen", "both")
@@ -111,38 +107,27 @@ def could_change(watch: list[dict[str, Any]]) -> bool:
 
 def evsi_by_kind(
     catalog: Catalog,
-    p: Array,
-    r: Array,
-    c: Array,
-    e: Array,
-    s: Array,
+    draws: PosteriorDraws,
     gamma: float,
     pay: PayoffTable,
-    chains: int = 1,
-    *,
-    w: Array | None = None,
-    loglik: LogLik | None = None,
-    p0: float | None = None,
-    tau: float = 1.0,
+    util: Utilities | None = None,
 ) -> list[dict[str, Any]]:
     """EVSI of one A1 report of every kind (with its MCSE), sorted from most to least valuable.
 
-    ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds);
-    ``chains``: how many chains the draws stack (for the MCSE); ``w``: the draws'
-    normalised weights (importance sampling), None for equal weights. With model doubt,
-    ``loglik`` (the draws' untempered log-likelihoods) and ``p0`` (and ``tau``) let each
-    draw's P(expansionist) be updated as the model would update it (:mod:`beliefs.decision.preposterior`).
+    ``draws``: the posterior draws (:class:`beliefs.decision.draws.PosteriorDraws`; with model
+    doubt, their log-likelihoods let each draw's P(expansionist) be updated as the model
+    would update it, :mod:`beliefs.decision.preposterior`); ``util``: their utilities under
+    ``pay`` when the caller has them already.
 
     Per kind, the per-draw gain ``d_i`` of deciding after the report (with the
     actions that maximise each outcome's expected utility held fixed) has
     weighted mean EVSI; when the report cannot change the action (the same
     option is best after either outcome and now) the gain is exactly zero.
     """
-    n = len(p)
-    wn = np.full(n, 1.0 / n) if w is None else np.asarray(w, dtype=float)
-    x_exp, x_sq = outcome_terms(r, c, pay)  # (n, 4) each
-    now = p[:, None] * x_exp + (1.0 - p)[:, None] * x_sq  # utilities(p, r, c, pay), (n, 4)
-    eu_now = wn @ now
+    util = Utilities.of(draws, pay) if util is None else util
+    p, r, c, e, s = draws.p, draws.r, draws.c, draws.e, draws.s
+    n, wn, chains, w = draws.n, draws.wn, draws.chains, draws.w
+    x_exp, x_sq, now, eu_now = util.x_exp, util.x_sq, util.u, util.eu  # (n, 4), (n, 4), (n, 4), (4,)
     a_now = int(np.argmax(eu_now))
     out: list[dict[str, Any]] = []
     gains: list[Array] = []
@@ -156,7 +141,7 @@ def evsi_by_kind(
             s_eff[:, mil] += gamma * (e[:, mil] - s[:, mil])
         # Per outcome (seen, not seen): m_i = the outcome's likelihood under draw i, pe_i = m_i times
         # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.decision.preposterior).
-        per_outcome = report_outcomes(p, e, s_eff, wn, loglik, p0, tau)
+        per_outcome = report_outcomes(p, e, s_eff, wn, draws.loglik, draws.p0, draws.tau)
         # k sum_i w_i (pe_i X_exp,a + (m_i - pe_i) X_sq,a) = P(outcome) x EU of option a after it: (4, K)
         v_seen, v_unseen = (
             k * ((wn[:, None] * x_exp).T @ pe + (wn[:, None] * x_sq).T @ (m - pe)) for m, pe, k in per_outcome
