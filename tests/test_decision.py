@@ -102,15 +102,15 @@ def test_evsi_nonnegative_and_bounded_by_evpi(seed: int) -> None:
     d = decide(D(p, r, c), pay)
     watch = evsi_by_kind(CATALOG, D(p, r, c, e, s), 0.4, pay)
     assert len(watch) == len(CATALOG.kinds)
-    assert all(w["evsi"] >= 0 for w in watch)
-    assert all(w["evsi"] <= d.evpi + 1e-12 for w in watch)
+    assert all(w.evsi >= 0 for w in watch)
+    assert all(w.evsi <= d.evpi + 1e-12 for w in watch)
     assert d.evpi_type <= d.evpi + 1e-12
-    assert max(w["evsi"] for w in watch) > 0  # something is worth watching here
+    assert max(w.evsi for w in watch) > 0  # something is worth watching here
 
 
 def test_evsi_zero_for_military_kind_when_blur_is_total() -> None:
     p, r, c, e, s = draws(10)
-    watch = {w["kind"]: w["evsi"] for w in evsi_by_kind(CATALOG, D(p, r, c, e, s), 1.0, PAY)}
+    watch = {w.kind: w.evsi for w in evsi_by_kind(CATALOG, D(p, r, c, e, s), 1.0, PAY)}
     military = [k.id for k in CATALOG.adversary if k.military]
     assert all(watch[k] == pytest.approx(0.0, abs=1e-12) for k in military)
 

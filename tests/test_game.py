@@ -147,10 +147,10 @@ def test_decide_uses_the_coupled_utility_and_states_its_reasons():
     be, reasons = break_even_reasons(pay, r.mean(), c.mean(), p.mean())
     # decide() weights the draws (wn @ r) where this test takes r.mean(): equal up to rounding, not bit for bit.
     assert d.break_even_p_expansionist == pytest.approx(be, abs=1e-12)
-    assert [x["factor"] for x in d.break_even_reasons] == [x["factor"] for x in reasons]
-    assert [x["text"] for x in d.break_even_reasons] == [x["text"] for x in reasons]
-    got = [x["break_even"] for x in d.break_even_reasons]
-    assert got == pytest.approx([x["break_even"] for x in reasons], abs=1e-12)
+    assert [x.factor for x in d.break_even_reasons] == [x.factor for x in reasons]
+    assert [x.text for x in d.break_even_reasons] == [x.text for x in reasons]
+    got = [x.break_even for x in d.break_even_reasons]
+    assert got == pytest.approx([x.break_even for x in reasons], abs=1e-12)
     js = d.to_json()
     texts = [x["text"] for x in js["break_even_reasons"]]
     assert texts[1].startswith("offense advantage 0.80 raises the cost of spiral and exploitation x1.30: ")
@@ -171,7 +171,7 @@ def test_evsi_by_linearity_equals_the_brute_force_preposterior():
     p, r, c = rng.beta(2, 2, n), rng.beta(3, 2, n), rng.beta(2, 2, n)
     e, s = rng.beta(5, 5, (n, k)), rng.beta(3, 6, (n, k))
     pay = PayoffTable(abandonment_cost=2.0, entrapment_cost=3.0, offense_advantage=0.7)
-    got = {w["kind"]: w["evsi"] for w in evsi_by_kind(CATALOG, D(p, r, c, e, s), 0.0, pay)}
+    got = {w.kind: w.evsi for w in evsi_by_kind(CATALOG, D(p, r, c, e, s), 0.0, pay)}
     now = utilities(p, r, c, pay).mean(axis=0).max()
     for j, kind in enumerate(CATALOG.adversary[:4]):
         total = 0.0
@@ -209,7 +209,7 @@ def test_evsi_is_between_zero_and_the_evpi(seed, o, slope, f_exp, f_sq, rho, gam
     watch = evsi_by_kind(CATALOG, D(p, r, c, e, s), gamma, pay)
     assert d.evpi_type <= d.evpi + 1e-9
     for w in watch:
-        assert 0.0 <= w["evsi"] <= d.evpi + 1e-9, w
+        assert 0.0 <= w.evsi <= d.evpi + 1e-9, w
 
 
 def _scenario(polarity: str, offense: float) -> Scenario:

@@ -242,7 +242,7 @@ def test_watch_list_says_no_report_could_change_a_settled_recommendation():
     r, c = rng.beta(400, 4, N), rng.beta(4, 400, N)
     e, s = rng.beta(5, 5, (N, k)), rng.beta(3, 6, (N, k))
     watch = evsi_by_kind(CATALOG, D(p, r, c, e, s, chains=4), 0.5, PAY)
-    assert all(w["evsi"] <= MCSE_FACTOR * w["evsi_mcse"] for w in watch)
+    assert all(w.evsi <= MCSE_FACTOR * w.evsi_mcse for w in watch)
     assert not could_change(watch)
     d = decide(D(p, r, c, chains=4), PAY, tuple(watch[:5]), watch_could_change=could_change(watch))
     assert "no single report could change the recommendation" in watch_view(d).plain
@@ -261,7 +261,7 @@ def test_watch_list_ranks_reports_when_one_could_matter():
     watch = evsi_by_kind(CATALOG, D(p, r, c, e, s, chains=4), 0.5, PAY)
     assert could_change(watch)
     top = watch[0]
-    assert top["evsi"] > MCSE_FACTOR * top["evsi_mcse"] > 0
+    assert top.evsi > MCSE_FACTOR * top.evsi_mcse > 0
     d = decide(D(p, r, c, chains=4), PAY, tuple(watch[:5]), watch_could_change=True)
     table = watch_view(d)
     assert not hasattr(table, "plain") and len(table.rows) == 5

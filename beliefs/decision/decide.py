@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from beliefs.decision.draws import Array, PosteriorDraws, Utilities
-from beliefs.decision.game import W_PROVOKE, break_even, break_even_reasons, utilities
+from beliefs.decision.evsi import WatchItem
+from beliefs.decision.game import W_PROVOKE, BreakEvenReason, break_even, break_even_reasons, utilities
 from beliefs.decision.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
 from beliefs.decision.ties import PostureChoice, is_determinate, posture_choice, verdict
 from models import weighted
@@ -83,14 +84,14 @@ class Decision:
     evpi: float
     evpi_type: float
     margin: float
-    watch: tuple[dict[str, Any], ...] = field(default=())
+    watch: tuple[WatchItem, ...] = field(default=())
     runner_up: str = ""
     margin_mcse: float = 0.0
     determinate: bool = True
     postures: tuple[PostureChoice, ...] = field(default=())
     watch_could_change: bool = True
     #: Why the break-even is where it is: the one game built up one coupling at a time (beliefs.decision.game).
-    break_even_reasons: tuple[dict[str, Any], ...] = field(default=())
+    break_even_reasons: tuple[BreakEvenReason, ...] = field(default=())
 
     def posture(self, side: str) -> PostureChoice:
         """The adversary or the ally half of the recommendation."""
@@ -112,7 +113,7 @@ class Decision:
             "break_even_p_expansionist": (
                 None if self.break_even_p_expansionist is None else round(self.break_even_p_expansionist, 4)
             ),
-            "break_even_reasons": [dict(r) for r in self.break_even_reasons],
+            "break_even_reasons": [r.to_dict() for r in self.break_even_reasons],
             "evpi": round(self.evpi, 4),
             "evpi_type": round(self.evpi_type, 4),
             "margin": round(self.margin, 4),
@@ -123,22 +124,15 @@ class Decision:
             "determinate_ally": self.posture("ally").determinate,
             "postures": {c.side: c.to_json() for c in self.postures},
             "verdict": self.verdict,
-            "watch": [_watch_json(w) for w in self.watch],
+            "watch": [w.to_dict() for w in self.watch],
             "watch_could_change": self.watch_could_change,
         }
-
-
-def _watch_json(w: dict[str, Any]) -> dict[str, Any]:
-    out = {**w, "evsi": round(w["evsi"], 4)}
-    if "evsi_mcse" in w:
-        out["evsi_mcse"] = round(w["evsi_mcse"], 5)
-    return out
 
 
 def decide(
     draws: PosteriorDraws,
     pay: PayoffTable,
-    watch: tuple[dict[str, Any], ...] = (),
+    watch: tuple[WatchItem, ...] = (),
     *,
     util: Utilities | None = None,
     watch_could_change: bool = True,

@@ -59,6 +59,8 @@ construction; without model doubt exactly the formula above, draw for draw).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -74,6 +76,71 @@ from models.montecarlo import mcse_mean
 CHANGES = ("neither", "seen", "not_seen", "both")
 
 
+@dataclass(frozen=True)
+class WatchItem:
+    """One catalog kind's entry in the watch list: the EVSI of one more A1 report of it (with its
+    Monte Carlo standard error), the best option after each outcome, and which outcome would
+    change the recommendation (``changes``, one of :data:`CHANGES`). Entries stored before the
+    outcomes were recorded have no ``if_seen``, ``if_not_seen`` or ``changes``."""
+
+    kind: str
+    label: str
+    about: str  # "adversary" or "ally"
+    evsi: float
+    evsi_mcse: float = 0.0
+    if_seen: str | None = None
+    if_not_seen: str | None = None
+    changes: str | None = None
+
+    def _changes_on(self, outcome: str) -> bool:
+        return self.changes in (outcome, "both")
+
+    def reading(self) -> str:
+        """One line: "if seen → OPTION; if not seen by then → OPTION", "(a change)" after an outcome that changes it."""
+        mark = {key: " (a change)" if self._changes_on(key) else "" for key in ("seen", "not_seen")}
+        return (
+            f"if seen → {self.if_seen}{mark['seen']}; "
+            f"if not seen by then → {self.if_not_seen}{mark['not_seen']}"
+        )
+
+    def compact_reading(self) -> str:
+        """The same in a table cell: "seen: OPTION! · unseen: OPTION" (``!``: a change; conciliate as conc.)."""
+        mark = {key: "!" if self._changes_on(key) else "" for key in ("seen", "not_seen")}
+        seen, unseen = (str(x).replace("conciliate", "conc.") for x in (self.if_seen, self.if_not_seen))
+        return f"seen: {seen}{mark['seen']} · unseen: {unseen}{mark['not_seen']}"
+
+    @property
+    def has_outcomes(self) -> bool:
+        return self.if_seen is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``--json``, the case store): EVSI to 4 places, its MCSE to 5."""
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "label": self.label,
+            "about": self.about,
+            "evsi": round(self.evsi, 4),
+            "evsi_mcse": round(self.evsi_mcse, 5),
+        }
+        if self.has_outcomes:
+            out.update(if_seen=self.if_seen, if_not_seen=self.if_not_seen, changes=self.changes)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> WatchItem:
+        """An entry read back from its JSON form (a stored assessment, a replay step)."""
+        return cls(
+            kind=str(d["kind"]),
+            label=str(d["label"]),
+            about=str(d["about"]),
+            evsi=float(d["evsi"]),
+            evsi_mcse=float(d.get("evsi_mcse", 0.0)),
+            if_seen=d.get("if_seen"),
+            if_not_seen=d.get("if_not_seen"),
+            changes=d.get("changes"),
+        )
+
+
 def outcomes(now: int, if_seen: int, if_not_seen: int) -> dict[str, str]:
     """The best option after each outcome of the report, and which outcome would change the recommendation."""
     seen, unseen = if_seen != now, if_not_seen != now
@@ -84,25 +151,9 @@ def outcomes(now: int, if_seen: int, if_not_seen: int) -> dict[str, str]:
     }
 
 
-def reading(item: dict[str, Any]) -> str:
-    """One line: "if seen → OPTION; if not seen by then → OPTION", "(a change)" after an outcome that changes it."""
-    mark = {key: " (a change)" if item["changes"] in (key, "both") else "" for key in ("seen", "not_seen")}
-    return (
-        f"if seen → {item['if_seen']}{mark['seen']}; "
-        f"if not seen by then → {item['if_not_seen']}{mark['not_seen']}"
-    )
-
-
-def compact_reading(item: dict[str, Any]) -> str:
-    """The same in a table cell: "seen: OPTION! · unseen: OPTION" (``!``: a change; conciliate as conc.)."""
-    mark = {key: "!" if item["changes"] in (key, "both") else "" for key in ("seen", "not_seen")}
-    seen, unseen = (item[k].replace("conciliate", "conc.") for k in ("if_seen", "if_not_seen"))
-    return f"seen: {seen}{mark['seen']} · unseen: {unseen}{mark['not_seen']}"
-
-
-def could_change(watch: list[dict[str, Any]]) -> bool:
+def could_change(watch: Sequence[WatchItem]) -> bool:
     """Whether any report's EVSI exceeds twice its Monte Carlo standard error."""
-    return any(w["evsi"] > MCSE_FACTOR * w.get("evsi_mcse", 0.0) for w in watch)
+    return any(w.evsi > MCSE_FACTOR * w.evsi_mcse for w in watch)
 
 
 def evsi_by_kind(
@@ -111,7 +162,7 @@ def evsi_by_kind(
     gamma: float,
     pay: PayoffTable,
     util: Utilities | None = None,
-) -> list[dict[str, Any]]:
+) -> list[WatchItem]:
     """EVSI of one A1 report of every kind (with its MCSE), sorted from most to least valuable.
 
     ``draws``: the posterior draws (:class:`beliefs.decision.draws.PosteriorDraws`; with model
@@ -129,7 +180,7 @@ def evsi_by_kind(
     n, wn, chains, w = draws.n, draws.wn, draws.chains, draws.w
     x_exp, x_sq, now, eu_now = util.x_exp, util.x_sq, util.u, util.eu  # (n, 4), (n, 4), (n, 4), (4,)
     a_now = int(np.argmax(eu_now))
-    out: list[dict[str, Any]] = []
+    out: list[tuple[str, str, str]] = []  # per kind: id, label, about
     gains: list[Array] = []
     choices: list[tuple[int, int]] = []  # per kind: the best option after "seen" and after "not seen"
     adv = catalog.adversary
@@ -157,7 +208,7 @@ def evsi_by_kind(
                     pe_a * (x_exp[:, b_] - x_exp[:, [a_now]]) + (m_a - pe_a) * (x_sq[:, b_] - x_sq[:, [a_now]])
                 )
         gains.append(d)
-        out.extend({"kind": k.id, "label": k.label, "about": "adversary"} for k in adv)
+        out.extend((k.id, k.label, "adversary") for k in adv)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if catalog.ally:
         x = np.stack([r if a.axis == "reliability" else c for a in catalog.ally], axis=1)
@@ -172,20 +223,20 @@ def evsi_by_kind(
             seen_a = seen[:, act]
             d[:, act] = seen_a * now[:, a_s[act]] + (1.0 - seen_a) * now[:, a_u[act]] - now[:, [a_now]]
         gains.append(d)
-        out.extend({"kind": k.id, "label": k.label, "about": "ally"} for k in catalog.ally)
+        out.extend((k.id, k.label, "ally") for k in catalog.ally)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
+    items: list[WatchItem] = []
     if gains:
         d = np.concatenate(gains, axis=1)
         errors = np.zeros(d.shape[1])
         moving = np.nonzero(np.any(d != 0.0, axis=0))[0]  # a zero column has no Monte Carlo error
         if moving.size:
             errors[moving] = np.atleast_1d(mcse_mean(d[:, moving], chains, weights=w))
-        for item, value, err, (a_s_k, a_u_k) in zip(out, wn @ d, errors, choices, strict=True):
-            item["evsi"] = max(float(value), 0.0)
-            item["evsi_mcse"] = float(err)
-            item.update(outcomes(a_now, a_s_k, a_u_k))
-    out.sort(key=lambda item: -item["evsi"])
-    return out
+        for (kind, label, about), value, err, (a_s_k, a_u_k) in zip(out, wn @ d, errors, choices, strict=True):
+            best = outcomes(a_now, a_s_k, a_u_k)
+            items.append(WatchItem(kind, label, about, max(float(value), 0.0), float(err), **best))
+    items.sort(key=lambda item: -item.evsi)
+    return items
 
 
-__all__ = ["CHANGES", "compact_reading", "could_change", "evsi_by_kind", "outcomes", "reading"]
+__all__ = ["CHANGES", "WatchItem", "could_change", "evsi_by_kind", "outcomes"]
