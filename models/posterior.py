@@ -150,6 +150,10 @@ class Posterior:
     loglik: LogLik | None = None
     #: Which of ``theta``'s draws these are (importance sampling leaves out the lightest); None: all.
     kept: IntArray | None = None
+    #: The last :meth:`loglik_for` answer and the inputs it was for (a copy made by replace() starts empty).
+    _loglik_for: list[tuple[ModelInputs, LogLik]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def draws_loglik(self) -> LogLik | None:
         """``loglik`` of exactly the draws held here (aligned with :meth:`flat`), when known."""
@@ -161,13 +165,16 @@ class Posterior:
     def loglik_for(self, inputs: ModelInputs) -> LogLik:
         """The untempered log-likelihoods of these draws under ``inputs``: the importance
         sampler's when it kept them for the same model doubt, else computed. The one place
-        the decision layer and the model-doubt summary get them."""
+        the decision layer and the model-doubt summary get them; computed at most once per inputs."""
+        if self._loglik_for and self._loglik_for[0][0] is inputs:
+            return self._loglik_for[0][1]
         ll = self.draws_loglik()
         if ll is None or ll.doubt != inputs.model_doubt:
             from models.likelihood import Theta, loglik
 
             theta = Theta(self.flat("e"), self.flat("s"), self.flat("r"), self.flat("c"))
             ll = loglik(theta, inputs)
+        self._loglik_for[:] = [(inputs, ll)]
         return ll
 
     def flat(self, name: str) -> FloatArray:

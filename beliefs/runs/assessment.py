@@ -65,8 +65,6 @@ class Assessment:
     catalog: Catalog | None = None
     #: The scenario assessed: whom each signal's actor names (the ledger's attribution).
     scenario: Scenario | None = None
-    #: The draws the decision read (their log-likelihoods with model doubt), when decided here.
-    draws: PosteriorDraws | None = None
 
     @property
     def reliable(self) -> bool:
@@ -98,8 +96,7 @@ class Assessment:
         eps, tau = float(self.inputs.model_doubt), float(self.inputs.likelihood_power)
         branch = None
         if eps > 0.0:
-            known = self.draws.loglik if self.draws is not None else None
-            ll = self.posterior.loglik_for(self.inputs) if known is None else known
+            ll = self.posterior.loglik_for(self.inputs)  # the decision's, when it computed them
             branch = posterior_branch(ll, self.posterior.w, self.inputs.p0, tau)
         return ModelDoubt(eps, resolve_doubt(self.scenario, self.catalog)[1], float(self.inputs.p0), tau, branch)
 
@@ -198,7 +195,6 @@ def decide_posterior(
         signals=tuple(signals),
         catalog=catalog,
         scenario=timeline.scenario,
-        draws=draws,
     )
 
 
