@@ -1,9 +1,10 @@
-"""Convergence diagnostics from ArviZ, computed on plain arrays."""
+"""Convergence diagnostics (R-hat and bulk ESS from ArviZ), computed on plain arrays."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from models.montecarlo import mcse_mean
 from models.spec import FloatArray
 
 
@@ -15,7 +16,8 @@ def _stack(variables: dict[str, FloatArray]) -> FloatArray:
 
 
 def summarise(variables: dict[str, FloatArray], mcse_of: tuple[str, ...]) -> tuple[float, float, dict[str, float]]:
-    """Max rank-normalised split R-hat, min bulk ESS over every variable, MCSE of some means.
+    """Max rank-normalised split R-hat, min bulk ESS over every variable, MCSE of some means
+    (:func:`models.montecarlo.mcse_mean`, the one rule for every Monte Carlo error).
 
     ``variables`` maps names to (chains, draws[, k]) arrays.
     """
@@ -29,18 +31,9 @@ def summarise(variables: dict[str, FloatArray], mcse_of: tuple[str, ...]) -> tup
     ds = xr.Dataset({"x": (("chain", "draw", "v"), stacked)})
     rhat = az.rhat(ds, method="rank")["x"].values
     ess = az.ess(ds, method="bulk")["x"].values
-    varying = [n for n in mcse_of if np.ptp(variables[n]) > 0]
-    mcse_ds = xr.Dataset({n: (("chain", "draw"), variables[n]) for n in varying})
-    mcse = az.mcse(mcse_ds, method="mean")
+    mcse = {n: float(mcse_mean(variables[n].reshape(-1), variables[n].shape[0])) for n in mcse_of}
     return (
         float(np.max(rhat)) if rhat.size else float("nan"),
         float(np.min(ess)) if ess.size else float("nan"),
-        {n: float(mcse[n].values) if n in varying else 0.0 for n in mcse_of},
+        mcse,
     )
-
-
-def ess_mean(x: FloatArray) -> float:
-    """Bulk effective sample size of (chains, draws) draws of one quantity (ArviZ)."""
-    import arviz as az
-
-    return float(az.ess(np.asarray(x, dtype=float), method="bulk"))

@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 
 from models import likelihood as lk
-from models import weighted
+from models.montecarlo import mcse_mean
 from models.posterior import IS_ESS_MIN, PARETO_K_MAX, Diagnostics, Posterior, judge_importance
 from models.psis import importance_ess, normalised_weights, psis
 from models.spec import FloatArray, ModelInputs
@@ -281,7 +281,7 @@ class ImportanceSampler:
         if keep is not None:
             w = w[keep] / w[keep].sum()
             p, r, c, e, s = p[keep], r[keep], c[keep], e[keep], s[keep]
-        mcse = {name: weighted.mcse_mean(x, w) for name, x in (("p_expansionist", p), ("r", r), ("c", c))}
+        mcse = {name: float(mcse_mean(x, weights=w)) for name, x in (("p_expansionist", p), ("r", r), ("c", c))}
         n = len(p)
         diag = Diagnostics(
             sampler="importance",

@@ -1,4 +1,12 @@
-"""Monte Carlo standard errors of posterior means, for many quantities at once.
+"""Monte Carlo standard errors of posterior means, for many quantities at once: the one module.
+
+Every MCSE in ``models`` and ``beliefs`` comes from here (the posterior summaries of
+both engines, :meth:`models.posterior.Posterior.mcse`, the tie rule, the watch list).
+Which estimate applies depends on the draws, not on the caller: importance-weighted
+draws are independent, so their error is the delta method's (below), which accounts
+for the weights and needs no ESS; MCMC draws are autocorrelated, so their error is
+sd / sqrt(ESS of the mean). ArviZ's rank-normalised *bulk* ESS is a convergence
+diagnostic of the ranks, not of the mean, and is not used for an MCSE.
 
 The decision layer needs the MCSE of dozens of means per assessment (the
 paired EU differences behind a tie, the EVSI of every catalog kind), so the

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from models import weighted
-from models.spec import FloatArray, IntArray
+from models.montecarlo import mcse_mean
+from models.spec import FloatArray, IntArray, ModelInputs
 
 if TYPE_CHECKING:
     from models.likelihood import LogLik, Theta
@@ -149,6 +150,10 @@ class Posterior:
     loglik: LogLik | None = None
     #: Which of ``theta``'s draws these are (importance sampling leaves out the lightest); None: all.
     kept: IntArray | None = None
+    #: The last :meth:`loglik_for` answer and the inputs it was for (a copy made by replace() starts empty).
+    _loglik_for: list[tuple[ModelInputs, LogLik]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def draws_loglik(self) -> LogLik | None:
         """``loglik`` of exactly the draws held here (aligned with :meth:`flat`), when known."""
@@ -156,6 +161,21 @@ class Posterior:
             return None
         ll = self.loglik if self.kept is None else self.loglik.take(self.kept)
         return ll if ll.l_exp.shape[0] == self.n_draws else None
+
+    def loglik_for(self, inputs: ModelInputs) -> LogLik:
+        """The untempered log-likelihoods of these draws under ``inputs``: the importance
+        sampler's when it kept them for the same model doubt, else computed. The one place
+        the decision layer and the model-doubt summary get them; computed at most once per inputs."""
+        if self._loglik_for and self._loglik_for[0][0] is inputs:
+            return self._loglik_for[0][1]
+        ll = self.draws_loglik()
+        if ll is None or ll.doubt != inputs.model_doubt:
+            from models.likelihood import Theta, loglik
+
+            theta = Theta(self.flat("e"), self.flat("s"), self.flat("r"), self.flat("c"))
+            ll = loglik(theta, inputs)
+        self._loglik_for[:] = [(inputs, ll)]
+        return ll
 
     def flat(self, name: str) -> FloatArray:
         """One variable's draws with chains stacked: shape (chains*draws[, kinds])."""
@@ -180,19 +200,12 @@ class Posterior:
     def mcse(self, values: FloatArray) -> float:
         """Monte Carlo standard error of the posterior mean of per-draw ``values`` (flat).
 
-        Importance sampling: the delta-method estimate of the weighted mean.
-        NUTS: sd / sqrt(bulk ESS of ``values`` across the chains).
-        Use it for any derived quantity, e.g. a paired difference of utilities.
+        One rule for every derived quantity (e.g. a paired difference of utilities):
+        :func:`models.montecarlo.mcse_mean` -- the delta-method estimate for importance
+        weights, sd / sqrt(split-chain ESS of the mean) across the chains for NUTS.
         """
-        x = np.asarray(values, dtype=float)
-        if self.weights is not None:
-            return weighted.mcse_mean(x, self.weights)
-        if np.ptp(x) == 0:
-            return 0.0
-        from models.diagnostics import ess_mean
-
         chains = int(self.p_expansionist.shape[0])
-        return weighted.mcse_mean(x, self.w, ess=ess_mean(x.reshape(chains, -1)))
+        return float(mcse_mean(np.asarray(values, dtype=float), chains, weights=self.weights))
 
     def resampled(self, n: int | None = None, seed: int = 0) -> Posterior:
         """Equal-weight draws (systematic resampling); ``self`` when already equal-weight."""

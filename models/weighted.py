@@ -1,19 +1,12 @@
-"""Summaries of weighted draws: mean, its Monte Carlo standard error, quantiles, HDI.
+"""Summaries of weighted draws: mean, sd, quantiles, HDI.
 
 Every posterior in ``beliefs`` is a set of draws with normalised weights
 (equal for NUTS, importance weights for the importance sampler), so the
 decision layer computes one thing whichever engine ran. numpy only: ArviZ
 costs seconds to import and the one-shot path must not pay for it.
 
-Monte Carlo standard error of a weighted mean
----------------------------------------------
-For self-normalised importance sampling with normalised weights ``w`` the
-delta method gives ``Var(sum w_i x_i) ~= sum w_i^2 (x_i - mean)^2``
-(Owen, *Monte Carlo theory, methods and examples*, 9.2), which is
-``sd / sqrt(ESS)`` when the weights are unrelated to ``x``. For
-autocorrelated MCMC draws with equal weights the same quantity needs the
-chain's effective sample size instead: pass ``ess`` (see
-:meth:`models.posterior.Posterior.mcse`, which picks the right one).
+The Monte Carlo standard error of a mean, weighted or not, is computed in
+one place, :mod:`models.montecarlo`.
 """
 
 from __future__ import annotations
@@ -35,19 +28,6 @@ def mean(x: FloatArray, w: FloatArray) -> float:
 def sd(x: FloatArray, w: FloatArray) -> float:
     m = np.dot(w, x)
     return float(np.sqrt(max(np.dot(w, (x - m) ** 2), 0.0)))
-
-
-def mcse_mean(x: FloatArray, w: FloatArray, ess: float | None = None) -> float:
-    """Monte Carlo standard error of the weighted mean of ``x``.
-
-    With ``ess`` given (MCMC draws: equal weights, autocorrelation), ``sd / sqrt(ess)``;
-    otherwise the importance-sampling delta-method estimate ``sqrt(sum w^2 (x - mean)^2)``.
-    """
-    x = np.asarray(x, dtype=float)
-    if ess is not None:
-        return sd(x, w) / float(np.sqrt(max(ess, 1.0)))
-    m = np.dot(w, x)
-    return float(np.sqrt(np.dot(w * w, (x - m) ** 2)))
 
 
 def quantile(x: FloatArray, w: FloatArray, q: float | FloatArray) -> FloatArray:

@@ -7,11 +7,15 @@ import pytest
 
 from beliefs.catalog import load_catalog
 from beliefs.decision.decide import decide, utilities
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.decision.evsi import evsi_by_kind
 from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable, alliance_costs, resolve_payoffs
 from beliefs.timeline import Payoffs, Scenario
 
 CATALOG = load_catalog()
+
+#: Posterior draws from arrays.
+D = PosteriorDraws.of_arrays
 
 
 def draws(seed: int, n: int = 4000, p_a: float = 3.0, p_b: float = 2.0):
@@ -37,7 +41,7 @@ U_ADV = {("firm", "sq"): -2.0, ("conciliate", "sq"): 3.0, ("firm", "exp"): 1.0, 
 
 def test_expected_utilities_equal_closed_form_from_posterior_means() -> None:
     p, r, c, _, _ = draws(1)
-    d = decide(p, r, c, PAY)
+    d = decide(D(p, r, c), PAY)
     pm, rm, cm = p.mean(), r.mean(), c.mean()
     for o in d.options:
         a = o.adversary
@@ -48,7 +52,7 @@ def test_expected_utilities_equal_closed_form_from_posterior_means() -> None:
 
 def test_p_best_sums_to_one_and_best_has_max_eu() -> None:
     p, r, c, _, _ = draws(2)
-    d = decide(p, r, c, PAY)
+    d = decide(D(p, r, c), PAY)
     assert sum(o.p_best for o in d.options) == pytest.approx(1.0)
     assert d.best == max(d.options, key=lambda o: o.eu_mean).option
     assert d.margin >= 0
@@ -56,7 +60,7 @@ def test_p_best_sums_to_one_and_best_has_max_eu() -> None:
 
 def test_risks_are_posterior_means() -> None:
     p, r, c, _, _ = draws(3)
-    d = decide(p, r, c, PAY)
+    d = decide(D(p, r, c), PAY)
     fs = d.option("firm+support").risks
     cr = d.option("conciliate+restrain").risks
     assert fs["spiral"] == pytest.approx(1 - p.mean())
@@ -70,7 +74,7 @@ def test_risks_are_posterior_means() -> None:
 @pytest.mark.parametrize("seed", [4, 5, 6])
 def test_break_even_reproduces_the_tie(seed: int) -> None:
     p, r, c, _, _ = draws(seed)
-    d = decide(p, r, c, PAY)
+    d = decide(D(p, r, c), PAY)
     p_star = d.break_even_p_expansionist
     assert p_star is not None and 0 < p_star < 1
     eu = utilities(np.full_like(p, p_star), r, c, PAY).mean(axis=0)
@@ -88,25 +92,25 @@ def test_break_even_reproduces_the_tie(seed: int) -> None:
 def test_no_break_even_when_firmness_always_wins() -> None:
     p, r, c, _, _ = draws(7)
     pay = PAY.replace(conciliate_vs_status_quo=-3.0)
-    assert decide(p, r, c, pay).break_even_p_expansionist is None
+    assert decide(D(p, r, c), pay).break_even_p_expansionist is None
 
 
 @pytest.mark.parametrize("seed", [8, 9])
 def test_evsi_nonnegative_and_bounded_by_evpi(seed: int) -> None:
     p, r, c, e, s = draws(seed, p_a=2.0, p_b=2.0)
     pay = PAY.replace(abandonment_cost=4.0)
-    d = decide(p, r, c, pay)
-    watch = evsi_by_kind(CATALOG, p, r, c, e, s, 0.4, pay)
+    d = decide(D(p, r, c), pay)
+    watch = evsi_by_kind(CATALOG, D(p, r, c, e, s), 0.4, pay)
     assert len(watch) == len(CATALOG.kinds)
-    assert all(w["evsi"] >= 0 for w in watch)
-    assert all(w["evsi"] <= d.evpi + 1e-12 for w in watch)
+    assert all(w.evsi >= 0 for w in watch)
+    assert all(w.evsi <= d.evpi + 1e-12 for w in watch)
     assert d.evpi_type <= d.evpi + 1e-12
-    assert max(w["evsi"] for w in watch) > 0  # something is worth watching here
+    assert max(w.evsi for w in watch) > 0  # something is worth watching here
 
 
 def test_evsi_zero_for_military_kind_when_blur_is_total() -> None:
     p, r, c, e, s = draws(10)
-    watch = {w["kind"]: w["evsi"] for w in evsi_by_kind(CATALOG, p, r, c, e, s, 1.0, PAY)}
+    watch = {w.kind: w.evsi for w in evsi_by_kind(CATALOG, D(p, r, c, e, s), 1.0, PAY)}
     military = [k.id for k in CATALOG.adversary if k.military]
     assert all(watch[k] == pytest.approx(0.0, abs=1e-12) for k in military)
 

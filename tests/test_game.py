@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from beliefs.catalog import load_catalog
 from beliefs.decision.decide import decide
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.decision.evsi import evsi_by_kind
 from beliefs.decision.game import break_even, break_even_reasons, outcome_terms, utilities
 from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable, resolve_payoffs
@@ -32,6 +33,9 @@ NEUTRAL = {
 W_A = {"firm+support": 0.25, "conciliate+support": 0.5, "firm+restrain": 0.75, "conciliate+restrain": 1.0}
 W_E = {"firm+support": 1.0, "conciliate+support": 0.75, "firm+restrain": 0.5, "conciliate+restrain": 0.25}
 U_ADV = {("firm", "exp"): 1.0, ("conciliate", "exp"): -4.0, ("firm", "sq"): -2.0, ("conciliate", "sq"): 3.0}
+
+#: Posterior draws from arrays.
+D = PosteriorDraws.of_arrays
 
 
 def _draws(seed: int, n: int = 3000):
@@ -136,17 +140,17 @@ def test_break_even_switches_the_best_option_within_a_posture():
 def test_decide_uses_the_coupled_utility_and_states_its_reasons():
     p, r, c = _draws(2)
     pay = PayoffTable(abandonment_cost=3.9, entrapment_cost=2.1, offense_advantage=0.8)
-    d = decide(p, r, c, pay)
+    d = decide(D(p, r, c), pay)
     eu = utilities(p, r, c, pay).mean(axis=0)
     for j, name in enumerate(OPTION_NAMES):
         assert d.option(name).eu_mean == pytest.approx(eu[j], abs=1e-12)
     be, reasons = break_even_reasons(pay, r.mean(), c.mean(), p.mean())
     # decide() weights the draws (wn @ r) where this test takes r.mean(): equal up to rounding, not bit for bit.
     assert d.break_even_p_expansionist == pytest.approx(be, abs=1e-12)
-    assert [x["factor"] for x in d.break_even_reasons] == [x["factor"] for x in reasons]
-    assert [x["text"] for x in d.break_even_reasons] == [x["text"] for x in reasons]
-    got = [x["break_even"] for x in d.break_even_reasons]
-    assert got == pytest.approx([x["break_even"] for x in reasons], abs=1e-12)
+    assert [x.factor for x in d.break_even_reasons] == [x.factor for x in reasons]
+    assert [x.text for x in d.break_even_reasons] == [x.text for x in reasons]
+    got = [x.break_even for x in d.break_even_reasons]
+    assert got == pytest.approx([x.break_even for x in reasons], abs=1e-12)
     js = d.to_json()
     texts = [x["text"] for x in js["break_even_reasons"]]
     assert texts[1].startswith("offense advantage 0.80 raises the cost of spiral and exploitation x1.30: ")
@@ -167,7 +171,7 @@ def test_evsi_by_linearity_equals_the_brute_force_preposterior():
     p, r, c = rng.beta(2, 2, n), rng.beta(3, 2, n), rng.beta(2, 2, n)
     e, s = rng.beta(5, 5, (n, k)), rng.beta(3, 6, (n, k))
     pay = PayoffTable(abandonment_cost=2.0, entrapment_cost=3.0, offense_advantage=0.7)
-    got = {w["kind"]: w["evsi"] for w in evsi_by_kind(CATALOG, p, r, c, e, s, 0.0, pay)}
+    got = {w.kind: w.evsi for w in evsi_by_kind(CATALOG, D(p, r, c, e, s), 0.0, pay)}
     now = utilities(p, r, c, pay).mean(axis=0).max()
     for j, kind in enumerate(CATALOG.adversary[:4]):
         total = 0.0
@@ -201,11 +205,11 @@ def test_evsi_is_between_zero_and_the_evpi(seed, o, slope, f_exp, f_sq, rho, gam
         entrapment_factor_status_quo=f_sq,
         provocation_risk=rho,
     )
-    d = decide(p, r, c, pay)
-    watch = evsi_by_kind(CATALOG, p, r, c, e, s, gamma, pay)
+    d = decide(D(p, r, c), pay)
+    watch = evsi_by_kind(CATALOG, D(p, r, c, e, s), gamma, pay)
     assert d.evpi_type <= d.evpi + 1e-9
     for w in watch:
-        assert 0.0 <= w["evsi"] <= d.evpi + 1e-9, w
+        assert 0.0 <= w.evsi <= d.evpi + 1e-9, w
 
 
 def _scenario(polarity: str, offense: float) -> Scenario:

@@ -15,6 +15,7 @@ import pytest
 
 from beliefs.catalog import load_catalog
 from beliefs.decision.decide import decide, utilities
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.decision.evsi import could_change, evsi_by_kind
 from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
 from beliefs.decision.ties import MCSE_FACTOR, P_BEST_MIN, is_determinate, partial_label
@@ -29,6 +30,9 @@ PAY = PayoffTable(
     abandonment_cost=1.0, entrapment_cost=1.0, entrapment_factor_expansionist=1.0, entrapment_factor_status_quo=1.0, provocation_risk=0.0
 )
 N = 4000
+
+#: Posterior draws from arrays.
+D = PosteriorDraws.of_arrays
 
 
 def _ar1(rng: np.random.Generator, phi: float, n: int, chains: int) -> np.ndarray:
@@ -103,7 +107,7 @@ def test_both_halves_clear_is_a_determinate_recommendation():
     # p ~ 0.95: firm beats conciliate by ~4.8 EU. 1 - r ~ 0.8 against c ~ 0.1: support wins by
     # 0.5 (0.8 - 0.1) = 0.35 EU in nearly every draw.
     p, r, c = _draws(1, (95, 5), (2, 8), (1, 9))
-    d = decide(p, r, c, PAY, chains=4)
+    d = decide(D(p, r, c, chains=4), PAY)
     adv, ally = d.posture("adversary"), d.posture("ally")
     assert (adv.best, ally.best) == ("firm", "support")
     assert adv.margin > 10 * MCSE_FACTOR * adv.margin_mcse and adv.p_best > 0.99
@@ -119,7 +123,7 @@ def test_both_halves_clear_is_a_determinate_recommendation():
 def test_ally_tie_names_the_adversary_posture_only():
     # 1 - r and c have the same distribution: support and restrain differ by noise.
     p, r, c = _draws(2, (95, 5), (5, 5), (5, 5))
-    d = decide(p, r, c, PAY, chains=4)
+    d = decide(D(p, r, c, chains=4), PAY)
     adv, ally = d.posture("adversary"), d.posture("ally")
     assert adv.determinate and adv.best == "firm"
     assert abs(ally.margin) < MCSE_FACTOR * ally.margin_mcse or ally.p_best < P_BEST_MIN
@@ -143,7 +147,7 @@ def test_adversary_tie_at_the_break_even_names_the_ally_posture_only():
     # p symmetric around the break-even: the adversary postures differ by noise only.
     p = np.clip(p_star + rng.normal(0.0, 0.05, N), 0.0, 1.0)
     p = p - p.mean() + p_star
-    d = decide(p, r, c, PAY, chains=4)
+    d = decide(D(p, r, c, chains=4), PAY)
     adv, ally = d.posture("adversary"), d.posture("ally")
     assert abs(adv.margin) < 1e-9 + MCSE_FACTOR * adv.margin_mcse
     assert not adv.determinate and ally.determinate and ally.best == "support"
@@ -165,8 +169,8 @@ def test_margin_within_twice_the_mcse_is_a_tie_even_when_p_best_is_high():
     t = np.arange(N // 4)
     wave = 0.1 * np.concatenate([np.sin(2 * np.pi * t / (N // 4) + phase) for phase in (0.0, 0.5, 1.0, 1.5)])
     r = 1.0 - c - (0.04 + wave - wave.mean())
-    sticky = decide(p, r, c, PAY, chains=4).posture("ally")
-    shuffled = decide(p, r[rng.permutation(N)], c, PAY, chains=4).posture("ally")
+    sticky = decide(D(p, r, c, chains=4), PAY).posture("ally")
+    shuffled = decide(D(p, r[rng.permutation(N)], c, chains=4), PAY).posture("ally")
     assert sticky.best == shuffled.best == "support" and sticky.margin == pytest.approx(shuffled.margin)
     assert sticky.p_best == shuffled.p_best == pytest.approx(0.5 + np.arcsin(0.4) / np.pi, abs=0.01)
     assert sticky.p_best >= P_BEST_MIN
@@ -176,10 +180,10 @@ def test_margin_within_twice_the_mcse_is_a_tie_even_when_p_best_is_high():
 
 def test_recommendation_text_says_tie_instead_of_naming_a_winner():
     p, r, c = _draws(2, (95, 5), (5, 5), (5, 5))
-    tie = recommendation_text(decide(p, r, c, PAY, chains=4)).plain
+    tie = recommendation_text(decide(D(p, r, c, chains=4), PAY)).plain
     assert "too close to call" in tie and "a tie is not a recommendation" in tie
     p, r, c = _draws(1, (95, 5), (2, 8), (1, 9))
-    clear = recommendation_text(decide(p, r, c, PAY, chains=4)).plain
+    clear = recommendation_text(decide(D(p, r, c, chains=4), PAY)).plain
     assert clear.startswith("Recommendation: firm + support") and "too close" not in clear
 
 
@@ -237,10 +241,10 @@ def test_watch_list_says_no_report_could_change_a_settled_recommendation():
     p = np.full(N, 0.999)
     r, c = rng.beta(400, 4, N), rng.beta(4, 400, N)
     e, s = rng.beta(5, 5, (N, k)), rng.beta(3, 6, (N, k))
-    watch = evsi_by_kind(CATALOG, p, r, c, e, s, 0.5, PAY, chains=4)
-    assert all(w["evsi"] <= MCSE_FACTOR * w["evsi_mcse"] for w in watch)
+    watch = evsi_by_kind(CATALOG, D(p, r, c, e, s, chains=4), 0.5, PAY)
+    assert all(w.evsi <= MCSE_FACTOR * w.evsi_mcse for w in watch)
     assert not could_change(watch)
-    d = decide(p, r, c, PAY, tuple(watch[:5]), chains=4, watch_could_change=could_change(watch))
+    d = decide(D(p, r, c, chains=4), PAY, tuple(watch[:5]), watch_could_change=could_change(watch))
     assert "no single report could change the recommendation" in watch_view(d).plain
     assert d.to_json()["watch_could_change"] is False
 
@@ -250,14 +254,14 @@ def test_watch_list_ranks_reports_when_one_could_matter():
     rng = np.random.default_rng(9)
     k = len(CATALOG.adversary)
     r, c = rng.beta(4, 2, N), rng.beta(2, 3, N)
-    p_star = decide(np.full(N, 0.5), r, c, PAY).break_even_p_expansionist
+    p_star = decide(D(np.full(N, 0.5), r, c), PAY).break_even_p_expansionist
     assert p_star is not None
     p = rng.beta(2 * p_star / (1 - p_star), 2.0, N)
     e, s = rng.beta(5, 5, (N, k)), rng.beta(3, 6, (N, k))
-    watch = evsi_by_kind(CATALOG, p, r, c, e, s, 0.5, PAY, chains=4)
+    watch = evsi_by_kind(CATALOG, D(p, r, c, e, s, chains=4), 0.5, PAY)
     assert could_change(watch)
     top = watch[0]
-    assert top["evsi"] > MCSE_FACTOR * top["evsi_mcse"] > 0
-    d = decide(p, r, c, PAY, tuple(watch[:5]), chains=4, watch_could_change=True)
+    assert top.evsi > MCSE_FACTOR * top.evsi_mcse > 0
+    d = decide(D(p, r, c, chains=4), PAY, tuple(watch[:5]), watch_could_change=True)
     table = watch_view(d)
     assert not hasattr(table, "plain") and len(table.rows) == 5

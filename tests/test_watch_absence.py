@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
-from beliefs.decision.evsi import CHANGES, evsi_by_kind, reading
+from beliefs.decision.draws import PosteriorDraws
+from beliefs.decision.evsi import CHANGES, evsi_by_kind
 from beliefs.decision.game import utilities
 from beliefs.evidence.encode import encode_signals, evidence_record
 from beliefs.runs.assessment import decide_posterior
@@ -57,6 +58,9 @@ grade = "B3"
 observed = false
 """
 N = 100_000
+
+#: Posterior draws from arrays.
+D = PosteriorDraws.of_arrays
 
 
 @pytest.fixture(scope="module")
@@ -107,25 +111,25 @@ def _brute_evsi(case, kind: str, about: str, seed: int) -> tuple[float, float]:
 def _watch(case, seed: int) -> dict[str, dict]:
     _, _, inputs, post, now = _setup(case, seed)
     flat = [post.flat(x) for x in ("p_expansionist", "r", "c", "e", "s")]
-    return {w["kind"]: w for w in evsi_by_kind(case[1], *flat, inputs.gamma, now.payoffs, 1, w=post.weights)}
+    return {w.kind: w for w in evsi_by_kind(case[1], D(*flat, w=post.weights), inputs.gamma, now.payoffs)}
 
 
 def test_evsi_is_the_value_of_adding_the_seen_or_not_seen_report(case) -> None:
     watch = _watch(case, seed=3)
-    moving = [k for k, w in watch.items() if w["evsi"] > 0.0]
+    moving = [k for k, w in watch.items() if w.evsi > 0.0]
     assert "fait_accompli" in moving and "mobilization" in moving  # a political and a military (blurred) kind
-    ally = [k for k, w in watch.items() if w["about"] == "ally"][:2]
-    still = [k for k, w in watch.items() if w["about"] == "adversary" and w["evsi"] == 0.0][:1]
+    ally = [k for k, w in watch.items() if w.about == "ally"][:2]
+    still = [k for k, w in watch.items() if w.about == "adversary" and w.evsi == 0.0][:1]
     for kind in [*moving, *ally, *still]:
         w = watch[kind]
         # On the same prior draws the same equations give the same numbers, up to the Pareto
         # smoothing of each re-assessment's largest weights (far below the Monte Carlo error).
-        brute, total = _brute_evsi(case, kind, w["about"], seed=3)
+        brute, total = _brute_evsi(case, kind, w.about, seed=3)
         assert total == pytest.approx(1.0, abs=1e-9)  # "seen" and "not seen" are the two outcomes
-        assert abs(brute - w["evsi"]) < 0.02 * w["evsi_mcse"] + 1e-5, kind  # 1e-5 EU: near-ties
+        assert abs(brute - w.evsi) < 0.02 * w.evsi_mcse + 1e-5, kind  # 1e-5 EU: near-ties
     for kind in ("fait_accompli", "mobilization"):  # independent draws: within Monte Carlo error
-        brute, _ = _brute_evsi(case, kind, watch[kind]["about"], seed=11)
-        assert abs(brute - watch[kind]["evsi"]) < 4.0 * watch[kind]["evsi_mcse"] + 1e-3, kind
+        brute, _ = _brute_evsi(case, kind, watch[kind].about, seed=11)
+        assert abs(brute - watch[kind].evsi) < 4.0 * watch[kind].evsi_mcse + 1e-3, kind
 
 
 def test_each_entry_says_which_outcome_would_change_the_recommendation(case) -> None:
@@ -133,12 +137,12 @@ def test_each_entry_says_which_outcome_would_change_the_recommendation(case) -> 
     watch = _watch(case, seed=3)
     best = now.decision.best
     for w in watch.values():
-        assert w["changes"] in CHANGES
-        assert (w["if_seen"] != best) == (w["changes"] in ("seen", "both"))
-        assert (w["if_not_seen"] != best) == (w["changes"] in ("not_seen", "both"))
-        assert (w["evsi"] == 0.0) == (w["changes"] == "neither")
+        assert w.changes in CHANGES
+        assert (w.if_seen != best) == (w.changes in ("seen", "both"))
+        assert (w.if_not_seen != best) == (w.changes in ("not_seen", "both"))
+        assert (w.evsi == 0.0) == (w.changes == "neither")
     both = watch["fait_accompli"]
-    assert both["changes"] == "both"  # its absence matters too
-    assert reading(both) == (
-        f"if seen → {both['if_seen']} (a change); if not seen by then → {both['if_not_seen']} (a change)"
+    assert both.changes == "both"  # its absence matters too
+    assert both.reading() == (
+        f"if seen → {both.if_seen} (a change); if not seen by then → {both.if_not_seen} (a change)"
     )

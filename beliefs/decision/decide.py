@@ -21,15 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from beliefs.decision.game import W_PROVOKE, break_even, break_even_reasons, outcome_terms, utilities
+from beliefs.decision.draws import Array, PosteriorDraws, Utilities
+from beliefs.decision.evsi import WatchItem
+from beliefs.decision.game import W_PROVOKE, BreakEvenReason, break_even, break_even_reasons, utilities
 from beliefs.decision.payoffs import OPTION_NAMES, OPTIONS, W_ABANDON, W_ENTRAP, PayoffTable
 from beliefs.decision.ties import PostureChoice, is_determinate, posture_choice, verdict
 from models import weighted
 from models.montecarlo import mcse_mean
-
-Array = NDArray[np.float64]
 
 
 def hdi(x: Array, prob: float = 0.9, w: Array | None = None) -> tuple[float, float]:
@@ -37,20 +36,10 @@ def hdi(x: Array, prob: float = 0.9, w: Array | None = None) -> tuple[float, flo
     return weighted.hdi(np.asarray(x, dtype=float), w, prob)
 
 
-def _w(w: Array | None, n: int) -> Array:
-    return weighted.uniform(n) if w is None else w
-
-
-def evpi(
-    p: Array, r: Array, c: Array, pay: PayoffTable, w: Array | None = None, terms: tuple[Array, Array] | None = None
-) -> tuple[float, float]:
-    """Expected value of perfect information: on (type, r, c), and on the type alone.
-
-    ``terms``: :func:`beliefs.decision.game.outcome_terms` of the draws, when the caller has them already.
-    """
-    w = _w(w, len(p))
-    x_exp, x_sq = outcome_terms(r, c, pay) if terms is None else terms
-    baseline = float(np.max(w @ (p[:, None] * x_exp + (1.0 - p)[:, None] * x_sq)))
+def evpi(draws: PosteriorDraws, util: Utilities) -> tuple[float, float]:
+    """Expected value of perfect information: on (type, r, c), and on the type alone."""
+    w, p, x_exp, x_sq = draws.wn, draws.p, util.x_exp, util.x_sq
+    baseline = float(np.max(util.eu))
     best_if_known = p * np.max(x_exp, axis=1) + (1.0 - p) * np.max(x_sq, axis=1)
     full = float(w @ best_if_known) - baseline
     p_bar = float(w @ p)
@@ -95,14 +84,14 @@ class Decision:
     evpi: float
     evpi_type: float
     margin: float
-    watch: tuple[dict[str, Any], ...] = field(default=())
+    watch: tuple[WatchItem, ...] = field(default=())
     runner_up: str = ""
     margin_mcse: float = 0.0
     determinate: bool = True
     postures: tuple[PostureChoice, ...] = field(default=())
     watch_could_change: bool = True
     #: Why the break-even is where it is: the one game built up one coupling at a time (beliefs.decision.game).
-    break_even_reasons: tuple[dict[str, Any], ...] = field(default=())
+    break_even_reasons: tuple[BreakEvenReason, ...] = field(default=())
 
     def posture(self, side: str) -> PostureChoice:
         """The adversary or the ally half of the recommendation."""
@@ -124,7 +113,7 @@ class Decision:
             "break_even_p_expansionist": (
                 None if self.break_even_p_expansionist is None else round(self.break_even_p_expansionist, 4)
             ),
-            "break_even_reasons": [dict(r) for r in self.break_even_reasons],
+            "break_even_reasons": [r.to_dict() for r in self.break_even_reasons],
             "evpi": round(self.evpi, 4),
             "evpi_type": round(self.evpi_type, 4),
             "margin": round(self.margin, 4),
@@ -135,41 +124,30 @@ class Decision:
             "determinate_ally": self.posture("ally").determinate,
             "postures": {c.side: c.to_json() for c in self.postures},
             "verdict": self.verdict,
-            "watch": [_watch_json(w) for w in self.watch],
+            "watch": [w.to_dict() for w in self.watch],
             "watch_could_change": self.watch_could_change,
         }
 
 
-def _watch_json(w: dict[str, Any]) -> dict[str, Any]:
-    out = {**w, "evsi": round(w["evsi"], 4)}
-    if "evsi_mcse" in w:
-        out["evsi_mcse"] = round(w["evsi_mcse"], 5)
-    return out
-
-
 def decide(
-    p: Array,
-    r: Array,
-    c: Array,
+    draws: PosteriorDraws,
     pay: PayoffTable,
-    watch: tuple[dict[str, Any], ...] = (),
+    watch: tuple[WatchItem, ...] = (),
     *,
-    chains: int = 1,
+    util: Utilities | None = None,
     watch_could_change: bool = True,
-    w: Array | None = None,
 ) -> Decision:
-    """Decision analysis over flat posterior draws ``p`` (P(exp|theta)), ``r`` and ``c``.
+    """Decision analysis over posterior draws (:class:`beliefs.decision.draws.PosteriorDraws`).
 
-    ``chains``: how many MCMC chains the draws stack, chain after chain (for
-    the Monte Carlo errors behind the tie rule; 1 treats them as one chain).
+    The draws' ``chains`` feed the Monte Carlo errors behind the tie rule, their
+    weights every expectation. ``util``: the draws' utilities under ``pay``, when the
+    caller has them already (the watch list reads the same ones).
     ``watch_could_change``: whether any report's EVSI exceeds its Monte Carlo
     error (computed with the full watch list, of which ``watch`` is the top).
-    ``w``: the draws' normalised weights (importance sampling); None: equal.
     """
-    terms = outcome_terms(r, c, pay)
-    u = p[:, None] * terms[0] + (1.0 - p)[:, None] * terms[1]  # utilities(p, r, c, pay), reusing the terms
-    wn = _w(w, len(p))
-    eu = wn @ u
+    util = Utilities.of(draws, pay) if util is None else util
+    p, r, c, w, chains = draws.p, draws.r, draws.c, draws.w, draws.chains
+    u, wn, eu = util.u, draws.wn, util.eu
     winners = np.argmax(u, axis=1)
     p_best: Array = np.bincount(winners, weights=wn, minlength=len(OPTIONS)).astype(float)
     p_exp = float(wn @ p)
@@ -195,7 +173,7 @@ def decide(
     determinate = is_determinate(margin, margin_mcse, float(p_best[best])) and all(
         h.determinate for h in postures
     )
-    full, on_type = evpi(p, r, c, pay, w, terms=terms)
+    full, on_type = evpi(draws, util)
     be, reasons = break_even_reasons(pay, float(wn @ r), float(wn @ c), p_exp)
     return Decision(
         options=tuple(options),

@@ -59,24 +59,89 @@ construction; without model doubt exactly the formula above, draw for draw).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from beliefs.catalog import Catalog
-from beliefs.decision.decide import Array
-from beliefs.decision.game import outcome_terms
+from beliefs.decision.draws import Array, PosteriorDraws, Utilities
 from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
 from beliefs.decision.preposterior import BLOCK, Outcome, report_outcomes
 from beliefs.decision.ties import MCSE_FACTOR
 from models.montecarlo import mcse_mean
 
 if TYPE_CHECKING:
-    from models.likelihood import LogLik
     from models.spec import IntArray
 
 #: What a watch entry says would change the recommendation (``changes``).
 CHANGES = ("neither", "seen", "not_seen", "both")
+
+
+@dataclass(frozen=True)
+class WatchItem:
+    """One catalog kind's entry in the watch list: the EVSI of one more A1 report of it (with its
+    Monte Carlo standard error), the best option after each outcome, and which outcome would
+    change the recommendation (``changes``, one of :data:`CHANGES`). Entries stored before the
+    outcomes were recorded have no ``if_seen``, ``if_not_seen`` or ``changes``."""
+
+    kind: str
+    label: str
+    about: str  # "adversary" or "ally"
+    evsi: float
+    evsi_mcse: float = 0.0
+    if_seen: str | None = None
+    if_not_seen: str | None = None
+    changes: str | None = None
+
+    def _changes_on(self, outcome: str) -> bool:
+        return self.changes in (outcome, "both")
+
+    def reading(self) -> str:
+        """One line: "if seen → OPTION; if not seen by then → OPTION", "(a change)" after an outcome that changes it."""
+        mark = {key: " (a change)" if self._changes_on(key) else "" for key in ("seen", "not_seen")}
+        return (
+            f"if seen → {self.if_seen}{mark['seen']}; "
+            f"if not seen by then → {self.if_not_seen}{mark['not_seen']}"
+        )
+
+    def compact_reading(self) -> str:
+        """The same in a table cell: "seen: OPTION! · unseen: OPTION" (``!``: a change; conciliate as conc.)."""
+        mark = {key: "!" if self._changes_on(key) else "" for key in ("seen", "not_seen")}
+        seen, unseen = (str(x).replace("conciliate", "conc.") for x in (self.if_seen, self.if_not_seen))
+        return f"seen: {seen}{mark['seen']} · unseen: {unseen}{mark['not_seen']}"
+
+    @property
+    def has_outcomes(self) -> bool:
+        return self.if_seen is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``--json``, the case store): EVSI to 4 places, its MCSE to 5."""
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "label": self.label,
+            "about": self.about,
+            "evsi": round(self.evsi, 4),
+            "evsi_mcse": round(self.evsi_mcse, 5),
+        }
+        if self.has_outcomes:
+            out.update(if_seen=self.if_seen, if_not_seen=self.if_not_seen, changes=self.changes)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> WatchItem:
+        """An entry read back from its JSON form (a stored assessment, a replay step)."""
+        return cls(
+            kind=str(d["kind"]),
+            label=str(d["label"]),
+            about=str(d["about"]),
+            evsi=float(d["evsi"]),
+            evsi_mcse=float(d.get("evsi_mcse", 0.0)),
+            if_seen=d.get("if_seen"),
+            if_not_seen=d.get("if_not_seen"),
+            changes=d.get("changes"),
+        )
 
 
 def outcomes(now: int, if_seen: int, if_not_seen: int) -> dict[str, str]:
@@ -89,25 +154,9 @@ def outcomes(now: int, if_seen: int, if_not_seen: int) -> dict[str, str]:
     }
 
 
-def reading(item: dict[str, Any]) -> str:
-    """One line: "if seen → OPTION; if not seen by then → OPTION", "(a change)" after an outcome that changes it."""
-    mark = {key: " (a change)" if item["changes"] in (key, "both") else "" for key in ("seen", "not_seen")}
-    return (
-        f"if seen → {item['if_seen']}{mark['seen']}; "
-        f"if not seen by then → {item['if_not_seen']}{mark['not_seen']}"
-    )
-
-
-def compact_reading(item: dict[str, Any]) -> str:
-    """The same in a table cell: "seen: OPTION! · unseen: OPTION" (``!``: a change; conciliate as conc.)."""
-    mark = {key: "!" if item["changes"] in (key, "both") else "" for key in ("seen", "not_seen")}
-    seen, unseen = (item[k].replace("conciliate", "conc.") for k in ("if_seen", "if_not_seen"))
-    return f"seen: {seen}{mark['seen']} · unseen: {unseen}{mark['not_seen']}"
-
-
-def could_change(watch: list[dict[str, Any]]) -> bool:
+def could_change(watch: Sequence[WatchItem]) -> bool:
     """Whether any report's EVSI exceeds twice its Monte Carlo standard error."""
-    return any(w["evsi"] > MCSE_FACTOR * w.get("evsi_mcse", 0.0) for w in watch)
+    return any(w.evsi > MCSE_FACTOR * w.evsi_mcse for w in watch)
 
 
 def _blurred(e: Array, s: Array, gamma: float, military: list[int]) -> Array:
@@ -167,56 +216,33 @@ def _adversary_gains(
     if still.size:
         d[:, still] = 0.0
     return d
-    terms = [(m, pe, scale[act], best[act]) for (m, pe, scale), best in zip(per_outcome, bests, strict=True)]
-    for i in range(0, n, BLOCK):
-        j = slice(i, i + BLOCK)
-        xe, xs = x_exp[j], x_sq[j]
-        acc = np.zeros((len(xe), act.size))
-        for m, pe, scale, best in terms:
-            m_a, pe_a = m[j][:, act], pe[j][:, act]
-            acc += scale * (
-                pe_a * (xe[:, best] - xe[:, [a_now]]) + (m_a - pe_a) * (xs[:, best] - xs[:, [a_now]])
-            )
-        d[j, act] = acc
-    return d
 
 
 def evsi_by_kind(
     catalog: Catalog,
-    p: Array,
-    r: Array,
-    c: Array,
-    e: Array,
-    s: Array,
+    draws: PosteriorDraws,
     gamma: float,
     pay: PayoffTable,
-    chains: int = 1,
-    *,
-    w: Array | None = None,
-    loglik: LogLik | None = None,
-    p0: float | None = None,
-    tau: float = 1.0,
-) -> list[dict[str, Any]]:
+    util: Utilities | None = None,
+) -> list[WatchItem]:
     """EVSI of one A1 report of every kind (with its MCSE), sorted from most to least valuable.
 
-    ``p``, ``r``, ``c`` are flat draws (n,); ``e``, ``s`` are (n, n_adversary_kinds);
-    ``chains``: how many chains the draws stack (for the MCSE); ``w``: the draws'
-    normalised weights (importance sampling), None for equal weights. With model doubt,
-    ``loglik`` (the draws' untempered log-likelihoods) and ``p0`` (and ``tau``) let each
-    draw's P(expansionist) be updated as the model would update it (:mod:`beliefs.decision.preposterior`).
+    ``draws``: the posterior draws (:class:`beliefs.decision.draws.PosteriorDraws`; with model
+    doubt, their log-likelihoods let each draw's P(expansionist) be updated as the model
+    would update it, :mod:`beliefs.decision.preposterior`); ``util``: their utilities under
+    ``pay`` when the caller has them already.
 
     Per kind, the per-draw gain ``d_i`` of deciding after the report (with the
     actions that maximise each outcome's expected utility held fixed) has
     weighted mean EVSI; when the report cannot change the action (the same
     option is best after either outcome and now) the gain is exactly zero.
     """
-    n = len(p)
-    wn = np.full(n, 1.0 / n) if w is None else np.asarray(w, dtype=float)
-    x_exp, x_sq = outcome_terms(r, c, pay)  # (n, 4) each
-    now = p[:, None] * x_exp + (1.0 - p)[:, None] * x_sq  # utilities(p, r, c, pay), (n, 4)
-    eu_now = wn @ now
+    util = Utilities.of(draws, pay) if util is None else util
+    p, r, c, e, s = draws.p, draws.r, draws.c, draws.e, draws.s
+    wn, chains, w = draws.wn, draws.chains, draws.w
+    x_exp, x_sq, now, eu_now = util.x_exp, util.x_sq, util.u, util.eu  # (n, 4), (n, 4), (n, 4), (4,)
     a_now = int(np.argmax(eu_now))
-    out: list[dict[str, Any]] = []
+    out: list[tuple[str, str, str]] = []  # per kind: id, label, about
     gains: list[Array] = []
     choices: list[tuple[int, int]] = []  # per kind: the best option after "seen" and after "not seen"
     adv = catalog.adversary
@@ -227,7 +253,7 @@ def evsi_by_kind(
             s_eff = _blurred(e, s, gamma, mil)
         # Per outcome (seen, not seen): m_i = the outcome's likelihood under draw i, pe_i = m_i times
         # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.decision.preposterior).
-        per_outcome = report_outcomes(p, e, s_eff, wn, loglik, p0, tau)
+        per_outcome = report_outcomes(p, e, s_eff, wn, draws.loglik, draws.p0, draws.tau)
         # k sum_i w_i (pe_i X_exp,a + (m_i - pe_i) X_sq,a) = P(outcome) x EU of option a after it: (4, K)
         # (written as (X_exp - X_sq) pe + X_sq m: matrix products only, no (draws x kinds) temporary)
         wx_sq = wn[:, None] * x_sq
@@ -236,7 +262,7 @@ def evsi_by_kind(
         a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
         gains.append(_adversary_gains(per_outcome, (a_s, a_u), act, x_exp, x_sq, a_now))
-        out.extend({"kind": k.id, "label": k.label, "about": "adversary"} for k in adv)
+        out.extend((k.id, k.label, "adversary") for k in adv)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if catalog.ally:
         x = np.stack([r if a.axis == "reliability" else c for a in catalog.ally], axis=1)
@@ -251,8 +277,9 @@ def evsi_by_kind(
             seen_a = seen[:, act]
             d[:, act] = seen_a * now[:, a_s[act]] + (1.0 - seen_a) * now[:, a_u[act]] - now[:, [a_now]]
         gains.append(d)
-        out.extend({"kind": k.id, "label": k.label, "about": "ally"} for k in catalog.ally)
+        out.extend((k.id, k.label, "ally") for k in catalog.ally)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
+    items: list[WatchItem] = []
     if gains:
         values, errors = [], []
         for d in gains:  # part by part (adversary, ally): never copied into one array
@@ -263,14 +290,13 @@ def evsi_by_kind(
                 err[moving] = np.atleast_1d(mcse_mean(cols, chains, weights=w))
             values.append(wn @ d)
             errors.append(err)
-        for item, value, err, (a_s_k, a_u_k) in zip(
+        for (kind, label, about), value, err, (a_s_k, a_u_k) in zip(
             out, np.concatenate(values), np.concatenate(errors), choices, strict=True
         ):
-            item["evsi"] = max(float(value), 0.0)
-            item["evsi_mcse"] = float(err)
-            item.update(outcomes(a_now, a_s_k, a_u_k))
-    out.sort(key=lambda item: -item["evsi"])
-    return out
+            best = outcomes(a_now, a_s_k, a_u_k)
+            items.append(WatchItem(kind, label, about, max(float(value), 0.0), float(err), **best))
+    items.sort(key=lambda item: -item.evsi)
+    return items
 
 
-__all__ = ["CHANGES", "compact_reading", "could_change", "evsi_by_kind", "outcomes", "reading"]
+__all__ = ["CHANGES", "WatchItem", "could_change", "evsi_by_kind", "outcomes"]

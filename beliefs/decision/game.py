@@ -64,6 +64,8 @@ utility is the additive one of earlier versions, to the last digit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -171,9 +173,27 @@ REASON_FACTORS = (
 )
 
 
+@dataclass(frozen=True)
+class BreakEvenReason:
+    """One step of :func:`break_even_reasons`: the part of the game added (a :data:`REASON_FACTORS`
+    name), the break-even after it (to 4 places; None: no crossing in [0, 1]) and the sentence."""
+
+    factor: str
+    break_even: float | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"factor": self.factor, "break_even": self.break_even, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> BreakEvenReason:
+        be = d.get("break_even")
+        return cls(str(d["factor"]), None if be is None else float(be), str(d.get("text", "")))
+
+
 def break_even_reasons(
     pay: PayoffTable, r_mean: float, c_mean: float, p_now: float
-) -> tuple[float | None, list[dict[str, Any]]]:
+) -> tuple[float | None, list[BreakEvenReason]]:
     """The break-even, and why it is where it is: the one game built up one coupling at a time.
 
     Starting from the adversary payoffs alone at a neutral offense-defense
@@ -210,15 +230,13 @@ def break_even_reasons(
         f"(risk {pay.provocation_risk:.2f} x {c_mean:.2f} of a spiral costing {spiral_cost(pay):.2f}): {_fmt(be[4])}",
     ]
     reasons = [
-        {"factor": factor, "break_even": None if b is None else round(b, 4), "text": text}
+        BreakEvenReason(factor, None if b is None else round(b, 4), text)
         for (factor, _), b, text in zip(REASON_FACTORS, be, texts, strict=True)
     ]
     return be[-1], reasons
 
 
-def compact_reasons(reasons: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> str:
+def compact_reasons(reasons: Sequence[BreakEvenReason]) -> str:
     """The steps on one line: ``adversary payoffs 0.500 -> offense-defense 0.475 -> ...``."""
     names = dict(REASON_FACTORS)
-    return " -> ".join(
-        f"{names.get(str(r['factor']), str(r['factor']))} {_fmt(r['break_even'])}" for r in reasons
-    )
+    return " -> ".join(f"{names.get(r.factor, r.factor)} {_fmt(r.break_even)}" for r in reasons)

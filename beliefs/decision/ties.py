@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -135,12 +135,27 @@ def posture_choice(
     )
 
 
-def verdict(decision: Any) -> str:
-    """The recommendation in words, naming only what is determinate.
+class Recommendation(Protocol):
+    """What the tie rule's words read: a :class:`beliefs.decision.decide.Decision` or a :class:`Verdict`."""
 
-    ``decision`` is a :class:`beliefs.decision.decide.Decision` (typed loosely: that
-    module imports this one).
-    """
+    @property
+    def determinate(self) -> bool: ...
+    @property
+    def best(self) -> str: ...
+    @property
+    def runner_up(self) -> str: ...
+    @property
+    def p_best(self) -> float: ...
+    @property
+    def margin(self) -> float: ...
+    @property
+    def margin_mcse(self) -> float: ...
+    @property
+    def postures(self) -> tuple[PostureChoice, ...]: ...
+
+
+def verdict(decision: Recommendation) -> str:
+    """The recommendation in words, naming only what is determinate."""
     if decision.determinate:
         adv, ally = decision.best.split("+")
         return f"{adv} + {ally}"
@@ -153,7 +168,7 @@ def verdict(decision: Any) -> str:
     return "; ".join(parts)
 
 
-def partial_label(decision: Any) -> str:
+def partial_label(decision: Recommendation) -> str:
     """The option with '?' for each half that is too close to call: 'firm+?', '?+?'.
 
     A determinate recommendation is its option ('firm+support'); when both
@@ -228,8 +243,9 @@ class Verdict:
         return f"{self.label} {TIE_WORDS} ({'; '.join(ties) or f'{self.best} vs {self.runner_up}'})"
 
     @classmethod
-    def of(cls, decision: Any) -> Verdict:
+    def of(cls, decision: Recommendation) -> Verdict:
         """The verdict of a :class:`beliefs.decision.decide.Decision`."""
+        halves = {c.side: c for c in decision.postures}
         return cls(
             determinate=bool(decision.determinate),
             best=str(decision.best),
@@ -237,8 +253,8 @@ class Verdict:
             p_best=float(decision.p_best),
             margin=float(decision.margin),
             margin_mcse=float(decision.margin_mcse),
-            adversary=decision.posture("adversary"),
-            ally=decision.posture("ally"),
+            adversary=halves["adversary"],
+            ally=halves["ally"],
         )
 
     @classmethod

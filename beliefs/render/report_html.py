@@ -86,9 +86,9 @@ def diagnostics_text(diag: dict[str, Any]) -> str:
 
 
 def watch_reading(w: dict[str, Any]) -> str:
-    from beliefs.decision.evsi import reading
+    from beliefs.decision.evsi import WatchItem
 
-    return reading(w)
+    return WatchItem.from_dict(w).reading()
 
 
 def watch_text(rec: dict[str, Any]) -> str:

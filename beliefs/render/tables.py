@@ -10,7 +10,6 @@ from rich.text import Text
 
 from beliefs.catalog import AdversaryKind, Catalog
 from beliefs.decision.decide import Decision
-from beliefs.decision.evsi import compact_reading
 from beliefs.render.numbers import fixed
 from beliefs.runs.assessment import Assessment
 from beliefs.text import literal, printable, shorten
@@ -102,7 +101,7 @@ def assessment_view(a: Assessment) -> Group:
     if dec.break_even_reasons:  # why the break-even is where it is (beliefs.decision.game), one coupling at a time
         rec.append("\nwhy the break-even is there, one part of the game at a time:", style="dim")
         for reason in dec.break_even_reasons:
-            rec.append(f"\n  · {reason['text']}", style="dim")
+            rec.append(f"\n  · {reason.text}", style="dim")
     if not a.reliable:
         rec.append("\nThe sampler reports trouble: treat these numbers as unreliable.", style="bold red")
 
@@ -223,10 +222,10 @@ def watch_view(dec: Decision) -> Table | Text:
     watch.add_column("EVSI", justify="right", width=6, no_wrap=True)
     watch.add_column("±", justify="right", width=6, no_wrap=True)
     for w in dec.watch:
-        kind = literal(f"{w['kind']}: {w['label']}")
-        if "if_seen" in w:  # which outcome of the report would change the recommendation
-            kind.append(f"\n  {compact_reading(w)}", style="dim")
-        watch.add_row(kind, w["about"], f"{w['evsi']:.3f}", f"{2 * w.get('evsi_mcse', 0.0):.3f}")
+        kind = literal(f"{w.kind}: {w.label}")
+        if w.has_outcomes:  # which outcome of the report would change the recommendation
+            kind.append(f"\n  {w.compact_reading()}", style="dim")
+        watch.add_row(kind, w.about, f"{w.evsi:.3f}", f"{2 * w.evsi_mcse:.3f}")
     return watch
 
 

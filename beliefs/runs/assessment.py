@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from beliefs.catalog import Catalog
 from beliefs.decision.decide import Decision, decide
+from beliefs.decision.draws import PosteriorDraws, Utilities
 from beliefs.decision.evsi import could_change, evsi_by_kind
 from beliefs.decision.payoffs import PayoffTable, resolve_payoffs
 from beliefs.evidence.encode import catalog_arrays, evidence_record
@@ -98,13 +99,8 @@ class Assessment:
         eps, tau = float(self.inputs.model_doubt), float(self.inputs.likelihood_power)
         branch = None
         if eps > 0.0:
-            from models.likelihood import Theta, loglik
-
-            post = self.posterior
-            ll = post.draws_loglik()
-            if ll is None:
-                ll = loglik(Theta(post.flat("e"), post.flat("s"), post.flat("r"), post.flat("c")), self.inputs)
-            branch = posterior_branch(ll, post.w, self.inputs.p0, tau)
+            ll = self.posterior.loglik_for(self.inputs)  # the decision's, when it computed them
+            branch = posterior_branch(ll, self.posterior.w, self.inputs.p0, tau)
         return ModelDoubt(eps, self.record.doubt_source, float(self.inputs.p0), tau, branch)
 
     def attribution(self) -> dict[str, Any] | None:
@@ -186,22 +182,11 @@ def decide_posterior(
     start = time.perf_counter() if start is None else start
     signals, inputs = record.signals, record.inputs
     pay = payoffs or resolve_payoffs(timeline.scenario, timeline.payoffs)
-    p, r, c = posterior.flat("p_expansionist"), posterior.flat("r"), posterior.flat("c")
-    chains = int(posterior.p_expansionist.shape[0])
-    w = posterior.weights
-    e, s = posterior.flat("e"), posterior.flat("s")
-    ll = None
-    if inputs.model_doubt > 0.0:  # the model's own update of each draw needs its log-likelihoods
-        from models.likelihood import Theta, loglik
-
-        ll = posterior.draws_loglik()  # the importance sampler's, when it has them
-        if ll is None or ll.doubt != inputs.model_doubt:
-            ll = loglik(Theta(e, s, r, c), inputs)
-    watch = evsi_by_kind(
-        catalog, p, r, c, e, s, inputs.gamma, pay, chains, w=w, loglik=ll, p0=inputs.p0, tau=inputs.likelihood_power
-    )
+    draws = PosteriorDraws.of(posterior, inputs)
+    util = Utilities.of(draws, pay)  # one computation, read by the watch list, the decision and EVPI
+    watch = evsi_by_kind(catalog, draws, inputs.gamma, pay, util)
     decision = decide(
-        p, r, c, pay, watch=tuple(watch[:WATCH_TOP]), chains=chains, watch_could_change=could_change(watch), w=w
+        draws, pay, watch=tuple(watch[:WATCH_TOP]), util=util, watch_could_change=could_change(watch)
     )
     return Assessment(
         title=timeline.scenario.title,

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from models import weighted
+from models.montecarlo import mcse_mean
 from models.psis import importance_ess, normalised_weights, psis
 
 
@@ -61,13 +62,12 @@ def test_integer_weights_are_repeated_draws():
                                np.quantile(rep, [0.1, 0.5, 0.9], method="inverted_cdf"))  # fmt: skip
 
 
-def test_mcse_helper_with_and_without_ess():
+def test_weighted_mcse_with_equal_weights_is_sd_over_root_n():
     rng = np.random.default_rng(6)
     x = rng.normal(size=10000)
     w = np.full(x.size, 1 / x.size)
-    # Equal weights: the delta-method MCSE is sd / sqrt(n); an MCMC ESS replaces n.
-    assert weighted.mcse_mean(x, w) == pytest.approx(x.std() / 100, rel=1e-6)
-    assert weighted.mcse_mean(x, w, ess=2500) == pytest.approx(x.std() / 50, rel=1e-6)
+    # Equal weights: the delta-method MCSE is sd / sqrt(n).
+    assert float(mcse_mean(x, weights=w)) == pytest.approx(x.std() / 100, rel=1e-6)
 
 
 def test_systematic_resampling_follows_the_weights():

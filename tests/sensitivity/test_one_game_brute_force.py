@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.decision.game import utilities
 from beliefs.decision.payoffs import OPTION_NAMES
 from beliefs.runs.assessment import assess_signals
@@ -49,6 +50,9 @@ POINTS = [
     },  # the payoffs (offense multiplier, alliance costs) and the Jervis blur at once
     {"prior_expansionist": 0.65, "ally_recklessness_mean": 0.3, "ally_reliability_mean": 0.4},
 ]
+
+#: Posterior draws from arrays.
+D = PosteriorDraws.of_arrays
 
 
 def _kish(w: np.ndarray) -> float:
@@ -146,6 +150,6 @@ def test_the_couplings_are_payoff_assumptions_on_the_draws_as_they_are(morocco):
     for name, value in (("provocation_risk", 1.0), ("offense_cost_slope", 2.0), ("entrapment_factor_status_quo", 3.0)):
         res = ev.evaluate({name: value})
         assert res.path == "reuse"
-        d = decide(p, r, c, a.payoffs.replace(**{name: value}), w=post.weights)
+        d = decide(D(p, r, c, w=post.weights), a.payoffs.replace(**{name: value}))
         np.testing.assert_allclose(res.eu, [d.option(n).eu_mean for n in OPTION_NAMES], rtol=0, atol=1e-12)
         assert res.eu != base.eu  # the coupling does move the expected utilities

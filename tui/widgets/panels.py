@@ -14,8 +14,8 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
-from beliefs.decision.evsi import compact_reading
-from beliefs.decision.game import compact_reasons
+from beliefs.decision.evsi import WatchItem
+from beliefs.decision.game import BreakEvenReason, compact_reasons
 from beliefs.decision.ties import Verdict
 from tui.safe import safe
 from tui.session import StepResult
@@ -150,7 +150,8 @@ class RecommendationPanel(Panel):
         be_text = "none in [0, 1]" if be is None else f"{be:.3f}"
         lines.append(f"break-even P(exp) {safe(be_text)}   EVPI {rec['evpi']:.3f}")
         if rec.get("break_even_reasons"):  # the one game, one coupling at a time (beliefs.decision.game)
-            lines.append(f"[$text-muted]why:[/] {safe(compact_reasons(rec['break_even_reasons']))}")
+            reasons = [BreakEvenReason.from_dict(r) for r in rec["break_even_reasons"]]
+            lines.append(f"[$text-muted]why:[/] {safe(compact_reasons(reasons))}")
         if outcome:
             lines.append(f"[b]history:[/] {safe(outcome)}")
         self.set_markup("\n".join(lines))
@@ -187,7 +188,7 @@ class WatchList(Panel):
                 f"{safe(short_label(w['label'])):<38}[$text-muted]{safe(w['about']):<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
             )
             if "if_seen" in w:
-                lines.append(f"  [$text-muted]{safe(compact_reading(w))}[/]")
+                lines.append(f"  [$text-muted]{safe(WatchItem.from_dict(w).compact_reading())}[/]")
         self.set_markup("\n".join(lines))
 
 

@@ -37,7 +37,7 @@ from beliefs.interrupts import children_ignore_ctrl_c
 from beliefs.limits import SCHEDULER_SECONDS
 from beliefs.runs.assessment import Assessment, assess, shared_engine
 from beliefs.studies.sensitivity_analysis.assumptions import Assumption, Point, assumptions
-from beliefs.studies.sensitivity_analysis.break_even import find_break_even
+from beliefs.studies.sensitivity_analysis.break_even import BreakEven, find_break_even
 from beliefs.studies.sensitivity_analysis.evaluator import Draws, EvalResult, Evaluator
 from beliefs.studies.sensitivity_analysis.lenses import LENSES
 from beliefs.studies.sensitivity_analysis.maps import GRID, PLANES, map_grid, map_points
@@ -273,10 +273,10 @@ def _flatten(results: list[Any]) -> list[EvalResult]:
     return [r for batch in results for r in batch]
 
 
-def _paths(results: list[EvalResult], break_evens: list[dict[str, Any]]) -> dict[str, int]:
+def _paths(results: list[EvalResult], break_evens: list[BreakEven]) -> dict[str, int]:
     counts = {k: sum(r.path == k for r in results) for k in ("reuse", "reweight", "resample")}
     for b in break_evens:
-        for k, v in b["paths"].items():
+        for k, v in b.paths.items():
             counts[k] += v
     return counts
 
@@ -323,9 +323,8 @@ def run_sensitivity(
     for name, ts in parts.items():
         out[name] = raw[i : i + len(ts)]
         i += len(ts)
-    break_evens: list[dict[str, Any]] = out["break_even"]
-    tornado = tornado_entries(specs, _flatten(out["tornado"]), baseline)
-    mark_flips(tornado, break_evens)
+    break_evens: list[BreakEven] = out["break_even"]
+    tornado = mark_flips(tornado_entries(specs, _flatten(out["tornado"]), baseline), break_evens)
     base_values = {a.name: a.baseline for a in specs}
     maps = {plane: map_grid(plane, _flatten(out[f"map:{plane}"]), base_values, grid) for plane in PLANES}
     sobol_res = _flatten(out["sobol"])
@@ -370,8 +369,8 @@ def run_sensitivity(
             "diagnostics": assessment.posterior.diagnostics.to_json(),
         },
         "assumptions": [a.to_json() for a in specs],
-        "tornado": tornado,
-        "break_even": break_evens,
+        "tornado": [e.to_dict() for e in tornado],
+        "break_even": [b.to_dict() for b in break_evens],
         "maps": maps,
         "prior_sensitivity": psens,
         "sobol": {
@@ -414,12 +413,11 @@ def quick_sensitivity(assessment: Assessment, timeline: Timeline, catalog: Catal
     )
     baseline = ev.evaluate({})
     specs = assumptions(timeline, assessment.payoffs)
-    tornado = tornado_entries(specs, [ev.evaluate(p) for p in tornado_points(specs)], baseline)
     break_evens = [find_break_even(a, ev.evaluate) for a in specs]
-    mark_flips(tornado, break_evens)
+    tornado = mark_flips(tornado_entries(specs, [ev.evaluate(p) for p in tornado_points(specs)], baseline), break_evens)
     return {
         "baseline": {**baseline.to_json(), "recommendation": baseline.best},
-        "tornado": tornado,
-        "break_even": break_evens,
-        "reliable": assessment.reliable and all(t["reliable"] for t in tornado),
+        "tornado": [e.to_dict() for e in tornado],
+        "break_even": [b.to_dict() for b in break_evens],
+        "reliable": assessment.reliable and all(t.reliable for t in tornado),
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,45 @@ SCAN = 9
 XTOL = 1e-6
 
 
-def find_break_even(spec: Assumption, evaluate: Callable[[dict[str, float]], EvalResult]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Crossing:
+    """A value of the assumption where the recommendation changes, and the best option either side."""
+
+    value: float
+    below: str
+    above: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": round(self.value, 6), "below": self.below, "above": self.above}
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """One assumption's break-even values in its range, and the evaluations it took (by path)."""
+
+    assumption: str
+    label: str
+    baseline: float
+    low: float
+    high: float
+    values: tuple[Crossing, ...]
+    evaluations: int
+    paths: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of ``beliefs sensitivity --json`` (``break_even`` entries)."""
+        return {
+            "assumption": self.assumption,
+            "label": self.label,
+            "baseline": round(self.baseline, 6),
+            "range": [round(self.low, 6), round(self.high, 6)],
+            "values": [v.to_dict() for v in self.values],
+            "evaluations": self.evaluations,
+            "paths": dict(self.paths),
+        }
+
+
+def find_break_even(spec: Assumption, evaluate: Callable[[dict[str, float]], EvalResult]) -> BreakEven:
     """Every value of ``spec`` in its range where the recommendation changes."""
     if spec.high <= spec.low:
         return _entry(spec, [], 0)
@@ -46,28 +85,15 @@ def find_break_even(spec: Assumption, evaluate: Callable[[dict[str, float]], Eva
     # scan points with a non-zero margin bracket a break-even value.
     signed = [(x, at(x)) for x in xs]
     signed = [(x, r) for x, r in signed if r.margin != 0.0]
-    values: list[dict[str, Any]] = []
+    values: list[Crossing] = []
     for (a, ra), (b, rb) in itertools.pairwise(signed):
         if ra.margin * rb.margin < 0:
             root = float(brentq(lambda x: at(x).margin, a, b, xtol=XTOL))
-            values.append(_crossing(root, ra, rb))
+            values.append(Crossing(root, ra.best, rb.best))
     return _entry(spec, values, calls, [r.path for r in cache.values()])
 
 
-def _crossing(x: float, left: EvalResult, right: EvalResult) -> dict[str, Any]:
-    return {"value": round(x, 6), "below": left.best, "above": right.best}
-
-
-def _entry(
-    spec: Assumption, values: list[dict[str, Any]], calls: int, paths: list[str] | None = None
-) -> dict[str, Any]:
+def _entry(spec: Assumption, values: list[Crossing], calls: int, paths: list[str] | None = None) -> BreakEven:
     paths = paths or []
-    return {
-        "assumption": spec.name,
-        "label": spec.label,
-        "baseline": round(spec.baseline, 6),
-        "range": [round(spec.low, 6), round(spec.high, 6)],
-        "values": values,
-        "evaluations": calls,
-        "paths": {k: paths.count(k) for k in ("reuse", "reweight", "resample")},
-    }
+    counts = {k: paths.count(k) for k in ("reuse", "reweight", "resample")}
+    return BreakEven(spec.name, spec.label, spec.baseline, spec.low, spec.high, tuple(values), calls, counts)
