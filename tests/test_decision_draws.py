@@ -70,7 +70,7 @@ def _count(monkeypatch, modules, name):
 def test_the_utilities_are_computed_once_per_assessment(case, monkeypatch) -> None:
     tl, cat, now = case
     calls = _count(monkeypatch, (decide_module, evsi_module, draws_module), "outcome_terms")
-    again = decide_posterior(tl, cat, list(tl.signals), now.posterior, now.inputs)
+    again = decide_posterior(tl, cat, now.record, now.posterior)
     assert len(calls) == 1
     assert again.to_json()["recommendation"] == now.to_json()["recommendation"]
 
@@ -80,7 +80,7 @@ def test_the_draws_loglik_is_recomputed_once_when_the_sampler_kept_none(case, mo
     bare = now.posterior.resampled(2000, seed=0)  # equal-weight draws without the sampler's log-likelihoods
     assert bare.draws_loglik() is None and now.inputs.model_doubt > 0
     calls = _count(monkeypatch, (lk,), "loglik")
-    again = decide_posterior(tl, cat, list(tl.signals), bare, now.inputs)
+    again = decide_posterior(tl, cat, now.record, bare)
     out = again.to_json()  # the model-doubt summary reads the same log-likelihoods as the watch list
     assert len(calls) == 1 and "model_doubt" in out
     # A copy of the assessment with other draws reads their own log-likelihoods, not the first ones'.
@@ -91,7 +91,7 @@ def test_the_draws_loglik_is_recomputed_once_when_the_sampler_kept_none(case, mo
 def test_the_sampler_kept_loglik_is_used_as_it_is(case, monkeypatch) -> None:
     tl, cat, now = case
     calls = _count(monkeypatch, (lk,), "loglik")
-    again = decide_posterior(tl, cat, list(tl.signals), now.posterior, now.inputs)
+    again = decide_posterior(tl, cat, now.record, now.posterior)
     assert again.to_json()["model_doubt"] == now.to_json()["model_doubt"]
     assert len(calls) == 0
 

@@ -254,15 +254,24 @@ class CaseStore(CaseFile, ActorMappingMethods):
         return sid
 
     def _check_actor(self, name: str, signal: Signal) -> None:
-        """The rule `cases import` applies (:func:`beliefs.evidence.attribution.actor_problems`), for every caller:
-        a signal the store takes must read back from its own export."""
-        from beliefs.evidence.attribution import actor_problems
+        """An ally kind is the ally's conduct: the store refuses it as another role's act, for every caller
+        (the rule `cases import` applies, so a case's export always reads back). An actor no role claims
+        is kept, as older cases hold them, for `cases map-actor` to resolve."""
+        from beliefs.catalog import AdversaryKind
+        from beliefs.evidence.attribution import Actors
 
+        if not signal.actor:
+            return
         case = self.load_case(name)
-        problems = actor_problems(case.timeline.scenario, [signal.model_dump(mode="python")], case.catalog,
-                                  f"case '{name}'")  # fmt: skip
-        if problems:
-            raise BeliefsError(f"actor: {problems[0].message}; nothing was written")
+        kind = case.catalog.by_id.get(signal.kind)
+        if kind is None or isinstance(kind, AdversaryKind):
+            return
+        att = Actors(case.timeline.scenario).resolve(signal.actor, False)
+        if att.role not in ("ally", "unnamed", "unresolved"):
+            raise BeliefsError(
+                f"actor: '{signal.actor.strip()}' is the {att.role.replace('_', ' ')}, but '{signal.kind}' is an "
+                "ally kind (the ally's conduct); nothing was written"
+            )
 
     def retract_signal(
         self,
