@@ -7,6 +7,7 @@ difference, P(best) above (or below) 0.6, for each half separately.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from types import SimpleNamespace
 
@@ -205,9 +206,16 @@ def test_replay_counts_flips_only_between_determinate_recommendations(monkeypatc
     ]
     calls = iter(s for s in script if s is not None)
 
+    @dataclasses.dataclass(frozen=True)
+    class FakeAssessment:  # what replay reads of a step (a retracted step is the previous one, re-read)
+        decision: SimpleNamespace
+        reliable: bool = True
+        signals: object = None
+        record: object = None
+
     def fake_assess(*args, **kwargs):
         best, det = next(calls)
-        return SimpleNamespace(decision=SimpleNamespace(best=best, determinate=det), reliable=True)
+        return FakeAssessment(decision=SimpleNamespace(best=best, determinate=det))
 
     monkeypatch.setattr(replay_mod, "assess_signals", fake_assess)
     scenario = Scenario(
