@@ -55,8 +55,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from beliefs.catalog import MAX_RUNG, AdversaryKind, Catalog
-from beliefs.evidence.attribution import CONTEXT_ROLES, Attribution, attribute
-from beliefs.evidence.spiral import Provocation, provocations
+from beliefs.evidence.attribution import Attribution, attribute
+from beliefs.evidence.spiral import OwnAct, Provocation, own_side, provocations
 
 # As in beliefs.evidence.attribution: a Scenario and a Signal are whatever has their fields.
 Scenario = Any
@@ -64,15 +64,9 @@ Signal = Any
 
 
 @dataclass(frozen=True)
-class Conciliation:
+class Conciliation(OwnAct):
     """One of our own conciliatory moves the adversary may answer."""
 
-    index: int  # position in the signal log
-    date: dt.date
-    kind: str
-    actor: str  # as written (the role's name when the signal names none)
-    role: str  # "perspective" | "ally"
-    weight: float  # its Admiralty weight q (letter x digit)
     costliness: float  # c of its kind
     offer: bool  # an offer (its weight fades faster) or a step executed
 
@@ -135,15 +129,10 @@ def conciliations(
     out: list[Conciliation] = []
     for i, sig in enumerate(signals):
         entry = table.get(sig.kind)
-        if entry is None or sig.retracted or not sig.observed:
-            continue
-        if isinstance(catalog.by_id[sig.kind], AdversaryKind):
-            role = atts[i].role
-            if role not in CONTEXT_ROLES:
-                continue  # the adversary's own step, or a third party's: an answer, not our move
-        else:
-            role = "ally"  # an ally kind is the ally's conduct, whoever is named
-        name = sig.actor.strip() or (scenario.perspective if role == "perspective" else scenario.ally)
+        ours = own_side(scenario, sig, catalog, atts[i]) if entry is not None else None
+        if entry is None or ours is None:
+            continue  # not a conciliatory kind, or the adversary's own step or a third party's: an answer
+        role, name = ours
         weight = catalog.grading.weight(sig.grade)
         out.append(Conciliation(i, sig.date, sig.kind, name, role, weight, entry.costliness, entry.offer))
     return out

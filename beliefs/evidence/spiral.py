@@ -91,8 +91,8 @@ Signal = Any
 
 
 @dataclass(frozen=True)
-class Provocation:
-    """An own-side act the adversary may have answered."""
+class OwnAct:
+    """An act of the perspective state or its ally (context, not evidence): what the adversary may answer."""
 
     index: int  # position in the signal log
     date: dt.date
@@ -100,6 +100,29 @@ class Provocation:
     actor: str  # as written (the role's name when the signal names none)
     role: str  # "perspective" | "ally"
     weight: float  # its Admiralty weight q (letter x digit)
+
+
+def own_side(scenario: Scenario, sig: Signal, catalog: Catalog, att: Attribution) -> tuple[str, str] | None:
+    """(role, name) of an active, seen act of our own side; None for anyone else's or a retracted or unseen one.
+
+    An adversary kind is ours when its actor resolves to the perspective state or the ally; an ally kind is
+    the ally's conduct, whoever is named.
+    """
+    if sig.retracted or not sig.observed:
+        return None
+    if isinstance(catalog.by_id[sig.kind], AdversaryKind):
+        role = att.role
+        if role not in CONTEXT_ROLES:
+            return None  # the adversary's own act, or a third party's
+    else:
+        role = "ally"
+    return role, sig.actor.strip() or (scenario.perspective if role == "perspective" else scenario.ally)
+
+
+@dataclass(frozen=True)
+class Provocation(OwnAct):
+    """An own-side act the adversary may have answered."""
+
     rung: int  # its escalation rung
 
     def describe(self) -> str:
@@ -178,16 +201,10 @@ def provocations(
     out: list[Provocation] = []
     for i, sig in enumerate(signals):
         kind = catalog.by_id[sig.kind]
-        if sig.retracted or not sig.observed or not kind.provocative:
-            continue
-        if isinstance(kind, AdversaryKind):
-            role = atts[i].role
-            if role not in CONTEXT_ROLES:
-                continue  # the adversary's own act, or a third party's: not the other side's provocation
-        else:
-            role = "ally"  # an ally kind is the ally's conduct, whoever is named
-        name = sig.actor.strip() or (scenario.perspective if role == "perspective" else scenario.ally)
-        out.append(Provocation(i, sig.date, sig.kind, name, role, grading.weight(sig.grade), kind.escalation))
+        ours = own_side(scenario, sig, catalog, atts[i]) if kind.provocative else None
+        if ours is not None:
+            role, name = ours
+            out.append(Provocation(i, sig.date, sig.kind, name, role, grading.weight(sig.grade), kind.escalation))
     return out
 
 
