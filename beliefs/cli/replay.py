@@ -123,7 +123,7 @@ def _run(crisis: Crisis, seed: int, settings: SamplerSettings, machine_output: b
 
     from beliefs.api.run import replay as run_replay
     from beliefs.evidence.encode import encode_signals
-    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.engines import shared_engine
     from beliefs.text import printable
 
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0; the

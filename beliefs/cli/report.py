@@ -63,8 +63,8 @@ def _load(
 def _analyse(
     tl: Any, catalog: Any, origin: dict[str, Any], ids: tuple[int | None, ...], seed: int, label: str
 ) -> Analysis:
-    from beliefs.runs.assessment import shared_engine
     from beliefs.runs.briefing import analyse
+    from beliefs.runs.engines import shared_engine
 
     return analyse(tl, catalog, label=label, origin=origin, seed=seed, engine=shared_engine(), signal_ids=ids)
 

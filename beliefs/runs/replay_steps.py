@@ -46,7 +46,8 @@ from beliefs.evidence.negative import Supersession
 from beliefs.evidence.reciprocity import Reciprocation
 from beliefs.evidence.record import Reading
 from beliefs.evidence.spiral import Reaction
-from beliefs.runs.assessment import Assessment, assess_signals, read_log, shared_engine
+from beliefs.runs.assessment import Assessment, assess_signals, read_log
+from beliefs.runs.engines import shared_engine
 from beliefs.text import csv_cell
 from beliefs.timeline import Signal, Timeline
 from models.engine import Engine

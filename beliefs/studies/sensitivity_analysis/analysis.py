@@ -13,7 +13,7 @@ Executors: in-process (default), a local Dask cluster (``workers=N``:
 existing one (``scheduler=ADDRESS``). Tasks are plain data (the timeline and
 catalog as JSON, the baseline draws as arrays, the points); each worker
 process builds its evaluator once and compiles the model only if it has to
-re-sample (:func:`beliefs.runs.assessment.shared_engine` is a per-process cache).
+re-sample (:func:`beliefs.runs.engines.shared_engine` is a per-process cache).
 Every re-sample's seed derives from the base seed and the point
 (:func:`beliefs.studies.sensitivity_analysis.evaluator.point_seed`), so results are identical
 whatever the executor.
@@ -35,7 +35,8 @@ from beliefs.errors import BeliefsError
 from beliefs.evidence.encode import encode_signals
 from beliefs.interrupts import children_ignore_ctrl_c
 from beliefs.limits import SCHEDULER_SECONDS
-from beliefs.runs.assessment import Assessment, assess, shared_engine
+from beliefs.runs.assessment import Assessment, assess
+from beliefs.runs.engines import shared_engine
 from beliefs.studies.sensitivity_analysis.assumptions import Assumption, Point, assumptions
 from beliefs.studies.sensitivity_analysis.break_even import BreakEven, find_break_even
 from beliefs.studies.sensitivity_analysis.evaluator import Draws, EvalResult, Evaluator

@@ -379,7 +379,7 @@ class Evaluator:
 
     def _resampled(self, point: Point, inputs: ModelInputs, pay: PayoffTable, khat: float) -> EvalResult:
         if self._engine is None:
-            from beliefs.runs.assessment import shared_engine
+            from beliefs.runs.engines import shared_engine
 
             engine = shared_engine()
         else:
