@@ -117,7 +117,7 @@ def report(
     name = case or Path(str(timeline)).stem
     output = output or Path(f"{name}-briefing.html")
     database = _database(db) if (case or compare_case) else None
-    from beliefs.runs.briefing import check_output, write_briefing
+    from beliefs.runs.briefing_files import check_output, write_briefing
 
     check_output(output, ".html", force, database=database)
     if pdf is not None:
