@@ -17,7 +17,9 @@ def test_default_settings_pick_the_shared_engine():
     before = engines._DEFAULT[0]
     try:
         engines.set_default_settings(SamplerSettings(sampler="pymc", method="nuts"))
-        assert engines.shared_engine() is engines.shared_engine(SamplerSettings(sampler="pymc", method="nuts"))
+        assert engines.shared_engine() is engines.shared_engine(
+            SamplerSettings(sampler="pymc", method="nuts")
+        )
     finally:
         engines.set_default_settings(before)
     assert engines.shared_engine().settings == before

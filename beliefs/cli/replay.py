@@ -1,10 +1,11 @@
 """`beliefs replay TIMELINE|--case NAME [--json|--csv] [--plot FILE.png] [--seed N]`.
 
-Default output is a rich table (:mod:`beliefs.render.replay_table`) with one row per step (step 0 = the prior),
+Default output is a rich table with one row per step (step 0 = the prior),
 a flip marker where the recommendation changes and an unreliable marker
 where the sampler reports trouble; at the end the historical choice from the
-timeline's ``[outcome]`` stands next to the final recommendation. The
-progress bar goes to stderr, so ``--json`` and ``--csv`` stdout stay clean.
+timeline's ``[outcome]`` stands next to the final recommendation. The table
+and the CSV are drawn by :mod:`beliefs.render.replay_table`. The progress bar
+goes to stderr, so ``--json`` and ``--csv`` stdout stay clean.
 """
 
 from __future__ import annotations
