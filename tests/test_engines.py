@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import beliefs.runs.assessment as assessment
 from beliefs.runs import engines
 from models.engine import SamplerSettings
 
@@ -23,9 +22,3 @@ def test_default_settings_pick_the_shared_engine():
     finally:
         engines.set_default_settings(before)
     assert engines.shared_engine().settings == before
-
-
-def test_the_assessment_module_holds_no_registry():
-    """The assessment is what an assessment is; engines come from one place."""
-    assert not hasattr(assessment, "set_default_settings")
-    assert not hasattr(assessment, "_ENGINES")
