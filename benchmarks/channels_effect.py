@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from beliefs.evidence.encode import encode_signals, evidence_record
-from beliefs.runs.assessment import shared_engine
+from beliefs.runs.engines import shared_engine
 from beliefs.timeline import bundled_timelines, load_timeline
 from models.engine import SamplerSettings
 from models.spec import ModelInputs

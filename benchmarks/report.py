@@ -18,8 +18,8 @@ import time
 from machine_info import machine
 
 from beliefs.render.report_html import render_report
-from beliefs.runs.assessment import shared_engine
 from beliefs.runs.briefing import analyse, report_context
+from beliefs.runs.engines import shared_engine
 from beliefs.runs.ledger import evidence
 from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity
 

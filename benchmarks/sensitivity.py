@@ -44,7 +44,8 @@ def main() -> None:
     import numpy as np
     from scipy.stats import qmc
 
-    from beliefs.runs.assessment import assess, shared_engine
+    from beliefs.runs.assessment import assess
+    from beliefs.runs.engines import shared_engine
     from beliefs.studies.sensitivity_analysis.analysis import (
         DaskExecutor,
         InProcess,

@@ -79,7 +79,7 @@ def tmux_first_paint(timeline: str, runs: int = 3) -> None:
 async def in_process(timeline: str, updates: int) -> None:
     import datetime as dt
 
-    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.engines import shared_engine
     from beliefs.timeline import Signal, load_timeline
     from tui.app import BeliefsApp
     from tui.cases import CaseLink

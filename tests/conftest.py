@@ -32,7 +32,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """The nutpie engine shared by the whole session (default settings)."""
-    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.engines import shared_engine
 
     return shared_engine(SamplerSettings())
 

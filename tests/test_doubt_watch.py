@@ -15,11 +15,12 @@ from typer.testing import CliRunner
 from beliefs.catalog import bundled_catalog_path
 from beliefs.cli.app import app
 from beliefs.cli.main import _load_command_modules
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.decision.preposterior import report_outcomes
 from beliefs.evidence.doubt import bound, resolve_doubt
 from beliefs.runs.assessment import assess_signals
 from beliefs.studies.sensitivity_analysis.assumptions import apply_point
-from beliefs.studies.sensitivity_analysis.evaluator import Draws, Evaluator, point_seed
+from beliefs.studies.sensitivity_analysis.evaluator import Evaluator, point_seed
 from beliefs.timeline import Signal, load_timeline
 from models import likelihood as lk
 from models.importance import ImportanceSampler
@@ -160,7 +161,7 @@ def test_sensitivity_reweighting_with_doubt_matches_a_fresh_posterior(tmp_path, 
     tl, cat = load_timeline(write(tmp_path, "model_doubt = 0.3"))
     a = assess_signals(tl, cat, list(tl.signals), seed=SEED, engine=engine)
     assert a.reliable and a.inputs.model_doubt == 0.3
-    ev = Evaluator(tl, a.inputs, Draws.of(a.posterior), seed=SEED, engine=lambda: engine, resample=False)
+    ev = Evaluator(tl, a.inputs, PosteriorDraws.for_reweighting(a.posterior), seed=SEED, engine=lambda: engine, resample=False)
     rw = ev.evaluate(point)
     assert rw.path == "reweight" and rw.reliable, rw
     _, _, inputs = apply_point(tl, a.inputs, point)

@@ -17,7 +17,8 @@ from reference_files import reference_from_toml
 from beliefs.catalog import bundled_catalog_path
 from beliefs.runs import ledger as ledger_mod
 from beliefs.runs.assessment import assess_signals
-from beliefs.runs.ledger import build_ledger, contributions, theta_of, without_report
+from beliefs.runs.ledger import build_ledger
+from beliefs.runs.ledger_arithmetic import contributions, theta_of, without_report
 from beliefs.timeline import Signal, load_timeline
 from models import likelihood as lk
 

@@ -21,8 +21,9 @@ from typer.testing import CliRunner
 from beliefs.catalog import load_catalog
 from beliefs.errors import InputError
 from beliefs.evidence.encode import encode_signals
+from beliefs.render.replay_table import CSV_COLUMNS, replay_csv
 from beliefs.runs.assessment import assess_signals
-from beliefs.runs.replay_steps import CSV_COLUMNS, Replay, Step, replay
+from beliefs.runs.replay_steps import Replay, Step, replay
 from beliefs.timeline import bundled_timelines, load_timeline, validate_timeline
 from beliefs.tomlfile import read_toml
 
@@ -292,7 +293,7 @@ def test_json_contract(replays):
 
 def test_csv_has_one_row_per_step(replays):
     rep = replays["cuba-1962"]
-    rows = list(csv.DictReader(io.StringIO(rep.to_csv())))
+    rows = list(csv.DictReader(io.StringIO(replay_csv(rep))))
     assert len(rows) == len(rep.steps)
     assert tuple(rows[0]) == CSV_COLUMNS
     for row, step in zip(rows, rep.steps, strict=True):
@@ -326,7 +327,7 @@ def _unreliable(step: Step) -> Step:
 def test_sampler_trouble_shows_in_every_output(replays, tmp_path):
     from rich.console import Console
 
-    from beliefs.cli.replay import replay_view
+    from beliefs.render.replay_table import replay_view
 
     rep = replays["morocco-1905"]
     steps = list(rep.steps)
@@ -335,7 +336,7 @@ def test_sampler_trouble_shows_in_every_output(replays, tmp_path):
     assert not bad.reliable and bad.unreliable_steps == [2]
     obj = bad.to_json()
     assert obj["reliable"] is False and obj["steps"][2]["reliable"] is False and obj["steps"][1]["reliable"]
-    rows = list(csv.DictReader(io.StringIO(bad.to_csv())))
+    rows = list(csv.DictReader(io.StringIO(replay_csv(bad))))
     assert [r["reliable"] for r in rows].count("false") == 1 and rows[2]["reliable"] == "false"
     console = Console(width=160, record=True)
     console.print(replay_view(bad))

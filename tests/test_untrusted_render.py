@@ -40,7 +40,7 @@ def _render(renderable) -> str:
 
 
 def test_replay_table_shows_stored_text_literally(hostile_replay):
-    from beliefs.cli.replay import replay_view
+    from beliefs.render.replay_table import replay_view
 
     out = _render(replay_view(hostile_replay))
     assert raw_controls(out) == [], out
@@ -56,7 +56,9 @@ def test_assess_table_shows_stored_text_literally(hostile_replay):
 
 
 def test_replay_csv_is_rfc4180_with_formulas_neutralised(hostile_replay):
-    text = hostile_replay.to_csv()
+    from beliefs.render.replay_table import replay_csv
+
+    text = replay_csv(hostile_replay)
     assert raw_controls(text.replace("\r\n", "")) == []
     assert text.endswith("\r\n")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         """The analyst's terminal UI: enter signals, watch beliefs and the recommendation move, replay."""
         from beliefs.cli.main import settings_for
         from beliefs.errors import BeliefsError
-        from beliefs.runs.assessment import set_default_settings
+        from beliefs.runs.engines import set_default_settings
 
         set_default_settings(settings_for(sampler, engine))
         from tui.cases import CaseLink

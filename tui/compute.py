@@ -56,7 +56,7 @@ def call_cancellable(fn: Callable[[], T], cancelled: Callable[[], bool], poll: f
 
 def default_engine() -> Engine:
     """The process-wide nutpie engine (compiled once, re-sampled per update)."""
-    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.engines import shared_engine
 
     return shared_engine()
 

@@ -205,7 +205,8 @@ def export(app: Workbench, then: Then = None) -> None:
 def briefing(app: Workbench, path: Path) -> None:
     """Write the briefing (``beliefs report``) of the session on screen, in a worker thread."""
     from beliefs.errors import BeliefsError
-    from beliefs.runs.briefing import briefing_html, check_output, log_sha256, write_briefing
+    from beliefs.runs.briefing import log_sha256
+    from beliefs.runs.briefing_files import briefing_html, check_output, write_briefing
 
     s = app.session
     try:

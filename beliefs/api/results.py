@@ -337,7 +337,9 @@ class ReplayResult:
         """One row per step, the columns of ``beliefs replay --csv`` (typed: numbers, bools)."""
         import pandas as pd
 
-        rows = [s.csv_row() for s in self.replay.steps]
+        from beliefs.render.replay_table import csv_row
+
+        rows = [csv_row(s) for s in self.replay.steps]
         df = pd.DataFrame(rows).set_index("index")
         for col in ("flip", "reliable", "retracted", "observed"):
             df[col] = df[col].map({"true": True, "false": False, "": None})

@@ -72,7 +72,8 @@ def assess(
     >>> result.to_dict()["recommendation"]["best"] == result.recommendation
     True
     """
-    from beliefs.runs.assessment import assess_signals, shared_engine
+    from beliefs.runs.assessment import assess_signals
+    from beliefs.runs.engines import shared_engine
 
     seed = arg.seed(seed)
     record, evidence = arg.flag("record", record), arg.flag("evidence", evidence)
@@ -141,7 +142,7 @@ def replay(
     >>> list(rep.to_dataframe().columns[:3])
     ['date', 'kind', 'actor']
     """
-    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.engines import shared_engine
     from beliefs.runs.replay_steps import replay as run_replay
 
     seed, progress = arg.seed(seed), arg.callback("progress", progress)
@@ -236,7 +237,7 @@ def backtest(
     >>> 0.0 <= bt.brier <= 1.0
     True
     """
-    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.engines import shared_engine
     from beliefs.studies.backtesting import Skipped, load_cases, score_cases
 
     seed, progress = arg.seed(seed), arg.callback("progress", progress)

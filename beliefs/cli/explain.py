@@ -37,7 +37,7 @@ def explain(
     from beliefs.api import run
 
     crisis = crisis_of(timeline, case, db)
-    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.engines import shared_engine
 
     with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
         result = run.explain(crisis, seed=seed, sampler=sampler, engine=engine)

@@ -106,7 +106,7 @@ def assess(
     from beliefs.api import run
 
     crisis = crisis_of(timeline, case, db)
-    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.engines import shared_engine
 
     with engine_status(shared_engine(settings_for(sampler, engine)), machine_output=json_out):
         result = run.assess(crisis, seed=seed, sampler=sampler, engine=engine)

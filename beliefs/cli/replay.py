@@ -3,14 +3,14 @@
 Default output is a rich table with one row per step (step 0 = the prior),
 a flip marker where the recommendation changes and an unreliable marker
 where the sampler reports trouble; at the end the historical choice from the
-timeline's ``[outcome]`` stands next to the final recommendation. The
-progress bar goes to stderr, so ``--json`` and ``--csv`` stdout stay clean.
+timeline's ``[outcome]`` stands next to the final recommendation. The table
+and the CSV are drawn by :mod:`beliefs.render.replay_table`. The progress bar
+goes to stderr, so ``--json`` and ``--csv`` stdout stay clean.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,26 +28,11 @@ from beliefs.cli.app import (
     print_json,
     safe_markup,
 )
-from beliefs.runs.numbering import number
 
 if TYPE_CHECKING:
-    from rich.console import Group
-
     from beliefs.api.inputs import Crisis
     from beliefs.api.results import ReplayResult
-    from beliefs.decision.decide import Decision
-    from beliefs.runs.replay_steps import Replay
     from models.engine import SamplerSettings
-
-FLIP_MARK = "⇄"
-UNRELIABLE_MARK = "!"
-TIE_MARK = "≈"
-SHORT = {
-    "firm+support": "firm+support",
-    "firm+restrain": "firm+restrain",
-    "conciliate+support": "conc.+support",
-    "conciliate+restrain": "conc.+restrain",
-}
 
 
 @app.command()
@@ -93,8 +78,12 @@ def replay(
     if json_out:
         print_json(replayed.to_dict())
     elif csv_out:
-        sys.stdout.write(result.to_csv())  # cells made safe by beliefs.text.csv_cell
+        from beliefs.render.replay_table import replay_csv
+
+        sys.stdout.write(replay_csv(result))  # cells made safe by beliefs.text.csv_cell
     else:
+        from beliefs.render.replay_table import replay_view
+
         console.print(replay_view(result, crisis.shown_ids))
     if not result.reliable:
         err_console.print(
@@ -123,7 +112,7 @@ def _run(crisis: Crisis, seed: int, settings: SamplerSettings, machine_output: b
 
     from beliefs.api.run import replay as run_replay
     from beliefs.evidence.encode import encode_signals
-    from beliefs.runs.assessment import shared_engine
+    from beliefs.runs.engines import shared_engine
     from beliefs.text import printable
 
     # The prior's draws of P(exp|theta) are constant, so R-hat divides 0 by 0; the
@@ -164,155 +153,3 @@ def _run(crisis: Crisis, seed: int, settings: SamplerSettings, machine_output: b
             )
         finally:
             engine.status = previous
-
-
-def best_label(dec: Decision) -> str:
-    """The table's option: the best, or its determinate half with '?' for the tied one."""
-    from beliefs.decision.ties import partial_label
-
-    if dec.determinate:
-        return SHORT[dec.best]
-    return partial_label(dec).replace("conciliate", "conc.")
-
-
-def replay_view(rep: Replay, signal_ids: Sequence[int] | None = None) -> Group:
-    """The replay table, the flips, and the final recommendation beside the historical choice.
-
-    ``#`` is the step (step n adds the timeline's n-th signal); a stored case's
-    table adds ``id``, each signal's id (``signal_ids``, :mod:`beliefs.runs.numbering`).
-    """
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
-
-    from beliefs.render.tables import diagnostics_line, recommendation_text
-    from beliefs.text import literal, printable
-
-    tl = rep.timeline
-    table = Table(
-        title=Text.assemble(literal(tl.scenario.title), ": replay"),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-        caption=Text(f"P(exp) = P(adversary expansionist) with its 90% HDI; rel./reck. = ally reliability and "
-        f"recklessness (posterior means); {TIE_MARK} = too close to call (? = the tied half: margin within "
-        f"twice its Monte Carlo error, or P(best) < 0.6); {FLIP_MARK} = a determinate recommendation "
-        f"replaces a different one; {UNRELIABLE_MARK} = sampler trouble; [context] = an own-side act, "
-        f"not evidence on the adversary; [a=…] = a third party's act, weighed by its attribution; "
-        f"[↺b] = weighed as a possible reaction to an own-side provocation, with its blur b; "
-        f"[initiative] = escalates beyond the provocation, not discounted; [⇄x] = read as reciprocation of our "
-        f"conciliatory move, its expansionist rate times x (`beliefs explain` names them)"),
-        caption_justify="left",
-    )
-    for col, just in (
-        ("#", "right"),
-        *((("id", "right"),) if signal_ids else ()),
-        ("date", "left"),
-        ("signal (actor) grade", "left"),
-        ("P(exp) [90%]", "right"),
-        ("rel.", "right"),
-        ("reck.", "right"),
-        ("best option", "left"),
-        ("P(best)", "right"),
-        ("", "left"),
-    ):
-        table.add_column(
-            col,
-            justify=just,  # type: ignore[arg-type]
-            no_wrap=not col.startswith("signal"),
-            min_width=12 if col.startswith("signal") else None,
-        )
-    for step in rep.steps:
-        a = step.assessment
-        p = a.summary("p_expansionist")
-        sig = step.signal
-        if sig is None:
-            what = Text("(prior)", style="dim")
-        else:
-            what = literal(f"{'' if sig.observed else 'not seen: '}{sig.kind} ({sig.actor}) {sig.grade}")
-            att = step.attribution
-            if att is not None and (not att.evidence or att.role in ("third_party", "unresolved")):
-                what.append(printable(" [context]" if not att.evidence else f" [a={att.weight:.2f}]"), style="dim")
-            rx = step.reaction
-            if rx is not None:
-                what.append(" [initiative]" if rx.initiative else f" [↺{rx.blur:.2f}]", style="magenta")
-            rc = step.reciprocation
-            if rc is not None:
-                what.append(f" [⇄{rc.factor:.2f}]", style="green")
-            if sig.channel:
-                what.append(printable(f" via {sig.channel}"), style="dim")
-            own, supersedes = step.statements()
-            if own is not None:
-                what.append(f" [{own.short().replace('by ', 'answered by ', 1)}: not counted]", style="dim")
-            if supersedes:
-                what.append(f" [supersedes the absence of step {', '.join(map(str, supersedes))}]", style="dim")
-            if sig.retracted:
-                what.stylize("strike dim")
-        marks = Text()
-        if not step.determinate:
-            marks.append(TIE_MARK, style="yellow")
-        if step.flip:
-            marks.append(FLIP_MARK, style="bold yellow")
-        if not step.reliable:
-            marks.append(UNRELIABLE_MARK, style="bold red")
-        sid = "" if step.index == 0 else str(number(step.index - 1, signal_ids))
-        ident = (sid,) if signal_ids else ()
-        table.add_row(
-            str(step.index),
-            *ident,
-            "" if step.date is None else step.date.isoformat(),
-            what,
-            f"{p['mean']:.2f} [{p['hdi_90'][0]:.2f}, {p['hdi_90'][1]:.2f}]",
-            f"{a.summary('r')['mean']:.2f}",
-            f"{a.summary('c')['mean']:.2f}",
-            best_label(a.decision),
-            f"{a.decision.p_best:.2f}",
-            marks,
-            style="bold" if step.flip else "",
-        )
-    final = rep.final
-    end = Text()
-    end.append_text(recommendation_text(final.decision, "Final recommendation: "))
-    end.append("\n")
-    if tl.outcome is not None:
-        o = tl.outcome
-        end.append("[outcome] ", style="bold magenta")
-        end.append(
-            f"historical choice: {o.adversary_posture} toward the adversary, {o.ally_posture} toward the ally"
-        )
-        rec_adv, rec_ally = final.decision.best.split("+")
-        agree = [
-            ("adversary", o.adversary_posture, rec_adv),
-            ("ally", o.ally_posture, rec_ally),
-        ]
-        verdict = "; ".join(
-            f"{side}: {'agrees' if hist == rec else 'mixed record' if hist == 'mixed' else 'differs'}"
-            for side, hist, rec in agree
-        )
-        end.append(f"  ({verdict})\n", style="dim")
-        if o.summary:
-            end.append(printable(o.summary, multiline=True) + "\n", style="italic")
-    else:
-        end.append("(no [outcome] in this timeline)\n", style="dim")
-    if final.model_doubt is not None:
-        end.append(final.model_doubt.line() + "\n", style="dim")
-    flips = rep.flips
-    end.append(
-        f"{len(flips)} flip(s) between determinate recommendations"
-        + (": " + ", ".join(f"step {s.index} ({s.date}) -> {SHORT[s.best]}" for s in flips) if flips else "")
-    )
-    ties = rep.indeterminate_steps
-    if ties:
-        end.append(f"; {len(ties)} of {len(rep.steps)} steps too close to call ({TIE_MARK})")
-    if not rep.reliable:
-        end.append(
-            f"\n{UNRELIABLE_MARK} sampler trouble at step(s) {', '.join(map(str, rep.unreliable_steps))}",
-            style="bold red",
-        )
-    n = len(rep.steps)
-    footer = Text(f"{rep.seconds:.1f} s for {n} step{'' if n == 1 else 's'}; last step: ")
-    footer.append_text(diagnostics_line(final))
-    return Group(table, Text(""), end, Text(""), footer)

@@ -63,8 +63,8 @@ def _load(
 def _analyse(
     tl: Any, catalog: Any, origin: dict[str, Any], ids: tuple[int | None, ...], seed: int, label: str
 ) -> Analysis:
-    from beliefs.runs.assessment import shared_engine
     from beliefs.runs.briefing import analyse
+    from beliefs.runs.engines import shared_engine
 
     return analyse(tl, catalog, label=label, origin=origin, seed=seed, engine=shared_engine(), signal_ids=ids)
 
@@ -117,7 +117,7 @@ def report(
     name = case or Path(str(timeline)).stem
     output = output or Path(f"{name}-briefing.html")
     database = _database(db) if (case or compare_case) else None
-    from beliefs.runs.briefing import check_output, write_briefing
+    from beliefs.runs.briefing_files import check_output, write_briefing
 
     check_output(output, ".html", force, database=database)
     if pdf is not None:

@@ -5,7 +5,10 @@
 (importance sampling; None for equal-weight MCMC draws), how many chains they stack
 (for the Monte Carlo errors) and, with model doubt, the draws' untempered
 log-likelihoods (fetched from the sampler or recomputed, in
-:meth:`models.posterior.Posterior.loglik_for`).
+:meth:`models.posterior.Posterior.loglik_for`). Sensitivity analysis reweights
+draws of the same object (:meth:`PosteriorDraws.for_reweighting`): for an
+importance fit, the whole prior sample (``prior=True``), which every point of
+assumption space reweighs by its likelihood.
 
 :class:`Utilities` holds, per draw and option, the payoff terms ``X_exp``, ``X_sq``
 (:func:`beliefs.decision.game.outcome_terms`) and the utility
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,6 +54,9 @@ class PosteriorDraws:
     loglik: LogLik | None = None
     p0: float | None = None
     tau: float = 1.0
+    #: True for an importance fit's whole prior sample (:meth:`for_reweighting`): ``p`` is NaN, and
+    #: every reweighting, the baseline's included, weighs each draw by its likelihood against the prior.
+    prior: bool = False
 
     @classmethod
     def of(cls, posterior: Posterior, inputs: ModelInputs) -> PosteriorDraws:
@@ -67,6 +73,34 @@ class PosteriorDraws:
             p0=float(inputs.p0),
             tau=float(inputs.likelihood_power),
         )
+
+    @classmethod
+    def for_reweighting(cls, posterior: Posterior) -> PosteriorDraws:
+        """The draws sensitivity analysis reweights: equal-weight posterior draws (NUTS), or the whole
+        prior sample of an importance fit (``prior=True``)."""
+        th = posterior.theta
+        if th is not None:
+            return cls(p=np.full(th.n, np.nan), r=th.r, c=th.c, e=th.e, s=th.s, chains=1, prior=True)
+        return cls(
+            p=posterior.flat("p_expansionist"),
+            r=posterior.flat("r"),
+            c=posterior.flat("c"),
+            e=posterior.flat("e"),
+            s=posterior.flat("s"),
+            chains=int(posterior.p_expansionist.shape[0]),
+        )
+
+    def to_plain(self) -> dict[str, Any]:
+        """The arrays and flags a sensitivity worker process needs (not the weights or log-likelihoods)."""
+        return {
+            "e": self.e, "s": self.s, "r": self.r, "c": self.c, "p": self.p,
+            "chains": self.chains, "prior": self.prior,
+        }  # fmt: skip
+
+    @classmethod
+    def from_plain(cls, d: dict[str, Any]) -> PosteriorDraws:
+        p, r, c, e, s = (np.asarray(d[k], dtype=float) for k in ("p", "r", "c", "e", "s"))
+        return cls(p, r, c, e, s, chains=int(d["chains"]), prior=bool(d.get("prior", False)))
 
     @classmethod
     def of_arrays(

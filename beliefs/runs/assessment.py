@@ -1,8 +1,9 @@
 """One assessment: the posterior after a signal log, and the decision it supports.
 
 This is the seam every front end uses (CLI, replay, TUI, case store,
-sensitivity). The engine is passed in so that a long-lived process compiles
-the model once and re-samples with new data.
+sensitivity). The engine is passed in (by default the process-wide one of
+:mod:`beliefs.runs.engines`) so that a long-lived process compiles the model
+once and re-samples with new data.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from beliefs.decision.payoffs import PayoffTable, resolve_payoffs
 from beliefs.evidence.encode import catalog_arrays, evidence_record
 from beliefs.evidence.record import EvidenceRecord
 from beliefs.interrupts import check as check_interrupt
+from beliefs.runs.engines import shared_engine
 from beliefs.timeline import Scenario, Signal, Timeline
-from models.engine import Engine, SamplerSettings
+from models.engine import Engine
 from models.posterior import Posterior
 from models.spec import ModelInputs
 
@@ -32,22 +34,6 @@ if TYPE_CHECKING:
 WATCH_TOP = 5
 #: The version of the model and decision contract, stored with every assessment.
 MODEL_VERSION = "1"
-
-_ENGINES: dict[SamplerSettings, Engine] = {}
-_DEFAULT: list[SamplerSettings] = [SamplerSettings()]
-
-
-def set_default_settings(settings: SamplerSettings) -> None:
-    """The settings :func:`shared_engine` uses when given none (e.g. ``beliefs tui --engine nuts``)."""
-    _DEFAULT[0] = settings
-
-
-def shared_engine(settings: SamplerSettings | None = None) -> Engine:
-    """The process-wide engine for ``settings`` (compiled models and prior samples are reused)."""
-    settings = settings or _DEFAULT[0]
-    if settings not in _ENGINES:
-        _ENGINES[settings] = Engine(settings)
-    return _ENGINES[settings]
 
 
 @dataclass(frozen=True)

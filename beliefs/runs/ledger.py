@@ -64,11 +64,18 @@ from beliefs.evidence.negative import Supersession
 from beliefs.evidence.reciprocity import Reciprocation
 from beliefs.evidence.record import EvidenceRecord
 from beliefs.evidence.spiral import Reaction
+from beliefs.runs.ledger_arithmetic import (
+    channel_reports,
+    psis_weights,
+    report_columns,
+    theta_of,
+    without_report,
+)
 from beliefs.runs.numbering import number
 from beliefs.timeline import Signal
 from models import likelihood as lk
 from models.posterior import Posterior
-from models.spec import FloatArray, ModelInputs
+from models.spec import ModelInputs
 
 #: Pareto k-hat at or above which leave-one-out weights are not trusted.
 KHAT_MAX = 0.7
@@ -236,82 +243,6 @@ class Ledger:
         }
 
 
-# -- per-draw arithmetic -------------------------------------------------------------
-
-
-def theta_of(posterior: Posterior) -> tuple[lk.Theta, FloatArray]:
-    """The flat draws and their normalised weights (uniform for MCMC draws)."""
-    theta = lk.Theta(posterior.flat("e"), posterior.flat("s"), posterior.flat("r"), posterior.flat("c"))
-    weights = getattr(posterior, "weights", None)
-    w = np.full(theta.n, 1.0 / theta.n) if weights is None else np.asarray(weights, dtype=float)
-    return theta, w / w.sum()
-
-
-def _channels(inputs: ModelInputs) -> list[np.ndarray]:
-    """The report indices of each channel, in entry order."""
-    ch = np.asarray(inputs.adversary_channel, dtype=np.int64)
-    return [np.flatnonzero(ch == c) for c in range(inputs.n_channels)]
-
-
-def _columns(theta: lk.Theta, inputs: ModelInputs, idx: np.ndarray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    kind = np.asarray(inputs.adversary_kind, dtype=np.int64)[idx]
-    q = inputs.adversary_weight[idx]
-    reaction, seen = np.asarray(inputs.adversary_reaction)[idx], np.asarray(inputs.adversary_seen)[idx]
-    recip = np.asarray(inputs.adversary_recip)[idx]
-    la_exp, la_sq = lk.adversary_columns(theta, inputs.catalog, inputs.gamma, kind, q, reaction, seen, recip)
-    return la_exp, la_sq, np.maximum(la_exp, la_sq)
-
-
-def contributions(theta: lk.Theta, inputs: ModelInputs) -> FloatArray:
-    """Per-draw contribution of every adversary report to the log-odds: (N, n), telescoped.
-
-    Row sums equal ``tau * (l_exp - l_sq)`` of :func:`models.likelihood.adversary_type_logliks`.
-    """
-    out = np.zeros((theta.n, len(inputs.adversary_kind)))
-    tau = inputs.likelihood_power
-    for c, idx in enumerate(_channels(inputs)):
-        la_exp, la_sq, lu = _columns(theta, inputs, idx)
-        rho = np.asarray(inputs.channel_rho)[c : c + 1]
-        l_exp, l_sq = lk.channel_logliks(
-            np.cumsum(la_exp, axis=1), np.cumsum(la_sq, axis=1), np.cumsum(lu, axis=1), rho
-        )
-        llr = tau * (l_exp - l_sq)
-        out[:, idx] = np.diff(llr, axis=1, prepend=0.0)
-    return out
-
-
-def _psis(log_ratio: FloatArray, w: FloatArray) -> tuple[FloatArray, float]:
-    """Normalised PSIS weights of the target w * exp(log_ratio), and k-hat."""
-    from models.psis import psis
-
-    log_w, khat = psis(log_ratio + np.log(np.maximum(w, 1e-300)))
-    out = np.exp(log_w - log_w.max())
-    return out / out.sum(), float(khat)
-
-
-def without_report(inputs: ModelInputs, about: str, j: int) -> ModelInputs:
-    """``inputs`` without adversary (or ally) report ``j``; an emptied channel disappears."""
-    if about == "ally":
-        return inputs.replace(
-            ally_kind=np.delete(inputs.ally_kind, j),
-            ally_q=np.delete(inputs.ally_q, j),
-            ally_seen=np.delete(inputs.ally_seen, j),
-        )
-    ch = np.asarray(inputs.adversary_channel, dtype=np.int64)
-    keep = np.delete(ch, j)
-    used = np.unique(keep)
-    return inputs.replace(
-        adversary_kind=np.delete(inputs.adversary_kind, j),
-        adversary_q=np.delete(inputs.adversary_q, j),
-        adversary_attribution=np.delete(inputs.adversary_attribution, j),
-        adversary_reaction=np.delete(inputs.adversary_reaction, j),
-        adversary_recip=np.delete(inputs.adversary_recip, j),
-        adversary_seen=np.delete(inputs.adversary_seen, j),
-        adversary_channel=np.searchsorted(used, keep).astype(np.int64),
-        channel_rho=np.asarray(inputs.channel_rho)[used],
-    )
-
-
 # -- the ledger ---------------------------------------------------------------------
 
 
@@ -332,14 +263,14 @@ def build_ledger(record: EvidenceRecord, posterior: Posterior, refit: Refit | No
     l_exp, l_sq = lk.adversary_channel_logliks(theta, inputs)  # (N, C)
     tot_exp, tot_sq = l_exp.sum(axis=1), l_sq.sum(axis=1)
     eps = float(inputs.model_doubt)
-    tot_u = _columns(theta, inputs, np.arange(len(inputs.adversary_kind)))[2].sum(axis=1)
+    tot_u = report_columns(theta, inputs, np.arange(len(inputs.adversary_kind)))[2].sum(axis=1)
     mix_exp, mix_sq = lk.doubt_mixture(tot_exp, tot_sq, tot_u, eps)  # the model's l'_T
     logodds = logit_p0 + tau * (mix_exp - mix_sq)
     marginal = lk.marginal_adversary(mix_exp, mix_sq, p0, tau)
     mean_contrib = np.zeros(len(inputs.adversary_kind))
     entries: list[Entry] = []
-    for c, idx in enumerate(_channels(inputs)):
-        la_exp, la_sq, lu = _columns(theta, inputs, idx)
+    for c, idx in enumerate(channel_reports(inputs)):
+        la_exp, la_sq, lu = report_columns(theta, inputs, idx)
         rho = np.asarray(inputs.channel_rho)[c : c + 1]
         prefix_exp, prefix_sq = lk.channel_logliks(
             np.cumsum(la_exp, axis=1), np.cumsum(la_sq, axis=1), np.cumsum(lu, axis=1), rho
@@ -350,7 +281,7 @@ def build_ledger(record: EvidenceRecord, posterior: Posterior, refit: Refit | No
         for m, j in enumerate(idx):  # the per-report model without report j (no doubt branch)
             e_i, s_i = tot_exp - l_exp[:, c] + without_exp[:, m], tot_sq - l_sq[:, c] + without_sq[:, m]
             p_i = lk.p_expansionist(e_i, s_i, p0, tau)
-            loo_w, khat = _psis(lk.marginal_adversary(e_i, s_i, p0, tau) - marginal, w)
+            loo_w, khat = psis_weights(lk.marginal_adversary(e_i, s_i, p0, tau) - marginal, w)
             p_without: float | None = float(loo_w @ p_i)
             how, ok = "psis", True
             if khat >= KHAT_MAX:
@@ -370,7 +301,7 @@ def build_ledger(record: EvidenceRecord, posterior: Posterior, refit: Refit | No
         ll = lk.ally_columns(theta, cat, k, np.asarray(inputs.ally_q)[j : j + 1], np.asarray(inputs.ally_seen)[j : j + 1])[:, 0]
         axis = "reliability" if cat.ally_axis[k[0]] == 0.0 else "recklessness"
         x = theta.r if axis == "reliability" else theta.c
-        loo_w, khat = _psis(-tau * ll, w)
+        loo_w, khat = psis_weights(-tau * ll, w)
         mean_without: float | None = float(loo_w @ x)
         how, ok = "psis", True
         if khat >= KHAT_MAX:
@@ -391,7 +322,7 @@ def build_ledger(record: EvidenceRecord, posterior: Posterior, refit: Refit | No
     p_reports: float | None = p_with
     if eps > 0.0:  # the "model uncertainty" row; without doubt: the per-report model's P, by PSIS or a refit
         both = lk.LogLik(tot_exp, tot_sq, np.zeros_like(tot_exp), tot_u, eps)
-        loo_w, khat = _psis(lk.marginal_adversary(tot_exp, tot_sq, p0, tau) - marginal, w)
+        loo_w, khat = psis_weights(lk.marginal_adversary(tot_exp, tot_sq, p0, tau) - marginal, w)
         p_without, how, ok = float(loo_w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau)), "psis", True
         if khat >= KHAT_MAX:
             p_without, how, ok = _refit(refit, inputs.replace(model_doubt=0.0), "p_expansionist")

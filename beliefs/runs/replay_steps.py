@@ -31,68 +31,26 @@ assessment of the step before.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from beliefs.catalog import Catalog
-from beliefs.decision.payoffs import OPTION_NAMES, resolve_payoffs
+from beliefs.decision.payoffs import resolve_payoffs
 from beliefs.evidence.attribution import Attribution
 from beliefs.evidence.negative import Supersession
 from beliefs.evidence.reciprocity import Reciprocation
 from beliefs.evidence.record import Reading
 from beliefs.evidence.spiral import Reaction
-from beliefs.runs.assessment import Assessment, assess_signals, read_log, shared_engine
-from beliefs.text import csv_cell
+from beliefs.runs.assessment import Assessment, assess_signals, read_log
+from beliefs.runs.engines import shared_engine
 from beliefs.timeline import Signal, Timeline
 from models.engine import Engine
 
 #: ``progress(done, total)`` is called after every step (``total`` = steps incl. the prior).
 ProgressFn = Callable[[int, int], None]
-
-#: Column order of :meth:`Replay.to_csv`.
-CSV_COLUMNS: tuple[str, ...] = (
-    "index",
-    "date",
-    "kind",
-    "actor",
-    "grade",
-    "channel",
-    "retracted",
-    "observed",
-    "p_expansionist",
-    "p_expansionist_lo",
-    "p_expansionist_hi",
-    "ally_reliability",
-    "ally_reliability_lo",
-    "ally_reliability_hi",
-    "ally_recklessness",
-    "ally_recklessness_lo",
-    "ally_recklessness_hi",
-    "best",
-    "p_best",
-    "margin",
-    "margin_mcse",
-    "determinate",
-    "determinate_adversary",
-    "determinate_ally",
-    "break_even_p_expansionist",
-    "evpi",
-    *(f"eu_{name}" for name in OPTION_NAMES),
-    "flip",
-    "reliable",
-    "r_hat_max",
-    "ess_bulk_min",
-    "divergences",
-    "method",
-    "pareto_k",
-    "ess",
-)
-
 
 def signal_json(sig: Signal) -> dict[str, Any]:
     """A signal as plain JSON (date as ISO text)."""
@@ -196,48 +154,6 @@ class Step:
             "diagnostics": diag,
         }
 
-    def csv_row(self) -> dict[str, Any]:
-        a = self.assessment
-        dec = a.decision
-        post = a.posterior_json()
-        sig = self.signal
-        d = a.posterior.diagnostics
-        row: dict[str, Any] = {
-            "index": self.index,
-            "date": "" if sig is None else sig.date.isoformat(),
-            "kind": "" if sig is None else csv_cell(sig.kind),
-            "actor": "" if sig is None else csv_cell(sig.actor),
-            "grade": "" if sig is None else csv_cell(sig.grade),
-            "channel": "" if sig is None else csv_cell(sig.channel or ""),
-            "retracted": "" if sig is None else str(sig.retracted).lower(),
-            "observed": "" if sig is None else str(sig.observed).lower(),
-            "best": dec.best,
-            "p_best": round(dec.p_best, 4),
-            "margin": round(dec.margin, 4),
-            "margin_mcse": round(dec.margin_mcse, 5),
-            "determinate": str(dec.determinate).lower(),
-            "determinate_adversary": str(dec.posture("adversary").determinate).lower(),
-            "determinate_ally": str(dec.posture("ally").determinate).lower(),
-            "break_even_p_expansionist": (
-                "" if dec.break_even_p_expansionist is None else round(dec.break_even_p_expansionist, 4)
-            ),
-            "evpi": round(dec.evpi, 4),
-            "flip": str(self.flip).lower(),
-            "reliable": str(a.reliable).lower(),
-            "r_hat_max": "" if d.method == "importance" else round(d.r_hat_max, 4),
-            "ess_bulk_min": round(d.ess_bulk_min),
-            "divergences": d.divergences,
-            "method": d.method,
-            "pareto_k": "" if d.pareto_k is None else round(d.pareto_k, 4),
-            "ess": "" if d.ess is None else round(d.ess),
-        }
-        for key, summ in post.items():
-            row[key] = summ["mean"]
-            row[f"{key}_lo"], row[f"{key}_hi"] = summ["hdi_90"]
-        for o in dec.options:
-            row[f"eu_{o.option}"] = round(o.eu_mean, 4)
-        return row
-
 
 @dataclass(frozen=True)
 class Replay:
@@ -301,15 +217,6 @@ class Replay:
             "seed": self.seed,
             "seconds": round(self.seconds, 3),
         }
-
-    def to_csv(self) -> str:
-        """One row per step (header first), columns :data:`CSV_COLUMNS`."""
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")  # RFC 4180
-        writer.writeheader()
-        for s in self.steps:
-            writer.writerow(s.csv_row())
-        return buf.getvalue()
 
 
 def counts_as_flip(settled: str | None, current: Assessment) -> bool:

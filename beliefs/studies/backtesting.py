@@ -384,7 +384,7 @@ def score_cases(
             f"(skipped: {names})"
         )
     if engine is None:
-        from beliefs.runs.assessment import shared_engine
+        from beliefs.runs.engines import shared_engine
 
         engine = shared_engine()
     total = sum(len(tl.signals) + 1 for tl, _ in cases)

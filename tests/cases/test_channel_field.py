@@ -17,7 +17,8 @@ from beliefs.cases.schema import SCHEMA_VERSION, migrate
 from beliefs.cases.store import CaseStore
 from beliefs.channels import channel_key, letter_conflicts
 from beliefs.errors import BeliefsError, InputError
-from beliefs.runs.replay_steps import CSV_COLUMNS, signal_json
+from beliefs.render.replay_table import CSV_COLUMNS
+from beliefs.runs.replay_steps import signal_json
 from beliefs.timeline import Signal, load_timeline
 
 SCENARIO = scenario_toml()

@@ -43,7 +43,8 @@ store = CaseStore(db)
 sid = store.add_signal("c", Signal(date=dt.date(1914, 8, 9), kind="ultimatum", grade="A1", note="entered before the crash"))
 print(f"added {sid}", flush=True)
 import pymc as pm
-from beliefs.runs.assessment import assess_signals, shared_engine
+from beliefs.runs.assessment import assess_signals
+from beliefs.runs.engines import shared_engine
 from beliefs.cases.service import case_for_assess
 from models.engine import SamplerSettings
 

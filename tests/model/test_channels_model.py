@@ -14,7 +14,8 @@ from reference_channels import channel_groups
 from reference_files import reference_from_toml
 
 from beliefs.catalog import bundled_catalog_path
-from beliefs.runs.assessment import assess, shared_engine
+from beliefs.runs.assessment import assess
+from beliefs.runs.engines import shared_engine
 from beliefs.timeline import load_timeline
 from models.engine import SamplerSettings
 

@@ -30,7 +30,6 @@ from beliefs.decision.payoffs import OPTION_NAMES
 from beliefs.runs.assessment import assess_signals
 from beliefs.studies.sensitivity_analysis.assumptions import apply_point
 from beliefs.studies.sensitivity_analysis.evaluator import (
-    Draws,
     Evaluator,
     adversary_loglik,
     adversary_term,
@@ -60,7 +59,7 @@ def _kish(w: np.ndarray) -> float:
     return float(1.0 / np.sum(w**2))
 
 
-def _point_weights(draws: Draws, base, inputs) -> np.ndarray:
+def _point_weights(draws: PosteriorDraws, base, inputs) -> np.ndarray:
     """The joint importance weights of the point on the baseline draws (unsmoothed; for the error bar only)."""
     l_exp, l_sq = adversary_loglik(draws.e, draws.s, inputs)
     lr = adversary_term(l_exp, l_sq, inputs) + ally_log_target(draws.r, draws.c, inputs)
@@ -89,7 +88,7 @@ def _check(tl, catalog, base_post, base_inputs, evaluator, engine, point):
     eu_fresh = np.array([fresh.decision.option(n).eu_mean for n in OPTION_NAMES])
     u_fresh = utilities(post.flat("p_expansionist"), post.flat("r"), post.flat("c"), pay)
     se_fresh = np.array([post.mcse(u_fresh[:, i]) for i in range(4)])
-    draws = Draws.of(base_post)
+    draws = PosteriorDraws.for_reweighting(base_post)
     p_base = base_post.flat("p_expansionist")
     u_base = utilities(p_base, base_post.flat("r"), base_post.flat("c"), pay)
     se_base = np.array([base_post.mcse(u_base[:, i]) for i in range(4)])
@@ -121,7 +120,7 @@ def morocco(engine):
 def test_reweighted_answers_match_a_rerun_on_the_importance_sample(engine, morocco, point):
     tl, catalog, a = morocco
     assert a.posterior.theta is not None  # the importance engine's prior draws: the evaluator's prior path
-    ev = Evaluator(tl, a.inputs, Draws.of(a.posterior), seed=SEED, resample=False)
+    ev = Evaluator(tl, a.inputs, PosteriorDraws.for_reweighting(a.posterior), seed=SEED, resample=False)
     assert _check(tl, catalog, a.posterior, a.inputs, ev, engine, point) is not None
 
 
@@ -130,7 +129,7 @@ def test_reweighted_answers_match_a_rerun_on_nuts_draws(engine, morocco):
     tl, catalog, a = morocco
     nuts = engine.sample_nuts(a.inputs, seed=SEED)
     assert nuts.diagnostics.reliable and nuts.weights is None
-    ev = Evaluator(tl, a.inputs, Draws.of(nuts), seed=SEED, resample=False)
+    ev = Evaluator(tl, a.inputs, PosteriorDraws.for_reweighting(nuts), seed=SEED, resample=False)
     checked = [_check(tl, catalog, nuts, a.inputs, ev, engine, point) for point in POINTS]
     assert sum(r is not None for r in checked) >= 3  # most points are within reach of the reweighting
 
@@ -143,7 +142,7 @@ def test_the_couplings_are_payoff_assumptions_on_the_draws_as_they_are(morocco):
     tl, _, a = morocco
     names = {x.name for x in assumptions(tl, a.payoffs)}
     assert {"offense_cost_slope", "entrapment_factor_expansionist", "entrapment_factor_status_quo"} <= names
-    ev = Evaluator(tl, a.inputs, Draws.of(a.posterior), seed=SEED, resample=False)
+    ev = Evaluator(tl, a.inputs, PosteriorDraws.for_reweighting(a.posterior), seed=SEED, resample=False)
     post = a.posterior
     p, r, c = post.flat("p_expansionist"), post.flat("r"), post.flat("c")
     base = ev.evaluate({})

@@ -12,12 +12,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.evidence.encode import encode_signals
 from beliefs.runs.assessment import assess_signals
 from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity, run_sensitivity
 from beliefs.studies.sensitivity_analysis.assumptions import apply_point, assumptions
 from beliefs.studies.sensitivity_analysis.break_even import XTOL
-from beliefs.studies.sensitivity_analysis.evaluator import KHAT_MAX, Draws, Evaluator, point_seed
+from beliefs.studies.sensitivity_analysis.evaluator import KHAT_MAX, Evaluator, point_seed
 from beliefs.studies.sensitivity_analysis.psens import prior_sensitivity
 from beliefs.timeline import Payoffs
 
@@ -141,7 +142,7 @@ def test_ally_prior_cannot_matter_when_alliance_costs_are_zero(engine, short_jul
         assert entry["flips"] is False
         assert entry["paths"] == ["reweight", "reweight"]
     # Stronger: the ally block's reweighting leaves every expected utility and P(exp) exactly alone.
-    ev = Evaluator(tl0, a0.inputs, Draws.of(a0.posterior), resample=False)
+    ev = Evaluator(tl0, a0.inputs, PosteriorDraws.for_reweighting(a0.posterior), resample=False)
     base = ev.evaluate({})
     moved = ev.evaluate({"ally_reliability_mean": 0.3, "ally_recklessness_mean": 0.8})
     # (the baseline uses the sampled pairs, the moved point each block's own weights: equal up to rounding)
@@ -153,7 +154,7 @@ def test_ally_prior_cannot_matter_when_alliance_costs_are_zero(engine, short_jul
 
 def test_reweighting_agrees_with_resampling_where_khat_is_low(engine, short_july):
     tl, _, a = short_july
-    ev = Evaluator(tl, a.inputs, Draws.of(a.posterior), seed=SEED, engine=lambda: engine)
+    ev = Evaluator(tl, a.inputs, PosteriorDraws.for_reweighting(a.posterior), seed=SEED, engine=lambda: engine)
     point = {"prior_expansionist": 0.35, "ally_reliability_mean": 0.6, "likelihood_strength": 1.2}
     rw = ev.evaluate(point)
     assert rw.path == "reweight"
@@ -175,13 +176,13 @@ def test_reweighting_agrees_with_resampling_where_khat_is_low(engine, short_july
 def test_resample_path_when_khat_is_high(engine, short_july):
     tl, _, a = short_july
     compiles = engine.compile_count
-    ev = Evaluator(tl, a.inputs, Draws.of(a.posterior), seed=SEED, engine=lambda: engine)
+    ev = Evaluator(tl, a.inputs, PosteriorDraws.for_reweighting(a.posterior), seed=SEED, engine=lambda: engine)
     drastic = {"ally_reliability_mean": 0.05}  # Beta(4, 2) -> Beta(0.3, 5.7)
     res = ev.evaluate(drastic)
     assert res.khat is not None and res.khat >= KHAT_MAX
     assert res.path == "resample"
     assert engine.compile_count == compiles  # the compiled model was reused
-    quick = Evaluator(tl, a.inputs, Draws.of(a.posterior), resample=False).evaluate(drastic)
+    quick = Evaluator(tl, a.inputs, PosteriorDraws.for_reweighting(a.posterior), resample=False).evaluate(drastic)
     assert quick.path == "reweight" and quick.reliable is False
 
 
@@ -197,7 +198,7 @@ def test_power_scaling_without_signals(engine, july):
     tl, catalog = july
     empty = tl.with_signals([])
     a = assess_signals(empty, catalog, [], seed=SEED, engine=engine)
-    ps = prior_sensitivity(Draws.of(a.posterior), a.inputs)
+    ps = prior_sensitivity(PosteriorDraws.for_reweighting(a.posterior), a.inputs)
     by = {p["parameter"]: p for p in ps["parameters"]}
     # No data: the likelihood is constant, so power-scaling it changes nothing...
     for p in ps["parameters"]:

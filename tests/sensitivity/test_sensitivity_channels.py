@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 from beliefs.decision.decide import utilities
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.runs.assessment import assess_signals
 from beliefs.studies.sensitivity_analysis.assumptions import apply_point
-from beliefs.studies.sensitivity_analysis.evaluator import Draws, Evaluator, point_seed
+from beliefs.studies.sensitivity_analysis.evaluator import Evaluator, point_seed
 from beliefs.timeline import Signal
 
 SEED = 5
@@ -55,7 +56,7 @@ def channelled(engine, july):
 )
 def test_reweighting_with_channels_matches_a_fresh_posterior(engine, channelled, point):
     tl, a = channelled
-    ev = Evaluator(tl, a.inputs, Draws.of(a.posterior), seed=SEED, engine=lambda: engine, resample=False)
+    ev = Evaluator(tl, a.inputs, PosteriorDraws.for_reweighting(a.posterior), seed=SEED, engine=lambda: engine, resample=False)
     rw = ev.evaluate(point)
     assert rw.path == "reweight" and rw.reliable, rw
     _, pay, inputs = apply_point(tl, a.inputs, point)

@@ -13,7 +13,7 @@ Executors: in-process (default), a local Dask cluster (``workers=N``:
 existing one (``scheduler=ADDRESS``). Tasks are plain data (the timeline and
 catalog as JSON, the baseline draws as arrays, the points); each worker
 process builds its evaluator once and compiles the model only if it has to
-re-sample (:func:`beliefs.runs.assessment.shared_engine` is a per-process cache).
+re-sample (:func:`beliefs.runs.engines.shared_engine` is a per-process cache).
 Every re-sample's seed derives from the base seed and the point
 (:func:`beliefs.studies.sensitivity_analysis.evaluator.point_seed`), so results are identical
 whatever the executor.
@@ -31,18 +31,20 @@ from contextlib import contextmanager
 from typing import Any
 
 from beliefs.catalog import Catalog
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.errors import BeliefsError
 from beliefs.evidence.encode import encode_signals
 from beliefs.interrupts import children_ignore_ctrl_c
 from beliefs.limits import SCHEDULER_SECONDS
-from beliefs.runs.assessment import Assessment, assess, shared_engine
+from beliefs.runs.assessment import Assessment, assess
+from beliefs.runs.engines import shared_engine
 from beliefs.studies.sensitivity_analysis.assumptions import Assumption, Point, assumptions
 from beliefs.studies.sensitivity_analysis.break_even import BreakEven, find_break_even
-from beliefs.studies.sensitivity_analysis.evaluator import Draws, EvalResult, Evaluator
-from beliefs.studies.sensitivity_analysis.lenses import LENSES
+from beliefs.studies.sensitivity_analysis.evaluator import EvalResult, Evaluator
+from beliefs.studies.sensitivity_analysis.lenses import LENSES, lens_results
 from beliefs.studies.sensitivity_analysis.maps import GRID, PLANES, map_grid, map_points
 from beliefs.studies.sensitivity_analysis.remote import TlsFiles, check_scheduler, scheduler_security
-from beliefs.studies.sensitivity_analysis.sobol import BASE_N, sobol_indices, sobol_points
+from beliefs.studies.sensitivity_analysis.sobol import BASE_N, SobolResult, sobol_indices, sobol_points
 from beliefs.studies.sensitivity_analysis.tornado import mark_flips, tornado_entries, tornado_points
 from beliefs.text import STORED, printable
 from beliefs.timeline import Timeline
@@ -67,7 +69,7 @@ def make_context(
     timeline: Timeline, catalog: Catalog, assessment: Assessment, seed: int, settings: SamplerSettings
 ) -> Context:
     """Everything a worker needs, as plain data."""
-    draws = Draws.of(assessment.posterior)
+    draws = PosteriorDraws.for_reweighting(assessment.posterior)
     ctx: Context = {
         "timeline": timeline.model_dump(mode="json"),
         "catalog": catalog.model_dump(mode="json"),
@@ -102,7 +104,7 @@ def evaluator_for(ctx: Context) -> Evaluator:
         _EVALUATORS[key] = Evaluator(
             tl,
             base,
-            Draws.from_plain(ctx["draws"]),
+            PosteriorDraws.from_plain(ctx["draws"]),
             seed=ctx["seed"],
             engine=lambda: shared_engine(settings),
             baseline_reliable=ctx["reliable"],
@@ -329,23 +331,13 @@ def run_sensitivity(
     maps = {plane: map_grid(plane, _flatten(out[f"map:{plane}"]), base_values, grid) for plane in PLANES}
     sobol_res = _flatten(out["sobol"])
     lens_res = _flatten(out["lenses"])
-    lenses = [
-        {
-            "lens": key,
-            "label": label,
-            "overrides": overrides,
-            "best": r.best,
-            "p_best": round(r.p_best, 4),
-            "p_expansionist": round(r.p_expansionist, 4),
-            "margin": round(r.margin, 5),
-            "path": r.path,
-            "reliable": r.reliable,
-        }
-        for (key, (label, overrides)), r in zip(LENSES.items(), lens_res, strict=True)
-    ]
+    lenses = lens_results(lens_res)
+    sobol = SobolResult(
+        tuple(problem["names"]), sobol_n, len(sobol_res), tuple(sobol_indices(problem, [r.margin for r in sobol_res], seed))
+    )
     point_results = [r for k in out if k != "break_even" for r in _flatten(out[k])]
     paths = _paths(point_results, break_evens)
-    psens = prior_sensitivity(Draws.of(assessment.posterior), assessment.inputs)
+    psens = prior_sensitivity(PosteriorDraws.for_reweighting(assessment.posterior), assessment.inputs)
     warnings = list(psens["warnings"])
     if not assessment.reliable:
         warnings.insert(
@@ -373,13 +365,8 @@ def run_sensitivity(
         "break_even": [b.to_dict() for b in break_evens],
         "maps": maps,
         "prior_sensitivity": psens,
-        "sobol": {
-            "inputs_independent": problem["names"],
-            "N": sobol_n,
-            "evaluations": len(sobol_res),
-            "indices": sobol_indices(problem, [r.margin for r in sobol_res], seed),
-        },
-        "lenses": lenses,
+        "sobol": sobol.to_dict(),
+        "lenses": [lens.to_dict() for lens in lenses],
         "meta": {
             "evaluations": sum(paths.values()),
             "reuses": paths["reuse"],
@@ -407,7 +394,7 @@ def quick_sensitivity(assessment: Assessment, timeline: Timeline, catalog: Catal
     ev = Evaluator(
         timeline,
         assessment.inputs,
-        Draws.of(assessment.posterior),
+        PosteriorDraws.for_reweighting(assessment.posterior),
         resample=False,
         baseline_reliable=assessment.reliable,
     )

@@ -46,12 +46,12 @@ import numpy as np
 from scipy.special import betaln, expit, logit
 
 from beliefs.decision.decide import Array
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
 from beliefs.studies.sensitivity_analysis.assumptions import Point, apply_point
 from beliefs.studies.sensitivity_analysis.coupled import by_blocks, paired
 from beliefs.timeline import Timeline
 from models.engine import Engine
-from models.posterior import Posterior
 from models.psis import psis as pareto_smooth
 from models.spec import ModelInputs
 
@@ -59,47 +59,6 @@ from models.spec import ModelInputs
 KHAT_MAX = 0.7
 #: ...unless the importance ratio is bounded by this (max weight / min weight).
 RATIO_BOUND = 2.0
-
-
-@dataclass(frozen=True)
-class Draws:
-    """Flat posterior draws (chains stacked) of the baseline fit."""
-
-    e: Array  # (n, n_adversary_kinds)
-    s: Array
-    r: Array  # (n,)
-    c: Array
-    p: Array  # P(expansionist | theta, data) per draw (unused for prior draws)
-    chains: int = 1
-    #: True for the importance sampler's prior draws: every point, the baseline
-    #: included, weighs each block by its likelihood against the prior.
-    prior: bool = False
-
-    @classmethod
-    def of(cls, posterior: Posterior) -> Draws:
-        """Equal-weight posterior draws (NUTS), or the whole prior sample of an importance fit."""
-        th = posterior.theta
-        if th is not None:
-            return cls(e=th.e, s=th.s, r=th.r, c=th.c, p=np.full(th.n, np.nan), chains=1, prior=True)
-        return cls(
-            e=posterior.flat("e"),
-            s=posterior.flat("s"),
-            r=posterior.flat("r"),
-            c=posterior.flat("c"),
-            p=posterior.flat("p_expansionist"),
-            chains=int(posterior.p_expansionist.shape[0]),
-        )
-
-    def to_plain(self) -> dict[str, Any]:
-        return {
-            "e": self.e, "s": self.s, "r": self.r, "c": self.c, "p": self.p,
-            "chains": self.chains, "prior": self.prior,
-        }  # fmt: skip
-
-    @classmethod
-    def from_plain(cls, d: dict[str, Any]) -> Draws:
-        arrays = {k: np.asarray(d[k], dtype=float) for k in ("e", "s", "r", "c", "p")}
-        return cls(**arrays, chains=int(d["chains"]), prior=bool(d.get("prior", False)))
 
 
 def adversary_loglik(e: Array, s: Array, inputs: ModelInputs) -> tuple[Array, Array]:
@@ -215,7 +174,7 @@ class Evaluator:
         self,
         timeline: Timeline,
         base: ModelInputs,
-        draws: Draws,
+        draws: PosteriorDraws,
         *,
         seed: int = 0,
         engine: Callable[[], Engine] | None = None,
@@ -379,7 +338,7 @@ class Evaluator:
 
     def _resampled(self, point: Point, inputs: ModelInputs, pay: PayoffTable, khat: float) -> EvalResult:
         if self._engine is None:
-            from beliefs.runs.assessment import shared_engine
+            from beliefs.runs.engines import shared_engine
 
             engine = shared_engine()
         else:

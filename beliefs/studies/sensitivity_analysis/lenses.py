@@ -25,7 +25,13 @@ each school's view of the balance reaches its payoffs too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 from beliefs.studies.sensitivity_analysis.assumptions import Point
+
+if TYPE_CHECKING:
+    from beliefs.studies.sensitivity_analysis.evaluator import EvalResult
 
 LENSES: dict[str, tuple[str, Point]] = {
     "defensive_realist": (
@@ -51,3 +57,39 @@ LENSES: dict[str, tuple[str, Point]] = {
         {"prior_expansionist": 0.5, "grading_exponent": 0.5, "likelihood_strength": 1.5},
     ),
 }
+
+
+@dataclass(frozen=True)
+class LensResult:
+    """The decision read through one lens: its overrides, and the evaluation at that point."""
+
+    lens: str
+    label: str
+    overrides: Point
+    best: str
+    p_best: float
+    p_expansionist: float
+    margin: float  # EU(baseline best) - max EU(others) under the lens
+    path: str  # reuse | reweight | resample
+    reliable: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lens": self.lens,
+            "label": self.label,
+            "overrides": self.overrides,
+            "best": self.best,
+            "p_best": round(self.p_best, 4),
+            "p_expansionist": round(self.p_expansionist, 4),
+            "margin": round(self.margin, 5),
+            "path": self.path,
+            "reliable": self.reliable,
+        }
+
+
+def lens_results(results: list[EvalResult]) -> list[LensResult]:
+    """Each lens of :data:`LENSES` with its evaluation (``results`` in the lenses' order)."""
+    return [
+        LensResult(key, label, overrides, r.best, r.p_best, r.p_expansionist, r.margin, r.path, r.reliable)
+        for (key, (label, overrides)), r in zip(LENSES.items(), results, strict=True)
+    ]

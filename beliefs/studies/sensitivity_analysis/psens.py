@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from beliefs.decision.draws import PosteriorDraws
 from beliefs.studies.sensitivity_analysis.evaluator import (
-    Draws,
     adversary_loglik,
     adversary_term,
     ally_loglik,
@@ -49,7 +49,7 @@ REPORTED = {
 }
 
 
-def inference_data(draws: Draws, inputs: ModelInputs) -> Any:
+def inference_data(draws: PosteriorDraws, inputs: ModelInputs) -> Any:
     """InferenceData with ``posterior``, ``log_prior`` and ``log_likelihood`` groups."""
     import arviz as az
 
@@ -126,7 +126,7 @@ def diagnosis(prior: float, likelihood: float) -> str:
     return "none"
 
 
-def prior_sensitivity(draws: Draws, inputs: ModelInputs) -> dict[str, Any]:
+def prior_sensitivity(draws: PosteriorDraws, inputs: ModelInputs) -> dict[str, Any]:
     """Per-parameter prior and likelihood power-scaling sensitivity, diagnosis and k-hat warnings."""
     import arviz as az
 

@@ -15,7 +15,7 @@ evaluation, so the indices are of the same margin the tornado shows.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -52,29 +52,66 @@ def sobol_points(
     return problem, points
 
 
-def sobol_indices(problem: dict[str, Any], margins: list[float], seed: int = 0) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SobolIndex:
+    """One input's first-order (S1) and total-order (ST) index, with 95% bootstrap half-widths."""
+
+    assumption: str
+    s1: float
+    s1_conf: float
+    st: float
+    st_conf: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "assumption": self.assumption,
+            "S1": round(self.s1, 4),
+            "S1_conf": round(self.s1_conf, 4),
+            "ST": round(self.st, 4),
+            "ST_conf": round(self.st_conf, 4),
+        }
+
+
+@dataclass(frozen=True)
+class SobolResult:
+    """The Sobol indices of the margin, and the sample they come from."""
+
+    #: The inputs, each an independent uniform over its range (``*_cost_scale``: the cost multipliers).
+    inputs: tuple[str, ...]
+    n: int  # the base sample size N
+    evaluations: int
+    indices: tuple[SobolIndex, ...]  # sorted by ST
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "inputs_independent": list(self.inputs),
+            "N": self.n,
+            "evaluations": self.evaluations,
+            "indices": [i.to_dict() for i in self.indices],
+        }
+
+
+def sobol_indices(problem: dict[str, Any], margins: list[float], seed: int = 0) -> list[SobolIndex]:
     """S1 and ST (with 95% bootstrap half-widths) per input, sorted by ST."""
     from SALib.analyze import sobol as sobol_analyze
 
     y = np.asarray(margins, dtype=float)
     if np.ptp(y) == 0.0:
-        return [
-            {"assumption": n, "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0} for n in problem["names"]
-        ]
+        return [SobolIndex(n, 0.0, 0.0, 0.0, 0.0) for n in problem["names"]]
     # SALib seeds its bootstrap only `if seed:`, so 0 would mean "unseeded". A SeedSequence is always
     # truthy and gives numpy's generator the same stream as the plain int: every seed, 0 included, is real.
     res = sobol_analyze.analyze(
         problem, y, calc_second_order=False, seed=np.random.SeedSequence(seed), num_resamples=200
     )
     out = [
-        {
-            "assumption": name,
-            "S1": round(float(res["S1"][i]), 4),
-            "S1_conf": round(float(res["S1_conf"][i]), 4),
-            "ST": round(float(res["ST"][i]), 4),
-            "ST_conf": round(float(res["ST_conf"][i]), 4),
-        }
+        SobolIndex(
+            name,
+            float(res["S1"][i]),
+            float(res["S1_conf"][i]),
+            float(res["ST"][i]),
+            float(res["ST_conf"][i]),
+        )
         for i, name in enumerate(problem["names"])
     ]
-    out.sort(key=lambda d: (-d["ST"], d["assumption"]))
+    out.sort(key=lambda d: (-round(d.st, 4), d.assumption))
     return out
