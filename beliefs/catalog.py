@@ -212,9 +212,13 @@ class ModelTerms(Strict):
     """
 
     doubt: Doubt = 0.0
-    """Model doubt epsilon in [0, 1): the prior weight on the reports being deceptive or sharing a common cause; it bounds how far evidence can move P(expansionist). A scenario's `model_doubt` overrides it."""
+    """Model doubt epsilon in [0, 1): the prior weight on the reports being deceptive or sharing a common cause. A scenario's `model_doubt` overrides it."""
+    doubt_rate: Literal["likelier", "neutral"] = "likelier"
+    """The rate at which the doubt branch passes every report: "neutral" (the bundled catalog's), the two types' average rate, a distribution over each report's outcomes; or "likelier" (the rule of catalogs without this key), the likelier type's rate, which bounds the odds by 1/epsilon."""
     rationale: Prose = ""
     """The argument for the doubt weight."""
+    rate_rationale: Prose = ""
+    """The argument for the doubt branch's rate."""
 
 
 class Catalog(Strict):

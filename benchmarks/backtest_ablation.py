@@ -26,6 +26,10 @@ transforming the loaded timelines and catalog (nothing is re-tuned):
     reaction window instead of vanishing, and an act one rung above it is
     half a reaction (off: the older all-or-nothing rule,
     ``[spiral] rule = "window"``).
+11. ``+ doubt at the neutral rate``: the model-doubt branch passes each
+    channel at the two types' average rate, a distribution, instead of
+    every report at the likelier type's rate (off: ``[model] doubt_rate =
+    "likelier"``); epsilon unchanged.
 
 Printed per row: mean Brier and log score of the final P(expansionist) over
 the cases with ``adversary_type`` (and the prior's), the mean Brier over the
@@ -97,6 +101,11 @@ def no_game(tl: Timeline, cat: Catalog) -> Case:
         "provocation_risk": 0.0,
     }
     return _copy(tl, payoffs={**tl.payoffs.model_dump(), **neutral}), cat
+
+
+def likelier_doubt(tl: Timeline, cat: Catalog) -> Case:
+    """The older model-doubt rule: every report at the likelier type's rate in the branch."""
+    return tl, _copy(cat, model={**cat.model.model_dump(), "doubt_rate": "likelier"})
 
 
 def no_reciprocity(tl: Timeline, cat: Catalog) -> Case:
@@ -176,6 +185,7 @@ STAGES: list[tuple[str, Ablation]] = [
     ("new kinds, re-coded", old_kinds),
     ("reciprocity", no_reciprocity),
     ("spiral memory", no_spiral_memory),
+    ("doubt at the neutral rate", likelier_doubt),
 ]
 
 
@@ -197,7 +207,7 @@ def main() -> None:
     missing = sorted(set(RECODED) - found)
     if missing:
         raise SystemExit(f"RECODED names signals the bundled timelines no longer hold: {missing}")
-    header = f"{'stage':<24}{'Brier':>7}{'log':>8}{'B exp':>7}{'B s.q.':>7}{'worst P':>9}{'>=0.95':>8}{'posture':>9}{'s':>6}"
+    header = f"{'stage':<27}{'Brier':>7}{'log':>8}{'B exp':>7}{'B s.q.':>7}{'worst P':>9}{'>=0.95':>8}{'posture':>9}{'s':>6}"
     rows = []
     for i in range(len(STAGES) + 1):
         name = "before attribution" if i == 0 else f"+ {STAGES[i - 1][0]}"
@@ -209,7 +219,7 @@ def main() -> None:
             for y in (1, 0)
         ]
         rows.append(
-            f"{name:<24}{bt.total('brier'):>7.3f}{bt.total('log_score'):>8.3f}{by_type[0]:>7.3f}{by_type[1]:>7.3f}"
+            f"{name:<27}{bt.total('brier'):>7.3f}{bt.total('log_score'):>8.3f}{by_type[0]:>7.3f}{by_type[1]:>7.3f}"
             f"{max(wrong):>9.3f}"
             f"{sum(w >= 0.95 for w in wrong):>8d}{f'{hits}/{scored}':>9}{bt.seconds:>6.1f}"
         )
@@ -217,7 +227,7 @@ def main() -> None:
     print(header)
     print("\n".join(rows))
     print(
-        f"{'prior alone':<24}{prior[0]:>7.3f}{prior[1]:>8.3f}{'':>14}{'':>9}{'':>8}{f'{prior[2][0]}/{prior[2][1]}':>9}"
+        f"{'prior alone':<27}{prior[0]:>7.3f}{prior[1]:>8.3f}{'':>14}{'':>9}{'':>8}{f'{prior[2][0]}/{prior[2][1]}':>9}"
     )
     print(
         f"{len(cases)} cases; B exp / B s.q.: mean Brier over the expansionist / status-quo cases; worst P: the"

@@ -84,12 +84,15 @@ Context, absence and doubt (per-report data, all ``pm.Data``)
   still the likelier type's.
 * **Model doubt.** With weight :math:`\varepsilon` (``model_doubt``) the
   whole adversary picture was shaped by deception or a common cause, every
-  report arriving at the likelier type's rate :math:`u_i`:
+  report arriving at the branch's rate :math:`u_i`:
   :math:`l'_T = \log((1-\varepsilon) e^{l_T} + \varepsilon \prod_i u_i)`.
-  Since :math:`\prod_i u_i \ge e^{l_T}`, the likelihood ratio lies in
-  :math:`[\varepsilon, 1/\varepsilon]`: the odds on the type move by at most
-  :math:`1/\varepsilon` however many reports arrive. :math:`\varepsilon = 0`
-  is the per-report model exactly.
+  With ``doubt_rate`` "neutral" the branch's likelihood is, channel by
+  channel, the two types' average :math:`(p(R_c|exp) + p(R_c|sq))/2` in
+  place of :math:`\prod_i u_i`: a distribution that says nothing of the
+  type; with "likelier" (the older rule) :math:`u_i = \max(x_{exp,i}, x_{sq,i})`,
+  so that :math:`\prod_i u_i \ge e^{l_T}` and the likelihood ratio lies in
+  :math:`[\varepsilon, 1/\varepsilon]`. :math:`\varepsilon = 0` is the
+  per-report model exactly.
 
 Ally reliability *r* and recklessness *c* have Beta priors; a report on axis
 *x* with direction *d*, diagnosticity :math:`\delta` and grade weight *q*
@@ -115,6 +118,7 @@ Example
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from models.spec import ModelInputs
@@ -169,15 +173,18 @@ def build_model(inputs: ModelInputs) -> pm.Model:
         def channel_loglik(la: pt.TensorVariable) -> pt.TensorVariable:
             return _logaddexp(log_rho + pt.inc_subtensor(zeros[ch], la), log_unsound + sum_u)
 
-        # Model doubt: with weight eps the whole picture arrived at the likelier type's rates.
+        # Model doubt: with weight eps the whole picture arrived at the doubt branch's rates, the two
+        # types' average ("neutral", models.likelihood.doubt_rates) or the likelier type's.
         eps = d["model_doubt"]
-        l_u = pt.sum(lu)
+        neutral = d["doubt_neutral"]
+        c_exp, c_sq = channel_loglik(la_exp), channel_loglik(la_sq)
+        l_u = neutral * pt.sum(_logaddexp(c_exp, c_sq) + math.log(0.5)) + (1.0 - neutral) * pt.sum(lu)
 
         def with_doubt(l_t: pt.TensorVariable) -> pt.TensorVariable:
             return _logaddexp(pt.log1p(-eps) + l_t, pt.log(eps) + l_u)
 
-        l_exp = tau * with_doubt(pt.sum(channel_loglik(la_exp)))
-        l_sq = tau * with_doubt(pt.sum(channel_loglik(la_sq)))
+        l_exp = tau * with_doubt(pt.sum(c_exp))
+        l_sq = tau * with_doubt(pt.sum(c_sq))
         pm.Potential(
             "adversary_loglik",
             pm.math.logaddexp(pt.log(p0) + l_exp, pt.log1p(-p0) + l_sq),

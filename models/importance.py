@@ -89,14 +89,14 @@ class PriorSample:
 
     theta: lk.Theta
     adversary: OrderedDict[ColumnKey, tuple[FloatArray, FloatArray]] = field(default_factory=OrderedDict)
-    channels: OrderedDict[ChannelKey, tuple[FloatArray, FloatArray, FloatArray]] = field(default_factory=OrderedDict)
+    channels: OrderedDict[ChannelKey, tuple[FloatArray, FloatArray, FloatArray, FloatArray]] = field(default_factory=OrderedDict)
     ally: OrderedDict[tuple[int, float, float], FloatArray] = field(default_factory=OrderedDict)
     columns_computed: int = 0
 
     def _trim(self) -> None:
         per_column = self.theta.n * 8
         caches: list[OrderedDict[Any, Any]] = [self.adversary, self.channels, self.ally]
-        sizes = {id(self.adversary): 2, id(self.channels): 3, id(self.ally): 1}
+        sizes = {id(self.adversary): 2, id(self.channels): 4, id(self.ally): 1}
         while sum(len(c) * sizes[id(c)] for c in caches) * per_column > COLUMN_BUDGET_BYTES:
             max(caches, key=len).popitem(last=False)
 
@@ -110,8 +110,9 @@ class PriorSample:
                 self.adversary[key] = (a_exp[:, j].copy(), a_sq[:, j].copy())
             self.columns_computed += len(missing)
 
-    def _channel(self, key: ChannelKey) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """log p(R_c | exp), log p(R_c | sq) and the all-unsound sum of log u of one channel."""
+    def _channel(self, key: ChannelKey) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """log p(R_c | exp), log p(R_c | sq) and the doubt branch's log-likelihood of the channel at
+        the likelier rate (its sum of log u) and at the neutral (:func:`models.likelihood.neutral_rate`)."""
         if key not in self.channels:
             rho, members = key
             cols = [self.adversary[k] for k, _ in members]
@@ -122,7 +123,8 @@ class PriorSample:
             l_exp, l_sq = lk.channel_logliks(
                 (a_exp @ counts)[:, None], (a_sq @ counts)[:, None], sum_u[:, None], np.array([rho])
             )
-            self.channels[key] = (l_exp[:, 0], l_sq[:, 0], sum_u)
+            neutral = lk.neutral_rate(l_exp[:, 0], l_sq[:, 0])
+            self.channels[key] = (l_exp[:, 0], l_sq[:, 0], sum_u, neutral)
         return self.channels[key]
 
     def loglik(self, inputs: ModelInputs) -> lk.LogLik:
@@ -153,7 +155,8 @@ class PriorSample:
                 (float(rho[ch]), tuple(sorted(m.items()))) for ch, m in members.items()
             )
             for ckey in sorted(channel_keys):
-                c_exp, c_sq, c_u = self._channel(ckey)
+                c_exp, c_sq, c_likelier, c_neutral = self._channel(ckey)
+                c_u = c_neutral if inputs.doubt_rate == "neutral" else c_likelier
                 count = channel_keys[ckey]
                 l_exp = l_exp + count * c_exp
                 l_sq = l_sq + count * c_sq
@@ -177,7 +180,7 @@ class PriorSample:
         else:
             l_ally = np.zeros(n)
         self._trim()
-        return lk.LogLik(l_exp, l_sq, l_ally, l_u, float(inputs.model_doubt))
+        return lk.LogLik(l_exp, l_sq, l_ally, l_u, float(inputs.model_doubt), inputs.doubt_rate)
 
 
 def _grown(n: int, ess: float, max_draws: int) -> int:

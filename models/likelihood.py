@@ -205,6 +205,25 @@ def channel_logliks(sum_exp: FloatArray, sum_sq: FloatArray, sum_u: FloatArray, 
     return np.logaddexp(log_rho + sum_exp, unsound), np.logaddexp(log_rho + sum_sq, unsound)
 
 
+LOG_HALF = float(np.log(0.5))
+
+
+def neutral_rate(l_exp: FloatArray, l_sq: FloatArray) -> FloatArray:
+    """log of the model-doubt branch's likelihood of one channel at the neutral rate: the two types'
+    average, ``log((p(R_c | exp) + p(R_c | sq)) / 2)`` (``[model] doubt_rate = "neutral"``).
+
+    A distribution over the channel's outcomes that says nothing of the type, so the branch gains
+    nothing from reports it does not explain better than the types do, and a report that favours one
+    type never moves P(expansionist) away from it (the branch's factor lies between the types'). The
+    older rule, ``"likelier"``, passes every report at the likelier type's rate, ``max(a_exp, a_sq)``:
+    a bound on the odds (``[eps, 1/eps]``) but not a distribution (a report's seen and unseen rates sum
+    to ``1 + |a_exp - a_sq|``), so the branch gains weight from every report, whatever it says, and
+    reports that disagree pull P(expansionist) back to the prior.
+    """
+    out: FloatArray = np.logaddexp(l_exp, l_sq) + LOG_HALF
+    return out
+
+
 def adversary_channel_logliks(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, FloatArray]:
     """Untempered log p(R_c | T, theta) of every channel under each type: two (N, C) arrays."""
     l_exp, l_sq, _ = adversary_channel_terms(theta, inputs)
@@ -220,6 +239,8 @@ def adversary_channel_terms(theta: Theta, inputs: ModelInputs) -> tuple[FloatArr
     np.add.at(membership, (column, np.asarray(inputs.adversary_channel, dtype=np.int64)), 1.0)
     sum_u = np.maximum(a_exp, a_sq) @ membership
     l_exp, l_sq = channel_logliks(a_exp @ membership, a_sq @ membership, sum_u, rho)
+    if inputs.doubt_rate == "neutral":  # the doubt branch's own rate (an unsound channel keeps the likelier)
+        sum_u = neutral_rate(l_exp, l_sq)
     return l_exp, l_sq, sum_u
 
 
@@ -294,6 +315,8 @@ class LogLik:
     l_ally: FloatArray
     l_u: FloatArray | None = None
     doubt: float = 0.0
+    #: The rate ``l_u`` was summed at: "likelier" or "neutral" (:func:`neutral_rate`).
+    rate: str = "likelier"
 
     def types(self) -> tuple[FloatArray, FloatArray]:
         """The type log-likelihoods the posterior uses (the doubt branch mixed in)."""
@@ -304,11 +327,11 @@ class LogLik:
     def take(self, index: IntArray) -> LogLik:
         """The draws at ``index``."""
         l_u = None if self.l_u is None else self.l_u[index]
-        return LogLik(self.l_exp[index], self.l_sq[index], self.l_ally[index], l_u, self.doubt)
+        return LogLik(self.l_exp[index], self.l_sq[index], self.l_ally[index], l_u, self.doubt, self.rate)
 
     def with_doubt(self, doubt: float) -> LogLik:
         """The same reports under another model-doubt weight (exact reweighting)."""
-        return LogLik(self.l_exp, self.l_sq, self.l_ally, self.l_u, doubt)
+        return LogLik(self.l_exp, self.l_sq, self.l_ally, self.l_u, doubt, self.rate)
 
     def adversary(self, p0: float, tau: float = 1.0) -> FloatArray:
         """The adversary Potential: the type-marginal log-likelihood."""
@@ -328,7 +351,12 @@ class LogLik:
     def _combine(self, other: LogLik, sign: float) -> LogLik:
         l_u = None if self.l_u is None or other.l_u is None else self.l_u + sign * other.l_u
         return LogLik(
-            self.l_exp + sign * other.l_exp, self.l_sq + sign * other.l_sq, self.l_ally + sign * other.l_ally, l_u, self.doubt
+            self.l_exp + sign * other.l_exp,
+            self.l_sq + sign * other.l_sq,
+            self.l_ally + sign * other.l_ally,
+            l_u,
+            self.doubt,
+            self.rate,
         )
 
     def __add__(self, other: LogLik) -> LogLik:
@@ -341,7 +369,9 @@ class LogLik:
 def loglik(theta: Theta, inputs: ModelInputs) -> LogLik:
     """The untempered per-draw log-likelihoods of ``inputs``' signals."""
     l_exp, l_sq, l_u = adversary_channel_terms(theta, inputs)
-    return LogLik(l_exp.sum(axis=1), l_sq.sum(axis=1), ally_loglik(theta, inputs), l_u.sum(axis=1), inputs.model_doubt)
+    return LogLik(
+        l_exp.sum(axis=1), l_sq.sum(axis=1), ally_loglik(theta, inputs), l_u.sum(axis=1), inputs.model_doubt, inputs.doubt_rate
+    )
 
 
 def potentials(theta: Theta, inputs: ModelInputs) -> dict[str, FloatArray]:

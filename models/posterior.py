@@ -169,7 +169,7 @@ class Posterior:
         if self._loglik_for and self._loglik_for[0][0] is inputs:
             return self._loglik_for[0][1]
         ll = self.draws_loglik()
-        if ll is None or ll.doubt != inputs.model_doubt:
+        if ll is None or ll.doubt != inputs.model_doubt or ll.rate != inputs.doubt_rate:
             from models.likelihood import Theta, loglik
 
             theta = Theta(self.flat("e"), self.flat("s"), self.flat("r"), self.flat("c"))

@@ -71,6 +71,10 @@ class CatalogArrays:
         return _digest(self)
 
 
+#: The doubt branch's rates (:attr:`ModelInputs.doubt_rate`).
+DOUBT_RATES = ("likelier", "neutral")
+
+
 @dataclass(frozen=True, eq=False)
 class ModelInputs:
     """The data of one posterior: the signals and the scenario's numbers."""
@@ -110,6 +114,10 @@ class ModelInputs:
     #: picture is shaped by deception or a common cause, independently of the type. It bounds
     #: how far any number of reports can move the odds (by a factor 1/epsilon). 0: off.
     model_doubt: float = 0.0
+    #: The rate at which the doubt branch passes the reports: "neutral" (each channel at the two
+    #: types' average, :func:`models.likelihood.neutral_rate`; a distribution) or "likelier" (every
+    #: report at the likelier type's rate; a bound, the rule of catalogs before the key existed).
+    doubt_rate: str = "likelier"
 
     def __post_init__(self) -> None:
         n = len(self.adversary_kind)
@@ -138,6 +146,8 @@ class ModelInputs:
                 raise ValueError(f"{name} must be 0 or 1")
         if not 0.0 <= float(self.model_doubt) < 1.0:
             raise ValueError("model_doubt must lie in [0, 1)")
+        if self.doubt_rate not in DOUBT_RATES:
+            raise ValueError(f"doubt_rate must be one of {', '.join(DOUBT_RATES)}")
         if self.adversary_channel is None:
             object.__setattr__(self, "adversary_channel", np.arange(n, dtype=np.int64))
         if self.channel_rho is None:
@@ -171,6 +181,7 @@ class ModelInputs:
             "adversary_seen": np.asarray(self.adversary_seen, dtype=float),
             "ally_seen": np.asarray(self.ally_seen, dtype=float),
             "model_doubt": np.asarray(self.model_doubt, dtype=float),
+            "doubt_neutral": np.asarray(float(self.doubt_rate == "neutral"), dtype=float),
             "channel_rho": np.asarray(self.channel_rho, dtype=float),
             "ally_kind": np.asarray(self.ally_kind, dtype=np.int64),
             "ally_q": np.asarray(self.ally_q, dtype=float),

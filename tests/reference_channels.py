@@ -28,6 +28,10 @@ common cause, and every report arrives at ``u(i)`` whatever the type::
 
     L'_T = (1 - eps) prod_c p(R_c | T) + eps prod_i u(i)
 
+(``doubt_rate = "likelier"``, the older rule) or, at the neutral rate (``"neutral"``), with
+``prod_c (p(R_c | exp) + p(R_c | sq)) / 2`` in place of ``prod_i u(i)``; both factorise over
+channels, hence over kinds when every channel carries one kind.
+
 (``P(exp | data)`` as above with ``L'_T`` in place of ``prod_c p(R_c | T)``).
 For ``tau = 1`` the expectation is linear in the two branches,
 ``E[L'_T] = (1 - eps) E[prod_c p(R_c | T)] + eps E[prod_i u(i)]``, and each
@@ -105,9 +109,12 @@ def channel_groups(reports: Sequence[Report]) -> list[list[Report]]:
 
 
 def _log_channels(groups: Sequence[Sequence[Report]], e: Mapping[str, np.ndarray], s: Mapping[str, np.ndarray],
-                  kinds: Mapping[str, Kind], gamma: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """sum_c log p(R_c | T) for T = exp, sq, and sum_i log u(i), at every point of the
-    (broadcast) arrays e[k], s[k]."""
+                  kinds: Mapping[str, Kind], gamma: float,
+                  doubt_rate: str = "likelier") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """sum_c log p(R_c | T) for T = exp, sq, and the doubt branch's log-likelihood (``doubt_rate``
+    "likelier": sum_i log max(a_exp(i), a_sq(i)); "neutral": sum_c log((p(R_c|exp) + p(R_c|sq)) / 2)),
+    at every point of the (broadcast) arrays e[k], s[k]. An unsound channel passes its reports at
+    max(a_exp, a_sq)."""
     tot_exp: np.ndarray = np.zeros(())
     tot_sq: np.ndarray = np.zeros(())
     tot_u: np.ndarray = np.zeros(())
@@ -131,9 +138,10 @@ def _log_channels(groups: Sequence[Sequence[Report]], e: Mapping[str, np.ndarray
         rho = group[0].rho
         with np.errstate(divide="ignore"):
             lr, l1r = math.log(rho) if rho > 0 else -np.inf, math.log1p(-rho) if rho < 1 else -np.inf
-        tot_exp = tot_exp + np.logaddexp(lr + la, l1r + lu)
-        tot_sq = tot_sq + np.logaddexp(lr + lb, l1r + lu)
-        tot_u = tot_u + lu
+        c_exp, c_sq = np.logaddexp(lr + la, l1r + lu), np.logaddexp(lr + lb, l1r + lu)
+        tot_exp = tot_exp + c_exp
+        tot_sq = tot_sq + c_sq
+        tot_u = tot_u + (np.logaddexp(c_exp, c_sq) + math.log(0.5) if doubt_rate == "neutral" else lu)
     return tot_exp, tot_sq, tot_u
 
 
@@ -172,6 +180,7 @@ def exact_p_expansionist_channels(
     tau: float = 1.0,
     n_nodes: int = 160,
     doubt: float = 0.0,
+    doubt_rate: str = "likelier",
 ) -> float:
     """P(expansionist | reports) by quadrature; every channel must carry a single kind.
 
@@ -189,7 +198,7 @@ def exact_p_expansionist_channels(
     log_i = np.zeros(3)  # sum_k log I_k(exp), log I_k(sq), log I_k(u)
     for kid, kgroups in by_kind.items():
         e, s, lw = _kind_grid(kinds[kid], n_nodes)
-        l_exp, l_sq, l_u = _log_channels(kgroups, {kid: e}, {kid: s}, kinds, gamma)
+        l_exp, l_sq, l_u = _log_channels(kgroups, {kid: e}, {kid: s}, kinds, gamma, doubt_rate)
         log_i += [logsumexp(lw + tau * l_exp), logsumexp(lw + tau * l_sq), logsumexp(lw + l_u)]
     a, b = log_i[0], log_i[1]
     if doubt > 0.0:
@@ -207,6 +216,7 @@ def is_p_expansionist_channels(
     n: int = 400_000,
     seed: int = 0,
     doubt: float = 0.0,
+    doubt_rate: str = "likelier",
 ) -> tuple[float, float, float]:
     """Importance sampling from the prior: (P(expansionist), its standard error, ESS).
 
@@ -215,7 +225,7 @@ def is_p_expansionist_channels(
     used = sorted({r.kind for r in reports})
     e = {k: rng.beta(kinds[k].alpha_e, kinds[k].beta_e, n) for k in used}
     s = {k: rng.beta(kinds[k].alpha_s, kinds[k].beta_s, n) for k in used}
-    l_exp, l_sq, l_u = _log_channels(channel_groups(reports), e, s, kinds, gamma)
+    l_exp, l_sq, l_u = _log_channels(channel_groups(reports), e, s, kinds, gamma, doubt_rate)
     if doubt > 0.0:
         l_exp = np.logaddexp(math.log1p(-doubt) + l_exp, math.log(doubt) + l_u)
         l_sq = np.logaddexp(math.log1p(-doubt) + l_sq, math.log(doubt) + l_u)

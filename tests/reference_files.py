@@ -39,7 +39,8 @@ def load_reference_inputs(
     """Parse a timeline + catalog into the plain inputs of the reference.
 
     Returns a dict with ``doubt`` (the model-doubt weight: the timeline's
-    ``[scenario] model_doubt``, else the catalog's ``[model] doubt``, else 0), ``p0``, ``gamma``, ``adv_kinds`` (id -> AdvKind),
+    ``[scenario] model_doubt``, else the catalog's ``[model] doubt``, else 0), ``doubt_rate``
+    (the catalog's ``[model] doubt_rate``, else "likelier"), ``p0``, ``gamma``, ``adv_kinds`` (id -> AdvKind),
     ``adv_obs`` (list of (kind, q)), ``adv_reports`` (list of
     :class:`reference_channels.Report`), ``ally_priors`` (axis -> (alpha, beta))
     and ``ally_obs`` (axis -> list of (delta, direction, q)).
@@ -150,6 +151,7 @@ def load_reference_inputs(
     doubt = sc.get("model_doubt", model.get("doubt", 0.0))  # the timeline's override wins
     return {
         "doubt": float(doubt),
+        "doubt_rate": str(model.get("doubt_rate", "likelier")),
         "p0": float(sc["prior_expansionist"]),
         "gamma": gamma_of(sc["offense_advantage"], sc["distinguishability"]),
         "adv_kinds": adv_kinds,
@@ -218,12 +220,13 @@ def reference_from_toml(
     # The quadrature splits each kind's grid where e = s, the kink of u = max(a_exp, a_sq); a reciprocated
     # report moves its kink to e x recip = s, so with model doubt those logs are integrated by sampling.
     kinked = inp["doubt"] > 0.0 and any(r.recip != 1.0 for r in reports)
+    rate = {"doubt": inp["doubt"], "doubt_rate": inp["doubt_rate"]}
     if not kinked and all(len({r.kind for r in g}) == 1 for g in channel_groups(reports)):
         p_exp = exact_p_expansionist_channels(
-            kinds, reports, inp["p0"], inp["gamma"], n_nodes=min(n_nodes, 160), doubt=inp["doubt"]
+            kinds, reports, inp["p0"], inp["gamma"], n_nodes=min(n_nodes, 160), **rate
         )
     else:
-        p_exp, se, ess = is_p_expansionist_channels(kinds, reports, inp["p0"], inp["gamma"], doubt=inp["doubt"])
+        p_exp, se, ess = is_p_expansionist_channels(kinds, reports, inp["p0"], inp["gamma"], **rate)
         if se > 0.002 or ess < 2000:
             raise ValueError(f"importance-sampling reference too noisy (se {se:.4f}, ESS {ess:.0f})")
     out = {"p_expansionist": p_exp}

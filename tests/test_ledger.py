@@ -130,7 +130,7 @@ def test_p_without_each_report_matches_the_exact_posterior_without_it(case, tmp_
         assert e.p_without == pytest.approx(exact, abs=0.02), e.index
         other.write_text(timeline_text(rows))
         moved_by_doubt = max(moved_by_doubt, abs(exact - reference_from_toml(other, bundled_catalog_path())["p_expansionist"]))
-    assert moved_by_doubt > 0.05  # the test tells the per-report figure from the bounded one
+    assert moved_by_doubt > 0.02  # by more than the tolerance: the test tells the per-report figure from the model's
     full = reference_from_toml(path, bundled_catalog_path())["p_expansionist"]
     assert led.p_expansionist == pytest.approx(full, abs=0.02)
     alone = tmp_path / "alone.toml"
@@ -211,7 +211,7 @@ def test_explain_and_assess_json_from_the_command_line(case, tmp_path):
     total += ev["model_uncertainty"]["contribution_logodds"]  # the model-doubt row completes the identity
     assert total == pytest.approx(ev["posterior_logodds_mean"], abs=1e-5)
     mu = ev["model_uncertainty"]
-    assert mu["doubt"] == 0.1 and mu["bound"] == [round(0.3 * 0.1 / (0.3 * 0.1 + 0.7), 4), round(0.3 / (0.3 + 0.07), 4)]
+    assert mu["doubt"] == 0.1 and mu["rate"] == "neutral" and mu["bound"] == [0.0, 1.0]  # no hard bound at this rate
     assert 0.0 < mu["branch_probability"] < 1.0 and mu["loo"] == "psis"
     assert "Jensen" in ev["note"] and ev["reports"][0]["channel"] == "embassy"
     table = _run("explain", str(path), "--seed", "3")

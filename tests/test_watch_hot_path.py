@@ -44,6 +44,36 @@ def test_closed_form_preposterior_equals_the_general_formula(
             np.testing.assert_allclose(g, x, rtol=1e-12, atol=1e-13)
 
 
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.sampled_from([1, 7, BLOCK + 3]),
+    k=st.integers(1, 31),
+    p0=st.floats(0.01, 0.99),
+    doubt=st.floats(0.001, 0.5),
+)
+def test_closed_form_preposterior_at_the_neutral_rate_equals_the_general_formula(
+    seed: int, n: int, k: int, p0: float, doubt: float
+) -> None:
+    """At the neutral rate the branch's l_u may lie above or below the types' (per-draw weight B), and
+    the two outcomes of every draw and kind are a distribution: m(seen) + m(unseen) = 1, scale 1."""
+    rng = np.random.default_rng(seed)
+    types = rng.normal(-6.0, 3.0, (2, n))
+    l_u = rng.normal(-6.0, 3.0, n)
+    top = np.maximum(types.max(axis=0), l_u)
+    a, b = (1.0 - doubt) * np.exp(types - top), doubt * np.exp(l_u - top)
+    x_exp, x_sq = rng.uniform(0.01, 0.99, (n, k)), rng.uniform(0.01, 0.99, (n, k))
+    w = rng.exponential(1.0, n)
+    w /= w.sum()
+    fast = preposterior._untempered(p0, b, a, x_exp, x_sq, w, neutral=True)
+    general = preposterior._tempered(p0, b, a, x_exp, x_sq, w, 1.0, neutral=True)
+    for got, want in zip(fast, general, strict=True):
+        for g, x in zip(got, want, strict=True):
+            np.testing.assert_allclose(g, x, rtol=1e-12, atol=1e-13)
+    (m_s, _, c_s), (m_u, _, c_u) = fast
+    np.testing.assert_allclose(m_s + m_u, 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.concatenate([c_s, c_u]), 1.0, rtol=1e-12)
+
+
 @given(seed=st.integers(0, 2**32 - 1), n=st.sampled_from([5, BLOCK + 11]), k=st.integers(1, 12))
 def test_blurred_rates_and_gains_equal_their_column_wise_definitions(seed: int, n: int, k: int) -> None:
     rng = np.random.default_rng(seed)

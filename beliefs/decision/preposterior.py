@@ -25,11 +25,14 @@ and after outcome *o* with rates :math:`b_T` (:math:`x_T` or :math:`1 - x_T`)
     L^o_T = (1-\varepsilon)\, e^{l_T} b_T + \varepsilon\, e^{l_u} \max(b_{exp}, b_{sq}),
     \qquad Z_o = p_0 (L^o_{exp})^\tau + (1-p_0)(L^o_{sq})^\tau,
 
-so :math:`m_o = Z_o / Z` and :math:`pe_o = p_0 (L^o_{exp})^\tau / Z`. The doubt
-branch passes every outcome at the likelier type's rate, so the two
-outcomes' :math:`m` sum to slightly more than one (by at most the branch's
-weight times :math:`|x_{exp} - x_{sq}|`): its likelihoods are a bound, not a
-distribution over outcomes. The outcome's *probability* is therefore the
+so :math:`m_o = Z_o / Z` and :math:`pe_o = p_0 (L^o_{exp})^\tau / Z`. That is the
+older rule (``doubt_rate = "likelier"``): the doubt branch passes every outcome at
+the likelier type's rate, so the two outcomes' :math:`m` sum to slightly more than
+one (by at most the branch's weight times :math:`|x_{exp} - x_{sq}|`): its
+likelihoods are a bound, not a distribution over outcomes. At the neutral rate (the
+bundled catalog's) the new report, a channel of its own, enters the branch at
+:math:`(b_{exp} + b_{sq})/2` in place of the max, the two outcomes' :math:`m` sum to
+one and the scales below are 1. The outcome's *probability* is therefore the
 normalised :math:`\pi_{o,i} = m_{o,i} / \sum_{o'} m_{o',i}`, averaged over the
 draws: :math:`P_o = \sum_i w_i \pi_{o,i}`; the posterior after *o* stays the
 model's own (draws weighted by :math:`w_i m_{o,i}`). :func:`report_outcomes`
@@ -77,18 +80,33 @@ def report_outcomes(
     if p0 is None:
         raise ValueError("report_outcomes needs p0 with model doubt")
     eps = float(loglik.doubt)
-    # Everything is divided by the doubt branch's exp(l_u), which bounds both types' likelihoods
-    # (l_T <= l_u), so the arithmetic stays in linear space without overflow: with
-    # A_T = (1 - eps) exp(l_T - l_u), L_T / exp(l_u) = A_T + eps before the report and
-    # A_T b_T + eps max(b_exp, b_sq) after outcome b.
-    a = (1.0 - eps) * np.exp(np.minimum(np.stack([loglik.l_exp, loglik.l_sq]) - loglik.l_u, 0.0))  # (2, n)
+    neutral = loglik.rate == "neutral"
+    # Everything is divided by the largest of exp(l_exp), exp(l_sq), exp(l_u), so the arithmetic
+    # stays in linear space without overflow: with A_T = (1 - eps) exp(l_T - top) and
+    # B = eps exp(l_u - top), L_T / exp(top) = A_T + B before the report and A_T b_T + B u(b)
+    # after outcome b. At the likelier rate l_u bounds both types' (l_T <= l_u), so top = l_u, B = eps.
+    types = np.stack([loglik.l_exp, loglik.l_sq])
+    if neutral:
+        top = np.maximum(types.max(axis=0), loglik.l_u)
+        a = (1.0 - eps) * np.exp(types - top)  # (2, n)
+        b: FloatArray | float = eps * np.exp(loglik.l_u - top)
+    else:
+        a = (1.0 - eps) * np.exp(np.minimum(types - loglik.l_u, 0.0))
+        b = eps
     if tau == 1.0:
-        return _untempered(p0, eps, a, x_exp, x_sq, w)
-    return _tempered(p0, eps, a, x_exp, x_sq, w, tau)
+        return _untempered(p0, b, a, x_exp, x_sq, w, neutral)
+    return _tempered(p0, b, a, x_exp, x_sq, w, tau, neutral)
 
 
 def _tempered(
-    p0: float, eps: float, a: FloatArray, x_exp: FloatArray, x_sq: FloatArray, w: FloatArray, tau: float
+    p0: float,
+    eps: FloatArray | float,
+    a: FloatArray,
+    x_exp: FloatArray,
+    x_sq: FloatArray,
+    w: FloatArray,
+    tau: float,
+    neutral: bool = False,
 ) -> tuple[Outcome, Outcome]:
     """:func:`report_outcomes` with model doubt, any likelihood power: the formula as written above."""
     prior = np.array([p0, 1.0 - p0])[:, None]
@@ -96,8 +114,8 @@ def _tempered(
     out = []
     rates = np.stack([x_exp, x_sq])  # (2, n, K)
     for b in (rates, 1.0 - rates):
-        u = np.maximum(b[0], b[1])  # the likelier type's rate
-        lik = a[:, :, None] * b + eps * u[None]  # (2, n, K)
+        u = 0.5 * (b[0] + b[1]) if neutral else np.maximum(b[0], b[1])  # the doubt branch's rate
+        lik = a[:, :, None] * b + (np.asarray(eps)[..., None] * u)[None]  # (2, n, K)
         if tau != 1.0:
             lik = lik**tau
         parts = prior[:, :, None] * lik / z[None, :, None]
@@ -117,7 +135,13 @@ BLOCK = 4096
 
 
 def _untempered(
-    p0: float, eps: float, a: FloatArray, x_exp: FloatArray, x_sq: FloatArray, w: FloatArray
+    p0: float,
+    eps: FloatArray | float,
+    a: FloatArray,
+    x_exp: FloatArray,
+    x_sq: FloatArray,
+    w: FloatArray,
+    neutral: bool = False,
 ) -> tuple[Outcome, Outcome]:
     """:func:`report_outcomes` with model doubt at likelihood power 1, in closed form (the hot path).
 
@@ -140,11 +164,16 @@ def _untempered(
         j = slice(i, i + BLOCK)
         xe, xs, b = x_exp[j], x_sq[j], be[j]
         g, t = gap[: len(b)], top[: len(b)]
-        np.subtract(xe, xs, out=g)
-        np.abs(g, out=g)
-        g *= b  # be |x_exp - x_sq|: what the unseen outcome's doubt branch adds beyond 1 - m
-        np.maximum(xe, xs, out=t)
-        t *= b  # be max(x)
+        if neutral:  # the branch's rate is a distribution: the unseen outcome is exactly 1 - m
+            g.fill(0.0)
+            np.add(xe, xs, out=t)
+            t *= 0.5 * b  # be (x_exp + x_sq) / 2
+        else:
+            np.subtract(xe, xs, out=g)
+            np.abs(g, out=g)
+            g *= b  # be |x_exp - x_sq|: what the unseen outcome's doubt branch adds beyond 1 - m
+            np.maximum(xe, xs, out=t)
+            t *= b  # be max(x)
         ps, ms, mu, pu = pe_s[j], m_s[j], m_u[j], pe_u[j]
         np.multiply(xe, al_exp[j], out=ps)
         np.multiply(xs, al_sq[j], out=ms)

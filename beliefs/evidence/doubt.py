@@ -18,14 +18,26 @@ whole intelligence picture break that reading for *all* reports at once:
   designed away.
 
 The model therefore carries a case-level branch of weight :math:`\varepsilon`
-in which the picture says nothing about the type: every report arrives at the
-likelier type's rate :math:`u_i` (:mod:`models.belief_model`), and
+in which the picture says nothing about the type (:mod:`models.belief_model`):
 
 .. math::
 
-    l'_T = \log\big((1-\varepsilon)\,e^{l_T} + \varepsilon \textstyle\prod_i u_i\big).
+    l'_T = \log\big((1-\varepsilon)\,e^{l_T} + \varepsilon\, U\big).
 
-Since :math:`\prod_i u_i \ge e^{l_T}` for both types, the likelihood ratio lies
+**The neutral rate** (``[model] doubt_rate = "neutral"``, the bundled catalog's):
+:math:`U = \prod_c \tfrac12\big(p(R_c \mid exp) + p(R_c \mid sq)\big)`, every
+channel at the two types' average. :math:`U` is a probability distribution over
+what could have been seen, as a mixture component must be, so the branch gains
+weight only when the reports fit neither type's reading better than a coin
+between them: when they disagree it pulls P(expansionist) towards the prior,
+and when they agree it fades, so a clear case can become confident. A report
+that favours one type at every parameter value still moves P only towards it
+(the branch's factor lies between the types'). There is no hard bound.
+
+**The likelier rate** (``"likelier"``, the rule of catalogs without the key, kept
+so that older cases read as they were assessed): :math:`U = \prod_i u_i`, every
+report at the likelier type's rate :math:`u_i = \max(a_{exp,i}, a_{sq,i})`.
+Since :math:`U \ge e^{l_T}` for both types, the likelihood ratio lies
 in :math:`[\varepsilon, 1/\varepsilon]`, so with prior :math:`p_0` (and the
 likelihood power :math:`\tau`, 1 unless tempered) no evidence can move
 P(expansionist) outside
@@ -35,9 +47,10 @@ P(expansionist) outside
     \Big[\frac{p_0\varepsilon^\tau}{p_0\varepsilon^\tau + 1 - p_0},\;
           \frac{p_0}{p_0 + (1-p_0)\varepsilon^\tau}\Big].
 
-It is monotone: a report that favours one type at every parameter value can
-only move P towards that type (the branch takes a share of the movement, never
-reverses it). Where :math:`\varepsilon` comes from (the bundled catalog's
+It is monotone too. But it is not a distribution (a report's seen and unseen
+rates sum to :math:`1 + |a_{exp} - a_{sq}|`), so the branch gains weight from
+every report whatever it says, and a timeline of reports that disagree drifts
+back to the prior (the neutral rate is the repair). Where :math:`\varepsilon` comes from (the bundled catalog's
 ``[model] doubt``, argued there from the base rates above and Tetlock's 2005
 finding that outcomes experts called impossible or nearly so happened about
 15% of the time) is the catalog's business; a timeline may override it with
@@ -64,6 +77,11 @@ if TYPE_CHECKING:
 
 #: What the branch stands for, in every line that states it.
 WHAT = "deception / common cause"
+#: What the branch does at the neutral rate, in the lines that state it.
+NEUTRAL = (
+    "every report at the two types' average rate; it pulls P(expansionist) towards the prior when the "
+    "reports disagree and fades as consistent evidence accumulates"
+)
 
 
 def resolve_doubt(scenario: Scenario, catalog: Catalog) -> tuple[float, str]:
@@ -73,9 +91,10 @@ def resolve_doubt(scenario: Scenario, catalog: Catalog) -> tuple[float, str]:
     return float(catalog.model.doubt), "catalog"
 
 
-def bound(p0: float, doubt: float, tau: float = 1.0) -> tuple[float, float]:
-    """The interval no evidence can move P(expansionist) out of ([0, 1] without doubt)."""
-    if doubt <= 0.0:
+def bound(p0: float, doubt: float, tau: float = 1.0, rate: str = "likelier") -> tuple[float, float]:
+    """The interval no evidence can move P(expansionist) out of ([0, 1] without doubt, and at the
+    neutral rate, which bounds nothing: consistent evidence outgrows the branch)."""
+    if doubt <= 0.0 or rate == "neutral":
         return 0.0, 1.0
     f = doubt**tau
     return p0 * f / (p0 * f + 1.0 - p0), p0 / (p0 + (1.0 - p0) * f)
@@ -110,20 +129,23 @@ class ModelDoubt:
     tau: float = 1.0
     #: Posterior probability that the doubt branch holds (None: not computed).
     branch: float | None = None
+    #: The branch's rate (``[model] doubt_rate``): "neutral" or "likelier".
+    rate: str = "likelier"
 
     @property
     def bound(self) -> tuple[float, float]:
-        return bound(self.p0, self.doubt, self.tau)
+        return bound(self.p0, self.doubt, self.tau, self.rate)
 
     def line(self) -> str:
         """One sentence for tables, the TUI and the briefing."""
         if self.doubt <= 0.0:
             return "model doubt off (0): the per-report model alone; nothing bounds how far evidence moves P(expansionist)"
-        lo, hi = self.bound
-        text = (
-            f"model doubt {self.doubt:.2f} ({WHAT}, from the {self.source}): "
-            f"no evidence can move P(expansionist) beyond [{lo:.2f}, {hi:.2f}]"
-        )
+        head = f"model doubt {self.doubt:.2f} ({WHAT}, from the {self.source}): "
+        if self.rate == "neutral":
+            text = head + NEUTRAL
+        else:
+            lo, hi = self.bound
+            text = head + f"no evidence can move P(expansionist) beyond [{lo:.2f}, {hi:.2f}]"
         if self.branch is not None:
             text += f"; posterior weight of the doubt branch {self.branch:.2f}"
         return text
@@ -134,6 +156,7 @@ class ModelDoubt:
             "doubt": round(self.doubt, 6),
             "source": self.source,
             "meaning": WHAT,
+            "rate": self.rate,
             "bound": [round(lo, 4), round(hi, 4)],
             "branch_probability": None if self.branch is None else round(self.branch, 4),
             "line": self.line(),
@@ -143,7 +166,7 @@ class ModelDoubt:
 def model_doubt(scenario: Scenario, catalog: Catalog, tau: float = 1.0, branch: float | None = None) -> ModelDoubt:
     """The case's :class:`ModelDoubt` (``branch``: its posterior weight, when known)."""
     eps, source = resolve_doubt(scenario, catalog)
-    return ModelDoubt(eps, source, float(scenario.prior_expansionist), tau, branch)
+    return ModelDoubt(eps, source, float(scenario.prior_expansionist), tau, branch, catalog.model.doubt_rate)
 
 
 def posterior_branch(ll: LogLik, w: FloatArray, p0: float, tau: float = 1.0) -> float:
@@ -173,10 +196,13 @@ class DoubtRow:
     reliable: bool
     #: The interval no evidence can move P(expansionist) out of (:func:`bound`).
     bound: tuple[float, float] = (0.0, 1.0)
+    #: The branch's rate: "neutral" or "likelier".
+    rate: str = "likelier"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "doubt": round(self.doubt, 6),
+            "rate": self.rate,
             "bound": [round(self.bound[0], 4), round(self.bound[1], 4)],
             "contribution_logodds": round(self.contribution, 6),
             "p_expansionist": round(self.p_with, 4),
@@ -190,9 +216,13 @@ class DoubtRow:
     def line(self) -> str:
         without = "not computed (unreliable)" if self.p_without is None else f"{self.p_without:.3f}"
         lo, hi = self.bound
+        what = (
+            "reports at the two types' average rate"
+            if self.rate == "neutral"
+            else f"no evidence can move P(expansionist) beyond [{lo:.2f}, {hi:.2f}]"
+        )
         return (
-            f"model uncertainty ({WHAT}, weight {self.doubt:.2f}; no evidence can move P(expansionist) "
-            f"beyond [{lo:.2f}, {hi:.2f}]): {self.contribution:+.2f} log-odds; "
+            f"model uncertainty ({WHAT}, weight {self.doubt:.2f}; {what}): {self.contribution:+.2f} log-odds; "
             f"P(expansionist) {self.p_with:.3f} with it, {without} without it; "
             f"posterior weight of the doubt branch {self.branch:.2f}"
         )
@@ -210,4 +240,4 @@ def doubt_row(
     share = float(np.asarray(w) @ (tau * ((mix_exp - mix_sq) - (ll.l_exp - ll.l_sq))))
     p_without, khat, how, ok = without
     branch = posterior_branch(ll, w, p0, tau)
-    return DoubtRow(ll.doubt, share, p_with, p_without, branch, khat, how, ok, bound(p0, ll.doubt, tau))
+    return DoubtRow(ll.doubt, share, p_with, p_without, branch, khat, how, ok, bound(p0, ll.doubt, tau, ll.rate), ll.rate)

@@ -134,6 +134,7 @@ def evidence_record(
         reliability_prior=(scenario.ally_reliability.alpha, scenario.ally_reliability.beta),
         recklessness_prior=(scenario.ally_recklessness.alpha, scenario.ally_recklessness.beta),
         model_doubt=doubt,
+        doubt_rate=catalog.model.doubt_rate,
     )
     return EvidenceRecord(tuple(readings), tuple(provs), tuple(acts), source, catalog.spiral.describe(), inputs)
 

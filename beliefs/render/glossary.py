@@ -80,9 +80,10 @@ TERMS: tuple[Term, ...] = (
          "then; '!' marks an outcome that changes the recommendation.",
          ("seen / unseen", "seen:", "unseen:")),
     Term("model doubt",
-         "A small prior weight (from the catalog) on the reports being deceptive or sharing a common cause; "
-         "it bounds how far any evidence can move P(expansionist), and its posterior weight says how much "
-         "the signals lean on it.",
+         "A small prior weight (from the catalog) on the reports being deceptive or sharing a common cause, "
+         "in which they arrive at the two types' average rate: it pulls P(expansionist) towards the prior when "
+         "the reports disagree and fades when they agree (under the older likelier-rate rule it bounds how far "
+         "any evidence can move P); its posterior weight says how much the signals lean on it.",
          ("model doubt", "model uncertainty")),
     Term("log-odds",
          "logit P = log(P / (1 − P)). Each report's contribution adds to the prior's log-odds; ×odds is its "

@@ -87,7 +87,7 @@ class Assessment:
         if eps > 0.0:
             ll = self.posterior.loglik_for(self.inputs)  # the decision's, when it computed them
             branch = posterior_branch(ll, self.posterior.w, self.inputs.p0, tau)
-        return ModelDoubt(eps, self.record.doubt_source, float(self.inputs.p0), tau, branch)
+        return ModelDoubt(eps, self.record.doubt_source, float(self.inputs.p0), tau, branch, self.inputs.doubt_rate)
 
     def attribution(self) -> dict[str, Any] | None:
         """Who acted: counts by role, and the actors no role claims (older stored cases)."""

@@ -145,7 +145,8 @@ class Ledger:
         return (
             "Each report's log-odds, ×odds and P without it are what that report does to the evidence, read in "
             f"the per-report model (P {with_all} with every report); the model-uncertainty term is what the "
-            f"model-doubt bound then takes away, leaving P(expansionist) at {self.p_expansionist:.3f}."
+            f"model-doubt {'branch' if self.doubt.rate == 'neutral' else 'bound'} then takes away, "
+            f"leaving P(expansionist) at {self.p_expansionist:.3f}."
         )
 
     @property
@@ -263,7 +264,10 @@ def build_ledger(record: EvidenceRecord, posterior: Posterior, refit: Refit | No
     l_exp, l_sq = lk.adversary_channel_logliks(theta, inputs)  # (N, C)
     tot_exp, tot_sq = l_exp.sum(axis=1), l_sq.sum(axis=1)
     eps = float(inputs.model_doubt)
-    tot_u = report_columns(theta, inputs, np.arange(len(inputs.adversary_kind)))[2].sum(axis=1)
+    if inputs.doubt_rate == "neutral":
+        tot_u = lk.neutral_rate(l_exp, l_sq).sum(axis=1)
+    else:
+        tot_u = report_columns(theta, inputs, np.arange(len(inputs.adversary_kind)))[2].sum(axis=1)
     mix_exp, mix_sq = lk.doubt_mixture(tot_exp, tot_sq, tot_u, eps)  # the model's l'_T
     logodds = logit_p0 + tau * (mix_exp - mix_sq)
     marginal = lk.marginal_adversary(mix_exp, mix_sq, p0, tau)
@@ -321,7 +325,7 @@ def build_ledger(record: EvidenceRecord, posterior: Posterior, refit: Refit | No
     doubt = None
     p_reports: float | None = p_with
     if eps > 0.0:  # the "model uncertainty" row; without doubt: the per-report model's P, by PSIS or a refit
-        both = lk.LogLik(tot_exp, tot_sq, np.zeros_like(tot_exp), tot_u, eps)
+        both = lk.LogLik(tot_exp, tot_sq, np.zeros_like(tot_exp), tot_u, eps, inputs.doubt_rate)
         loo_w, khat = psis_weights(lk.marginal_adversary(tot_exp, tot_sq, p0, tau) - marginal, w)
         p_without, how, ok = float(loo_w @ lk.p_expansionist(tot_exp, tot_sq, p0, tau)), "psis", True
         if khat >= KHAT_MAX:

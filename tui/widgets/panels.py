@@ -116,8 +116,10 @@ def doubt_lines(now: StepResult) -> list[str]:
     md = getattr(now.assessment, "model_doubt", None)
     if md is None or md.doubt <= 0.0:
         return []
-    lo, hi = md.bound
     branch = "" if md.branch is None else f", branch {md.branch:.2f}"
+    if md.rate == "neutral":
+        return [f"  [$text-muted]model doubt {md.doubt:.2f} (neutral rate){branch}[/]"]
+    lo, hi = md.bound
     return [f"  [$text-muted]model doubt {md.doubt:.2f}: P in [{lo:.2f}, {hi:.2f}]{branch}[/]"]
 
 
