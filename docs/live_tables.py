@@ -5,9 +5,9 @@ in docs/guide.md. Its *after* columns (P final, Brier, log) and its mean and
 prior rows are ``beliefs backtest --json --seed 0``: checked on every run
 (cheap: that command runs once for the README too). Its *before* columns are
 the same backtest with one change switched off (benchmarks/backtest_ablation.py's
-``no_spiral``, ``no_absences``, ``no_doubt``): a backtest each, so they are
+``no_spiral``, ``no_absences``, ``no_doubt``, ``likelier_doubt``): a backtest each, so they are
 recomputed only when the sync finds the after columns stale. The other
-columns (provocations, absences, bounds, what was done) describe the timelines and are kept.
+columns (provocations, absences, what was done) describe the timelines and are kept.
 The one-game table's after columns are each case's final P, break-even and
 best option. Figures are the JSON's (4 decimals) rounded half up: P, Brier and
 break-even to 3, log to 2.
@@ -64,6 +64,7 @@ TABLES: dict[str, tuple[str, Columns]] = {
     "spiral-table": ("no_spiral", columns),
     "absence-table": ("no_absences", columns),
     "doubt-table": ("no_doubt", columns),
+    "rate-table": ("likelier_doubt", columns),
 }
 
 

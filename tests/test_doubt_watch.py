@@ -70,6 +70,30 @@ def test_epsilon_comes_from_the_catalog_unless_the_scenario_overrides_it(tmp_pat
     assert resolve_doubt(tl.scenario, cat) == (0.25, "scenario")
     assert bound(0.5, 0.1) == pytest.approx((1 / 11, 10 / 11))
     assert bound(0.4, 0.0) == (0.0, 1.0)
+    assert bound(0.5, 0.1, rate="neutral") == (0.0, 1.0)  # the neutral rate bounds nothing
+
+
+def test_a_catalog_without_doubt_rate_keeps_the_older_rule_and_says_so(tmp_path) -> None:
+    """The bundled catalog runs at the neutral rate; a catalog written before the key existed loads, runs
+    at the likelier rate (as its cases were assessed) and every output names the rule by its wording."""
+    text = bundled_catalog_path().read_text()
+    assert 'doubt_rate = "neutral"' in text
+    (tmp_path / "old.toml").write_text(text.replace('doubt_rate = "neutral"\n', ""))
+    old = write(tmp_path, 'catalog = "old.toml"', "old_tl.toml")
+    tl, cat = load_timeline(old)
+    assert cat.model.doubt_rate == "likelier"
+    new_tl, new_cat = load_timeline(write(tmp_path))
+    assert new_cat.model.doubt_rate == "neutral"
+    a_old = assess_signals(tl, cat, list(tl.signals), seed=SEED)
+    a_new = assess_signals(new_tl, new_cat, list(new_tl.signals), seed=SEED)
+    assert a_old.inputs.doubt_rate == "likelier" and a_new.inputs.doubt_rate == "neutral"
+    old_line, new_line = a_old.model_doubt.line(), a_new.model_doubt.line()
+    assert "no evidence can move P(expansionist) beyond [0.06, 0.87]" in old_line
+    assert "two types' average rate" in new_line and "beyond" not in new_line
+    assert a_old.to_json()["model_doubt"]["rate"] == "likelier"
+    assert a_new.to_json()["model_doubt"]["rate"] == "neutral"
+    out = runner.invoke(app, ["assess", str(old)])
+    assert out.exit_code == 0 and "no evidence can move" in " ".join(out.output.split())
 
 
 @pytest.mark.parametrize("value", ["1.0", "-0.1", "nan", '"0.1"', "1.5"])

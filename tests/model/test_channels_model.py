@@ -142,7 +142,8 @@ def test_thirty_b1_reports_on_one_channel_stay_within_its_bound(tmp_path: Path, 
     exact = reference_from_toml(path, bundled_catalog_path())["p_expansionist"]
     assert exact <= bound and result.summary("p_expansionist")["mean"] == pytest.approx(exact, abs=TOL)
     # The same reports through 30 channels of their own are 30 confirmations: certainty under the
-    # per-report model (model doubt 0), the model-doubt bound 1 / (1 + 0.1) under the catalog's.
+    # per-report model (model doubt 0) and, at the catalog's neutral doubt rate, past the older rule's
+    # bound 1 / (1 + 0.1): the branch fades when the reports agree.
     independent = channel_toml([("fait_accompli", "B1", None)] * 30)
     path.write_text(independent.replace("prior_expansionist = 0.5", "prior_expansionist = 0.5\nmodel_doubt = 0.0"))
     timeline, catalog = load_timeline(path)
@@ -150,4 +151,4 @@ def test_thirty_b1_reports_on_one_channel_stay_within_its_bound(tmp_path: Path, 
     path.write_text(independent)
     timeline, catalog = load_timeline(path)
     doubted = assess(timeline, catalog, seed=4, engine=engine).summary("p_expansionist")["mean"]
-    assert 0.85 < doubted <= 1.0 / 1.1 + 1e-4  # (the summary is rounded to 4 digits)
+    assert doubted > 1.0 / 1.1 + 0.03
