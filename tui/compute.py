@@ -84,19 +84,14 @@ def with_prior(timeline: Timeline, prior: float) -> Timeline:
 def assess_step(
     engine: Engine, timeline: Timeline, catalog: Catalog, signals: list[Signal], seed: int
 ) -> StepResult:
-    """``assess_signals`` on exactly these signals, summarised for display."""
+    """``assess_signals`` on exactly these signals, with its evidence ledger (what the panels read)."""
     from beliefs.runs.assessment import assess_signals
     from beliefs.runs.ledger import evidence
 
     a = assess_signals(timeline, catalog, signals, seed=seed, engine=engine)
     _ = a.model_doubt  # computed here, in the worker: the beliefs panel only reads it
-    return StepResult(
-        assessment=a,
-        posterior=a.posterior_json(),
-        recommendation=a.decision.to_json(),
-        diagnostics=a.posterior.diagnostics.to_json(),
-        ledger=evidence(a),  # no fresh samples: untrusted leave-one-out entries are marked
-    )
+    # no fresh samples for the ledger: untrusted leave-one-out entries are marked
+    return StepResult(assessment=a, ledger=evidence(a))
 
 
 def has_tornado() -> bool:

@@ -159,6 +159,22 @@ class MainScreen(Screen[None]):
         ids = [pid for pid, _ in PAGES]
         self.action_show_page(ids[(ids.index(self.page) + delta) % len(ids)])
 
+    # -- the signal log's cursor ------------------------------------------------
+
+    @property
+    def selected_index(self) -> int | None:
+        """The signal under the log's cursor (what retract, detail and replay-to act on), if any."""
+        return self.query_one(SignalLog).selected_index
+
+    def select_signal(self, index: int) -> None:
+        """Put the cursor on signal ``index`` and scroll it into view (a new signal)."""
+        self.query_one(SignalLog).select(index)
+
+    def cursor_to_step(self, step: int) -> None:
+        """Put the cursor on the last signal the replay ``step`` includes (none at the prior)."""
+        if step > 0:
+            self.query_one(SignalLog).move_cursor(row=step - 1, animate=False)
+
     # -- content ----------------------------------------------------------------
 
     def show_log(self, session: Session) -> None:
@@ -195,6 +211,10 @@ class MainScreen(Screen[None]):
         for panel in self.query("#beliefs, #recommendation, #watch"):
             panel.set_class(stale, "-stale")
         self.query_one(TrajectoryPlot).show(session.trajectory(), session.step, session.n)
+
+    def spin(self, frame: str) -> None:
+        """The next frame of the status line's busy spinner (nothing else redrawn)."""
+        self.query_one(StatusLine).spin(frame)
 
     def _show_beliefs(self) -> None:
         """The beliefs panel, with the evidence ledger's line for the signal under the cursor."""

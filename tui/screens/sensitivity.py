@@ -24,12 +24,12 @@ from tui.widgets.panels import SHORT, Panel, verdict_markup
 def break_even_markup(session: Session, now: StepResult | None) -> str:
     if now is None:
         return "[$text-muted]waiting for the posterior…[/]"
-    rec = now.recommendation
-    be = rec["break_even_p_expansionist"]
+    dec = now.decision
+    be = dec.break_even_p_expansionist
     p = now.p_expansionist
     lines = [
         f"P(expansionist) now       [b]{p:.3f}[/]   (prior {session.prior:.3f})",
-        f"verdict                   {verdict_markup(rec)}",
+        f"verdict                   {verdict_markup(now.verdict)}",
     ]
     if be is None:
         lines.append(
@@ -42,16 +42,15 @@ def break_even_markup(session: Session, now: StepResult | None) -> str:
             f"{'above' if p > be else 'below'} it: {side} is favoured"
         )
     lines.append(
-        f"EVPI {rec['evpi']:.3f}  (on the type alone {rec['evpi_type']:.3f})   margin {rec['margin']:.3f}"
+        f"EVPI {dec.evpi:.3f}  (on the type alone {dec.evpi_type:.3f})   margin {dec.margin:.3f}"
     )
     return "\n".join(lines)
 
 
 def whatif_markup(prior: float, base: StepResult | None, alt: StepResult) -> str:
-    rec = alt.recommendation
     line = (
         f"with prior {prior:.3f}:  P(expansionist) [b]{alt.p_expansionist:.3f}[/]"
-        f"\n{verdict_markup(rec)}"
+        f"\n{verdict_markup(alt.verdict)}"
     )
     if base is not None:
         same = base.best == alt.best
@@ -62,7 +61,7 @@ def whatif_markup(prior: float, base: StepResult | None, alt: StepResult) -> str
         )
     if not alt.reliable:
         line += (
-            "\n[b $text-error]⚠ unreliable sample: " + safe("; ".join(alt.diagnostics["problems"])) + "[/]"
+            "\n[b $text-error]⚠ unreliable sample: " + safe("; ".join(alt.diagnostics.problems)) + "[/]"
         )
     return line
 
