@@ -400,18 +400,18 @@ class BeliefsApp(CaseEdits):
             return
         if not compute.has_tornado():
             self.screen.show_tornado(
-                "[$text-muted]the tornado needs beliefs.studies.sensitivity_analysis.analysis, not installed here[/]"
+                "[$text-muted]the tornado needs beliefs.studies.sensitivity_analysis.quick, not installed here[/]"
             )
             return
         if now is None:
             self.screen.show_tornado("[$text-muted]waiting for the posterior…[/]")
             return
-        self._tornado(now.assessment, s.timeline.with_signals(s.prefix()), s.catalog)
+        self._tornado(now.assessment, s.timeline.with_signals(s.prefix()))
 
     @work(thread=True, exclusive=True, group="tornado", exit_on_error=False)
-    def _tornado(self, assessment, timeline, catalog) -> None:  # type: ignore[no-untyped-def]
+    def _tornado(self, assessment, timeline) -> None:  # type: ignore[no-untyped-def]
         try:
-            markup = tornado_markup(compute.tornado(assessment, timeline, catalog))
+            markup = tornado_markup(*compute.tornado(assessment, timeline))
         except Exception as exc:
             markup = f"[b $text-error]tornado failed: {safe(type(exc).__name__)}: {safe(str(exc))}[/]"
         self.call_from_thread(self._show_tornado, markup)

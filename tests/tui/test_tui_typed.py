@@ -55,6 +55,9 @@ JSON_FORMS = (
     ("beliefs.decision.evsi.WatchItem.from_dict", "WatchItem.from_dict"),
     ("beliefs.decision.game.BreakEvenReason.from_dict", "BreakEvenReason.from_dict"),
     ("beliefs.decision.ties.Verdict.from_json", "Verdict.from_json"),
+    ("beliefs.studies.sensitivity_analysis.evaluator.EvalResult.to_json", "EvalResult.to_json"),
+    ("beliefs.studies.sensitivity_analysis.tornado.TornadoEntry.to_dict", "TornadoEntry.to_dict"),
+    ("beliefs.studies.sensitivity_analysis.break_even.BreakEven.to_dict", "BreakEven.to_dict"),
 )
 
 
@@ -81,7 +84,7 @@ async def test_the_panels_read_the_assessment_not_its_json(short, engine, tmp_pa
         assert Verdict.of(expected.decision).short() in line
         status = shown(app, StatusLine)
         assert expected.posterior.diagnostics.line() in status and "seed 0" in status
-        await pilot.press("s")  # the sensitivity screen's break-even block
+        await pilot.press("s")  # the sensitivity screen's break-even block and tornado
         await pilot.pause()
         assert isinstance(app.screen, SensitivityScreen)
         block = app.screen.query_one("#break-even").plain
@@ -89,6 +92,10 @@ async def test_the_panels_read_the_assessment_not_its_json(short, engine, tmp_pa
             f"EVPI {expected.decision.evpi:.3f}" in block
             and f"margin {expected.decision.margin:.3f}" in block
         )
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        tornado = app.screen.query_one("#tornado").plain
+        assert "what would change the recommendation" in tornado and "failed" not in tornado, tornado
         await pilot.press("escape")
         await pilot.pause()
         app.action_detail(0)  # the detail screen's "when it arrived"
@@ -173,3 +180,24 @@ async def test_a_signal_is_in_the_store_before_the_posterior_is_asked_for(short,
         app.commit_signal(new)
         await settle(pilot)
     assert asked and asked[0][-1] == new
+
+
+def test_the_tuis_sentences_are_the_sensitivity_tables_rule(short, engine):
+    """What would change the recommendation: one rule, read from the typed break-even values (TUI)
+    or from ``beliefs sensitivity --json`` (CLI), the same sentences."""
+    from beliefs.render.sensitivity_tables import break_even_sentences, what_would_change
+    from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity
+    from beliefs.studies.sensitivity_analysis.quick import quick_analysis
+    from tui.screens.sensitivity import tornado_markup
+
+    tl, catalog = short
+    a = assess_signals(tl, catalog, list(tl.signals), seed=0, engine=engine)
+    quick = quick_analysis(a, tl)
+    typed = break_even_sentences(quick.baseline.best, quick.break_even)
+    assert typed == what_would_change(quick_sensitivity(a, tl, catalog))
+    assert (
+        any(b.values for b in quick.break_even) and typed
+    )  # a range holds a break-even: sentences to compare
+    markup = tornado_markup(quick, typed)
+    top = quick.tornado[0]
+    assert f"{top.low:.3g}" in markup and f"{top.high:.3g}" in markup and typed[0] in markup

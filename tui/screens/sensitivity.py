@@ -2,12 +2,13 @@
 
 The what-if re-runs ``assess_signals`` with another prior P(expansionist) in a
 thread worker (the compiled model is reused: the prior is data). When the
-sensitivity module provides a tornado (``quick_sensitivity``), it is shown too.
+sensitivity module provides a tornado (:func:`~beliefs.studies.sensitivity_analysis.quick.quick_analysis`),
+it is shown too.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +20,9 @@ from textual.widgets import Button, Input, Label, Static
 from tui.safe import safe
 from tui.session import Session, StepResult
 from tui.widgets.panels import SHORT, Panel, verdict_markup
+
+if TYPE_CHECKING:
+    from beliefs.studies.sensitivity_analysis.quick import QuickSensitivity
 
 
 def break_even_markup(session: Session, now: StepResult | None) -> str:
@@ -66,24 +70,21 @@ def whatif_markup(prior: float, base: StepResult | None, alt: StepResult) -> str
     return line
 
 
-def tornado_markup(result: dict[str, Any], top: int = 8) -> str:
-    """``quick_sensitivity``'s answer: what would change the recommendation, then the tornado.
+def tornado_markup(result: QuickSensitivity, sentences: list[str], top: int = 8) -> str:
+    """The quick sensitivity: what would change the recommendation (``sentences``, nearest first), then the tornado.
 
     Each bar shows how the decision margin (EU of the recommendation minus the
     best alternative) moves when one assumption goes to the low / high end of
     its range; ⇄ marks assumptions whose range contains a break-even value.
     """
     lines = ["[b]what would change the recommendation[/] [$text-muted](nearest first)[/]"]
-    sentences = result.get("sentences") or []
-    lines += [f"  {safe(s)}" for s in sentences[:3]] or [
-        "  [$text-primary]nothing in the documented ranges[/]"
-    ]
-    entries = result["tornado"][:top]
-    base = float(result["baseline"]["margin"])
-    span = max((max(abs(e["margin_low"] - base), abs(e["margin_high"] - base)) for e in entries), default=0.0)
+    lines += [f"  {safe(s)}" for s in sentences[:3]] or ["  [$text-primary]nothing in the documented ranges[/]"]
+    entries = result.tornado[:top]
+    base = result.baseline.margin
+    span = max((max(abs(e.margin_low - base), abs(e.margin_high - base)) for e in entries), default=0.0)
     lines.append(f"[$text-muted]{'assumption':<32}{'low':>7} {'margin change':^27}{'high':<7}[/]")
     for e in entries:
-        d_low, d_high = e["margin_low"] - base, e["margin_high"] - base
+        d_low, d_high = e.margin_low - base, e.margin_high - base
         left, right = min(d_low, d_high, 0.0), max(d_low, d_high, 0.0)
         nl = 0 if span == 0 else round(12 * abs(left) / span)
         nr = 0 if span == 0 else round(12 * right / span)
@@ -96,10 +97,10 @@ def tornado_markup(result: dict[str, Any], top: int = 8) -> str:
             + "[/]"
             + " " * (12 - nr)
         )
-        flag = " [b $text-error]⇄[/]" if e["flips"] else ""
-        warn = "" if e["reliable"] else " [$text-error]k̂[/]"
-        lines.append(f"{safe(str(e['label']))[:31]:<32}{e['low']:>7.3g} {bar} {e['high']:<7.3g}{flag}{warn}")
-    if not result.get("reliable", True):
+        flag = " [b $text-error]⇄[/]" if e.flips else ""
+        warn = "" if e.reliable else " [$text-error]k̂[/]"
+        lines.append(f"{safe(e.label)[:31]:<32}{e.low:>7.3g} {bar} {e.high:<7.3g}{flag}{warn}")
+    if not result.reliable:
         lines.append(
             "[b $text-error]⚠ some points rest on poor reweighting (k̂ ≥ 0.7): run `beliefs sensitivity`[/]"
         )
