@@ -20,6 +20,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
@@ -92,7 +93,8 @@ class MainScreen(Screen[None]):
         ),
     ]
 
-    page: str = "signals"
+    #: The compact layout's page on show (a reactive: setting it shows the page; the full layout shows them all).
+    page: reactive[str] = reactive("signals", init=False, always_update=True)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -140,11 +142,13 @@ class MainScreen(Screen[None]):
 
     def _layout(self, width: int, height: int) -> None:
         self.set_class(width < WIDE or height < TALL, "-compact")
-        self.action_show_page(self.page)
+        self.page = self.page  # the page again, in the new layout
 
     def action_show_page(self, page: str) -> None:
         """Compact layout: show one page (the full layout shows them all)."""
         self.page = page
+
+    def watch_page(self, page: str) -> None:
         body = self.query_one("#body")
         for pid, _ in PAGES:
             body.set_class(pid == page, f"-page-{pid}")
