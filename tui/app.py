@@ -34,12 +34,11 @@ from tui import compute
 from tui.cases import CaseLink
 from tui.commands import BeliefsCommands
 from tui.edits import CaseEdits
-from tui.messages import EngineBusy, SamplingDone, StepReady, WhatIfReady
-from tui.safe import safe
+from tui.messages import EngineBusy, SamplingDone, StepReady
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen, outcome_summary
 from tui.screens.open import OpenScreen
-from tui.screens.sensitivity import SensitivityScreen, tornado_markup
+from tui.screens.sensitivity import SensitivityScreen
 from tui.screens.signal_detail import SignalDetailScreen
 from tui.session import Session, StepResult
 from tui.theme import DARK, LIGHT, load_theme, save_theme
@@ -244,8 +243,7 @@ class BeliefsApp(CaseEdits):
         if message.key == s.key():
             self.busy = None
             if isinstance(self.screen, SensitivityScreen):
-                self.screen.refresh_base()
-                self.action_tornado()
+                self.screen.posterior_changed()
             if s.case is not None and s.step == s.n and message.generation == self.generation:
                 self._record(message.result)
             self._announce_flip()
@@ -368,54 +366,4 @@ class BeliefsApp(CaseEdits):
         save_theme(self.config, theme)
 
     def action_sensitivity(self) -> None:
-        self.push_screen(SensitivityScreen(self.session))
-
-    def whatif(self, prior: float) -> None:
-        s = self.session
-        self._whatif(compute.with_prior(s.timeline, prior), s.catalog, s.prefix(), s.seed, prior)
-
-    @work(thread=True, exclusive=True, group="whatif", exit_on_error=False)
-    def _whatif(self, timeline, catalog, signals, seed, prior) -> None:  # type: ignore[no-untyped-def]
-        worker = get_current_worker()
-        try:
-            engine = self.engine or compute.default_engine()
-            result = compute.call_cancellable(
-                lambda: compute.assess_step(engine, timeline, catalog, signals, seed),
-                lambda: worker.is_cancelled,
-            )
-            self.post_message(WhatIfReady(prior, result))
-        except compute.Cancelled:
-            return
-        except Exception as exc:
-            self.call_from_thread(self.notify, f"what-if failed: {exc}", severity="error")
-
-    def on_what_if_ready(self, message: WhatIfReady) -> None:
-        if isinstance(self.screen, SensitivityScreen):
-            self.screen.show_whatif(message.prior, message.result)
-
-    def action_tornado(self) -> None:
-        s = self.session
-        now = s.result()
-        if not isinstance(self.screen, SensitivityScreen):
-            return
-        if not compute.has_tornado():
-            self.screen.show_tornado(
-                "[$text-muted]the tornado needs beliefs.studies.sensitivity_analysis.quick, not installed here[/]"
-            )
-            return
-        if now is None:
-            self.screen.show_tornado("[$text-muted]waiting for the posterior…[/]")
-            return
-        self._tornado(now.assessment, s.timeline.with_signals(s.prefix()))
-
-    @work(thread=True, exclusive=True, group="tornado", exit_on_error=False)
-    def _tornado(self, assessment, timeline) -> None:  # type: ignore[no-untyped-def]
-        try:
-            markup = tornado_markup(*compute.tornado(assessment, timeline))
-        except Exception as exc:
-            markup = f"[b $text-error]tornado failed: {safe(type(exc).__name__)}: {safe(str(exc))}[/]"
-        self.call_from_thread(self._show_tornado, markup)
-
-    def _show_tornado(self, markup: str) -> None:
-        if isinstance(self.screen, SensitivityScreen):
-            self.screen.show_tornado(markup)
+        self.push_screen(SensitivityScreen(self.session, self.engine))

@@ -1,7 +1,7 @@
 """The sensitivity screen: break-even P(expansionist) and a what-if for the prior.
 
 The what-if re-runs ``assess_signals`` with another prior P(expansionist) in a
-thread worker (the compiled model is reused: the prior is data). When the
+thread worker of the screen (the compiled model is reused: the prior is data). When the
 sensitivity module provides a tornado (:func:`~beliefs.studies.sensitivity_analysis.quick.quick_analysis`),
 it is shown too.
 """
@@ -10,19 +10,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import get_current_worker
 
+from beliefs.catalog import Catalog
+from beliefs.timeline import Signal, Timeline
+from tui import compute
+from tui.messages import WhatIfReady
 from tui.safe import safe
 from tui.session import Session, StepResult
 from tui.widgets.panels import SHORT, Panel, verdict_markup
 
 if TYPE_CHECKING:
+    from beliefs.runs.assessment import Assessment
     from beliefs.studies.sensitivity_analysis.quick import QuickSensitivity
+    from models.engine import Engine
 
 
 def break_even_markup(session: Session, now: StepResult | None) -> str:
@@ -111,13 +118,15 @@ def tornado_markup(result: QuickSensitivity, sentences: list[str], top: int = 8)
 
 
 class SensitivityScreen(ModalScreen[None]):
-    """Break-even, what-if prior, and (when available) the tornado."""
+    """Break-even, what-if prior, and (when available) the tornado; it runs its own what-if and tornado workers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "close")]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, engine: Engine | None = None) -> None:
+        """``engine``: the app's (None: the process-wide one, :func:`tui.compute.default_engine`)."""
         super().__init__()
         self.session = session
+        self.engine = engine
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes="wide") as box:
@@ -135,7 +144,14 @@ class SensitivityScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#prior", Input).focus()
-        self.app.call_later(self.app.run_action, "tornado")
+        self.update_tornado()
+
+    def posterior_changed(self) -> None:
+        """The current step's posterior arrived or changed: the break-even block and the tornado again."""
+        self.refresh_base()
+        self.update_tornado()
+
+    # -- what if the prior were... ------------------------------------------------------
 
     @on(Input.Submitted, "#prior")
     @on(Button.Pressed, "#recompute")
@@ -151,19 +167,59 @@ class SensitivityScreen(ModalScreen[None]):
             out.set_markup("[b $text-error]⚠ prior: must be strictly between 0 and 1[/]")
             return
         out.set_markup(f"[b $text-primary]⟳ updating…[/] prior {prior:.3f}")
-        self.app.whatif(prior)  # type: ignore[attr-defined]
+        s = self.session
+        self._whatif(compute.with_prior(s.timeline, prior), s.catalog, s.prefix(), s.seed, prior)
 
-    def refresh_base(self) -> None:
-        """Redraw the break-even block (the posterior arrived or changed)."""
-        self.query_one("#break-even", Panel).set_markup(
-            break_even_markup(self.session, self.session.result())
-        )
+    @work(thread=True, exclusive=True, group="whatif", exit_on_error=False)
+    def _whatif(self, timeline: Timeline, catalog: Catalog, signals: list[Signal], seed: int, prior: float) -> None:
+        worker = get_current_worker()
+        try:
+            engine = self.engine or compute.default_engine()
+            result = compute.call_cancellable(
+                lambda: compute.assess_step(engine, timeline, catalog, signals, seed),
+                lambda: worker.is_cancelled,
+            )
+            self.post_message(WhatIfReady(prior, result))
+        except compute.Cancelled:
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self.app.notify, f"what-if failed: {exc}", severity="error")
+
+    def on_what_if_ready(self, message: WhatIfReady) -> None:
+        self.show_whatif(message.prior, message.result)
 
     def show_whatif(self, prior: float, result: StepResult) -> None:
         self.query_one("#whatif", Panel).set_markup(whatif_markup(prior, self.session.result(), result))
 
+    # -- the tornado ----------------------------------------------------------------------
+
+    def update_tornado(self) -> None:
+        """The tornado of the current step's posterior, computed in a worker (a newer one supersedes it)."""
+        now = self.session.result()
+        if not compute.has_tornado():
+            self.show_tornado(
+                "[$text-muted]the tornado needs beliefs.studies.sensitivity_analysis.quick, not installed here[/]"
+            )
+        elif now is None:
+            self.show_tornado("[$text-muted]waiting for the posterior…[/]")
+        else:
+            self._tornado(now.assessment, self.session.timeline.with_signals(self.session.prefix()))
+
+    @work(thread=True, exclusive=True, group="tornado", exit_on_error=False)
+    def _tornado(self, assessment: Assessment, timeline: Timeline) -> None:
+        try:
+            markup = tornado_markup(*compute.tornado(assessment, timeline))
+        except Exception as exc:  # shown in the panel, never a crash
+            markup = f"[b $text-error]tornado failed: {safe(type(exc).__name__)}: {safe(str(exc))}[/]"
+        self.app.call_from_thread(self.show_tornado, markup)
+
+    def refresh_base(self) -> None:
+        """Redraw the break-even block (the posterior arrived or changed)."""
+        self.query_one("#break-even", Panel).set_markup(break_even_markup(self.session, self.session.result()))
+
     def show_tornado(self, markup: str) -> None:
-        self.query_one("#tornado", Panel).set_markup(markup)
+        if self.is_mounted:
+            self.query_one("#tornado", Panel).set_markup(markup)
 
     def action_close(self) -> None:
         self.dismiss(None)
