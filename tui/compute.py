@@ -92,7 +92,7 @@ def assess_step(
     a = assess_signals(timeline, catalog, signals, seed=seed, engine=engine)
     _ = a.model_doubt  # computed here, in the worker: the beliefs panel only reads it
     # no fresh samples for the ledger: untrusted leave-one-out entries are marked
-    return StepResult(assessment=a, ledger=evidence(a))
+    return StepResult.of(a, evidence(a))
 
 
 def has_tornado() -> bool:

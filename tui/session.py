@@ -10,6 +10,7 @@ and seed, so that stepping a replay back and forth never re-samples.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,12 +30,26 @@ if TYPE_CHECKING:
 Key = tuple[int, float, tuple[Signal, ...]]
 
 
+#: The posterior quantities the panels show (:meth:`beliefs.runs.assessment.Assessment.estimate`).
+QUANTITY_NAMES = ("p_expansionist", "r", "c")
+
+
 @dataclass(frozen=True)
 class StepResult:
-    """One assessment, with its evidence ledger, computed off the UI thread; the panels read its typed parts."""
+    """One assessment, with its evidence ledger, computed off the UI thread; the panels read its typed parts.
+
+    ``estimates`` are computed once, in the worker (:meth:`of`): a weighted HDI over
+    the draws costs tens of milliseconds, too much for every redraw.
+    """
 
     assessment: Assessment
     ledger: Ledger | None = None  # the evidence ledger of this step (beliefs.runs.ledger)
+    estimates: Mapping[str, Estimate] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, assessment: Assessment, ledger: Ledger | None = None) -> StepResult:
+        """The result of ``assessment``, with its estimates (call it in the worker)."""
+        return cls(assessment, ledger, {name: assessment.estimate(name) for name in QUANTITY_NAMES})
 
     @property
     def decision(self) -> Decision:
@@ -46,7 +61,7 @@ class StepResult:
 
     def estimate(self, name: str) -> Estimate:
         """``p_expansionist``, ``r`` or ``c``: mean and 90% HDI as ``beliefs assess`` shows them."""
-        return self.assessment.estimate(name)
+        return self.estimates[name]
 
     @property
     def p_expansionist(self) -> float:

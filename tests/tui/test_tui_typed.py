@@ -201,3 +201,26 @@ def test_the_tuis_sentences_are_the_sensitivity_tables_rule(short, engine):
     markup = tornado_markup(quick, typed)
     top = quick.tornado[0]
     assert f"{top.low:.3g}" in markup and f"{top.high:.3g}" in markup and typed[0] in markup
+
+
+@sync
+async def test_a_redraw_or_a_step_back_computes_no_posterior_summary(short, engine, tmp_path, monkeypatch):
+    """The estimates (a weighted HDI each: tens of milliseconds) are computed once per step, in the worker."""
+    from models.posterior import Posterior
+
+    app = make_app(short, engine, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hdi, calls = Posterior.hdi, []
+
+        def counted(self, *args, **kwargs):
+            calls.append(args)
+            return hdi(self, *args, **kwargs)
+
+        monkeypatch.setattr(Posterior, "hdi", counted)
+        for _ in range(3):
+            app.redraw()
+        await pilot.press("p", "p", "n")  # every step is computed already: read from the cache
+        await settle(pilot)
+        assert app.session.step == app.session.n - 1
+        assert "P(exp)" in shown(app, VerdictLine) and calls == []
