@@ -73,11 +73,10 @@ def test_a_determinate_step_says_recommended_and_the_tui_uses_the_same_words():
     from tui.widgets.panels import verdict_markup
 
     rep = beliefs.replay("july-1914", seed=5)
-    steps = rep.to_dict()["steps"]
     kinds = {v.determinate for v in rep.verdicts}
     assert kinds == {True, False}  # the replay has both, so both branches are checked
-    for step, v in zip(steps, rep.verdicts, strict=True):
-        markup = verdict_markup(step["recommendation"])
+    for v in rep.verdicts:
+        markup = verdict_markup(v)
         if v.determinate:
             assert v.line().startswith("recommended ") and "recommended" in markup
         else:

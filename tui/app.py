@@ -8,7 +8,11 @@ cached by exact signal prefix and seed in :class:`tui.session.Session`, so the
 numbers shown are ``assess_signals(timeline, catalog, signals[:step], seed=seed)``.
 While a step is computed the panels keep the last numbers, dimmed, and the
 status line spins. Editing, saving, quitting and following the case on disk
-are in :mod:`tui.edits`.
+are the app's methods too, in its base class :class:`tui.edits.CaseEdits`.
+
+``busy`` (what the worker is doing) and ``error`` (why the last update failed)
+are reactive: setting either repaints the main screen, and ``busy`` runs the
+status line's spinner while it is set.
 """
 
 from __future__ import annotations
@@ -20,25 +24,24 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from beliefs.cases import privacy
 from beliefs.text import printable
-from beliefs.timeline import Signal
-from tui import compute, edits
+from tui import compute
 from tui.cases import CaseLink
 from tui.commands import BeliefsCommands
-from tui.messages import EngineBusy, SamplingDone, StepReady, WhatIfReady
-from tui.safe import safe
+from tui.edits import CaseEdits
+from tui.messages import EngineBusy, SamplingDone, StepReady
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen, outcome_summary
 from tui.screens.open import OpenScreen
-from tui.screens.sensitivity import SensitivityScreen, tornado_markup
+from tui.screens.sensitivity import SensitivityScreen
 from tui.screens.signal_detail import SignalDetailScreen
 from tui.session import Session, StepResult
 from tui.theme import DARK, LIGHT, load_theme, save_theme
-from tui.widgets.panels import StatusLine
 
 if TYPE_CHECKING:
     from models.engine import Engine
@@ -48,13 +51,18 @@ UPDATING = "updating…"
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
-class BeliefsApp(edits.Workbench):
+class BeliefsApp(CaseEdits):
     """Enter signals, watch beliefs and the recommendation move, replay a crisis."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/app.tcss", "styles/dialogs.tcss"]
     TITLE = "beliefs"
     COMMANDS = App.COMMANDS | {BeliefsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "quit", show=False)]
+
+    #: What the sampling worker is doing ("updating…", "compiling model…"); None: idle.
+    busy: reactive[str | None] = reactive(None, init=False)
+    #: Why the last update failed (shown in the status line); None: it did not.
+    error: reactive[str | None] = reactive(None, init=False)
 
     def __init__(
         self,
@@ -87,9 +95,7 @@ class BeliefsApp(edits.Workbench):
         self.show_seconds = show_seconds
         self.play_interval = play_interval
         self.seed = seed  # for a session opened from the open screen
-        self.busy: str | None = None
         self.generation = 0
-        self.error: str | None = None
         self._player: Timer | None = None
         self._announce = False
         self._announce_outcome = False
@@ -119,7 +125,7 @@ class BeliefsApp(edits.Workbench):
     async def on_mount(self) -> None:
         # A case database that others can read is reported here, not on the stderr under the UI.
         privacy.report = lambda message: self.notify(message, severity="warning", timeout=15)
-        self.set_interval(self.watch_interval, self._poll_case)
+        self.set_interval(self.watch_interval, self.poll_case)
         if self._pick:
             self.push_screen(OpenScreen(self.cases, self.seed), self._opened)
         else:
@@ -138,11 +144,10 @@ class BeliefsApp(edits.Workbench):
     async def _start(self) -> None:
         await self.push_screen(MainScreen())
         self.main.show_log(self.session)
-        if self.session.step > 0:
-            self.main.query_one("#signals").move_cursor(row=self.session.step - 1, animate=False)  # type: ignore[attr-defined]
+        self.main.cursor_to_step(self.session.step)
         self.redraw()
         self.update_posterior()
-        edits.announce_unresolved(self)
+        self.announce_unresolved()
 
     @property
     def main(self) -> MainScreen:
@@ -152,18 +157,24 @@ class BeliefsApp(edits.Workbench):
     def playing(self) -> bool:
         return self._player is not None
 
+    def watch_busy(self, busy: str | None) -> None:
+        if busy and self._spinner is None:
+            self._spinner = self.set_interval(0.1, self._spin_once)
+        elif not busy and self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
+        self.redraw()
+
+    def watch_error(self) -> None:
+        self.redraw()
+
     def redraw(self) -> None:
-        if self.session is None:
+        if self.session is None or not any(isinstance(x, MainScreen) for x in self.screen_stack):
             return
         s = self.session
         now = s.result()
         if now is not None:
             self._shown = (now, s.result(s.step - 1) if s.step > 0 else None)
-        if self.busy and self._spinner is None:
-            self._spinner = self.set_interval(0.1, self._spin_once)
-        elif not self.busy and self._spinner is not None:
-            self._spinner.stop()
-            self._spinner = None
         self.main.show_results(
             s,
             self.busy,
@@ -177,7 +188,7 @@ class BeliefsApp(edits.Workbench):
     def _spin_once(self) -> None:
         self._spin += 1
         if self.busy and any(isinstance(x, MainScreen) for x in self.screen_stack):
-            self.main.query_one(StatusLine).spin(SPINNER[self._spin % len(SPINNER)])
+            self.main.spin(SPINNER[self._spin % len(SPINNER)])
 
     # -- sampling -------------------------------------------------------------------
 
@@ -221,8 +232,7 @@ class BeliefsApp(edits.Workbench):
 
     def on_engine_busy(self, message: EngineBusy) -> None:
         if self.session.key() not in self.session.cache:
-            self.busy = message.what
-            self.redraw()
+            self.busy = message.what  # repaints (a reactive)
 
     def on_step_ready(self, message: StepReady) -> None:
         s = self.session
@@ -233,8 +243,7 @@ class BeliefsApp(edits.Workbench):
         if message.key == s.key():
             self.busy = None
             if isinstance(self.screen, SensitivityScreen):
-                self.screen.refresh_base()
-                self.action_tornado()
+                self.screen.posterior_changed()
             if s.case is not None and s.step == s.n and message.generation == self.generation:
                 self._record(message.result)
             self._announce_flip()
@@ -245,9 +254,8 @@ class BeliefsApp(edits.Workbench):
     def on_sampling_done(self, message: SamplingDone) -> None:
         if message.error is not None:
             self.busy = None
-            self.error = message.error
+            self.error = message.error  # repaints (a reactive)
             self.notify(f"sampling failed: {message.error}", severity="error", timeout=10)
-            self.redraw()
 
     def _record(self, result: object) -> None:
         try:
@@ -287,8 +295,7 @@ class BeliefsApp(edits.Workbench):
             return
         self._announce = self._announce_outcome = True
         self.main.show_log(s)
-        if s.step > 0:
-            self.main.query_one("#signals").move_cursor(row=s.step - 1, animate=False)  # type: ignore[attr-defined]
+        self.main.cursor_to_step(s.step)
         self.update_posterior()
         self._announce_flip()
 
@@ -313,31 +320,17 @@ class BeliefsApp(edits.Workbench):
         if s.step >= s.n:
             self.action_play()
 
-    # -- editing (tui.edits) --------------------------------------------------------------
+    # -- the log changed (tui.edits) ----------------------------------------------------------
 
-    def action_add_signal(self) -> None:
-        edits.add_signal(self)
-
-    def _added(self, signal: Signal | None) -> None:
-        edits.added(self, signal)
-
-    def action_retract(self) -> None:
-        edits.retract(self)
-
-    def action_export(self) -> None:
-        edits.export(self)
-
-    def action_map_actors(self) -> None:
-        edits.map_actors(self)
-
-    def action_save_case(self) -> None:
-        edits.save_case(self)
-
-    async def action_quit(self) -> None:
-        edits.quit_app(self)
-
-    def _poll_case(self) -> None:
-        edits.poll(self)
+    def log_changed(self, *, select: int | None = None, announce: bool = False) -> None:
+        """Show the changed log (``select``: the signal to put the cursor on and in view) and compute what is
+        missing; ``announce``: say so when the change flips the recommendation (an edit of the analyst's)."""
+        if announce:
+            self._announce = True
+        self.main.show_log(self.session)
+        if select is not None:
+            self.main.select_signal(select)
+        self.update_posterior()
 
     # -- other screens -------------------------------------------------------------------
 
@@ -362,7 +355,7 @@ class BeliefsApp(edits.Workbench):
 
     def action_go_selected(self) -> None:
         """Replay up to and including the selected signal."""
-        index = self.main.query_one("#signals").selected_index  # type: ignore[attr-defined]
+        index = self.main.selected_index
         if index is not None:
             self.action_go(index + 1)
 
@@ -373,54 +366,4 @@ class BeliefsApp(edits.Workbench):
         save_theme(self.config, theme)
 
     def action_sensitivity(self) -> None:
-        self.push_screen(SensitivityScreen(self.session))
-
-    def whatif(self, prior: float) -> None:
-        s = self.session
-        self._whatif(compute.with_prior(s.timeline, prior), s.catalog, s.prefix(), s.seed, prior)
-
-    @work(thread=True, exclusive=True, group="whatif", exit_on_error=False)
-    def _whatif(self, timeline, catalog, signals, seed, prior) -> None:  # type: ignore[no-untyped-def]
-        worker = get_current_worker()
-        try:
-            engine = self.engine or compute.default_engine()
-            result = compute.call_cancellable(
-                lambda: compute.assess_step(engine, timeline, catalog, signals, seed),
-                lambda: worker.is_cancelled,
-            )
-            self.post_message(WhatIfReady(prior, result))
-        except compute.Cancelled:
-            return
-        except Exception as exc:
-            self.call_from_thread(self.notify, f"what-if failed: {exc}", severity="error")
-
-    def on_what_if_ready(self, message: WhatIfReady) -> None:
-        if isinstance(self.screen, SensitivityScreen):
-            self.screen.show_whatif(message.prior, message.result)
-
-    def action_tornado(self) -> None:
-        s = self.session
-        now = s.result()
-        if not isinstance(self.screen, SensitivityScreen):
-            return
-        if not compute.has_tornado():
-            self.screen.show_tornado(
-                "[$text-muted]the tornado needs beliefs.studies.sensitivity_analysis.analysis, not installed here[/]"
-            )
-            return
-        if now is None:
-            self.screen.show_tornado("[$text-muted]waiting for the posterior…[/]")
-            return
-        self._tornado(now.assessment, s.timeline.with_signals(s.prefix()), s.catalog)
-
-    @work(thread=True, exclusive=True, group="tornado", exit_on_error=False)
-    def _tornado(self, assessment, timeline, catalog) -> None:  # type: ignore[no-untyped-def]
-        try:
-            markup = tornado_markup(compute.tornado(assessment, timeline, catalog))
-        except Exception as exc:
-            markup = f"[b $text-error]tornado failed: {safe(type(exc).__name__)}: {safe(str(exc))}[/]"
-        self.call_from_thread(self._show_tornado, markup)
-
-    def _show_tornado(self, markup: str) -> None:
-        if isinstance(self.screen, SensitivityScreen):
-            self.screen.show_tornado(markup)
+        self.push_screen(SensitivityScreen(self.session, self.engine))

@@ -17,6 +17,7 @@ from tui.session import StepResult
 
 if TYPE_CHECKING:
     from beliefs.runs.assessment import Assessment
+    from beliefs.studies.sensitivity_analysis.quick import QuickSensitivity
     from models.engine import Engine
 
 
@@ -84,37 +85,28 @@ def with_prior(timeline: Timeline, prior: float) -> Timeline:
 def assess_step(
     engine: Engine, timeline: Timeline, catalog: Catalog, signals: list[Signal], seed: int
 ) -> StepResult:
-    """``assess_signals`` on exactly these signals, summarised for display."""
+    """``assess_signals`` on exactly these signals, with its evidence ledger (what the panels read)."""
     from beliefs.runs.assessment import assess_signals
     from beliefs.runs.ledger import evidence
 
     a = assess_signals(timeline, catalog, signals, seed=seed, engine=engine)
     _ = a.model_doubt  # computed here, in the worker: the beliefs panel only reads it
-    return StepResult(
-        assessment=a,
-        posterior=a.posterior_json(),
-        recommendation=a.decision.to_json(),
-        diagnostics=a.posterior.diagnostics.to_json(),
-        ledger=evidence(a),  # no fresh samples: untrusted leave-one-out entries are marked
-    )
+    # no fresh samples for the ledger: untrusted leave-one-out entries are marked
+    return StepResult.of(a, evidence(a))
 
 
 def has_tornado() -> bool:
-    """Whether the sensitivity module (with ``quick_sensitivity``) is installed."""
+    """Whether the sensitivity module (with ``quick_analysis``) is installed."""
     import importlib.util
 
-    return importlib.util.find_spec("beliefs.studies.sensitivity_analysis.analysis") is not None
+    return importlib.util.find_spec("beliefs.studies.sensitivity_analysis.quick") is not None
 
 
-def tornado(assessment: Assessment, timeline: Timeline, catalog: Catalog) -> dict[str, Any]:
-    """``beliefs.studies.sensitivity_analysis.analysis.quick_sensitivity`` on the assessment's draws, plus its sentences.
+def tornado(assessment: Assessment, timeline: Timeline) -> tuple[QuickSensitivity, list[str]]:
+    """The quick sensitivity of the assessment's draws (typed), and what would change the recommendation,
+    nearest first (:func:`beliefs.render.sensitivity_tables.break_even_sentences`)."""
+    from beliefs.render.sensitivity_tables import break_even_sentences
+    from beliefs.studies.sensitivity_analysis.quick import quick_analysis
 
-    Adds ``"sentences"``: what would change the recommendation, nearest first.
-    """
-    from beliefs.render.sensitivity_tables import what_would_change
-    from beliefs.studies.sensitivity_analysis.analysis import quick_sensitivity
-
-    result = quick_sensitivity(assessment, timeline, catalog)
-    # what_would_change reads the full analysis' baseline, which names the best option "recommendation"
-    base = {**result["baseline"], "recommendation": result["baseline"]["best"]}
-    return {**result, "sentences": what_would_change({**result, "baseline": base})}
+    result = quick_analysis(assessment, timeline)
+    return result, break_even_sentences(result.baseline.best, result.break_even)

@@ -10,52 +10,86 @@ and seed, so that stepping a replay back and forth never re-samples.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from beliefs.catalog import Catalog
 from beliefs.runs.numbering import number
 from beliefs.timeline import Signal, Timeline
 
 if TYPE_CHECKING:
+    from beliefs.decision.decide import Decision
+    from beliefs.decision.ties import Verdict
     from beliefs.evidence.record import EvidenceRecord
-    from beliefs.runs.assessment import Assessment
+    from beliefs.runs.assessment import Assessment, Estimate
     from beliefs.runs.ledger import Ledger
+    from models.posterior import Diagnostics
 
 #: A cache key: the seed, the prior P(expansionist) and the signal prefix.
 Key = tuple[int, float, tuple[Signal, ...]]
 
 
+#: The posterior quantities the panels show (:meth:`beliefs.runs.assessment.Assessment.estimate`).
+QUANTITY_NAMES = ("p_expansionist", "r", "c")
+
+
 @dataclass(frozen=True)
 class StepResult:
-    """One assessment with everything the panels show, computed off the UI thread."""
+    """One assessment, with its evidence ledger, computed off the UI thread; the panels read its typed parts.
+
+    ``estimates`` are computed once, in the worker (:meth:`of`): a weighted HDI over
+    the draws costs tens of milliseconds, too much for every redraw.
+    """
 
     assessment: Assessment
-    posterior: dict[str, Any]  # Assessment.posterior_json()
-    recommendation: dict[str, Any]  # Decision.to_json()
-    diagnostics: dict[str, Any]  # Diagnostics.to_json()
     ledger: Ledger | None = None  # the evidence ledger of this step (beliefs.runs.ledger)
+    estimates: Mapping[str, Estimate] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, assessment: Assessment, ledger: Ledger | None = None) -> StepResult:
+        """The result of ``assessment``, with its estimates (call it in the worker)."""
+        return cls(assessment, ledger, {name: assessment.estimate(name) for name in QUANTITY_NAMES})
+
+    @property
+    def decision(self) -> Decision:
+        return self.assessment.decision
+
+    @property
+    def diagnostics(self) -> Diagnostics:
+        return self.assessment.posterior.diagnostics
+
+    def estimate(self, name: str) -> Estimate:
+        """``p_expansionist``, ``r`` or ``c``: mean and 90% HDI as ``beliefs assess`` shows them."""
+        return self.estimates[name]
 
     @property
     def p_expansionist(self) -> float:
-        return float(self.posterior["p_expansionist"]["mean"])
+        return self.estimate("p_expansionist").mean
 
     @property
     def reliability(self) -> float:
-        return float(self.posterior["ally_reliability"]["mean"])
+        return self.estimate("r").mean
 
     @property
     def best(self) -> str:
-        return self.assessment.decision.best
+        return self.decision.best
 
     @property
     def reliable(self) -> bool:
-        return bool(self.diagnostics["reliable"])  # as the status line shows it (its problems are the same dict's)
+        return self.assessment.reliable
 
     @property
     def determinate(self) -> bool:
         """Whether the recommendation is determinate (not too close to call)."""
-        return self.assessment.decision.determinate
+        return self.decision.determinate
+
+    @property
+    def verdict(self) -> Verdict:
+        """The recommendation or the tie, in the words every view uses (:class:`beliefs.decision.ties.Verdict`)."""
+        from beliefs.decision.ties import Verdict
+
+        return Verdict.of(self.decision)
 
 
 @dataclass

@@ -9,7 +9,8 @@ diagnosis, the Sobol indices and the run's provenance and warnings.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -20,27 +21,47 @@ from beliefs.decision.ties import Verdict
 from beliefs.render.numbers import fixed
 from beliefs.text import printable
 
+if TYPE_CHECKING:
+    from beliefs.studies.sensitivity_analysis.break_even import BreakEven
+
 
 def _f(x: float) -> str:
     return f"{x:.3g}"
 
 
-def what_would_change(result: dict[str, Any]) -> list[str]:
-    """One sentence per break-even value, nearest to the baseline first."""
-    best = result["baseline"]["recommendation"]
+#: One assumption's break-even values for :func:`change_sentences`: (label, baseline, low, high,
+#: crossings), each crossing (value, best option below it, best option above it).
+BreakEvenRow = tuple[str, float, float, float, Sequence[tuple[float, str, str]]]
+
+
+def change_sentences(best: str, rows: Iterable[BreakEvenRow]) -> list[str]:
+    """One sentence per break-even value, nearest to the baseline first (in units of the assumption's range)."""
     lines: list[tuple[float, str]] = []
-    for b in result["break_even"]:
-        lo, hi = b["range"]
+    for label, baseline, lo, hi, crossings in rows:
         width = (hi - lo) or 1.0
-        for v in b["values"]:
-            if v["below"] == best:
-                cond, to = f">= {_f(v['value'])}", v["above"]
+        for value, below, above in crossings:
+            if below == best:
+                cond, to = f">= {_f(value)}", above
             else:
-                cond, to = f"<= {_f(v['value'])}", v["below"]
-            distance = abs(v["value"] - b["baseline"]) / width
-            lines.append((distance, f"{b['label']} {cond} (now {_f(b['baseline'])}) -> {to}"))
+                cond, to = f"<= {_f(value)}", below
+            lines.append((abs(value - baseline) / width, f"{label} {cond} (now {_f(baseline)}) -> {to}"))
     lines.sort()
     return [s for _, s in lines]
+
+
+def what_would_change(result: dict[str, Any]) -> list[str]:
+    """:func:`change_sentences` of an analysis' JSON (``beliefs sensitivity --json``)."""
+    rows = [
+        (b["label"], b["baseline"], *b["range"], [(v["value"], v["below"], v["above"]) for v in b["values"]])
+        for b in result["break_even"]
+    ]
+    return change_sentences(result["baseline"]["recommendation"], rows)
+
+
+def break_even_sentences(best: str, break_evens: Iterable[BreakEven]) -> list[str]:
+    """:func:`change_sentences` of typed break-even values (the quick sensitivity's)."""
+    rows = [(b.label, b.baseline, b.low, b.high, [(v.value, v.below, v.above) for v in b.values]) for b in break_evens]
+    return change_sentences(best, rows)
 
 
 def _headline(result: dict[str, Any]) -> Text:

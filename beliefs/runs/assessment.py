@@ -37,6 +37,16 @@ MODEL_VERSION = "1"
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """One posterior quantity as every view shows it: mean and 90% HDI to 4 places, MCSE to 5."""
+
+    mean: float
+    lo: float
+    hi: float
+    mcse: float
+
+
+@dataclass(frozen=True)
 class Assessment:
     """Posterior summaries, the decision and the diagnostics after some signals."""
 
@@ -59,14 +69,16 @@ class Assessment:
     def reliable(self) -> bool:
         return self.posterior.diagnostics.reliable
 
-    def summary(self, name: str) -> dict[str, Any]:
-        """Mean, 90% HDI and MCSE of ``p_expansionist``, ``r`` or ``c``."""
+    def estimate(self, name: str) -> Estimate:
+        """Mean, 90% HDI and MCSE of ``p_expansionist``, ``r`` or ``c``, rounded as the JSON carries them."""
         lo, hi = self.posterior.hdi(name)
-        return {
-            "mean": round(self.posterior.mean(name), 4),
-            "hdi_90": [round(lo, 4), round(hi, 4)],
-            "mcse": round(self.posterior.diagnostics.mcse[name], 5),
-        }
+        mcse = self.posterior.diagnostics.mcse[name]
+        return Estimate(round(self.posterior.mean(name), 4), round(lo, 4), round(hi, 4), round(mcse, 5))
+
+    def summary(self, name: str) -> dict[str, Any]:
+        """Mean, 90% HDI and MCSE of ``p_expansionist``, ``r`` or ``c`` (the JSON form of :meth:`estimate`)."""
+        e = self.estimate(name)
+        return {"mean": e.mean, "hdi_90": [e.lo, e.hi], "mcse": e.mcse}
 
     def posterior_json(self) -> dict[str, Any]:
         return {

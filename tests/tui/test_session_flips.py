@@ -15,12 +15,7 @@ from tui.widgets.signal_log import superseded_at_step
 
 def _result(best: str, determinate: bool) -> StepResult:
     decision = SimpleNamespace(best=best, determinate=determinate)  # flip_at reads the decision only
-    return StepResult(
-        assessment=SimpleNamespace(decision=decision, reliable=True),  # type: ignore[arg-type]
-        posterior={},
-        recommendation={},  # not re-parsed: the TUI reads the Assessment
-        diagnostics={"reliable": True},
-    )
+    return StepResult(assessment=SimpleNamespace(decision=decision, reliable=True))  # type: ignore[arg-type]
 
 
 def _scripted() -> Session:

@@ -10,6 +10,7 @@ import datetime as dt
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -257,8 +258,10 @@ async def test_unreliable_diagnostics_turn_the_status_line_into_a_warning(short,
         await settle(pilot)
         key = app.session.key()
         good = app.session.cache[key]
-        bad_diag = {**good.diagnostics, "reliable": False, "problems": ["R-hat 1.052 > 1.01"]}
-        app.session.cache[key] = type(good)(good.assessment, good.posterior, good.recommendation, bad_diag)
+        a = good.assessment  # its diagnostics say so: the status line reads the Assessment's
+        diagnostics = replace(good.diagnostics, problems=("R-hat 1.052 > 1.01",))
+        bad = replace(a, posterior=replace(a.posterior, diagnostics=diagnostics))
+        app.session.cache[key] = replace(good, assessment=bad)
         app.redraw()
         await pilot.pause()
         status = app.main.query_one(StatusLine)
@@ -290,8 +293,8 @@ async def test_a_new_signal_supersedes_a_running_update(short, engine, tmp_path)
         await settle(pilot)
         first = Signal(date=dt.date(1914, 7, 28), kind="mobilization", grade="A1", actor="Russia")
         second = Signal(date=dt.date(1914, 7, 29), kind="accepts_mediation", grade="B2", actor="Germany")
-        app._added(first)
-        app._added(second)  # while the first update is still running
+        app.commit_signal(first)
+        app.commit_signal(second)  # while the first update is still running
         await settle(pilot)
         assert app.session.signals[-2:] == [first, second]
         assert_shows(app, assess_signals(tl, catalog, [*tl.signals, first, second], seed=0, engine=engine))

@@ -62,7 +62,7 @@ async def test_not_seen_through_the_form_is_committed_and_shown(short, engine, t
         assert "[b]not seen[/] by 1914-07-29" in detail_markup(app.session, N)
         # A sighting of the same kind (no channel) supersedes the absence: dimmed, and the note says so.
         seen = Signal(date=dt.date(1914, 7, 31), kind="mobilization", grade="B2", actor="Germany")
-        app._added(seen)
+        app.commit_signal(seen)
         await settle(pilot)
         assert _row(app, N)[6].startswith("(superseded by the sighting of 1914-07-31)")
         detail = detail_markup(app.session, N)

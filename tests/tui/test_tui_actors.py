@@ -113,10 +113,10 @@ async def test_a_mapping_made_by_another_process_is_followed(old_case, engine):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = app.session.result().p_expansionist
-        app._poll_case()  # the watch's first look
+        app.poll_case()  # the watch's first look
         with CaseStore(old_case) as store:  # `beliefs cases map-actor` in another terminal
             store.map_actor("old", "Austria-Hungary", "Austria-Hungary", attribution=0.0)
-        app._poll_case()
+        app.poll_case()
         await settle(pilot)
         assert any("actor mappings changed" in n.message for n in app._notifications)
         assert "Austria-Hungary" in app.session.timeline.scenario.actors

@@ -34,7 +34,7 @@ async def test_case_store_commits_before_sampling_and_save_as(short, engine, tmp
         await settle(pilot)
         assert "case july" in app.main.query_one("#title").plain
         new = Signal(date=dt.date(1914, 7, 30), kind="accepts_mediation", grade="B3", actor="Germany")
-        app._added(new)
+        app.commit_signal(new)
         with CaseStore(db) as store:  # on disk before the update finished
             case = store.load_case("july")
         assert case.timeline.signals[-1] == new and case.log[-1].entered_by == "tui"

@@ -89,7 +89,7 @@ async def test_a_stale_write_on_postgresql_is_refused_and_the_view_reloaded(shor
         with open_store(pg_url) as store:  # another analyst writes; the app has not looked yet
             store.add_signal("july", _sig(1, kind="ultimatum"))
         mine = _sig(2)
-        app._added(mine)
+        app.commit_signal(mine)
         await pilot.pause()
         with open_store(pg_url) as store:
             stored = store.load_case("july").timeline.signals

@@ -15,7 +15,6 @@ from tui_helpers import settle, sync
 from beliefs.cases.store import CaseStore
 from beliefs.decision.ties import Verdict
 from beliefs.timeline import Signal
-from tui import edits
 from tui.app import BeliefsApp
 from tui.cases import CaseLink
 from tui.screens.main import PAGES
@@ -41,16 +40,17 @@ async def test_the_verdict_is_on_every_page_at_80x24(july, engine, tmp_path):
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         now = app.session.result()
-        expected = Verdict.from_json(now.recommendation).short()
-        lo, hi = now.posterior["p_expansionist"]["hdi_90"]
+        expected = Verdict.of(now.assessment.decision).short()
+        p = now.assessment.to_json()["posterior"]["p_expansionist"]  # as `beliefs assess --json` has it
+        lo, hi = p["hdi_90"]
         for i, _ in enumerate(PAGES):
             await pilot.press(str(i + 1))
             await pilot.pause()
             line = app.main.query_one(VerdictLine)
             assert line.display and 0 <= line.region.y < SMALL[1] and line.region.width > 40
-            assert f"P(exp) {now.posterior['p_expansionist']['mean']:.3f} [{lo:.2f}, {hi:.2f}]" in line.plain
+            assert f"P(exp) {p['mean']:.3f} [{lo:.2f}, {hi:.2f}]" in line.plain
             assert expected in line.plain
-        if not now.recommendation["determinate"]:
+        if not now.assessment.decision.determinate:
             assert "too close to call" in line.plain
         await pilot.press("l")  # a dialog leaves the title and the verdict in view
         await pilot.pause()
@@ -98,7 +98,7 @@ async def test_a_signal_from_the_form_is_selected_and_in_view(july, engine, tmp_
         log = app.main.query_one(SignalLog)
         log.move_cursor(row=0)
         await pilot.pause()
-        edits.added(app, Signal(date=dt.date(1914, 8, 5), kind="mobilization", grade="A1", actor="Russia"))
+        app.commit_signal(Signal(date=dt.date(1914, 8, 5), kind="mobilization", grade="A1", actor="Russia"))
         await pilot.pause(0.3)
         new = len(tl.signals)
         assert log.cursor_row == new and _in_view(log, new)

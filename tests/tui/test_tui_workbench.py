@@ -65,7 +65,7 @@ async def test_quit_asks_about_unsaved_signals_and_saves_them_as_a_case(short, e
     app = make_app(short, engine, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app._added(_sig(5))
+        app.commit_signal(_sig(5))
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, QuitScreen)
@@ -90,7 +90,7 @@ async def test_quit_offers_export_and_discard_and_asks_nothing_when_all_is_saved
     app = make_app(short, engine, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app._added(_sig(5))
+        app.commit_signal(_sig(5))
         await pilot.press("q", "e")
         await pilot.pause()
         app.screen.query_one("#answer").value = str(out)
@@ -101,7 +101,7 @@ async def test_quit_offers_export_and_discard_and_asks_nothing_when_all_is_saved
     app = make_app(short, engine, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app._added(_sig(6))
+        app.commit_signal(_sig(6))
         await pilot.press("q", "d")  # discard
         await pilot.pause()
     assert not app.is_running
@@ -186,7 +186,7 @@ async def test_a_stale_write_is_refused_the_view_reloaded_and_the_form_comes_bac
         with CaseStore(db) as store:  # another process writes; the app has not looked yet
             store.add_signal("july", _sig(1, kind="ultimatum"))
         mine = _sig(2)
-        app._added(mine)
+        app.commit_signal(mine)
         await pilot.pause()
         with CaseStore(db) as store:
             stored = store.load_case("july").timeline.signals
@@ -302,7 +302,7 @@ async def test_old_numbers_stay_dimmed_while_new_ones_are_computed(short, engine
             return shown(app, BeliefsPanel).splitlines()[:6]  # the three beliefs and their intervals
 
         old = numbers()
-        app._added(_sig(5))  # the update has only started
+        app.commit_signal(_sig(5))  # the update has only started
         panel = app.main.query_one(BeliefsPanel)
         assert numbers() == old and panel.has_class("-stale")
         assert "updating" in shown(app, StatusLine)

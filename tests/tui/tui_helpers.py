@@ -58,7 +58,8 @@ def shown(app: BeliefsApp, widget: type) -> str:
 
 
 def assert_shows(app: BeliefsApp, expected) -> None:
-    """The panels show exactly ``expected``'s numbers (an Assessment, as ``beliefs assess --json``)."""
+    """The panels show exactly ``expected``'s numbers (an Assessment): the posterior as
+    ``beliefs assess --json`` carries it, the decision as the ``beliefs assess`` table prints it."""
     beliefs = shown(app, BeliefsPanel)
     out = expected.to_json()
     for key in ("p_expansionist", "ally_reliability", "ally_recklessness"):
@@ -67,20 +68,20 @@ def assert_shows(app: BeliefsApp, expected) -> None:
         assert f"{mean:.3f}" in beliefs, (key, beliefs)
         assert f"90% {lo:.2f}" in beliefs and f"{hi:.2f}" in beliefs, (key, beliefs)
     rec = shown(app, RecommendationPanel)
-    dec = out["recommendation"]
-    best = next(o for o in dec["options"] if o["option"] == dec["best"])
+    dec = expected.decision
+    best = dec.option(dec.best)
     best_line = next(line for line in rec.splitlines() if line.startswith(("★", "≈")))  # ≈: a tie
-    assert best["option"].replace("conciliate", "conc").replace("+", " + ") in best_line
-    assert f"{best['expected_utility']['mean']:.2f}" in best_line
-    lo, hi = best["expected_utility"]["hdi_90"]
+    assert best.option.replace("conciliate", "conc").replace("+", " + ") in best_line
+    assert f"{best.eu_mean:.2f}" in best_line
+    lo, hi = best.eu_hdi
     assert f"[{lo:.2f}, {hi:.2f}]" in best_line  # the EU interval, as `assess` prints it
-    assert f"{dec['p_best']:.2f}" in best_line
-    assert f"entrapment {best['risks']['entrapment']:.2f}" in rec
-    assert f"EVPI {dec['evpi']:.3f}" in rec
-    be = dec["break_even_p_expansionist"]
+    assert f"{dec.p_best:.2f}" in best_line
+    assert f"entrapment {best.risks['entrapment']:.2f}" in rec
+    assert f"EVPI {dec.evpi:.3f}" in rec
+    be = dec.break_even_p_expansionist
     assert (f"break-even P(exp) {be:.3f}" if be is not None else "none in [0, 1]") in rec
     top = shown(app, WatchList).splitlines()[0]
-    if dec.get("watch_could_change") is False:  # every EVSI is zero: the panel says so instead of a list
+    if not dec.watch_could_change:  # every EVSI is within its error: the panel says so instead of a list
         assert top == "no single report could change the recommendation", top
     else:
-        assert short_label(dec["watch"][0]["label"]) in top and f"EVSI {dec['watch'][0]['evsi']:.3f}" in top
+        assert short_label(dec.watch[0].label) in top and f"EVSI {dec.watch[0].evsi:.3f}" in top

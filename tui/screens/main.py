@@ -20,6 +20,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
@@ -92,7 +93,8 @@ class MainScreen(Screen[None]):
         ),
     ]
 
-    page: str = "signals"
+    #: The compact layout's page on show (a reactive: setting it shows the page; the full layout shows them all).
+    page: reactive[str] = reactive("signals", init=False, always_update=True)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -140,11 +142,13 @@ class MainScreen(Screen[None]):
 
     def _layout(self, width: int, height: int) -> None:
         self.set_class(width < WIDE or height < TALL, "-compact")
-        self.action_show_page(self.page)
+        self.page = self.page  # the page again, in the new layout
 
     def action_show_page(self, page: str) -> None:
         """Compact layout: show one page (the full layout shows them all)."""
         self.page = page
+
+    def watch_page(self, page: str) -> None:
         body = self.query_one("#body")
         for pid, _ in PAGES:
             body.set_class(pid == page, f"-page-{pid}")
@@ -158,6 +162,22 @@ class MainScreen(Screen[None]):
             return
         ids = [pid for pid, _ in PAGES]
         self.action_show_page(ids[(ids.index(self.page) + delta) % len(ids)])
+
+    # -- the signal log's cursor ------------------------------------------------
+
+    @property
+    def selected_index(self) -> int | None:
+        """The signal under the log's cursor (what retract, detail and replay-to act on), if any."""
+        return self.query_one(SignalLog).selected_index
+
+    def select_signal(self, index: int) -> None:
+        """Put the cursor on signal ``index`` and scroll it into view (a new signal)."""
+        self.query_one(SignalLog).select(index)
+
+    def cursor_to_step(self, step: int) -> None:
+        """Put the cursor on the last signal the replay ``step`` includes (none at the prior)."""
+        if step > 0:
+            self.query_one(SignalLog).move_cursor(row=step - 1, animate=False)
 
     # -- content ----------------------------------------------------------------
 
@@ -195,6 +215,10 @@ class MainScreen(Screen[None]):
         for panel in self.query("#beliefs, #recommendation, #watch"):
             panel.set_class(stale, "-stale")
         self.query_one(TrajectoryPlot).show(session.trajectory(), session.step, session.n)
+
+    def spin(self, frame: str) -> None:
+        """The next frame of the status line's busy spinner (nothing else redrawn)."""
+        self.query_one(StatusLine).spin(frame)
 
     def _show_beliefs(self) -> None:
         """The beliefs panel, with the evidence ledger's line for the signal under the cursor."""

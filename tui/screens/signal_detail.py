@@ -87,8 +87,8 @@ def _effect(session: Session, index: int) -> list[str]:
     if after is None or before is None:
         return ["[b]when it arrived[/]  [$text-muted]not computed yet (replay to it, or wait)[/]"]
     out = [f"[b]when it arrived[/] (step {index} → {index + 1})"]
-    for label, key in QUANTITIES:
-        a, b = float(before.posterior[key]["mean"]), float(after.posterior[key]["mean"])
+    for label, name in QUANTITIES:
+        a, b = before.estimate(name).mean, after.estimate(name).mean
         out.append(f"  {label:<18} {a:.3f} → {b:.3f}  ({b - a:+.3f})")
     if before.best != after.best:
         out.append(f"  the recommendation changed: {safe(before.best)} → {safe(after.best)}")

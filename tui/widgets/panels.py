@@ -1,7 +1,9 @@
 """The main screen's text panels: beliefs, recommendation, what to watch, status, title bar.
 
-Each panel is a :class:`Static` with a ``show(...)`` method that turns plain
-results (:class:`tui.session.StepResult`) into Textual markup. Colours are
+Each panel is a :class:`Static` with a ``show(...)`` method that turns a step's
+result (:class:`tui.session.StepResult`: the :class:`~beliefs.runs.assessment.Assessment`,
+its :class:`~beliefs.decision.decide.Decision`, watch items and diagnostics, typed)
+into Textual markup. Colours are
 design tokens from :data:`tui.theme.TEXT_TOKENS` only (``$text-primary``,
 ``$text-muted``...), which keep 4.5:1 contrast in the dark and the light theme.
 ``plain`` keeps the last text without markup (tests read it).
@@ -9,14 +11,11 @@ design tokens from :data:`tui.theme.TEXT_TOKENS` only (``$text-primary``,
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.content import Content
 from textual.widgets import Static
 
-from beliefs.decision.evsi import WatchItem
-from beliefs.decision.game import BreakEvenReason, compact_reasons
-from beliefs.decision.ties import Verdict
+from beliefs.decision.game import compact_reasons
+from beliefs.decision.ties import MCSE_FACTOR, Verdict
 from tui.safe import safe
 from tui.session import StepResult
 
@@ -26,10 +25,11 @@ SHORT = {
     "conciliate+support": "conc + support",
     "conciliate+restrain": "conc + restrain",
 }
+#: (label, the posterior's name) of the quantities shown (:meth:`beliefs.runs.assessment.Assessment.estimate`)
 QUANTITIES = (
     ("P(expansionist)", "p_expansionist"),
-    ("ally reliability", "ally_reliability"),
-    ("ally recklessness", "ally_recklessness"),
+    ("ally reliability", "r"),
+    ("ally recklessness", "c"),
 )
 
 
@@ -94,15 +94,12 @@ class BeliefsPanel(Panel):
             )
             return
         lines = []
-        for label, key in QUANTITIES:
-            s = now.posterior[key]
-            lo, hi = s["hdi_90"]
-            prev = None if before is None else float(before.posterior[key]["mean"])
-            lines.append(
-                f"[b]{label:<18}[/] [b $text-primary]{s['mean']:.3f}[/]  {delta_markup(s['mean'], prev)}"
-            )
-            lines.append(f"  90% {lo:.2f} {interval_bar(s['mean'], lo, hi)} {hi:.2f}")
-            if key == "p_expansionist":
+        for label, name in QUANTITIES:
+            s = now.estimate(name)
+            prev = None if before is None else before.estimate(name).mean
+            lines.append(f"[b]{label:<18}[/] [b $text-primary]{s.mean:.3f}[/]  {delta_markup(s.mean, prev)}")
+            lines.append(f"  90% {s.lo:.2f} {interval_bar(s.mean, s.lo, s.hi)} {s.hi:.2f}")
+            if name == "p_expansionist":
                 lines += doubt_lines(now)
         if selected is not None:
             from tui.screens.ledger import entry_lines
@@ -130,42 +127,37 @@ class RecommendationPanel(Panel):
         if now is None:
             self.set_markup("[$text-muted]waiting for the posterior…[/]")
             return
-        rec = now.recommendation
+        dec = now.decision
         lines = ["[$text-muted]  option              EU  90% interval    P(best)[/]"]
-        tie = rec.get("determinate") is False
-        for o in sorted(rec["options"], key=lambda o: -o["expected_utility"]["mean"]):
-            eu = o["expected_utility"]
-            lo, hi = eu["hdi_90"]
-            best = o["option"] == rec["best"]
-            mark = ("≈" if tie else "★") if best else " "
+        for o in sorted(dec.options, key=lambda o: -o.eu_mean):
+            lo, hi = o.eu_hdi
+            best = o.option == dec.best
+            mark = ("★" if dec.determinate else "≈") if best else " "
             interval = f"[{lo:.2f}, {hi:.2f}]"
-            row = f"{mark} {SHORT[o['option']]:<15} {eu['mean']:>6.2f}  {interval:<16}  {o['p_best']:.2f}"
+            row = f"{mark} {SHORT[o.option]:<15} {o.eu_mean:>6.2f}  {interval:<16}  {o.p_best:.2f}"
             lines.append(f"[b $text-primary]{safe(row)}[/]" if best else safe(row))
-        lines.append(verdict_markup(rec))
-        best = next(o for o in rec["options"] if o["option"] == rec["best"])
-        r = best["risks"]
+        lines.append(verdict_markup(now.verdict))
+        r = dec.option(dec.best).risks
         lines.append(
             f"[$text-muted]risks of the best:[/] spiral {r['spiral']:.2f} · exploitation {r['exploitation']:.2f}"
             f"\n  abandonment {r['abandonment']:.2f} · entrapment {r['entrapment']:.2f}"
         )
-        be = rec["break_even_p_expansionist"]
+        be = dec.break_even_p_expansionist
         be_text = "none in [0, 1]" if be is None else f"{be:.3f}"
-        lines.append(f"break-even P(exp) {safe(be_text)}   EVPI {rec['evpi']:.3f}")
-        if rec.get("break_even_reasons"):  # the one game, one coupling at a time (beliefs.decision.game)
-            reasons = [BreakEvenReason.from_dict(r) for r in rec["break_even_reasons"]]
-            lines.append(f"[$text-muted]why:[/] {safe(compact_reasons(reasons))}")
+        lines.append(f"break-even P(exp) {safe(be_text)}   EVPI {dec.evpi:.3f}")
+        if dec.break_even_reasons:  # the one game, one coupling at a time (beliefs.decision.game)
+            lines.append(f"[$text-muted]why:[/] {safe(compact_reasons(dec.break_even_reasons))}")
         if outcome:
             lines.append(f"[b]history:[/] {safe(outcome)}")
         self.set_markup("\n".join(lines))
 
 
-def verdict_markup(rec: dict[str, Any]) -> str:
+def verdict_markup(v: Verdict) -> str:
     """The recommendation, or the tie in the words every view uses (:class:`beliefs.decision.ties.Verdict`)."""
-    v = Verdict.from_json(rec)
     if v.determinate:
         return (
             f"recommended [b $text-primary]{safe(SHORT[v.best])}[/]  P(best) {v.p_best:.2f}"
-            f"  margin {v.margin:+.2f} ± {2 * v.margin_mcse:.2f} EU"
+            f"  margin {v.margin:+.2f} ± {MCSE_FACTOR * v.margin_mcse:.2f} EU"
         )
     return f"[b]{safe(v.label)}:[/] {safe(v.text)}"
 
@@ -177,20 +169,20 @@ class WatchList(Panel):
         if now is None:
             self.set_markup("[$text-muted]…[/]")
             return
-        watch: list[dict[str, Any]] = now.recommendation["watch"]
-        if now.recommendation.get("watch_could_change") is False:
+        dec = now.decision
+        if not dec.watch_could_change:
             self.set_markup("[$text-muted]no single report could change the recommendation[/]")
             return
-        if not watch:
+        if not dec.watch:
             self.set_markup("[$text-muted]no signal would change the decision[/]")
             return
         lines = []
-        for w in watch:
+        for w in dec.watch:
             lines.append(
-                f"{safe(short_label(w['label'])):<38}[$text-muted]{safe(w['about']):<10}[/]EVSI [b]{w['evsi']:.3f}[/]"
+                f"{safe(short_label(w.label)):<38}[$text-muted]{safe(w.about):<10}[/]EVSI [b]{w.evsi:.3f}[/]"
             )
-            if "if_seen" in w:
-                lines.append(f"  [$text-muted]{safe(WatchItem.from_dict(w).compact_reading())}[/]")
+            if w.has_outcomes:
+                lines.append(f"  [$text-muted]{safe(w.compact_reading())}[/]")
         self.set_markup("\n".join(lines))
 
 
@@ -218,14 +210,11 @@ class StatusLine(Panel):
             if now.reliable:
                 parts.append("[b]✓ reliable[/]  ")
             else:
-                parts.append("[b]⚠ UNRELIABLE: " + safe("; ".join(d["problems"])) + "[/]  ")
-            text = d.get("line") or (
-                f"{d['sampler']} {d['chains']}×{d['draws']}  R-hat {d['r_hat_max']:.3f}"
-                f"  ESS {d['ess_bulk_min']:.0f}  {d['divergences']} divergences"
-            )
+                parts.append("[b]⚠ UNRELIABLE: " + safe("; ".join(d.problems)) + "[/]  ")
+            text = d.line()
             if seconds:
-                text += f"  {d['seconds']:.2f} s"
-            text += f"  seed {now.assessment.posterior.diagnostics.seed}"
+                text += f"  {d.seconds:.2f} s"
+            text += f"  seed {d.seed}"
             parts.append(safe(text))
         elif not busy and not error:
             parts.append("[$text-muted]no posterior yet[/]")
@@ -258,11 +247,10 @@ def verdict_line(now: StepResult | None) -> str:
     """One line: P(expansionist) with its 90% band, then the recommendation or 'too close to call' (markup)."""
     if now is None:
         return "[$text-muted]P(expansionist) …  waiting for the posterior[/]"
-    s = now.posterior["p_expansionist"]
-    lo, hi = s["hdi_90"]
-    v = Verdict.from_json(now.recommendation)
+    s = now.estimate("p_expansionist")
+    v = now.verdict
     words = f"[b $text-primary]{safe(v.short())}[/]" if v.determinate else f"[b]{safe(v.short())}[/]"
-    return f"P(exp) [b]{s['mean']:.3f}[/] [{lo:.2f}, {hi:.2f}]  {words}"
+    return f"P(exp) [b]{s.mean:.3f}[/] [{s.lo:.2f}, {s.hi:.2f}]  {words}"
 
 
 class VerdictLine(Panel):

@@ -43,6 +43,7 @@ from beliefs.studies.sensitivity_analysis.break_even import BreakEven, find_brea
 from beliefs.studies.sensitivity_analysis.evaluator import EvalResult, Evaluator
 from beliefs.studies.sensitivity_analysis.lenses import LENSES, lens_results
 from beliefs.studies.sensitivity_analysis.maps import GRID, PLANES, map_grid, map_points
+from beliefs.studies.sensitivity_analysis.quick import quick_analysis
 from beliefs.studies.sensitivity_analysis.remote import TlsFiles, check_scheduler, scheduler_security
 from beliefs.studies.sensitivity_analysis.sobol import BASE_N, SobolResult, sobol_indices, sobol_points
 from beliefs.studies.sensitivity_analysis.tornado import mark_flips, tornado_entries, tornado_points
@@ -384,27 +385,10 @@ def run_sensitivity(
 
 
 def quick_sensitivity(assessment: Assessment, timeline: Timeline, catalog: Catalog) -> dict[str, Any]:
-    """Tornado and break-even values from the assessment's draws only (no re-sampling; well under 1 s).
+    """Tornado and break-even values from the assessment's draws only (no re-sampling; well under 1 s), as JSON.
 
-    Points whose k-hat is >= 0.7 are still reweighted but marked
-    ``reliable: false`` (the full ``beliefs sensitivity`` re-samples them).
+    The typed result is :func:`beliefs.studies.sensitivity_analysis.quick.quick_analysis`'s.
     ``catalog`` is accepted for symmetry with the other entry points.
     """
     del catalog
-    ev = Evaluator(
-        timeline,
-        assessment.inputs,
-        PosteriorDraws.for_reweighting(assessment.posterior),
-        resample=False,
-        baseline_reliable=assessment.reliable,
-    )
-    baseline = ev.evaluate({})
-    specs = assumptions(timeline, assessment.payoffs)
-    break_evens = [find_break_even(a, ev.evaluate) for a in specs]
-    tornado = mark_flips(tornado_entries(specs, [ev.evaluate(p) for p in tornado_points(specs)], baseline), break_evens)
-    return {
-        "baseline": {**baseline.to_json(), "recommendation": baseline.best},
-        "tornado": [e.to_dict() for e in tornado],
-        "break_even": [b.to_dict() for b in break_evens],
-        "reliable": assessment.reliable and all(t.reliable for t in tornado),
-    }
+    return quick_analysis(assessment, timeline).to_dict()
