@@ -7,6 +7,14 @@
 log-likelihoods (fetched from the sampler or recomputed, in
 :meth:`models.posterior.Posterior.loglik_for`).
 
+Importance-sampling draws are the draws of one prior sample, shared by every update of a
+session (:mod:`models.importance`): only ``p`` and the weights change. They are held as the
+whole prior sample (``prior``), the draws the sampler left out (the lightest, carrying at
+most 1e-6 of the weight) at weight zero -- every weighted sum, interval and Monte Carlo
+error is the one over the kept draws -- so that what depends on theta alone (the payoff
+terms, the watch list's report rates) is computed once per prior sample and reused
+(:meth:`PosteriorDraws.memo`).
+
 :class:`Utilities` holds, per draw and option, the payoff terms ``X_exp``, ``X_sq``
 (:func:`beliefs.decision.game.outcome_terms`) and the utility
 ``U = p X_exp + (1 - p) X_sq``, with the expected utilities: the decision
@@ -16,9 +24,12 @@ log-likelihoods (fetched from the sampler or recomputed, in
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,6 +43,13 @@ if TYPE_CHECKING:
     from models.spec import ModelInputs
 
 Array = NDArray[np.float64]
+T = TypeVar("T")
+
+#: What has been computed on each prior sample (by id, with a weak reference to tell a reused id):
+#: at most :data:`MEMO_SAMPLES` samples, :data:`MEMO_ENTRIES` results each, least recently used out.
+_MEMO: OrderedDict[int, tuple[weakref.ref[Theta], OrderedDict[Hashable, Any]]] = OrderedDict()
+MEMO_SAMPLES = 4
+MEMO_ENTRIES = 8
 
 
 @dataclass(frozen=True)
@@ -51,10 +69,20 @@ class PosteriorDraws:
     loglik: LogLik | None = None
     p0: float | None = None
     tau: float = 1.0
+    #: The prior sample these draws are (importance sampling), whatever depends on theta alone
+    #: being computed once per sample; None: draws of their own (MCMC, tests).
+    prior: Theta | None = None
 
     @classmethod
     def of(cls, posterior: Posterior, inputs: ModelInputs) -> PosteriorDraws:
-        """The draws of ``posterior`` fitted to ``inputs``; the log-likelihoods only with model doubt."""
+        """The draws of ``posterior`` fitted to ``inputs``; the log-likelihoods only with model doubt.
+
+        An importance-sampling posterior gives its whole prior sample, the draws it left out at
+        weight zero (see the module's docstring).
+        """
+        whole = cls._of_prior_sample(posterior, inputs)
+        if whole is not None:
+            return whole
         return cls(
             p=posterior.flat("p_expansionist"),
             r=posterior.flat("r"),
@@ -66,6 +94,33 @@ class PosteriorDraws:
             loglik=posterior.loglik_for(inputs) if inputs.model_doubt > 0.0 else None,
             p0=float(inputs.p0),
             tau=float(inputs.likelihood_power),
+        )
+
+    @classmethod
+    def _of_prior_sample(cls, posterior: Posterior, inputs: ModelInputs) -> PosteriorDraws | None:
+        """The importance-sampling draws as their whole prior sample (left-out draws at weight zero);
+        None when ``posterior`` is not that (MCMC, resampled) or lacks the log-likelihoods needed."""
+        theta, ll, kept, weights = posterior.theta, posterior.loglik, posterior.kept, posterior.weights
+        doubt = inputs.model_doubt > 0.0
+        if theta is None or weights is None or (doubt and (ll is None or ll.doubt != inputs.model_doubt)):
+            return None
+        w, p = weights, posterior.flat("p_expansionist")
+        if kept is not None:
+            w, p = np.zeros(theta.n), np.zeros(theta.n)
+            w[kept], p[kept] = weights, posterior.flat("p_expansionist")
+        if len(w) != theta.n:
+            return None
+        return cls(
+            p=p,
+            r=theta.r,
+            c=theta.c,
+            e=theta.e,
+            s=theta.s,
+            w=w,
+            loglik=ll if doubt else None,
+            p0=float(inputs.p0),
+            tau=float(inputs.likelihood_power),
+            prior=theta,
         )
 
     @classmethod
@@ -83,6 +138,27 @@ class PosteriorDraws:
         """Draws given as arrays (``e``, ``s`` default to no adversary kinds)."""
         none = np.zeros((len(p), 0))
         return cls(p, r, c, none if e is None else e, none if s is None else s, w=w, chains=chains)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept with the prior sample under ``key`` (a function of theta alone, and of
+        ``key``); computed afresh for draws of their own."""
+        if self.prior is None:
+            return compute()
+        entry = _MEMO.get(id(self.prior))
+        if entry is None or entry[0]() is not self.prior:
+            entry = (weakref.ref(self.prior), OrderedDict())
+            _MEMO[id(self.prior)] = entry
+            while len(_MEMO) > MEMO_SAMPLES:
+                _MEMO.popitem(last=False)
+        _MEMO.move_to_end(id(self.prior))
+        store = entry[1]
+        if key not in store:
+            store[key] = compute()
+            while len(store) > MEMO_ENTRIES:
+                store.popitem(last=False)
+        store.move_to_end(key)
+        result: T = store[key]
+        return result
 
     @property
     def theta(self) -> Theta:
@@ -112,7 +188,8 @@ class Utilities:
 
     @classmethod
     def of(cls, draws: PosteriorDraws, pay: PayoffTable) -> Utilities:
-        x_exp, x_sq = outcome_terms(draws.r, draws.c, pay)
+        # The payoff terms depend on (r, c) alone: once per prior sample and payoff table.
+        x_exp, x_sq = draws.memo(("outcome terms", pay), lambda: outcome_terms(draws.r, draws.c, pay))
         p = draws.p[:, None]
         u = p * x_exp + (1.0 - p) * x_sq  # beliefs.decision.game.utilities, reusing the terms
         return cls(x_exp, x_sq, u, draws.wn @ u)

@@ -36,11 +36,26 @@ model's own (draws weighted by :math:`w_i m_{o,i}`). :func:`report_outcomes`
 returns, per outcome, ``m``, ``pe`` and the scale :math:`c_o = P_o / \sum_i w_i m_{o,i}`
 (1 without doubt), so that :math:`c_o \sum_i w_i [pe_{o,i} X_{exp,a} + (m_{o,i} - pe_{o,i}) X_{sq,a}]`
 is :math:`P_o` times the expected utility of option *a* after *o*.
+
+That is the general formula, for any likelihood power: the reference, and what a tempered
+model uses. The watch list's hot path (:func:`kind_outcomes`) computes the same numbers kind
+by kind (each an (n,) vector, so that the work stays in cache) from the report's rates
+(:class:`ReportRates`, a function of theta alone, computed once per prior sample), at
+likelihood power 1 in closed form: with
+:math:`z = p_0 A_{exp} + (1 - p_0) A_{sq} + \varepsilon` (the draw's likelihood over
+:math:`e^{l_u}`), :math:`\alpha_T` the type's prior times :math:`A_T / z` and
+:math:`\beta = \varepsilon / z`, the seen outcome is
+:math:`m = \alpha_{exp} x_{exp} + \alpha_{sq} x_{sq} + \beta \max(x)` and
+:math:`pe = \alpha_{exp} x_{exp} + p_0 \beta \max(x)`; since the three weights sum to one, the
+unseen one is :math:`1 - m + \beta |x_{exp} - x_{sq}|` and
+:math:`\alpha_{exp} + p_0 \beta - pe + p_0 \beta |x_{exp} - x_{sq}|` (without doubt
+:math:`\alpha_{exp} = p`, :math:`\alpha_{sq} = 1 - p`, :math:`\beta = 0`: Bayes' rule).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -66,32 +81,21 @@ def report_outcomes(
     ``p`` (n,) is each draw's P(expansionist), ``x_exp``, ``x_sq`` (n, K) the report's rates
     under each type, ``w`` the draws' normalised weights. ``loglik`` (the draws' untempered
     log-likelihoods, :class:`models.likelihood.LogLik`) and ``p0`` are needed only with model
-    doubt; without it (or with ``loglik.doubt`` 0) this is Bayes' rule on ``p``.
+    doubt; without it (or with ``loglik.doubt`` 0) this is Bayes' rule on ``p``. The general
+    formula, written as above; :func:`kind_outcomes` is the watch list's hot path.
     """
     k = x_exp.shape[1]
-    if loglik is None or loglik.l_u is None or loglik.doubt <= 0.0:
+    if not _doubted(loglik):
         pe = p[:, None] * x_exp
         seen = pe + (1.0 - p)[:, None] * x_sq
         one = np.ones(k)
         return (seen, pe, one), (1.0 - seen, p[:, None] - pe, one)
+    assert loglik is not None
     if p0 is None:
         raise ValueError("report_outcomes needs p0 with model doubt")
     eps = float(loglik.doubt)
-    # Everything is divided by the doubt branch's exp(l_u), which bounds both types' likelihoods
-    # (l_T <= l_u), so the arithmetic stays in linear space without overflow: with
-    # A_T = (1 - eps) exp(l_T - l_u), L_T / exp(l_u) = A_T + eps before the report and
-    # A_T b_T + eps max(b_exp, b_sq) after outcome b.
-    a = (1.0 - eps) * np.exp(np.minimum(np.stack([loglik.l_exp, loglik.l_sq]) - loglik.l_u, 0.0))  # (2, n)
-    if tau == 1.0:
-        return _untempered(p0, eps, a, x_exp, x_sq, w)
-    return _tempered(p0, eps, a, x_exp, x_sq, w, tau)
-
-
-def _tempered(
-    p0: float, eps: float, a: FloatArray, x_exp: FloatArray, x_sq: FloatArray, w: FloatArray, tau: float
-) -> tuple[Outcome, Outcome]:
-    """:func:`report_outcomes` with model doubt, any likelihood power: the formula as written above."""
     prior = np.array([p0, 1.0 - p0])[:, None]
+    a = _scaled_types(loglik)
     z = (prior * (a + eps) ** tau).sum(axis=0)  # (n,)
     out = []
     rates = np.stack([x_exp, x_sq])  # (2, n, K)
@@ -111,56 +115,161 @@ def _tempered(
     return (m_s, pe_s, scales[0]), (m_u, pe_u, scales[1])
 
 
-#: Draws per block in the hot loops (here and :mod:`beliefs.decision.evsi`): a block's (draws x kinds)
-#: temporaries are small, and allocating big ones cost more than the arithmetic.
-BLOCK = 4096
+def _doubted(loglik: LogLik | None) -> bool:
+    return loglik is not None and loglik.l_u is not None and loglik.doubt > 0.0
 
 
-def _untempered(
-    p0: float, eps: float, a: FloatArray, x_exp: FloatArray, x_sq: FloatArray, w: FloatArray
-) -> tuple[Outcome, Outcome]:
-    """:func:`report_outcomes` with model doubt at likelihood power 1, in closed form (the hot path).
+def _scaled_types(loglik: LogLik) -> FloatArray:
+    """``A_T = (1 - eps) exp(l_T - l_u)`` for both types, (2, n).
 
-    With ``z = p0 A_exp + (1 - p0) A_sq + eps`` (the draw's likelihood over exp(l_u)),
-    ``al_T`` = the type's prior times ``A_T / z`` and ``be = eps / z``, the seen outcome is
-    ``m = al_exp x_exp + al_sq x_sq + be max(x)``, ``pe = al_exp x_exp + p0 be max(x)``; since
-    ``al_exp + al_sq + be = 1`` the unseen one is ``1 - m + be |x_exp - x_sq|`` and
-    ``al_exp + p0 be - pe + p0 be |x_exp - x_sq|``. The same numbers as the general formula
-    (to rounding), in about half the passes over the (draws x kinds) arrays, block by block of
-    draws so that the temporaries stay in cache.
+    Everything is divided by the doubt branch's exp(l_u), which bounds both types' likelihoods
+    (l_T <= l_u), so the arithmetic stays in linear space without overflow: L_T / exp(l_u) is
+    A_T + eps before the report and A_T b_T + eps max(b_exp, b_sq) after outcome b.
     """
-    z = p0 * a[0] + (1.0 - p0) * a[1] + eps
-    al_exp, al_sq, be = (p0 * a[0] / z)[:, None], ((1.0 - p0) * a[1] / z)[:, None], (eps / z)[:, None]
-    base_u = al_exp + p0 * be
-    m_s, pe_s, m_u, pe_u = (np.empty_like(x_exp, dtype=float) for _ in range(4))
-    prob = np.zeros((2, x_exp.shape[1]))
-    gap = np.empty((min(BLOCK, len(z)), x_exp.shape[1]))
-    top = np.empty_like(gap)
-    for i in range(0, len(z), BLOCK):
-        j = slice(i, i + BLOCK)
-        xe, xs, b = x_exp[j], x_sq[j], be[j]
-        g, t = gap[: len(b)], top[: len(b)]
-        np.subtract(xe, xs, out=g)
-        np.abs(g, out=g)
-        g *= b  # be |x_exp - x_sq|: what the unseen outcome's doubt branch adds beyond 1 - m
-        np.maximum(xe, xs, out=t)
-        t *= b  # be max(x)
-        ps, ms, mu, pu = pe_s[j], m_s[j], m_u[j], pe_u[j]
-        np.multiply(xe, al_exp[j], out=ps)
-        np.multiply(xs, al_sq[j], out=ms)
+    assert loglik.l_u is not None
+    diff = np.stack([loglik.l_exp, loglik.l_sq]) - loglik.l_u
+    return (1.0 - float(loglik.doubt)) * np.exp(np.minimum(diff, 0.0))
+
+
+@dataclass(frozen=True)
+class ReportRates:
+    """One more A1 report's rates per adversary kind and draw, kinds first (K, n), contiguous.
+
+    ``x_exp`` = e, ``x_sq`` = s' (s with Jervis's blur on the military kinds, ``s + gamma (e - s)``),
+    their maximum ``top`` and ``gap`` = |x_exp - x_sq|: functions of theta alone, computed once per
+    prior sample (:meth:`beliefs.decision.draws.PosteriorDraws.memo`).
+    """
+
+    x_exp: FloatArray
+    x_sq: FloatArray
+    top: FloatArray
+    gap: FloatArray
+
+    @classmethod
+    def of(cls, e: FloatArray, s: FloatArray, gamma: float, military: list[int]) -> ReportRates:
+        x_exp = np.ascontiguousarray(np.asarray(e, dtype=float).T)
+        x_sq = np.array(np.asarray(s, dtype=float).T, order="C")
+        if gamma and military:
+            x_sq[military] = (x_exp[military] - x_sq[military]) * gamma + x_sq[military]
+        return cls(x_exp, x_sq, np.maximum(x_exp, x_sq), np.abs(x_exp - x_sq))
+
+    @property
+    def kinds(self) -> int:
+        return int(self.x_exp.shape[0])
+
+
+class KindOutcomes(Protocol):
+    """One kind's outcomes at a time (the watch list's loop over kinds)."""
+
+    @property
+    def kinds(self) -> int:
+        """How many adversary kinds."""
+
+    def fill(self, k: int, out: FloatArray) -> None:
+        """``out`` (4, n) := kind ``k``'s pe and m after "seen", then pe and m after "not seen"."""
+
+    def scales(self, k: int, out: FloatArray) -> tuple[float, float]:
+        """The scales c of kind ``k``'s two outcomes; ``out`` as :meth:`fill` left it."""
+
+
+@dataclass
+class _ClosedForm:
+    """:class:`KindOutcomes` at likelihood power 1 (with or without model doubt), in closed form."""
+
+    rates: ReportRates
+    al_exp: FloatArray
+    al_sq: FloatArray
+    be: FloatArray | None  # None: no model doubt (the outcomes' m sum to one, scales 1)
+    p0: float
+    w: FloatArray
+    base_u: FloatArray = field(init=False)
+    scratch: FloatArray = field(init=False)
+
+    @property
+    def kinds(self) -> int:
+        return self.rates.kinds
+
+    def __post_init__(self) -> None:
+        self.base_u = self.al_exp if self.be is None else self.al_exp + self.p0 * self.be
+        self.scratch = np.empty((2, len(self.al_exp)))
+
+    def fill(self, k: int, out: FloatArray) -> None:
+        ps, ms, pu, mu = out
+        t, g = self.scratch
+        np.multiply(self.rates.x_exp[k], self.al_exp, out=ps)
+        np.multiply(self.rates.x_sq[k], self.al_sq, out=ms)
         ms += ps
+        if self.be is None:
+            np.subtract(1.0, ms, out=mu)
+            np.subtract(self.base_u, ps, out=pu)
+            return
+        np.multiply(self.rates.top[k], self.be, out=t)  # be max(x)
         ms += t
-        t *= p0
+        t *= self.p0
         ps += t
+        np.multiply(self.rates.gap[k], self.be, out=g)  # be |x_exp - x_sq|: what "not seen" adds beyond 1 - m
         np.subtract(1.0, ms, out=mu)
         mu += g
-        np.subtract(base_u[j], ps, out=pu)
-        np.multiply(g, p0, out=t)
+        np.subtract(self.base_u, ps, out=pu)
+        np.multiply(g, self.p0, out=t)
         pu += t
-        g += 1.0  # m_s + m_u, per draw and kind
-        np.divide(ms, g, out=t)
-        prob[0] += w[j] @ t  # P(outcome), from the normalised predictive
-        np.divide(mu, g, out=t)
-        prob[1] += w[j] @ t
-    scales = [prob[o] / np.maximum(w @ m, 1e-300) for o, m in enumerate((m_s, m_u))]
-    return (m_s, pe_s, scales[0]), (m_u, pe_u, scales[1])
+
+    def scales(self, k: int, out: FloatArray) -> tuple[float, float]:
+        if self.be is None:
+            return 1.0, 1.0
+        t, g = self.scratch
+        g += 1.0  # m_seen + m_unseen, per draw
+        _, ms, _, mu = out
+        scale = []
+        for m in (ms, mu):
+            np.divide(m, g, out=t)
+            prob = self.w @ t  # P(outcome), from the normalised predictive
+            scale.append(float(prob / max(float(self.w @ m), 1e-300)))
+        return scale[0], scale[1]
+
+
+@dataclass
+class _General:
+    """:class:`KindOutcomes` read off :func:`report_outcomes`' arrays (a tempered model)."""
+
+    seen: Outcome
+    unseen: Outcome
+
+    @property
+    def kinds(self) -> int:
+        return int(self.seen[0].shape[1])
+
+    def fill(self, k: int, out: FloatArray) -> None:
+        for row, (m, pe, _) in zip((0, 2), (self.seen, self.unseen), strict=True):
+            out[row] = pe[:, k]
+            out[row + 1] = m[:, k]
+
+    def scales(self, k: int, out: FloatArray) -> tuple[float, float]:
+        return float(self.seen[2][k]), float(self.unseen[2][k])
+
+
+def kind_outcomes(
+    p: FloatArray,
+    rates: ReportRates,
+    w: FloatArray,
+    loglik: LogLik | None = None,
+    p0: float | None = None,
+    tau: float = 1.0,
+) -> KindOutcomes:
+    """:func:`report_outcomes` kind by kind (same arguments, the rates as :class:`ReportRates`).
+
+    In closed form without model doubt or at likelihood power 1; a tempered model with model
+    doubt reads the general formula's arrays.
+    """
+    if not _doubted(loglik):
+        return _ClosedForm(rates, p, 1.0 - p, None, 0.0, w)
+    assert loglik is not None
+    if p0 is None:
+        raise ValueError("kind_outcomes needs p0 with model doubt")
+    if tau != 1.0:
+        seen, unseen = report_outcomes(p, rates.x_exp.T, rates.x_sq.T, w, loglik, p0, tau)
+        return _General(seen, unseen)
+    a = _scaled_types(loglik)
+    eps = float(loglik.doubt)
+    z = p0 * a[0] + (1.0 - p0) * a[1] + eps
+    return _ClosedForm(rates, p0 * a[0] / z, (1.0 - p0) * a[1] / z, eps / z, p0, w)
