@@ -85,7 +85,7 @@ def _tails(x: FloatArray, w: FloatArray, mass: float) -> tuple[tuple[FloatArray,
     n = x.size
     total = float(w.sum())
     need = mass * total * (1.0 + 1e-9) + 1e-300
-    m = min(n, int(np.ceil(1.5 * mass * n)) + 16)
+    m = min(n, int(np.ceil(2.5 * mass * n)) + 16)
     while 2 * m < n:
         lo = np.argpartition(x, m - 1)[:m]
         hi = np.argpartition(x, n - m)[n - m :]
