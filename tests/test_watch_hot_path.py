@@ -87,7 +87,7 @@ def test_the_blurred_rates_equal_their_column_wise_definition(seed: int, n: int,
 def _slow_watch(
     catalog: Catalog, draws: PosteriorDraws, gamma: float, pay: PayoffTable
 ) -> dict[str, tuple[float, float, int, int]]:
-    """Per adversary kind: EVSI, its MCSE and the best option after each outcome, from the definition.
+    """Per kind: EVSI, its MCSE and the best option after each outcome, from the definition.
 
     EVSI = sum_o P(o) [EU_best(o)(after o) - EU_now(after o)], with P(o) EU_a(after o) =
     c_o sum_i w_i (pe_o,i X_exp,a,i + (m_o,i - pe_o,i) X_sq,a,i) read off the general formula.
@@ -111,12 +111,24 @@ def _slow_watch(
             d += c[j] * (u_after[:, a] - u_after[:, a_now])
         mcse = float(mcse_mean(d, draws.chains, weights=draws.w)) if best != [a_now, a_now] else 0.0
         out[kind.id] = (max(value, 0.0) if best != [a_now, a_now] else 0.0, mcse, best[0], best[1])
+    for rule in catalog.ally:  # P(seen | draw) = 0.5 + direction delta (x - 0.5), x the rule's axis
+        x = draws.r if rule.axis == "reliability" else draws.c
+        seen = 0.5 + rule.direction * rule.delta * (x - 0.5)
+        value, d, best = 0.0, np.zeros(draws.n), []
+        for prob in (seen, 1.0 - seen):
+            eu = w @ (prob[:, None] * util.u)
+            a = int(np.argmax(eu))
+            best.append(a)
+            value += eu[a] - eu[a_now]
+            d += prob * (util.u[:, a] - util.u[:, a_now])
+        mcse = float(mcse_mean(d, draws.chains, weights=draws.w)) if best != [a_now, a_now] else 0.0
+        out[rule.id] = (max(value, 0.0) if best != [a_now, a_now] else 0.0, mcse, best[0], best[1])
     return out
 
 
 def _check_watch(catalog: Catalog, draws: PosteriorDraws, gamma: float, pay: PayoffTable) -> None:
     want = _slow_watch(catalog, draws, gamma, pay)
-    got = {w.kind: w for w in evsi_by_kind(catalog, draws, gamma, pay) if w.about == "adversary"}
+    got = {w.kind: w for w in evsi_by_kind(catalog, draws, gamma, pay)}
     assert got.keys() == want.keys()
     for kind, (value, mcse, a_s, a_u) in want.items():
         item = got[kind]
@@ -189,6 +201,12 @@ def test_the_bundled_timelines_watch_list_equals_the_slow_computation(july) -> N
     pay = resolve_payoffs(tl.scenario, tl.payoffs)
     for a in steps:
         _check_watch(cat, PosteriorDraws.of(a.posterior, a.inputs), a.inputs.gamma, pay)
+    # Not vacuous: after 3 signals every ally report could change the action, and most adversary ones.
+    first = evsi_by_kind(
+        cat, PosteriorDraws.of(steps[0].posterior, steps[0].inputs), steps[0].inputs.gamma, pay
+    )
+    assert sum(w.evsi > 0 for w in first if w.about == "ally") == len(cat.ally)
+    assert sum(w.evsi > 0 for w in first if w.about == "adversary") >= 10
 
 
 def test_the_whole_prior_sample_at_zero_weight_decides_as_the_kept_draws(july) -> None:

@@ -174,35 +174,43 @@ def _adversary(
     """
     x_exp, x_sq = util.x_exp, util.x_sq
     gap = x_exp - x_sq
-    # (8, n): per option, the weighted gap X_exp - X_sq, then the weighted X_sq.
-    weighted = np.ascontiguousarray(np.concatenate([gap, x_sq], axis=1).T) * wn
+    # Per option, the weighted gap X_exp - X_sq and the weighted X_sq, (4, n) each.
+    w_gap, w_sq = np.ascontiguousarray(gap.T) * wn, np.ascontiguousarray(x_sq.T) * wn
     d_gap = np.ascontiguousarray((gap - gap[:, [a_now]]).T)  # (4, n): dX_exp - dX_sq
     d_sq = np.ascontiguousarray((x_sq - x_sq[:, [a_now]]).T)
-    a_s, a_u = np.zeros(outcomes.kinds, dtype=np.int64), np.zeros(outcomes.kinds, dtype=np.int64)
-    out = np.empty((4, len(wn)))
-    rows: list[Array] = []
+    kinds, n = outcomes.kinds, len(wn)
+    a_s, a_u = np.zeros(kinds, dtype=np.int64), np.zeros(kinds, dtype=np.int64)
+    out, g = np.empty((4, n)), np.empty(n)
+    pe, m = out[0::2], out[1::2]  # (seen, unseen) rows of pe and of m
+    gains = np.empty((kinds, n))
     act: list[int] = []
-    for k in range(outcomes.kinds):
+    for k in range(kinds):
         outcomes.fill(k, out)
-        v = out @ weighted.T  # (4, 8): rows pe, m after seen, pe, m after unseen
-        i = int(np.argmax(v[0, :4] + v[1, 4:]))
-        j = int(np.argmax(v[2, :4] + v[3, 4:]))
+        v = pe @ w_gap.T + m @ w_sq.T  # (2, 4): P(o) x EU of each option after o, unscaled
+        i, j = (int(a) for a in np.argmax(v, axis=1))
         a_s[k], a_u[k] = i, j
         if i == a_now and j == a_now:
             continue  # the report cannot change the action: its gain is exactly zero
         c_s, c_u = outcomes.scales(k, out)
         ps, ms, pu, mu = out
-        d = ps * d_gap[i]
-        d += ms * d_sq[i]
+        d = gains[len(act)]
+        np.multiply(ps, d_gap[i], out=d)
+        np.multiply(ms, d_sq[i], out=g)
+        d += g
         d *= c_s
-        g = pu * d_gap[j]
-        g += mu * d_sq[j]
+        np.multiply(pu, d_gap[j], out=g)
+        mu *= d_sq[j]
+        g += mu
         g *= c_u
         d += g
-        rows.append(d)
         act.append(k)
-    gains = np.array(rows) if rows else np.zeros((0, len(wn)))
-    return a_s, a_u, np.array(act, dtype=np.int64), gains
+    return a_s, a_u, np.array(act, dtype=np.int64), gains[: len(act)]
+
+
+def _ally_seen(r: Array, c: Array, rules: tuple[tuple[str, float], ...]) -> Array:
+    """P(an ally report is seen | draw), (J, n): ``0.5 + slope (x - 0.5)`` with ``x`` the draw's reliability
+    or recklessness (the rule's axis) and ``slope`` its direction times delta."""
+    return np.stack([0.5 + slope * ((r if axis == "reliability" else c) - 0.5) for axis, slope in rules])
 
 
 def evsi_by_kind(
@@ -246,15 +254,19 @@ def evsi_by_kind(
         out.extend((k.id, k.label, "adversary") for k in adv)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if catalog.ally:
-        x = np.stack([r if a.axis == "reliability" else c for a in catalog.ally], axis=1)
-        slope = np.array([a.direction * a.delta for a in catalog.ally])
-        seen = 0.5 + slope * (x - 0.5)  # (n, J)
-        v_seen = (wn[:, None] * seen).T @ now  # (J, 4)
+        rules = tuple((a.axis, a.direction * a.delta) for a in catalog.ally)
+        seen = draws.memo(("ally seen", rules), lambda: _ally_seen(r, c, rules))  # (J, n)
+        now_t = np.ascontiguousarray(now.T)  # (4, n)
+        v_seen = seen @ (wn[:, None] * now)  # (J, 4)
         v_unseen = eu_now[None, :] - v_seen
         a_s, a_u = np.argmax(v_seen, axis=1), np.argmax(v_unseen, axis=1)
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
-        seen_a = seen[:, act]
-        d = (seen_a * now[:, a_s[act]] + (1.0 - seen_a) * now[:, a_u[act]] - now[:, [a_now]]).T
+        d = np.empty((len(act), len(wn)))
+        for row, j in zip(d, act, strict=True):
+            np.subtract(now_t[a_s[j]], now_t[a_u[j]], out=row)
+            row *= seen[j]
+            row += now_t[a_u[j]]
+            row -= now_t[a_now]
         gains.append((len(catalog.ally), act, d))
         out.extend((k.id, k.label, "ally") for k in catalog.ally)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
