@@ -56,12 +56,19 @@ def test_the_weighted_hdi_is_the_narrowest_interval_holding_prob(
 
 
 def test_the_tails_grow_until_they_weigh_enough_and_meet_as_a_full_sort() -> None:
-    rng = np.random.default_rng(3)
-    x = rng.normal(size=5000)
-    w = np.exp(-4.0 * x)  # the lowest 8% of the draws carry most of the weight
-    (lo_x, lo_c), (hi_x, hi_c) = weighted._tails(x, w, 0.1)
-    assert lo_c[-1] >= 0.1 * w.sum() and hi_c[-1] - hi_c[0] >= 0.1 * w.sum()
-    assert np.all(np.diff(lo_x) >= 0) and np.all(np.diff(hi_x) >= 0)
-    assert lo_x[-1] <= np.sort(x)[len(lo_x) - 1] and hi_x[0] >= np.sort(x)[-len(hi_x)]
+    """The subsample that sets the thresholds (every 4th draw of 5,000) sees only the heavy low draws,
+    so its first lower threshold holds too little weight: the tail must grow."""
+    n = 5000
+    x = np.random.default_rng(3).permutation(n).astype(float)
+    w = np.ones(n)
+    w[(x < 400) & (np.arange(n) % 4 == 0)] = 40.0
+    for (lo_x, lo_c), (hi_x, hi_c) in (
+        weighted._tails(x, w, 0.1),
+        weighted._tails(x[::-1].copy(), w[::-1].copy(), 0.1),
+    ):
+        assert lo_c[-1] >= 0.1 * w.sum() and hi_c[-1] - hi_c[0] >= 0.1 * w.sum()
+        assert np.all(np.diff(lo_x) >= 0) and np.all(np.diff(hi_x) >= 0)
+        assert lo_x[-1] == np.sort(x)[len(lo_x) - 1] and hi_x[0] == np.sort(x)[-len(hi_x)]
+    assert weighted.hdi(x, w, 0.9) == _brute_force(x, w, 0.9)
     (all_x, _), _ = weighted._tails(x, np.ones_like(x), 0.45)  # tails of 45% each would meet: sort all
     np.testing.assert_array_equal(all_x, np.sort(x))
