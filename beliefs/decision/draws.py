@@ -180,7 +180,11 @@ class PosteriorDraws:
 @dataclass(frozen=True)
 class Utilities:
     """Per draw and option: ``x_exp``, ``x_sq`` and ``u`` (n, 4); ``eu`` (4,) their weighted means;
-    ``known`` (2, n): per draw, the best option's ``X_exp`` and ``X_sq`` (the type known, for EVPI)."""
+    ``known`` (2, n): per draw, the best option's ``X_exp`` and ``X_sq`` (the type known, for EVPI).
+
+    The (n, 4) arrays are views of (4, n) ones (``.T`` gives an option's draws contiguous, as the
+    watch list and the intervals read them).
+    """
 
     x_exp: Array
     x_sq: Array
@@ -192,13 +196,14 @@ class Utilities:
     def of(cls, draws: PosteriorDraws, pay: PayoffTable) -> Utilities:
         # The payoff terms depend on (r, c) alone: once per prior sample and payoff table.
         x_exp, x_sq, known = draws.memo(("outcome terms", pay), lambda: _terms(draws.r, draws.c, pay))
-        p = draws.p[:, None]
-        u = p * x_exp + (1.0 - p) * x_sq  # beliefs.decision.game.utilities, reusing the terms
+        p = draws.p
+        u = (p * x_exp.T + (1.0 - p) * x_sq.T).T  # beliefs.decision.game.utilities, reusing the terms
         return cls(x_exp, x_sq, u, draws.wn @ u, known)
 
 
 def _terms(r: Array, c: Array, pay: PayoffTable) -> tuple[Array, Array, Array]:
-    x_exp, x_sq = outcome_terms(r, c, pay)
+    """:func:`beliefs.decision.game.outcome_terms` as views of (4, n) arrays, and the per-draw best of each."""
+    x_exp, x_sq = (np.ascontiguousarray(x.T).T for x in outcome_terms(r, c, pay))
     return x_exp, x_sq, np.stack([np.max(x_exp, axis=1), np.max(x_sq, axis=1)])
 
 

@@ -172,12 +172,11 @@ def _adversary(
     dX_sq)`` with ``dX`` the switch from ``a_now`` to the outcome's best option. Returns ``a_seen``,
     ``a_unseen`` (K,), ``act`` and the gains (len(act), n), a row per kind in ``act``.
     """
-    x_exp, x_sq = util.x_exp, util.x_sq
-    gap = x_exp - x_sq
+    x_sq = np.ascontiguousarray(util.x_sq.T)  # (4, n): a row per option (a view, Utilities)
+    gap = np.ascontiguousarray(util.x_exp.T) - x_sq
     # Per option, the weighted gap X_exp - X_sq and the weighted X_sq, (4, n) each.
-    w_gap, w_sq = np.ascontiguousarray(gap.T) * wn, np.ascontiguousarray(x_sq.T) * wn
-    d_gap = np.ascontiguousarray((gap - gap[:, [a_now]]).T)  # (4, n): dX_exp - dX_sq
-    d_sq = np.ascontiguousarray((x_sq - x_sq[:, [a_now]]).T)
+    w_gap, w_sq = gap * wn, x_sq * wn
+    d_gap, d_sq = gap - gap[a_now], x_sq - x_sq[a_now]  # the switch from a_now: dX_exp - dX_sq, dX_sq
     kinds, n = outcomes.kinds, len(wn)
     a_s, a_u = np.zeros(kinds, dtype=np.int64), np.zeros(kinds, dtype=np.int64)
     out, g = np.empty((4, n)), np.empty(n)
@@ -256,7 +255,7 @@ def evsi_by_kind(
     if catalog.ally:
         rules = tuple((a.axis, a.direction * a.delta) for a in catalog.ally)
         seen = draws.memo(("ally seen", rules), lambda: _ally_seen(r, c, rules))  # (J, n)
-        now_t = np.ascontiguousarray(now.T)  # (4, n)
+        now_t = np.ascontiguousarray(now.T)  # (4, n) (a view, Utilities)
         v_seen = seen @ (wn[:, None] * now)  # (J, 4)
         v_unseen = eu_now[None, :] - v_seen
         a_s, a_u = np.argmax(v_seen, axis=1), np.argmax(v_unseen, axis=1)
