@@ -62,11 +62,16 @@ def test_the_closed_form_per_kind_equals_the_general_formula(
     rates = ReportRates.of(e, s, 0.0, [])
     seen, unseen = report_outcomes(p, e, s, w, ll, p0)
     fast = kind_outcomes(p, rates, w, ll, p0)
+    w_gap, w_sq = rng.normal(size=(4, n)), rng.normal(size=(4, n))
+    fast.weigh(w_gap, w_sq)
     out = np.empty((4, n))
     for j in range(k):
+        values = fast.values(j, out)
         fast.fill(j, out)
         want = [seen[1][:, j], seen[0][:, j], unseen[1][:, j], unseen[0][:, j]]
         np.testing.assert_allclose(out, want, rtol=1e-12, atol=1e-13)
+        sums = [w_gap @ pe[:, j] + w_sq @ m[:, j] for m, pe, _ in (seen, unseen)]
+        np.testing.assert_allclose(values, sums, rtol=1e-10, atol=1e-10)
         np.testing.assert_allclose(fast.scales(j, out), (seen[2][j], unseen[2][j]), rtol=1e-12)
 
 

@@ -180,16 +180,16 @@ def _adversary(
     kinds, n = outcomes.kinds, len(wn)
     a_s, a_u = np.zeros(kinds, dtype=np.int64), np.zeros(kinds, dtype=np.int64)
     out, g = np.empty((4, n)), np.empty(n)
-    pe, m = out[0::2], out[1::2]  # (seen, unseen) rows of pe and of m
     gains = np.empty((kinds, n))
     act: list[int] = []
+    outcomes.weigh(w_gap, w_sq)
     for k in range(kinds):
-        outcomes.fill(k, out)
-        v = pe @ w_gap.T + m @ w_sq.T  # (2, 4): P(o) x EU of each option after o, unscaled
+        v = outcomes.values(k, out)  # (2, 4): P(o) x EU of each option after o, unscaled
         i, j = (int(a) for a in np.argmax(v, axis=1))
         a_s[k], a_u[k] = i, j
         if i == a_now and j == a_now:
             continue  # the report cannot change the action: its gain is exactly zero
+        outcomes.fill(k, out)
         c_s, c_u = outcomes.scales(k, out)
         ps, ms, pu, mu = out
         d = gains[len(act)]

@@ -159,14 +159,23 @@ class ReportRates:
 
 
 class KindOutcomes(Protocol):
-    """One kind's outcomes at a time (the watch list's loop over kinds)."""
+    """One kind's outcomes at a time (the watch list's loop over kinds): for kind ``k``,
+    :meth:`values`, then (when the report could change the action) :meth:`fill` and :meth:`scales`,
+    on one ``out`` (4, n): rows pe and m after "seen", then pe and m after "not seen"."""
 
     @property
     def kinds(self) -> int:
         """How many adversary kinds."""
 
+    def weigh(self, w_gap: FloatArray, w_sq: FloatArray) -> None:
+        """The per-option rows :meth:`values` sums against, (4, n) each (weights included)."""
+
+    def values(self, k: int, out: FloatArray) -> FloatArray:
+        """(2, 4): per outcome and option, ``sum_i pe_i w_gap[a, i] + m_i w_sq[a, i]`` (unscaled);
+        ``out``'s "seen" rows filled."""
+
     def fill(self, k: int, out: FloatArray) -> None:
-        """``out`` (4, n) := kind ``k``'s pe and m after "seen", then pe and m after "not seen"."""
+        """``out``'s "not seen" rows, after :meth:`values` of the same kind."""
 
     def scales(self, k: int, out: FloatArray) -> tuple[float, float]:
         """The scales c of kind ``k``'s two outcomes; ``out`` as :meth:`fill` left it."""
@@ -174,7 +183,13 @@ class KindOutcomes(Protocol):
 
 @dataclass
 class _ClosedForm:
-    """:class:`KindOutcomes` at likelihood power 1 (with or without model doubt), in closed form."""
+    """:class:`KindOutcomes` at likelihood power 1 (with or without model doubt), in closed form.
+
+    Since ``m_unseen = 1 - m_seen + g`` and ``pe_unseen = base - pe_seen + p0 g`` (``g`` = be
+    |x_exp - x_sq|, ``base`` = al_exp + p0 be), the unseen outcome's sums follow from the seen
+    one's: ``sum(base w_gap + w_sq) - values_seen + sum(g (p0 w_gap + w_sq))``; its rows are
+    filled only for the kinds whose report could change the action.
+    """
 
     rates: ReportRates
     al_exp: FloatArray
@@ -184,6 +199,7 @@ class _ClosedForm:
     w: FloatArray
     base_u: FloatArray = field(init=False)
     scratch: FloatArray = field(init=False)
+    rows: tuple[FloatArray, ...] = field(init=False, default=())
 
     @property
     def kinds(self) -> int:
@@ -193,26 +209,40 @@ class _ClosedForm:
         self.base_u = self.al_exp if self.be is None else self.al_exp + self.p0 * self.be
         self.scratch = np.empty((2, len(self.al_exp)))
 
-    def fill(self, k: int, out: FloatArray) -> None:
-        ps, ms, pu, mu = out
+    def weigh(self, w_gap: FloatArray, w_sq: FloatArray) -> None:
+        whole = w_gap @ self.base_u + w_sq.sum(axis=1)  # sum_i base w_gap + w_sq, per option
+        self.rows = (w_gap, w_sq, whole, self.p0 * w_gap + w_sq)
+
+    def values(self, k: int, out: FloatArray) -> FloatArray:
+        ps, ms = out[0], out[1]
         t, g = self.scratch
+        w_gap, w_sq, whole, doubt_rows = self.rows
         np.multiply(self.rates.x_exp[k], self.al_exp, out=ps)
         np.multiply(self.rates.x_sq[k], self.al_sq, out=ms)
         ms += ps
-        if self.be is None:
-            np.subtract(1.0, ms, out=mu)
-            np.subtract(self.base_u, ps, out=pu)
-            return
-        np.multiply(self.rates.top[k], self.be, out=t)  # be max(x)
-        ms += t
-        t *= self.p0
-        ps += t
-        np.multiply(self.rates.gap[k], self.be, out=g)  # be |x_exp - x_sq|: what "not seen" adds beyond 1 - m
+        if self.be is not None:
+            np.multiply(self.rates.top[k], self.be, out=t)  # be max(x)
+            ms += t
+            t *= self.p0
+            ps += t
+            np.multiply(
+                self.rates.gap[k], self.be, out=g
+            )  # be |x_exp - x_sq|: what "not seen" adds beyond 1 - m
+        seen = w_gap @ ps + w_sq @ ms
+        unseen = whole - seen
+        if self.be is not None:
+            unseen += doubt_rows @ g
+        return np.stack([seen, unseen])
+
+    def fill(self, k: int, out: FloatArray) -> None:
+        ps, ms, pu, mu = out
         np.subtract(1.0, ms, out=mu)
-        mu += g
         np.subtract(self.base_u, ps, out=pu)
-        np.multiply(g, self.p0, out=t)
-        pu += t
+        if self.be is not None:
+            t, g = self.scratch
+            mu += g
+            np.multiply(g, self.p0, out=t)
+            pu += t
 
     def scales(self, k: int, out: FloatArray) -> tuple[float, float]:
         if self.be is None:
@@ -234,15 +264,24 @@ class _General:
 
     seen: Outcome
     unseen: Outcome
+    rows: tuple[FloatArray, ...] = ()
 
     @property
     def kinds(self) -> int:
         return int(self.seen[0].shape[1])
 
-    def fill(self, k: int, out: FloatArray) -> None:
+    def weigh(self, w_gap: FloatArray, w_sq: FloatArray) -> None:
+        self.rows = (w_gap, w_sq)
+
+    def values(self, k: int, out: FloatArray) -> FloatArray:
+        w_gap, w_sq = self.rows
         for row, (m, pe, _) in zip((0, 2), (self.seen, self.unseen), strict=True):
             out[row] = pe[:, k]
             out[row + 1] = m[:, k]
+        return np.stack([w_gap @ out[row] + w_sq @ out[row + 1] for row in (0, 2)])
+
+    def fill(self, k: int, out: FloatArray) -> None:
+        """Filled by :meth:`values` already."""
 
     def scales(self, k: int, out: FloatArray) -> tuple[float, float]:
         return float(self.seen[2][k]), float(self.unseen[2][k])
