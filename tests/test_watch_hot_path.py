@@ -259,3 +259,27 @@ def test_weighted_mcse_of_columns_equals_the_mcse_of_each_column(seed: int, n: i
     want = [float(mcse_mean(x[:, j], weights=w)) for j in range(k)]
     np.testing.assert_allclose(mcse_mean(x, weights=w), want, rtol=1e-10, atol=1e-15)
     np.testing.assert_allclose(mcse_mean(np.asfortranarray(x), weights=w), want, rtol=1e-10, atol=1e-15)
+
+
+def test_a_sample_mostly_left_out_is_held_as_its_kept_draws(july) -> None:
+    """A grown sample with a low ESS keeps few of its draws: the decision layer then reads those."""
+    tl, cat, steps = july
+    a = steps[-1]
+    post, th = a.posterior, a.posterior.theta
+    keep = np.arange(0, th.n, 3)
+    w = np.random.default_rng(0).exponential(1.0, len(keep))
+    p = post.loglik.p_expansionist(a.inputs.p0)[keep]
+    sparse = dataclasses.replace(
+        post,
+        p_expansionist=p[None],
+        r=th.r[keep][None],
+        c=th.c[keep][None],
+        e=th.e[keep][None],
+        s=th.s[keep][None],
+        weights=w / w.sum(),
+        kept=keep,
+    )
+    draws = PosteriorDraws.of(sparse, a.inputs)
+    assert draws.prior is None and draws.n == len(keep)
+    np.testing.assert_array_equal(draws.e, th.e[keep])
+    _check_watch(cat, draws, a.inputs.gamma, resolve_payoffs(tl.scenario, tl.payoffs))

@@ -13,7 +13,8 @@ whole prior sample (``prior``), the draws the sampler left out (the lightest, ca
 most 1e-6 of the weight) at weight zero -- every weighted sum, interval and Monte Carlo
 error is the one over the kept draws -- so that what depends on theta alone (the payoff
 terms, the watch list's report rates) is computed once per prior sample and reused
-(:meth:`PosteriorDraws.memo`).
+(:meth:`PosteriorDraws.memo`). When the sampler left out most draws (a grown sample with a
+low ESS), the kept draws are held instead.
 
 :class:`Utilities` holds, per draw and option, the payoff terms ``X_exp``, ``X_sq``
 (:func:`beliefs.decision.game.outcome_terms`) and the utility
@@ -48,8 +49,10 @@ T = TypeVar("T")
 #: What has been computed on each prior sample (by id, with a weak reference to tell a reused id):
 #: at most :data:`MEMO_SAMPLES` samples, :data:`MEMO_ENTRIES` results each, least recently used out.
 _MEMO: OrderedDict[int, tuple[weakref.ref[Theta], OrderedDict[Hashable, Any]]] = OrderedDict()
-MEMO_SAMPLES = 4
+MEMO_SAMPLES = 2
 MEMO_ENTRIES = 8
+#: Importance draws are held as their whole prior sample when the sampler kept at least this share.
+WHOLE_SAMPLE_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class PosteriorDraws:
         doubt = inputs.model_doubt > 0.0
         if theta is None or weights is None or (doubt and (ll is None or ll.doubt != inputs.model_doubt)):
             return None
+        if kept is not None and len(kept) < WHOLE_SAMPLE_SHARE * theta.n:
+            return None  # most draws left out (a grown sample, a low ESS): the kept ones are cheaper
         w, p = weights, posterior.flat("p_expansionist")
         if kept is not None:
             w, p = np.zeros(theta.n), np.zeros(theta.n)
