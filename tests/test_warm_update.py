@@ -11,6 +11,7 @@ from __future__ import annotations
 import beliefs.decision.draws as draws_module
 import beliefs.decision.evsi as evsi_module
 import models.likelihood as lk
+from beliefs.decision.draws import PosteriorDraws, Utilities
 from beliefs.decision.preposterior import ReportRates
 from beliefs.runs.assessment import assess_signals
 from beliefs.timeline import load_timeline
@@ -44,3 +45,7 @@ def test_a_warm_update_reuses_what_depends_on_the_prior_sample_alone(monkeypatch
         assert after.posterior.theta is first.posterior.theta  # the same prior sample
     assert (len(terms), len(rates), len(seen)) == (0, 0, 0)
     assert len(mixture) == 4
+    # What every update shares cannot be changed by one of them.
+    draws = PosteriorDraws.of(after.posterior, after.inputs)
+    util = Utilities.of(draws, after.payoffs)
+    assert not (util.x_exp.flags.writeable or util.x_sq.flags.writeable or util.known.flags.writeable)

@@ -25,6 +25,7 @@ low ESS), the kept draws are held instead.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -51,6 +52,7 @@ T = TypeVar("T")
 _MEMO: OrderedDict[int, tuple[weakref.ref[Theta], OrderedDict[Hashable, Any]]] = OrderedDict()
 MEMO_SAMPLES = 2
 MEMO_ENTRIES = 8
+_MEMO_LOCK = threading.Lock()  # a TUI worker and the main thread may update at once
 #: Importance draws are held as their whole prior sample when the sampler kept at least this share.
 WHOLE_SAMPLE_SHARE = 0.9
 
@@ -149,21 +151,22 @@ class PosteriorDraws:
         ``key``); computed afresh for draws of their own."""
         if self.prior is None:
             return compute()
-        entry = _MEMO.get(id(self.prior))
-        if entry is None or entry[0]() is not self.prior:
-            entry = (weakref.ref(self.prior), OrderedDict())
-            _MEMO[id(self.prior)] = entry
-            while len(_MEMO) > MEMO_SAMPLES:
-                _MEMO.popitem(last=False)
-        _MEMO.move_to_end(id(self.prior))
-        store = entry[1]
-        if key not in store:
-            store[key] = compute()
-            while len(store) > MEMO_ENTRIES:
-                store.popitem(last=False)
-        store.move_to_end(key)
-        result: T = store[key]
-        return result
+        with _MEMO_LOCK:
+            entry = _MEMO.get(id(self.prior))
+            if entry is None or entry[0]() is not self.prior:
+                entry = (weakref.ref(self.prior), OrderedDict())
+                _MEMO[id(self.prior)] = entry
+                while len(_MEMO) > MEMO_SAMPLES:
+                    _MEMO.popitem(last=False)
+            _MEMO.move_to_end(id(self.prior))
+            store = entry[1]
+            if key not in store:
+                store[key] = _frozen(compute())
+                while len(store) > MEMO_ENTRIES:
+                    store.popitem(last=False)
+            store.move_to_end(key)
+            result: T = store[key]
+            return result
 
     @property
     def theta(self) -> Theta:
@@ -180,6 +183,15 @@ class PosteriorDraws:
     def wn(self) -> Array:
         """The normalised weights, equal ones included."""
         return np.full(self.n, 1.0 / self.n) if self.w is None else np.asarray(self.w, dtype=float)
+
+
+def _frozen(value: T) -> T:
+    """``value`` with its arrays read-only (shared by every update on the prior sample)."""
+    parts = value if isinstance(value, tuple) else getattr(value, "__dict__", {}).values()
+    for part in [value, *parts]:
+        if isinstance(part, np.ndarray):
+            part.flags.writeable = False
+    return value
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,16 @@ up when actions nearly tie; the conclusion "nothing to watch" is therefore
 conservative in the right direction only when EVSI is small.)
 
 Weighted draws (importance sampling) replace every ``1/n`` by the draw's
-weight. All kinds are evaluated at once, by linearity: with ``seen_i`` the
+weight. By linearity no draw is re-evaluated: with ``seen_i`` the
 predictive probability of the report under draw i,
 ``sum_i w_i seen_i U_a(p_i e_i / seen_i, r_i, c_i)`` is
-``sum_i w_i (p_i e_i X_exp,a(r_i, c_i) + (seen_i - p_i e_i) X_sq,a(r_i, c_i))``,
-so a handful of (draws x kinds) array operations replace a loop over kinds.
+``sum_i w_i (p_i e_i X_exp,a(r_i, c_i) + (seen_i - p_i e_i) X_sq,a(r_i, c_i))``:
+per kind, a few operations on (draws,) vectors and a small matrix product. The
+kinds are taken one at a time (each kind's vectors stay in cache), and what
+depends on theta alone -- the report rates, the payoff terms, the ally reports'
+probabilities -- is computed once per prior sample
+(:meth:`beliefs.decision.draws.PosteriorDraws.memo`): a warm update pays for
+the weights and P(expansionist) only.
 
 Model doubt (:mod:`beliefs.evidence.doubt`) changes the model's update: with the doubt
 branch a draw's P(expansionist) after the report is no longer ``p e / seen``,
