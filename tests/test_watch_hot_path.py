@@ -250,7 +250,7 @@ def test_the_whole_prior_sample_at_zero_weight_decides_as_the_kept_draws(july) -
         assert o_whole.eu_hdi == pytest.approx(o_kept.eu_hdi, abs=1e-12)
 
 
-@given(seed=st.integers(0, 2**32 - 1), n=st.sampled_from([2, 9, 4099]), k=st.integers(1, 9))
+@given(seed=st.integers(0, 2**32 - 1), n=st.sampled_from([2, 9, 4099, 20_000]), k=st.integers(1, 9))
 def test_weighted_mcse_of_columns_equals_the_mcse_of_each_column(seed: int, n: int, k: int) -> None:
     """models.montecarlo.mcse_mean on a (draws x columns) array, block by block, against each column alone."""
     rng = np.random.default_rng(seed)
