@@ -199,6 +199,7 @@ class _ClosedForm:
     w: FloatArray
     base_u: FloatArray = field(init=False)
     scratch: FloatArray = field(init=False)
+    total: float = field(init=False)
     rows: tuple[FloatArray, ...] = field(init=False, default=())
 
     @property
@@ -208,6 +209,7 @@ class _ClosedForm:
     def __post_init__(self) -> None:
         self.base_u = self.al_exp if self.be is None else self.al_exp + self.p0 * self.be
         self.scratch = np.empty((2, len(self.al_exp)))
+        self.total = float(self.w.sum())
 
     def weigh(self, w_gap: FloatArray, w_sq: FloatArray) -> None:
         whole = w_gap @ self.base_u + w_sq.sum(axis=1)  # sum_i base w_gap + w_sq, per option
@@ -250,12 +252,10 @@ class _ClosedForm:
         t, g = self.scratch
         g += 1.0  # m_seen + m_unseen, per draw
         _, ms, _, mu = out
-        scale = []
-        for m in (ms, mu):
-            np.divide(m, g, out=t)
-            prob = self.w @ t  # P(outcome), from the normalised predictive
-            scale.append(float(prob / max(float(self.w @ m), 1e-300)))
-        return scale[0], scale[1]
+        np.divide(ms, g, out=t)
+        seen = float(self.w @ t)  # P(seen), from the normalised predictive; P(not seen) is the rest
+        unseen = self.total - seen
+        return seen / max(float(self.w @ ms), 1e-300), unseen / max(float(self.w @ mu), 1e-300)
 
 
 @dataclass
