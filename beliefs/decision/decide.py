@@ -67,7 +67,10 @@ class OptionResult:
             "option": self.option,
             "adversary": self.adversary,
             "ally": self.ally,
-            "expected_utility": {"mean": round(self.eu_mean, 4), "hdi_90": [round(v, 4) for v in self.eu_hdi]},
+            "expected_utility": {
+                "mean": round(self.eu_mean, 4),
+                "hdi_90": [round(v, 4) for v in self.eu_hdi],
+            },
             "p_best": round(self.p_best, 4),
             "risks": {k: round(v, 4) for k, v in self.risks.items()},
         }
