@@ -48,6 +48,7 @@ makes 150-report timelines cost little more than their distinct reports.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -320,6 +321,10 @@ class LogLik:
 
     def types(self) -> tuple[FloatArray, FloatArray]:
         """The type log-likelihoods the posterior uses (the doubt branch mixed in)."""
+        return self._types
+
+    @cached_property
+    def _types(self) -> tuple[FloatArray, FloatArray]:  # computed once: the weights and P both need it
         if self.l_u is None or self.doubt <= 0.0:
             return self.l_exp, self.l_sq
         return doubt_mixture(self.l_exp, self.l_sq, self.l_u, self.doubt)

@@ -67,12 +67,18 @@ def _count(monkeypatch, modules, name):
     return calls
 
 
-def test_the_utilities_are_computed_once_per_assessment(case, monkeypatch) -> None:
+def test_the_utilities_are_computed_once_per_prior_sample_and_payoff_table(case, monkeypatch) -> None:
+    """The payoff terms depend on (r, c) alone: the importance sampler's draws are one prior sample
+    shared by every update, so a second assessment on it reuses them; other payoffs compute them once."""
     tl, cat, now = case
     calls = _count(monkeypatch, (decide_module, evsi_module, draws_module), "outcome_terms")
     again = decide_posterior(tl, cat, now.record, now.posterior)
-    assert len(calls) == 1
+    assert len(calls) == 0
     assert again.to_json()["recommendation"] == now.to_json()["recommendation"]
+    other = dataclasses.replace(now.payoffs, abandonment_cost=now.payoffs.abandonment_cost + 1.0)
+    decide_posterior(tl, cat, now.record, now.posterior, payoffs=other)
+    decide_posterior(tl, cat, now.record, now.posterior, payoffs=other)
+    assert len(calls) == 1
 
 
 def test_the_draws_loglik_is_recomputed_once_when_the_sampler_kept_none(case, monkeypatch) -> None:

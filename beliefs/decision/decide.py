@@ -40,7 +40,7 @@ def evpi(draws: PosteriorDraws, util: Utilities) -> tuple[float, float]:
     """Expected value of perfect information: on (type, r, c), and on the type alone."""
     w, p, x_exp, x_sq = draws.wn, draws.p, util.x_exp, util.x_sq
     baseline = float(np.max(util.eu))
-    best_if_known = p * np.max(x_exp, axis=1) + (1.0 - p) * np.max(x_sq, axis=1)
+    best_if_known = p * util.known[0] + (1.0 - p) * util.known[1]
     full = float(w @ best_if_known) - baseline
     p_bar = float(w @ p)
     wp, wq = w * p, w * (1.0 - p)
@@ -67,7 +67,10 @@ class OptionResult:
             "option": self.option,
             "adversary": self.adversary,
             "ally": self.ally,
-            "expected_utility": {"mean": round(self.eu_mean, 4), "hdi_90": [round(v, 4) for v in self.eu_hdi]},
+            "expected_utility": {
+                "mean": round(self.eu_mean, 4),
+                "hdi_90": [round(v, 4) for v in self.eu_hdi],
+            },
             "p_best": round(self.p_best, 4),
             "risks": {k: round(v, 4) for k, v in self.risks.items()},
         }
@@ -151,15 +154,16 @@ def decide(
     winners = np.argmax(u, axis=1)
     p_best: Array = np.bincount(winners, weights=wn, minlength=len(OPTIONS)).astype(float)
     p_exp = float(wn @ p)
+    unreliable, reckless = float(wn @ (1.0 - r)), float(wn @ c)
     options = []
     for i, (a, b) in enumerate(OPTIONS):
         name = OPTION_NAMES[i]
         risks = {
             "spiral": 1.0 - p_exp if a == "firm" else 0.0,
             "exploitation": p_exp if a == "conciliate" else 0.0,
-            "abandonment": float(wn @ (1.0 - r)) * W_ABANDON[name],
-            "entrapment": float(wn @ c) * W_ENTRAP[name],
-            "provocation": (1.0 - p_exp) * pay.provocation_risk * float(wn @ c) * W_PROVOKE[name],
+            "abandonment": unreliable * W_ABANDON[name],
+            "entrapment": reckless * W_ENTRAP[name],
+            "provocation": (1.0 - p_exp) * pay.provocation_risk * reckless * W_PROVOKE[name],
         }
         options.append(OptionResult(name, a, b, float(eu[i]), hdi(u[:, i], w=w), float(p_best[i]), risks))
     order = np.argsort(-eu, kind="stable")
@@ -174,7 +178,7 @@ def decide(
         h.determinate for h in postures
     )
     full, on_type = evpi(draws, util)
-    be, reasons = break_even_reasons(pay, float(wn @ r), float(wn @ c), p_exp)
+    be, reasons = break_even_reasons(pay, float(wn @ r), reckless, p_exp)
     return Decision(
         options=tuple(options),
         best=OPTION_NAMES[best],

@@ -7,8 +7,17 @@
 log-likelihoods (fetched from the sampler or recomputed, in
 :meth:`models.posterior.Posterior.loglik_for`). Sensitivity analysis reweights
 draws of the same object (:meth:`PosteriorDraws.for_reweighting`): for an
-importance fit, the whole prior sample (``prior=True``), which every point of
+importance fit, the whole prior sample (``reweigh_prior=True``), which every point of
 assumption space reweighs by its likelihood.
+
+Importance-sampling draws are the draws of one prior sample, shared by every update of a
+session (:mod:`models.importance`): only ``p`` and the weights change. They are held as the
+whole prior sample (``prior``), the draws the sampler left out (the lightest, carrying at
+most 1e-6 of the weight) at weight zero -- every weighted sum, interval and Monte Carlo
+error is the one over the kept draws -- so that what depends on theta alone (the payoff
+terms, the watch list's report rates) is computed once per prior sample and reused
+(:meth:`PosteriorDraws.memo`). When the sampler left out most draws (a grown sample with a
+low ESS), the kept draws are held instead.
 
 :class:`Utilities` holds, per draw and option, the payoff terms ``X_exp``, ``X_sq``
 (:func:`beliefs.decision.game.outcome_terms`) and the utility
@@ -19,9 +28,13 @@ assumption space reweighs by its likelihood.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,6 +48,16 @@ if TYPE_CHECKING:
     from models.spec import ModelInputs
 
 Array = NDArray[np.float64]
+T = TypeVar("T")
+
+#: What has been computed on each prior sample (by id, with a weak reference to tell a reused id):
+#: at most :data:`MEMO_SAMPLES` samples, :data:`MEMO_ENTRIES` results each, least recently used out.
+_MEMO: OrderedDict[int, tuple[weakref.ref[Theta], OrderedDict[Hashable, Any]]] = OrderedDict()
+MEMO_SAMPLES = 2
+MEMO_ENTRIES = 8
+_MEMO_LOCK = threading.Lock()  # a TUI worker and the main thread may update at once
+#: Importance draws are held as their whole prior sample when the sampler kept at least this share.
+WHOLE_SAMPLE_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -56,11 +79,21 @@ class PosteriorDraws:
     tau: float = 1.0
     #: True for an importance fit's whole prior sample (:meth:`for_reweighting`): ``p`` is NaN, and
     #: every reweighting, the baseline's included, weighs each draw by its likelihood against the prior.
-    prior: bool = False
+    reweigh_prior: bool = False
+    #: The prior sample these draws are (importance sampling), whatever depends on theta alone
+    #: being computed once per sample; None: draws of their own (MCMC, tests).
+    prior: Theta | None = None
 
     @classmethod
     def of(cls, posterior: Posterior, inputs: ModelInputs) -> PosteriorDraws:
-        """The draws of ``posterior`` fitted to ``inputs``; the log-likelihoods only with model doubt."""
+        """The draws of ``posterior`` fitted to ``inputs``; the log-likelihoods only with model doubt.
+
+        An importance-sampling posterior gives its whole prior sample, the draws it left out at
+        weight zero (see the module's docstring).
+        """
+        whole = cls._of_prior_sample(posterior, inputs)
+        if whole is not None:
+            return whole
         return cls(
             p=posterior.flat("p_expansionist"),
             r=posterior.flat("r"),
@@ -77,10 +110,10 @@ class PosteriorDraws:
     @classmethod
     def for_reweighting(cls, posterior: Posterior) -> PosteriorDraws:
         """The draws sensitivity analysis reweights: equal-weight posterior draws (NUTS), or the whole
-        prior sample of an importance fit (``prior=True``)."""
+        prior sample of an importance fit (``reweigh_prior=True``)."""
         th = posterior.theta
         if th is not None:
-            return cls(p=np.full(th.n, np.nan), r=th.r, c=th.c, e=th.e, s=th.s, chains=1, prior=True)
+            return cls(p=np.full(th.n, np.nan), r=th.r, c=th.c, e=th.e, s=th.s, chains=1, reweigh_prior=True)
         return cls(
             p=posterior.flat("p_expansionist"),
             r=posterior.flat("r"),
@@ -94,13 +127,43 @@ class PosteriorDraws:
         """The arrays and flags a sensitivity worker process needs (not the weights or log-likelihoods)."""
         return {
             "e": self.e, "s": self.s, "r": self.r, "c": self.c, "p": self.p,
-            "chains": self.chains, "prior": self.prior,
+            "chains": self.chains, "reweigh_prior": self.reweigh_prior,
         }  # fmt: skip
 
     @classmethod
     def from_plain(cls, d: dict[str, Any]) -> PosteriorDraws:
         p, r, c, e, s = (np.asarray(d[k], dtype=float) for k in ("p", "r", "c", "e", "s"))
-        return cls(p, r, c, e, s, chains=int(d["chains"]), prior=bool(d.get("prior", False)))
+        return cls(p, r, c, e, s, chains=int(d["chains"]), reweigh_prior=bool(d.get("reweigh_prior", False)))
+
+    @classmethod
+    def _of_prior_sample(cls, posterior: Posterior, inputs: ModelInputs) -> PosteriorDraws | None:
+        """The importance-sampling draws as their whole prior sample (left-out draws at weight zero);
+        None when ``posterior`` is not that (MCMC, resampled) or lacks the log-likelihoods needed."""
+        theta, ll, kept, weights = posterior.theta, posterior.loglik, posterior.kept, posterior.weights
+        doubt = inputs.model_doubt > 0.0
+        stale = ll is None or ll.doubt != inputs.model_doubt or ll.rate != inputs.doubt_rate
+        if theta is None or weights is None or (doubt and stale):
+            return None
+        if kept is not None and len(kept) < WHOLE_SAMPLE_SHARE * theta.n:
+            return None  # most draws left out (a grown sample, a low ESS): the kept ones are cheaper
+        w, p = weights, posterior.flat("p_expansionist")
+        if kept is not None:
+            w, p = np.zeros(theta.n), np.zeros(theta.n)
+            w[kept], p[kept] = weights, posterior.flat("p_expansionist")
+        if len(w) != theta.n:
+            return None
+        return cls(
+            p=p,
+            r=theta.r,
+            c=theta.c,
+            e=theta.e,
+            s=theta.s,
+            w=w,
+            loglik=ll if doubt else None,
+            p0=float(inputs.p0),
+            tau=float(inputs.likelihood_power),
+            prior=theta,
+        )
 
     @classmethod
     def of_arrays(
@@ -117,6 +180,28 @@ class PosteriorDraws:
         """Draws given as arrays (``e``, ``s`` default to no adversary kinds)."""
         none = np.zeros((len(p), 0))
         return cls(p, r, c, none if e is None else e, none if s is None else s, w=w, chains=chains)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept with the prior sample under ``key`` (a function of theta alone, and of
+        ``key``); computed afresh for draws of their own."""
+        if self.prior is None:
+            return compute()
+        with _MEMO_LOCK:
+            entry = _MEMO.get(id(self.prior))
+            if entry is None or entry[0]() is not self.prior:
+                entry = (weakref.ref(self.prior), OrderedDict())
+                _MEMO[id(self.prior)] = entry
+                while len(_MEMO) > MEMO_SAMPLES:
+                    _MEMO.popitem(last=False)
+            _MEMO.move_to_end(id(self.prior))
+            store = entry[1]
+            if key not in store:
+                store[key] = _frozen(compute())
+                while len(store) > MEMO_ENTRIES:
+                    store.popitem(last=False)
+            store.move_to_end(key)
+            result: T = store[key]
+            return result
 
     @property
     def theta(self) -> Theta:
@@ -135,21 +220,43 @@ class PosteriorDraws:
         return np.full(self.n, 1.0 / self.n) if self.w is None else np.asarray(self.w, dtype=float)
 
 
+def _frozen(value: T) -> T:
+    """``value`` with its arrays read-only (shared by every update on the prior sample)."""
+    parts = value if isinstance(value, tuple) else getattr(value, "__dict__", {}).values()
+    for part in [value, *parts]:
+        if isinstance(part, np.ndarray):
+            part.flags.writeable = False
+    return value
+
+
 @dataclass(frozen=True)
 class Utilities:
-    """Per draw and option: ``x_exp``, ``x_sq`` and ``u`` (n, 4); ``eu`` (4,) their weighted means."""
+    """Per draw and option: ``x_exp``, ``x_sq`` and ``u`` (n, 4); ``eu`` (4,) their weighted means;
+    ``known`` (2, n): per draw, the best option's ``X_exp`` and ``X_sq`` (the type known, for EVPI).
+
+    The (n, 4) arrays are views of (4, n) ones (``.T`` gives an option's draws contiguous, as the
+    watch list and the intervals read them).
+    """
 
     x_exp: Array
     x_sq: Array
     u: Array
     eu: Array
+    known: Array
 
     @classmethod
     def of(cls, draws: PosteriorDraws, pay: PayoffTable) -> Utilities:
-        x_exp, x_sq = outcome_terms(draws.r, draws.c, pay)
-        p = draws.p[:, None]
-        u = p * x_exp + (1.0 - p) * x_sq  # beliefs.decision.game.utilities, reusing the terms
-        return cls(x_exp, x_sq, u, draws.wn @ u)
+        # The payoff terms depend on (r, c) alone: once per prior sample and payoff table.
+        x_exp, x_sq, known = draws.memo(("outcome terms", pay), lambda: _terms(draws.r, draws.c, pay))
+        p = draws.p
+        u = (p * x_exp.T + (1.0 - p) * x_sq.T).T  # beliefs.decision.game.utilities, reusing the terms
+        return cls(x_exp, x_sq, u, draws.wn @ u, known)
+
+
+def _terms(r: Array, c: Array, pay: PayoffTable) -> tuple[Array, Array, Array]:
+    """:func:`beliefs.decision.game.outcome_terms` as views of (4, n) arrays, and the per-draw best of each."""
+    x_exp, x_sq = (np.ascontiguousarray(x.T).T for x in outcome_terms(r, c, pay))
+    return x_exp, x_sq, np.stack([np.max(x_exp, axis=1), np.max(x_sq, axis=1)])
 
 
 __all__ = ["Array", "PosteriorDraws", "Utilities"]

@@ -41,11 +41,16 @@ up when actions nearly tie; the conclusion "nothing to watch" is therefore
 conservative in the right direction only when EVSI is small.)
 
 Weighted draws (importance sampling) replace every ``1/n`` by the draw's
-weight. All kinds are evaluated at once, by linearity: with ``seen_i`` the
+weight. By linearity no draw is re-evaluated: with ``seen_i`` the
 predictive probability of the report under draw i,
 ``sum_i w_i seen_i U_a(p_i e_i / seen_i, r_i, c_i)`` is
-``sum_i w_i (p_i e_i X_exp,a(r_i, c_i) + (seen_i - p_i e_i) X_sq,a(r_i, c_i))``,
-so a handful of (draws x kinds) array operations replace a loop over kinds.
+``sum_i w_i (p_i e_i X_exp,a(r_i, c_i) + (seen_i - p_i e_i) X_sq,a(r_i, c_i))``:
+per kind, a few operations on (draws,) vectors and a small matrix product. The
+kinds are taken one at a time (each kind's vectors stay in cache), and what
+depends on theta alone -- the report rates, the payoff terms, the ally reports'
+probabilities -- is computed once per prior sample
+(:meth:`beliefs.decision.draws.PosteriorDraws.memo`): a warm update pays for
+the weights and P(expansionist) only.
 
 Model doubt (:mod:`beliefs.evidence.doubt`) changes the model's update: with the doubt
 branch a draw's P(expansionist) after the report is no longer ``p e / seen``,
@@ -68,7 +73,7 @@ import numpy as np
 from beliefs.catalog import Catalog
 from beliefs.decision.draws import Array, PosteriorDraws, Utilities
 from beliefs.decision.payoffs import OPTION_NAMES, PayoffTable
-from beliefs.decision.preposterior import BLOCK, Outcome, report_outcomes
+from beliefs.decision.preposterior import KindOutcomes, ReportRates, kind_outcomes
 from beliefs.decision.ties import MCSE_FACTOR
 from models.montecarlo import mcse_mean
 
@@ -159,63 +164,57 @@ def could_change(watch: Sequence[WatchItem]) -> bool:
     return any(w.evsi > MCSE_FACTOR * w.evsi_mcse for w in watch)
 
 
-def _blurred(e: Array, s: Array, gamma: float, military: list[int]) -> Array:
-    """``s`` with Jervis's blur on the military kinds' columns: ``s + gamma (e - s)`` there.
+def _adversary(
+    outcomes: KindOutcomes, util: Utilities, wn: Array, a_now: int
+) -> tuple[IntArray, IntArray, IntArray, Array]:
+    """Per adversary kind, the best option after each outcome, and the per-draw gains of the kinds
+    whose report could change the action (with which kinds those are).
 
-    Block by block of draws into one new array (no (draws x kinds) temporaries: allocating
-    those cost more than the arithmetic); the same numbers as the column-wise update.
+    Kind by kind, each an (n,) vector (the work stays in cache, and what depends on theta alone is
+    in ``outcomes``' rates): the outcome's expected utilities ``sum_i w_i (pe_i X_exp,a + (m_i - pe_i)
+    X_sq,a)`` per option (a small matrix product), the best option after each, and -- unless both are
+    ``a_now`` -- the gain of deciding after the report, ``sum_o scale_o (pe_o dX_exp + (m_o - pe_o)
+    dX_sq)`` with ``dX`` the switch from ``a_now`` to the outcome's best option. Returns ``a_seen``,
+    ``a_unseen`` (K,), ``act`` and the gains (len(act), n), a row per kind in ``act``.
     """
-    out = np.empty_like(s, dtype=float)
-    g = np.zeros(s.shape[1])
-    g[military] = gamma
-    for i in range(0, len(s), BLOCK):
-        j = slice(i, i + BLOCK)
-        blk = out[j]
-        np.subtract(e[j], s[j], out=blk)
-        blk *= g
-        blk += s[j]  # exactly s on the other columns: s + 0 (e - s), the draws being finite
-    return out
+    x_sq = np.ascontiguousarray(util.x_sq.T)  # (4, n): a row per option (a view, Utilities)
+    gap = np.ascontiguousarray(util.x_exp.T) - x_sq
+    # Per option, the weighted gap X_exp - X_sq and the weighted X_sq, (4, n) each.
+    w_gap, w_sq = gap * wn, x_sq * wn
+    d_gap, d_sq = gap - gap[a_now], x_sq - x_sq[a_now]  # the switch from a_now: dX_exp - dX_sq, dX_sq
+    kinds, n = outcomes.kinds, len(wn)
+    a_s, a_u = np.zeros(kinds, dtype=np.int64), np.zeros(kinds, dtype=np.int64)
+    out, g = np.empty((4, n)), np.empty(n)
+    gains = np.empty((kinds, n))
+    act: list[int] = []
+    outcomes.weigh(w_gap, w_sq)
+    for k in range(kinds):
+        v = outcomes.values(k, out)  # (2, 4): P(o) x EU of each option after o, unscaled
+        i, j = (int(a) for a in np.argmax(v, axis=1))
+        a_s[k], a_u[k] = i, j
+        if i == a_now and j == a_now:
+            continue  # the report cannot change the action: its gain is exactly zero
+        outcomes.fill(k, out)
+        c_s, c_u = outcomes.scales(k, out)
+        ps, ms, pu, mu = out
+        d = gains[len(act)]
+        np.multiply(ps, d_gap[i], out=d)
+        np.multiply(ms, d_sq[i], out=g)
+        d += g
+        d *= c_s
+        np.multiply(pu, d_gap[j], out=g)
+        mu *= d_sq[j]
+        g += mu
+        g *= c_u
+        d += g
+        act.append(k)
+    return a_s, a_u, np.array(act, dtype=np.int64), gains[: len(act)]
 
 
-def _adversary_gains(
-    per_outcome: tuple[Outcome, Outcome],
-    bests: tuple[IntArray, IntArray],
-    act: IntArray,
-    x_exp: Array,
-    x_sq: Array,
-    a_now: int,
-) -> Array:
-    """Per draw and adversary kind, the gain of deciding after the report (zero where it cannot change the action).
-
-    For the kinds ``act`` whose report could change the action: per outcome, the gain of switching from
-    ``a_now`` to the outcome's best option, ``scale (pe dX_exp + (m - pe) dX_sq)``, summed over the two
-    outcomes. Computed block by block of draws (the temporaries stay small).
-    """
-    n, k = per_outcome[0][0].shape
-    d = np.zeros((n, k))
-    if not act.size:
-        return d
-    # Over all kinds (gathers of (draws x 4) columns, no copies of m and pe), then the kinds that
-    # cannot change the action set to exactly zero; the same arithmetic, element by element.
-    buf = np.empty((min(BLOCK, n), k)), np.empty((min(BLOCK, n), k))
-    for i in range(0, n, BLOCK):
-        j = slice(i, i + BLOCK)
-        xe, xs = x_exp[j], x_sq[j]
-        de, ds = xe - xe[:, [a_now]], xs - xs[:, [a_now]]
-        acc = d[j]
-        g, t = buf[0][: len(xe)], buf[1][: len(xe)]
-        for (m, pe, scale), best in zip(per_outcome, bests, strict=True):
-            np.take(de, best, axis=1, out=g)
-            g *= pe[j]
-            np.subtract(m[j], pe[j], out=t)
-            t *= np.take(ds, best, axis=1)
-            g += t
-            g *= scale
-            acc += g
-    still = np.setdiff1d(np.arange(k), act)
-    if still.size:
-        d[:, still] = 0.0
-    return d
+def _ally_seen(r: Array, c: Array, rules: tuple[tuple[str, float], ...]) -> Array:
+    """P(an ally report is seen | draw), (J, n): ``0.5 + slope (x - 0.5)`` with ``x`` the draw's reliability
+    or recklessness (the rule's axis) and ``slope`` its direction times delta."""
+    return np.stack([0.5 + slope * ((r if axis == "reliability" else c) - 0.5) for axis, slope in rules])
 
 
 def evsi_by_kind(
@@ -238,58 +237,53 @@ def evsi_by_kind(
     option is best after either outcome and now) the gain is exactly zero.
     """
     util = Utilities.of(draws, pay) if util is None else util
-    p, r, c, e, s = draws.p, draws.r, draws.c, draws.e, draws.s
+    p, r, c = draws.p, draws.r, draws.c
     wn, chains, w = draws.wn, draws.chains, draws.w
-    x_exp, x_sq, now, eu_now = util.x_exp, util.x_sq, util.u, util.eu  # (n, 4), (n, 4), (n, 4), (4,)
+    now, eu_now = util.u, util.eu  # (n, 4), (4,)
     a_now = int(np.argmax(eu_now))
     out: list[tuple[str, str, str]] = []  # per kind: id, label, about
-    gains: list[Array] = []
+    # Per part (adversary, ally): how many kinds, those whose report could change the action, their gains (kinds, n).
+    gains: list[tuple[int, IntArray, Array]] = []
     choices: list[tuple[int, int]] = []  # per kind: the best option after "seen" and after "not seen"
     adv = catalog.adversary
     if adv:
-        s_eff = s
         mil = [i for i, k in enumerate(adv) if k.military]
-        if gamma and mil:
-            s_eff = _blurred(e, s, gamma, mil)
-        # Per outcome (seen, not seen): m_i = the outcome's likelihood under draw i, pe_i = m_i times
-        # P(exp | draw i after it), k = the outcome's scale (1 without model doubt; beliefs.decision.preposterior).
-        per_outcome = report_outcomes(p, e, s_eff, wn, draws.loglik, draws.p0, draws.tau)
-        # k sum_i w_i (pe_i X_exp,a + (m_i - pe_i) X_sq,a) = P(outcome) x EU of option a after it: (4, K)
-        # (written as (X_exp - X_sq) pe + X_sq m: matrix products only, no (draws x kinds) temporary)
-        wx_sq = wn[:, None] * x_sq
-        wx_gap = wn[:, None] * x_exp - wx_sq
-        v_seen, v_unseen = (k * (wx_gap.T @ pe + wx_sq.T @ m) for m, pe, k in per_outcome)
-        a_s, a_u = np.argmax(v_seen, axis=0), np.argmax(v_unseen, axis=0)
-        act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
-        gains.append(_adversary_gains(per_outcome, (a_s, a_u), act, x_exp, x_sq, a_now))
+        key = ("report rates", float(gamma), tuple(mil))
+        rates = draws.memo(key, lambda: ReportRates.of(draws.e, draws.s, gamma, mil))
+        # Per kind and outcome (seen, not seen): m_i = the outcome's likelihood under draw i, pe_i = m_i
+        # times P(exp | draw i after it), the outcome's scale (1 without model doubt; beliefs.decision.preposterior).
+        per_kind = kind_outcomes(p, rates, wn, draws.loglik, draws.p0, draws.tau)
+        a_s, a_u, act, d = _adversary(per_kind, util, wn, a_now)
+        gains.append((len(adv), act, d))
         out.extend((k.id, k.label, "adversary") for k in adv)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     if catalog.ally:
-        x = np.stack([r if a.axis == "reliability" else c for a in catalog.ally], axis=1)
-        slope = np.array([a.direction * a.delta for a in catalog.ally])
-        seen = 0.5 + slope * (x - 0.5)  # (n, J)
-        v_seen = (wn[:, None] * seen).T @ now  # (J, 4)
+        rules = tuple((a.axis, a.direction * a.delta) for a in catalog.ally)
+        seen = draws.memo(("ally seen", rules), lambda: _ally_seen(r, c, rules))  # (J, n)
+        now_t = np.ascontiguousarray(now.T)  # (4, n) (a view, Utilities)
+        v_seen = seen @ (wn[:, None] * now)  # (J, 4)
         v_unseen = eu_now[None, :] - v_seen
         a_s, a_u = np.argmax(v_seen, axis=1), np.argmax(v_unseen, axis=1)
-        d = np.zeros_like(seen)
         act = np.nonzero(~((a_s == a_now) & (a_u == a_now)))[0]
-        if act.size:
-            seen_a = seen[:, act]
-            d[:, act] = seen_a * now[:, a_s[act]] + (1.0 - seen_a) * now[:, a_u[act]] - now[:, [a_now]]
-        gains.append(d)
+        d = np.empty((len(act), len(wn)))
+        for row, j in zip(d, act, strict=True):
+            np.subtract(now_t[a_s[j]], now_t[a_u[j]], out=row)
+            row *= seen[j]
+            row += now_t[a_u[j]]
+            row -= now_t[a_now]
+        gains.append((len(catalog.ally), act, d))
         out.extend((k.id, k.label, "ally") for k in catalog.ally)
         choices.extend(zip(a_s.tolist(), a_u.tolist(), strict=True))
     items: list[WatchItem] = []
-    if gains:
-        values, errors = [], []
-        for d in gains:  # part by part (adversary, ally): never copied into one array
-            err = np.zeros(d.shape[1])
-            moving = np.flatnonzero(d.any(axis=0))  # a zero column has no Monte Carlo error
-            if moving.size:
-                cols = d if moving.size == d.shape[1] else d[:, moving]
-                err[moving] = np.atleast_1d(mcse_mean(cols, chains, weights=w))
-            values.append(wn @ d)
-            errors.append(err)
+    values, errors = [], []
+    for size, act, d in gains:  # part by part: never copied into one array
+        value, err = np.zeros(size), np.zeros(size)
+        if act.size:  # a kind whose report cannot change the action has a gain of exactly zero, and no error
+            value[act] = d @ wn
+            err[act] = np.atleast_1d(mcse_mean(d.T, chains, weights=w))
+        values.append(value)
+        errors.append(err)
+    if values:
         for (kind, label, about), value, err, (a_s_k, a_u_k) in zip(
             out, np.concatenate(values), np.concatenate(errors), choices, strict=True
         ):

@@ -63,7 +63,7 @@ def _point_weights(draws: PosteriorDraws, base, inputs) -> np.ndarray:
     """The joint importance weights of the point on the baseline draws (unsmoothed; for the error bar only)."""
     l_exp, l_sq = adversary_loglik(draws.e, draws.s, inputs)
     lr = adversary_term(l_exp, l_sq, inputs) + ally_log_target(draws.r, draws.c, inputs)
-    if draws.prior:  # draws from the prior: the proposal is the (baseline) ally prior
+    if draws.reweigh_prior:  # draws from the prior: the proposal is the (baseline) ally prior
         lr = (
             lr
             - log_beta_pdf(draws.r, base.reliability_prior)

@@ -35,7 +35,7 @@ def test_an_importance_fit_is_reweighted_from_its_whole_prior_sample(july):
     theta = a.posterior.theta
     assert theta is not None
     draws = PosteriorDraws.for_reweighting(a.posterior)
-    assert draws.prior and draws.n == theta.n and draws.chains == 1
+    assert draws.reweigh_prior and draws.n == theta.n and draws.chains == 1
     assert (
         draws.r is theta.r and draws.e is theta.e
     )  # the prior draws themselves, not the kept posterior ones
@@ -43,14 +43,14 @@ def test_an_importance_fit_is_reweighted_from_its_whole_prior_sample(july):
     back = PosteriorDraws.from_plain(draws.to_plain())  # what a Dask worker receives
     for name in ("p", "r", "c", "e", "s"):
         np.testing.assert_array_equal(getattr(back, name), getattr(draws, name))
-    assert (back.prior, back.chains) == (True, 1)
+    assert (back.reweigh_prior, back.chains) == (True, 1)
 
 
 def test_equal_weight_draws_are_reweighted_as_they_are():
     rng = np.random.default_rng(SEED)
     draws = PosteriorDraws.of_arrays(rng.uniform(size=6), rng.uniform(size=6), rng.uniform(size=6), chains=2)
     back = PosteriorDraws.from_plain(draws.to_plain())
-    assert not back.prior and back.chains == 2
+    assert not back.reweigh_prior and back.chains == 2
     np.testing.assert_array_equal(back.p, draws.p)
 
 

@@ -184,7 +184,7 @@ class Evaluator:
         self.timeline, self.base, self.draws, self.seed = timeline, base, draws, seed
         self._engine, self.resample, self.baseline_reliable = engine, resample, baseline_reliable
         self.l_exp, self.l_sq = adversary_loglik(draws.e, draws.s, base)
-        if draws.prior:
+        if draws.reweigh_prior:
             # Draws from the prior: the proposal of every reweighting is the prior itself.
             self.adv_target_base = adversary_term(self.l_exp, self.l_sq, base)
             self.adv_target = np.zeros(len(draws.r))
@@ -262,13 +262,13 @@ class Evaluator:
             and _same(inputs.ally_q, b.ally_q)
             and _same(inputs.likelihood_power, b.likelihood_power)
         )
-        if not adv_changed and not ally_changed and not d.prior:
+        if not adv_changed and not ally_changed and not d.reweigh_prior:
             return self._paired(point, d.p, d.r, d.c, pay, None, "reuse", None, self.baseline_reliable)
         khats: list[float] = []
         trusted = True
         w_adv = w_ally = None
         p = d.p
-        if d.prior:
+        if d.reweigh_prior:
             return self._evaluate_prior(point, inputs, pay, adv_changed, ally_changed)
         if adv_changed:
             l_exp, l_sq = adversary_loglik(d.e, d.s, inputs)
