@@ -37,8 +37,12 @@ def _digest(obj: Any) -> str:
         value = getattr(obj, f.name)
         if f.name == "adversary_recip" and np.all(np.asarray(value) == 1.0):
             continue  # no reciprocation: the digest inputs had before the field existed
+        if f.name == "doubt_rate" and value == "likelier":
+            continue  # the older rule: the digest inputs had before the field existed
         h.update(f.name.encode())
-        if isinstance(value, CatalogArrays):
+        if isinstance(value, str):
+            h.update(value.encode())
+        elif isinstance(value, CatalogArrays):
             h.update(value.digest().encode())
         else:
             h.update(np.ascontiguousarray(np.asarray(value, dtype=float)).tobytes())

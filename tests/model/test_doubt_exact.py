@@ -239,7 +239,7 @@ def test_mixed_evidence_does_not_drift_to_the_prior_at_the_neutral_rate(tmp_path
     kinds = ("ultimatum", "conciliatory_offer")  # ten of each, alternating
     values = {}
     for name, line in (("plain", "model_doubt = 0.0"), ("neutral", None), ("likelier", None)):
-        path = tmp_path / f"{name}.toml"
+        path = tmp_path / f"mixed_{name}.toml"  # (not likelier.toml: that is the catalog's copy)
         path.write_text(_many(kinds, 20, 0.4))
         if name == "likelier":
             path, _ = under_likelier(path, tmp_path, "mixed_old.toml")
