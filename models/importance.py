@@ -53,6 +53,7 @@ import numpy as np
 from models import likelihood as lk
 from models.montecarlo import mcse_mean
 from models.posterior import IS_ESS_MIN, PARETO_K_MAX, Diagnostics, Posterior, judge_importance
+from models.proposal import ROUNDS, Coordinates, Proposal
 from models.psis import importance_ess, normalised_weights, psis
 from models.spec import FloatArray, ModelInputs
 
@@ -89,7 +90,9 @@ class PriorSample:
 
     theta: lk.Theta
     adversary: OrderedDict[ColumnKey, tuple[FloatArray, FloatArray]] = field(default_factory=OrderedDict)
-    channels: OrderedDict[ChannelKey, tuple[FloatArray, FloatArray, FloatArray]] = field(default_factory=OrderedDict)
+    channels: OrderedDict[ChannelKey, tuple[FloatArray, FloatArray, FloatArray]] = field(
+        default_factory=OrderedDict
+    )
     ally: OrderedDict[tuple[int, float, float], FloatArray] = field(default_factory=OrderedDict)
     columns_computed: int = 0
 
@@ -149,9 +152,7 @@ class PriorSample:
             for key, ch in zip(keys, np.asarray(inputs.adversary_channel, dtype=np.int64), strict=True):
                 members.setdefault(int(ch), Counter())[key] += 1
             rho = np.asarray(inputs.channel_rho, dtype=float)
-            channel_keys = Counter(
-                (float(rho[ch]), tuple(sorted(m.items()))) for ch, m in members.items()
-            )
+            channel_keys = Counter((float(rho[ch]), tuple(sorted(m.items()))) for ch, m in members.items())
             for ckey in sorted(channel_keys):
                 c_exp, c_sq, c_u = self._channel(ckey)
                 count = channel_keys[ckey]
@@ -197,6 +198,17 @@ def _carrying(w: FloatArray) -> np.ndarray | None:
     return np.sort(order[light:])
 
 
+def _all_weights(post: Posterior) -> FloatArray:
+    """The normalised weights of every draw of an importance posterior (0 for those it left out)."""
+    w = np.asarray(post.weights, dtype=float)
+    if post.kept is None:
+        return w
+    n = post.loglik.l_exp.shape[0] if post.loglik is not None else len(w)
+    out = np.zeros(n)
+    out[post.kept] = w
+    return out
+
+
 class ImportanceSampler:
     """Weighted prior draws for any inputs; prior samples and columns cached per process."""
 
@@ -207,12 +219,19 @@ class ImportanceSampler:
 
     @staticmethod
     def _session(inputs: ModelInputs, seed: int) -> tuple[object, ...]:
-        return (inputs.catalog.digest(), tuple(inputs.reliability_prior), tuple(inputs.recklessness_prior), seed)
+        return (
+            inputs.catalog.digest(),
+            tuple(inputs.reliability_prior),
+            tuple(inputs.recklessness_prior),
+            seed,
+        )
 
     def prior_sample(self, inputs: ModelInputs, seed: int, n: int) -> PriorSample:
         key = (*self._session(inputs, seed), n)
         if key not in self._samples:
-            theta = lk.sample_prior(inputs.catalog, inputs.reliability_prior, inputs.recklessness_prior, n, seed)
+            theta = lk.sample_prior(
+                inputs.catalog, inputs.reliability_prior, inputs.recklessness_prior, n, seed
+            )
             self._samples[key] = PriorSample(theta)
             while len(self._samples) > self.max_samples:
                 self._samples.popitem(last=False)
@@ -251,13 +270,20 @@ class ImportanceSampler:
         return need
 
     def sample(self, inputs: ModelInputs, seed: int = 0) -> Posterior:
-        """The importance-sampling posterior of ``inputs`` (check ``diagnostics.reliable``)."""
+        """The importance-sampling posterior of ``inputs`` (check ``diagnostics.reliable``).
+
+        From the prior first; when that is not reliable however many draws, from a proposal
+        adapted to the posterior (:mod:`models.proposal`, see :meth:`adapted`).
+        """
         start = time.perf_counter()
         session = self._session(inputs, seed)
         n = self.draws_for(inputs, seed)
         while True:
             sample = self.prior_sample(inputs, seed, n)
-            post = self._weigh(sample, inputs, seed, start)
+            ll = sample.loglik(inputs)
+            post = self._posterior(
+                sample.theta, ll, ll.total(inputs.p0, inputs.likelihood_power), inputs, seed, start
+            )
             k, ess = post.diagnostics.pareto_k or 0.0, post.diagnostics.ess or 0.0
             grow = np.isfinite(k) and k < 0.7 and ess < IS_ESS_MIN and n < self.max_draws
             if not grow:
@@ -265,15 +291,58 @@ class ImportanceSampler:
             n = _grown(n, ess, self.max_draws)
         if session not in self._planned or self._planned[session] < n:
             self._planned[session] = n
+        if post.diagnostics.reliable:
+            return post
+        adapted = self.adapted(inputs, seed, start)
+        k_adapted = adapted.diagnostics.pareto_k
+        if adapted.diagnostics.reliable or not np.isfinite(k) or (k_adapted is not None and k_adapted < k):
+            return adapted
         return post
 
-    def _weigh(self, sample: PriorSample, inputs: ModelInputs, seed: int, start: float) -> Posterior:
-        ll = sample.loglik(inputs)
+    def adapted(self, inputs: ModelInputs, seed: int = 0, start: float | None = None) -> Posterior:
+        """The posterior of ``inputs`` by importance sampling from an adapted proposal.
+
+        The proposal is fitted to the default-size prior sample of the session, weighted by
+        the likelihood (its columns are cached), then refitted to its own weighted draws, for
+        at most :data:`models.proposal.ROUNDS` rounds, until the result is reliable. Each
+        round draws :attr:`n_draws` from a seeded stream of its own; the prior's draws supply
+        the coordinates the data do not inform. The result depends on (inputs, seed) alone.
+        """
+        start = time.perf_counter() if start is None else start
+        tau = inputs.likelihood_power
+        pilot = self.prior_sample(inputs, seed, self.n_draws)
+        ll = pilot.loglik(inputs)
+        w = normalised_weights(psis(ll.total(inputs.p0, tau))[0])
+        coords = Coordinates.of(inputs)
+        prior = coords.prior(inputs)
+        x, p = coords.pack(pilot.theta), ll.p_expansionist(inputs.p0, tau)
+        for round_ in range(1, ROUNDS + 1):
+            proposal = Proposal.fitted(x, w, p, prior)
+            x = proposal.draw(np.random.default_rng([seed, round_]), self.n_draws)
+            theta = coords.unpack(x, pilot.theta)
+            ll = lk.loglik(theta, inputs)
+            log_ratio = ll.total(inputs.p0, tau) + proposal.log_prior_ratio(x)
+            post = self._posterior(theta, ll, log_ratio, inputs, seed, start, proposal="adapted")
+            if post.diagnostics.reliable:
+                break
+            w, p = _all_weights(post), ll.p_expansionist(inputs.p0, tau)
+        return post
+
+    def _posterior(
+        self,
+        theta: lk.Theta,
+        ll: lk.LogLik,
+        log_ratio: FloatArray,
+        inputs: ModelInputs,
+        seed: int,
+        start: float,
+        proposal: str = "prior",
+    ) -> Posterior:
         p0, tau = inputs.p0, inputs.likelihood_power
-        log_w, k = psis(ll.total(p0, tau))
+        log_w, k = psis(log_ratio)
         w = normalised_weights(log_w)
         ess = importance_ess(w)
-        th = sample.theta
+        th = theta
         # P(exp | theta) below 1e-200 is 0 for every purpose, and keeps products finite and normal.
         p = np.maximum(ll.p_expansionist(p0, tau), 1e-200)
         r, c, e, s = th.r, th.c, th.e, th.s
@@ -281,7 +350,9 @@ class ImportanceSampler:
         if keep is not None:
             w = w[keep] / w[keep].sum()
             p, r, c, e, s = p[keep], r[keep], c[keep], e[keep], s[keep]
-        mcse = {name: float(mcse_mean(x, weights=w)) for name, x in (("p_expansionist", p), ("r", r), ("c", c))}
+        mcse = {
+            name: float(mcse_mean(x, weights=w)) for name, x in (("p_expansionist", p), ("r", r), ("c", c))
+        }
         n = len(p)
         diag = Diagnostics(
             sampler="importance",
@@ -298,6 +369,7 @@ class ImportanceSampler:
             method="importance",
             pareto_k=k,
             ess=ess,
+            proposal=proposal,
         )
         return Posterior(
             p_expansionist=p.reshape(1, n),
@@ -307,7 +379,8 @@ class ImportanceSampler:
             s=s.reshape(1, n, -1),
             diagnostics=diag,
             weights=w,
-            theta=th,
+            # The prior draws (reweighted by sensitivity analysis); draws from another proposal are not.
+            theta=th if proposal == "prior" else None,
             loglik=ll,
             kept=keep,
         )

@@ -91,6 +91,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "method",
     "pareto_k",
     "ess",
+    "proposal",
 )
 
 
@@ -230,6 +231,7 @@ class Step:
             "method": d.method,
             "pareto_k": "" if d.pareto_k is None else round(d.pareto_k, 4),
             "ess": "" if d.ess is None else round(d.ess),
+            "proposal": d.proposal or "",
         }
         for key, summ in post.items():
             row[key] = summ["mean"]
@@ -360,7 +362,9 @@ def replay(
             # a retracted signal changes nothing: the posterior and decision before it, with its log read
             current = replace(previous, signals=records[i].signals, record=records[i])
         else:
-            current = assess_signals(timeline, catalog, signals[:i], seed=seed, engine=engine, record=records[i])
+            current = assess_signals(
+                timeline, catalog, signals[:i], seed=seed, engine=engine, record=records[i]
+            )
         flip = counts_as_flip(settled, current)
         if current.decision.determinate:
             settled = current.decision.best

@@ -77,10 +77,15 @@ class Draws:
 
     @classmethod
     def of(cls, posterior: Posterior) -> Draws:
-        """Equal-weight posterior draws (NUTS), or the whole prior sample of an importance fit."""
+        """Equal-weight posterior draws (NUTS), or the whole prior sample of an importance fit.
+
+        Weighted draws that are not the prior's (an adapted proposal's) are resampled to
+        equal weights first: the prior-draw evaluation weighs them by the likelihood alone.
+        """
         th = posterior.theta
         if th is not None:
             return cls(e=th.e, s=th.s, r=th.r, c=th.c, p=np.full(th.n, np.nan), chains=1, prior=True)
+        posterior = posterior.resampled(seed=posterior.diagnostics.seed)
         return cls(
             e=posterior.flat("e"),
             s=posterior.flat("s"),
