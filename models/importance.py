@@ -190,12 +190,19 @@ def _grown(n: int, ess: float, max_draws: int) -> int:
 
 def _carrying(w: FloatArray) -> np.ndarray | None:
     """Indices (in draw order) of the draws that carry all but :data:`DROP_MASS` of the weight;
-    None when that is every draw."""
-    order = np.argsort(w, kind="stable")
-    light = int(np.searchsorted(np.cumsum(w[order]), DROP_MASS, side="right"))
-    if light == 0:
+    None when that is every draw.
+
+    The lightest draws are taken in order of weight (ties by position) while their sum stays
+    within :data:`DROP_MASS`; each of them weighs at most that, so only those are sorted.
+    """
+    light = np.flatnonzero(w <= DROP_MASS)
+    light = light[np.argsort(w[light], kind="stable")]
+    n_light = int(np.searchsorted(np.cumsum(w[light]), DROP_MASS, side="right"))
+    if n_light == 0:
         return None
-    return np.sort(order[light:])
+    keep = np.ones(len(w), dtype=bool)
+    keep[light[:n_light]] = False
+    return np.flatnonzero(keep)
 
 
 def _all_weights(post: Posterior) -> FloatArray:

@@ -69,7 +69,9 @@ def test_the_adapted_posterior_depends_on_inputs_and_seed_alone(hard):
     inputs = encode(timeline, catalog)
     fresh = ImportanceSampler().sample(inputs, seed=5)
     busy = ImportanceSampler()
-    busy.plan([encode_signals(timeline.scenario, list(timeline.signals[:k]), catalog) for k in (10, 40)], seed=5)
+    busy.plan(
+        [encode_signals(timeline.scenario, list(timeline.signals[:k]), catalog) for k in (10, 40)], seed=5
+    )
     busy.sample(encode_signals(timeline.scenario, list(timeline.signals[:40]), catalog), seed=5)
     again = busy.sample(inputs, seed=5)
     assert fresh.diagnostics.proposal == "adapted"
