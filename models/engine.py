@@ -4,9 +4,10 @@
 
 ``auto`` (default)
     importance sampling from the prior (:mod:`models.importance`, a few
-    milliseconds, no PyMC import); when its Pareto k-hat or ESS says it is
-    unreliable, NUTS runs instead and the diagnostics say so
-    (``diagnostics.note``).
+    milliseconds, no PyMC import), or from a proposal adapted to the posterior
+    where the prior's draws are unreliable (``diagnostics.proposal``); when its
+    Pareto k-hat or ESS says even that is unreliable, NUTS runs instead and the
+    diagnostics say so (``diagnostics.note``).
 ``importance``
     importance sampling only; an unreliable result is returned as such
     (``reliable: false``), never silently.

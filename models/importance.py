@@ -9,11 +9,14 @@ sampling with the prior as proposal: draw :math:`\theta_i` from the prior,
 weight it by :math:`p(\text{data} \mid \theta_i)` (the model's Potentials,
 :mod:`models.likelihood`), Pareto-smooth the weights (:mod:`models.psis`).
 The Pareto :math:`\hat k` says whether that is reliable: below 0.7 (with an
-importance ESS of at least 400) it is; otherwise the caller falls back to NUTS
-(:class:`models.engine.Engine` does so on its own). Many reports of one kind
-concentrate the posterior of that kind's ``e``, ``s`` far from the prior, and
-:math:`\hat k` grows past 0.7 somewhere around 40-50 reports: that is what
-NUTS is for.
+importance ESS of at least 400) it is. Many reports of one kind concentrate
+the posterior of that kind's ``e``, ``s`` far from the prior, and
+:math:`\hat k` grows past 0.7 somewhere around 40-50 reports. There the
+sampler draws from a proposal adapted to the posterior instead
+(:meth:`ImportanceSampler.adapted`, :mod:`models.proposal`: a defensive
+mixture of the prior and Beta densities fitted to the weighted draws), judged
+by the same rule; only when that fails too does the caller fall back to NUTS
+(:class:`models.engine.Engine` does so on its own).
 
 Choices
 -------
