@@ -67,11 +67,10 @@ class BetaProduct:
     a: FloatArray
     b: FloatArray
 
-    def logpdf(self, x: FloatArray) -> FloatArray:
-        """Log density of each row of ``x`` (N, D)."""
-        out: FloatArray = (
-            (np.log(x) @ (self.a - 1.0)) + (np.log1p(-x) @ (self.b - 1.0)) - _lbeta(self.a, self.b).sum()
-        )
+    def logpdf(self, x: FloatArray, logs: tuple[FloatArray, FloatArray] | None = None) -> FloatArray:
+        """Log density of each row of ``x`` (N, D); ``logs``: log x and log(1 - x), when at hand."""
+        log_x, log_1mx = (np.log(x), np.log1p(-x)) if logs is None else logs
+        out: FloatArray = (log_x @ (self.a - 1.0)) + (log_1mx @ (self.b - 1.0)) - _lbeta(self.a, self.b).sum()
         return out
 
     def draw(self, rng: np.random.Generator, n: int) -> FloatArray:
@@ -168,7 +167,8 @@ class Proposal:
 
     def log_prior_ratio(self, x: FloatArray) -> FloatArray:
         """log prior(x) - log proposal(x) per row (the prior is the first component)."""
-        logs = np.stack([comp.logpdf(x) for comp in self.components], axis=1) + np.log(self.weights)
+        both = (np.log(x), np.log1p(-x))
+        logs = np.stack([comp.logpdf(x, both) for comp in self.components], axis=1) + np.log(self.weights)
         top = logs.max(axis=1)
         log_q = top + np.log(np.exp(logs - top[:, None]).sum(axis=1))
         out: FloatArray = logs[:, 0] - np.log(self.weights[0]) - log_q
