@@ -21,6 +21,7 @@ from test_importance import contested_signals, long_scenario_toml
 from beliefs.catalog import bundled_catalog_path
 from beliefs.evidence.encode import encode, encode_signals
 from beliefs.runs.assessment import assess
+from beliefs.runs.replay_steps import Step
 from beliefs.timeline import load_timeline
 from models.engine import Engine, SamplerSettings
 from models.importance import ImportanceSampler
@@ -131,3 +132,16 @@ def test_the_prior_over_the_proposal_averages_one_under_the_proposal():
     ratio = np.exp(prop.log_prior_ratio(draws))
     assert abs(ratio.mean() - 1.0) < 4 * ratio.std() / np.sqrt(len(ratio)) + 1e-3
     assert ratio.max() <= 1.0 / prop.weights[0] + 1e-9  # defensive: bounded by 1 / the prior's share
+
+
+def test_every_view_of_the_engine_names_the_adapted_proposal(hard):
+    """The engine line (CLI tables, TUI status line), the replay CSV and the briefing say which proposal ran."""
+    from beliefs.render.report_html import diagnostics_text
+
+    _, path = hard
+    timeline, catalog = load_timeline(path)
+    a = assess(timeline, catalog, seed=2, engine=Engine(SamplerSettings(method="importance")))
+    d = a.posterior.diagnostics
+    assert "(adapted proposal)" in d.line()
+    assert diagnostics_text(d.to_json()).startswith("importance sampling (adapted proposal), Pareto k̂ ")
+    assert Step(index=0, signal=None, assessment=a, flip=False).csv_row()["proposal"] == "adapted"
