@@ -152,9 +152,7 @@ class Engine:
             if method == "importance" or post.diagnostics.reliable:
                 return post
             d = post.diagnostics
-            note = (
-                f"importance sampling unreliable ({'; '.join(d.problems)}): fell back to NUTS"
-            )
+            note = f"importance sampling unreliable ({'; '.join(d.problems)}): fell back to NUTS"
             nuts = self.sample_nuts(inputs, seed)
             return replace(nuts, diagnostics=replace(nuts.diagnostics, note=note))
 

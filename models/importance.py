@@ -56,7 +56,7 @@ import numpy as np
 from models import likelihood as lk
 from models.montecarlo import mcse_mean
 from models.posterior import IS_ESS_MIN, PARETO_K_MAX, Diagnostics, Posterior, judge_importance
-from models.proposal import ROUNDS, Coordinates, Proposal
+from models.proposal import FIT_ESS, ROUNDS, Coordinates, Proposal
 from models.psis import importance_ess, normalised_weights, psis
 from models.spec import FloatArray, ModelInputs
 
@@ -208,15 +208,22 @@ def _carrying(w: FloatArray) -> np.ndarray | None:
     return np.flatnonzero(keep)
 
 
-def _all_weights(post: Posterior) -> FloatArray:
-    """The normalised weights of every draw of an importance posterior (0 for those it left out)."""
-    w = np.asarray(post.weights, dtype=float)
-    if post.kept is None:
-        return w
-    n = post.loglik.l_exp.shape[0] if post.loglik is not None else len(w)
-    out = np.zeros(n)
-    out[post.kept] = w
-    return out
+def _fit_power(ll: lk.LogLik, log_r: FloatArray, p0: float, tau: float) -> float:
+    """The likelihood power to fit the next proposal at: 1 (the posterior) when the draws at hand
+    carry an ESS of :data:`models.proposal.FIT_ESS` for it, else the largest power that does (a
+    tempered posterior, between the proposal and the posterior), so that a proposal far from
+    the posterior moves towards it in steps it can follow (annealed importance sampling)."""
+
+    def ess(beta: float) -> float:
+        return importance_ess(normalised_weights(ll.total(p0, tau * beta) + log_r))
+
+    if ess(1.0) >= FIT_ESS:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    for _ in range(16):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if ess(mid) >= FIT_ESS else (lo, mid)
+    return lo
 
 
 class ImportanceSampler:
@@ -319,23 +326,23 @@ class ImportanceSampler:
         the coordinates the data do not inform. The result depends on (inputs, seed) alone.
         """
         start = time.perf_counter() if start is None else start
-        tau = inputs.likelihood_power
+        p0, tau = inputs.p0, inputs.likelihood_power
         pilot = self.prior_sample(inputs, seed, self.n_draws)
-        ll = pilot.loglik(inputs)
-        w = normalised_weights(psis(ll.total(inputs.p0, tau))[0])
         coords = Coordinates.of(inputs)
         prior = coords.prior(inputs)
-        x, p = coords.pack(pilot.theta), ll.p_expansionist(inputs.p0, tau)
+        x, ll, log_r = coords.pack(pilot.theta), pilot.loglik(inputs), np.zeros(self.n_draws)
         for round_ in range(1, ROUNDS + 1):
-            proposal = Proposal.fitted(x, w, p, prior)
+            beta = _fit_power(ll, log_r, p0, tau)
+            w = normalised_weights(psis(ll.total(p0, tau * beta) + log_r)[0])
+            proposal = Proposal.fitted(x, w, ll.p_expansionist(p0, tau * beta), prior)
             x = proposal.draw(np.random.default_rng([seed, round_]), self.n_draws)
             theta = coords.unpack(x, pilot.theta)
-            ll = lk.loglik(theta, inputs)
-            log_ratio = ll.total(inputs.p0, tau) + proposal.log_prior_ratio(x)
-            post = self._posterior(theta, ll, log_ratio, inputs, seed, start, proposal="adapted")
+            ll, log_r = lk.loglik(theta, inputs), proposal.log_prior_ratio(x)
+            post = self._posterior(
+                theta, ll, ll.total(p0, tau) + log_r, inputs, seed, start, proposal="adapted"
+            )
             if post.diagnostics.reliable:
                 break
-            w, p = _all_weights(post), ll.p_expansionist(inputs.p0, tau)
         return post
 
     def _posterior(

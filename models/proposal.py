@@ -51,7 +51,10 @@ DEFENSIVE = 0.2
 #: The proposal's variance per coordinate, as a multiple of the weighted posterior variance.
 WIDEN = 1.1
 #: How many times a proposal is fitted and drawn from, at most, before the caller gives up.
-ROUNDS = 3
+ROUNDS = 5
+#: The importance ESS a proposal is fitted to: with fewer effective draws for the posterior, the
+#: fit is to a tempered posterior (likelihood to a power below 1) that has them.
+FIT_ESS = 200
 #: A type whose posterior probability is below this gets no component of its own (the prior covers it).
 MIN_TYPE_MASS = 1e-3
 

@@ -145,3 +145,26 @@ def test_every_view_of_the_engine_names_the_adapted_proposal(hard):
     assert "(adapted proposal)" in d.line()
     assert diagnostics_text(d.to_json()).startswith("importance sampling (adapted proposal), Pareto k̂ ")
     assert Step(index=0, signal=None, assessment=a, flip=False).csv_row()["proposal"] == "adapted"
+
+
+def test_a_proposal_far_from_the_posterior_is_fitted_to_a_tempered_one(hard):
+    """With too few effective draws for the posterior, the fit is to the likelihood at the largest
+    power that still has FIT_ESS of them (and to the posterior itself when it has)."""
+    from models.importance import _fit_power
+    from models.proposal import FIT_ESS
+    from models.psis import importance_ess, normalised_weights
+
+    _, path = hard
+    timeline, catalog = load_timeline(path)
+    inputs = encode(timeline, catalog)
+    sampler = ImportanceSampler()
+    ll = sampler.prior_sample(inputs, 2, sampler.n_draws).loglik(inputs)
+    zero = np.zeros(sampler.n_draws)
+
+    def ess(beta: float) -> float:
+        return importance_ess(normalised_weights(ll.total(inputs.p0, beta) + zero))
+
+    beta = _fit_power(ll, zero, inputs.p0, 1.0)
+    assert ess(1.0) < FIT_ESS and 0.0 < beta < 1.0  # these timelines are far from the prior
+    assert ess(beta) >= FIT_ESS > ess(min(1.0, beta + 0.01))
+    assert _fit_power(ll, zero, inputs.p0, beta) == 1.0  # at that power there are enough
