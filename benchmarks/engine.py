@@ -232,7 +232,9 @@ def section_e(random_sizes: list[int]) -> None:
                 try:
                     exact = _exact(path)
                 except ValueError as why:  # the reference samples where quadrature cannot, and may refuse
-                    print(f"  {label} {n:3d} signals: no exact reference ({why}); {a.posterior.diagnostics.line()}")
+                    print(
+                        f"  {label} {n:3d} signals: no exact reference ({why}); {a.posterior.diagnostics.line()}"
+                    )
                     continue
                 err = abs(a.posterior.mean("p_expansionist") - exact)
                 k = f"k {d.pareto_k:.2f}" if d.pareto_k is not None else d.note.split("(")[1].split(")")[0]

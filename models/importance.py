@@ -321,7 +321,8 @@ class ImportanceSampler:
 
         The proposal is fitted to the default-size prior sample of the session, weighted by
         the likelihood (its columns are cached), then refitted to its own weighted draws, for
-        at most :data:`models.proposal.ROUNDS` rounds, until the result is reliable. Each
+        at most :data:`models.proposal.ROUNDS` rounds, until the result is reliable; with too
+        few effective draws a fit is to a tempered posterior (:func:`_fit_power`). Each
         round draws :attr:`n_draws` from a seeded stream of its own; the prior's draws supply
         the coordinates the data do not inform. The result depends on (inputs, seed) alone.
         """

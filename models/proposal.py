@@ -33,7 +33,11 @@ their weights, the deterministic-mixture estimator of Owen & Zhou) and weighed b
 :math:`p(\text{data} \mid \theta)\,p(\theta) / q(\theta)`, all densities in
 closed form. Refitting to the new weighted draws and drawing again is one round
 of population Monte Carlo (Cappé, Guillin, Marin & Robert 2004); the sampler
-does at most :data:`ROUNDS`.
+does at most :data:`ROUNDS`. When the draws at hand carry fewer than
+:data:`FIT_ESS` effective draws for the posterior (the prior's, 100 reports
+on), a fit to them would follow a handful of draws: the fit is then to a
+tempered posterior, the likelihood to the largest power that keeps that ESS
+(annealed importance sampling; Neal 2001), and the next round gets closer.
 """
 
 from __future__ import annotations
