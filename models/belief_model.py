@@ -151,12 +151,8 @@ def build_model(inputs: ModelInputs) -> pm.Model:
         # The item's weight: digit x attribution (a third party's act is the adversary's only in part).
         k, w = d["adversary_kind"], d["adversary_q"] * d["adversary_attribution"]
         # Each report's blur: Jervis's (military kinds) composed with its spiral context.
-        b = 1.0 - (1.0 - d["gamma"] * pt.as_tensor_variable(cat.military)[k]) * (
-            1.0 - d["adversary_reaction"]
-        )
-        e_i = (
-            e[k] * d["adversary_recip"]
-        )  # reciprocation: the expansionist rate of this answer, e'' = e x factor
+        b = 1.0 - (1.0 - d["gamma"] * pt.as_tensor_variable(cat.military)[k]) * (1.0 - d["adversary_reaction"])
+        e_i = e[k] * d["adversary_recip"]  # reciprocation: the expansionist rate of this answer, e'' = e x factor
         s_eff = s[k] + b * (e_i - s[k])
         mid = 0.5 * (e_i + s_eff)
         x_exp = w * e_i + (1.0 - w) * mid

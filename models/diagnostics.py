@@ -15,9 +15,7 @@ def _stack(variables: dict[str, FloatArray]) -> FloatArray:
     return np.concatenate(cols, axis=2)
 
 
-def summarise(
-    variables: dict[str, FloatArray], mcse_of: tuple[str, ...]
-) -> tuple[float, float, dict[str, float]]:
+def summarise(variables: dict[str, FloatArray], mcse_of: tuple[str, ...]) -> tuple[float, float, dict[str, float]]:
     """Max rank-normalised split R-hat, min bulk ESS over every variable, MCSE of some means
     (:func:`models.montecarlo.mcse_mean`, the one rule for every Monte Carlo error).
 

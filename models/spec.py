@@ -152,9 +152,7 @@ class ModelInputs:
     @property
     def adversary_weight(self) -> FloatArray:
         """The effective weight of each adversary report: digit weight x attribution."""
-        out: FloatArray = np.asarray(self.adversary_q, dtype=float) * np.asarray(
-            self.adversary_attribution, dtype=float
-        )
+        out: FloatArray = np.asarray(self.adversary_q, dtype=float) * np.asarray(self.adversary_attribution, dtype=float)
         return out
 
     @property
@@ -198,21 +196,12 @@ class ModelInputs:
         (attribution, reaction, recip, seen) keeps each array's neutral default when that
         is what this one had; otherwise the arrays must be given with the reports.
         """
-        neutral = {
-            "adversary_attribution": 1.0,
-            "adversary_reaction": 0.0,
-            "adversary_recip": 1.0,
-            "adversary_seen": 1.0,
-        }
+        neutral = {"adversary_attribution": 1.0, "adversary_reaction": 0.0, "adversary_recip": 1.0, "adversary_seen": 1.0}
         for name, value in neutral.items():
             new_reports = "adversary_kind" in changes and name not in changes
             if new_reports and np.all(np.asarray(getattr(self, name)) == value):
                 changes[name] = None
-        if (
-            "ally_kind" in changes
-            and "ally_seen" not in changes
-            and np.all(np.asarray(self.ally_seen) == 1.0)
-        ):
+        if "ally_kind" in changes and "ally_seen" not in changes and np.all(np.asarray(self.ally_seen) == 1.0):
             changes["ally_seen"] = None
         return _replace(self, **changes)
 
