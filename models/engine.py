@@ -4,9 +4,10 @@
 
 ``auto`` (default)
     importance sampling from the prior (:mod:`models.importance`, a few
-    milliseconds, no PyMC import); when its Pareto k-hat or ESS says it is
-    unreliable, NUTS runs instead and the diagnostics say so
-    (``diagnostics.note``).
+    milliseconds, no PyMC import), or from a proposal adapted to the posterior
+    where the prior's draws are unreliable (``diagnostics.proposal``); when its
+    Pareto k-hat or ESS says even that is unreliable, NUTS runs instead and the
+    diagnostics say so (``diagnostics.note``).
 ``importance``
     importance sampling only; an unreliable result is returned as such
     (``reliable: false``), never silently.
@@ -151,9 +152,7 @@ class Engine:
             if method == "importance" or post.diagnostics.reliable:
                 return post
             d = post.diagnostics
-            note = (
-                f"importance sampling unreliable ({'; '.join(d.problems)}): fell back to NUTS"
-            )
+            note = f"importance sampling unreliable ({'; '.join(d.problems)}): fell back to NUTS"
             nuts = self.sample_nuts(inputs, seed)
             return replace(nuts, diagnostics=replace(nuts.diagnostics, note=note))
 

@@ -9,11 +9,14 @@ sampling with the prior as proposal: draw :math:`\theta_i` from the prior,
 weight it by :math:`p(\text{data} \mid \theta_i)` (the model's Potentials,
 :mod:`models.likelihood`), Pareto-smooth the weights (:mod:`models.psis`).
 The Pareto :math:`\hat k` says whether that is reliable: below 0.7 (with an
-importance ESS of at least 400) it is; otherwise the caller falls back to NUTS
-(:class:`models.engine.Engine` does so on its own). Many reports of one kind
-concentrate the posterior of that kind's ``e``, ``s`` far from the prior, and
-:math:`\hat k` grows past 0.7 somewhere around 40-50 reports: that is what
-NUTS is for.
+importance ESS of at least 400) it is. Many reports of one kind concentrate
+the posterior of that kind's ``e``, ``s`` far from the prior, and
+:math:`\hat k` grows past 0.7 somewhere around 40-50 reports. There the
+sampler draws from a proposal adapted to the posterior instead
+(:meth:`ImportanceSampler.adapted`, :mod:`models.proposal`: a defensive
+mixture of the prior and Beta densities fitted to the weighted draws), judged
+by the same rule; only when that fails too does the caller fall back to NUTS
+(:class:`models.engine.Engine` does so on its own).
 
 Choices
 -------
@@ -53,6 +56,7 @@ import numpy as np
 from models import likelihood as lk
 from models.montecarlo import mcse_mean
 from models.posterior import IS_ESS_MIN, PARETO_K_MAX, Diagnostics, Posterior, judge_importance
+from models.proposal import FIT_ESS, ROUNDS, Coordinates, Proposal
 from models.psis import importance_ess, normalised_weights, psis
 from models.spec import FloatArray, ModelInputs
 
@@ -151,9 +155,7 @@ class PriorSample:
             for key, ch in zip(keys, np.asarray(inputs.adversary_channel, dtype=np.int64), strict=True):
                 members.setdefault(int(ch), Counter())[key] += 1
             rho = np.asarray(inputs.channel_rho, dtype=float)
-            channel_keys = Counter(
-                (float(rho[ch]), tuple(sorted(m.items()))) for ch, m in members.items()
-            )
+            channel_keys = Counter((float(rho[ch]), tuple(sorted(m.items()))) for ch, m in members.items())
             for ckey in sorted(channel_keys):
                 c_exp, c_sq, c_likelier, c_neutral = self._channel(ckey)
                 c_u = c_neutral if inputs.doubt_rate == "neutral" else c_likelier
@@ -192,16 +194,37 @@ def _grown(n: int, ess: float, max_draws: int) -> int:
 
 def _carrying(w: FloatArray) -> np.ndarray | None:
     """Indices (in draw order) of the draws that carry all but :data:`DROP_MASS` of the weight;
-    None when that is every draw."""
-    # Every draw of that lightest share weighs at most DROP_MASS itself: sort only those.
-    small = np.flatnonzero(w <= DROP_MASS)
-    order = small[np.argsort(w[small], kind="stable")]
-    light = int(np.searchsorted(np.cumsum(w[order]), DROP_MASS, side="right"))
-    if light == 0:
+    None when that is every draw.
+
+    The lightest draws are taken in order of weight (ties by position) while their sum stays
+    within :data:`DROP_MASS`; each of them weighs at most that, so only those are sorted.
+    """
+    light = np.flatnonzero(w <= DROP_MASS)
+    light = light[np.argsort(w[light], kind="stable")]
+    n_light = int(np.searchsorted(np.cumsum(w[light]), DROP_MASS, side="right"))
+    if n_light == 0:
         return None
     keep = np.ones(len(w), dtype=bool)
-    keep[order[:light]] = False
+    keep[light[:n_light]] = False
     return np.flatnonzero(keep)
+
+
+def _fit_power(ll: lk.LogLik, log_r: FloatArray, p0: float, tau: float) -> float:
+    """The likelihood power to fit the next proposal at: 1 (the posterior) when the draws at hand
+    carry an ESS of :data:`models.proposal.FIT_ESS` for it, else the largest power that does (a
+    tempered posterior, between the proposal and the posterior), so that a proposal far from
+    the posterior moves towards it in steps it can follow (annealed importance sampling)."""
+
+    def ess(beta: float) -> float:
+        return importance_ess(normalised_weights(ll.total(p0, tau * beta) + log_r))
+
+    if ess(1.0) >= FIT_ESS:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    for _ in range(16):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if ess(mid) >= FIT_ESS else (lo, mid)
+    return lo
 
 
 class ImportanceSampler:
@@ -214,12 +237,19 @@ class ImportanceSampler:
 
     @staticmethod
     def _session(inputs: ModelInputs, seed: int) -> tuple[object, ...]:
-        return (inputs.catalog.digest(), tuple(inputs.reliability_prior), tuple(inputs.recklessness_prior), seed)
+        return (
+            inputs.catalog.digest(),
+            tuple(inputs.reliability_prior),
+            tuple(inputs.recklessness_prior),
+            seed,
+        )
 
     def prior_sample(self, inputs: ModelInputs, seed: int, n: int) -> PriorSample:
         key = (*self._session(inputs, seed), n)
         if key not in self._samples:
-            theta = lk.sample_prior(inputs.catalog, inputs.reliability_prior, inputs.recklessness_prior, n, seed)
+            theta = lk.sample_prior(
+                inputs.catalog, inputs.reliability_prior, inputs.recklessness_prior, n, seed
+            )
             self._samples[key] = PriorSample(theta)
             while len(self._samples) > self.max_samples:
                 self._samples.popitem(last=False)
@@ -258,13 +288,20 @@ class ImportanceSampler:
         return need
 
     def sample(self, inputs: ModelInputs, seed: int = 0) -> Posterior:
-        """The importance-sampling posterior of ``inputs`` (check ``diagnostics.reliable``)."""
+        """The importance-sampling posterior of ``inputs`` (check ``diagnostics.reliable``).
+
+        From the prior first; when that is not reliable however many draws, from a proposal
+        adapted to the posterior (:mod:`models.proposal`, see :meth:`adapted`).
+        """
         start = time.perf_counter()
         session = self._session(inputs, seed)
         n = self.draws_for(inputs, seed)
         while True:
             sample = self.prior_sample(inputs, seed, n)
-            post = self._weigh(sample, inputs, seed, start)
+            ll = sample.loglik(inputs)
+            post = self._posterior(
+                sample.theta, ll, ll.total(inputs.p0, inputs.likelihood_power), inputs, seed, start
+            )
             k, ess = post.diagnostics.pareto_k or 0.0, post.diagnostics.ess or 0.0
             grow = np.isfinite(k) and k < 0.7 and ess < IS_ESS_MIN and n < self.max_draws
             if not grow:
@@ -272,15 +309,59 @@ class ImportanceSampler:
             n = _grown(n, ess, self.max_draws)
         if session not in self._planned or self._planned[session] < n:
             self._planned[session] = n
+        if post.diagnostics.reliable:
+            return post
+        adapted = self.adapted(inputs, seed, start)
+        k_adapted = adapted.diagnostics.pareto_k
+        if adapted.diagnostics.reliable or not np.isfinite(k) or (k_adapted is not None and k_adapted < k):
+            return adapted
         return post
 
-    def _weigh(self, sample: PriorSample, inputs: ModelInputs, seed: int, start: float) -> Posterior:
-        ll = sample.loglik(inputs)
+    def adapted(self, inputs: ModelInputs, seed: int = 0, start: float | None = None) -> Posterior:
+        """The posterior of ``inputs`` by importance sampling from an adapted proposal.
+
+        The proposal is fitted to the default-size prior sample of the session, weighted by
+        the likelihood (its columns are cached), then refitted to its own weighted draws, for
+        at most :data:`models.proposal.ROUNDS` rounds, until the result is reliable; with too
+        few effective draws a fit is to a tempered posterior (:func:`_fit_power`). Each
+        round draws :attr:`n_draws` from a seeded stream of its own; the prior's draws supply
+        the coordinates the data do not inform. The result depends on (inputs, seed) alone.
+        """
+        start = time.perf_counter() if start is None else start
         p0, tau = inputs.p0, inputs.likelihood_power
-        log_w, k = psis(ll.total(p0, tau))
+        pilot = self.prior_sample(inputs, seed, self.n_draws)
+        coords = Coordinates.of(inputs)
+        prior = coords.prior(inputs)
+        x, ll, log_r = coords.pack(pilot.theta), pilot.loglik(inputs), np.zeros(self.n_draws)
+        for round_ in range(1, ROUNDS + 1):
+            beta = _fit_power(ll, log_r, p0, tau)
+            w = normalised_weights(psis(ll.total(p0, tau * beta) + log_r)[0])
+            proposal = Proposal.fitted(x, w, ll.p_expansionist(p0, tau * beta), prior)
+            x = proposal.draw(np.random.default_rng([seed, round_]), self.n_draws)
+            theta = coords.unpack(x, pilot.theta)
+            ll, log_r = lk.loglik(theta, inputs), proposal.log_prior_ratio(x)
+            post = self._posterior(
+                theta, ll, ll.total(p0, tau) + log_r, inputs, seed, start, proposal="adapted"
+            )
+            if post.diagnostics.reliable:
+                break
+        return post
+
+    def _posterior(
+        self,
+        theta: lk.Theta,
+        ll: lk.LogLik,
+        log_ratio: FloatArray,
+        inputs: ModelInputs,
+        seed: int,
+        start: float,
+        proposal: str = "prior",
+    ) -> Posterior:
+        p0, tau = inputs.p0, inputs.likelihood_power
+        log_w, k = psis(log_ratio)
         w = normalised_weights(log_w)
         ess = importance_ess(w)
-        th = sample.theta
+        th = theta
         # P(exp | theta) below 1e-200 is 0 for every purpose, and keeps products finite and normal.
         p = np.maximum(ll.p_expansionist(p0, tau), 1e-200)
         r, c, e, s = th.r, th.c, th.e, th.s
@@ -306,6 +387,7 @@ class ImportanceSampler:
             method="importance",
             pareto_k=k,
             ess=ess,
+            proposal=proposal,
         )
         return Posterior(
             p_expansionist=p.reshape(1, n),
@@ -315,7 +397,8 @@ class ImportanceSampler:
             s=s.reshape(1, n, -1),
             diagnostics=diag,
             weights=w,
-            theta=th,
+            # The prior draws (reweighted by sensitivity analysis); draws from another proposal are not.
+            theta=th if proposal == "prior" else None,
             loglik=ll,
             kept=keep,
         )

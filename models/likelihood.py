@@ -120,15 +120,33 @@ def adversary_columns(
     reaction = np.zeros(kind.shape) if reaction is None else np.asarray(reaction, dtype=float)
     seen = np.ones(kind.shape) if seen is None else np.asarray(seen, dtype=float)
     e = theta.e[:, kind]
-    if recip is not None:
-        e = e * np.asarray(recip, dtype=float)
+    if recip is not None and np.any(np.asarray(recip) != 1.0):
+        e *= np.asarray(recip, dtype=float)
     s = theta.s[:, kind]
     b = 1.0 - (1.0 - gamma * catalog.military[kind]) * (1.0 - reaction)
-    s_eff = s + b * (e - s)
-    mid = 0.5 * (e + s_eff)
-    x_exp = q * e + (1.0 - q) * mid
-    x_sq = q * s_eff + (1.0 - q) * mid
-    return np.log(seen * x_exp + (1.0 - seen) * (1.0 - x_exp)), np.log(seen * x_sq + (1.0 - seen) * (1.0 - x_sq))
+    # In place, operation for operation: s_eff = s + b (e - s), mid = (e + s_eff) / 2,
+    # x_exp = q e + (1 - q) mid, x_sq = q s_eff + (1 - q) mid (the same floating-point results).
+    s_eff = np.subtract(e, s)
+    s_eff *= b
+    s_eff += s
+    mid = np.add(e, s_eff, out=s)  # s is not needed again
+    mid *= 0.5
+    mid *= 1.0 - q
+    x_exp = np.multiply(q, e, out=e)
+    x_exp += mid
+    x_sq = np.multiply(q, s_eff, out=s_eff)
+    x_sq += mid
+    if not np.all((seen == 0.0) | (seen == 1.0)):
+        return np.log(seen * x_exp + (1.0 - seen) * (1.0 - x_exp)), np.log(
+            seen * x_sq + (1.0 - seen) * (1.0 - x_sq)
+        )
+    # A report watched for and not seen has likelihood 1 - x: seen x + (1 - seen)(1 - x), exactly.
+    unseen = np.flatnonzero(seen == 0.0)
+    for x in (x_exp, x_sq):
+        if unseen.size:
+            x[:, unseen] = 1.0 - x[:, unseen]
+        np.log(x, out=x)
+    return x_exp, x_sq
 
 
 def ally_columns(
@@ -188,12 +206,21 @@ def report_columns(theta: Theta, inputs: ModelInputs) -> tuple[FloatArray, Float
     )
     rows, inverse = np.unique(table, axis=0, return_inverse=True)
     a_exp, a_sq = adversary_columns(
-        theta, inputs.catalog, inputs.gamma, rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4]
+        theta,
+        inputs.catalog,
+        inputs.gamma,
+        rows[:, 0].astype(np.int64),
+        rows[:, 1],
+        rows[:, 2],
+        rows[:, 3],
+        rows[:, 4],
     )
     return a_exp, a_sq, np.asarray(inverse, dtype=np.int64).reshape(-1)
 
 
-def channel_logliks(sum_exp: FloatArray, sum_sq: FloatArray, sum_u: FloatArray, rho: FloatArray) -> tuple[FloatArray, FloatArray]:
+def channel_logliks(
+    sum_exp: FloatArray, sum_sq: FloatArray, sum_u: FloatArray, rho: FloatArray
+) -> tuple[FloatArray, FloatArray]:
     """log p(R_c | T, theta) per draw and channel from the channel sums of log a_exp, log a_sq, log u.
 
     p(R_c | T) = rho_c prod a_T + (1 - rho_c) prod u: the channel is sound with
@@ -202,6 +229,8 @@ def channel_logliks(sum_exp: FloatArray, sum_sq: FloatArray, sum_u: FloatArray, 
     """
     with np.errstate(divide="ignore"):
         log_rho, log_unsound = np.log(rho), np.log1p(-np.asarray(rho, dtype=float))
+    if np.all(log_unsound == -np.inf):  # sound for certain: logaddexp(x, -inf) is x, exactly
+        return log_rho + sum_exp, log_rho + sum_sq
     unsound = log_unsound + sum_u
     return np.logaddexp(log_rho + sum_exp, unsound), np.logaddexp(log_rho + sum_sq, unsound)
 
@@ -265,7 +294,9 @@ def ally_loglik(theta: Theta, inputs: ModelInputs) -> FloatArray:
     return ally_columns(theta, inputs.catalog, kinds, qs, seen) @ counts
 
 
-def doubt_mixture(l_exp: FloatArray, l_sq: FloatArray, l_u: FloatArray, doubt: float) -> tuple[FloatArray, FloatArray]:
+def doubt_mixture(
+    l_exp: FloatArray, l_sq: FloatArray, l_u: FloatArray, doubt: float
+) -> tuple[FloatArray, FloatArray]:
     """The type log-likelihoods with the model-doubt branch mixed in.
 
     With weight ``doubt`` (epsilon) the whole adversary picture was shaped by

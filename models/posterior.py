@@ -57,6 +57,9 @@ class Diagnostics:
     pareto_k: float | None = None
     ess: float | None = None
     note: str = ""
+    #: Importance sampling's proposal: ``"prior"``, or ``"adapted"`` when the prior was not
+    #: reliable and a proposal fitted to the posterior was (:mod:`models.proposal`); None for NUTS.
+    proposal: str | None = None
 
     @property
     def reliable(self) -> bool:
@@ -65,8 +68,9 @@ class Diagnostics:
     def line(self) -> str:
         """A one-line description of the engine's run (tables, TUI status line)."""
         if self.method == "importance":
+            how = " (adapted proposal)" if self.proposal == "adapted" else ""
             return (
-                f"importance sampling {self.draws} draws  Pareto k {self.pareto_k:.2f}"
+                f"importance sampling{how} {self.draws} draws  Pareto k {self.pareto_k:.2f}"
                 f"  ESS {self.ess:.0f}"
             )
         text = (
@@ -81,6 +85,7 @@ class Diagnostics:
             "sampler": self.sampler,
             "chains": self.chains,
             "draws": self.draws,
+            "proposal": self.proposal,
         }
         if self.method == "importance":
             k = self.pareto_k

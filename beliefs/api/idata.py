@@ -7,11 +7,13 @@ Groups:
     (P(adversary expansionist | θ)), ``r`` (ally reliability), ``c`` (ally
     recklessness), ``e`` and ``s`` (each adversary kind's chance under an
     expansionist and a status-quo adversary).
-``prior`` and ``sample_stats_prior`` (importance sampling only)
+``prior`` and ``sample_stats_prior`` (importance sampling from the prior only)
     The weighted draws as the engine drew them -- from the prior -- and their
     normalised importance weights (``importance_weight``,
     ``log_importance_weight``; Pareto k and ESS as attributes). The
     ``posterior`` group then holds equal-weight draws resampled from them.
+    Draws from an adapted proposal (``diagnostics.proposal == "adapted"``) are
+    not prior draws: only their equal-weight resample is kept, in ``posterior``.
 ``sample_stats``
     What a NUTS engine reports per draw, when it keeps it (``diverging``).
 
@@ -57,23 +59,25 @@ def inference_data(posterior: Posterior, catalog: Catalog, attrs: dict[str, Any]
     safe = {k: _netcdf_safe(v) for k, v in attrs.items()}
     kinds = [k.id for k in catalog.adversary]
     groups: dict[str, Any] = {}
+    d = posterior.diagnostics
     if posterior.weights is not None:
         # ArviZ knows nothing of weights: the posterior group holds equal-weight
         # draws resampled (systematically, seeded) from the weighted ones, which
-        # are kept as drawn -- from the prior -- with their weights beside them.
-        d = posterior.diagnostics
+        # are kept as drawn -- from the prior -- with their weights beside them
+        # (draws from an adapted proposal are not prior draws, and are not kept).
         safe["resampled_from_weighted_draws"] = posterior.n_draws
-        groups["prior"] = _draws(posterior, kinds, {})
-        chains, draws = posterior.p_expansionist.shape[:2]
-        w = np.asarray(posterior.weights, dtype=float).reshape(chains, draws)
-        groups["sample_stats_prior"] = xr.Dataset(
-            {
-                "importance_weight": (("chain", "draw"), w),
-                "log_importance_weight": (("chain", "draw"), np.log(np.maximum(w, np.finfo(float).tiny))),
-            },
-            coords={"chain": np.arange(chains), "draw": np.arange(draws)},
-            attrs={"pareto_k": _netcdf_safe(d.pareto_k), "ess": _netcdf_safe(d.ess), "normalised": 1},
-        )
+        if d.proposal == "prior":
+            groups["prior"] = _draws(posterior, kinds, {})
+            chains, draws = posterior.p_expansionist.shape[:2]
+            w = np.asarray(posterior.weights, dtype=float).reshape(chains, draws)
+            groups["sample_stats_prior"] = xr.Dataset(
+                {
+                    "importance_weight": (("chain", "draw"), w),
+                    "log_importance_weight": (("chain", "draw"), np.log(np.maximum(w, np.finfo(float).tiny))),
+                },
+                coords={"chain": np.arange(chains), "draw": np.arange(draws)},
+                attrs={"pareto_k": _netcdf_safe(d.pareto_k), "ess": _netcdf_safe(d.ess), "normalised": 1},
+            )
         posterior = posterior.resampled(seed=d.seed)
     groups["posterior"] = _draws(posterior, kinds, safe)
     stats = _sample_stats(posterior)

@@ -109,11 +109,14 @@ class PosteriorDraws:
 
     @classmethod
     def for_reweighting(cls, posterior: Posterior) -> PosteriorDraws:
-        """The draws sensitivity analysis reweights: equal-weight posterior draws (NUTS), or the whole
-        prior sample of an importance fit (``reweigh_prior=True``)."""
+        """The draws sensitivity analysis reweights: equal-weight posterior draws (NUTS, or an adapted
+        proposal's draws resampled), or the whole prior sample of an importance fit (``reweigh_prior=True``)."""
         th = posterior.theta
         if th is not None:
             return cls(p=np.full(th.n, np.nan), r=th.r, c=th.c, e=th.e, s=th.s, chains=1, reweigh_prior=True)
+        # Weighted draws that are not the prior's (an adapted proposal's) are resampled to equal weights
+        # first: the evaluation weighs non-prior draws by the likelihood ratio alone.
+        posterior = posterior.resampled(seed=posterior.diagnostics.seed)
         return cls(
             p=posterior.flat("p_expansionist"),
             r=posterior.flat("r"),

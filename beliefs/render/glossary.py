@@ -44,7 +44,8 @@ TERMS: tuple[Term, ...] = (
          ("R-hat",)),
     Term("Pareto k-hat",
          "Importance sampling only: the shape of the fitted tail of the importance weights (PSIS). Below 0.7 "
-         "the reweighted draws are trusted; at or above it the engine falls back to NUTS (or flags the row).",
+         "the reweighted draws are trusted; at or above it the engine samples from a proposal adapted to "
+         "the posterior, and falls back to NUTS (or flags the row) when that is not trusted either.",
          ("Pareto k",)),
     Term("EU",
          "Expected utility of an option: its payoff averaged over the posterior draws (the payoff table of "

@@ -229,6 +229,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "method",
     "pareto_k",
     "ess",
+    "proposal",
 )
 
 
@@ -267,6 +268,7 @@ def csv_row(step: Step) -> dict[str, Any]:
         "method": d.method,
         "pareto_k": "" if d.pareto_k is None else round(d.pareto_k, 4),
         "ess": "" if d.ess is None else round(d.ess),
+        "proposal": d.proposal or "",
     }
     for key, summ in post.items():
         row[key] = summ["mean"]

@@ -69,7 +69,9 @@ def diagnostics_text(diag: dict[str, Any]) -> str:
     method = diag.get("method", "nuts")
     if method == "importance":
         parts = [
-            f"importance sampling, Pareto k̂ {diag.get('pareto_k', float('nan')):.2f}",
+            "importance sampling"
+            + (" (adapted proposal)" if diag.get("proposal") == "adapted" else "")
+            + f", Pareto k̂ {diag.get('pareto_k', float('nan')):.2f}",
             f"ESS {diag.get('ess', 0):.0f}",
         ]
     else:

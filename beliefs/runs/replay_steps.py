@@ -267,7 +267,9 @@ def replay(
             # a retracted signal changes nothing: the posterior and decision before it, with its log read
             current = replace(previous, signals=records[i].signals, record=records[i])
         else:
-            current = assess_signals(timeline, catalog, signals[:i], seed=seed, engine=engine, record=records[i])
+            current = assess_signals(
+                timeline, catalog, signals[:i], seed=seed, engine=engine, record=records[i]
+            )
         flip = counts_as_flip(settled, current)
         if current.decision.determinate:
             settled = current.decision.best
