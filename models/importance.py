@@ -336,7 +336,7 @@ class ImportanceSampler:
         for round_ in range(1, ROUNDS + 1):
             beta = _fit_power(ll, log_r, p0, tau)
             w = normalised_weights(psis(ll.total(p0, tau * beta) + log_r)[0])
-            proposal = Proposal.fitted(x, w, ll.p_expansionist(p0, tau * beta), prior)
+            proposal = Proposal.fitted(x, w, ll.p_expansionist(p0, tau * beta), prior, ll.kept_shares())
             x = proposal.draw(np.random.default_rng([seed, round_]), self.n_draws)
             theta = coords.unpack(x, pilot.theta)
             ll, log_r = lk.loglik(theta, inputs), proposal.log_prior_ratio(x)

@@ -384,6 +384,15 @@ class LogLik:
     def p_expansionist(self, p0: float, tau: float = 1.0) -> FloatArray:
         return p_expansionist(*self.types(), p0, tau)
 
+    def kept_shares(self) -> FloatArray | None:
+        """Per type, the share of its likelihood outside the doubt branch, ``(1 - eps) e^{l_T} / L'_T``:
+        (2, n); None without model doubt."""
+        if self.l_u is None or self.doubt <= 0.0:
+            return None
+        mixed = np.stack(self.types())
+        out: FloatArray = np.exp(np.log1p(-self.doubt) + np.stack([self.l_exp, self.l_sq]) - mixed)
+        return np.minimum(out, 1.0)
+
     def _combine(self, other: LogLik, sign: float) -> LogLik:
         l_u = None if self.l_u is None or other.l_u is None else self.l_u + sign * other.l_u
         return LogLik(

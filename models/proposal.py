@@ -147,10 +147,22 @@ class Proposal:
     weights: FloatArray
 
     @classmethod
-    def fitted(cls, x: FloatArray, w: FloatArray, p_exp: FloatArray, prior: BetaProduct) -> Proposal:
-        """The defensive mixture fitted to draws ``x`` with weights ``w`` and P(exp | theta) ``p_exp``."""
+    def fitted(
+        cls, x: FloatArray, w: FloatArray, p_exp: FloatArray, prior: BetaProduct, kept: FloatArray | None = None
+    ) -> Proposal:
+        """The defensive mixture fitted to draws ``x`` with weights ``w`` and P(exp | theta) ``p_exp``.
+
+        With model doubt, ``kept`` (2, n) is each type's share outside the doubt branch
+        (:meth:`models.likelihood.LogLik.kept_shares`): the branch's draws, which fit neither type
+        and may lie apart from both, get a component of their own, so that a small mass there
+        (or in the rarer type) is not left to the defensive prior alone.
+        """
         components, weights = [prior], [DEFENSIVE]
-        for share in (p_exp, 1.0 - p_exp):
+        shares = [p_exp, 1.0 - p_exp]
+        if kept is not None:
+            shares = [p_exp * kept[0], (1.0 - p_exp) * kept[1]]
+            shares.append(p_exp * (1.0 - kept[0]) + (1.0 - p_exp) * (1.0 - kept[1]))
+        for share in shares:
             wt = w * share
             mass = float(wt.sum() / w.sum())
             if mass >= MIN_TYPE_MASS:

@@ -21,6 +21,7 @@ from test_importance import contested_signals, long_scenario_toml
 from beliefs.catalog import bundled_catalog_path
 from beliefs.evidence.encode import encode, encode_signals
 from beliefs.runs.assessment import assess
+from beliefs.render.replay_table import csv_row
 from beliefs.runs.replay_steps import Step
 from beliefs.timeline import load_timeline
 from models.engine import Engine, SamplerSettings
@@ -84,14 +85,14 @@ def test_the_adapted_posterior_depends_on_inputs_and_seed_alone(hard):
 
 
 def test_sensitivity_reads_adapted_draws_as_equal_weight_draws(hard):
-    from beliefs.studies.sensitivity_analysis.evaluator import Draws
+    from beliefs.decision.draws import PosteriorDraws
 
     _, path = hard
     timeline, catalog = load_timeline(path)
     post = ImportanceSampler().sample(encode(timeline, catalog), seed=2)
     assert post.diagnostics.proposal == "adapted" and post.theta is None  # not prior draws
-    draws = Draws.of(post)
-    assert not draws.prior and draws.p.shape == (4000,)
+    draws = PosteriorDraws.for_reweighting(post)
+    assert not draws.reweigh_prior and draws.p.shape == (4000,)
     assert abs(draws.p.mean() - post.mean("p_expansionist")) < 0.01
 
 
@@ -144,7 +145,7 @@ def test_every_view_of_the_engine_names_the_adapted_proposal(hard):
     d = a.posterior.diagnostics
     assert "(adapted proposal)" in d.line()
     assert diagnostics_text(d.to_json()).startswith("importance sampling (adapted proposal), Pareto k̂ ")
-    assert Step(index=0, signal=None, assessment=a, flip=False).csv_row()["proposal"] == "adapted"
+    assert csv_row(Step(index=0, signal=None, assessment=a, flip=False))["proposal"] == "adapted"
 
 
 def test_a_proposal_far_from_the_posterior_is_fitted_to_a_tempered_one(hard):

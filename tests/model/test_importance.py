@@ -130,7 +130,7 @@ def test_when_no_proposal_is_reliable_it_falls_back_to_nuts_and_says_so(many_sig
     """Neither the prior nor an adapted proposal (tests/model/test_adapted_proposal.py) can give an
     ESS of 400 with 300 draws: the engine falls back to NUTS and says why."""
     exact = reference_from_toml(many_signals, bundled_catalog_path())
-    assert 0.05 < exact["p_expansionist"] < 0.95  # a contested case, not a foregone conclusion
+    assert 0.02 < exact["p_expansionist"] < 0.98  # a contested case, not a foregone conclusion
     timeline, catalog = load_timeline(many_signals)
     only_is = Engine(SamplerSettings(method="importance"))
     only_is.importance = ImportanceSampler(n_draws=300, max_draws=300)
