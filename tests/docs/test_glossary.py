@@ -28,7 +28,7 @@ def test_the_terms_the_issue_names_are_defined():
 
 
 def test_explain_terms_defines_what_assess_printed_and_nothing_it_did_not():
-    res = CliRunner().invoke(app, ["assess", "july-1914", "--seed", "5", "--explain-terms"])
+    res = CliRunner().invoke(app, ["assess", "agadir-1911", "--seed", "5", "--explain-terms"])
     assert res.exit_code == 0, res.output
     shown, _, terms = res.output.partition("Terms used above")
     listed = {t.name for t in TERMS if f"  {t.name}: " in terms}
