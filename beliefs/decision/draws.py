@@ -94,17 +94,25 @@ class PosteriorDraws:
         whole = cls._of_prior_sample(posterior, inputs)
         if whole is not None:
             return whole
+        return cls._flat(
+            posterior,
+            w=posterior.weights,
+            loglik=posterior.loglik_for(inputs) if inputs.model_doubt > 0.0 else None,
+            p0=float(inputs.p0),
+            tau=float(inputs.likelihood_power),
+        )
+
+    @classmethod
+    def _flat(cls, posterior: Posterior, **extra: Any) -> PosteriorDraws:
+        """The posterior's own draws, chains stacked (``extra``: weights, log-likelihoods, ...)."""
         return cls(
             p=posterior.flat("p_expansionist"),
             r=posterior.flat("r"),
             c=posterior.flat("c"),
             e=posterior.flat("e"),
             s=posterior.flat("s"),
-            w=posterior.weights,
             chains=int(posterior.p_expansionist.shape[0]),
-            loglik=posterior.loglik_for(inputs) if inputs.model_doubt > 0.0 else None,
-            p0=float(inputs.p0),
-            tau=float(inputs.likelihood_power),
+            **extra,
         )
 
     @classmethod
@@ -116,15 +124,7 @@ class PosteriorDraws:
             return cls(p=np.full(th.n, np.nan), r=th.r, c=th.c, e=th.e, s=th.s, chains=1, reweigh_prior=True)
         # Weighted draws that are not the prior's (an adapted proposal's) are resampled to equal weights
         # first: the evaluation weighs non-prior draws by the likelihood ratio alone.
-        posterior = posterior.resampled(seed=posterior.diagnostics.seed)
-        return cls(
-            p=posterior.flat("p_expansionist"),
-            r=posterior.flat("r"),
-            c=posterior.flat("c"),
-            e=posterior.flat("e"),
-            s=posterior.flat("s"),
-            chains=int(posterior.p_expansionist.shape[0]),
-        )
+        return cls._flat(posterior.resampled(seed=posterior.diagnostics.seed))
 
     def to_plain(self) -> dict[str, Any]:
         """The arrays and flags a sensitivity worker process needs (not the weights or log-likelihoods)."""
