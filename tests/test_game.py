@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scenario_text import scenario_toml
 
 from beliefs.catalog import load_catalog
 from beliefs.decision.decide import decide
@@ -233,21 +234,7 @@ def test_every_coupling_is_an_overridable_payoff():
     assert pay.entrapment_factor_expansionist == 0.5  # not given: the default
 
 
-GOOD = """
-[scenario]
-title = "t"
-perspective = "Us"
-ally = "Ally"
-adversary = "Them"
-polarity = "multipolar"
-offense_advantage = 0.5
-distinguishability = 0.5
-prior_expansionist = 0.5
-ally_reliability = { alpha = 2.0, beta = 2.0 }
-ally_recklessness = { alpha = 2.0, beta = 2.0 }
-
-[payoffs]
-"""
+GOOD = scenario_toml() + "\n[payoffs]\n"
 
 
 @pytest.mark.parametrize(

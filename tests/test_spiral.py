@@ -10,7 +10,6 @@ import datetime as dt
 import re
 import subprocess
 import sys
-import textwrap
 import tomllib
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scenario_text import scenario_toml
 
 from beliefs.catalog import bundled_catalog_path, load_catalog, validate_catalog
 from beliefs.errors import InputError
@@ -222,20 +222,7 @@ def test_bad_spiral_fields_are_named(extra: str, head: str, entry: str, field: s
 def test_cli_exits_2_naming_file_entry_and_field(tmp_path: Path) -> None:
     (tmp_path / "cat.toml").write_text(KIND + "reactivity = 2.0\nprovocative = 1\n")
     path = tmp_path / "t.toml"
-    path.write_text(textwrap.dedent("""
-        [scenario]
-        title = "t"
-        perspective = "Us"
-        ally = "Ally"
-        adversary = "Them"
-        polarity = "multipolar"
-        offense_advantage = 0.5
-        distinguishability = 0.5
-        prior_expansionist = 0.5
-        ally_reliability = { alpha = 2.0, beta = 2.0 }
-        ally_recklessness = { alpha = 2.0, beta = 2.0 }
-        catalog = "cat.toml"
-    """))
+    path.write_text(scenario_toml(catalog="cat.toml"))
     proc = subprocess.run([sys.executable, "-m", "beliefs.cli.main", "validate", str(path)],
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     message = " ".join(proc.stderr.split())
