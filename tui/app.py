@@ -169,7 +169,7 @@ class BeliefsApp(CaseEdits):
         self.redraw()
 
     def redraw(self) -> None:
-        if self.session is None or not any(isinstance(x, MainScreen) for x in self.screen_stack):
+        if not self.main_shown:
             return
         s = self.session
         now = s.result()
@@ -187,7 +187,7 @@ class BeliefsApp(CaseEdits):
 
     def _spin_once(self) -> None:
         self._spin += 1
-        if self.busy and any(isinstance(x, MainScreen) for x in self.screen_stack):
+        if self.busy and self.main_shown:
             self.main.spin(SPINNER[self._spin % len(SPINNER)])
 
     # -- sampling -------------------------------------------------------------------
@@ -231,12 +231,14 @@ class BeliefsApp(CaseEdits):
             self.post_message(SamplingDone(generation, f"{type(exc).__name__}: {exc}"))
 
     def on_engine_busy(self, message: EngineBusy) -> None:
-        if self.session.key() not in self.session.cache:
+        if self.main_shown and self.session.key() not in self.session.cache:
             self.busy = message.what  # repaints (a reactive)
 
     def on_step_ready(self, message: StepReady) -> None:
         s = self.session
         s.cache[message.key] = message.result
+        if not self.main_shown:  # shutting down: the result is kept, nothing is drawn
+            return
         self.error = None
         if any(s.flip_at(i) for i in (message.step, message.step + 1) if 0 < i <= s.n):
             self.main.show_log(s)  # a new ⇄ marker
@@ -252,7 +254,7 @@ class BeliefsApp(CaseEdits):
         self.redraw()
 
     def on_sampling_done(self, message: SamplingDone) -> None:
-        if message.error is not None:
+        if message.error is not None and self.main_shown:
             self.busy = None
             self.error = message.error  # repaints (a reactive)
             self.notify(f"sampling failed: {message.error}", severity="error", timeout=10)

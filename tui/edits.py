@@ -50,6 +50,12 @@ class CaseEdits(App[None]):
     def main(self) -> MainScreen:
         raise NotImplementedError
 
+    @property
+    def main_shown(self) -> bool:
+        """Whether the workbench is on the screen stack: not yet while a case is picked, no more
+        while the app shuts down (a worker's last message or a timer may still arrive then)."""
+        return self.session is not None and any(isinstance(x, MainScreen) for x in self.screen_stack)
+
     def redraw(self) -> None:
         raise NotImplementedError
 
@@ -305,7 +311,7 @@ class CaseEdits(App[None]):
     def poll_case(self) -> None:
         """Reload the case if another process changed it (cheap when nothing did)."""
         s = self.session
-        if s is None or s.case is None:
+        if s is None or s.case is None or not self.main_shown:
             return
         try:
             changed = self.cases.changed(s)

@@ -332,3 +332,23 @@ async def test_a_failing_sampler_is_shown_in_the_status_line(short, tmp_path):
         assert "sampling failed: RuntimeError: the sampler broke" in status.plain
         assert status.has_class("-unreliable")
         assert "no posterior: sampling failed" in shown(app, BeliefsPanel)
+
+
+@sync
+async def test_a_workers_last_messages_after_the_app_closed_are_kept_not_drawn(short, engine, tmp_path):
+    """A sampling worker's messages can arrive while the app shuts down (its screens gone):
+    the result is cached, nothing is drawn, nothing raises (it once failed a run with
+    ScreenStackError when a reload's update outlived the app)."""
+    from tui.messages import EngineBusy, SamplingDone, StepReady
+
+    app = make_app(short, engine, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    s = app.session
+    assert not app.screen_stack and not app.main_shown
+    key, result = s.key(), s.result()
+    s.cache.pop(key)
+    app.on_engine_busy(EngineBusy("updating…"))
+    app.on_step_ready(StepReady(key, s.step, result, app.generation))
+    app.on_sampling_done(SamplingDone(app.generation, "RuntimeError: late"))
+    assert s.cache[key] is result and app.busy is None and app.error is None
