@@ -313,6 +313,8 @@ class BeliefsApp(CaseEdits):
 
     def _tick(self) -> None:
         s = self.session
+        if not self.main_shown:  # shutting down
+            return
         if s.step >= s.n:
             self.action_play()
             return

@@ -336,8 +336,8 @@ async def test_a_failing_sampler_is_shown_in_the_status_line(short, tmp_path):
 
 @sync
 async def test_a_workers_last_messages_after_the_app_closed_are_kept_not_drawn(short, engine, tmp_path):
-    """A sampling worker's messages can arrive while the app shuts down (its screens gone):
-    the result is cached, nothing is drawn, nothing raises (it once failed a run with
+    """A sampling worker's messages and the timers can fire while the app shuts down (its
+    screens gone): the result is cached, nothing is drawn or stepped, nothing raises (it once failed a run with
     ScreenStackError when a reload's update outlived the app)."""
     from tui.messages import EngineBusy, SamplingDone, StepReady
 
@@ -351,4 +351,7 @@ async def test_a_workers_last_messages_after_the_app_closed_are_kept_not_drawn(s
     app.on_engine_busy(EngineBusy("updating…"))
     app.on_step_ready(StepReady(key, s.step, result, app.generation))
     app.on_sampling_done(SamplingDone(app.generation, "RuntimeError: late"))
+    s.go(0)
+    app._tick(), app.poll_case()  # the replay player's and the case watcher's timers
+    assert s.step == 0
     assert s.cache[key] is result and app.busy is None and app.error is None
