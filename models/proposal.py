@@ -27,6 +27,9 @@ On the informed coordinates the proposal is a defensive mixture (Owen & Zhou
   per coordinate a Beta with the weighted mean and :data:`WIDEN` times the
   weighted variance (wider than the target, as a proposal must be; Vehtari
   et al., *Pareto smoothed importance sampling*, JMLR 2024, section 3).
+  Each such component gets at least :data:`MIN_COMPONENT_SHARE` of the fitted
+  draws: the rarer type's mass *is* the probability the tool reports, and
+  proportional allocation would estimate it from a few hundred draws.
 
 Draws are allocated to the components deterministically (in proportion to
 their weights, the deterministic-mixture estimator of Owen & Zhou) and weighed by
@@ -48,6 +51,7 @@ from math import lgamma
 import numpy as np
 
 from models import likelihood as lk
+from models.psis import importance_ess, normalised_weights
 from models.spec import FloatArray, IntArray, ModelInputs
 
 #: The prior's share of the mixture (the defensive component).
@@ -61,6 +65,10 @@ ROUNDS = 5
 FIT_ESS = 200
 #: A type whose posterior probability is below this gets no component of its own (the prior covers it).
 MIN_TYPE_MASS = 1e-3
+#: The least share of the fitted (non-defensive) draws each component gets, whatever its mass: the
+#: rarer type's mass is what P(expansionist) is, and a component of a few hundred draws estimates
+#: it roughly (balanced allocation; measured in benchmarks/seed_spread.py).
+MIN_COMPONENT_SHARE = 0.25
 
 
 def _lbeta(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -139,6 +147,23 @@ class Coordinates:
         return BetaProduct(np.concatenate(a).astype(float), np.concatenate(b).astype(float))
 
 
+def floored(mass: FloatArray, floor: float) -> FloatArray:
+    """Shares in proportion to ``mass``, except that none is below ``floor`` (equal shares when
+    ``floor`` times their number is 1 or more); they sum to 1."""
+    n = len(mass)
+    if n == 0:
+        return np.zeros(0)
+    if floor * n >= 1.0:
+        return np.full(n, 1.0 / n)
+    share = mass / mass.sum()
+    fixed = np.zeros(n, dtype=bool)
+    while np.any(low := ~fixed & (share < floor)):
+        fixed |= low
+        share = np.where(fixed, floor, share * (1.0 - floor * fixed.sum()) / share[~fixed].sum())
+    out: FloatArray = share
+    return out
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A mixture of Beta products on the informed coordinates; the first component is the prior."""
@@ -157,7 +182,7 @@ class Proposal:
         and may lie apart from both, get a component of their own, so that a small mass there
         (or in the rarer type) is not left to the defensive prior alone.
         """
-        components, weights = [prior], [DEFENSIVE]
+        components, masses = [prior], []
         shares = [p_exp, 1.0 - p_exp]
         if kept is not None:
             shares = [p_exp * kept[0], (1.0 - p_exp) * kept[1]]
@@ -167,8 +192,8 @@ class Proposal:
             mass = float(wt.sum() / w.sum())
             if mass >= MIN_TYPE_MASS:
                 components.append(BetaProduct.matched(x, wt, WIDEN))
-                weights.append((1.0 - DEFENSIVE) * mass)
-        out = np.array(weights)
+                masses.append(mass)
+        out = np.concatenate([[DEFENSIVE], (1.0 - DEFENSIVE) * floored(np.array(masses), MIN_COMPONENT_SHARE)])
         return cls(tuple(components), out / out.sum())
 
     def counts(self, n: int) -> IntArray:
@@ -192,3 +217,21 @@ class Proposal:
         log_q = top + np.log(np.exp(logs - top[:, None]).sum(axis=1))
         out: FloatArray = logs[:, 0] - np.log(self.weights[0]) - log_q
         return out
+
+
+def fit_power(ll: lk.LogLik, log_r: FloatArray, p0: float, tau: float) -> float:
+    """The likelihood power to fit the next proposal at: 1 (the posterior) when the draws at hand
+    carry an ESS of :data:`FIT_ESS` for it, else the largest power that does (a
+    tempered posterior, between the proposal and the posterior), so that a proposal far from
+    the posterior moves towards it in steps it can follow (annealed importance sampling)."""
+
+    def ess(beta: float) -> float:
+        return importance_ess(normalised_weights(ll.total(p0, tau * beta) + log_r))
+
+    if ess(1.0) >= FIT_ESS:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    for _ in range(16):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if ess(mid) >= FIT_ESS else (lo, mid)
+    return lo
