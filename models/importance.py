@@ -72,8 +72,14 @@ DROP_MASS = 1e-6
 #: An adapted proposal's round whose importance ESS is below this share of its draws is refitted
 #: even when reliable: the next round's fit to its draws typically gets 10-20 times its ESS (a round
 #: that just passes the ESS of 400 estimates P(expansionist) to about 0.02; measured in
-#: benchmarks/seed_spread.py).
+#: benchmarks/engine_accuracy.py).
 SETTLED_ESS_SHARE = 0.1
+#: Above this Pareto k the raw importance ratios have an infinite variance and the error falls
+#: slower than 1/sqrt(N) (Vehtari et al., JMLR 2024, section 3): more prior draws buy little
+#: ESS (a 50-signal replay's last step: ESS 300, 250, 352, 376 at 20,000-90,000 draws), so a
+#: step there with an ESS below SETTLED_ESS_SHARE of the default draws tries the adapted
+#: proposal before the prior's sample grows.
+K_GROW = 0.5
 #: Memory for cached likelihood columns, per prior sample.
 COLUMN_BUDGET_BYTES = 96 * 2**20
 
@@ -214,6 +220,14 @@ def _carrying(w: FloatArray) -> np.ndarray | None:
     return np.flatnonzero(keep)
 
 
+def _settled(post: Posterior, n_draws: int) -> bool:
+    """Whether a reliable result from the prior's draws is kept as it is: its k is below
+    :data:`K_GROW` (the raw weights have a finite variance and its MCSE holds), or it has an
+    ESS of :data:`SETTLED_ESS_SHARE` of the default draws all the same."""
+    d = post.diagnostics
+    return (d.pareto_k or 0.0) < K_GROW or (d.ess or 0.0) >= SETTLED_ESS_SHARE * n_draws
+
+
 def _quality(post: Posterior) -> tuple[bool, float, float]:
     """Which of an adapted sampler's rounds to keep: a reliable one, then the larger ESS, then the lower k."""
     d = post.diagnostics
@@ -259,8 +273,8 @@ class ImportanceSampler:
 
         Each step's Pareto k and ESS are read off the default-size sample (a few
         milliseconds each: the columns are cached); N is the largest any step
-        with k < 0.7 needs for an ESS of 400 (steps with k >= 0.7 fall back to
-        NUTS whatever N is, so they do not count), capped at :data:`PLAN_MAX`
+        with k < :data:`K_GROW` needs for an ESS of 400 (steps with a larger k go
+        to the adapted proposal first, so they do not count), capped at :data:`PLAN_MAX`
         times the default: every step pays for N, and a step that needs more
         still grows its own sample (its diagnostics show its N).
         """
@@ -276,7 +290,7 @@ class ImportanceSampler:
             ll = sample.loglik(inputs)
             log_w, k = psis(ll.total(inputs.p0, inputs.likelihood_power))
             ess = importance_ess(normalised_weights(log_w))
-            if np.isfinite(k) and k < PARETO_K_MAX and ess < IS_ESS_MIN:
+            if np.isfinite(k) and k < K_GROW and ess < IS_ESS_MIN:
                 need = max(need, _grown(n, ess, PLAN_MAX * n))
         self._planned[session] = need
         return need
@@ -284,12 +298,36 @@ class ImportanceSampler:
     def sample(self, inputs: ModelInputs, seed: int = 0) -> Posterior:
         """The importance-sampling posterior of ``inputs`` (check ``diagnostics.reliable``).
 
-        From the prior first; when that is not reliable however many draws, from a proposal
-        adapted to the posterior (:mod:`models.proposal`, see :meth:`adapted`).
+        From the prior first, its sample grown while k < :data:`K_GROW` and the ESS is short.
+        When that is not reliable, or is with k >= K_GROW and a small ESS (:func:`_settled`),
+        from a proposal adapted to the posterior (:mod:`models.proposal`, see :meth:`adapted`),
+        if that does better; otherwise the prior's sample grows while k < 0.7.
         """
         start = time.perf_counter()
         session = self._session(inputs, seed)
         n = self.draws_for(inputs, seed)
+        post, n = self._grown_prior(inputs, seed, n, start, K_GROW)
+        if post.diagnostics.reliable and _settled(post, self.n_draws):
+            self._note_planned(session, n)
+            return post
+        adapted = self.adapted(inputs, seed, start)
+        if adapted.diagnostics.reliable and (not post.diagnostics.reliable or _quality(adapted) > _quality(post)):
+            self._note_planned(session, n)
+            return adapted
+        # The adapted proposal did no better: the prior's sample grows while k < 0.7, as it may.
+        post, n = self._grown_prior(inputs, seed, n, start, PARETO_K_MAX)
+        self._note_planned(session, n)
+        if post.diagnostics.reliable:
+            return post
+        k, k_adapted = post.diagnostics.pareto_k or 0.0, adapted.diagnostics.pareto_k
+        if adapted.diagnostics.reliable or not np.isfinite(k) or (k_adapted is not None and k_adapted < k):
+            return adapted
+        return post
+
+    def _grown_prior(
+        self, inputs: ModelInputs, seed: int, n: int, start: float, k_max: float
+    ) -> tuple[Posterior, int]:
+        """The prior's posterior at ``n`` draws, grown while k < ``k_max`` and the ESS < 400."""
         while True:
             sample = self.prior_sample(inputs, seed, n)
             ll = sample.loglik(inputs)
@@ -297,19 +335,13 @@ class ImportanceSampler:
                 sample.theta, ll, ll.total(inputs.p0, inputs.likelihood_power), inputs, seed, start
             )
             k, ess = post.diagnostics.pareto_k or 0.0, post.diagnostics.ess or 0.0
-            grow = np.isfinite(k) and k < 0.7 and ess < IS_ESS_MIN and n < self.max_draws
-            if not grow:
-                break
+            if not (np.isfinite(k) and k < k_max and ess < IS_ESS_MIN and n < self.max_draws):
+                return post, n
             n = _grown(n, ess, self.max_draws)
+
+    def _note_planned(self, session: tuple[object, ...], n: int) -> None:
         if session not in self._planned or self._planned[session] < n:
             self._planned[session] = n
-        if post.diagnostics.reliable:
-            return post
-        adapted = self.adapted(inputs, seed, start)
-        k_adapted = adapted.diagnostics.pareto_k
-        if adapted.diagnostics.reliable or not np.isfinite(k) or (k_adapted is not None and k_adapted < k):
-            return adapted
-        return post
 
     def adapted(self, inputs: ModelInputs, seed: int = 0, start: float | None = None) -> Posterior:
         """The posterior of ``inputs`` by importance sampling from an adapted proposal.

@@ -67,7 +67,7 @@ FIT_ESS = 200
 MIN_TYPE_MASS = 1e-3
 #: The least share of the fitted (non-defensive) draws each component gets, whatever its mass: the
 #: rarer type's mass is what P(expansionist) is, and a component of a few hundred draws estimates
-#: it roughly (balanced allocation; measured in benchmarks/seed_spread.py).
+#: it roughly (balanced allocation; measured in benchmarks/engine_accuracy.py).
 MIN_COMPONENT_SHARE = 0.25
 
 

@@ -1,7 +1,8 @@
-"""Does the reported Monte Carlo error say how far an adapted-proposal result can be from the truth?
+"""How far the importance sampler's results are from the exact posterior, and whether their MCSE says so.
 
-Run by hand (not a test): ``python benchmarks/seed_spread.py [--seeds 16]``.
+Run by hand (not a test): ``python benchmarks/engine_accuracy.py [--seeds 16] [--replays 3]``.
 
+Part 1, seeds.
 For contested synthetic timelines (60-150 reports pulling both ways, where the
 prior's draws fail and the importance sampler fits an adapted proposal,
 models/proposal.py), each timeline is assessed at ``--seeds`` seeds and every
@@ -20,11 +21,26 @@ Two rules run side by side in the same process:
   refitted (the best round is kept).
 
 An honest MCSE has sd / MCSE near 1, and no error far beyond 3 MCSEs.
+
+Part 2, replays. ``--replays`` synthetic 50-signal replays (benchmarks/replay.py's
+timelines, generator seeds 0, 1, ...), every step against the exact reference
+(P, r and c; the reference refuses a few last steps, where it would sample), under
+two rules for the prior's draws, side by side:
+
+* ``before``: the prior's sample grows while k < 0.7 and the ESS < 400, and is
+  kept once reliable (``K_GROW = 0.7``);
+* ``now``: it grows only while k < ``K_GROW`` (0.5); a reliable result with a
+  larger k and an ESS below ``SETTLED_ESS_SHARE`` of the draws tries the adapted
+  proposal first.
+
+Printed: the replay's CPU seconds in process, how many steps used the adapted
+proposal, the largest error, and how many errors pass 0.01.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -32,7 +48,7 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "model")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "model"), str(ROOT / "benchmarks")]
 
 # isort: off
 import beliefs.cli  # noqa: E402,F401  (the tool's process set-up, before numpy loads)
@@ -61,9 +77,51 @@ def run(path: Path, seeds: int) -> tuple[np.ndarray, np.ndarray, list[float], bo
     return np.array(p), np.array(mcse), secs, reliable
 
 
+def replays(count: int) -> None:
+    import tomli_w
+    from reference_files import reference_from_toml
+    from replay import synthetic_raw
+
+    import models.importance as importance
+    from beliefs.catalog import bundled_catalog_path
+    from beliefs.runs.replay_steps import replay
+    from beliefs.timeline import load_timeline
+    from models.engine import Engine, SamplerSettings
+
+    names = (("p_expansionist", "p_expansionist"), ("r", "ally_reliability"), ("c", "ally_recklessness"))
+    rules = {"before": importance.PARETO_K_MAX, "now": importance.K_GROW}
+    with tempfile.TemporaryDirectory() as tmp:
+        for gen in range(count):
+            path = Path(tmp) / f"synthetic-50-{gen}.toml"
+            path.write_text(tomli_w.dumps(synthetic_raw(50, gen)), encoding="utf-8")
+            tl, cat = load_timeline(path)
+            exact = {}
+            for i in range(51):
+                with contextlib.suppress(ValueError):  # the reference would sample here, and refuses
+                    exact[i] = reference_from_toml(path, bundled_catalog_path(), upto=i)
+            print(f"synthetic 50-signal replay (generator seed {gen}): {len(exact)} of 51 steps with a reference")
+            for name, k_grow in rules.items():
+                importance.K_GROW = k_grow
+                c0 = time.process_time()
+                rep = replay(tl, cat, engine=Engine(SamplerSettings()))
+                cpu = time.process_time() - c0
+                errs = [
+                    abs(s.assessment.posterior.mean(q) - exact[s.index][key])
+                    for s in rep.steps if s.index in exact for q, key in names
+                ]  # fmt: skip
+                adapted = sum(s.assessment.posterior.diagnostics.proposal == "adapted" for s in rep.steps)
+                print(
+                    f"  {name:6s} {cpu:.2f} s CPU  adapted steps {adapted:2d}  largest error {max(errs):.4f}  "
+                    f"errors over 0.01: {sum(e > 0.01 for e in errs)} of {len(errs)}  "
+                    f"unreliable steps {len(rep.unreliable_steps)}"
+                )
+            importance.K_GROW = rules["now"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=16)
+    parser.add_argument("--replays", type=int, default=3)
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     from reference_files import reference_from_toml
@@ -92,6 +150,7 @@ def main() -> None:
                     f"median {np.median(secs):.2f} s  {'all reliable' if reliable else 'NOT ALL RELIABLE'}"
                 )
             proposal.MIN_COMPONENT_SHARE, importance.SETTLED_ESS_SHARE = rules["now"]
+    replays(args.replays)
 
 
 if __name__ == "__main__":
