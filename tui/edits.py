@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from textual.app import App
 
@@ -96,17 +97,29 @@ class CaseEdits(App[None]):
         if signal is None:
             return
         s = self.session
-        try:
-            self.cases.add(s, signal)  # committed before any sampling
-        except StaleLogError:
-            self.reload_case(f"case '{s.case}' changed in another process: your signal was not added")
+        write = lambda: self.cases.add(s, signal)  # noqa: E731  (committed before any sampling)
+        outcome = self.store_edit(write, "your signal was not added", "the signal was not added")
+        if outcome == "stale":
             self.call_later(self.action_add_signal, signal)  # nothing typed is lost
-            return
-        except Exception as exc:
-            self.notify(f"the signal was not added: {exc}", severity="error", timeout=10)
+        if outcome != "stored":
             return
         self.notify(f"added #{s.number(s.n - 1)} {signal.kind} ({signal.grade}) on {signal.date}")
         self.log_changed(select=s.n - 1, announce=True)
+
+    def store_edit(
+        self, write: Callable[[], object], stale: str, failed: str
+    ) -> Literal["stored", "stale", "failed"]:
+        """Commit one edit of the case: a stale log version reloads the view and says ``stale``
+        (nothing was written); any other error is shown as ``failed: why``, never a crash of the app."""
+        try:
+            write()
+        except StaleLogError:
+            self.reload_case(f"case '{self.session.case}' changed in another process: {stale}")
+            return "stale"
+        except Exception as exc:
+            self.notify(f"{failed}: {exc}", severity="error", timeout=10)
+            return "failed"
+        return "stored"
 
     # -- retracting, mapping actors ----------------------------------------------------------
 
@@ -124,13 +137,8 @@ class CaseEdits(App[None]):
         def done(reason: str | None) -> None:
             if not reason:
                 return
-            try:
-                self.cases.retract(s, index, reason)
-            except StaleLogError:
-                self.reload_case(f"case '{s.case}' changed in another process: nothing was retracted")
-                return
-            except Exception as exc:  # shown to the analyst, never a crash of the app
-                self.notify(f"the signal was not retracted: {exc}", severity="error", timeout=10)
+            write = lambda: self.cases.retract(s, index, reason)  # noqa: E731
+            if self.store_edit(write, "nothing was retracted", "the signal was not retracted") != "stored":
                 return
             self.notify(f"retracted signal #{s.number(index)} ({s.signals[index].kind})")
             self.log_changed(announce=True)
@@ -167,13 +175,8 @@ class CaseEdits(App[None]):
         def done(pairs: list[tuple[str, str]] | None) -> None:
             if not pairs:
                 return
-            try:
-                self.cases.map_actors(s, pairs)
-            except StaleLogError:
-                self.reload_case(f"case '{s.case}' changed in another process: nothing was mapped")
-                return
-            except Exception as exc:  # shown to the analyst, never a crash of the app
-                self.notify(f"nothing was mapped: {exc}", severity="error", timeout=10)
+            write = lambda: self.cases.map_actors(s, pairs)  # noqa: E731
+            if self.store_edit(write, "nothing was mapped", "nothing was mapped") != "stored":
                 return
             self.notify(
                 "mapped " + "; ".join(f"'{a}' to {t}" for a, t in pairs) + ": the posterior is computed again"
