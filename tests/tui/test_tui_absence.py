@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from textual.widgets import Switch
-from tui_helpers import SIZE, N, assert_shows, settle, short_timeline, sync
+from tui_helpers import SIZE, N, assert_shows, case_app, settle, short_timeline, sync
 
 from beliefs.cases.store import CaseStore
 from beliefs.runs.assessment import assess_signals
@@ -31,11 +31,7 @@ def _row(app: BeliefsApp, i: int) -> list[str]:
 @sync
 async def test_not_seen_through_the_form_is_committed_and_shown(short, engine, tmp_path):
     tl, catalog = short
-    db = tmp_path / "cases.db"
-    with CaseStore(db) as store:
-        store.create_case("july", tl, catalog)
-    link = CaseLink(db)
-    app = BeliefsApp(link.open("july"), cases=link, engine=engine)
+    app, db = case_app(short, engine, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tui_helpers import SIZE, assert_shows, make_app, settle, short_timeline, sync
+from tui_helpers import SIZE, assert_shows, case_app, make_app, settle, short_timeline, sync
 
 from beliefs.cases.store import CaseStore
 from beliefs.runs.assessment import assess_signals
@@ -25,11 +25,7 @@ def short(july):
 @sync
 async def test_case_store_commits_before_sampling_and_save_as(short, engine, tmp_path):
     tl, catalog = short
-    db = tmp_path / "cases.db"
-    with CaseStore(db) as store:
-        store.create_case("july", tl, catalog)
-    link = CaseLink(db)
-    app = BeliefsApp(link.open("july"), cases=link, engine=engine)
+    app, db = case_app(short, engine, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "case july" in app.main.query_one("#title").plain

@@ -17,14 +17,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from tui_helpers import SIZE, assert_shows, make_app, settle, short_timeline, shown, sync
+from tui_helpers import SIZE, assert_shows, case_app, make_app, settle, short_timeline, shown, sync
 
 from beliefs.cases.store import CaseStore
 from beliefs.decision.ties import Verdict
 from beliefs.runs.assessment import assess_signals
 from beliefs.timeline import Signal
 from tui.app import BeliefsApp
-from tui.cases import CaseLink
 from tui.screens.sensitivity import SensitivityScreen
 from tui.screens.signal_detail import SignalDetailScreen
 from tui.widgets.panels import StatusLine, VerdictLine
@@ -159,12 +158,7 @@ async def test_busy_and_error_are_reactive_and_repaint_the_status_line(short, en
 
 @sync
 async def test_a_signal_is_in_the_store_before_the_posterior_is_asked_for(short, engine, tmp_path):
-    tl, catalog = short
-    db = tmp_path / "cases.db"
-    with CaseStore(db) as store:
-        store.create_case("july", tl, catalog)
-    link = CaseLink(db)
-    app = BeliefsApp(link.open("july"), cases=link, engine=engine)
+    app, db = case_app(short, engine, tmp_path)
     new = Signal(date=dt.date(1914, 7, 30), kind="accepts_mediation", grade="B3", actor="Germany")
     asked: list[list[Signal]] = []
     async with app.run_test(size=SIZE) as pilot:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tui_helpers import settle, sync
+from tui_helpers import case_app, settle, sync
 
 from beliefs.cases.store import CaseStore
 from beliefs.decision.ties import Verdict
@@ -60,12 +60,8 @@ async def test_the_verdict_is_on_every_page_at_80x24(july, engine, tmp_path):
 
 @sync
 async def test_a_signal_from_another_process_is_selected_and_in_view(july, engine, tmp_path):
-    tl, catalog = july
-    db = tmp_path / "cases.db"
-    with CaseStore(db) as store:
-        store.create_case("july", tl, catalog)
-    link = CaseLink(db)
-    app = BeliefsApp(link.open("july"), cases=link, engine=engine, watch_interval=0.2)
+    tl = july[0]
+    app, db = case_app(july, engine, tmp_path, watch_interval=0.2)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         log = app.main.query_one(SignalLog)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets._footer import FooterKey
-from tui_helpers import SIZE, make_app, settle, short_timeline, shown, sync
+from tui_helpers import SIZE, case_app, make_app, settle, short_timeline, shown, sync
 
 from beliefs.cases.store import CaseStore
 from beliefs.timeline import Signal, load_timeline
@@ -175,12 +175,7 @@ async def test_a_concurrent_cli_edit_reaches_the_open_app_with_database_ids(shor
 
 @sync
 async def test_a_stale_write_is_refused_the_view_reloaded_and_the_form_comes_back(short, engine, tmp_path):
-    tl, catalog = short
-    db = tmp_path / "cases.db"
-    with CaseStore(db) as store:
-        store.create_case("july", tl, catalog)
-    link = CaseLink(db)
-    app = BeliefsApp(link.open("july"), cases=link, engine=engine, watch_interval=3600)  # no polling
+    app, db = case_app(short, engine, tmp_path, watch_interval=3600)  # no polling
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         with CaseStore(db) as store:  # another process writes; the app has not looked yet

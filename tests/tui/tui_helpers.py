@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+from pathlib import Path
 
 from textual.worker import WorkerCancelled
 
+from beliefs.cases.store import CaseStore
 from tui.app import BeliefsApp
 from tui.cases import CaseLink
 from tui.session import Session
@@ -28,6 +30,16 @@ def make_app(short, engine, tmp_path, **kw) -> BeliefsApp:
     return BeliefsApp(
         Session.from_timeline(tl, catalog), cases=CaseLink(tmp_path / "cases.db"), engine=engine, **kw
     )
+
+
+def case_app(timeline_and_catalog, engine, tmp_path, **kw) -> tuple[BeliefsApp, Path]:
+    """An app on case "july" of a fresh case database in ``tmp_path`` holding ``timeline_and_catalog``."""
+    tl, catalog = timeline_and_catalog
+    db = tmp_path / "cases.db"
+    with CaseStore(db) as store:
+        store.create_case("july", tl, catalog)
+    link = CaseLink(db)
+    return BeliefsApp(link.open("july"), cases=link, engine=engine, **kw), db
 
 
 def sync(fn):
