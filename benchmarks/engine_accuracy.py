@@ -82,14 +82,15 @@ def replays(count: int) -> None:
     from reference_files import reference_from_toml
     from replay import synthetic_raw
 
-    import models.importance as importance
+    import models.draw_rules as draw_rules
     from beliefs.catalog import bundled_catalog_path
     from beliefs.runs.replay_steps import replay
     from beliefs.timeline import load_timeline
     from models.engine import Engine, SamplerSettings
+    from models.posterior import PARETO_K_MAX
 
     names = (("p_expansionist", "p_expansionist"), ("r", "ally_reliability"), ("c", "ally_recklessness"))
-    rules = {"before": importance.PARETO_K_MAX, "now": importance.K_GROW}
+    rules = {"before": PARETO_K_MAX, "now": draw_rules.K_GROW}
     with tempfile.TemporaryDirectory() as tmp:
         for gen in range(count):
             path = Path(tmp) / f"synthetic-50-{gen}.toml"
@@ -101,7 +102,7 @@ def replays(count: int) -> None:
                     exact[i] = reference_from_toml(path, bundled_catalog_path(), upto=i)
             print(f"synthetic 50-signal replay (generator seed {gen}): {len(exact)} of 51 steps with a reference")
             for name, k_grow in rules.items():
-                importance.K_GROW = k_grow
+                draw_rules.K_GROW = k_grow
                 c0 = time.process_time()
                 rep = replay(tl, cat, engine=Engine(SamplerSettings()))
                 cpu = time.process_time() - c0
@@ -115,7 +116,7 @@ def replays(count: int) -> None:
                     f"errors over 0.01: {sum(e > 0.01 for e in errs)} of {len(errs)}  "
                     f"unreliable steps {len(rep.unreliable_steps)}"
                 )
-            importance.K_GROW = rules["now"]
+            draw_rules.K_GROW = rules["now"]
 
 
 def main() -> None:
@@ -127,12 +128,12 @@ def main() -> None:
     from reference_files import reference_from_toml
     from test_importance import contested_signals, long_scenario_toml
 
-    import models.importance as importance
+    import models.draw_rules as draw_rules
     import models.proposal as proposal
     from beliefs.catalog import bundled_catalog_path
 
     print(machine())
-    rules = {"before": (0.0, 0.0), "now": (proposal.MIN_COMPONENT_SHARE, importance.SETTLED_ESS_SHARE)}
+    rules = {"before": (0.0, 0.0), "now": (proposal.MIN_COMPONENT_SHARE, draw_rules.SETTLED_ESS_SHARE)}
     with tempfile.TemporaryDirectory() as tmp:
         for gen, n, frac in CASES:
             path = Path(tmp) / f"contested-{gen}-{n}.toml"
@@ -140,7 +141,7 @@ def main() -> None:
             exact = float(reference_from_toml(path, bundled_catalog_path())["p_expansionist"])
             print(f"contested, {n} reports (generator seed {gen}): exact P(expansionist) {exact:.4f}")
             for name, (share, settled) in rules.items():
-                proposal.MIN_COMPONENT_SHARE, importance.SETTLED_ESS_SHARE = share, settled
+                proposal.MIN_COMPONENT_SHARE, draw_rules.SETTLED_ESS_SHARE = share, settled
                 p, mcse, secs, reliable = run(path, args.seeds)
                 err = p - exact
                 print(
@@ -149,7 +150,7 @@ def main() -> None:
                     f"worst error/MCSE {np.max(np.abs(err) / mcse):.1f}  "
                     f"median {np.median(secs):.2f} s  {'all reliable' if reliable else 'NOT ALL RELIABLE'}"
                 )
-            proposal.MIN_COMPONENT_SHARE, importance.SETTLED_ESS_SHARE = rules["now"]
+            proposal.MIN_COMPONENT_SHARE, draw_rules.SETTLED_ESS_SHARE = rules["now"]
     replays(args.replays)
 
 

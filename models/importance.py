@@ -44,7 +44,6 @@ Choices
 
 from __future__ import annotations
 
-import math
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
@@ -53,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from models import draw_rules as rules
 from models import likelihood as lk
 from models.montecarlo import mcse_mean
 from models.posterior import IS_ESS_MIN, PARETO_K_MAX, Diagnostics, Posterior, judge_importance
@@ -69,17 +69,6 @@ MAX_DRAWS = 160_000
 #: moves by at most this share of the quantity's range (far below the Monte Carlo
 #: error), and with many draws and a low ESS most of the draws go.
 DROP_MASS = 1e-6
-#: An adapted proposal's round whose importance ESS is below this share of its draws is refitted
-#: even when reliable: the next round's fit to its draws typically gets 10-20 times its ESS (a round
-#: that just passes the ESS of 400 estimates P(expansionist) to about 0.02; measured in
-#: benchmarks/engine_accuracy.py).
-SETTLED_ESS_SHARE = 0.1
-#: Above this Pareto k the raw importance ratios have an infinite variance and the error falls
-#: slower than 1/sqrt(N) (Vehtari et al., JMLR 2024, section 3): more prior draws buy little
-#: ESS (a 50-signal replay's last step: ESS 300, 250, 352, 376 at 20,000-90,000 draws), so a
-#: step there with an ESS below SETTLED_ESS_SHARE of the default draws tries the adapted
-#: proposal before the prior's sample grows.
-K_GROW = 0.5
 #: Memory for cached likelihood columns, per prior sample.
 COLUMN_BUDGET_BYTES = 96 * 2**20
 
@@ -196,13 +185,6 @@ class PriorSample:
         return lk.LogLik(l_exp, l_sq, l_ally, l_u, float(inputs.model_doubt), inputs.doubt_rate)
 
 
-def _grown(n: int, ess: float, max_draws: int) -> int:
-    """Draws for an ESS of 400 with 25% to spare, rounded up to 10,000s: more draws buy ESS
-    in proportion (they do not lower k-hat)."""
-    want = n * 1.25 * IS_ESS_MIN / max(ess, 1.0)
-    return min(max_draws, max(n, int(math.ceil(want / 10_000) * 10_000)))
-
-
 def _carrying(w: FloatArray) -> np.ndarray | None:
     """Indices (in draw order) of the draws that carry all but :data:`DROP_MASS` of the weight;
     None when that is every draw.
@@ -218,21 +200,6 @@ def _carrying(w: FloatArray) -> np.ndarray | None:
     keep = np.ones(len(w), dtype=bool)
     keep[light[:n_light]] = False
     return np.flatnonzero(keep)
-
-
-def _settled(post: Posterior, n_draws: int) -> bool:
-    """Whether a reliable result from the prior's draws is kept as it is: its k is below
-    :data:`K_GROW` (the raw weights have a finite variance and its MCSE holds), or it has an
-    ESS of :data:`SETTLED_ESS_SHARE` of the default draws all the same."""
-    d = post.diagnostics
-    return (d.pareto_k or 0.0) < K_GROW or (d.ess or 0.0) >= SETTLED_ESS_SHARE * n_draws
-
-
-def _quality(post: Posterior) -> tuple[bool, float, float]:
-    """Which of an adapted sampler's rounds to keep: a reliable one, then the larger ESS, then the lower k."""
-    d = post.diagnostics
-    k = d.pareto_k if d.pareto_k is not None and np.isfinite(d.pareto_k) else np.inf
-    return d.reliable, d.ess or 0.0, -k
 
 
 class ImportanceSampler:
@@ -273,7 +240,7 @@ class ImportanceSampler:
 
         Each step's Pareto k and ESS are read off the default-size sample (a few
         milliseconds each: the columns are cached); N is the largest any step
-        with k < :data:`K_GROW` needs for an ESS of 400 (steps with a larger k go
+        with k < :data:`~models.draw_rules.K_GROW` needs for an ESS of 400 (steps with a larger k go
         to the adapted proposal first, so they do not count), capped at :data:`PLAN_MAX`
         times the default: every step pays for N, and a step that needs more
         still grows its own sample (its diagnostics show its N).
@@ -290,32 +257,34 @@ class ImportanceSampler:
             ll = sample.loglik(inputs)
             log_w, k = psis(ll.total(inputs.p0, inputs.likelihood_power))
             ess = importance_ess(normalised_weights(log_w))
-            if np.isfinite(k) and k < K_GROW and ess < IS_ESS_MIN:
-                need = max(need, _grown(n, ess, PLAN_MAX * n))
+            if np.isfinite(k) and k < rules.K_GROW and ess < IS_ESS_MIN:
+                need = max(need, rules.grown(n, ess, PLAN_MAX * n))
         self._planned[session] = need
         return need
 
     def sample(self, inputs: ModelInputs, seed: int = 0) -> Posterior:
         """The importance-sampling posterior of ``inputs`` (check ``diagnostics.reliable``).
 
-        From the prior first, its sample grown while k < :data:`K_GROW` and the ESS is short.
-        When that is not reliable, or is with k >= K_GROW and a small ESS (:func:`_settled`),
-        from a proposal adapted to the posterior (:mod:`models.proposal`, see :meth:`adapted`),
-        if that does better; otherwise the prior's sample grows while k < 0.7.
+        From the prior first, its sample grown while k < :data:`~models.draw_rules.K_GROW` and
+        the ESS is short. When that is not reliable, or is with a larger k and a small ESS
+        (:func:`~models.draw_rules.settled`), from a proposal adapted to the posterior
+        (:mod:`models.proposal`, see :meth:`adapted`), if that does better; otherwise the
+        prior's sample grows while k < 0.7.
         """
         start = time.perf_counter()
         session = self._session(inputs, seed)
         n = self.draws_for(inputs, seed)
-        post, n = self._grown_prior(inputs, seed, n, start, K_GROW)
-        if post.diagnostics.reliable and _settled(post, self.n_draws):
+        post, n = self._grown_prior(inputs, seed, n, start, rules.K_GROW)
+        if post.diagnostics.reliable and rules.settled(post, self.n_draws):
             self._note_planned(session, n)
             return post
         adapted = self.adapted(inputs, seed, start)
-        if adapted.diagnostics.reliable and (not post.diagnostics.reliable or _quality(adapted) > _quality(post)):
+        better = not post.diagnostics.reliable or rules.quality(adapted) > rules.quality(post)
+        if adapted.diagnostics.reliable and better:
             self._note_planned(session, n)
             return adapted
-        # The adapted proposal did no better: the prior's sample grows while k < 0.7, as it may.
-        post, n = self._grown_prior(inputs, seed, n, start, PARETO_K_MAX)
+        if rules.grows(post, n, self.max_draws, PARETO_K_MAX):  # the adapted proposal did no better
+            post, n = self._grown_prior(inputs, seed, n, start, PARETO_K_MAX)
         self._note_planned(session, n)
         if post.diagnostics.reliable:
             return post
@@ -334,10 +303,9 @@ class ImportanceSampler:
             post = self._posterior(
                 sample.theta, ll, ll.total(inputs.p0, inputs.likelihood_power), inputs, seed, start
             )
-            k, ess = post.diagnostics.pareto_k or 0.0, post.diagnostics.ess or 0.0
-            if not (np.isfinite(k) and k < k_max and ess < IS_ESS_MIN and n < self.max_draws):
+            if not rules.grows(post, n, self.max_draws, k_max):
                 return post, n
-            n = _grown(n, ess, self.max_draws)
+            n = rules.grown(n, post.diagnostics.ess or 0.0, self.max_draws)
 
     def _note_planned(self, session: tuple[object, ...], n: int) -> None:
         if session not in self._planned or self._planned[session] < n:
@@ -349,7 +317,8 @@ class ImportanceSampler:
         The proposal is fitted to the default-size prior sample of the session, weighted by
         the likelihood (its columns are cached), then refitted to its own weighted draws, for
         at most :data:`models.proposal.ROUNDS` rounds, until a round is reliable with an ESS of
-        at least :data:`SETTLED_ESS_SHARE` of its draws; the best round is kept (:func:`_quality`).
+        at least :data:`~models.draw_rules.SETTLED_ESS_SHARE` of its draws; the best round is kept
+        (:func:`~models.draw_rules.quality`).
         With too few effective draws a fit is to a tempered posterior (:func:`fit_power`). Each
         round draws :attr:`n_draws` from a seeded stream of its own; the prior's draws supply
         the coordinates the data do not inform. The result depends on (inputs, seed) alone.
@@ -371,8 +340,8 @@ class ImportanceSampler:
             post = self._posterior(
                 theta, ll, ll.total(p0, tau) + log_r, inputs, seed, start, proposal="adapted"
             )
-            best = post if best is None or _quality(post) > _quality(best) else best
-            if post.diagnostics.reliable and (post.diagnostics.ess or 0.0) >= SETTLED_ESS_SHARE * self.n_draws:
+            best = post if best is None or rules.quality(post) > rules.quality(best) else best
+            if post.diagnostics.reliable and rules.ample(post, self.n_draws):
                 break
         assert best is not None
         return replace(best, diagnostics=replace(best.diagnostics, seconds=time.perf_counter() - start))

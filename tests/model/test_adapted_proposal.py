@@ -186,18 +186,18 @@ def test_the_rarer_type_gets_a_fair_share_of_the_fitted_draws():
     assert prop.weights.sum() == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", [4, 7, 13, 0, 1, 2])
 def test_a_barely_reliable_round_is_refitted_and_the_error_is_what_the_mcse_says(seed, tmp_path):
     """150 contested reports, where a round can just pass (ESS a little over 400, P off by 0.05
     at seed 13 before): the sampler refits such a round, so the kept one carries at least a tenth
     of its draws, and its error against the exact reference is within 4 reported MCSEs and 0.02."""
-    from models.importance import SETTLED_ESS_SHARE
+    from models.draw_rules import SETTLED_ESS_SHARE
 
     path = tmp_path / "contested-150.toml"
     path.write_text(long_scenario_toml(contested_signals(4, 150, 0.37), p0=0.4, offense=0.6, dist=0.6))
     exact = reference_from_toml(path, bundled_catalog_path())["p_expansionist"]
     timeline, catalog = load_timeline(path)
-    a = assess(timeline, catalog, seed=(4, 7, 13, 0, 1, 2)[seed], engine=Engine(SamplerSettings()))
+    a = assess(timeline, catalog, seed=seed, engine=Engine(SamplerSettings()))
     d = a.posterior.diagnostics
     assert d.proposal == "adapted" and a.reliable, d.problems
     assert d.ess is not None and d.ess >= SETTLED_ESS_SHARE * d.draws
@@ -233,7 +233,7 @@ def test_a_prior_result_with_k_over_a_half_and_a_small_ess_goes_to_the_adapted_p
     reliable by the rule, but past k = 0.5 more draws buy little and the error is rough. The
     engine tries the adapted proposal and keeps it: an ESS of 2,000 or more, and P, r, c within
     0.01 and 4 MCSEs of the exact reference."""
-    from models.importance import K_GROW, SETTLED_ESS_SHARE
+    from models.draw_rules import K_GROW, SETTLED_ESS_SHARE
     from models.psis import psis
 
     path = tmp_path / "contested-30.toml"
