@@ -173,6 +173,7 @@ BACKTEST_JSON = """{"cases": [
  {"truth": "status quo", "p_final": 0.96, "brier": 0.9216, "brier_prior": 0.2025}],
  "brier": 0.4658, "log_score": -1.6807, "brier_prior": 0.2263, "log_score_prior": -0.6466,
  "postures": {"type": {"hits": 1, "scored": 2}, "type_prior": {"hits": 1, "scored": 2}}}"""
+BACKTEST_TEXT = "case  truth  P0  P  Brier  log\nmean of 2                         0.466 -1.681 0.300 0.226 -0.647      1/2  0/1"
 README_TABLE = """| model | Brier | log | split | worst | n95 | posture |
 |---|---|---|---|---|---|---|
 | before attribution (x) | 0.5 | −2.0 | 0.1 / 0.9 | 1.000 | 2 | 0 of 2 |
@@ -186,7 +187,7 @@ README_TABLE = """| model | Brier | log | split | worst | n95 | posture |
 
 
 def test_the_readme_table_is_checked_by_its_last_rows():
-    runner = Canned({"beliefs backtest --json --seed 0": BACKTEST_JSON})
+    runner = Canned({"beliefs backtest --json --seed 0": BACKTEST_JSON, "beliefs backtest --seed 0": BACKTEST_TEXT})
     assert sync_live.sync_readme(README_TABLE, runner, rerun=False) == README_TABLE
     drifted = README_TABLE.replace("**0.466**", "**0.465**").replace("0.250 / 0.203", "0.250 / 0.204")
     fixed = sync_live.sync_readme(drifted, runner, rerun=False)
